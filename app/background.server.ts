@@ -1,0 +1,29 @@
+import { getDatabase } from "../db/client.server";
+import { env } from "./env.server";
+import { startEmailWorker } from "./modules/email/worker.server";
+
+declare global {
+  var __xcertBackground: Promise<void> | undefined;
+}
+
+/**
+ * Opened once per server process: the database (migrated and checked, or the process exits) and the
+ * in-server email worker. On SIGTERM both are closed so remix-serve can exit.
+ */
+export function startBackground() {
+  globalThis.__xcertBackground ??= (async () => {
+    const database = await getDatabase().catch((error: Error) => {
+      console.error(error.message);
+      process.exit(1);
+    });
+    const stopWorker = env().EMAIL_WORKER === "on" ? startEmailWorker() : async () => {};
+    for (const signal of ["SIGTERM", "SIGINT"] as const) {
+      process.once(signal, () => {
+        void stopWorker()
+          .then(() => database.close())
+          .finally(() => setTimeout(() => process.exit(0), 200).unref());
+      });
+    }
+  })();
+  return globalThis.__xcertBackground;
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["production", "development", "test"]).default("development"),
+  // `npm start` serves the demo with NODE_ENV=production (remix-serve's default) and XCERT_DEMO=1:
+  // demo mode keeps the development conveniences (the /dev/mail outbox viewer, plain cookie name).
+  XCERT_DEMO: z.enum(["0", "1"]).default("0"),
+  DATABASE_URL: z.string().url().optional(),
+  APP_URL: z.string().url().optional(),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: z.string().url().optional(),
+  EMAIL_FROM: z.string().default("XCert <no-reply@xcert.example>"),
+  EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
+  // Behind a reverse proxy the client address is the first X-Forwarded-For hop.
+  TRUST_PROXY: z.enum(["0", "1"]).default("1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= schema.parse(process.env);
+  return cached;
+}
+
+/** Production proper: no demo conveniences, `__Host-` cookies. */
+export function isProduction() {
+  const e = env();
+  return e.NODE_ENV === "production" && e.XCERT_DEMO !== "1";
+}

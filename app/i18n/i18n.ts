@@ -1,0 +1,31 @@
+import i18next, { type TFunction } from "i18next";
+import en from "./en.json";
+import zhCN from "./zh-CN.json";
+
+export const locales = ["zh-CN", "en"] as const;
+export type Locale = (typeof locales)[number];
+export const defaultLocale: Locale = "zh-CN";
+
+export const resources = { "zh-CN": { translation: zhCN }, en: { translation: en } } as const;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === "string" && (locales as readonly string[]).includes(value);
+}
+
+/** A fresh, synchronously initialised instance: one per request on the server, one per locale on the client. */
+export function createI18n(locale: Locale) {
+  const instance = i18next.createInstance();
+  void instance.init({
+    lng: locale,
+    fallbackLng: defaultLocale,
+    resources,
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  return instance;
+}
+
+export function translator(locale: Locale): TFunction {
+  return createI18n(locale).t;
+}

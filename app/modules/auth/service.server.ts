@@ -1,0 +1,151 @@
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Tx } from "../../../db/client.server";
+import { memberships, passwordResets, sessions, tenants, users } from "../../../db/schema";
+import { translator } from "~/i18n/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import { enqueueEmail } from "~/modules/email/outbox.server";
+import { setScope, type RequestContext } from "~/modules/tenancy/context.server";
+import { formatDateTime } from "~/ui/format";
+import { appUrl } from "~/ui/url.server";
+import { hashPassword, verifyPassword } from "./password.server";
+import { loginRetryAfter, recordLoginAttempt } from "./rate-limit.server";
+import type { forgotPasswordSchema, loginSchema, resetPasswordSchema, signUpSchema } from "./schemas";
+import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
+
+// The auth flows run in the system scope (withAuthFlow): they act before the actor has a session.
+
+export type FieldErrors = Record<string, string[]>;
+export type Result<T> = { ok: true; value: T } | { ok: false; status: number; fieldErrors?: FieldErrors; formErrors?: string[]; retryAfter?: number };
+
+export async function findUserByEmail(tx: Tx, email: string) {
+  const [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+  return user ?? null;
+}
+
+/** Opens a new session (a fresh token: the session is rotated at every login) and revokes the old one. */
+export async function openSession(tx: Tx, ctx: RequestContext, userId: string, userAgent: string | null) {
+  if (ctx.sessionTokenHash) {
+    await tx.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.tokenHash, ctx.sessionTokenHash));
+  }
+  const token = newToken();
+  await tx.insert(sessions).values({
+    tokenHash: hashToken(token),
+    userId,
+    expiresAt: new Date(Date.now() + sessionMaxAgeMs),
+    ip: ctx.ip,
+    userAgent: userAgent?.slice(0, 300) ?? null,
+  });
+  return token;
+}
+
+export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof signUpSchema>, userAgent: string | null) {
+  const t = translator(ctx.locale);
+  const fieldErrors: FieldErrors = {};
+  if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1)).length)
+    fieldErrors.slug = [t("errors.slugTaken")];
+  if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.creditCode, input.creditCode)).limit(1)).length)
+    fieldErrors.creditCode = [t("errors.creditCodeTaken")];
+  if (await findUserByEmail(tx, input.email)) fieldErrors.email = [t("errors.emailTaken")];
+  if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
+
+  const [user] = await tx
+    .insert(users)
+    .values({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password), locale: ctx.locale })
+    .returning({ id: users.id, email: users.email, name: users.name });
+  const [tenant] = await tx
+    .insert(tenants)
+    .values({ kind: input.kind, slug: input.slug, name: input.tenantName, creditCode: input.creditCode })
+    .returning();
+  await setScope(tx, { tenantId: tenant.id, userId: user.id, role: "system" });
+  const role = input.kind === "organization" ? "owner" : "admin";
+  const [membership] = await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role }).returning();
+  const actor = { ...ctx, user, role, tenant };
+  await audit(tx, actor, { action: "tenant.create", entityType: "tenant", entityId: tenant.id, after: tenant });
+  await audit(tx, actor, { action: "membership.create", entityType: "membership", entityId: membership.id, after: membership });
+  await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: user.email, name: user.name } });
+  const token = await openSession(tx, ctx, user.id, userAgent);
+  return { ok: true, value: { token, tenant } } as const;
+}
+
+export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof loginSchema>, userAgent: string | null) {
+  const t = translator(ctx.locale);
+  const retryAfter = await loginRetryAfter(tx, input.email, ctx.ip);
+  if (retryAfter > 0) {
+    await audit(tx, ctx, { action: "login.throttled", entityType: "user", after: { email: input.email } });
+    return { ok: false, status: 429, retryAfter, formErrors: [t("errors.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) })] } as const;
+  }
+  const user = await findUserByEmail(tx, input.email);
+  // Unknown email and wrong password: the same answer after the same argon2 work.
+  const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
+  await recordLoginAttempt(tx, input.email, ctx.ip, ok);
+  if (!ok || !user) {
+    await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: input.email } });
+    return { ok: false, status: 401, formErrors: [t("errors.badCredentials")] } as const;
+  }
+  const token = await openSession(tx, ctx, user.id, userAgent);
+  await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
+  const [first] = await tx
+    .select({ slug: tenants.slug })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, user.id))
+    .orderBy(memberships.createdAt)
+    .limit(1);
+  return { ok: true, value: { token, locale: user.locale, homeSlug: first?.slug ?? null } } as const;
+}
+
+export async function logout(tx: Tx, ctx: RequestContext) {
+  if (!ctx.sessionTokenHash) return;
+  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.tokenHash, ctx.sessionTokenHash));
+  await audit(tx, ctx, { action: "logout", entityType: "session", entityId: ctx.user?.id });
+}
+
+const resetTtlMs = 60 * 60 * 1000;
+
+/** Always answers the same way, whether or not the email has an account. */
+export async function requestPasswordReset(tx: Tx, ctx: RequestContext, input: z.infer<typeof forgotPasswordSchema>) {
+  const user = await findUserByEmail(tx, input.email);
+  if (!user) {
+    await audit(tx, ctx, { action: "password_reset.requested_unknown", entityType: "user", after: { email: input.email } });
+    return;
+  }
+  const token = newToken();
+  const expiresAt = new Date(Date.now() + resetTtlMs);
+  await tx.insert(passwordResets).values({ tokenHash: hashToken(token), userId: user.id, expiresAt });
+  const locale = ctx.locale;
+  await enqueueEmail(tx, {
+    template: "password-reset",
+    to: user.email,
+    locale,
+    props: { name: user.name, resetUrl: appUrl(`/reset-password/${token}`), expiresAt: formatDateTime(expiresAt, locale) },
+    meta: { userId: user.id },
+  });
+  await audit(tx, { ...ctx, user: { id: user.id } }, { action: "password_reset.requested", entityType: "user", entityId: user.id });
+}
+
+export async function findPasswordReset(tx: Tx, token: string) {
+  const [row] = await tx
+    .select()
+    .from(passwordResets)
+    .where(and(eq(passwordResets.tokenHash, hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, sql`now()`)))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, input: z.infer<typeof resetPasswordSchema>) {
+  const reset = await findPasswordReset(tx, token);
+  if (!reset) return { ok: false, status: 410, formErrors: [translator(ctx.locale)("errors.resetLinkInvalid")] } as const;
+  await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(eq(passwordResets.tokenHash, reset.tokenHash));
+  await tx.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, reset.userId));
+  // A reset ends every open session of the account.
+  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, reset.userId), isNull(sessions.revokedAt)));
+  await audit(tx, { ...ctx, user: { id: reset.userId } }, { action: "password_reset.completed", entityType: "user", entityId: reset.userId });
+  return { ok: true, value: null } as const;
+}
+
+export async function setUserLocale(tx: Tx, ctx: RequestContext, locale: string) {
+  if (!ctx.user || ctx.user.locale === locale) return;
+  await tx.update(users).set({ locale }).where(eq(users.id, ctx.user.id));
+  await audit(tx, ctx, { action: "user.locale", entityType: "user", entityId: ctx.user.id, before: { locale: ctx.user.locale }, after: { locale } });
+}

@@ -1,0 +1,100 @@
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { Resend } from "resend";
+import { emailOutbox } from "../../../db/schema";
+import { env } from "~/env.server";
+import { withSystem } from "~/modules/tenancy/context.server";
+
+export const maxAttempts = 8;
+const sendTimeoutMs = 15_000;
+
+export function backoffMs(attempts: number) {
+  // 30 s, 1 min, 2 min … capped at one hour, with jitter so several workers do not retry in step.
+  const base = Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+type Sender = (message: { id: string; to: string; subject: string; html: string; text: string }) => Promise<string>;
+
+function resendSender(apiKey: string): Sender {
+  const resend = new Resend(apiKey);
+  return async (message) => {
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`timed out after ${sendTimeoutMs} ms`)), sendTimeoutMs).unref(),
+    );
+    const result = await Promise.race([
+      resend.emails.send(
+        { from: env().EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text },
+        // The outbox id makes a retry after a lost answer a no-op at Resend.
+        { idempotencyKey: `outbox-${message.id}` },
+      ),
+      timeout,
+    ]);
+    if (result.error) throw new Error(`${result.error.name}: ${result.error.message}`);
+    return result.data?.id ?? "";
+  };
+}
+
+/**
+ * Delivers the emails that are due. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of
+ * workers (in servers or `npm run worker`) can run at once without sending a message twice.
+ */
+export async function deliverDueEmails(options: { batch?: number; send?: Sender } = {}) {
+  const apiKey = env().RESEND_API_KEY;
+  const send = options.send ?? (apiKey ? resendSender(apiKey) : null);
+  if (!send) return { sent: 0, failed: 0 };
+  return withSystem(async (tx) => {
+    const due = await tx
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, sql`now()`)))
+      .orderBy(asc(emailOutbox.nextAttemptAt))
+      .limit(options.batch ?? 20)
+      .for("update", { skipLocked: true });
+    let sent = 0;
+    let failed = 0;
+    for (const message of due) {
+      try {
+        const providerId = await send(message);
+        await tx
+          .update(emailOutbox)
+          .set({ status: "sent", sentAt: sql`now()`, providerId, attempts: message.attempts + 1, lastError: null })
+          .where(eq(emailOutbox.id, message.id));
+        sent++;
+      } catch (error) {
+        const attempts = message.attempts + 1;
+        failed++;
+        await tx
+          .update(emailOutbox)
+          .set({
+            attempts,
+            status: attempts >= maxAttempts ? "failed" : "pending",
+            lastError: String((error as Error).message ?? error).slice(0, 1000),
+            nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
+          })
+          .where(eq(emailOutbox.id, message.id));
+      }
+    }
+    return { sent, failed };
+  });
+}
+
+/** Polls the outbox until stopped; returns the stop function. */
+export function startEmailWorker(intervalMs = 2_000) {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = () => {
+    if (stopped) return;
+    running = deliverDueEmails()
+      .catch((error) => console.error("[email worker]", (error as Error).message))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, 100);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}

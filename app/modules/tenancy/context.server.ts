@@ -1,0 +1,232 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { getDatabase, type Tx } from "../../../db/client.server";
+import { memberships, sessions, tenants, users } from "../../../db/schema";
+import { env } from "~/env.server";
+import { getLocale, type Locale } from "~/i18n/locale.server";
+import { hashToken, readSessionToken } from "../auth/session.server";
+import { can, permissionsOf, type MemberRole, type Permission, type TenantKind } from "./permissions";
+
+// The one way a request reaches the database: resolve user, tenant and role, open the transaction
+// that sets them for row-level security, and hand the scoped `tx` to the domain call. Nothing else
+// opens a transaction. Return redirects from `fn`; a thrown Response rolls the transaction back.
+
+export interface CurrentUser {
+  id: string;
+  email: string;
+  name: string;
+  locale: string;
+}
+
+export interface CurrentTenant {
+  id: string;
+  slug: string;
+  kind: TenantKind;
+  name: string;
+  nameEn: string | null;
+}
+
+export interface RequestContext {
+  requestId: string;
+  ip: string | null;
+  locale: Locale;
+  user: CurrentUser | null;
+  sessionTokenHash: string | null;
+}
+
+export interface UserContext extends RequestContext {
+  user: CurrentUser;
+}
+
+export interface TenantContext extends UserContext {
+  tenant: CurrentTenant;
+  membershipId: string;
+  role: MemberRole;
+  permissions: Permission[];
+}
+
+type Scope = { tenantId?: string | null; userId?: string | null; role: string };
+
+/** Sets the row-level-security scope of the current transaction (all settings are transaction-local). */
+export async function setScope(tx: Tx, scope: Scope) {
+  await tx.execute(sql`select
+    set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+    set_config('app.user_id', ${scope.userId ?? ""}, true),
+    set_config('app.role', ${scope.role}, true)`);
+}
+
+class RollbackWith {
+  constructor(readonly response: Response) {}
+}
+
+export interface TransactionOptions {
+  /** Commit even when `fn` answers 4xx/5xx: only login, whose failed attempts must be counted. */
+  keepWritesOnFailure?: boolean;
+}
+
+/**
+ * One transaction per request. A 4xx/5xx Response returned by `fn` rolls everything back, so a
+ * rejected submission never leaves a partial write behind.
+ */
+export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const { db } = await getDatabase();
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql`set local role app_user`);
+      await setScope(tx, scope);
+      const result = await fn(tx);
+      if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof RollbackWith) return error.response as T;
+    throw error;
+  }
+}
+
+/** Background work and the seed: an explicit system scope, optionally inside one tenant. */
+export function withSystem<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
+  return transaction({ role: "system", tenantId }, fn);
+}
+
+export function clientIp(request: Request): string | null {
+  if (env().TRUST_PROXY !== "1") return null;
+  const first = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return first && /^[0-9a-fA-F.:]{3,45}$/.test(first) ? first : null;
+}
+
+function baseContext(request: Request): RequestContext {
+  return {
+    requestId: request.headers.get("x-request-id")?.slice(0, 64) || randomUUID(),
+    ip: clientIp(request),
+    locale: getLocale(request),
+    user: null,
+    sessionTokenHash: null,
+  };
+}
+
+const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Cross-origin form posts are refused before anything runs. Browsers send Origin (and Sec-Fetch-Site)
+ * on every POST, so a request without both comes from a non-browser client, which CSRF cannot use.
+ */
+export function assertSameOrigin(request: Request) {
+  if (!unsafeMethods.has(request.method.toUpperCase())) return;
+  const refuse = () => new Response("Cross-origin request refused", { status: 403 });
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw refuse();
+  const origin = request.headers.get("origin");
+  if (origin === null) return;
+  const host = (env().TRUST_PROXY === "1" && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  let originHost: string | null = null;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw refuse();
+  }
+  if (!host || originHost !== host) throw refuse();
+}
+
+async function resolveUser(tx: Tx, request: Request): Promise<{ user: CurrentUser; tokenHash: string } | null> {
+  const token = await readSessionToken(request);
+  if (!token) return null;
+  const tokenHash = hashToken(token);
+  const [row] = await tx
+    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .limit(1);
+  return row ? { user: row, tokenHash } : null;
+}
+
+function loginRedirect(request: Request) {
+  const url = new URL(request.url);
+  const to = `${url.pathname}${url.search}`;
+  return new Response(null, { status: 302, headers: { Location: `/login?redirectTo=${encodeURIComponent(to)}` } });
+}
+
+/** Public pages: no user needed, the user is resolved when a session cookie is present. */
+export function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
+  assertSameOrigin(request);
+  const ctx = baseContext(request);
+  return transaction({ role: "system" }, async (tx) => {
+    const found = await resolveUser(tx, request);
+    if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+    await setScope(tx, { userId: ctx.user?.id, role: ctx.user ? "user" : "public" });
+    return fn(tx, ctx);
+  });
+}
+
+/**
+ * Sign-up, login, invitation acceptance and password reset act before the actor has a session or a
+ * membership, so they run in the explicit system scope. Only the auth module uses this.
+ */
+export function withAuthFlow<T>(
+  request: Request,
+  fn: (tx: Tx, ctx: RequestContext) => Promise<T>,
+  options?: TransactionOptions,
+): Promise<T> {
+  assertSameOrigin(request);
+  const ctx = baseContext(request);
+  return transaction(
+    { role: "system" },
+    async (tx) => {
+      const found = await resolveUser(tx, request);
+      if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+      return fn(tx, ctx);
+    },
+    options,
+  );
+}
+
+/** A signed-in user outside any workspace (account pages, the tenant switcher). */
+export function withUser<T>(request: Request, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
+  assertSameOrigin(request);
+  const ctx = baseContext(request);
+  return transaction({ role: "system" }, async (tx) => {
+    const found = await resolveUser(tx, request);
+    if (!found) throw loginRedirect(request);
+    Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+    await setScope(tx, { userId: found.user.id, role: "user" });
+    return fn(tx, ctx as UserContext);
+  });
+}
+
+/** A workspace page `/w/:slug/…`: the user must be a member of that tenant with `permission`. */
+export function withTenant<T>(
+  request: Request,
+  slug: string | undefined,
+  permission: Permission,
+  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
+): Promise<T> {
+  assertSameOrigin(request);
+  const ctx = baseContext(request);
+  return transaction({ role: "system" }, async (tx) => {
+    const found = await resolveUser(tx, request);
+    if (!found) throw loginRedirect(request);
+    await setScope(tx, { userId: found.user.id, role: "user" });
+    const [row] = await tx
+      .select({ tenant: tenants, membershipId: memberships.id, role: memberships.role })
+      .from(tenants)
+      .innerJoin(memberships, and(eq(memberships.tenantId, tenants.id), eq(memberships.userId, found.user.id)))
+      .where(eq(tenants.slug, slug ?? ""))
+      .limit(1);
+    // Not a member and no such workspace look the same: no probing for tenant slugs.
+    if (!row) throw new Response("Not found", { status: 404 });
+    const { tenant } = row;
+    if (!can(tenant.kind, row.role, permission)) throw new Response("Forbidden", { status: 403 });
+    await setScope(tx, { tenantId: tenant.id, userId: found.user.id, role: row.role });
+    const tenantCtx: TenantContext = {
+      ...ctx,
+      user: found.user,
+      sessionTokenHash: found.tokenHash,
+      tenant: { id: tenant.id, slug: tenant.slug, kind: tenant.kind, name: tenant.name, nameEn: tenant.nameEn },
+      membershipId: row.membershipId,
+      role: row.role as MemberRole,
+      permissions: permissionsOf(tenant.kind, row.role),
+    };
+    return fn(tx, tenantCtx);
+  });
+}

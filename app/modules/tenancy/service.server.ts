@@ -1,0 +1,166 @@
+import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Tx } from "../../../db/client.server";
+import { invitations, memberships, tenants, users } from "../../../db/schema";
+import { translator } from "~/i18n/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import { hashPassword } from "~/modules/auth/password.server";
+import type { acceptInvitationSchema } from "~/modules/auth/schemas";
+import { findUserByEmail, openSession } from "~/modules/auth/service.server";
+import { hashToken, newToken } from "~/modules/auth/session.server";
+import { enqueueEmail } from "~/modules/email/outbox.server";
+import { formatDateTime } from "~/ui/format";
+import { appUrl } from "~/ui/url.server";
+import { setScope, type RequestContext, type TenantContext, type UserContext } from "./context.server";
+import { invitableRoles } from "./permissions";
+import type { inviteSchema } from "./schemas";
+
+const invitationTtlMs = 7 * 24 * 60 * 60 * 1000;
+
+/** The workspaces the signed-in user belongs to (their own memberships, across tenants). */
+export function listMyTenants(tx: Tx, ctx: UserContext) {
+  return tx
+    .select({ slug: tenants.slug, name: tenants.name, nameEn: tenants.nameEn, kind: tenants.kind, role: memberships.role })
+    .from(memberships)
+    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(eq(memberships.userId, ctx.user.id))
+    .orderBy(asc(tenants.name));
+}
+
+export function listMembers(tx: Tx, ctx: TenantContext) {
+  return tx
+    .select({ id: memberships.id, role: memberships.role, createdAt: memberships.createdAt, name: users.name, email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.tenantId, ctx.tenant.id))
+    .orderBy(asc(memberships.createdAt));
+}
+
+export function listPendingInvitations(tx: Tx, ctx: TenantContext) {
+  return tx
+    .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.tenantId, ctx.tenant.id),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, sql`now()`),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt));
+}
+
+export async function invite(tx: Tx, ctx: TenantContext, input: z.infer<typeof inviteSchema>) {
+  const t = translator(ctx.locale);
+  if (!invitableRoles(ctx.tenant.kind, ctx.role).includes(input.role as never))
+    return { ok: false, status: 400, fieldErrors: { role: [t("errors.roleNotAllowed")] } } as const;
+  const existing = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.tenantId, ctx.tenant.id), sql`lower(${users.email}) = ${input.email}`))
+    .limit(1);
+  if (existing.length) return { ok: false, status: 400, fieldErrors: { email: [t("errors.alreadyMember")] } } as const;
+
+  const token = newToken();
+  const expiresAt = new Date(Date.now() + invitationTtlMs);
+  const [invitation] = await tx
+    .insert(invitations)
+    .values({
+      tenantId: ctx.tenant.id,
+      email: input.email,
+      role: input.role,
+      tokenHash: hashToken(token),
+      invitedByMembershipId: ctx.membershipId,
+      expiresAt,
+    })
+    .returning();
+  const locale = ctx.locale;
+  const tl = translator(locale);
+  await enqueueEmail(tx, {
+    template: "invitation",
+    to: input.email,
+    locale,
+    props: {
+      tenantName: locale === "en" && ctx.tenant.nameEn ? ctx.tenant.nameEn : ctx.tenant.name,
+      inviterName: ctx.user.name,
+      roleLabel: tl(`roles.${input.role}`),
+      acceptUrl: appUrl(`/join/${ctx.tenant.slug}/${token}`),
+      expiresAt: formatDateTime(expiresAt, locale),
+    },
+    meta: { tenantId: ctx.tenant.id, invitationId: invitation.id },
+  });
+  const { tokenHash: _omit, ...safe } = invitation;
+  await audit(tx, ctx, { action: "invitation.create", entityType: "invitation", entityId: invitation.id, after: safe });
+  return { ok: true, value: invitation } as const;
+}
+
+/** Finds an open invitation by its link; scopes the transaction to the inviting tenant. */
+export async function findInvitation(tx: Tx, slug: string, token: string) {
+  const [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
+  if (!tenant) return null;
+  await setScope(tx, { tenantId: tenant.id, role: "system" });
+  const [invitation] = await tx
+    .select()
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.tenantId, tenant.id),
+        eq(invitations.tokenHash, hashToken(token)),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, sql`now()`),
+      ),
+    )
+    .limit(1);
+  return invitation ? { tenant, invitation } : null;
+}
+
+export async function acceptInvitation(
+  tx: Tx,
+  ctx: RequestContext,
+  slug: string,
+  token: string,
+  input: z.infer<typeof acceptInvitationSchema>,
+  userAgent: string | null,
+) {
+  const t = translator(ctx.locale);
+  const found = await findInvitation(tx, slug, token);
+  if (!found) return { ok: false, status: 410, formErrors: [t("errors.invitationInvalid")] } as const;
+  const { tenant, invitation } = found;
+
+  let userId: string;
+  let sessionToken: string | null = null;
+  if (input.intent === "join") {
+    // An existing account joins: it must be the invited address, signed in.
+    if (!ctx.user || ctx.user.email.toLowerCase() !== invitation.email.toLowerCase())
+      return { ok: false, status: 403, formErrors: [t("errors.invitationOtherAccount")] } as const;
+    userId = ctx.user.id;
+  } else {
+    if (await findUserByEmail(tx, invitation.email))
+      return { ok: false, status: 400, formErrors: [t("errors.invitationLogInFirst")] } as const;
+    const [user] = await tx
+      .insert(users)
+      .values({ email: invitation.email, name: input.name, passwordHash: await hashPassword(input.password), locale: ctx.locale })
+      .returning({ id: users.id });
+    userId = user.id;
+    await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: invitation.email, name: input.name, via: "invitation" } });
+    sessionToken = await openSession(tx, ctx, user.id, userAgent);
+  }
+  const existing = await tx
+    .select({ id: memberships.id })
+    .from(memberships)
+    .where(and(eq(memberships.tenantId, tenant.id), eq(memberships.userId, userId)))
+    .limit(1);
+  if (existing.length) return { ok: false, status: 400, formErrors: [t("errors.alreadyMember")] } as const;
+  const [membership] = await tx.insert(memberships).values({ tenantId: tenant.id, userId, role: invitation.role }).returning();
+  await tx
+    .update(invitations)
+    .set({ acceptedAt: sql`now()` })
+    .where(and(eq(invitations.tenantId, tenant.id), eq(invitations.id, invitation.id)));
+  const actor = { ...ctx, user: { id: userId }, role: invitation.role, tenant };
+  await audit(tx, actor, { action: "invitation.accept", entityType: "invitation", entityId: invitation.id });
+  await audit(tx, actor, { action: "membership.create", entityType: "membership", entityId: membership.id, after: membership });
+  return { ok: true, value: { tenant, sessionToken } } as const;
+}

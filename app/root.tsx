@@ -1,0 +1,164 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo, type ReactNode } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { createI18n, defaultLocale, type Locale } from "./i18n/i18n";
+import { withPublic } from "./modules/tenancy/context.server";
+import { listMyTenants } from "./modules/tenancy/service.server";
+import stylesheet from "./tailwind.css";
+import { useNonce } from "./ui/nonce";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export const meta: MetaFunction = () => [{ title: "XCert" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return withPublic(request, async (tx, ctx) => ({
+    locale: ctx.locale,
+    user: ctx.user ? { name: ctx.user.name, email: ctx.user.email } : null,
+    tenants: ctx.user ? await listMyTenants(tx, { ...ctx, user: ctx.user }) : [],
+  }));
+}
+
+export type RootData = Awaited<ReturnType<typeof loader>>;
+
+export function useRootData() {
+  return useRouteLoaderData<typeof loader>("root");
+}
+
+function Document({ locale, children }: { locale: Locale; children: ReactNode }) {
+  const nonce = useNonce();
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen bg-gray-50 text-gray-900">
+        <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function LanguageSwitch({ locale }: { locale: Locale }) {
+  const location = useLocation();
+  const { t } = useTranslation();
+  const next = locale === "en" ? "zh-CN" : "en";
+  return (
+    <Form method="post" action="/set-language" className="inline">
+      <input type="hidden" name="locale" value={next} />
+      <input type="hidden" name="redirectTo" value={`${location.pathname}${location.search}`} />
+      <button type="submit" className="rounded px-2 py-1 text-sm hover:bg-gray-100" lang={next} data-testid="language-switch">
+        {t("nav.switchLanguage")}
+      </button>
+    </Form>
+  );
+}
+
+function Header() {
+  const data = useRootData();
+  const { t } = useTranslation();
+  const locale = data?.locale ?? defaultLocale;
+  return (
+    <header className="no-print border-b border-gray-200 bg-white">
+      <nav aria-label={t("nav.main")} className="mx-auto flex max-w-6xl items-center gap-4 px-4 py-3">
+        <Link to="/" className="text-lg font-bold text-blue-800">
+          XCert
+        </Link>
+        <span className="hidden text-sm text-gray-500 sm:inline">{t("app.tagline")}</span>
+        <div className="ml-auto flex items-center gap-3">
+          <LanguageSwitch locale={locale} />
+          {data?.user ? (
+            <>
+              <Link to="/workspaces" className="text-sm hover:underline">
+                {t("nav.workspaces")}
+              </Link>
+              <span className="text-sm text-gray-600" data-testid="current-user">
+                {data.user.name}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="rounded px-2 py-1 text-sm hover:bg-gray-100">
+                  {t("nav.logout")}
+                </button>
+              </Form>
+            </>
+          ) : (
+            <>
+              <Link to="/login" className="text-sm hover:underline">
+                {t("nav.login")}
+              </Link>
+              <Link to="/signup" className="rounded bg-blue-700 px-3 py-1 text-sm text-white hover:bg-blue-800">
+                {t("nav.signup")}
+              </Link>
+            </>
+          )}
+        </div>
+      </nav>
+    </header>
+  );
+}
+
+export default function App() {
+  const data = useRootData();
+  return (
+    <Document locale={data?.locale ?? defaultLocale}>
+      <Header />
+      <main className="mx-auto max-w-6xl px-4 py-6">
+        <Outlet />
+      </main>
+    </Document>
+  );
+}
+
+function cookieLocale(): Locale {
+  if (typeof document === "undefined") return defaultLocale;
+  return /(?:^|;\s*)lng=en(?:;|$)/.test(document.cookie) ? "en" : defaultLocale;
+}
+
+export function ErrorBoundary() {
+  const data = useRootData();
+  return (
+    <Document locale={data?.locale ?? cookieLocale()}>
+      <Header />
+      <main className="mx-auto max-w-6xl px-4 py-6">
+        <ErrorPage />
+      </main>
+    </Document>
+  );
+}
+
+/** 404, 403 and 500 pages in the user's language; no stack traces for users. */
+export function ErrorPage() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : "serverError";
+  return (
+    <section className="py-16 text-center">
+      <p className="text-5xl font-bold text-gray-300">{status}</p>
+      <h1 className="mt-4 text-2xl font-semibold">{t(`errorPage.${key}.title`)}</h1>
+      <p className="mt-2 text-gray-600">{t(`errorPage.${key}.body`)}</p>
+      <Link to="/" className="mt-6 inline-block text-blue-700 hover:underline">
+        {t("errorPage.home")}
+      </Link>
+    </section>
+  );
+}

@@ -1,0 +1,12 @@
+import { ErrorPage } from "~/root";
+
+// Every unknown URL: a 404 in the user's language.
+export function loader() {
+  throw new Response("Not found", { status: 404 });
+}
+
+export default function NotFound() {
+  return null;
+}
+
+export const ErrorBoundary = ErrorPage;

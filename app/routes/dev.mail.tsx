@@ -1,0 +1,49 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { desc } from "drizzle-orm";
+import { useTranslation } from "react-i18next";
+import { emailOutbox } from "../../db/schema";
+import { env, isProduction } from "~/env.server";
+import type { Locale } from "~/i18n/i18n";
+import { withSystem } from "~/modules/tenancy/context.server";
+import { formatDateTime } from "~/ui/format";
+import { EmptyState } from "~/ui/list";
+
+// Development only: with no Resend key, the outbox is the mailbox. Absent in production.
+export async function loader(_args: LoaderFunctionArgs) {
+  if (isProduction() || env().RESEND_API_KEY) throw new Response("Not found", { status: 404 });
+  const messages = await withSystem((tx) =>
+    tx
+      .select({ id: emailOutbox.id, to: emailOutbox.to, subject: emailOutbox.subject, text: emailOutbox.text, status: emailOutbox.status, createdAt: emailOutbox.createdAt })
+      .from(emailOutbox)
+      .orderBy(desc(emailOutbox.createdAt))
+      .limit(50),
+  );
+  return { messages };
+}
+
+export default function DevMail() {
+  const { messages } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  return (
+    <div>
+      <h1 className="mb-2 text-2xl font-bold">{t("devMail.title")}</h1>
+      <p className="mb-4 text-sm text-gray-600">{t("devMail.lead")}</p>
+      {messages.length === 0 ? (
+        <EmptyState>{t("devMail.empty")}</EmptyState>
+      ) : (
+        <ul className="space-y-4">
+          {messages.map((message) => (
+            <li key={message.id} className="rounded border border-gray-200 bg-white p-4" data-testid="dev-mail">
+              <p className="text-sm text-gray-500">
+                {formatDateTime(message.createdAt, i18n.language as Locale)} · {message.to} · {message.status}
+              </p>
+              <h2 className="font-semibold">{message.subject}</h2>
+              <pre className="mt-2 whitespace-pre-wrap break-all text-sm">{message.text}</pre>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { withTenant } from "~/modules/tenancy/context.server";
+import type { Permission } from "~/modules/tenancy/permissions";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "workspace:read", async (_tx, ctx) => ({
+    tenant: ctx.tenant,
+    role: ctx.role,
+    permissions: ctx.permissions,
+  }));
+}
+
+export function useWorkspace() {
+  const data = useRouteLoaderData<typeof loader>("routes/w.$slug");
+  if (!data) throw new Error("useWorkspace outside /w/:slug");
+  return data;
+}
+
+// The workspace menu, shown by permission. Each capability adds its entry here.
+const menu: { to: string; label: string; permission: Permission; end?: boolean }[] = [
+  { to: "", label: "nav.overview", permission: "workspace:read", end: true },
+  { to: "members", label: "nav.members", permission: "members:read" },
+  { to: "audit", label: "nav.audit", permission: "audit:read" },
+];
+
+export default function Workspace() {
+  const { tenant, role, permissions } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const name = i18n.language === "en" && tenant.nameEn ? tenant.nameEn : tenant.name;
+  return (
+    <div className="grid gap-6 md:grid-cols-[200px_1fr]">
+      <aside className="no-print">
+        <p className="font-semibold" data-testid="workspace-name">
+          {name}
+        </p>
+        <p className="mb-4 text-xs text-gray-500">
+          {t(`tenantKinds.${tenant.kind}`)} · {t(`roles.${role}`)}
+        </p>
+        <nav aria-label={t("nav.workspace")}>
+          <ul className="space-y-1">
+            {menu
+              .filter((item) => permissions.includes(item.permission))
+              .map((item) => (
+                <li key={item.to}>
+                  <NavLink
+                    to={item.to}
+                    end={item.end}
+                    className={({ isActive }) =>
+                      `block rounded px-3 py-2 text-sm ${isActive ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`
+                    }
+                  >
+                    {t(item.label)}
+                  </NavLink>
+                </li>
+              ))}
+          </ul>
+        </nav>
+      </aside>
+      <section>
+        <Outlet />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { withUser } from "~/modules/tenancy/context.server";
+import { listMyTenants } from "~/modules/tenancy/service.server";
+
+export const meta: MetaFunction = () => [{ title: "XCert · Workspaces" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return withUser(request, async (tx, ctx) => ({ tenants: await listMyTenants(tx, ctx) }));
+}
+
+export default function Workspaces() {
+  const { t, i18n } = useTranslation();
+  const { tenants } = useLoaderData<typeof loader>();
+  return (
+    <div>
+      <h1 className="mb-4 text-2xl font-bold">{t("workspaces.title")}</h1>
+      {tenants.length === 0 ? (
+        <p className="rounded border border-dashed border-gray-300 bg-white p-6 text-gray-600">{t("workspaces.empty")}</p>
+      ) : (
+        <ul className="grid gap-3 sm:grid-cols-2">
+          {tenants.map((tenant) => (
+            <li key={tenant.slug}>
+              <Link to={`/w/${tenant.slug}`} className="block rounded border border-gray-200 bg-white p-4 hover:border-blue-400">
+                <span className="font-semibold">{i18n.language === "en" && tenant.nameEn ? tenant.nameEn : tenant.name}</span>
+                <span className="mt-1 block text-sm text-gray-600">
+                  {t(`tenantKinds.${tenant.kind}`)} · {t(`roles.${tenant.role}`)}
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

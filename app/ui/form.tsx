@@ -1,0 +1,111 @@
+import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import { useNavigation } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+
+// Accessible fields: a visible label, aria-invalid, and the field's messages tied by aria-describedby.
+
+export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
+  if (!errors?.length) return null;
+  return (
+    <ul id={id} className="mt-1 text-sm text-red-700" role="alert">
+      {errors.map((error) => (
+        <li key={error}>{error}</li>
+      ))}
+    </ul>
+  );
+}
+
+export function Field({
+  label,
+  meta,
+  type = "text",
+  hint,
+  autoComplete,
+}: {
+  label: string;
+  meta: FieldMetadata<unknown>;
+  type?: "text" | "email" | "password" | "number" | "date";
+  hint?: string;
+  autoComplete?: string;
+}) {
+  const hintId = hint ? `${meta.id}-hint` : undefined;
+  const props = getInputProps(meta, { type, ariaDescribedBy: hintId });
+  return (
+    <div className="mb-4">
+      <label htmlFor={meta.id} className="block text-sm font-medium text-gray-800">
+        {label}
+      </label>
+      <input
+        {...props}
+        key={props.key}
+        autoComplete={autoComplete}
+        className="mt-1 block w-full rounded border border-gray-300 px-3 py-2 focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200 aria-[invalid=true]:border-red-600"
+      />
+      {hint ? (
+        <p id={hintId} className="mt-1 text-xs text-gray-500">
+          {hint}
+        </p>
+      ) : null}
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+export function SelectField({
+  label,
+  meta,
+  options,
+}: {
+  label: string;
+  meta: FieldMetadata<unknown>;
+  options: { value: string; label: string }[];
+}) {
+  const props = getSelectProps(meta);
+  return (
+    <div className="mb-4">
+      <label htmlFor={meta.id} className="block text-sm font-medium text-gray-800">
+        {label}
+      </label>
+      <select
+        {...props}
+        key={props.key}
+        className="mt-1 block w-full rounded border border-gray-300 bg-white px-3 py-2 focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+export function SubmitButton({ children, name, value }: { children: ReactNode; name?: string; value?: string }) {
+  const navigation = useNavigation();
+  const { t } = useTranslation();
+  const busy = navigation.state === "submitting";
+  return (
+    <button
+      type="submit"
+      name={name}
+      value={value}
+      disabled={busy}
+      aria-busy={busy}
+      className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 focus:outline-none focus:ring-2 focus:ring-blue-300 disabled:opacity-60"
+    >
+      {busy ? t("common.working") : children}
+    </button>
+  );
+}
+
+export function Notice({ tone = "info", children }: { tone?: "info" | "success" | "error"; children: ReactNode }) {
+  const colors = { info: "bg-blue-50 text-blue-900", success: "bg-green-50 text-green-900", error: "bg-red-50 text-red-900" };
+  return (
+    <div role={tone === "error" ? "alert" : "status"} className={`mb-4 rounded px-4 py-3 ${colors[tone]}`}>
+      {children}
+    </div>
+  );
+}

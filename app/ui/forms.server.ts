@@ -1,0 +1,44 @@
+import type { Submission } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { json } from "@remix-run/node";
+import type { z } from "zod";
+import type { Locale } from "~/i18n/i18n";
+import { translator } from "~/i18n/i18n";
+import { zodErrorMap } from "./zod-errors";
+
+/** Reads a form (bounded in size) and parses it with the capability's schema, messages in `locale`. */
+export async function parseForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale) {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > 1_000_000) throw new Response("Payload too large", { status: 413 });
+  let formData: FormData;
+  try {
+    formData = await request.formData();
+  } catch {
+    throw new Response("Bad form data", { status: 400 });
+  }
+  return parseWithZod(formData, { schema, error: zodErrorMap(translator(locale)) });
+}
+
+type Failure = {
+  status: number;
+  fieldErrors?: Readonly<Record<string, readonly string[] | undefined>>;
+  formErrors?: readonly string[];
+  retryAfter?: number;
+};
+
+/** The 4xx answer of a failed submission: Conform's reply with field messages; nothing was written. */
+export function rejectSubmission<Output>(
+  submission: Submission<Output>,
+  failure?: Failure,
+  hideFields: string[] = ["password", "confirm"],
+) {
+  const headers: Record<string, string> = {};
+  if (failure?.retryAfter) headers["Retry-After"] = String(failure.retryAfter);
+  const fieldErrors = failure?.fieldErrors
+    ? Object.fromEntries(Object.entries(failure.fieldErrors).flatMap(([key, value]) => (value ? [[key, [...value]]] : [])))
+    : undefined;
+  return json(
+    { result: submission.reply({ formErrors: failure?.formErrors ? [...failure.formErrors] : undefined, fieldErrors, hideFields }) },
+    { status: failure?.status ?? 400, headers },
+  );
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+// Building blocks for every form schema: trimmed, NFC-normalised text without control or
+// bidirectional-override characters, length-bounded, with messages resolved by zodErrorMap.
+// eslint-disable-next-line no-control-regex
+const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+export function text(max: number, min = 1) {
+  return z
+    .string()
+    .max(max * 4) // refuse huge input before normalising it
+    .transform((value) => value.normalize("NFC").trim())
+    .pipe(
+      z
+        .string()
+        .min(min)
+        .max(max)
+        .refine((value) => !controlChars.test(value), { params: { i18n: "controlChars" } }),
+    );
+}
+
+export const email = z
+  .string()
+  .max(254)
+  .transform((value) => value.trim().toLowerCase())
+  .pipe(z.email());
+
+// OWASP: at least 8; we ask 10, allow any characters, cap at 128 so hashing cost stays bounded.
+export const password = z.string().min(10).max(128);
+
+/** A same-site path to go back to after login; anything else is dropped. */
+export const redirectTo = z
+  .string()
+  .max(500)
+  .optional()
+  .transform((value) => (value && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : undefined));

@@ -1,0 +1,124 @@
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- drizzle's transaction type differs per driver
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, any>;
+
+export interface Database {
+  kind: "pglite" | "postgres";
+  db: Db;
+  close(): Promise<void>;
+  pglite?: PGlite;
+  sql?: postgres.Sql;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const migrationsFolder = process.env.XCERT_MIGRATIONS_DIR ?? findMigrations();
+
+function findMigrations() {
+  // From the source (db/) and from the server build (build/index.js) alike: <root>/db/migrations.
+  const candidates = [path.join(here, "migrations"), path.join(here, "..", "db", "migrations")];
+  return candidates.find((dir) => existsSync(dir)) ?? path.join(process.cwd(), "db", "migrations");
+}
+
+export function pgliteDataDir() {
+  return process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
+}
+
+/** Opens the database named by the environment: PostgreSQL with DATABASE_URL, embedded PGlite without. */
+export async function openDatabase(url = process.env.DATABASE_URL): Promise<Database> {
+  if (url) {
+    const client = postgres(url, {
+      max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+      onnotice: () => {},
+      connection: { application_name: "xcert" },
+    });
+    return { kind: "postgres", db: drizzlePostgres(client, { schema }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
+  }
+  const dir = pgliteDataDir();
+  mkdirSync(dir, { recursive: true });
+  return fromPglite(await PGlite.create(dir));
+}
+
+export function fromPglite(pglite: PGlite): Database {
+  return { kind: "pglite", db: drizzlePglite(pglite, { schema }) as unknown as Db, pglite, close: () => pglite.close() };
+}
+
+export async function migrateDatabase(database: Database) {
+  if (database.kind === "pglite") {
+    await migratePglite(database.db as never, { migrationsFolder });
+    return;
+  }
+  // One migrator at a time when several instances start together.
+  const reserved = await database.sql!.reserve();
+  try {
+    await reserved`select pg_advisory_lock(727001)`;
+    await migratePostgres(drizzlePostgres(reserved), { migrationsFolder });
+  } finally {
+    await reserved`select pg_advisory_unlock(727001)`;
+    reserved.release();
+  }
+}
+
+/** Rows of a raw `db.execute()` result: PGlite answers `{ rows }`, postgres.js an array. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/**
+ * The server refuses to start when its query role could see past row-level security.
+ * Returns the problems found; empty means safe.
+ */
+export async function checkQueryRole(db: Db): Promise<string[]> {
+  const role = rowsOf<{ rolsuper: boolean; rolbypassrls: boolean }>(
+    await db.execute(sql`select rolsuper, rolbypassrls from pg_roles where rolname = 'app_user'`),
+  )[0];
+  if (!role) return ["role app_user does not exist (migrations not applied?)"];
+  const problems: string[] = [];
+  if (role.rolsuper) problems.push("app_user is a superuser");
+  if (role.rolbypassrls) problems.push("app_user has BYPASSRLS");
+  const owned = rowsOf<{ tablename: string }>(
+    await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tableowner = 'app_user'`),
+  );
+  if (owned.length) problems.push(`app_user owns tables: ${owned.map((t) => t.tablename).join(", ")}`);
+  const unforced = rowsOf<{ relname: string }>(
+    await db.execute(sql`
+      select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+      where n.nspname = 'public' and c.relkind in ('r', 'p')
+        and not (c.relrowsecurity and c.relforcerowsecurity)`),
+  );
+  if (unforced.length) problems.push(`RLS not enabled and forced on: ${unforced.map((t) => t.relname).join(", ")}`);
+  return problems;
+}
+
+declare global {
+  // One database per process, shared by the server build, the worker and tests that host the build.
+  var __xcertDatabase: Promise<Database> | undefined;
+}
+
+export function getDatabase(): Promise<Database> {
+  globalThis.__xcertDatabase ??= (async () => {
+    const database = await openDatabase();
+    await migrateDatabase(database);
+    const problems = await checkQueryRole(database.db);
+    if (problems.length) {
+      await database.close();
+      throw new Error(`Refusing to start: the query role can bypass row-level security: ${problems.join("; ")}`);
+    }
+    return database;
+  })();
+  return globalThis.__xcertDatabase;
+}
