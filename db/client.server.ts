@@ -22,6 +22,7 @@ export interface Database {
   close(): Promise<void>;
   pglite?: PGlite;
   sql?: postgres.Sql;
+  url?: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +46,7 @@ export async function openDatabase(url = process.env.DATABASE_URL): Promise<Data
       onnotice: () => {},
       connection: { application_name: "xcert" },
     });
-    return { kind: "postgres", db: drizzlePostgres(client, { schema }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
+    return { kind: "postgres", url, db: drizzlePostgres(client, { schema }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
   }
   const dir = pgliteDataDir();
   mkdirSync(dir, { recursive: true });
@@ -61,14 +62,14 @@ export async function migrateDatabase(database: Database) {
     await migratePglite(database.db as never, { migrationsFolder });
     return;
   }
-  // One migrator at a time when several instances start together.
-  const reserved = await database.sql!.reserve();
+  // One migrator at a time when several instances start together: a session advisory lock on a
+  // dedicated connection.
+  const client = postgres(database.url!, { max: 1, onnotice: () => {} });
   try {
-    await reserved`select pg_advisory_lock(727001)`;
-    await migratePostgres(drizzlePostgres(reserved), { migrationsFolder });
+    await client`select pg_advisory_lock(727001)`;
+    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
   } finally {
-    await reserved`select pg_advisory_unlock(727001)`;
-    reserved.release();
+    await client.end({ timeout: 5 });
   }
 }
 

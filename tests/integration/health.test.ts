@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type TestApp } from "../support/app";
+
+describe("health and shell", () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(() => app.close());
+
+  it("answers /healthz with the database state", async () => {
+    const response = await app.client().get("/healthz");
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: "ok", db: "ok" });
+  });
+
+  it("serves Chinese by default with a CSP nonce, English once chosen", async () => {
+    const zh = await app.client().get("/");
+    const html = await zh.text();
+    expect(html).toContain('<html lang="zh-CN"');
+    expect(html).toContain("1+X 证书制度试点管理平台");
+    const csp = zh.headers.get("content-security-policy") ?? "";
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(html).toContain(`nonce="${nonce}"`);
+    const en = await app.client({ locale: "en" }).get("/");
+    expect(await en.text()).toContain('<html lang="en"');
+  });
+
+  it("answers unknown pages with a 404 page in the user's language", async () => {
+    const zh = await app.client().get("/no/such/page");
+    expect(zh.status).toBe(404);
+    expect(await zh.text()).toContain("页面不存在");
+    const en = await app.client({ locale: "en" }).get("/no/such/page");
+    expect(en.status).toBe(404);
+    expect(await en.text()).toContain("Page not found");
+  });
+});

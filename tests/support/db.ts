@@ -1,0 +1,57 @@
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { sql, type SQL } from "drizzle-orm";
+import postgres from "postgres";
+import { inject } from "vitest";
+import { fromPglite, openDatabase, rowsOf, type Database, type Tx } from "../../db/client.server";
+import { transaction } from "../../app/modules/tenancy/context.server";
+import { withDatabase } from "./global-setup";
+
+export interface TestDatabase extends Database {
+  drop(): Promise<void>;
+}
+
+/** A clean, migrated database for one test file, installed as the process's database. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const template = inject("pgTemplate");
+  let database: Database;
+  let drop: () => Promise<void>;
+  if (template) {
+    const url = process.env.DATABASE_URL!;
+    const name = `xcert_t_${randomBytes(6).toString("hex")}`;
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database ${name} template ${template}`);
+    database = await openDatabase(withDatabase(url, name));
+    drop = async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    };
+  } else {
+    const dump = await readFile(inject("pgliteDump"));
+    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+    database = fromPglite(pglite);
+    drop = () => database.close();
+  }
+  globalThis.__xcertDatabase = Promise.resolve(database);
+  return Object.assign(database, { drop });
+}
+
+/** Raw SQL as the app role inside a request-like transaction with the given scope. */
+export function asApp<T>(scope: { tenantId?: string | null; userId?: string | null; role: string }, fn: (tx: Tx) => Promise<T>) {
+  return transaction(scope, fn);
+}
+
+export async function query<T = Record<string, unknown>>(executor: { execute: (q: SQL) => Promise<unknown> }, statement: SQL) {
+  return rowsOf<T>(await executor.execute(statement));
+}
+
+/** As the owning (migration) role: for assertions about what is really stored. */
+export function owner(database: Database) {
+  return {
+    rows: <T = Record<string, unknown>>(statement: SQL) => query<T>(database.db, statement),
+    count: async (table: string, where = sql`true`) =>
+      Number((await query<{ n: number }>(database.db, sql`select count(*)::int as n from ${sql.identifier(table)} where ${where}`))[0].n),
+  };
+}
