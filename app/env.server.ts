@@ -11,6 +11,7 @@ const schema = z.object({
   RESEND_BASE_URL: z.string().url().optional(),
   EMAIL_FROM: z.string().default("XCert <no-reply@xcert.example>"),
   EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
+  EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   // Behind a reverse proxy the client address is the first X-Forwarded-For hop.
   TRUST_PROXY: z.enum(["0", "1"]).default("1"),
 });

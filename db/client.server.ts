@@ -82,18 +82,18 @@ export function rowsOf<T>(result: unknown): T[] {
  * The server refuses to start when its query role could see past row-level security.
  * Returns the problems found; empty means safe.
  */
-export async function checkQueryRole(db: Db): Promise<string[]> {
+export async function checkQueryRole(db: Db, roleName = "app_user"): Promise<string[]> {
   const role = rowsOf<{ rolsuper: boolean; rolbypassrls: boolean }>(
-    await db.execute(sql`select rolsuper, rolbypassrls from pg_roles where rolname = 'app_user'`),
+    await db.execute(sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${roleName}`),
   )[0];
-  if (!role) return ["role app_user does not exist (migrations not applied?)"];
+  if (!role) return [`role ${roleName} does not exist (migrations not applied?)`];
   const problems: string[] = [];
-  if (role.rolsuper) problems.push("app_user is a superuser");
-  if (role.rolbypassrls) problems.push("app_user has BYPASSRLS");
+  if (role.rolsuper) problems.push(`${roleName} is a superuser`);
+  if (role.rolbypassrls) problems.push(`${roleName} has BYPASSRLS`);
   const owned = rowsOf<{ tablename: string }>(
-    await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tableowner = 'app_user'`),
+    await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tableowner = ${roleName}`),
   );
-  if (owned.length) problems.push(`app_user owns tables: ${owned.map((t) => t.tablename).join(", ")}`);
+  if (owned.length) problems.push(`${roleName} owns tables: ${owned.map((t) => t.tablename).join(", ")}`);
   const unforced = rowsOf<{ relname: string }>(
     await db.execute(sql`
       select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace

@@ -55,3 +55,14 @@ export function owner(database: Database) {
       Number((await query<{ n: number }>(database.db, sql`select count(*)::int as n from ${sql.identifier(table)} where ${where}`))[0].n),
   };
 }
+
+/** The database's own message of a failed statement (drizzle wraps it as the error's cause). */
+export async function databaseError(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause;
+    return cause?.message ?? (error as Error).message;
+  }
+  throw new Error("expected the statement to fail");
+}

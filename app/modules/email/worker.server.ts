@@ -5,7 +5,6 @@ import { env } from "~/env.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 
 export const maxAttempts = 8;
-const sendTimeoutMs = 15_000;
 
 export function backoffMs(attempts: number) {
   // 30 s, 1 min, 2 min … capped at one hour, with jitter so several workers do not retry in step.
@@ -17,6 +16,7 @@ type Sender = (message: { id: string; to: string; subject: string; html: string;
 
 function resendSender(apiKey: string): Sender {
   const resend = new Resend(apiKey);
+  const sendTimeoutMs = env().EMAIL_SEND_TIMEOUT_MS;
   return async (message) => {
     const timeout = new Promise<never>((_, reject) =>
       setTimeout(() => reject(new Error(`timed out after ${sendTimeoutMs} ms`)), sendTimeoutMs).unref(),

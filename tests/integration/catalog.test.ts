@@ -1,0 +1,131 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkQueryRole } from "../../db/client.server";
+import { createTestDatabase, owner, type TestDatabase } from "../support/db";
+
+// The schema rules that keep isolation in the database and the Citus path open, read from the catalog.
+describe("catalog rules", () => {
+  let database: TestDatabase;
+  let rows: ReturnType<typeof owner>["rows"];
+  let tenantTables: string[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    rows = owner(database).rows;
+    tenantTables = (
+      await rows<{ relname: string }>(sql`
+        select c.relname from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace
+        join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
+        where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`)
+    ).map((r) => r.relname);
+  });
+  afterAll(() => database.drop());
+
+  it("finds the tenant-owned tables", () => {
+    expect(tenantTables).toEqual(expect.arrayContaining(["memberships", "invitations", "audit_log"]));
+  });
+
+  it("has tenant_id NOT NULL and leading the primary key of every tenant-owned table", async () => {
+    for (const table of tenantTables) {
+      const [column] = await rows<{ attnotnull: boolean }>(sql`
+        select attnotnull from pg_attribute where attrelid = ${table}::regclass and attname = 'tenant_id'`);
+      expect(column.attnotnull, `${table}.tenant_id not null`).toBe(true);
+      const [pk] = await rows<{ first: string }>(sql`
+        select a.attname as first from pg_index i
+        join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+        where i.indrelid = ${table}::regclass and i.indisprimary`);
+      expect(pk?.first, `${table} primary key`).toBe("tenant_id");
+    }
+  });
+
+  it("leads every index of a tenant-owned table with tenant_id", async () => {
+    for (const table of tenantTables) {
+      const indexes = await rows<{ index: string; first: string | null }>(sql`
+        select c.relname as index, a.attname as first from pg_index i
+        join pg_class c on c.oid = i.indexrelid
+        left join pg_attribute a on a.attrelid = i.indrelid and a.attnum = i.indkey[0]
+        where i.indrelid = ${table}::regclass`);
+      for (const index of indexes) expect(index.first, `${table}: ${index.index}`).toBe("tenant_id");
+    }
+  });
+
+  it("includes tenant_id in every foreign key between tenant-owned tables", async () => {
+    const fks = await rows<{ name: string; source: string; target: string; columns: string[]; ref_columns: string[] }>(sql`
+      select con.conname as name, src.relname as source, dst.relname as target,
+        array(select attname from pg_attribute where attrelid = con.conrelid and attnum = any(con.conkey) order by attnum)::text[] as columns,
+        array(select attname from pg_attribute where attrelid = con.confrelid and attnum = any(con.confkey) order by attnum)::text[] as ref_columns
+      from pg_constraint con
+      join pg_class src on src.oid = con.conrelid
+      join pg_class dst on dst.oid = con.confrelid
+      where con.contype = 'f' and src.relnamespace = 'public'::regnamespace`);
+    const between = fks.filter((fk) => tenantTables.includes(fk.source) && tenantTables.includes(fk.target));
+    expect(between.length).toBeGreaterThan(0);
+    for (const fk of between) {
+      expect(fk.columns, fk.name).toContain("tenant_id");
+      expect(fk.ref_columns, fk.name).toContain("tenant_id");
+    }
+  });
+
+  it("enables and forces row-level security on every tenant-owned table, with policies for the app role", async () => {
+    for (const table of tenantTables) {
+      const [rls] = await rows<{ relrowsecurity: boolean; relforcerowsecurity: boolean }>(sql`
+        select relrowsecurity, relforcerowsecurity from pg_class where oid = ${table}::regclass`);
+      expect(rls, table).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
+      const policies = await rows<{ roles: string[]; qual: string | null; with_check: string | null; cmd: string }>(sql`
+        select roles::text[] as roles, qual, with_check, cmd from pg_policies where schemaname = 'public' and tablename = ${table}`);
+      expect(policies.length, `${table} policies`).toBeGreaterThan(0);
+      for (const policy of policies) {
+        expect(policy.roles).toEqual(["app_user"]);
+        // drizzle-kit has been seen to drop USING / WITH CHECK: every policy must still have its expression.
+        if (policy.cmd === "INSERT") expect(policy.with_check, table).toBeTruthy();
+        else expect(policy.qual, table).toBeTruthy();
+      }
+    }
+  });
+
+  it("keeps RLS on the shared tables that hold credentials and mail", async () => {
+    for (const table of ["users", "sessions", "password_resets", "login_attempts", "email_outbox", "account_audit_log"]) {
+      const [rls] = await rows<{ relrowsecurity: boolean; relforcerowsecurity: boolean }>(sql`
+        select relrowsecurity, relforcerowsecurity from pg_class where oid = ${table}::regclass`);
+      expect(rls, table).toEqual({ relrowsecurity: true, relforcerowsecurity: true });
+    }
+  });
+
+  it("runs queries as a role that owns nothing and cannot bypass RLS", async () => {
+    const [role] = await rows<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(sql`
+      select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'app_user'`);
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcanlogin: false });
+    const owned = await rows(sql`select 1 from pg_class where relowner = 'app_user'::regrole`);
+    expect(owned).toHaveLength(0);
+    expect(await checkQueryRole(database.db)).toEqual([]);
+  });
+
+  it("refuses to start when the query role could bypass RLS", async () => {
+    // Roles are cluster-wide: probe with a role of this test's own, never by altering app_user.
+    const probe = `probe_${Date.now()}_${process.pid}`;
+    await database.db.execute(sql.raw(`create role ${probe} nologin bypassrls`));
+    try {
+      expect(await checkQueryRole(database.db, probe)).toContain(`${probe} has BYPASSRLS`);
+    } finally {
+      await database.db.execute(sql.raw(`drop role ${probe}`));
+    }
+    await database.db.execute(sql`alter table memberships no force row level security`);
+    try {
+      expect((await checkQueryRole(database.db)).join()).toContain("memberships");
+    } finally {
+      await database.db.execute(sql`alter table memberships force row level security`);
+    }
+  });
+
+  it("gives the app role no way to change or remove audit entries", async () => {
+    for (const table of ["audit_log", "account_audit_log"]) {
+      const [privileges] = await rows<{ upd: boolean; del: boolean; trunc: boolean; ins: boolean }>(sql`
+        select has_table_privilege('app_user', ${table}, 'UPDATE') as upd,
+               has_table_privilege('app_user', ${table}, 'DELETE') as del,
+               has_table_privilege('app_user', ${table}, 'TRUNCATE') as trunc,
+               has_table_privilege('app_user', ${table}, 'INSERT') as ins`);
+      expect(privileges, table).toEqual({ upd: false, del: false, trunc: false, ins: true });
+    }
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { formatDate, formatDateTime, formatFen } from "../../app/ui/format";
+
+describe("formatters", () => {
+  it("shows integer fen as yuan with two decimals", () => {
+    expect(formatFen(128000)).toBe("¥1,280.00");
+    expect(formatFen(5)).toBe("¥0.05");
+    expect(formatFen(-38000)).toBe("-¥380.00");
+    expect(() => formatFen(1.5)).toThrow();
+  });
+
+  it("shows times in Asia/Shanghai whatever the server's zone", () => {
+    const instant = new Date("2026-01-31T17:30:00Z");
+    expect(formatDateTime(instant, "zh-CN")).toBe("2026/02/01 01:30");
+    expect(formatDate(instant, "en")).toBe("01/02/2026");
+  });
+});

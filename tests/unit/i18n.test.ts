@@ -1,0 +1,41 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import en from "../../app/i18n/en.json";
+import zhCN from "../../app/i18n/zh-CN.json";
+
+type Tree = { [key: string]: string | Tree };
+
+function keys(tree: Tree, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === "string" ? [`${prefix}${key}`.replace(/_(one|other)$/, "")] : keys(value, `${prefix}${key}.`),
+  );
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    return statSync(full).isDirectory() ? sourceFiles(full) : /\.tsx?$/.test(name) ? [full] : [];
+  });
+}
+
+describe("translations", () => {
+  it("has every key in both languages", () => {
+    const zh = new Set(keys(zhCN));
+    const english = new Set(keys(en));
+    expect([...zh].filter((k) => !english.has(k))).toEqual([]);
+    expect([...english].filter((k) => !zh.has(k))).toEqual([]);
+  });
+
+  it("defines every literal key the code asks for", () => {
+    const root = path.resolve(import.meta.dirname, "../..");
+    const known = new Set(keys(zhCN));
+    const missing: string[] = [];
+    for (const file of [...sourceFiles(path.join(root, "app")), ...sourceFiles(path.join(root, "emails"))]) {
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/\bt\(\s*"([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g)) if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
+      for (const match of text.matchAll(/\b(?:label|i18n): "([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g)) if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
+    }
+    expect(missing).toEqual([]);
+  });
+});
