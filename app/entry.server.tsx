@@ -5,7 +5,8 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBackground } from "./background.server";
-import { NonceProvider } from "./ui/nonce";
+import { getLocale } from "./i18n/locale.server";
+import { DocumentProvider } from "./ui/document-context";
 
 // Open the database (migrated, query role checked) and the email worker when the server starts.
 void startBackground();
@@ -44,9 +45,9 @@ export default function handleRequest(
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
+      <DocumentProvider value={{ nonce, locale: getLocale(request) }}>
         <RemixServer context={remixContext} url={request.url} abortDelay={abortDelay} nonce={nonce} />
-      </NonceProvider>,
+      </DocumentProvider>,
       {
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {

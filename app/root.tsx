@@ -18,7 +18,7 @@ import { createI18n, defaultLocale, type Locale } from "./i18n/i18n";
 import { withPublic } from "./modules/tenancy/context.server";
 import { listMyTenants } from "./modules/tenancy/service.server";
 import stylesheet from "./tailwind.css";
-import { useNonce } from "./ui/nonce";
+import { useDocumentLocale, useNonce } from "./ui/document-context";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -128,15 +128,11 @@ export default function App() {
   );
 }
 
-function cookieLocale(): Locale {
-  if (typeof document === "undefined") return defaultLocale;
-  return /(?:^|;\s*)lng=en(?:;|$)/.test(document.cookie) ? "en" : defaultLocale;
-}
-
 export function ErrorBoundary() {
   const data = useRootData();
+  const documentLocale = useDocumentLocale();
   return (
-    <Document locale={data?.locale ?? cookieLocale()}>
+    <Document locale={data?.locale ?? documentLocale}>
       <Header />
       <main className="mx-auto max-w-6xl px-4 py-6">
         <ErrorPage />

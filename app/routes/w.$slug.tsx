@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { NavLink, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { Link, NavLink, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { withTenant } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
+import { useRootData } from "~/root";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withTenant(request, params.slug, "workspace:read", async (_tx, ctx) => ({
@@ -28,7 +29,9 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
 export default function Workspace() {
   const { tenant, role, permissions } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
-  const name = i18n.language === "en" && tenant.nameEn ? tenant.nameEn : tenant.name;
+  const others = (useRootData()?.tenants ?? []).filter((other) => other.slug !== tenant.slug);
+  const nameOf = (t: { name: string; nameEn: string | null }) => (i18n.language === "en" && t.nameEn ? t.nameEn : t.name);
+  const name = nameOf(tenant);
   return (
     <div className="grid gap-6 md:grid-cols-[200px_1fr]">
       <aside className="no-print">
@@ -57,6 +60,20 @@ export default function Workspace() {
               ))}
           </ul>
         </nav>
+        {others.length > 0 ? (
+          <nav aria-label={t("nav.switchWorkspace")} className="mt-6 border-t border-gray-200 pt-4">
+            <p className="mb-1 text-xs font-medium uppercase text-gray-500">{t("nav.switchWorkspace")}</p>
+            <ul className="space-y-1 text-sm">
+              {others.map((other) => (
+                <li key={other.slug}>
+                  <Link to={`/w/${other.slug}`} className="block rounded px-3 py-1 hover:bg-gray-100">
+                    {nameOf(other)}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        ) : null}
       </aside>
       <section>
         <Outlet />

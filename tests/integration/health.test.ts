@@ -6,7 +6,7 @@ describe("health and shell", () => {
   beforeAll(async () => {
     app = await startApp();
   });
-  afterAll(() => app.close());
+  afterAll(() => app.close().catch(() => {}));
 
   it("answers /healthz with the database state", async () => {
     const response = await app.client().get("/healthz");
@@ -34,5 +34,24 @@ describe("health and shell", () => {
     const en = await app.client({ locale: "en" }).get("/no/such/page");
     expect(en.status).toBe(404);
     expect(await en.text()).toContain("Page not found");
+  });
+
+  it("answers 503 when the database does not answer", async () => {
+    await app.database.close();
+    const response = await app.client().get("/healthz");
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: "degraded", db: "unavailable" });
+  });
+
+  it("shows the 500 page in the user's language, without internals, when a loader fails", async () => {
+    // The database is closed by the test above: the root loader fails.
+    const zh = await app.client().get("/");
+    expect(zh.status).toBe(500);
+    const zhBody = await zh.text();
+    expect(zhBody).toContain("服务器出错了");
+    expect(zhBody).not.toMatch(/at \S+ \(|closed|PGlite|postgres/i);
+    const en = await app.client({ locale: "en" }).get("/");
+    expect(en.status).toBe(500);
+    expect(await en.text()).toContain("Something went wrong");
   });
 });
