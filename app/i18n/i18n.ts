@@ -1,12 +1,18 @@
 import i18next, { type TFunction } from "i18next";
+import enCertificates from "./en/certificates.json";
 import en from "./en.json";
+import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCN from "./zh-CN.json";
 
 export const locales = ["zh-CN", "en"] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "zh-CN";
 
-export const resources = { "zh-CN": { translation: zhCN }, en: { translation: en } } as const;
+// Shared strings in <locale>.json; each capability's strings in <locale>/<capability>.json under its own key.
+export const resources = {
+  "zh-CN": { translation: { ...zhCN, certificates: zhCNCertificates } },
+  en: { translation: { ...en, certificates: enCertificates } },
+} as const;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);

@@ -3,6 +3,8 @@ import type { Tx } from "../../db/client.server";
 import type { Locale } from "~/i18n/i18n";
 import { translator } from "~/i18n/i18n";
 import { listAudit } from "~/modules/audit/audit.server";
+import { certificateFilterSchema } from "~/modules/certificates/schemas";
+import { listCertificates } from "~/modules/certificates/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { listMembers } from "~/modules/tenancy/service.server";
@@ -24,6 +26,20 @@ function define<Row>(list: ListExport<Row>) {
 const exportLimit = 100_000;
 
 export const workspaceExports: Record<string, ListExport<unknown>> = {
+  certificates: define({
+    permission: "certificates:read",
+    load: async (tx, ctx, query) =>
+      (await listCertificates(tx, ctx, { ...certificateFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
+    columns: (t, locale) => [
+      { header: t("certificates.code"), value: (c) => c.code, width: 16 },
+      { header: t("certificates.nameZh"), value: (c) => c.nameZh, width: 24 },
+      { header: t("certificates.nameEn"), value: (c) => c.nameEn, width: 32 },
+      { header: t("certificates.industry"), value: (c) => c.industryCode },
+      { header: t("certificates.levels"), value: (c) => c.levels.map((l) => t(`certificates.levelNames.${l}`)).join("/") },
+      { header: t("certificates.status"), value: (c) => t(`certificates.statuses.${c.status}`) },
+      { header: t("certificates.updatedAt"), value: (c) => formatDateTime(c.updatedAt, locale), width: 20 },
+    ],
+  }),
   members: define({
     permission: "members:read",
     load: (tx, ctx) => listMembers(tx, ctx),

@@ -22,6 +22,7 @@ export function useWorkspace() {
 // The workspace menu, shown by permission. Each capability adds its entry here.
 const menu: { to: string; label: string; permission: Permission; end?: boolean }[] = [
   { to: "", label: "nav.overview", permission: "workspace:read", end: true },
+  { to: "certificates", label: "nav.certificates", permission: "certificates:read" },
   { to: "members", label: "nav.members", permission: "members:read" },
   { to: "audit", label: "nav.audit", permission: "audit:read" },
 ];

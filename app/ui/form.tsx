@@ -1,4 +1,4 @@
-import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import { getCollectionProps, getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 import { useNavigation } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
@@ -107,5 +107,50 @@ export function Notice({ tone = "info", children }: { tone?: "info" | "success" 
     <div role={tone === "error" ? "alert" : "status"} className={`mb-4 rounded px-4 py-3 ${colors[tone]}`}>
       {children}
     </div>
+  );
+}
+
+export function TextAreaField({ label, meta, rows = 5 }: { label: string; meta: FieldMetadata<unknown>; rows?: number }) {
+  const { key, ...props } = getTextareaProps(meta);
+  return (
+    <div className="mb-4">
+      <label htmlFor={meta.id} className="block text-sm font-medium text-gray-800">
+        {label}
+      </label>
+      <textarea
+        {...props}
+        key={key}
+        rows={rows}
+        className="mt-1 block w-full rounded border border-gray-300 px-3 py-2 focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
+      />
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+/** Several values of one field as checkboxes, in a fieldset with a legend. */
+export function CheckboxGroupField({
+  label,
+  meta,
+  options,
+}: {
+  label: string;
+  meta: FieldMetadata<unknown>;
+  options: { value: string; label: string }[];
+}) {
+  const boxes = getCollectionProps(meta as FieldMetadata<string[]>, { type: "checkbox", options: options.map((o) => o.value) });
+  return (
+    <fieldset className="mb-4" aria-describedby={meta.errors?.length ? meta.errorId : undefined}>
+      <legend className="block text-sm font-medium text-gray-800">{label}</legend>
+      <div className="mt-1 flex flex-wrap gap-4">
+        {boxes.map(({ key, ...props }) => (
+          <label key={key} className="inline-flex items-center gap-2 text-sm">
+            <input {...props} className="h-4 w-4 rounded border-gray-300" />
+            {options.find((o) => o.value === props.value)?.label}
+          </label>
+        ))}
+      </div>
+      <ErrorList id={meta.errorId} errors={meta.errors} />
+    </fieldset>
   );
 }

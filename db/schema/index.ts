@@ -1,3 +1,4 @@
 export * from "./tenancy";
 export * from "./audit";
 export * from "./email";
+export * from "./certificates";

@@ -4,6 +4,7 @@ import { memberships, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
+import { seedCertificates } from "./certificates";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
 export const demoPassword = "demo-password-2026";
@@ -54,7 +55,8 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
   return withSystem(async (tx) => {
     const [{ count }] = await tx.select({ count: sql<number>`count(*)::int` }).from(tenants);
     if (count > 0) return "skipped" as const;
-    await seedTenancy(tx);
+    const tenantIds = await seedTenancy(tx);
+    await seedCertificates(tx, tenantIds);
     return "seeded" as const;
   });
 }

@@ -99,7 +99,16 @@ describe("tenant isolation", () => {
 
   it("does not let a user of A reach B's workspace through any loader", async () => {
     const before = await owner(app.database).count("audit_log");
-    for (const path of ["/w/demo-care", "/w/demo-care/members", "/w/demo-care/audit", "/w/demo-care/export/members?format=csv", "/w/demo-care/export/audit?format=xlsx"]) {
+    for (const path of [
+      "/w/demo-care",
+      "/w/demo-care/members",
+      "/w/demo-care/audit",
+      "/w/demo-care/certificates",
+      "/w/demo-care/certificates/new",
+      "/w/demo-care/export/members?format=csv",
+      "/w/demo-care/export/audit?format=xlsx",
+      "/w/demo-care/export/certificates?format=csv",
+    ]) {
       const response = await asA.get(path);
       expect(response.status, path).toBe(404);
       const body = await response.text();
@@ -124,6 +133,10 @@ describe("tenant isolation", () => {
     const outbox = await owner(app.database).count("email_outbox");
     const response = await asA.post("/w/demo-care/members", { email: "intruder@example.test", role: "admin" });
     expect(response.status).toBe(404);
+    const certificates = await owner(app.database).count("certificates");
+    const create = await asA.post("/w/demo-care/certificates/new", { code: "INTRUDER", nameZh: "入侵", nameEn: "Intruder", industryCode: "ai", levels: "junior" });
+    expect(create.status).toBe(404);
+    expect(await owner(app.database).count("certificates")).toBe(certificates);
     expect(await count()).toBe(before);
     expect(await owner(app.database).count("email_outbox")).toBe(outbox);
   });

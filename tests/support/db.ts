@@ -39,7 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** Raw SQL as the app role inside a request-like transaction with the given scope. */
-export function asApp<T>(scope: { tenantId?: string | null; userId?: string | null; role: string }, fn: (tx: Tx) => Promise<T>) {
+export function asApp<T>(scope: { tenantId?: string | null; tenantKind?: string | null; userId?: string | null; role: string }, fn: (tx: Tx) => Promise<T>) {
   return transaction(scope, fn);
 }
 

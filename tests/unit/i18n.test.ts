@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import en from "../../app/i18n/en.json";
-import zhCN from "../../app/i18n/zh-CN.json";
+import { resources } from "../../app/i18n/i18n";
+
+const zhCN = resources["zh-CN"].translation as unknown as Tree;
+const en = resources.en.translation as unknown as Tree;
 
 type Tree = { [key: string]: string | Tree };
 

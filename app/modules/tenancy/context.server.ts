@@ -45,12 +45,13 @@ export interface TenantContext extends UserContext {
   permissions: Permission[];
 }
 
-type Scope = { tenantId?: string | null; userId?: string | null; role: string };
+type Scope = { tenantId?: string | null; tenantKind?: string | null; userId?: string | null; role: string };
 
 /** Sets the row-level-security scope of the current transaction (all settings are transaction-local). */
 export async function setScope(tx: Tx, scope: Scope) {
   await tx.execute(sql`select
     set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+    set_config('app.tenant_kind', ${scope.tenantKind ?? ""}, true),
     set_config('app.user_id', ${scope.userId ?? ""}, true),
     set_config('app.role', ${scope.role}, true)`);
 }
@@ -217,7 +218,7 @@ export function withTenant<T>(
     if (!row) throw new Response("Not found", { status: 404 });
     const { tenant } = row;
     if (!can(tenant.kind, row.role, permission)) throw new Response("Forbidden", { status: 403 });
-    await setScope(tx, { tenantId: tenant.id, userId: found.user.id, role: row.role });
+    await setScope(tx, { tenantId: tenant.id, tenantKind: tenant.kind, userId: found.user.id, role: row.role });
     const tenantCtx: TenantContext = {
       ...ctx,
       user: found.user,

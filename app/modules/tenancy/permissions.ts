@@ -1,4 +1,5 @@
-// Permissions are strings checked on the server and read by the UI to show or hide actions.
+// Permissions are strings checked on the server (withTenant) and read by the UI to show or hide
+// actions. Each capability adds its permissions here, naming the roles of each tenant kind that hold them.
 export const rolesByKind = {
   organization: ["owner", "admin", "editor", "finance", "viewer"],
   school: ["admin", "teacher"],
@@ -8,40 +9,31 @@ export const rolesByKind = {
 export type TenantKind = keyof typeof rolesByKind;
 export type MemberRole = (typeof rolesByKind)[TenantKind][number];
 
-const grants: Record<TenantKind, Record<string, readonly string[]>> = {
-  organization: {
-    owner: ["workspace:read", "members:read", "members:invite", "audit:read"],
-    admin: ["workspace:read", "members:read", "members:invite", "audit:read"],
-    editor: ["workspace:read", "members:read"],
-    finance: ["workspace:read", "members:read"],
-    viewer: ["workspace:read"],
-  },
-  school: {
-    admin: ["workspace:read", "members:read", "members:invite", "audit:read"],
-    teacher: ["workspace:read", "members:read"],
-  },
-  committee: {
-    admin: ["workspace:read", "members:read", "members:invite", "audit:read", "committee:supervise"],
-    member: ["workspace:read", "members:read", "committee:supervise"],
-  },
-};
+const everyone = { organization: rolesByKind.organization, school: rolesByKind.school, committee: rolesByKind.committee };
+const admins = { organization: ["owner", "admin"], school: ["admin"], committee: ["admin"] } as const;
 
-export type Permission =
-  | "workspace:read"
-  | "members:read"
-  | "members:invite"
-  | "audit:read"
-  | "committee:supervise";
+const grants = {
+  "workspace:read": everyone,
+  "members:read": { organization: ["owner", "admin", "editor", "finance"], school: rolesByKind.school, committee: rolesByKind.committee },
+  "members:invite": admins,
+  "audit:read": admins,
+  "committee:supervise": { committee: rolesByKind.committee },
+  "certificates:read": { organization: rolesByKind.organization },
+  "certificates:write": { organization: ["owner", "admin", "editor"] },
+} satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
+
+export type Permission = keyof typeof grants;
+
+export function can(kind: TenantKind, role: string, permission: Permission): boolean {
+  const roles = (grants[permission] as Partial<Record<TenantKind, readonly string[]>>)[kind];
+  return roles?.includes(role) ?? false;
+}
 
 export function permissionsOf(kind: TenantKind, role: string): Permission[] {
-  return [...(grants[kind][role] ?? [])] as Permission[];
+  return (Object.keys(grants) as Permission[]).filter((permission) => can(kind, role, permission));
 }
 
-export function can(kind: TenantKind, role: string, permission: Permission) {
-  return permissionsOf(kind, role).includes(permission);
-}
-
-/** Roles a member with `role` may hand out by invitation: never above their own. */
+/** Roles a member with `role` may hand out by invitation: never above their own, never owner. */
 export function invitableRoles(kind: TenantKind, role: string): MemberRole[] {
   const all = rolesByKind[kind] as readonly MemberRole[];
   const rank = all.indexOf(role as MemberRole);
