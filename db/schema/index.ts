@@ -2,3 +2,4 @@ export * from "./tenancy";
 export * from "./audit";
 export * from "./email";
 export * from "./certificates";
+export * from "./standards";
