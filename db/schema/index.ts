@@ -3,3 +3,4 @@ export * from "./audit";
 export * from "./email";
 export * from "./certificates";
 export * from "./standards";
+export * from "./fees";
