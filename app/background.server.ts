@@ -1,6 +1,7 @@
 import { getDatabase } from "../db/client.server";
 import { env } from "./env.server";
 import { startEmailWorker } from "./modules/email/worker.server";
+import { runDueJobs } from "./modules/jobs/scheduler.server";
 
 declare global {
   var __xcertBackground: Promise<void> | undefined;
@@ -17,8 +18,12 @@ export function startBackground() {
       process.exit(1);
     });
     const stopWorker = env().EMAIL_WORKER === "on" ? startEmailWorker() : async () => {};
+    // Periodic jobs (the committee's weekly digest): polled every minute, claimed in the database.
+    const jobs = env().EMAIL_WORKER === "on" ? setInterval(() => void runDueJobs().catch((e: Error) => console.error("[jobs]", e.message)), 60_000) : undefined;
+    jobs?.unref();
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
+        clearInterval(jobs);
         void stopWorker()
           .then(() => database.close())
           .finally(() => setTimeout(() => process.exit(0), 200).unref());

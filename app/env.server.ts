@@ -12,6 +12,10 @@ const schema = z.object({
   EMAIL_FROM: z.string().default("XCert <no-reply@xcert.example>"),
   EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
   EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  // Only for tests: where the local double of Stripe's API listens (host:port, plain HTTP).
+  STRIPE_API_BASE: z.string().url().optional(),
   // Behind a reverse proxy the client address is the first X-Forwarded-For hop.
   TRUST_PROXY: z.enum(["0", "1"]).default("1"),
 });

@@ -1,19 +1,31 @@
 import type { TFunction } from "i18next";
 import type { ReactElement } from "react";
+import { FindingDigestEmail, findingDigestSubject, type FindingDigestEmailProps } from "./finding-digest";
 import { InvitationEmail, invitationSubject, type InvitationEmailProps } from "./invitation";
+import { OrderConfirmationEmail, orderConfirmationSubject, type OrderConfirmationEmailProps } from "./order-confirmation";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
+import { PaymentReceiptEmail, paymentReceiptSubject, type PaymentReceiptEmailProps } from "./payment-receipt";
 
 type Template<P> = {
   subject: (t: TFunction, props: P) => string;
   render: (props: P & { t: TFunction; lang: string }) => ReactElement;
 };
 
-export const emailTemplates = {
-  invitation: { subject: invitationSubject, render: InvitationEmail } satisfies Template<InvitationEmailProps>,
-  "password-reset": { subject: passwordResetSubject, render: PasswordResetEmail } satisfies Template<PasswordResetEmailProps>,
+interface Templates {
+  invitation: Template<InvitationEmailProps>;
+  "password-reset": Template<PasswordResetEmailProps>;
+  "order-confirmation": Template<OrderConfirmationEmailProps>;
+  "payment-receipt": Template<PaymentReceiptEmailProps>;
+  "finding-digest": Template<FindingDigestEmailProps>;
+}
+
+export const emailTemplates: Templates = {
+  invitation: { subject: invitationSubject, render: InvitationEmail },
+  "password-reset": { subject: passwordResetSubject, render: PasswordResetEmail },
+  "order-confirmation": { subject: orderConfirmationSubject, render: OrderConfirmationEmail },
+  "payment-receipt": { subject: paymentReceiptSubject, render: PaymentReceiptEmail },
+  "finding-digest": { subject: findingDigestSubject, render: FindingDigestEmail },
 };
 
-export type EmailTemplateName = keyof typeof emailTemplates;
-export type EmailProps<N extends EmailTemplateName> = Parameters<(typeof emailTemplates)[N]["render"]>[0] extends infer P
-  ? Omit<P, "t" | "lang">
-  : never;
+export type EmailTemplateName = keyof Templates;
+export type EmailProps<N extends EmailTemplateName> = Templates[N] extends Template<infer P> ? P : never;

@@ -32,3 +32,20 @@ export function formatDate(value: Date | string, locale: Locale = "zh-CN") {
     day: "2-digit",
   }).format(new Date(value));
 }
+
+/** Today's calendar day in Asia/Shanghai, as YYYY-MM-DD (the unit of effective dates). */
+export function shanghaiDate(at: Date = new Date()) {
+  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+}
+
+/** A calendar day plus n days (YYYY-MM-DD in, YYYY-MM-DD out; no time zone involved). */
+export function addDays(day: string, days: number) {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/** A calendar day (YYYY-MM-DD) shown in the user's format. */
+export function formatDay(day: string, locale: Locale = "zh-CN") {
+  return formatDate(new Date(`${day}T12:00:00+08:00`), locale);
+}

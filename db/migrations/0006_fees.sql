@@ -20,6 +20,8 @@ CREATE TABLE "assessment_orders" (
 	"total_fen" bigint NOT NULL,
 	"currency" text DEFAULT 'CNY' NOT NULL,
 	"status" "order_status" DEFAULT 'pending' NOT NULL,
+	"contact_email" text NOT NULL,
+	"locale" text DEFAULT 'zh-CN' NOT NULL,
 	"created_by_user_id" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"paid_at" timestamp with time zone,

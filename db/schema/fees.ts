@@ -146,6 +146,9 @@ export const assessmentOrders = pgTable(
     totalFen: bigint("total_fen", { mode: "number" }).notNull(),
     currency: text("currency").notNull().default("CNY"),
     status: orderStatus("status").notNull().default("pending"),
+    // Where the school wants its confirmation and receipt (the orderer's address at order time).
+    contactEmail: text("contact_email").notNull(),
+    locale: text("locale").notNull().default("zh-CN"),
     createdByUserId: uuid("created_by_user_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     paidAt: timestamp("paid_at", { withTimezone: true }),

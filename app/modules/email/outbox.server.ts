@@ -14,11 +14,13 @@ export async function enqueueEmail<N extends EmailTemplateName>(
   message: { template: N; to: string; locale: Locale; props: EmailProps<N>; meta?: Record<string, unknown> },
 ) {
   const t = translator(message.locale);
+  // Indexing the template map by a generic name loses the pairing of template and props for the
+  // compiler; `message` was typed by that pairing, so widen once here.
   const template = emailTemplates[message.template] as unknown as {
     subject: (t: unknown, props: unknown) => string;
-    render: (props: unknown) => React.ReactElement;
+    render: (props: Record<string, unknown>) => React.ReactElement;
   };
-  const element = createElement(template.render as never, { ...message.props, t, lang: message.locale } as never);
+  const element = createElement(template.render, { ...(message.props as Record<string, unknown>), t, lang: message.locale });
   const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
   await tx.insert(emailOutbox).values({
     template: message.template,

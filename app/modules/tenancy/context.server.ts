@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Tx } from "../../../db/client.server";
 import { memberships, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
@@ -202,6 +202,20 @@ export function withTenant<T>(
   permission: Permission,
   fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
 ): Promise<T> {
+  return withMembership(request, eq(tenants.slug, slug ?? ""), permission, fn);
+}
+
+/** The committee's pages (`/committee/…`): the user's membership of the committee tenant. */
+export function withCommittee<T>(request: Request, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
+  return withMembership(request, eq(tenants.kind, "committee"), permission, fn);
+}
+
+function withMembership<T>(
+  request: Request,
+  tenantWhere: SQL,
+  permission: Permission,
+  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
+): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
   return transaction({ role: "system" }, async (tx) => {
@@ -212,7 +226,8 @@ export function withTenant<T>(
       .select({ tenant: tenants, membershipId: memberships.id, role: memberships.role })
       .from(tenants)
       .innerJoin(memberships, and(eq(memberships.tenantId, tenants.id), eq(memberships.userId, found.user.id)))
-      .where(eq(tenants.slug, slug ?? ""))
+      .where(tenantWhere)
+      .orderBy(tenants.createdAt)
       .limit(1);
     // Not a member and no such workspace look the same: no probing for tenant slugs.
     if (!row) throw new Response("Not found", { status: 404 });

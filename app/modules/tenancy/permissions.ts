@@ -20,6 +20,14 @@ const grants = {
   "committee:supervise": { committee: rolesByKind.committee },
   "certificates:read": { organization: rolesByKind.organization },
   "certificates:write": { organization: ["owner", "admin", "editor"] },
+  "fees:read": { organization: rolesByKind.organization },
+  "fees:publish": { organization: ["owner", "admin", "finance"] },
+  "orders:read": { organization: ["owner", "admin", "finance"], school: rolesByKind.school },
+  "orders:create": { school: ["admin"] },
+  "payments:confirm": { organization: ["owner", "admin", "finance"] },
+  "payments:setup": { organization: ["owner", "admin", "finance"] },
+  "committee:settings": { committee: ["admin"] },
+  "committee:audit": { committee: rolesByKind.committee },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;

@@ -1,0 +1,81 @@
+import { asc, desc, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { Tx } from "../../../db/client.server";
+import { certificates, costCaps, noticePeriodSettings, tenants, users } from "../../../db/schema";
+import { translator } from "~/i18n/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import type { TenantContext } from "~/modules/tenancy/context.server";
+import type { costCapSchema, noticePeriodSchema } from "./schemas";
+
+// The committee's settings: each change is a new row, so the value in force at any time is known.
+
+export function noticeHistory(tx: Tx) {
+  return tx
+    .select({ id: noticePeriodSettings.id, days: noticePeriodSettings.days, effectiveFrom: noticePeriodSettings.effectiveFrom, reason: noticePeriodSettings.reason, setBy: users.name })
+    .from(noticePeriodSettings)
+    .leftJoin(users, eq(users.id, noticePeriodSettings.setByUserId))
+    .orderBy(desc(noticePeriodSettings.effectiveFrom), desc(noticePeriodSettings.createdAt));
+}
+
+export async function setNoticePeriod(tx: Tx, ctx: TenantContext, input: z.infer<typeof noticePeriodSchema>) {
+  const [row] = await tx
+    .insert(noticePeriodSettings)
+    .values({ days: input.days, reason: input.reason, setByUserId: ctx.user.id })
+    .returning();
+  await audit(tx, ctx, { action: "committee.notice_period", entityType: "notice_period_setting", entityId: row.id, after: row });
+  return row;
+}
+
+/** Every certificate level with its cap in force now and the history of its caps. */
+export async function capsOverview(tx: Tx) {
+  const certs = await tx
+    .select({
+      id: certificates.id,
+      tenantId: certificates.tenantId,
+      code: certificates.code,
+      nameZh: certificates.nameZh,
+      nameEn: certificates.nameEn,
+      levels: certificates.levels,
+      organization: tenants.name,
+      organizationEn: tenants.nameEn,
+    })
+    .from(certificates)
+    .innerJoin(tenants, eq(tenants.id, certificates.tenantId))
+    .where(sql`${certificates.status} <> 'retired'`)
+    .orderBy(asc(tenants.slug), asc(certificates.code));
+  const caps = await tx
+    .select({
+      id: costCaps.id,
+      certificateId: costCaps.certificateId,
+      level: costCaps.level,
+      amountFen: costCaps.amountFen,
+      effectiveFrom: costCaps.effectiveFrom,
+      reason: costCaps.reason,
+    })
+    .from(costCaps)
+    .orderBy(desc(costCaps.effectiveFrom), desc(costCaps.createdAt));
+  return certs.map((certificate) => ({
+    ...certificate,
+    levels: certificate.levels.map((level) => {
+      const history = caps.filter((cap) => cap.certificateId === certificate.id && cap.level === level);
+      return { level, current: history.find((cap) => cap.effectiveFrom <= new Date()) ?? null, history };
+    }),
+  }));
+}
+
+export async function setCostCap(tx: Tx, ctx: TenantContext, input: z.infer<typeof costCapSchema>) {
+  const t = translator(ctx.locale);
+  const [certificate] = await tx
+    .select({ tenantId: certificates.tenantId, levels: certificates.levels })
+    .from(certificates)
+    .where(eq(certificates.id, input.certificateId))
+    .limit(1);
+  if (!certificate) return { ok: false, status: 400, fieldErrors: { certificateId: [t("errors.invalidOption")] } } as const;
+  if (!certificate.levels.includes(input.level)) return { ok: false, status: 400, fieldErrors: { level: [t("fees.errors.levelNotOffered")] } } as const;
+  const [row] = await tx
+    .insert(costCaps)
+    .values({ tenantId: certificate.tenantId, certificateId: input.certificateId, level: input.level, amountFen: input.amount, reason: input.reason, setByUserId: ctx.user.id })
+    .returning();
+  await audit(tx, ctx, { action: "committee.cost_cap", entityType: "cost_cap", entityId: row.id, after: row });
+  return { ok: true, value: row } as const;
+}

@@ -1,0 +1,232 @@
+import { and, eq, sql } from "drizzle-orm";
+import Stripe from "stripe";
+import type { Tx } from "../../../db/client.server";
+import { assessmentOrders, paymentAccounts, payments, stripeEvents } from "../../../db/schema";
+import { env } from "~/env.server";
+import { translator } from "~/i18n/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import { setScope, type TenantContext } from "~/modules/tenancy/context.server";
+import { appUrl } from "~/ui/url.server";
+import { getOrder, settleOrder } from "./orders.server";
+
+// Stripe Connect: each organization is paid on its own account (direct charges, no platform fee).
+// An order becomes paid only from a verified webhook, never from the browser's redirect.
+
+let client: Stripe | null | undefined;
+
+export function stripe(): Stripe | null {
+  if (client !== undefined) return client;
+  const { STRIPE_SECRET_KEY: key, STRIPE_API_BASE: base } = env();
+  if (!key) return (client = null);
+  const local = base ? new URL(base) : null;
+  client = new Stripe(key, {
+    maxNetworkRetries: local ? 0 : 2,
+    telemetry: false,
+    ...(local ? { host: local.hostname, port: Number(local.port), protocol: local.protocol.replace(":", "") as "http" | "https" } : {}),
+  });
+  return client;
+}
+
+export const onlinePaymentsEnabled = () => stripe() !== null;
+
+export async function paymentAccountOf(tx: Tx, tenantId: string) {
+  const [row] = await tx.select().from(paymentAccounts).where(eq(paymentAccounts.tenantId, tenantId)).limit(1);
+  return row ?? null;
+}
+
+// What the account can take: card always; Alipay and WeChat Pay where Stripe reports the capability.
+const onlineMethods = ["card", "alipay", "wechat_pay"] as const;
+
+function methodsOf(account: Stripe.Account): string[] {
+  const capabilities = (account.capabilities ?? {}) as Record<string, string | undefined>;
+  return onlineMethods.filter((method) => method === "card" || capabilities[`${method}_payments`] === "active");
+}
+
+async function saveAccount(tx: Tx, tenantId: string, account: Stripe.Account) {
+  const values = {
+    chargesEnabled: account.charges_enabled ?? false,
+    detailsSubmitted: account.details_submitted ?? false,
+    paymentMethods: methodsOf(account),
+    updatedAt: new Date(),
+  };
+  const existing = await paymentAccountOf(tx, tenantId);
+  if (existing) {
+    const [row] = await tx.update(paymentAccounts).set(values).where(and(eq(paymentAccounts.tenantId, tenantId), eq(paymentAccounts.id, existing.id))).returning();
+    return row;
+  }
+  const [row] = await tx.insert(paymentAccounts).values({ tenantId, stripeAccountId: account.id, ...values }).returning();
+  return row;
+}
+
+/** Creates the organization's Stripe account on first use and returns the onboarding link. */
+export async function onboardingLink(tx: Tx, ctx: TenantContext) {
+  const api = stripe();
+  if (!api) throw new Response("Not found", { status: 404 });
+  let account = await paymentAccountOf(tx, ctx.tenant.id);
+  if (!account) {
+    const created = await api.accounts.create(
+      { type: "standard", metadata: { tenantId: ctx.tenant.id, slug: ctx.tenant.slug } },
+      { idempotencyKey: `account-${ctx.tenant.id}` },
+    );
+    account = await saveAccount(tx, ctx.tenant.id, created);
+    await audit(tx, ctx, { action: "payments.account_created", entityType: "payment_account", entityId: account.id, after: account });
+  }
+  const link = await api.accountLinks.create({
+    account: account.stripeAccountId,
+    type: "account_onboarding",
+    refresh_url: appUrl(`/w/${ctx.tenant.slug}/payments`),
+    return_url: appUrl(`/w/${ctx.tenant.slug}/payments?refresh=1`),
+  });
+  return link.url;
+}
+
+export async function refreshAccount(tx: Tx, ctx: TenantContext) {
+  const api = stripe();
+  const account = await paymentAccountOf(tx, ctx.tenant.id);
+  if (!api || !account) return account;
+  const before = account;
+  const after = await saveAccount(tx, ctx.tenant.id, await api.accounts.retrieve(account.stripeAccountId));
+  if (JSON.stringify({ ...before, updatedAt: null }) !== JSON.stringify({ ...after, updatedAt: null }))
+    await audit(tx, ctx, { action: "payments.account_updated", entityType: "payment_account", entityId: after.id, before, after });
+  return after;
+}
+
+/** A Checkout Session on the organization's account for a pending order, in CNY. */
+export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
+  const t = translator(ctx.locale);
+  const api = stripe();
+  const found = await getOrder(tx, ctx, orderId);
+  if (!api || !found || found.order.schoolTenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
+  const { order } = found;
+  if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
+  const account = await paymentAccountOf(tx, order.tenantId);
+  if (!account?.chargesEnabled) return { ok: false, status: 409, formErrors: [t("orders.errors.noOnlinePayment")] } as const;
+  const name = `${found.certificateNameZh ?? found.certificateCode ?? ""} · ${t(`certificates.levelNames.${order.level}`)} · ${order.number}`;
+  const session = await api.checkout.sessions.create(
+    {
+      mode: "payment",
+      currency: "cny",
+      line_items: [{ quantity: order.headcount, price_data: { currency: "cny", unit_amount: order.unitPriceFen, product_data: { name } } }],
+      // Stripe picks the methods the account has enabled; this keeps the choice to card, Alipay, WeChat Pay.
+      allowed_payment_method_types: account.paymentMethods as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
+      ...(account.paymentMethods.includes("wechat_pay") ? { payment_method_options: { wechat_pay: { client: "web" } } } : {}),
+      client_reference_id: order.id,
+      metadata: { orderId: order.id, tenantId: order.tenantId, number: order.number },
+      success_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}?checkout=done`),
+      cancel_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}`),
+      locale: ctx.locale === "en" ? "en" : "zh",
+    },
+    { stripeAccount: account.stripeAccountId, idempotencyKey: `checkout-${order.id}` },
+  );
+  await audit(tx, ctx, { action: "payment.checkout_started", entityType: "assessment_order", entityId: order.id, after: { sessionId: session.id } });
+  return { ok: true, value: session.url ?? "" } as const;
+}
+
+export async function refundOnline(tenantId: string, payment: typeof payments.$inferSelect, amountFen: number, tx: Tx) {
+  const api = stripe();
+  const account = await paymentAccountOf(tx, tenantId);
+  if (!api || !account || !payment.stripePaymentIntentId) throw new Response("Online refund unavailable", { status: 409 });
+  const refund = await api.refunds.create(
+    { payment_intent: payment.stripePaymentIntentId, amount: amountFen },
+    { stripeAccount: account.stripeAccountId, idempotencyKey: `refund-${payment.id}-${amountFen}-${Date.now()}` },
+  );
+  return refund.id;
+}
+
+export function verifyWebhook(payload: string, signature: string | null): Stripe.Event | null {
+  const secret = env().STRIPE_WEBHOOK_SECRET;
+  if (!secret || !signature) return null;
+  try {
+    return (stripe() ?? new Stripe("sk_webhook_verification_only")).webhooks.constructEvent(payload, signature, secret);
+  } catch {
+    return null;
+  }
+}
+
+const paymentRank = { pending: 0, failed: 1, succeeded: 2 } as const;
+
+/** Records a Checkout Session's payment; a status only moves forward, so order of delivery does not matter. */
+async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.Checkout.Session, status: keyof typeof paymentRank) {
+  const orderId = session.metadata?.orderId ?? session.client_reference_id;
+  if (!orderId) return "ignored";
+  const [order] = await tx
+    .select()
+    .from(assessmentOrders)
+    .where(and(eq(assessmentOrders.tenantId, tenantId), eq(assessmentOrders.id, orderId)))
+    .limit(1);
+  if (!order) return "ignored";
+  const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
+  const [existing] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.tenantId, tenantId), eq(payments.stripeCheckoutSessionId, session.id)))
+    .limit(1);
+  const actor = { requestId: `stripe:${session.id}`, ip: null, user: null, role: "system", tenant: { id: tenantId } };
+  if (!existing) {
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        tenantId,
+        orderId,
+        method: "stripe",
+        status,
+        amountFen: session.amount_total ?? 0,
+        currency: (session.currency ?? "cny").toUpperCase(),
+        stripeCheckoutSessionId: session.id,
+        stripePaymentIntentId: paymentIntent,
+        confirmedAt: status === "succeeded" ? new Date() : null,
+      })
+      .returning();
+    await audit(tx, actor, { action: `payment.stripe_${status}`, entityType: "payment", entityId: payment.id, after: payment });
+  } else if (paymentRank[status] > paymentRank[existing.status]) {
+    const [payment] = await tx
+      .update(payments)
+      .set({ status, stripePaymentIntentId: existing.stripePaymentIntentId ?? paymentIntent, confirmedAt: status === "succeeded" ? new Date() : null })
+      .where(and(eq(payments.tenantId, tenantId), eq(payments.id, existing.id)))
+      .returning();
+    await audit(tx, actor, { action: `payment.stripe_${status}`, entityType: "payment", entityId: payment.id, before: existing, after: payment });
+  }
+  if (status === "succeeded") {
+    const after = await settleOrder(tx, order, order.locale === "en" ? "en" : "zh-CN");
+    if (after.status !== order.status) await audit(tx, actor, { action: "order.paid", entityType: "assessment_order", entityId: order.id, before: order, after });
+  }
+  return "applied";
+}
+
+/**
+ * Applies one verified event in the caller's transaction (system scope). The event id is stored in
+ * the same transaction as its effect: a replay finds it and changes nothing.
+ */
+export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"applied" | "duplicate" | "ignored"> {
+  const account = event.account ?? null;
+  let tenantId: string | null = null;
+  if (account) {
+    const [row] = await tx.select({ tenantId: paymentAccounts.tenantId }).from(paymentAccounts).where(eq(paymentAccounts.stripeAccountId, account)).limit(1);
+    tenantId = row?.tenantId ?? null;
+  }
+  const inserted = await tx
+    .insert(stripeEvents)
+    .values({ id: event.id, type: event.type, account, organizationId: tenantId, payload: event as unknown as Record<string, unknown> })
+    .onConflictDoNothing()
+    .returning({ id: stripeEvents.id });
+  if (!inserted.length) return "duplicate";
+  if (!tenantId) return "ignored";
+  await setScope(tx, { tenantId, role: "system" });
+  switch (event.type) {
+    case "checkout.session.completed": {
+      const session = event.data.object;
+      return recordCheckoutPayment(tx, tenantId, session, session.payment_status === "paid" || session.payment_status === "no_payment_required" ? "succeeded" : "pending");
+    }
+    case "checkout.session.async_payment_succeeded":
+      return recordCheckoutPayment(tx, tenantId, event.data.object, "succeeded");
+    case "checkout.session.async_payment_failed":
+      return recordCheckoutPayment(tx, tenantId, event.data.object, "failed");
+    case "account.updated":
+      await saveAccount(tx, tenantId, event.data.object);
+      return "applied";
+    default:
+      return "ignored";
+  }
+}
+
+export const stripeEventCount = (tx: Tx) => tx.select({ n: sql<number>`count(*)::int` }).from(stripeEvents);

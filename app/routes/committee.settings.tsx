@@ -1,0 +1,146 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/i18n";
+import { capsOverview, noticeHistory, setCostCap, setNoticePeriod } from "~/modules/fees/settings.server";
+import { committeeSettingsSchema } from "~/modules/fees/schemas";
+import { withCommittee } from "~/modules/tenancy/context.server";
+import { ErrorList, Notice } from "~/ui/form";
+import { formatDateTime, formatFen } from "~/ui/format";
+import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { Table } from "~/ui/list";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return withCommittee(request, "committee:audit", async (tx, ctx) => ({
+    notice: await noticeHistory(tx),
+    caps: await capsOverview(tx),
+    canEdit: ctx.permissions.includes("committee:settings"),
+  }));
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  return withCommittee(request, "committee:settings", async (tx, ctx) => {
+    const submission = await parseForm(request, committeeSettingsSchema, ctx.locale);
+    if (submission.status !== "success") return rejectSubmission(submission);
+    if (submission.value.intent === "notice") {
+      await setNoticePeriod(tx, ctx, submission.value);
+      return json({ result: submission.reply({ resetForm: true }), done: "notice" as const });
+    }
+    const result = await setCostCap(tx, ctx, submission.value);
+    if (!result.ok) return rejectSubmission(submission, result);
+    return json({ result: submission.reply({ resetForm: true }), done: "cap" as const });
+  });
+}
+
+export default function CommitteeSettings() {
+  const { notice, caps, canEdit } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const en = locale === "en";
+  const errors = (name: string) => (actionData?.result && "error" in actionData.result ? actionData.result.error?.[name] : undefined);
+  const current = notice.find((n) => new Date(n.effectiveFrom) <= new Date());
+  return (
+    <div className="space-y-8">
+      <h1 className="text-2xl font-bold">{t("committee.settings")}</h1>
+      {actionData && "done" in actionData ? <Notice tone="success">{t(`committee.saved.${actionData.done}`)}</Notice> : null}
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">{t("committee.noticePeriod")}</h2>
+        <p>
+          {t("committee.noticeCurrent")} <strong data-testid="notice-days">{current?.days ?? 30}</strong> {t("committee.days")}
+        </p>
+        {canEdit ? (
+          <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
+            <input type="hidden" name="intent" value="notice" />
+            <label>
+              {t("committee.days")}
+              <input name="days" type="number" min={0} max={365} defaultValue={current?.days ?? 30} className="mt-1 block w-28 rounded border border-gray-300 px-2 py-1" aria-invalid={Boolean(errors("days"))} />
+            </label>
+            <label className="flex-1">
+              {t("committee.reason")}
+              <input name="reason" className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" aria-invalid={Boolean(errors("reason"))} />
+            </label>
+            <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
+              {t("committee.save")}
+            </button>
+            <div className="w-full">
+              <ErrorList errors={errors("days")} />
+              <ErrorList errors={errors("reason")} />
+            </div>
+          </Form>
+        ) : null}
+        <Table
+          caption={t("committee.noticeHistory")}
+          head={
+            <tr>
+              <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
+              <th className="px-3 py-2">{t("committee.days")}</th>
+              <th className="px-3 py-2">{t("committee.reason")}</th>
+              <th className="px-3 py-2">{t("committee.setBy")}</th>
+            </tr>
+          }
+        >
+          {notice.map((n) => (
+            <tr key={n.id}>
+              <td className="px-3 py-2">{formatDateTime(n.effectiveFrom, locale)}</td>
+              <td className="px-3 py-2">{n.days}</td>
+              <td className="px-3 py-2">{n.reason}</td>
+              <td className="px-3 py-2">{n.setBy ?? "—"}</td>
+            </tr>
+          ))}
+        </Table>
+      </section>
+      <section className="space-y-3">
+        <h2 className="text-lg font-semibold">{t("committee.costCaps")}</h2>
+        <p className="text-sm text-gray-600">{t("committee.costCapsLead")}</p>
+        <Table
+          caption={t("committee.costCaps")}
+          head={
+            <tr>
+              <th className="px-3 py-2">{t("fees.organization")}</th>
+              <th className="px-3 py-2">{t("fees.certificate")}</th>
+              <th className="px-3 py-2">{t("fees.level")}</th>
+              <th className="px-3 py-2 text-right">{t("committee.capInForce")}</th>
+              {canEdit ? <th className="px-3 py-2">{t("committee.newCap")}</th> : null}
+            </tr>
+          }
+        >
+          {caps.flatMap((c) =>
+            c.levels.map((l) => (
+              <tr key={`${c.id}-${l.level}`}>
+                <td className="px-3 py-2">{(en && c.organizationEn) || c.organization}</td>
+                <td className="px-3 py-2">
+                  {en ? c.nameEn : c.nameZh} <span className="font-mono text-xs text-gray-500">{c.code}</span>
+                </td>
+                <td className="px-3 py-2">{t(`certificates.levelNames.${l.level}`)}</td>
+                <td className="px-3 py-2 text-right">{l.current ? formatFen(l.current.amountFen, locale) : "—"}</td>
+                {canEdit ? (
+                  <td className="px-3 py-2">
+                    <Form method="post" className="flex gap-2">
+                      <input type="hidden" name="intent" value="cap" />
+                      <input type="hidden" name="certificateId" value={c.id} />
+                      <input type="hidden" name="level" value={l.level} />
+                      <label className="sr-only" htmlFor={`cap-${c.id}-${l.level}`}>
+                        {t("committee.newCap")}
+                      </label>
+                      <input id={`cap-${c.id}-${l.level}`} name="amount" placeholder="500.00" className="w-24 rounded border border-gray-300 px-2 py-1" />
+                      <label className="sr-only" htmlFor={`reason-${c.id}-${l.level}`}>
+                        {t("committee.reason")}
+                      </label>
+                      <input id={`reason-${c.id}-${l.level}`} name="reason" placeholder={t("committee.reason")} className="w-40 rounded border border-gray-300 px-2 py-1" />
+                      <button type="submit" className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
+                        {t("committee.save")}
+                      </button>
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            )),
+          )}
+        </Table>
+        <ErrorList errors={errors("amount")} />
+        <ErrorList errors={errors("reason")} />
+      </section>
+    </div>
+  );
+}

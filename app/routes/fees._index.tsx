@@ -1,0 +1,163 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/i18n";
+import { levels } from "~/modules/certificates/schemas";
+import { feesInForce, publicFeeFacets, upcomingFees, type PublicDisclosure } from "~/modules/fees/public.server";
+import { feeKinds, publicFeeFilterSchema } from "~/modules/fees/schemas";
+import { withPublic } from "~/modules/tenancy/context.server";
+import { formatDay, formatFen } from "~/ui/format";
+import { EmptyState, NextPage, Table } from "~/ui/list";
+
+export const meta: MetaFunction = () => [{ title: "XCert · 收费标准公示 Fee disclosures" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return withPublic(request, async (tx) => {
+    const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const inForce = await feesInForce(tx, filter);
+    return { ...inForce, upcoming: filter.cursor ? [] : await upcomingFees(tx, filter), facets: await publicFeeFacets(tx) };
+  });
+}
+
+function FeeRows({ rows }: { rows: PublicDisclosure[] }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const en = locale === "en";
+  return (
+    <>
+      {rows.map((fee) => (
+        <tr key={fee.id}>
+          <td className="px-3 py-2">{(en && fee.organizationNameEn) || fee.organizationName}</td>
+          <td className="px-3 py-2">
+            {en ? fee.certificateNameEn : fee.certificateNameZh} <span className="font-mono text-xs text-gray-500">{fee.certificateCode}</span>
+          </td>
+          <td className="px-3 py-2">{t(`certificates.levelNames.${fee.level}`)}</td>
+          <td className="px-3 py-2">
+            {t(`fees.kinds.${fee.kind}`)}
+            {fee.kind === "teacher_training" ? <span className="ml-1 rounded bg-green-100 px-1 text-xs text-green-800">{t("fees.voluntary")}</span> : null}
+          </td>
+          <td className="whitespace-nowrap px-3 py-2 text-right font-medium">
+            {formatFen(fee.amountFen, locale)} <span className="text-xs font-normal text-gray-500">{t(`fees.units.${fee.unit}`)}</span>
+          </td>
+          <td className="whitespace-nowrap px-3 py-2">
+            {formatDay(fee.effectiveFrom, locale)}
+            {fee.effectiveUntil ? ` – ${formatDay(fee.effectiveUntil, locale)}` : ""}
+          </td>
+          <td className="px-3 py-2">
+            <Link to={`/fees/${fee.id}`} className="text-blue-700 hover:underline">
+              {t("fees.history")}
+            </Link>
+          </td>
+        </tr>
+      ))}
+    </>
+  );
+}
+
+export default function PublicFees() {
+  const { asOf, rows, nextCursor, upcoming, facets } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === "en";
+  const head = (
+    <tr>
+      <th className="px-3 py-2">{t("fees.organization")}</th>
+      <th className="px-3 py-2">{t("fees.certificate")}</th>
+      <th className="px-3 py-2">{t("fees.level")}</th>
+      <th className="px-3 py-2">{t("fees.kind")}</th>
+      <th className="px-3 py-2 text-right">{t("fees.amount")}</th>
+      <th className="px-3 py-2">{t("fees.effective")}</th>
+      <th className="px-3 py-2">
+        <span className="sr-only">{t("fees.history")}</span>
+      </th>
+    </tr>
+  );
+  const csvQuery = new URLSearchParams(searchParams);
+  csvQuery.delete("cursor");
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <h1 className="text-2xl font-bold">{t("fees.publicTitle")}</h1>
+          <p className="text-sm text-gray-600">{t("fees.publicLead")}</p>
+        </div>
+        <a href={`/fees.csv?${csvQuery}`} className="rounded border border-gray-300 bg-white px-3 py-1 text-sm hover:bg-gray-100" download>
+          {t("fees.downloadCsv")}
+        </a>
+      </div>
+      <Form method="get" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm" role="search">
+        <label>
+          {t("fees.organization")}
+          <select name="organization" defaultValue={searchParams.get("organization") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+            <option value="">{t("fees.all")}</option>
+            {facets.organizations.map((o) => (
+              <option key={o.slug} value={o.slug}>
+                {(en && o.nameEn) || o.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("fees.certificate")}
+          <select name="certificate" defaultValue={searchParams.get("certificate") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+            <option value="">{t("fees.all")}</option>
+            {facets.certificates.map((c) => (
+              <option key={c.code} value={c.code}>
+                {en ? c.nameEn : c.nameZh}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("fees.level")}
+          <select name="level" defaultValue={searchParams.get("level") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+            <option value="">{t("fees.all")}</option>
+            {levels.map((l) => (
+              <option key={l} value={l}>
+                {t(`certificates.levelNames.${l}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("fees.kind")}
+          <select name="kind" defaultValue={searchParams.get("kind") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+            <option value="">{t("fees.all")}</option>
+            {feeKinds.map((k) => (
+              <option key={k} value={k}>
+                {t(`fees.kinds.${k}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("fees.asOf")}
+          <input type="date" name="asOf" defaultValue={asOf} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
+          {t("fees.apply")}
+        </button>
+      </Form>
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">{t("fees.inForceOn", { day: formatDay(asOf, i18n.language as Locale) })}</h2>
+        {rows.length === 0 ? (
+          <EmptyState>{t("fees.noneInForce")}</EmptyState>
+        ) : (
+          <Table caption={t("fees.publicTitle")} head={head}>
+            <FeeRows rows={rows} />
+          </Table>
+        )}
+        <NextPage cursor={nextCursor} />
+      </section>
+      {upcoming.length > 0 ? (
+        <section>
+          <h2 className="mb-2 text-lg font-semibold">{t("fees.upcoming")}</h2>
+          <Table caption={t("fees.upcoming")} head={head}>
+            <FeeRows rows={upcoming} />
+          </Table>
+        </section>
+      ) : null}
+      <p className="text-xs text-gray-500">{t("fees.apiNote")}</p>
+    </div>
+  );
+}
