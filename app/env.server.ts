@@ -16,8 +16,9 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   // Only for tests: where the local double of Stripe's API listens (host:port, plain HTTP).
   STRIPE_API_BASE: z.string().url().optional(),
-  // Behind a reverse proxy the client address is the first X-Forwarded-For hop.
-  TRUST_PROXY: z.enum(["0", "1"]).default("1"),
+  // Behind a reverse proxy that sets X-Forwarded-For, set 1: the client address is its first hop.
+  // Off by default: a server facing clients directly would otherwise trust a forged header.
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,16 +1,19 @@
-import { createCookie } from "@remix-run/node";
 import { defaultLocale, isLocale, type Locale } from "./i18n";
 
 export type { Locale };
 
 // The language choice outlives the session: it is also stored on the user when signed in.
-export const localeCookie = createCookie("lng", { path: "/", sameSite: "lax", httpOnly: false, maxAge: 60 * 60 * 24 * 365 });
 
 function cookieValue(request: Request): string | undefined {
   const header = request.headers.get("cookie") ?? "";
   for (const part of header.split(";")) {
     const [name, ...rest] = part.trim().split("=");
-    if (name === "lng") return decodeURIComponent(rest.join("="));
+    if (name !== "lng") continue;
+    try {
+      return decodeURIComponent(rest.join("="));
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
@@ -21,6 +24,7 @@ export function getLocale(request: Request): Locale {
   return defaultLocale;
 }
 
+/** A plain `lng=en` cookie, readable by getLocale and by the browser's scripts alike. */
 export async function serializeLocale(locale: Locale) {
-  return localeCookie.serialize(locale);
+  return `lng=${encodeURIComponent(locale)}; Path=/; Max-Age=${60 * 60 * 24 * 365}; SameSite=Lax`;
 }

@@ -9,10 +9,26 @@ import { zodErrorMap } from "./zod-errors";
 /** Reads a form (bounded in size) and parses it with the capability's schema, messages in `locale`. */
 export async function parseForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale) {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > 1_000_000) throw new Response("Payload too large", { status: 413 });
+  if (length > 1_000_000) throw new Response("Payload too large", { status: 413, headers: { Connection: "close" } });
+  // Content-Length can be absent (chunked): count what is read and stop past the limit.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > 1_000_000) {
+        await reader.cancel();
+        throw new Response("Payload too large", { status: 413, headers: { Connection: "close" } });
+      }
+      chunks.push(value);
+    }
+  }
   let formData: FormData;
   try {
-    formData = await request.formData();
+    formData = await new Request(request.url, { method: "POST", headers: request.headers, body: Buffer.concat(chunks) }).formData();
   } catch {
     throw new Response("Bad form data", { status: 400 });
   }

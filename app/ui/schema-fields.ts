@@ -33,4 +33,7 @@ export const redirectTo = z
   .string()
   .max(500)
   .optional()
-  .transform((value) => (value && value.startsWith("/") && !value.startsWith("//") && !value.includes("\\") ? value : undefined));
+  // A path on this site only: no "//host", no backslash, no whitespace or control characters that
+  // browsers strip (turning "/\t/evil" into "//evil").
+  // eslint-disable-next-line no-control-regex
+  .transform((value) => (value && /^\/(?![/\\])[^\\\s\u0000-\u001F\u007F]*$/.test(value) ? value : undefined));

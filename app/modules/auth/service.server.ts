@@ -42,6 +42,8 @@ export async function openSession(tx: Tx, ctx: RequestContext, userId: string, u
 export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof signUpSchema>, userAgent: string | null) {
   const t = translator(ctx.locale);
   const fieldErrors: FieldErrors = {};
+  // Sign-ups take turns, so two at once with the same slug get a field error, not a unique violation.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('xcert:signup'))`);
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1)).length)
     fieldErrors.slug = [t("errors.slugTaken")];
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.creditCode, input.creditCode)).limit(1)).length)
@@ -136,7 +138,13 @@ export async function findPasswordReset(tx: Tx, token: string) {
 export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, input: z.infer<typeof resetPasswordSchema>) {
   const reset = await findPasswordReset(tx, token);
   if (!reset) return { ok: false, status: 410, formErrors: [translator(ctx.locale)("errors.resetLinkInvalid")] } as const;
-  await tx.update(passwordResets).set({ usedAt: sql`now()` }).where(eq(passwordResets.tokenHash, reset.tokenHash));
+  // Claimed only if still unused: two uses of one link at once get one success.
+  const claimed = await tx
+    .update(passwordResets)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(passwordResets.tokenHash, reset.tokenHash), isNull(passwordResets.usedAt)))
+    .returning({ userId: passwordResets.userId });
+  if (!claimed.length) return { ok: false, status: 410, formErrors: [translator(ctx.locale)("errors.resetLinkInvalid")] } as const;
   await tx.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, reset.userId));
   // A reset ends every open session of the account.
   await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, reset.userId), isNull(sessions.revokedAt)));

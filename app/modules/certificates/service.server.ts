@@ -1,3 +1,4 @@
+import { isUuid } from "~/ui/ids";
 import { and, asc, eq, gt, ilike, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "../../../db/client.server";
@@ -44,7 +45,7 @@ export async function listCertificates(
 }
 
 export async function getCertificate(tx: Tx, ctx: TenantContext, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await tx
     .select()
     .from(certificates)

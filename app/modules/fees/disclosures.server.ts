@@ -1,3 +1,4 @@
+import { isUuid } from "~/ui/ids";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
@@ -73,7 +74,7 @@ export function listOrgDisclosures(tx: Tx, ctx: TenantContext) {
 }
 
 export async function getDisclosure(tx: Tx, ctx: TenantContext, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await tx
     .select(disclosureColumns)
     .from(feeDisclosures)

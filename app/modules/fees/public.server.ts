@@ -1,3 +1,4 @@
+import { isUuid } from "~/ui/ids";
 import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
@@ -130,7 +131,7 @@ export async function publishedDisclosures(tx: Tx, filter: Filter, pageSize = 10
 
 /** The history of one fee: every published disclosure of the same organization, certificate, level and kind. */
 export async function feeHistory(tx: Tx, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const rows = rowsOf<PublicDisclosure>(
     await tx.execute(sql`
       select ${select} from ${from}

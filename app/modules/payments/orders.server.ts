@@ -1,3 +1,4 @@
+import { isUuid } from "~/ui/ids";
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, or, sql } from "drizzle-orm";
 import type { z } from "zod";
@@ -43,7 +44,7 @@ export async function listOrders(tx: Tx, ctx: TenantContext, limit = 200) {
 }
 
 export async function getOrder(tx: Tx, ctx: TenantContext, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const [row] = await tx
     .select(orderColumns)
     .from(assessmentOrders)

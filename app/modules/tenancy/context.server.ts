@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { isIP } from "node:net";
 import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
 import { getDatabase, type Tx } from "../../../db/client.server";
 import { memberships, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
 import { getLocale, type Locale } from "~/i18n/locale.server";
+import { isSlug } from "~/ui/ids";
 import { hashToken, readSessionToken } from "../auth/session.server";
 import { can, permissionsOf, type MemberRole, type Permission, type TenantKind } from "./permissions";
 
@@ -93,7 +95,7 @@ export function withSystem<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Pr
 export function clientIp(request: Request): string | null {
   if (env().TRUST_PROXY !== "1") return null;
   const first = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return first && /^[0-9a-fA-F.:]{3,45}$/.test(first) ? first : null;
+  return first && isIP(first) ? first : null;
 }
 
 function baseContext(request: Request): RequestContext {
@@ -202,7 +204,8 @@ export function withTenant<T>(
   permission: Permission,
   fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
 ): Promise<T> {
-  return withMembership(request, eq(tenants.slug, slug ?? ""), permission, fn);
+  if (!isSlug(slug)) throw new Response("Not found", { status: 404 });
+  return withMembership(request, eq(tenants.slug, slug), permission, fn);
 }
 
 /** The committee's pages (`/committee/…`): the user's membership of the committee tenant. */

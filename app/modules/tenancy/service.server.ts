@@ -1,3 +1,4 @@
+import { isSlug } from "~/ui/ids";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "../../../db/client.server";
@@ -98,6 +99,7 @@ export async function invite(tx: Tx, ctx: TenantContext, input: z.infer<typeof i
 
 /** Finds an open invitation by its link; scopes the transaction to the inviting tenant. */
 export async function findInvitation(tx: Tx, slug: string, token: string) {
+  if (!isSlug(slug)) return null;
   const [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
   if (!tenant) return null;
   await setScope(tx, { tenantId: tenant.id, role: "system" });
@@ -113,7 +115,9 @@ export async function findInvitation(tx: Tx, slug: string, token: string) {
         gt(invitations.expiresAt, sql`now()`),
       ),
     )
-    .limit(1);
+    .limit(1)
+    // Two acceptances of one link at once: the second waits, then finds it accepted.
+    .for("update");
   return invitation ? { tenant, invitation } : null;
 }
 
