@@ -297,6 +297,8 @@ describe("browser journeys against the production server", () => {
   it("logs in with the keyboard only: Tab to the fields, type, Tab to the button, Enter", async () => {
     const page = await newPage();
     await open(page, "/login");
+    // Type only once the page is hydrated, as a person would after it finished loading.
+    await page.waitForFunction(() => "__remixRouter" in window);
     const focused = () =>
       page.evaluate(() => {
         const el = document.activeElement as HTMLInputElement | null;
@@ -314,7 +316,7 @@ describe("browser journeys against the production server", () => {
     await page.keyboard.press("Tab");
     expect(await focused()).toBe("button::submit:login");
     await page.keyboard.press("Enter");
-    await page.waitForURL((url) => url.pathname === "/w/demo-ai");
+    await page.waitForURL((url) => url.pathname === "/w/demo-ai", { timeout: 30_000 });
     await poll(() => page.locator('[data-testid="current-user"]').textContent()).toBe("李想");
     await page.locator("aside").getByText("培训评价组织 · 编辑").waitFor();
     expectNoProblems(page);
