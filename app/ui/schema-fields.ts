@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isUuid } from "./ids";
 
 // Building blocks for every form schema: trimmed, NFC-normalised text without control or
 // bidirectional-override characters, length-bounded, with messages resolved by zodErrorMap.
@@ -27,6 +28,12 @@ export const email = z
 
 // OWASP: at least 8; we ask 10, allow any characters, cap at 128 so hashing cost stays bounded.
 export const password = z.string().min(10).max(128);
+
+/** An id chosen from a list (a select's value). */
+export const uuid = z
+  .string()
+  .max(64)
+  .refine((value) => isUuid(value), { params: { i18n: "invalidOption" } });
 
 /** A same-site path to go back to after login; anything else is dropped. */
 export const redirectTo = z

@@ -99,19 +99,22 @@ export function disclosableCertificates(tx: Tx, ctx: TenantContext) {
     .orderBy(asc(certificates.code));
 }
 
+/** Published disclosures of the same organization, certificate, level and kind as `input`. */
+function sameKeyPublished(ctx: TenantContext, input: DisclosureInput) {
+  return and(
+    eq(feeDisclosures.tenantId, ctx.tenant.id),
+    eq(feeDisclosures.certificateId, input.certificateId),
+    eq(feeDisclosures.level, input.level),
+    eq(feeDisclosures.kind, input.kind),
+    eq(feeDisclosures.status, "published"),
+  );
+}
+
 async function latestPublished(tx: Tx, ctx: TenantContext, input: DisclosureInput) {
   const [row] = await tx
     .select({ id: feeDisclosures.id })
     .from(feeDisclosures)
-    .where(
-      and(
-        eq(feeDisclosures.tenantId, ctx.tenant.id),
-        eq(feeDisclosures.certificateId, input.certificateId),
-        eq(feeDisclosures.level, input.level),
-        eq(feeDisclosures.kind, input.kind),
-        eq(feeDisclosures.status, "published"),
-      ),
-    )
+    .where(sameKeyPublished(ctx, input))
     .orderBy(desc(feeDisclosures.effectiveFrom))
     .limit(1);
   return row?.id ?? null;
@@ -153,16 +156,7 @@ async function check(tx: Tx, ctx: TenantContext, input: DisclosureInput, publish
   const [sameDay] = await tx
     .select({ id: feeDisclosures.id })
     .from(feeDisclosures)
-    .where(
-      and(
-        eq(feeDisclosures.tenantId, ctx.tenant.id),
-        eq(feeDisclosures.certificateId, input.certificateId),
-        eq(feeDisclosures.level, input.level),
-        eq(feeDisclosures.kind, input.kind),
-        eq(feeDisclosures.status, "published"),
-        eq(feeDisclosures.effectiveFrom, input.effectiveFrom),
-      ),
-    )
+    .where(and(sameKeyPublished(ctx, input), eq(feeDisclosures.effectiveFrom, input.effectiveFrom)))
     .limit(1);
   if (sameDay && sameDay.id !== selfId) errors.effectiveFrom = [...(errors.effectiveFrom ?? []), t("fees.errors.sameDay")];
   return errors;

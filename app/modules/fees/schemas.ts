@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { dayField, yuanField } from "~/ui/money";
-import { text } from "~/ui/schema-fields";
+import { text, uuid } from "~/ui/schema-fields";
 
 export const feeKinds = ["training", "assessment", "teacher_training"] as const;
 export const feeUnits = ["per_person", "per_person_time", "per_session"] as const;
 export type FeeKind = (typeof feeKinds)[number];
 
-const uuid = z
-  .string()
-  .max(64)
-  .refine((value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value), { params: { i18n: "invalidOption" } });
 
 // The fields of a disclosure. Teacher training has no "mandatory" field on purpose: it is always
 // voluntary (§二.10), and the pages say so.

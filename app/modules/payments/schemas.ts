@@ -1,12 +1,8 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { dayField, yuanField } from "~/ui/money";
-import { text } from "~/ui/schema-fields";
+import { text, uuid } from "~/ui/schema-fields";
 
-const uuid = z
-  .string()
-  .max(64)
-  .refine((value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value), { params: { i18n: "invalidOption" } });
 
 // The unit price is not a field: it is the disclosed assessment fee in force on the order date.
 export const orderSchema = z.object({
