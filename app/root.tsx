@@ -32,8 +32,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   }));
 }
 
-export type RootData = Awaited<ReturnType<typeof loader>>;
-
 export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }

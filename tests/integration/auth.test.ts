@@ -1,14 +1,13 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
+import { creditCode, password } from "../support/demo";
 
 // Accounts end to end over HTTP: sign-up, login (rotation, same answer for unknown email and wrong
 // password, limits per account and per IP), logout, and the refusal of cross-origin posts.
 
-const password = "demo-password-2026";
 const tables = [
   "tenants",
   "users",
@@ -21,13 +20,6 @@ const tables = [
   "audit_log",
   "account_audit_log",
 ] as const;
-
-/** A valid 统一社会信用代码 from its first 17 characters. */
-function creditCode(first17: string) {
-  const check = creditCodeCheckChar(first17);
-  if (!check) throw new Error(`not a credit code body: ${first17}`);
-  return first17 + check;
-}
 
 /** The session cookie a client holds (its name is `__Host-` prefixed in production). */
 function sessionCookie(client: HttpClient) {

@@ -1,9 +1,9 @@
 import http from "node:http";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
+import { creditCode, password } from "../support/demo";
 
 // Bad input to every action in app/routes (signup, login, forgot-password, reset-password.$token,
 // join.$slug.$token, w.$slug.members, set-language, logout, and the certificate forms): missing
@@ -11,7 +11,6 @@ import { owner } from "../support/db";
 // headers and cookies. Always a 4xx (never a 500) with field messages in the user's language, and
 // nothing written.
 
-const password = "demo-password-2026";
 const tables = [
   "tenants",
   "users",
@@ -60,10 +59,6 @@ const controls: Record<string, string> = {
   LRI: "\u2066",
   PDI: "\u2069",
 };
-
-function creditCode(first17: string) {
-  return first17 + creditCodeCheckChar(first17);
-}
 
 type Form = FormInput | URLSearchParams | FormData;
 

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDueEmails } from "../../app/modules/email/worker.server";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
+import { password } from "../support/demo";
 import { startResendDouble, type ResendDouble } from "../support/resend-double";
 
 // Invitations end to end: an admin invites by email, the email goes through the outbox and the worker
 // (to a local double of Resend's API), the invitee follows the link, creates an account or joins with
 // the one they have, and lands in the workspace with the invited role. Links are single use.
 
-const password = "demo-password-2026";
 const linkPattern = /https?:\/\/[^\s"<>]+\/join\/([a-z0-9-]+)\/([A-Za-z0-9_-]{43})/;
 const watched = ["users", "memberships", "invitations", "sessions", "email_outbox", "audit_log", "account_audit_log"] as const;
 

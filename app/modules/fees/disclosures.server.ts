@@ -6,8 +6,7 @@ import { certificates, feeDisclosures, feeDisclosureWithdrawals } from "../../..
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import { addDays, shanghaiDate } from "~/ui/format";
-import { formatFen } from "~/ui/format";
+import { addDays, formatFen, shanghaiDate } from "~/ui/format";
 import type { disclosureFields, withdrawSchema } from "./schemas";
 
 type DisclosureInput = z.infer<typeof disclosureFields>;

@@ -54,11 +54,17 @@ export async function capsOverview(tx: Tx) {
     })
     .from(costCaps)
     .orderBy(desc(costCaps.effectiveFrom), desc(costCaps.createdAt));
+  const byKey = new Map<string, typeof caps>();
+  for (const cap of caps) {
+    const key = `${cap.certificateId}:${cap.level}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), cap]);
+  }
+  const now = new Date();
   return certs.map((certificate) => ({
     ...certificate,
     levels: certificate.levels.map((level) => {
-      const history = caps.filter((cap) => cap.certificateId === certificate.id && cap.level === level);
-      return { level, current: history.find((cap) => cap.effectiveFrom <= new Date()) ?? null, history };
+      const history = byKey.get(`${certificate.id}:${level}`) ?? [];
+      return { level, current: history.find((cap) => cap.effectiveFrom <= now) ?? null, history };
     }),
   }));
 }

@@ -1,6 +1,6 @@
 import { isUuid } from "~/ui/ids";
 import { randomBytes } from "node:crypto";
-import { and, asc, desc, eq, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "../../../db/client.server";
 import { assessmentOrders, certificates, payments, refunds, tenants } from "../../../db/schema";
@@ -236,13 +236,4 @@ export async function recordRefund(
   const after = await setOrder(tx, found.order, { refundedFen: found.order.refundedFen + input.amount });
   await audit(tx, ctx, { action: "order.refund", entityType: "assessment_order", entityId: id, before: found.order, after: { ...after, refund } });
   return { ok: true, value: refund } as const;
-}
-
-export function orderByCheckoutSession(tx: Tx, tenantId: string, sessionId: string) {
-  return tx
-    .select({ order: assessmentOrders, payment: payments })
-    .from(payments)
-    .innerJoin(assessmentOrders, and(eq(assessmentOrders.tenantId, payments.tenantId), eq(assessmentOrders.id, payments.orderId)))
-    .where(and(eq(payments.tenantId, tenantId), or(eq(payments.stripeCheckoutSessionId, sessionId))))
-    .limit(1);
 }

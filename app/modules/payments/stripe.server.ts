@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import Stripe from "stripe";
 import type { Tx } from "../../../db/client.server";
 import { assessmentOrders, paymentAccounts, payments, stripeEvents } from "../../../db/schema";
@@ -228,5 +228,3 @@ export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"ap
       return "ignored";
   }
 }
-
-export const stripeEventCount = (tx: Tx) => tx.select({ n: sql<number>`count(*)::int` }).from(stripeEvents);
