@@ -5,6 +5,7 @@ import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedCertificates } from "./certificates";
+import { seedFees } from "./fees";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
 export const demoPassword = "demo-password-2026";
@@ -56,7 +57,8 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     const [{ count }] = await tx.select({ count: sql<number>`count(*)::int` }).from(tenants);
     if (count > 0) return "skipped" as const;
     const tenantIds = await seedTenancy(tx);
-    await seedCertificates(tx, tenantIds);
+    const certificateIds = await seedCertificates(tx, tenantIds);
+    await seedFees(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }
