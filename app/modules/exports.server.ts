@@ -5,14 +5,18 @@ import { translator } from "~/i18n/i18n";
 import { listAudit } from "~/modules/audit/audit.server";
 import { certificateFilterSchema } from "~/modules/certificates/schemas";
 import { listCertificates } from "~/modules/certificates/service.server";
+import { listOrgDisclosures } from "~/modules/fees/disclosures.server";
+import { listOrders } from "~/modules/payments/orders.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { listMembers } from "~/modules/tenancy/service.server";
 import type { ExportColumn } from "~/ui/export.server";
-import { formatDate, formatDateTime } from "~/ui/format";
+import { formatDate, formatDateTime, formatDay } from "~/ui/format";
+import { fenToYuanInput } from "~/ui/money";
 
 // Every workspace list that can be exported, served by the one route /w/:slug/export/:list.
 // A capability adds its lists here: the same permission and query as its page, without paging.
+// Money goes out as plain yuan numbers (the header says 元) so a spreadsheet can sum it.
 export interface ListExport<Row> {
   permission: Permission;
   load: (tx: Tx, ctx: TenantContext, query: URLSearchParams) => Promise<Row[]>;
@@ -48,6 +52,41 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
       { header: t("fields.email"), value: (m) => m.email, width: 32 },
       { header: t("members.role"), value: (m) => t(`roles.${m.role}`) },
       { header: t("members.joined"), value: (m) => formatDate(m.createdAt, locale) },
+    ],
+  }),
+  fees: define({
+    permission: "fees:read",
+    load: (tx, ctx) => listOrgDisclosures(tx, ctx).limit(exportLimit),
+    columns: (t, locale) => [
+      { header: t("fees.certificateCode"), value: (d) => d.certificateCode, width: 16 },
+      { header: t("fees.level"), value: (d) => t(`certificates.levelNames.${d.level}`) },
+      { header: t("fees.kind"), value: (d) => t(`fees.kinds.${d.kind}`), width: 14 },
+      { header: t("fees.amountYuan"), value: (d) => fenToYuanInput(d.amountFen) },
+      { header: t("fees.unit"), value: (d) => t(`fees.units.${d.unit}`) },
+      { header: t("fees.effectiveFrom"), value: (d) => formatDay(d.effectiveFrom, locale), width: 14 },
+      { header: t("fees.effectiveUntil"), value: (d) => (d.effectiveUntil ? formatDay(d.effectiveUntil, locale) : ""), width: 14 },
+      { header: t("fees.state"), value: (d) => t(`fees.states.${d.state}`) },
+      { header: t("fees.publishedAt"), value: (d) => (d.publishedAt ? formatDateTime(d.publishedAt, locale) : ""), width: 20 },
+      { header: t("fees.includes"), value: (d) => d.includes, width: 40 },
+    ],
+  }),
+  orders: define({
+    permission: "orders:read",
+    load: (tx, ctx) => listOrders(tx, ctx, exportLimit),
+    columns: (t, locale) => [
+      { header: t("orders.number"), value: (r) => r.order.number, width: 22 },
+      { header: t("orders.organization"), value: (r) => (locale === "en" && r.organizationNameEn) || r.organizationName, width: 24 },
+      { header: t("orders.school"), value: (r) => r.order.contactEmail, width: 28 },
+      { header: t("orders.certificate"), value: (r) => `${r.certificateCode ?? ""} · ${t(`certificates.levelNames.${r.order.level}`)}`, width: 24 },
+      { header: t("orders.examSite"), value: (r) => r.order.examSite, width: 30 },
+      { header: t("orders.examDate"), value: (r) => formatDay(r.order.examDate, locale), width: 14 },
+      { header: t("orders.orderDate"), value: (r) => formatDay(r.order.orderDate, locale), width: 14 },
+      { header: t("orders.headcount"), value: (r) => r.order.headcount },
+      { header: t("orders.unitPriceYuan"), value: (r) => fenToYuanInput(r.order.unitPriceFen) },
+      { header: t("orders.totalYuan"), value: (r) => fenToYuanInput(r.order.totalFen) },
+      { header: t("orders.paidYuan"), value: (r) => fenToYuanInput(r.paidFen) },
+      { header: t("orders.refundedYuan"), value: (r) => fenToYuanInput(r.order.refundedFen) },
+      { header: t("orders.status"), value: (r) => t(`orders.statuses.${r.order.status}`) },
     ],
   }),
   audit: define({

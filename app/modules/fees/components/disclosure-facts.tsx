@@ -34,7 +34,10 @@ export function DisclosureFacts({
       {disclosure.kind === "teacher_training" ? (
         <>
           <dt className="text-gray-600">{t("fees.participation")}</dt>
-          <dd className="font-medium text-green-800">{t("fees.voluntary")}</dd>
+          <dd>
+            <span className="font-medium text-green-800">{t("fees.voluntary")}</span>
+            <p className="text-xs text-gray-600">{t("fees.teacherTrainingVoluntary")}</p>
+          </dd>
         </>
       ) : null}
       <dt className="text-gray-600">{t("fees.includes")}</dt>
