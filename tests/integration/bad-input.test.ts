@@ -6,7 +6,8 @@ import { owner } from "../support/db";
 import { creditCode, password } from "../support/demo";
 
 // Bad input to every action in app/routes (signup, login, forgot-password, reset-password.$token,
-// join.$slug.$token, w.$slug.members, set-language, logout, and the certificate forms): missing
+// join.$slug.$token, w.$slug.members, set-language, logout, the certificate forms, the fee, order and
+// payment forms; the committee's settings are in committee-fees.test.ts): missing
 // fields, wrong types, oversized values and bodies, control and bidi characters, odd Unicode, odd
 // headers and cookies. Always a 4xx (never a 500) with field messages in the user's language, and
 // nothing written.
@@ -23,6 +24,15 @@ const tables = [
   "audit_log",
   "account_audit_log",
   "certificates",
+  "fee_disclosures",
+  "fee_disclosure_withdrawals",
+  "assessment_orders",
+  "payments",
+  "refunds",
+  "notice_period_settings",
+  "cost_caps",
+  "payment_accounts",
+  "stripe_events",
 ] as const;
 
 const zh = {
@@ -78,6 +88,11 @@ function withFile(form: FormInput, field: string) {
   return body;
 }
 
+/** A valid fee disclosure form (a draft: the publish rules are tested in fees.test.ts). */
+function feeForm(certificateId: string): FormInput {
+  return { certificateId, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" };
+}
+
 describe("bad input", () => {
   let app: TestApp;
   let admin: HttpClient; // admin of demo-ai, zh-CN
@@ -88,6 +103,12 @@ describe("bad input", () => {
   let resetPath: string;
   let certificateId: string;
   let otherCertificateId: string;
+  let draftId: string; // a draft fee disclosure of demo-ai
+  let publishedId: string; // a published one
+  let orderId: string; // a pending order of demo-school at demo-ai, with a recorded transfer
+  let transferId: string;
+  let schoolAdmin: HttpClient;
+  let finance: HttpClient;
   const db = () => owner(app.database);
   const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await db().count(t)] as const)));
 
@@ -185,6 +206,18 @@ describe("bad input", () => {
     );
     certificateId = certificates.find((c) => c.slug === "demo-ai")!.id;
     otherCertificateId = certificates.find((c) => c.slug === "demo-care")!.id;
+    finance = app.client();
+    await finance.login("org-finance@demo.xcert.test");
+    schoolAdmin = app.client();
+    await schoolAdmin.login("school-admin@demo.xcert.test");
+    const [trainer] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'AI-TRAINER'`);
+    const draft = await finance.post("/w/demo-ai/fees/new", { ...feeForm(trainer.id), intent: "save" });
+    draftId = draft.headers.get("location")!.split("/").at(-1)!;
+    [{ id: publishedId }] = await db().rows<{ id: string }>(sql`select id from fee_disclosures where status = 'published' and certificate_id = ${trainer.id} limit 1`);
+    const order = await schoolAdmin.post("/w/demo-school/orders/new", { certificateId: trainer.id, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: 2 });
+    orderId = order.headers.get("location")!.split("/").at(-1)!;
+    await schoolAdmin.post(`/w/demo-school/orders/${orderId}`, { intent: "transfer", amount: "700.00", reference: "BAD-INPUT-1" });
+    [{ id: transferId }] = await db().rows<{ id: string }>(sql`select id from payments where order_id = ${orderId}`);
   });
   afterAll(() => app.close());
 
@@ -599,6 +632,119 @@ describe("bad input", () => {
     });
   });
 
+  describe("fee, order and payment forms", () => {
+    it("refuses bad input to the new-disclosure form", async () => {
+      const valid = feeForm(certificateId);
+      await reject(admin, "/w/demo-ai/fees/new", "routes/w.$slug.fees.new", [
+        { label: "empty", form: { intent: "save" }, field: "certificateId", message: zh.required },
+        { label: "amount words", form: { ...valid, amount: "三百八" }, field: "amount" },
+        { label: "amount negative", form: { ...valid, amount: "-1" }, field: "amount" },
+        { label: "amount three decimals", form: { ...valid, amount: "1.234" }, field: "amount" },
+        { label: "amount exponent", form: { ...valid, amount: "1e3" }, field: "amount" },
+        { label: "amount huge", form: { ...valid, amount: "99999999999999999999" }, field: "amount" },
+        { label: "amount twice", form: repeated(valid, "amount", ["1.00", "2.00"]), field: "amount", message: zh.invalidType },
+        { label: "kind made up", form: { ...valid, kind: "mandatory_training" }, field: "kind", message: zh.invalidOption },
+        { label: "unit made up", form: { ...valid, unit: "per_year" }, field: "unit", message: zh.invalidOption },
+        { label: "level made up", form: { ...valid, level: "expert" }, field: "level", message: zh.invalidOption },
+        { label: "day impossible", form: { ...valid, effectiveFrom: "2026-02-30" }, field: "effectiveFrom" },
+        { label: "day words", form: { ...valid, effectiveFrom: "next monday" }, field: "effectiveFrom" },
+        { label: "until impossible", form: { ...valid, effectiveUntil: "2099-13-01" }, field: "effectiveUntil" },
+        { label: "certificate not a uuid", form: { ...valid, certificateId: "AI-TRAINER" }, field: "certificateId" },
+        { label: "certificate of another organization", form: { ...valid, certificateId: otherCertificateId }, field: "certificateId", message: zh.invalidOption },
+        { label: "supersedes not a uuid", form: { ...valid, supersedesId: "1 or 1=1" }, field: "supersedesId" },
+        { label: "includes 1001", form: { ...valid, includes: "含".repeat(1001) }, field: "includes", message: zh.tooLong(1000) },
+        { label: "certificate as a file", form: withFile(valid, "certificateId"), field: "certificateId", message: zh.invalidType },
+        ...controlCases(valid, "contact"),
+      ]);
+      // In English for an English-speaking finance officer.
+      const english = await fieldErrors(await adminEn.action("/w/demo-care/fees/new", "routes/w.$slug.fees.new", { intent: "save" }), "en");
+      expect(english.certificateId).toEqual([en.required]);
+    });
+
+    it("refuses bad input to a draft, a withdrawal and an unknown intent, leaving the disclosures as they were", async () => {
+      const read = () => db().rows(sql`select id, status, amount_fen::text, effective_from::text from fee_disclosures order by id`);
+      const before = await read();
+      const valid = feeForm(certificateId);
+      const draft = `/w/demo-ai/fees/${draftId}`;
+      const published = `/w/demo-ai/fees/${publishedId}`;
+      const route = "routes/w.$slug.fees.$disclosureId";
+      await reject(admin, draft, route, [
+        { label: "amount blank", form: { ...valid, amount: "" }, field: "amount", message: zh.required },
+        { label: "contact RLO", form: { ...valid, contact: "021\u202E" }, field: "contact", message: zh.controlChars },
+        { label: "intent unknown", form: { ...valid, intent: "approve" }, field: "intent" },
+        { label: "intent missing", form: { ...valid, intent: undefined }, field: "intent" },
+      ]);
+      await reject(admin, published, route, [
+        { label: "withdraw without reason", form: { intent: "withdraw", effectiveFrom: "2099-01-01" }, field: "reason", message: zh.required },
+        { label: "withdraw bad day", form: { intent: "withdraw", reason: "停开", effectiveFrom: "2099-02-30" }, field: "effectiveFrom" },
+        { label: "withdraw reason NUL", form: { intent: "withdraw", reason: "停\u0000开", effectiveFrom: "2099-01-01" }, field: "reason", message: zh.controlChars },
+      ]);
+      expect(await read()).toEqual(before);
+    });
+
+    it("answers a malformed, unknown or foreign disclosure or order id with 404, not a 500", async () => {
+      const before = await counts();
+      const [careFee] = await db().rows<{ id: string }>(sql`select d.id from fee_disclosures d join tenants t on t.id = d.tenant_id where t.slug = 'demo-care' limit 1`);
+      const ids = ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "'; drop table fee_disclosures; --", encodeURIComponent("🎓")];
+      const results: Record<string, string> = {};
+      for (const id of [...ids, careFee.id]) {
+        const fee = await admin.action(`/w/demo-ai/fees/${id}`, "routes/w.$slug.fees.$disclosureId", { intent: "delete" });
+        const feePage = await admin.get(`/w/demo-ai/fees/${id}`);
+        const publicPage = await app.client().get(`/fees/${id}`);
+        results[id] = `${fee.status} ${feePage.status} ${publicPage.status === 200 ? "public" : publicPage.status}`;
+      }
+      for (const id of ids) {
+        const order = await schoolAdmin.action(`/w/demo-school/orders/${id}`, "routes/w.$slug.orders.$orderId", { intent: "cancel" });
+        const page = await schoolAdmin.get(`/w/demo-school/orders/${id}`);
+        results[`order ${id}`] = `${order.status} ${page.status}`;
+      }
+      expect(results).toEqual({
+        ...Object.fromEntries(ids.map((id) => [id, "404 404 404"])),
+        // Another organization's published fee is public, but not in this workspace.
+        [careFee.id]: "404 404 public",
+        ...Object.fromEntries(ids.map((id) => [`order ${id}`, "404 404"])),
+      });
+      expect(await counts()).toEqual(before);
+    });
+
+    it("refuses bad input to the order form", async () => {
+      const valid = { certificateId, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: "60" };
+      await reject(schoolAdmin, "/w/demo-school/orders/new", "routes/w.$slug.orders.new", [
+        { label: "empty", form: {}, field: "certificateId", message: zh.required },
+        { label: "headcount words", form: { ...valid, headcount: "六十" }, field: "headcount" },
+        { label: "headcount fraction", form: { ...valid, headcount: "60.5" }, field: "headcount" },
+        { label: "headcount huge", form: { ...valid, headcount: "1e308" }, field: "headcount" },
+        { label: "headcount negative", form: { ...valid, headcount: "-60" }, field: "headcount" },
+        { label: "exam date impossible", form: { ...valid, examDate: "2099-02-29" }, field: "examDate" },
+        { label: "level unknown", form: { ...valid, level: "master" }, field: "level", message: zh.invalidOption },
+        { label: "certificate not a uuid", form: { ...valid, certificateId: "x" }, field: "certificateId" },
+        { label: "unknown certificate", form: { ...valid, certificateId: "00000000-0000-4000-8000-000000000000" }, field: "certificateId", message: zh.invalidOption },
+        { label: "exam site 201", form: { ...valid, examSite: "场".repeat(201) }, field: "examSite", message: zh.tooLong(200) },
+        ...controlCases(valid, "examSite"),
+      ]);
+    });
+
+    it("refuses bad input to transfers, confirmations and refunds, leaving order and payments as they were", async () => {
+      const read = () => db().rows(sql`select o.status, o.refunded_fen::text, (select json_agg(p.status order by p.id) from payments p where p.order_id = o.id) as payments from assessment_orders o where o.id = ${orderId}`);
+      const before = await read();
+      const route = "routes/w.$slug.orders.$orderId";
+      await reject(schoolAdmin, `/w/demo-school/orders/${orderId}`, route, [
+        { label: "transfer amount words", form: { intent: "transfer", amount: "七百", reference: "x" }, field: "amount" },
+        { label: "transfer without reference", form: { intent: "transfer", amount: "700.00" }, field: "reference", message: zh.required },
+        { label: "transfer reference 101", form: { intent: "transfer", amount: "700.00", reference: "r".repeat(101) }, field: "reference", message: zh.tooLong(100) },
+        { label: "transfer reference ESC", form: { intent: "transfer", amount: "700.00", reference: "ICBC\u001B[31m" }, field: "reference", message: zh.controlChars },
+        { label: "intent unknown", form: { intent: "pay" }, field: "intent" },
+      ]);
+      await reject(finance, `/w/demo-ai/orders/${orderId}`, route, [
+        { label: "confirm without payment", form: { intent: "confirm" }, field: "paymentId", message: zh.required },
+        { label: "confirm payment not a uuid", form: { intent: "confirm", paymentId: "1" }, field: "paymentId" },
+        { label: "refund without reason", form: { intent: "refund", paymentId: transferId, amount: "1.00" }, field: "reason", message: zh.required },
+        { label: "refund of a pending payment", form: { intent: "refund", paymentId: transferId, amount: "1.00", reason: "x" }, field: "paymentId", message: zh.invalidOption },
+      ]);
+      expect(await read()).toEqual(before);
+    });
+  });
+
   describe("bodies every action may receive", () => {
     const targets = (): { label: string; client: () => HttpClient; path: string; routeId: string }[] => [
       { label: "signup", client: () => app.client(), path: "/signup", routeId: "routes/signup" },
@@ -609,6 +755,10 @@ describe("bad input", () => {
       { label: "members", client: () => admin, path: "/w/demo-ai/members", routeId: "routes/w.$slug.members" },
       { label: "set-language", client: () => teacher, path: "/set-language", routeId: "routes/set-language" },
       { label: "certificates.new", client: () => editor, path: "/w/demo-ai/certificates/new", routeId: "routes/w.$slug.certificates.new" },
+      { label: "fees.new", client: () => finance, path: "/w/demo-ai/fees/new", routeId: "routes/w.$slug.fees.new" },
+      { label: "fees.$disclosureId", client: () => finance, path: `/w/demo-ai/fees/${draftId}`, routeId: "routes/w.$slug.fees.$disclosureId" },
+      { label: "orders.new", client: () => schoolAdmin, path: "/w/demo-school/orders/new", routeId: "routes/w.$slug.orders.new" },
+      { label: "orders.$orderId", client: () => schoolAdmin, path: `/w/demo-school/orders/${orderId}`, routeId: "routes/w.$slug.orders.$orderId" },
     ];
     const raw = (client: HttpClient, path: string, routeId: string, body: BodyInit | null, headers: Record<string, string>) => {
       const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

@@ -108,6 +108,12 @@ describe("tenant isolation", () => {
       "/w/demo-care/export/members?format=csv",
       "/w/demo-care/export/audit?format=xlsx",
       "/w/demo-care/export/certificates?format=csv",
+      "/w/demo-care/fees",
+      "/w/demo-care/fees/new",
+      "/w/demo-care/orders",
+      "/w/demo-care/payments",
+      "/w/demo-care/export/fees?format=csv",
+      "/w/demo-care/export/orders?format=xlsx",
     ]) {
       const response = await asA.get(path);
       expect(response.status, path).toBe(404);
@@ -137,6 +143,17 @@ describe("tenant isolation", () => {
     const create = await asA.post("/w/demo-care/certificates/new", { code: "INTRUDER", nameZh: "入侵", nameEn: "Intruder", industryCode: "ai", levels: "junior" });
     expect(create.status).toBe(404);
     expect(await owner(app.database).count("certificates")).toBe(certificates);
+    // Fees and payments: a disclosure, a payment-account link or a confirmation in B's name.
+    const [elderly] = await owner(app.database).rows<{ id: string }>(sql`select id from certificates where tenant_id = ${b.tenantId}`);
+    const fees = await owner(app.database).count("fee_disclosures");
+    const disclose = await asA.post("/w/demo-care/fees/new", {
+      intent: "save", certificateId: elderly.id, level: "intermediate", kind: "training", amount: "1.00", unit: "per_person", effectiveFrom: "2030-01-01", contact: "x",
+    });
+    expect(disclose.status).toBe(404);
+    expect((await asA.post("/w/demo-care/payments", {})).status).toBe(404);
+    const [order] = await owner(app.database).rows<{ id: string }>(sql`select id from assessment_orders limit 1`);
+    expect((await asA.post(`/w/demo-care/orders/${order.id}`, { intent: "cancel" })).status).toBe(404);
+    expect(await owner(app.database).count("fee_disclosures")).toBe(fees);
     expect(await count()).toBe(before);
     expect(await owner(app.database).count("email_outbox")).toBe(outbox);
   });
