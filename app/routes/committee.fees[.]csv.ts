@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { translator } from "~/i18n/i18n";
 import { findingSummary } from "~/modules/committee/digest.server";
-import { evidenceLink, feeFindings, findingFilterSchema, type Finding } from "~/modules/committee/fee-audit.server";
+import { evidenceLink, feeFindings, type Finding } from "~/modules/committee/fee-audit.server";
+import { findingFilterSchema } from "~/modules/committee/findings";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
 import { formatDateTime } from "~/ui/format";

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
+import { addDays, shanghaiDate } from "../../app/ui/format";
 import { startServer, type ServerProcess } from "../support/server-process";
 
 // Browser journeys: Debian's Chromium, headless, driving the real production server process
@@ -45,6 +46,8 @@ async function newPage(options: { language?: "zh-CN" | "en" } = {}): Promise<Pag
     const url = message.location().url;
     // The browser asks for /favicon.ico on its own; the app has none (reported, harmless).
     if (/Failed to load resource/.test(message.text()) && new URL(url || server.url).pathname === "/favicon.ico") return;
+    // Chrome logs every 4xx it fetched; an action refusing a bad submission (?_data=) is expected.
+    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) && new URL(url || server.url).searchParams.has("_data")) return;
     list.push(`console: ${message.text()}${url ? ` (${url})` : ""}`);
   });
   // Pages and assets that fail: an action answering 4xx to a bad submission is expected, nothing else.
@@ -320,5 +323,124 @@ describe("browser journeys against the production server", () => {
     await poll(() => page.locator('[data-testid="current-user"]').textContent()).toBe("李想");
     await page.locator("aside").getByText("培训评价组织 · 编辑").waitFor();
     expectNoProblems(page);
+  });
+
+  it("publishes a fee (refused above the cap first), shows it logged out, orders at the fee in force, pays by transfer, and the committee finds the order consistent", async () => {
+    const today = shanghaiDate();
+    const effective = addDays(today, 52);
+    // The finance officer of demo-ai publishes ¥380 for the intermediate level; ¥520 is refused.
+    const finance = await newPage({ language: "zh-CN" });
+    await login(finance, "org-finance@demo.xcert.test");
+    await open(finance, "/w/demo-ai/fees/new");
+    const form = finance.locator("form#disclosure");
+    await form.locator('select[name="certificateId"]').selectOption({ label: "AI-TRAINER · 人工智能训练师" });
+    await form.locator('select[name="level"]').selectOption("intermediate");
+    await form.locator('select[name="kind"]').selectOption("assessment");
+    await form.locator('input[name="amount"]').fill("520");
+    await form.locator('input[name="effectiveFrom"]').fill(effective);
+    await form.locator('textarea[name="includes"]').fill("理论考试与实操考核各一次，含证书工本费。");
+    await form.locator('input[name="contact"]').fill("021-6482 0000");
+    await form.getByRole("button", { name: "发布公示" }).click();
+    await finance.getByText("考核费 ¥520.00 超过该等级的考核成本上限 ¥500.00。").waitFor();
+    expect(await form.locator('input[name="amount"]').getAttribute("aria-invalid")).toBe("true");
+    expect(new URL(finance.url()).pathname).toBe("/w/demo-ai/fees/new");
+    await form.locator('input[name="amount"]').fill("380");
+    await form.getByRole("button", { name: "发布公示" }).click();
+    await finance.waitForURL((url) => /^\/w\/demo-ai\/fees\/[0-9a-f-]{36}$/.test(url.pathname));
+    const disclosurePath = new URL(finance.url()).pathname;
+    const disclosureId = disclosurePath.split("/").at(-1)!;
+    await finance.getByText("已发布", { exact: true }).waitFor();
+    expectNoProblems(finance);
+
+    // Anyone, logged out, sees it announced on /fees and in the fee's history.
+    const visitor = await newPage({ language: "zh-CN" });
+    await open(visitor, "/fees?organization=demo-ai&kind=assessment");
+    const upcoming = visitor.locator("tr", { hasText: "¥380.00" });
+    await upcoming.first().waitFor();
+    await visitor.goto(`/fees/${disclosureId}`);
+    await hydrated(visitor);
+    const history = visitor.locator("table");
+    await history.getByText("¥380.00").first().waitFor();
+    await history.getByText("¥350.00").first().waitFor();
+    expect(await visitor.locator('[data-testid="current-user"]').count()).toBe(0);
+    expectNoProblems(visitor);
+
+    // The school orders 60 candidates: the unit price is today's fee, ¥350, not the announced one.
+    const school = await newPage({ language: "zh-CN" });
+    await login(school, "school-admin@demo.xcert.test");
+    await open(school, "/w/demo-school/orders/new");
+    const order = school.locator("form#order");
+    const trainer = await order.locator('select[name="certificateId"] option', { hasText: "AI-TRAINER" }).getAttribute("value");
+    await order.locator('select[name="certificateId"]').selectOption(trainer!);
+    await order.locator('select[name="level"]').selectOption("intermediate");
+    await order.locator('input[name="examSite"]').fill("上海城市职业技术学院 徐汇校区 实训楼 3 层");
+    await order.locator('input[name="examDate"]').fill(addDays(today, 20));
+    await order.locator('input[name="headcount"]').fill("60");
+    await order.getByRole("button", { name: "提交订单" }).click();
+    await school.waitForURL((url) => /^\/w\/demo-school\/orders\/[0-9a-f-]{36}$/.test(url.pathname));
+    const orderId = new URL(school.url()).pathname.split("/").at(-1)!;
+    await poll(() => school.locator('[data-testid="order-total"]').textContent()).toBe("¥21,000.00");
+    expect(await school.locator('[data-testid="order-status"]').textContent()).toBe("待支付");
+    await school.locator('input[name="reference"]').fill("ICBC 20261124-0060");
+    await school.getByRole("button", { name: "登记转账" }).click();
+    await school.getByText("转账已登记，等待对方确认。").waitFor();
+    expectNoProblems(school);
+
+    // The organization's finance role confirms the transfer: the order is paid.
+    await open(finance, `/w/demo-ai/orders/${orderId}`);
+    await finance.getByText("ICBC 20261124-0060").first().waitFor();
+    await finance.getByRole("button", { name: "确认到账" }).click();
+    await finance.getByText("已确认到账。").waitFor();
+    await poll(() => finance.locator('[data-testid="order-status"]').textContent()).toBe("已支付");
+    await school.reload();
+    await hydrated(school);
+    await poll(() => school.locator('[data-testid="order-status"]').textContent()).toBe("已支付");
+
+    // The committee: the order is consistent (price as disclosed, paid in full), not among the findings.
+    const committee = await newPage({ language: "zh-CN" });
+    await login(committee, "committee@demo.xcert.test");
+    await open(committee, `/committee/orders/${orderId}`);
+    await poll(() => committee.locator('[data-testid="order-audit"]').getAttribute("data-consistent")).toBe("true");
+    await open(committee, "/committee/fees");
+    await committee.locator('[data-testid="finding"]').first().waitFor();
+    expect(await committee.locator(`a[href="/committee/orders/${orderId}"]`).count()).toBe(0);
+    expect(await committee.locator(`[data-testid="finding-count-demo-care"]`).count()).toBe(1);
+    await committee.screenshot({ path: "/tmp/xcert-e2e-fee-audit.png", fullPage: true });
+    expectNoProblems(finance);
+    expectNoProblems(committee);
+  });
+
+  it("renders and hydrates every page without a script error, for each kind of user", async () => {
+    // A server-only value used by a component renders on the server and breaks after hydration:
+    // only a browser sees it, so every page is opened in one.
+    const visits: Record<string, string[]> = {
+      "": ["/", "/fees", "/login", "/signup", "/forgot-password"],
+      "org-admin@demo.xcert.test": ["/w/demo-ai", "/w/demo-ai/members", "/w/demo-ai/audit", "/w/demo-ai/certificates", "/w/demo-ai/certificates/new", "/w/demo-ai/fees", "/w/demo-ai/fees/new", "/w/demo-ai/orders", "/w/demo-ai/payments", "/workspaces"],
+      "school-admin@demo.xcert.test": ["/w/demo-school", "/w/demo-school/orders", "/w/demo-school/orders/new"],
+      "committee@demo.xcert.test": ["/committee/fees", "/committee/settings", "/fees"],
+    };
+    for (const [email, paths] of Object.entries(visits)) {
+      const page = await newPage({ language: "zh-CN" });
+      if (email) await login(page, email);
+      for (const path of paths) {
+        await open(page, path);
+        expect(new URL(page.url()).pathname, `${email} ${path}`).toBe(path);
+        expect(await page.locator("main h1").count(), path).toBeGreaterThan(0);
+      }
+      expectNoProblems(page);
+    }
+    // Detail pages: one of each, reached from their lists.
+    const admin = await newPage({ language: "zh-CN" });
+    await login(admin, "org-admin@demo.xcert.test");
+    for (const list of ["/w/demo-ai/fees", "/w/demo-ai/orders", "/w/demo-ai/certificates", "/fees"]) {
+      await open(admin, list);
+      const href = await admin.locator("main table a").first().getAttribute("href");
+      expect(href, list).toBeTruthy();
+      const detail = new URL(href!, `${server.url}${list}/`).pathname;
+      await open(admin, detail);
+      expect(new URL(admin.url()).pathname).toBe(detail);
+      expect(await admin.locator("main h1").count(), detail).toBeGreaterThan(0);
+    }
+    expectNoProblems(admin);
   });
 });

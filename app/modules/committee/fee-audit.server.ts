@@ -1,18 +1,10 @@
 import { sql } from "drizzle-orm";
-import { z } from "zod";
+import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
+import type { findingFilterSchema, FindingType } from "./findings";
 
 // The committee's fee audit (§二.10, §二.14), computed from the data on every request: nothing a
 // tenant writes can hide a finding, and a cap lowered later makes older disclosures findings too.
-
-export const findingTypes = ["late_notice", "over_cap", "order_price_mismatch", "payment_mismatch", "no_disclosure"] as const;
-export type FindingType = (typeof findingTypes)[number];
-
-export const findingFilterSchema = z.object({
-  organization: z.string().max(60).optional().catch(undefined),
-  type: z.enum(findingTypes).optional().catch(undefined),
-  sort: z.enum(["date", "organization", "type"]).optional().catch(undefined),
-});
 
 export interface Finding {
   key: string;
@@ -84,7 +76,7 @@ const findingsSql = sql`
     as f(type, tenant_id, entity_id, entity_type, at, actual, expected, notice_given, notice_required, reference)
   join tenants t on t.id = f.tenant_id`;
 
-export async function feeFindings(tx: Tx, filter: z.infer<typeof findingFilterSchema> = {}): Promise<Finding[]> {
+export async function feeFindings(tx: Tx, filter: z.infer<typeof findingFilterSchema> & { entityId?: string } = {}): Promise<Finding[]> {
   const order =
     filter.sort === "organization" ? sql`"organizationSlug", at desc` : filter.sort === "type" ? sql`type, at desc` : sql`at desc, "organizationSlug"`;
   const rows = rowsOf<Finding>(
@@ -93,6 +85,7 @@ export async function feeFindings(tx: Tx, filter: z.infer<typeof findingFilterSc
       where true
         ${filter.organization ? sql`and "organizationSlug" = ${filter.organization}` : sql``}
         ${filter.type ? sql`and type = ${filter.type}` : sql``}
+        ${filter.entityId ? sql`and "entityId" = ${filter.entityId}::uuid` : sql``}
       order by ${order}`),
   );
   return rows.map((row) => ({
