@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -50,7 +52,12 @@ export async function openDatabase(url = process.env.DATABASE_URL): Promise<Data
   }
   const dir = pgliteDataDir();
   mkdirSync(dir, { recursive: true });
-  return fromPglite(await PGlite.create(dir));
+  return fromPglite(await createPglite({ dataDir: dir }));
+}
+
+/** PGlite with the contrib extensions the migrations create (trigram search, btree_gin). */
+export function createPglite(options: PGliteOptions = {}) {
+  return PGlite.create({ ...options, extensions: { pg_trgm, btree_gin } });
 }
 
 export function fromPglite(pglite: PGlite): Database {

@@ -4,3 +4,4 @@ export * from "./email";
 export * from "./certificates";
 export * from "./standards";
 export * from "./fees";
+export * from "./banks";

@@ -62,6 +62,7 @@ export const standardNodes = pgTable(
     uniqueIndex("standard_nodes_version_level_code_key").on(t.tenantId, t.versionId, t.level, t.code),
     index("standard_nodes_version_parent_idx").on(t.tenantId, t.versionId, t.parentId),
     index("standard_nodes_lineage_idx").on(t.tenantId, t.lineageId),
+    index("standard_nodes_title_trgm_idx").using("gin", t.tenantId, sql`${t.titleZh} gin_trgm_ops`),
     foreignKey({
       name: "standard_nodes_version_fk",
       columns: [t.tenantId, t.versionId],

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PGlite } from "@electric-sql/pglite";
+import { createPglite } from "../../db/client.server";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
@@ -21,7 +21,7 @@ let rowsAfterRefusedSeed: Record<string, number>;
 async function countRows(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   if (database.kind === "pglite") {
-    const pg = await PGlite.create(database.dir!);
+    const pg = await createPglite({ dataDir: database.dir! });
     try {
       for (const table of tables) counts[table] = (await pg.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0].n;
     } finally {

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { PGlite } from "@electric-sql/pglite";
 import { sql, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { inject } from "vitest";
-import { fromPglite, openDatabase, rowsOf, type Database, type Tx } from "../../db/client.server";
+import { createPglite, fromPglite, openDatabase, rowsOf, type Database, type Tx } from "../../db/client.server";
 import { transaction } from "../../app/modules/tenancy/context.server";
 import { withDatabase } from "./global-setup";
 
@@ -30,7 +29,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   } else {
     const dump = await readFile(inject("pgliteDump"));
-    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+    const pglite = await createPglite({ loadDataDir: new Blob([dump]) });
     database = fromPglite(pglite);
     drop = () => database.close();
   }

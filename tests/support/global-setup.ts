@@ -1,10 +1,9 @@
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import type { TestProject } from "vitest/node";
-import { fromPglite, migrateDatabase, openDatabase } from "../../db/client.server";
+import { createPglite, fromPglite, migrateDatabase, openDatabase } from "../../db/client.server";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,7 +16,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const base = await PGlite.create();
+    const base = await createPglite();
     await migrateDatabase(fromPglite(base));
     const dump = await base.dumpDataDir("none");
     const file = path.join(os.tmpdir(), `xcert-template-${process.pid}.tar`);

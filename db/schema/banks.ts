@@ -1,0 +1,207 @@
+import { sql } from "drizzle-orm";
+import { bigint, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { certificateLevel, certificates } from "./certificates";
+import { standardVersions } from "./standards";
+import { tenants, users } from "./tenancy";
+
+// An organization's certificate resources (§二.5, §二.6): teaching materials, the case bank and the
+// question bank. Skill requirements are referenced by their lineage id (standard_nodes.lineage_id),
+// so an item keeps covering a requirement when a new standard version is published.
+
+export const resourceVisibility = pgEnum("resource_visibility", ["private", "shared"]);
+export const materialKind = pgEnum("material_kind", ["textbook", "loose_leaf", "workbook", "courseware", "video", "digital"]);
+export const questionType = pgEnum("question_type", ["single_choice", "multiple_choice", "true_false", "fill_blank", "short_answer", "practical"]);
+// 教考分离: exam-pool questions never leave the owning organization (RLS in 0010_banks_security).
+export const questionPool = pgEnum("question_pool", ["practice", "exam"]);
+export const bankItemStatus = pgEnum("bank_item_status", ["draft", "published"]);
+
+/** A pg_trgm GIN key: substring search (LIKE '%…%') on the column, after tenant_id (btree_gin). */
+export const trigram = (column: unknown) => sql`${column} gin_trgm_ops`;
+
+export const materials = pgTable(
+  "materials",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    certificateId: uuid("certificate_id").notNull(),
+    kind: materialKind("kind").notNull(),
+    title: text("title").notNull(),
+    isbn: text("isbn"),
+    publisher: text("publisher").notNull().default(""),
+    // 双主编制: a school and an enterprise chief editor.
+    schoolEditor: text("school_editor").notNull().default(""),
+    enterpriseEditor: text("enterprise_editor").notNull().default(""),
+    levels: certificateLevel("levels").array().notNull().default(sql`'{}'`),
+    standardVersionId: uuid("standard_version_id"),
+    requirementIds: uuid("requirement_ids").array().notNull().default(sql`'{}'`),
+    description: text("description").notNull().default(""),
+    visibility: resourceVisibility("visibility").notNull().default("private"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("materials_certificate_idx").on(t.tenantId, t.certificateId),
+    index("materials_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
+    index("materials_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
+    foreignKey({ name: "materials_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+    foreignKey({ name: "materials_standard_version_fk", columns: [t.tenantId, t.standardVersionId], foreignColumns: [standardVersions.tenantId, standardVersions.id] }),
+  ],
+);
+
+export const materialAttachments = pgTable(
+  "material_attachments",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    materialId: uuid("material_id").notNull(),
+    fileName: text("file_name").notNull(),
+    // Detected from the file's first bytes, never taken from the browser.
+    contentType: text("content_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    storageKey: text("storage_key").notNull(),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("material_attachments_material_idx").on(t.tenantId, t.materialId),
+    foreignKey({ name: "material_attachments_material_fk", columns: [t.tenantId, t.materialId], foreignColumns: [materials.tenantId, materials.id] }).onDelete("cascade"),
+  ],
+);
+
+export const cases = pgTable(
+  "cases",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    certificateId: uuid("certificate_id").notNull(),
+    level: certificateLevel("level").notNull(),
+    title: text("title").notNull(),
+    industryContext: text("industry_context").notNull().default(""),
+    // Markdown, sanitized when rendered.
+    body: text("body").notNull(),
+    requirementIds: uuid("requirement_ids").array().notNull().default(sql`'{}'`),
+    visibility: resourceVisibility("visibility").notNull().default("private"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("cases_certificate_level_idx").on(t.tenantId, t.certificateId, t.level),
+    index("cases_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
+    index("cases_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
+    index("cases_requirements_idx").using("gin", t.tenantId, t.requirementIds),
+    foreignKey({ name: "cases_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+  ],
+);
+
+export const questions = pgTable(
+  "questions",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    certificateId: uuid("certificate_id").notNull(),
+    level: certificateLevel("level").notNull(),
+    type: questionType("type").notNull(),
+    stem: text("stem").notNull(),
+    // Choice questions: the options in order (A, B, C…); empty for the other types.
+    options: jsonb("options").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    // Choice: the option letters ("A", "AC"); true/false: "true"/"false"; others: the expected text.
+    answer: text("answer").notNull(),
+    explanation: text("explanation").notNull().default(""),
+    // 实操: how a practical task is scored.
+    rubric: text("rubric").notNull().default(""),
+    difficulty: smallint("difficulty").notNull().default(3),
+    requirementIds: uuid("requirement_ids").array().notNull().default(sql`'{}'`),
+    tags: text("tags").array().notNull().default(sql`'{}'`),
+    pool: questionPool("pool").notNull().default("practice"),
+    visibility: resourceVisibility("visibility").notNull().default("private"),
+    status: bankItemStatus("status").notNull().default("draft"),
+    // The latest published version (0: never published). Saving a draft does not create a version.
+    version: integer("version").notNull().default(0),
+    importJobId: uuid("import_job_id"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp("published_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("questions_certificate_level_idx").on(t.tenantId, t.certificateId, t.level, t.pool),
+    index("questions_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
+    index("questions_stem_trgm_idx").using("gin", t.tenantId, trigram(t.stem)),
+    index("questions_requirements_idx").using("gin", t.tenantId, t.requirementIds),
+    index("questions_import_job_idx").on(t.tenantId, t.importJobId),
+    foreignKey({ name: "questions_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+  ],
+);
+
+// One row per publication of a question: old versions stay readable and can be compared.
+export const questionVersions = pgTable(
+  "question_versions",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    questionId: uuid("question_id").notNull(),
+    version: integer("version").notNull(),
+    snapshot: jsonb("snapshot").$type<Record<string, unknown>>().notNull(),
+    // Copied from the question so the exam-pool policy can be checked without a join.
+    pool: questionPool("pool").notNull(),
+    publishedByUserId: uuid("published_by_user_id").references(() => users.id),
+    publishedAt: timestamp("published_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.questionId, t.version] }),
+    foreignKey({ name: "question_versions_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete("cascade"),
+  ],
+);
+
+export const importKind = pgEnum("import_kind", ["questions", "cases"]);
+export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle"]);
+export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done"]);
+
+// An import runs as a job so a long one can be left and returned to; its file stays on disk until done.
+export const importJobs = pgTable(
+  "import_jobs",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    kind: importKind("kind").notNull(),
+    format: importFormat("format").notNull(),
+    certificateId: uuid("certificate_id").notNull(),
+    fileName: text("file_name").notNull(),
+    storageKey: text("storage_key").notNull(),
+    status: importStatus("status").notNull().default("queued"),
+    totalRows: integer("total_rows").notNull().default(0),
+    processedRows: integer("processed_rows").notNull().default(0),
+    importedRows: integer("imported_rows").notNull().default(0),
+    errorCount: integer("error_count").notNull().default(0),
+    // The first errors (row, column, message key and params); the full list is regenerated for download.
+    errors: jsonb("errors").$type<{ row: number; column: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
+    locale: text("locale").notNull().default("zh-CN"),
+    createdByUserId: uuid("created_by_user_id").references(() => users.id),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("import_jobs_created_idx").on(t.tenantId, t.createdAt.desc()),
+    foreignKey({ name: "import_jobs_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+  ],
+);
