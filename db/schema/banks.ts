@@ -194,6 +194,8 @@ export const importJobs = pgTable(
     // The first errors (row, column, message key and params); the full list is regenerated for download.
     errors: jsonb("errors").$type<{ row: number; column: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
     locale: text("locale").notNull().default("zh-CN"),
+    // Whoever runs the job holds it until then; a job whose holder died is picked up again.
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -203,5 +205,23 @@ export const importJobs = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("import_jobs_created_idx").on(t.tenantId, t.createdAt.desc()),
     foreignKey({ name: "import_jobs_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+  ],
+);
+
+// Rows of an import, validated and staged in short transactions (so progress shows and a job can
+// resume), then moved into the bank by one INSERT … SELECT: the import is all or nothing.
+export const importRows = pgTable(
+  "import_rows",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    jobId: uuid("job_id").notNull(),
+    rowNumber: integer("row_number").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.jobId, t.rowNumber] }),
+    foreignKey({ name: "import_rows_job_fk", columns: [t.tenantId, t.jobId], foreignColumns: [importJobs.tenantId, importJobs.id] }).onDelete("cascade"),
   ],
 );
