@@ -1,6 +1,7 @@
 import { getDatabase } from "../db/client.server";
 import { env } from "./env.server";
 import { startEmailWorker } from "./modules/email/worker.server";
+import { resumeStaleImports } from "./modules/imports/jobs.server";
 import { runDueJobs } from "./modules/jobs/scheduler.server";
 
 declare global {
@@ -21,9 +22,13 @@ export function startBackground() {
     // Periodic jobs (the committee's weekly digest): polled every minute, claimed in the database.
     const jobs = env().EMAIL_WORKER === "on" ? setInterval(() => void runDueJobs().catch((e: Error) => console.error("[jobs]", e.message)), 60_000) : undefined;
     jobs?.unref();
+    // Imports whose runner died (a restart mid-import) are picked up again.
+    const imports = env().EMAIL_WORKER === "on" ? setInterval(() => void resumeStaleImports().catch((e: Error) => console.error("[imports]", e.message)), 15_000) : undefined;
+    imports?.unref();
     for (const signal of ["SIGTERM", "SIGINT"] as const) {
       process.once(signal, () => {
         clearInterval(jobs);
+        clearInterval(imports);
         void stopWorker()
           .then(() => database.close())
           .finally(() => setTimeout(() => process.exit(0), 200).unref());

@@ -4,12 +4,14 @@ import enCommittee from "./en/committee.json";
 import enFees from "./en/fees.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
+import enQuestions from "./en/questions.json";
 import en from "./en.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
 import zhCNFees from "./zh-CN/fees.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
+import zhCNQuestions from "./zh-CN/questions.json";
 import zhCN from "./zh-CN.json";
 
 export const locales = ["zh-CN", "en"] as const;
@@ -19,9 +21,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Shared strings in <locale>.json; each capability's strings in <locale>/<capability>.json under its own key.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, committee: zhCNCommittee },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, committee: zhCNCommittee },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, committee: enCommittee } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, committee: enCommittee } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

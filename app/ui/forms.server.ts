@@ -6,10 +6,13 @@ import type { Locale } from "~/i18n/i18n";
 import { translator } from "~/i18n/i18n";
 import { zodErrorMap } from "./zod-errors";
 
-/** Reads a form (bounded in size) and parses it with the capability's schema, messages in `locale`. */
-export async function parseForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale) {
+/**
+ * Reads a form (bounded in size: 1 MB, more only for a form that uploads a file) and parses it
+ * with the capability's schema, messages in `locale`.
+ */
+export async function parseForm<S extends z.ZodType>(request: Request, schema: S, locale: Locale, maxBytes = 1_000_000) {
   const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > 1_000_000) throw new Response("Payload too large", { status: 413, headers: { Connection: "close" } });
+  if (length > maxBytes) throw new Response("Payload too large", { status: 413, headers: { Connection: "close" } });
   // Content-Length can be absent (chunked): count what is read and stop past the limit.
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -19,7 +22,7 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > 1_000_000) {
+      if (size > maxBytes) {
         await reader.cancel();
         throw new Response("Payload too large", { status: 413, headers: { Connection: "close" } });
       }

@@ -6,6 +6,7 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
+import { seedQuestions } from "./questions";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
 export const demoPassword = "demo-password-2026";
@@ -59,6 +60,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     const tenantIds = await seedTenancy(tx);
     const certificateIds = await seedCertificates(tx, tenantIds);
     await seedFees(tx, tenantIds, certificateIds);
+    await seedQuestions(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }

@@ -1,0 +1,57 @@
+import { and, asc, eq } from "drizzle-orm";
+import type { Tx } from "../../../db/client.server";
+import { questions } from "../../../db/schema";
+import { skillRequirements } from "~/modules/questions/service.server";
+import type { TenantContext } from "~/modules/tenancy/context.server";
+import { toCsv, toXlsx } from "~/ui/export.server";
+import { toMoodleXml } from "./formats.server";
+import { questionColumns, questionToRow } from "./question-rows";
+
+export type BankFormat = "xlsx" | "csv" | "moodle";
+
+const contentTypes: Record<BankFormat, string> = {
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  csv: "text/csv; charset=utf-8",
+  moodle: "application/xml; charset=utf-8",
+};
+
+function download(body: BodyInit, format: BankFormat, name: string) {
+  const file = `${name}.${format === "moodle" ? "xml" : format}`;
+  return new Response(body, {
+    headers: {
+      "Content-Type": contentTypes[format],
+      "Content-Disposition": `attachment; filename="${file.replace(/[^\w.-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(file)}`,
+    },
+  });
+}
+
+const columns = questionColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "stem" ? 50 : 14 }));
+
+/** The empty template: the Chinese headers and one example row. */
+export async function templateResponse(format: "xlsx" | "csv") {
+  const example = questionToRow(
+    { level: "intermediate", type: "single_choice", stem: "数据标注中，用矩形框标出图像中目标位置的方法称为？", options: ["语义分割", "拉框标注", "关键点标注", "文本转写"], answer: "B", explanation: "拉框标注（bounding box）用矩形框标出目标。", rubric: "", difficulty: 2, requirementIds: [], tags: ["数据标注"], pool: "practice", visibility: "private" },
+    () => undefined,
+  );
+  example[questionColumns.findIndex((c) => c.key === "requirements")] = "1.1.1";
+  return download(format === "csv" ? toCsv(columns, [example]) : await toXlsx(columns, [example], "试题"), format, "xcert-question-template");
+}
+
+/** A certificate's whole bank in the template's columns (XLSX, CSV) or as Moodle XML: importable back as the same bank. */
+export async function bankExportResponse(tx: Tx, ctx: TenantContext, certificate: { id: string; code: string }, format: BankFormat) {
+  const rows = await tx
+    .select()
+    .from(questions)
+    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.certificateId, certificate.id)))
+    .orderBy(asc(questions.createdAt), asc(questions.id));
+  const codes = new Map((await skillRequirements(tx, ctx.tenant.id, certificate.id)).map((r) => [r.lineageId, r.code]));
+  const name = `questions-${certificate.code}`;
+  if (format === "moodle")
+    return download(
+      toMoodleXml(rows.map((q) => ({ ...q, requirementCodes: q.requirementIds.map((id) => codes.get(id)).filter((code): code is string => Boolean(code)) }))),
+      "moodle",
+      name,
+    );
+  const table = rows.map((q) => questionToRow(q, (id) => codes.get(id)));
+  return download(format === "csv" ? toCsv(columns, table) : await toXlsx(columns, table, certificate.code), format, name);
+}

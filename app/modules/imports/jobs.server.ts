@@ -1,0 +1,258 @@
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { and, eq, sql } from "drizzle-orm";
+import { rowsOf, type Tx } from "../../../db/client.server";
+import { importJobs, importRows } from "../../../db/schema";
+import { isLocale, translator } from "~/i18n/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import { skillRequirements } from "~/modules/questions/service.server";
+import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
+import { isUuid } from "~/ui/ids";
+import { detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
+import { parseQuestionRow, type RowError } from "./question-rows";
+
+// One import pipeline (§二.6): the file is kept on disk and the job in the database, so an import
+// runs in the background, shows its progress, and is picked up again if its runner died. Rows are
+// validated first (all errors by row and column, nothing written); valid rows are staged in short
+// transactions; one INSERT … SELECT moves them into the bank: all or nothing.
+
+export const maxImportBytes = 50 * 1024 * 1024;
+const batchSize = 2000;
+const progressEvery = 5000;
+const leaseSeconds = 120;
+/** Errors kept on the job (for the page and the downloadable report). */
+const keptErrors = 10_000;
+
+function importsDir() {
+  return process.env.IMPORTS_DIR ?? path.join(process.cwd(), ".data", "imports");
+}
+
+export type Job = typeof importJobs.$inferSelect;
+
+/** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
+export async function createImportJob(tx: Tx, ctx: TenantContext, input: { certificateId: string; fileName: string; bytes: Uint8Array }) {
+  const t = translator(ctx.locale);
+  const format = detectFormat(input.bytes, input.fileName);
+  if (!format) return { ok: false, status: 400, fieldErrors: { file: [t("questions.import.badFile")] } } as const;
+  const [job] = await tx
+    .insert(importJobs)
+    .values({ tenantId: ctx.tenant.id, kind: "questions", format, certificateId: input.certificateId, fileName: input.fileName, storageKey: "", locale: ctx.locale, createdByUserId: ctx.user.id })
+    .returning();
+  const storageKey = path.join(ctx.tenant.id, `${job.id}.${format === "moodle" ? "xml" : format}`);
+  await mkdir(path.join(importsDir(), ctx.tenant.id), { recursive: true });
+  await writeFile(path.join(importsDir(), storageKey), input.bytes);
+  const [stored] = await tx.update(importJobs).set({ storageKey }).where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, job.id))).returning();
+  await audit(tx, ctx, { action: "question_import.create", entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId } });
+  return { ok: true, value: stored } as const;
+}
+
+export async function getImportJob(tx: Tx, ctx: TenantContext, id: string) {
+  if (!isUuid(id)) return null;
+  const [job] = await tx
+    .select()
+    .from(importJobs)
+    .where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, id)))
+    .limit(1);
+  return job ?? null;
+}
+
+export function listImportJobs(tx: Tx, ctx: TenantContext) {
+  return tx
+    .select()
+    .from(importJobs)
+    .where(eq(importJobs.tenantId, ctx.tenant.id))
+    .orderBy(sql`${importJobs.createdAt} desc`)
+    .limit(50);
+}
+
+/** Progress as the page shows it: validation, then writing, each half of the bar. */
+export function progressOf(job: Pick<Job, "status" | "totalRows" | "processedRows" | "importedRows">) {
+  if (job.status === "done") return 100;
+  if (!job.totalRows) return 0;
+  return Math.min(99, Math.floor(((job.processedRows + job.importedRows) / (job.totalRows * 2)) * 100));
+}
+
+const system = (tenantId: string) => ({ tenantId, tenantKind: "organization", role: "system" });
+
+/** Takes the job for this runner unless another live runner holds it. */
+async function claim(tenantId: string, id: string) {
+  return transaction(system(tenantId), async (tx) => {
+    const [job] = await tx
+      .update(importJobs)
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(importJobs.tenantId, tenantId),
+          eq(importJobs.id, id),
+          sql`${importJobs.status} in ('queued', 'validating', 'importing')`,
+          sql`(${importJobs.lockedUntil} is null or ${importJobs.lockedUntil} < now())`,
+        ),
+      )
+      .returning();
+    return job ?? null;
+  });
+}
+
+function update(tenantId: string, id: string, changes: Partial<Job>) {
+  return transaction(system(tenantId), (tx) =>
+    tx
+      .update(importJobs)
+      .set({ ...changes, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+      .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id))),
+  );
+}
+
+async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
+  await transaction(system(job.tenantId), async (tx) => {
+    await tx.delete(importRows).where(and(eq(importRows.tenantId, job.tenantId), eq(importRows.jobId, job.id)));
+    await tx
+      .update(importJobs)
+      .set({ status: "failed", errors: errors.slice(0, keptErrors), errorCount, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id)));
+    await audit(tx, { requestId: `import:${job.id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: job.tenantId } }, {
+      action: "question_import.failed",
+      entityType: "import_job",
+      entityId: job.id,
+      after: { errorCount, totalRows: job.totalRows },
+    });
+  });
+  await rm(path.join(importsDir(), job.storageKey), { force: true });
+}
+
+/**
+ * Runs (or resumes) a job to its end. Safe to call more than once and from several processes: the
+ * lease lets one runner at a time through.
+ */
+export async function runImportJob(tenantId: string, id: string): Promise<Job | null> {
+  let job: Job | null = null;
+  // The job's own request may still be committing: give it a moment to become visible.
+  for (let attempt = 0; attempt < 20 && !job; attempt++) {
+    job = await claim(tenantId, id);
+    if (!job) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!job) return null;
+  const locale = isLocale(job.locale) ? job.locale : "zh-CN";
+  const t = translator(locale);
+  try {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path.join(importsDir(), job.storageKey));
+    } catch {
+      await fail(job, [{ row: 0, column: "", message: t("questions.import.fileGone") }]);
+      return null;
+    }
+    const rows = await readRows(bytes, job.format as ImportFormat);
+    if (rows.length === 0) {
+      await fail(job, [{ row: 0, column: "", message: t("questions.import.empty") }]);
+      return null;
+    }
+    await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
+    const requirements = await transaction(system(tenantId), (tx) => skillRequirements(tx, tenantId, job.certificateId));
+    const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
+    const context = { certificateId: job.certificateId, requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
+
+    // 1. Validate every row; stop at nothing so the report lists all errors.
+    const valid: unknown[] = [];
+    const errors: RowError[] = [];
+    let errorCount = 0;
+    for (let i = 0; i < rows.length; i++) {
+      // Row 1 is the header in a spreadsheet; a Moodle question is numbered from 1.
+      const result = parseQuestionRow(rows[i], job.format === "moodle" ? i + 1 : i + 2, context);
+      if (result.ok) valid.push(result.value);
+      else {
+        errorCount += result.errors.length;
+        if (errors.length < keptErrors) errors.push(...result.errors);
+      }
+      if ((i + 1) % progressEvery === 0) await update(tenantId, id, { processedRows: i + 1 });
+    }
+    if (errorCount) {
+      await fail({ ...job, totalRows: rows.length }, errors, errorCount);
+      return null;
+    }
+    await update(tenantId, id, { status: "importing", processedRows: rows.length });
+
+    // 2. Stage in batches, each its own transaction; a resumed job starts after what is staged.
+    const [{ staged }] = await transaction(system(tenantId), async (tx) =>
+      rowsOf<{ staged: number }>(await tx.execute(sql`select coalesce(max(row_number), 0)::int as staged from import_rows where tenant_id = ${tenantId} and job_id = ${id}`)),
+    );
+    for (let start = Number(staged); start < valid.length; start += batchSize) {
+      const batch = valid.slice(start, start + batchSize);
+      await transaction(system(tenantId), async (tx) => {
+        await tx.insert(importRows).values(batch.map((data, i) => ({ tenantId, jobId: id, rowNumber: start + i + 1, data: data as Record<string, unknown> })));
+        await tx
+          .update(importJobs)
+          .set({ importedRows: start + batch.length, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+          .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)));
+      });
+    }
+
+    // 3. Into the bank, published as version 1, in one transaction.
+    const done = await transaction(system(tenantId), async (tx) => {
+      const inserted = rowsOf<{ n: number }>(
+        await tx.execute(sql`
+          with moved as (
+            insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
+              requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
+            select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, (d->>'type')::question_type, d->>'stem', d->'options',
+              d->>'answer', d->>'explanation', d->>'rubric', (d->>'difficulty')::smallint,
+              array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], array(select jsonb_array_elements_text(d->'tags')),
+              (d->>'pool')::question_pool, (d->>'visibility')::resource_visibility, 'published', 1, now(), ${id}::uuid, ${job.createdByUserId}::uuid
+            from import_rows r cross join lateral (select r.data as d) x
+            where r.tenant_id = ${tenantId} and r.job_id = ${id}
+            order by r.row_number
+            returning tenant_id, id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility
+          ), versions as (
+            insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_by_user_id)
+            select tenant_id, id, 1, jsonb_build_object('level', level, 'type', type, 'stem', stem, 'options', options, 'answer', answer,
+              'explanation', explanation, 'rubric', rubric, 'difficulty', difficulty, 'requirementIds', to_jsonb(requirement_ids),
+              'tags', to_jsonb(tags), 'pool', pool, 'visibility', visibility), pool, ${job.createdByUserId}::uuid
+            from moved
+            returning 1
+          )
+          select count(*)::int as n from versions`),
+      );
+      const count = Number(inserted[0]?.n ?? 0);
+      await tx.delete(importRows).where(and(eq(importRows.tenantId, tenantId), eq(importRows.jobId, id)));
+      const [finished] = await tx
+        .update(importJobs)
+        .set({ status: "done", importedRows: count, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
+        .returning();
+      await audit(tx, { requestId: `import:${id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: tenantId } }, {
+        action: "question_import.done",
+        entityType: "import_job",
+        entityId: id,
+        after: { imported: count, fileName: job.fileName, certificateId: job.certificateId },
+      });
+      return finished;
+    });
+    await rm(path.join(importsDir(), job.storageKey), { force: true });
+    return done;
+  } catch (error) {
+    if (error instanceof FormatError) {
+      await fail(job, [{ row: 0, column: "", message: t(error.key, error.params) }]);
+      return null;
+    }
+    // Anything else (the database went away): release the lease so the job resumes later.
+    await update(tenantId, id, { lockedUntil: null }).catch(() => {});
+    throw error;
+  }
+}
+
+/** Starts a job in this process without waiting for it (after the request that queued it). */
+export function startImportJob(tenantId: string, id: string) {
+  void runImportJob(tenantId, id).catch((error: Error) => console.error(`[import ${id}]`, error.message));
+}
+
+/** Jobs left behind by a runner that died: picked up by the background loop. */
+export async function resumeStaleImports() {
+  const stale = await transaction({ role: "system" }, async (tx) =>
+    rowsOf<{ tenant_id: string; id: string }>(
+      await tx.execute(sql`select tenant_id, id from import_jobs
+        where status in ('queued', 'validating', 'importing') and (locked_until is null or locked_until < now())
+          and updated_at < now() - interval '30 seconds'
+        order by created_at limit 5`),
+    ),
+  );
+  for (const job of stale) await runImportJob(job.tenant_id, job.id);
+}

@@ -1,0 +1,152 @@
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { rowsOf, type Tx } from "../../../db/client.server";
+import { levels } from "~/modules/certificates/schemas";
+import { likePattern } from "~/modules/questions/service.server";
+import { pools, questionTypes } from "~/modules/questions/schemas";
+import type { TenantContext } from "~/modules/tenancy/context.server";
+import { isUuid } from "~/ui/ids";
+
+// One search box over the workspace's certificates, skill standards, materials, cases and questions:
+// substring matches (pg_trgm GIN indexes serve ILIKE '%…%'), newest first, keyset pages.
+
+export const searchKinds = ["certificate", "standard", "material", "case", "question"] as const;
+export type SearchKind = (typeof searchKinds)[number];
+
+export const searchSchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  kind: z.enum(searchKinds).optional().catch(undefined),
+  certificate: z.string().max(64).optional().catch(undefined),
+  level: z.enum(levels).optional().catch(undefined),
+  type: z.enum(questionTypes).optional().catch(undefined),
+  difficulty: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
+  pool: z.enum(pools).optional().catch(undefined),
+  requirement: z.string().max(64).optional().catch(undefined),
+  updatedSince: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .catch(undefined),
+  cursor: z.string().max(200).optional().catch(undefined),
+});
+export type SearchFilter = z.infer<typeof searchSchema>;
+
+export interface SearchHit {
+  kind: SearchKind;
+  id: string;
+  title: string;
+  detail: string | null;
+  certificateId: string;
+  certificateCode: string;
+  level: string | null;
+  updatedAt: string;
+}
+
+export const searchPageSize = 30;
+
+function cursorOf(hit: SearchHit) {
+  return Buffer.from(JSON.stringify([hit.updatedAt, hit.kind, hit.id])).toString("base64url");
+}
+
+function decode(cursor: string | undefined): [string, string, string] | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    return Array.isArray(v) && v.length === 3 && !Number.isNaN(Date.parse(v[0])) && (searchKinds as readonly string[]).includes(v[1]) && isUuid(v[2]) ? [v[0], v[1], v[2]] : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: SearchFilter, limit = searchPageSize) {
+  const q = filter.q?.trim();
+  if (!q) return { hits: [] as SearchHit[], nextCursor: null };
+  const tenant = ctx.tenant.id;
+  const pattern = likePattern(q);
+  const certificate = filter.certificate && isUuid(filter.certificate) ? filter.certificate : null;
+  const since = filter.updatedSince ? sql`(${filter.updatedSince}::date)::timestamp at time zone 'Asia/Shanghai'` : null;
+  // Question-only filters leave the other kinds out when set.
+  const questionOnly = Boolean(filter.type || filter.difficulty || filter.pool);
+  const want = (kind: SearchKind) => (!filter.kind || filter.kind === kind) && (kind === "question" || !questionOnly);
+  const common = (alias: string, levelColumn: string | null, updated: string): SQL =>
+    sql.join(
+      [
+        sql.raw(`${alias}.tenant_id = `),
+        sql`${tenant}::uuid`,
+        certificate ? sql` and ${sql.raw(`${alias}.certificate_id`)} = ${certificate}::uuid` : sql``,
+        filter.level && levelColumn ? sql` and ${sql.raw(levelColumn)} = ${filter.level}::certificate_level` : sql``,
+        since ? sql` and ${sql.raw(updated)} >= ${since}` : sql``,
+      ],
+      sql``,
+    );
+  const requirement = filter.requirement && isUuid(filter.requirement) ? filter.requirement : null;
+  const parts: SQL[] = [];
+  if (want("certificate") && !filter.level && !requirement)
+    parts.push(sql`select 'certificate' as kind, c.id, c.name_zh || ' / ' || c.name_en as title, c.code as detail, c.id as certificate_id, c.code as certificate_code, null::text as level, c.updated_at
+      from certificates c where ${sql.join([sql.raw("c.tenant_id = "), sql`${tenant}::uuid`, certificate ? sql` and c.id = ${certificate}::uuid` : sql``, since ? sql` and c.updated_at >= ${since}` : sql``], sql``)}
+        and (c.name_zh ilike ${pattern} or c.name_en ilike ${pattern} or c.code ilike ${pattern})`);
+  if (want("standard") && !requirement)
+    parts.push(sql`select 'standard', n.id, n.code || ' ' || n.title_zh, nullif(n.title_en, ''), v.certificate_id, c.code, n.level::text, coalesce(v.published_at, v.created_at)
+      from standard_nodes n
+      join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id
+      join certificates c on c.tenant_id = v.tenant_id and c.id = v.certificate_id
+      where ${common("v", "n.level", "coalesce(v.published_at, v.created_at)")} and n.tenant_id = ${tenant}::uuid
+        and v.version = (select max(v2.version) from standard_versions v2 where v2.tenant_id = v.tenant_id and v2.certificate_id = v.certificate_id)
+        and (n.title_zh ilike ${pattern} or n.title_en ilike ${pattern})`);
+  if (want("material") && !filter.level)
+    parts.push(sql`select 'material', m.id, m.title, nullif(m.publisher, ''), m.certificate_id, c.code, null::text, m.updated_at
+      from materials m join certificates c on c.tenant_id = m.tenant_id and c.id = m.certificate_id
+      where ${common("m", null, "m.updated_at")} and m.title ilike ${pattern}
+        ${requirement ? sql`and m.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
+  if (want("case"))
+    parts.push(sql`select 'case', k.id, k.title, nullif(k.industry_context, ''), k.certificate_id, c.code, k.level::text, k.updated_at
+      from cases k join certificates c on c.tenant_id = k.tenant_id and c.id = k.certificate_id
+      where ${common("k", "k.level", "k.updated_at")} and (k.title ilike ${pattern} or k.body ilike ${pattern})
+        ${requirement ? sql`and k.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
+  if (want("question"))
+    parts.push(sql`select 'question', x.id, x.stem, x.type::text, x.certificate_id, c.code, x.level::text, x.updated_at
+      from questions x join certificates c on c.tenant_id = x.tenant_id and c.id = x.certificate_id
+      where ${common("x", "x.level", "x.updated_at")} and x.stem ilike ${pattern}
+        ${filter.type ? sql`and x.type = ${filter.type}::question_type` : sql``}
+        ${filter.difficulty ? sql`and x.difficulty = ${filter.difficulty}` : sql``}
+        ${filter.pool ? sql`and x.pool = ${filter.pool}::question_pool` : sql``}
+        ${requirement ? sql`and x.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
+  if (!parts.length) return { hits: [] as SearchHit[], nextCursor: null };
+  const after = decode(filter.cursor);
+  const rows = rowsOf<{ kind: SearchKind; id: string; title: string; detail: string | null; certificate_id: string; certificate_code: string; level: string | null; updated_at: string }>(
+    await tx.execute(sql`
+      select * from (${sql.join(parts, sql` union all `)}) as hit(kind, id, title, detail, certificate_id, certificate_code, level, updated_at)
+      ${after ? sql`where (updated_at, kind, id) < (${after[0]}::timestamptz, ${after[1]}, ${after[2]}::uuid)` : sql``}
+      order by updated_at desc, kind desc, id desc
+      limit ${limit + 1}`),
+  );
+  const hits: SearchHit[] = rows.map((r) => ({
+    kind: r.kind,
+    id: r.id,
+    title: r.title,
+    detail: r.detail,
+    certificateId: r.certificate_id,
+    certificateCode: r.certificate_code,
+    level: r.level,
+    updatedAt: new Date(r.updated_at).toISOString(),
+  }));
+  const more = hits.length > limit;
+  const page = more ? hits.slice(0, limit) : hits;
+  return { hits: page, nextCursor: more ? cursorOf(page[page.length - 1]) : null };
+}
+
+/** Where a hit opens in the workspace. */
+export function hitPath(slug: string, hit: Pick<SearchHit, "kind" | "id" | "certificateId">) {
+  switch (hit.kind) {
+    case "certificate":
+      return `/w/${slug}/certificates/${hit.id}`;
+    case "standard":
+      return `/w/${slug}/certificates/${hit.certificateId}/standards`;
+    case "material":
+      return `/w/${slug}/materials/${hit.id}`;
+    case "case":
+      return `/w/${slug}/cases/${hit.id}`;
+    default:
+      return `/w/${slug}/questions/${hit.id}`;
+  }
+}

@@ -1,0 +1,160 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/i18n";
+import { levels } from "~/modules/certificates/schemas";
+import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/schemas";
+import { bankCertificates, coverage, listQuestions } from "~/modules/questions/service.server";
+import { withTenant } from "~/modules/tenancy/context.server";
+import { formatDateTime } from "~/ui/format";
+import { EmptyState, NextPage, Table } from "~/ui/list";
+
+// The question bank of one certificate at a time: filters, substring search on stems, keyset pages.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+    const filter = questionFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const certificates = await bankCertificates(tx, ctx);
+    const certificate = certificates.find((c) => c.id === filter.certificate) ?? certificates[0] ?? null;
+    const page = certificate ? await listQuestions(tx, ctx, { ...filter, certificate: certificate.id }) : null;
+    const bank = certificate ? await coverage(tx, ctx, certificate.id) : null;
+    return {
+      certificates,
+      certificate,
+      rows: page?.rows ?? [],
+      nextCursor: page?.nextCursor ?? null,
+      requirements: bank?.requirements ?? [],
+      lastUpdated: bank?.lastUpdated.questions ?? null,
+      canWrite: ctx.permissions.includes("certificates:write"),
+    };
+  });
+}
+
+export default function Questions() {
+  const { certificates, certificate, rows, nextCursor, requirements, lastUpdated, canWrite } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const en = locale === "en";
+  const select = (name: string, options: { value: string; label: string }[], all = true) => (
+    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+      {all ? <option value="">{t("questions.all")}</option> : null}
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+  const exportHref = (format: string) => `export?certificate=${certificate?.id ?? ""}&format=${format}`;
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div>
+          <h1 className="text-2xl font-bold">{t("questions.title")}</h1>
+          <p className="text-sm text-gray-600">{t("questions.lead")}</p>
+        </div>
+        {certificate ? (
+          <div className="no-print flex flex-wrap items-center gap-2 text-sm">
+            {(["xlsx", "csv", "moodle"] as const).map((format) => (
+              <a key={format} href={exportHref(format)} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100" download>
+                {t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`)}
+              </a>
+            ))}
+            {canWrite ? (
+              <>
+                <Link to={`import?certificate=${certificate.id}`} className="rounded border border-blue-700 px-3 py-1 text-blue-800 hover:bg-blue-50">
+                  {t("questions.import.title")}
+                </Link>
+                <Link to={`new?certificate=${certificate.id}`} className="rounded bg-blue-700 px-3 py-1 text-white hover:bg-blue-800">
+                  {t("questions.new")}
+                </Link>
+              </>
+            ) : null}
+          </div>
+        ) : null}
+      </div>
+      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
+        <label>
+          {t("questions.certificate")}
+          {select(
+            "certificate",
+            certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })),
+            false,
+          )}
+        </label>
+        <label className="min-w-48 flex-1">
+          {t("questions.search")}
+          <input name="q" type="search" defaultValue={searchParams.get("q") ?? ""} className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <label>
+          {t("questions.level")}
+          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
+        </label>
+        <label>
+          {t("questions.type")}
+          {select("type", questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })))}
+        </label>
+        <label>
+          {t("questions.difficulty")}
+          {select("difficulty", ["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d })))}
+        </label>
+        <label>
+          {t("questions.pool")}
+          {select("pool", pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })))}
+        </label>
+        <label>
+          {t("questions.requirements")}
+          {select("requirement", requirements.map((r) => ({ value: r.lineageId, label: `${t(`certificates.levelNames.${r.level}`)} ${r.code} ${en && r.titleEn ? r.titleEn : r.titleZh}` })))}
+        </label>
+        <label>
+          {t("questions.updatedSince")}
+          <input name="updatedSince" type="date" defaultValue={searchParams.get("updatedSince") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
+          {t("questions.apply")}
+        </button>
+      </Form>
+      <p className="text-sm text-gray-600" data-testid="bank-updated">
+        {lastUpdated ? t("questions.lastUpdated", { at: formatDateTime(lastUpdated, locale) }) : t("questions.neverUpdated")}
+      </p>
+      {rows.length === 0 ? (
+        <EmptyState>{[...searchParams.keys()].some((k) => k !== "certificate") ? t("questions.noResults") : t("questions.empty")}</EmptyState>
+      ) : (
+        <Table
+          caption={t("questions.title")}
+          head={
+            <tr>
+              <th className="px-3 py-2">{t("questions.stem")}</th>
+              <th className="px-3 py-2">{t("questions.type")}</th>
+              <th className="px-3 py-2">{t("questions.level")}</th>
+              <th className="px-3 py-2">{t("questions.difficulty")}</th>
+              <th className="px-3 py-2">{t("questions.pool")}</th>
+              <th className="px-3 py-2">{t("questions.version")}</th>
+              <th className="px-3 py-2">{t("questions.updatedAt")}</th>
+            </tr>
+          }
+        >
+          {rows.map((q) => (
+            <tr key={q.id} data-testid="question-row">
+              <td className="max-w-md px-3 py-2">
+                <Link to={q.id} className="line-clamp-2 text-blue-700 hover:underline">
+                  {q.stem}
+                </Link>
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">{t(`questions.types.${q.type}`)}</td>
+              <td className="whitespace-nowrap px-3 py-2">{t(`certificates.levelNames.${q.level}`)}</td>
+              <td className="px-3 py-2">{q.difficulty}</td>
+              <td className="whitespace-nowrap px-3 py-2">{t(`questions.pools.${q.pool}`)}</td>
+              <td className="whitespace-nowrap px-3 py-2">
+                {q.version ? `v${q.version}` : "—"}
+                {q.status === "draft" ? <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t(q.version ? "questions.draftChanges" : "questions.statuses.draft")}</span> : null}
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">{formatDateTime(q.updatedAt, locale)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <NextPage cursor={nextCursor} />
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { QuestionForm } from "~/modules/questions/components/question-form";
+import { questionFormSchema } from "~/modules/questions/schemas";
+import { bankCertificates, saveQuestion, skillRequirements } from "~/modules/questions/service.server";
+import { withTenant } from "~/modules/tenancy/context.server";
+import { parseForm, rejectSubmission } from "~/ui/forms.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:write", async (tx, ctx) => {
+    const certificates = await bankCertificates(tx, ctx);
+    const wanted = new URL(request.url).searchParams.get("certificate");
+    const certificate = certificates.find((c) => c.id === wanted) ?? certificates[0];
+    if (!certificate) throw new Response("Not found", { status: 404 });
+    return { certificates, certificateId: certificate.id, requirements: await skillRequirements(tx, ctx.tenant.id, certificate.id) };
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:write", async (tx, ctx) => {
+    const submission = await parseForm(request, questionFormSchema, ctx.locale);
+    if (submission.status !== "success") return rejectSubmission(submission);
+    const input = submission.value;
+    if (input.intent === "delete") throw new Response("Not found", { status: 404 });
+    const result = await saveQuestion(tx, ctx, null, input, input.intent === "publish");
+    if (!result.ok) return rejectSubmission(submission, result);
+    return redirect(`/w/${ctx.tenant.slug}/questions/${result.value.id}`);
+  });
+}
+
+export default function NewQuestion() {
+  const { certificates, certificateId, requirements } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation();
+  return (
+    <div>
+      <h1 className="mb-4 text-2xl font-bold">{t("questions.new")}</h1>
+      <QuestionForm certificates={certificates} requirements={requirements} defaultValue={{ certificateId }} lastResult={actionData?.result} />
+    </div>
+  );
+}

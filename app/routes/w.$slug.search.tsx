@@ -1,0 +1,109 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/i18n";
+import { levels } from "~/modules/certificates/schemas";
+import { pools, questionTypes } from "~/modules/questions/schemas";
+import { bankCertificates } from "~/modules/questions/service.server";
+import { hitPath, searchKinds, searchSchema, searchWorkspace } from "~/modules/search/search.server";
+import { withTenant } from "~/modules/tenancy/context.server";
+import { formatDateTime } from "~/ui/format";
+import { EmptyState, NextPage } from "~/ui/list";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+    const filter = searchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+    const result = await searchWorkspace(tx, ctx, filter);
+    return {
+      q: filter.q ?? "",
+      certificates: await bankCertificates(tx, ctx),
+      hits: result.hits.map((hit) => ({ ...hit, path: hitPath(ctx.tenant.slug, hit) })),
+      nextCursor: result.nextCursor,
+    };
+  });
+}
+
+export default function Search() {
+  const { q, certificates, hits, nextCursor } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const en = locale === "en";
+  const select = (name: string, options: { value: string; label: string }[]) => (
+    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+      <option value="">{t("questions.all")}</option>
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-bold">{t("questions.searchPage.title")}</h1>
+        <p className="text-sm text-gray-600">{t("questions.searchPage.lead")}</p>
+      </div>
+      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
+        <label className="min-w-64 flex-1">
+          {t("questions.searchPage.query")}
+          <input name="q" type="search" defaultValue={q} autoFocus className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <label>
+          {t("questions.searchPage.kind")}
+          {select("kind", searchKinds.map((k) => ({ value: k, label: t(`questions.searchPage.kinds.${k}`) })))}
+        </label>
+        <label>
+          {t("questions.certificate")}
+          {select("certificate", certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })))}
+        </label>
+        <label>
+          {t("questions.level")}
+          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
+        </label>
+        <label>
+          {t("questions.type")}
+          {select("type", questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })))}
+        </label>
+        <label>
+          {t("questions.difficulty")}
+          {select("difficulty", ["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d })))}
+        </label>
+        <label>
+          {t("questions.pool")}
+          {select("pool", pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })))}
+        </label>
+        <label>
+          {t("questions.updatedSince")}
+          <input name="updatedSince" type="date" defaultValue={searchParams.get("updatedSince") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
+          {t("questions.apply")}
+        </button>
+      </Form>
+      {!q ? (
+        <EmptyState>{t("questions.searchPage.prompt")}</EmptyState>
+      ) : hits.length === 0 ? (
+        <EmptyState>{t("questions.searchPage.noResults", { q })}</EmptyState>
+      ) : (
+        <ul className="divide-y divide-gray-100 rounded border border-gray-200 bg-white">
+          {hits.map((hit) => (
+            <li key={`${hit.kind}:${hit.id}`} className="px-4 py-3" data-testid="search-hit" data-kind={hit.kind}>
+              <div className="flex flex-wrap items-baseline gap-2 text-xs text-gray-500">
+                <span className="rounded bg-gray-100 px-1.5 py-0.5 text-gray-700">{t(`questions.searchPage.kinds.${hit.kind}`)}</span>
+                <span className="font-mono">{hit.certificateCode}</span>
+                {hit.level ? <span>{t(`certificates.levelNames.${hit.level}`)}</span> : null}
+                <span>{formatDateTime(hit.updatedAt, locale)}</span>
+              </div>
+              <Link to={hit.path} className="mt-1 line-clamp-2 block text-blue-700 hover:underline">
+                {hit.title}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      )}
+      <NextPage cursor={nextCursor} />
+    </div>
+  );
+}
