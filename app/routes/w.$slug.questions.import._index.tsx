@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Locale } from "~/i18n/i18n";
+import { translator, type Locale } from "~/i18n/i18n";
 import { createImportJob, listImportJobs, maxImportBytes, progressOf, startImportJob } from "~/modules/imports/jobs.server";
 import { importUploadSchema } from "~/modules/imports/schemas";
 import { bankCertificates } from "~/modules/questions/service.server";
@@ -23,20 +23,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  let queued: { tenantId: string; id: string } | null = null;
+  const queued: { job?: { tenantId: string; id: string } } = {};
   const response = await withTenant(request, params.slug, "certificates:write", async (tx, ctx) => {
     const submission = await parseForm(request, importUploadSchema, ctx.locale, maxImportBytes + 64 * 1024);
     if (submission.status !== "success") return rejectSubmission(submission);
     const { certificateId, file } = submission.value;
     const certificates = await bankCertificates(tx, ctx);
-    if (!certificates.some((c) => c.id === certificateId)) return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [ctx.locale === "en" ? "Choose one of the options." : "请从列表中选择。"] } });
+    if (!certificates.some((c) => c.id === certificateId)) return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [translator(ctx.locale)("errors.invalidOption")] } });
     const result = await createImportJob(tx, ctx, { certificateId, fileName: file.name.slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
     if (!result.ok) return rejectSubmission(submission, result);
-    queued = { tenantId: ctx.tenant.id, id: result.value.id };
+    queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
     return redirect(`/w/${ctx.tenant.slug}/questions/import/${result.value.id}`);
   });
   // The job runs once the request's transaction has committed, outside it.
-  if (queued) startImportJob((queued as { tenantId: string }).tenantId, (queued as { id: string }).id);
+  if (queued.job) startImportJob(queued.job.tenantId, queued.job.id);
   return response;
 }
 

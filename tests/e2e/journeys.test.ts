@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { addDays, shanghaiDate } from "../../app/ui/format";
-import { startServer, type ServerProcess } from "../support/server-process";
+import { demoPassword as password, expectNoProblems, hydrated, login, logout, open, poll, startJourney, type Journey } from "../support/browser";
+import type { ServerProcess } from "../support/server-process";
 
 // Browser journeys: Debian's Chromium, headless, driving the real production server process
 // (remix-serve ./build/index.js, demo mode, demo data seeded) on a database of its own.
 
-const password = "demo-password-2026";
 const codeAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 function random(length: number, alphabet = "abcdefghijklmnopqrstuvwxyz0123456789") {
@@ -24,97 +24,21 @@ function creditCodes() {
   return { valid: first17 + check, invalid: first17 + wrong };
 }
 
+let journey: Journey;
 let server: ServerProcess;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-/** Problems the page reports: script errors, console errors (CSP violations among them). */
-const problems = new Map<Page, string[]>();
-
-/** A page in a fresh browser context; `language` pre-sets the language cookie, as a browser that already chose would. */
-async function newPage(options: { language?: "zh-CN" | "en" } = {}): Promise<Page> {
-  const context = await browser.newContext({ baseURL: server.url, locale: "zh-CN", viewport: { width: 1280, height: 800 } });
-  contexts.push(context);
-  if (options.language) await context.addCookies([{ name: "lng", value: options.language, url: server.url }]);
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
-  const list: string[] = [];
-  problems.set(page, list);
-  page.on("pageerror", (error) => list.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() !== "error") return;
-    const url = message.location().url;
-    // The browser asks for /favicon.ico on its own; the app has none (reported, harmless).
-    if (/Failed to load resource/.test(message.text()) && new URL(url || server.url).pathname === "/favicon.ico") return;
-    // Chrome logs every 4xx it fetched; an action refusing a bad submission (?_data=) is expected.
-    if (/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) && new URL(url || server.url).searchParams.has("_data")) return;
-    list.push(`console: ${message.text()}${url ? ` (${url})` : ""}`);
-  });
-  // Pages and assets that fail: an action answering 4xx to a bad submission is expected, nothing else.
-  page.on("response", (response) => {
-    const request = response.request();
-    if (response.status() >= 500 || (response.status() >= 400 && request.resourceType() !== "fetch" && request.method() === "GET" && new URL(response.url()).pathname !== "/favicon.ico"))
-      list.push(`${response.status()} ${request.method()} ${response.url()}`);
-  });
-  return page;
-}
-
-/** Waits (up to 10 s: two cores, other suites running) until the value matches. */
-function poll<T>(fn: () => Promise<T> | T) {
-  return expect.poll(fn, { timeout: 10_000, interval: 50 });
-}
-
-function expectNoProblems(page: Page) {
-  expect(problems.get(page) ?? []).toEqual([]);
-}
-
-/** Resolves once React has hydrated the page (Remix's client is live). */
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const main = document.querySelector("main");
-    return Boolean(main && Object.keys(main).some((key) => key.startsWith("__react")));
-  });
-}
-
-async function open(page: Page, pathname: string) {
-  await page.goto(pathname);
-  await hydrated(page);
-}
+const newPage = (options?: { language?: "zh-CN" | "en" }) => journey.newPage(options);
 
 async function htmlLang(page: Page) {
   return page.locator("html").getAttribute("lang");
 }
 
-async function login(page: Page, email: string) {
-  await open(page, "/login");
-  const form = page.locator("form#login");
-  await form.locator('input[name="email"]').fill(email);
-  await form.locator('input[name="password"]').fill(password);
-  await form.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname !== "/login");
-}
-
-async function logout(page: Page) {
-  await page.locator('form[action="/logout"] button[type="submit"]').click();
-  await page.waitForURL((url) => url.pathname === "/");
-  await poll(() => page.locator('[data-testid="current-user"]').count()).toBe(0);
-}
-
 beforeAll(async () => {
-  [server, browser] = await Promise.all([
-    startServer(),
-    chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    }),
-  ]);
+  journey = await startJourney();
+  server = journey.server;
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => {});
-  await browser?.close().catch(() => {});
-  await server?.stop();
+  await journey?.close();
 });
 
 describe("browser journeys against the production server", () => {

@@ -339,7 +339,7 @@ describe("question bank", () => {
     };
     expect((await kinds("训练师")).some((h) => h.kind === "certificate")).toBe(true);
     expect((await kinds("Trainer")).some((h) => h.kind === "certificate")).toBe(true);
-    const annotation = await kinds("拉框标注");
+    const annotation = await kinds("矩形框");
     expect(annotation.some((h) => h.kind === "question")).toBe(true);
     expect((await kinds("意图", "&pool=exam")).every((h) => h.kind === "question")).toBe(true);
     expect(await kinds("意图", "&type=true_false")).toEqual([]);

@@ -18,7 +18,7 @@ import { parseQuestionRow, type RowError } from "./question-rows";
 
 export const maxImportBytes = 50 * 1024 * 1024;
 const batchSize = 2000;
-const progressEvery = 5000;
+const progressEvery = 1000;
 const leaseSeconds = 120;
 /** Errors kept on the job (for the page and the downloadable report). */
 const keptErrors = 10_000;
@@ -103,6 +103,8 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
 }
 
 async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
+  // The file goes first: once the job reads "failed", nothing of the upload is left behind.
+  await rm(path.join(importsDir(), job.storageKey), { force: true });
   await transaction(system(job.tenantId), async (tx) => {
     await tx.delete(importRows).where(and(eq(importRows.tenantId, job.tenantId), eq(importRows.jobId, job.id)));
     await tx
@@ -116,7 +118,6 @@ async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
       after: { errorCount, totalRows: job.totalRows },
     });
   });
-  await rm(path.join(importsDir(), job.storageKey), { force: true });
 }
 
 /**
@@ -164,6 +165,8 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
         if (errors.length < keptErrors) errors.push(...result.errors);
       }
       if ((i + 1) % progressEvery === 0) await update(tenantId, id, { processedRows: i + 1 });
+      // Validation is CPU work: let the server answer other requests (and this job's progress) meanwhile.
+      else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (errorCount) {
       await fail({ ...job, totalRows: rows.length }, errors, errorCount);

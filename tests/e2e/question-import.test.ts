@@ -1,0 +1,131 @@
+import ExcelJS from "exceljs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { questionColumns } from "../../app/modules/imports/question-rows";
+import { expectNoProblems, login, open, poll, startJourney, type Journey } from "../support/browser";
+
+// The spreadsheet import in a real browser: a 20,000-row workbook with 12 bad rows is refused with
+// its errors by row and column and a downloadable report; the fixed workbook streams its progress
+// (the bar moves through values between 0 and 100), can be left and returned to, and lands whole.
+
+let journey: Journey;
+
+beforeAll(async () => {
+  journey = await startJourney();
+});
+
+afterAll(async () => {
+  await journey?.close();
+});
+
+const rowCount = 20_000;
+const badRows = new Map<number, Record<string, string>>([
+  [3, { answer: "E" }],
+  [17, { type: "论述题" }],
+  [250, { stem: "" }],
+  [999, { level: "特级" }],
+  [1200, { difficulty: "9" }],
+  [2500, { pool: "考试", visibility: "共享" }],
+  [4000, { requirements: "9.9.9" }],
+  [5000, { optionB: "", optionC: "", optionD: "" }],
+  [6000, { type: "判断题", optionA: "", optionB: "", optionC: "", optionD: "", answer: "可能" }],
+  [7000, { type: "实操题", optionA: "", optionB: "", optionC: "", optionD: "", answer: "完成", rubric: "" }],
+  [8000, { optionB: "" }],
+  [19_999, { stem: "题\u202E干" }],
+]);
+
+async function workbook(withBadRows: boolean) {
+  const book = new ExcelJS.Workbook();
+  const sheet = book.addWorksheet("试题");
+  sheet.addRow(questionColumns.map((c) => c.zh));
+  for (let i = 0; i < rowCount; i++) {
+    const cells: Record<string, string> = {
+      type: "单选题",
+      stem: `浏览器导入 ${String(i).padStart(5, "0")}：智能客服对话日志中，用户说“我要退货”，应标注为哪个意图？`,
+      optionA: "查询物流",
+      optionB: "申请退货",
+      optionC: "投诉",
+      optionD: "闲聊",
+      answer: "B",
+      explanation: "用户明确表达了退货的目的。",
+      difficulty: String((i % 5) + 1),
+      level: "中级",
+      tags: "智能客服, 意图标注",
+      pool: i % 10 === 0 ? "考试" : "练习",
+      visibility: "仅本机构",
+      ...(withBadRows ? (badRows.get(i) ?? {}) : {}),
+    };
+    sheet.addRow(questionColumns.map((c) => cells[c.key] ?? ""));
+  }
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+describe("question import in the browser", () => {
+  it("refuses a workbook with 12 bad rows, listing them and offering the report; the fixed workbook streams its progress and lands", async () => {
+    const page = await journey.newPage({ language: "zh-CN" });
+    await login(page, "org-editor@demo.xcert.test");
+    const [bad, good] = await Promise.all([workbook(true), workbook(false)]);
+
+    // 1. The workbook with bad rows: nothing imported, every error by row and column.
+    await open(page, "/w/demo-ai/questions/import");
+    const form = page.locator("form#import");
+    await form.locator('select[name="certificateId"]').selectOption({ label: "AI-TRAINER · 人工智能训练师" });
+    await form.locator('input[type="file"]').setInputFiles({ name: "题库-有错.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: bad });
+    await form.getByRole("button", { name: "上传并导入" }).click();
+    await page.waitForURL((url) => /^\/w\/demo-ai\/questions\/import\/[0-9a-f-]{36}$/.test(url.pathname));
+    await poll(() => page.locator('[data-testid="import-summary"]').textContent(), 60_000).toBe("发现 12 处错误，未导入任何试题。请修改后重新上传。");
+    const errorRows = page.locator('[data-testid="import-error"]');
+    expect(await errorRows.count()).toBe(12);
+    // Spreadsheet rows: the header is row 1, so data row i is row i + 2.
+    const rowNumbers = await errorRows.locator("td:first-child").allTextContents();
+    expect(rowNumbers.map(Number)).toEqual([...badRows.keys()].map((i) => i + 2));
+    await errorRows.filter({ hasText: "单选题的答案须为一个选项字母（如 B）。" }).locator("td", { hasText: "答案" }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载错误报告（XLSX）" }).click()]);
+    const report = new ExcelJS.Workbook();
+    await report.xlsx.readFile((await download.path())!);
+    const sheet = report.worksheets[0];
+    expect(sheet.getRow(1).values).toEqual([undefined, "行号", "列", "问题"]);
+    expect(sheet.rowCount - 1).toBe(12);
+    expect(sheet.getRow(2).values).toEqual([undefined, 5, "答案", "单选题的答案须为一个选项字母（如 B）。"]);
+    expectNoProblems(page);
+
+    // 2. The fixed workbook: the progress bar moves while the import runs.
+    await open(page, "/w/demo-ai/questions/import");
+    await form.locator('select[name="certificateId"]').selectOption({ label: "AI-TRAINER · 人工智能训练师" });
+    await form.locator('input[type="file"]').setInputFiles({ name: "题库-修正.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: good });
+    await form.getByRole("button", { name: "上传并导入" }).click();
+    await page.waitForURL((url) => /^\/w\/demo-ai\/questions\/import\/[0-9a-f-]{36}$/.test(url.pathname));
+    const jobPath = new URL(page.url()).pathname;
+    const bar = page.locator('[data-testid="import-progress"]');
+    const seen: number[] = [];
+    const deadline = Date.now() + 60_000;
+    // Watch the bar until it has moved past a first step, then leave the page mid-import.
+    while (Date.now() < deadline) {
+      const value = Number(await bar.getAttribute("value"));
+      if (seen.at(-1) !== value) seen.push(value);
+      if (value > 0) break;
+      await page.waitForTimeout(25);
+    }
+    expect(seen.some((value) => value > 0 && value < 100), `progress seen: ${seen.join(", ")}`).toBe(true);
+
+    // 3. Left and returned to: the import goes on without the page and is found in the list.
+    await open(page, "/w/demo-ai/questions");
+    await open(page, "/w/demo-ai/questions/import");
+    await page.locator(`a[href="${jobPath}"]`).first().click();
+    await page.waitForURL((url) => url.pathname === jobPath);
+    while (Date.now() < deadline) {
+      const value = Number(await bar.getAttribute("value"));
+      if (seen.at(-1) !== value) seen.push(value);
+      if (value === 100) break;
+      await page.waitForTimeout(25);
+    }
+    await poll(() => page.locator('[data-testid="import-summary"]').textContent(), 60_000).toBe(`已导入 ${rowCount} 道试题。`);
+    expect(seen.at(-1)).toBe(100);
+    // The bar only moves forward.
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+
+    // 4. The questions are in the bank, found by a Chinese substring of their stems.
+    await open(page, `/w/demo-ai/questions?q=${encodeURIComponent("浏览器导入 1999")}`);
+    await poll(() => page.locator("main table tbody tr").count()).toBe(10);
+    expectNoProblems(page);
+  }, 300_000);
+});
