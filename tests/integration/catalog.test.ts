@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { citusScript } from "../../db/citus";
 import { checkQueryRole } from "../../db/client.server";
 import { createTestDatabase, owner, type TestDatabase } from "../support/db";
 
@@ -116,6 +119,18 @@ describe("catalog rules", () => {
     } finally {
       await database.db.execute(sql`alter table memberships force row level security`);
     }
+  });
+
+  it("keeps db/citus.sql in step with the schema: every tenant table distributed by tenant_id, colocated; the rest reference tables", async () => {
+    const script = await citusScript(database.db);
+    expect(await readFile(path.resolve(import.meta.dirname, "../../db/citus.sql"), "utf8"), "db/citus.sql is stale: run npm run db:citus").toBe(script);
+    const distributed = [...script.matchAll(/create_distributed_table\('(\w+)', 'tenant_id'/g)].map((m) => m[1]).sort();
+    expect(distributed).toEqual(tenantTables);
+    const anchor = distributed.length ? script.match(/create_distributed_table\('(\w+)', 'tenant_id'\);/)![1] : "";
+    expect([...script.matchAll(/colocate_with => '(\w+)'/g)].every((m) => m[1] === anchor)).toBe(true);
+    const all = (await rows<{ relname: string }>(sql`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') order by 1`)).map((r) => r.relname);
+    const reference = [...script.matchAll(/create_reference_table\('(\w+)'\)/g)].map((m) => m[1]).sort();
+    expect(reference).toEqual(all.filter((t) => !tenantTables.includes(t)));
   });
 
   it("gives the app role no way to change or remove audit entries", async () => {

@@ -3,6 +3,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { shanghaiDate } from "~/ui/format";
+import { anyString, cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import type { publicFeeFilterSchema } from "./schemas";
 
 // What the public sees without logging in: published disclosures only (RLS: fee_disclosures_public_read).
@@ -63,24 +64,10 @@ function normalise(row: PublicDisclosure): PublicDisclosure {
   return { ...row, amountFen: Number(row.amountFen), publishedAt: new Date(row.publishedAt).toISOString() };
 }
 
-function encodeCursor(values: unknown[]) {
-  return Buffer.from(JSON.stringify(values)).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined, length: number): string[] | null {
-  if (!cursor) return null;
-  try {
-    const values = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    return Array.isArray(values) && values.length === length && values.every((v) => typeof v === "string") ? values : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Fees in force on a day (one per organization, certificate, level and kind), keyset-paginated. */
 export async function feesInForce(tx: Tx, filter: Filter, pageSize = 100) {
   const asOf = filter.asOf ?? shanghaiDate();
-  const after = decodeCursor(filter.cursor, 4);
+  const after = decodeCursor(filter.cursor, [anyString, anyString, anyString, anyString]);
   const rows = rowsOf<PublicDisclosure>(
     await tx.execute(sql`
       select * from (
@@ -113,20 +100,20 @@ export async function upcomingFees(tx: Tx, filter: Filter, limit = 200) {
 
 /** Every published disclosure, newest publication first (the API and the CSV). */
 export async function publishedDisclosures(tx: Tx, filter: Filter, pageSize = 100) {
-  const after = decodeCursor(filter.cursor, 2);
-  const rows = rowsOf<PublicDisclosure>(
+  const after = decodeCursor(filter.cursor, [isTimestamp, isUuid]);
+  const rows = rowsOf<PublicDisclosure & { cursorAt?: string }>(
     await tx.execute(sql`
-      select ${select} from ${from}
+      select ${select}, ${cursorTime(sql.raw("d.published_at"))} as "cursorAt" from ${from}
       where ${filters(filter)}
         ${filter.asOf ? sql`and d.effective_from <= ${filter.asOf}::date and (d.effective_until is null or d.effective_until > ${filter.asOf}::date)` : sql``}
         ${after ? sql`and (d.published_at, d.id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : sql``}
       order by d.published_at desc, d.id desc
       limit ${pageSize + 1}`),
-  ).map(normalise);
+  );
   const more = rows.length > pageSize;
   const page = more ? rows.slice(0, pageSize) : rows;
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: more ? encodeCursor([last.publishedAt, last.id]) : null };
+  return { rows: page.map(({ cursorAt: _, ...row }) => normalise(row)), nextCursor: more ? encodeCursor([last.cursorAt!, last.id]) : null };
 }
 
 /** The history of one fee: every published disclosure of the same organization, certificate, level and kind. */

@@ -5,6 +5,7 @@ import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import type { QuestionFilter, QuestionInput } from "./schemas";
 
 export const questionPageSize = 50;
@@ -15,20 +16,6 @@ export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
 export function likePattern(q: string) {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function encodeCursor(updatedAt: Date, id: string) {
-  return Buffer.from(JSON.stringify([updatedAt.toISOString(), id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): [string, string] | null {
-  if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    return Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(value[0])) && isUuid(value[1]) ? [value[0], value[1]] : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The filters of the question list, as SQL on `questions` (the caller adds the tenant). */
@@ -48,7 +35,7 @@ export function questionConditions(filter: QuestionFilter): SQL[] {
 
 /** The organization's questions, most recently updated first, keyset-paginated. */
 export async function listQuestions(tx: Tx, ctx: TenantContext, filter: QuestionFilter, limit = questionPageSize) {
-  const after = decodeCursor(filter.cursor);
+  const after = decodeCursor(filter.cursor, [isTimestamp, isUuid]);
   const rows = await tx
     .select({
       id: questions.id,
@@ -69,6 +56,7 @@ export async function listQuestions(tx: Tx, ctx: TenantContext, filter: Question
       status: questions.status,
       version: questions.version,
       updatedAt: questions.updatedAt,
+      cursorAt: cursorTime(questions.updatedAt),
     })
     .from(questions)
     .innerJoin(certificates, and(eq(certificates.tenantId, questions.tenantId), eq(certificates.id, questions.certificateId)))
@@ -84,7 +72,7 @@ export async function listQuestions(tx: Tx, ctx: TenantContext, filter: Question
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: more ? encodeCursor(last.updatedAt, last.id) : null };
+  return { rows: page, nextCursor: more ? encodeCursor([last.cursorAt, last.id]) : null };
 }
 
 export async function getQuestion(tx: Tx, ctx: TenantContext, id: string) {

@@ -6,6 +6,7 @@ import { likePattern } from "~/modules/questions/service.server";
 import { pools, questionTypes } from "~/modules/questions/schemas";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
 // substring matches (pg_trgm GIN indexes serve ILIKE '%…%'), newest first, keyset pages.
@@ -43,20 +44,6 @@ export interface SearchHit {
 }
 
 export const searchPageSize = 30;
-
-function cursorOf(hit: SearchHit) {
-  return Buffer.from(JSON.stringify([hit.updatedAt, hit.kind, hit.id])).toString("base64url");
-}
-
-function decode(cursor: string | undefined): [string, string, string] | null {
-  if (!cursor) return null;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    return Array.isArray(v) && v.length === 3 && !Number.isNaN(Date.parse(v[0])) && (searchKinds as readonly string[]).includes(v[1]) && isUuid(v[2]) ? [v[0], v[1], v[2]] : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: SearchFilter, limit = searchPageSize) {
   const q = filter.q?.trim();
@@ -112,15 +99,17 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
         ${filter.pool ? sql`and x.pool = ${filter.pool}::question_pool` : sql``}
         ${requirement ? sql`and x.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
   if (!parts.length) return { hits: [] as SearchHit[], nextCursor: null };
-  const after = decode(filter.cursor);
-  const rows = rowsOf<{ kind: SearchKind; id: string; title: string; detail: string | null; certificate_id: string; certificate_code: string; level: string | null; updated_at: string }>(
+  const after = decodeCursor(filter.cursor, [isTimestamp, (kind) => (searchKinds as readonly string[]).includes(kind), isUuid]);
+  const rows = rowsOf<{ kind: SearchKind; id: string; title: string; detail: string | null; certificate_id: string; certificate_code: string; level: string | null; updated_at: string; cursor_at: string }>(
     await tx.execute(sql`
-      select * from (${sql.join(parts, sql` union all `)}) as hit(kind, id, title, detail, certificate_id, certificate_code, level, updated_at)
+      select *, ${cursorTime(sql.raw("updated_at"))} as cursor_at
+      from (${sql.join(parts, sql` union all `)}) as hit(kind, id, title, detail, certificate_id, certificate_code, level, updated_at)
       ${after ? sql`where (updated_at, kind, id) < (${after[0]}::timestamptz, ${after[1]}, ${after[2]}::uuid)` : sql``}
       order by updated_at desc, kind desc, id desc
       limit ${limit + 1}`),
   );
-  const hits: SearchHit[] = rows.map((r) => ({
+  const more = rows.length > limit;
+  const page = (more ? rows.slice(0, limit) : rows).map((r): SearchHit => ({
     kind: r.kind,
     id: r.id,
     title: r.title,
@@ -130,9 +119,8 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
     level: r.level,
     updatedAt: new Date(r.updated_at).toISOString(),
   }));
-  const more = hits.length > limit;
-  const page = more ? hits.slice(0, limit) : hits;
-  return { hits: page, nextCursor: more ? cursorOf(page[page.length - 1]) : null };
+  const last = rows[page.length - 1];
+  return { hits: page, nextCursor: more ? encodeCursor([last.cursor_at, last.kind, last.id]) : null };
 }
 
 /** Where a hit opens in the workspace. */

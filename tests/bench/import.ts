@@ -1,0 +1,162 @@
+// `npm run bench:import`: 100,000 questions through the import pipeline (the same job the import
+// page starts: parse, validate every row, stage, move into the bank with version 1) against the
+// floor, `COPY` of the same rows into `questions`, on a fresh database of its own (PGlite in a
+// temporary directory, or a new database on the server named by DATABASE_URL). Prints the times and
+// their ratio and writes tests/bench/results/<date>-import-<kind>.json.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { openDatabase, fromPglite, createPglite, migrateDatabase, rowsOf, type Database } from "../../db/client.server";
+import { seedDemo } from "../../db/seed/demo";
+import { questionColumns } from "../../app/modules/imports/question-rows";
+
+const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const root = path.resolve(import.meta.dirname, "../..");
+
+function csvCell(value: string) {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** The i-th question, as the template's cells (Chinese labels) and as the stored row. */
+function question(i: number) {
+  const difficulty = (i % 5) + 1;
+  const exam = i % 10 < 3; // 30% exam pool, as the scale data has it
+  const stem = `性能测试题 ${String(i).padStart(6, "0")}：在数据标注项目中，当标注规范出现歧义时，标注员首先应当如何处理？请结合质检流程说明。`;
+  const options = ["按个人理解继续标注", "暂停并向项目负责人确认规范", "跳过有歧义的数据", "随机选择一个类别"];
+  const explanation = "规范有歧义时应先确认，避免返工与质量问题。";
+  return { stem, options, answer: "B", explanation, difficulty, pool: exam ? "exam" : "practice", tags: ["性能测试", "数据标注"] };
+}
+
+function templateCsv() {
+  const lines = [questionColumns.map((c) => c.zh).join(",")];
+  for (let i = 0; i < rows; i++) {
+    const q = question(i);
+    const cells: Record<string, string> = {
+      type: "单选题",
+      stem: q.stem,
+      optionA: q.options[0],
+      optionB: q.options[1],
+      optionC: q.options[2],
+      optionD: q.options[3],
+      answer: q.answer,
+      explanation: q.explanation,
+      difficulty: String(q.difficulty),
+      level: "中级",
+      tags: q.tags.join(","),
+      pool: q.pool === "exam" ? "考试" : "练习",
+      visibility: "仅本机构",
+    };
+    lines.push(questionColumns.map((c) => csvCell(cells[c.key] ?? "")).join(","));
+  }
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}
+
+/** The same rows in COPY's text format, as the bank stores them. */
+function copyText(tenantId: string, certificateId: string) {
+  const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
+  const out: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const q = question(i);
+    out.push(
+      [tenantId, certificateId, "intermediate", "single_choice", q.stem, JSON.stringify(q.options), q.answer, q.explanation, "", q.difficulty, "{}", `{${q.tags.join(",")}}`, q.pool, "private", "published", 1]
+        .map((v) => escape(String(v)))
+        .join("\t"),
+    );
+  }
+  return `${out.join("\n")}\n`;
+}
+
+const copyColumns = "tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility, status, version";
+
+async function freshDatabase(): Promise<{ database: Database; cleanup: () => Promise<void>; kind: string }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-import-"));
+    const database = fromPglite(await createPglite({ dataDir: dir }));
+    return { database, kind: "pglite", cleanup: async () => { await database.close(); await rm(dir, { recursive: true, force: true }); } };
+  }
+  const name = `xcert_bench_import_${Date.now()}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase(url.toString());
+  return {
+    database,
+    kind: "postgres",
+    cleanup: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+async function main() {
+  const { database, cleanup, kind } = await freshDatabase();
+  const importsDir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-files-"));
+  process.env.IMPORTS_DIR = importsDir;
+  try {
+    await migrateDatabase(database);
+    globalThis.__xcertDatabase = Promise.resolve(database);
+    await seedDemo();
+    const [target] = rowsOf<{ tenant_id: string; id: string; user_id: string }>(
+      await database.db.execute(sql`select c.tenant_id, c.id, (select m.user_id from memberships m where m.tenant_id = c.tenant_id limit 1) as user_id
+        from certificates c where c.code = 'BIGDATA-PY'`),
+    );
+    const { runImportJob } = await import("../../app/modules/imports/jobs.server");
+
+    // The pipeline: the job the import page queues, with its file on disk.
+    const file = templateCsv();
+    const [job] = rowsOf<{ id: string }>(
+      await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, storage_key, created_by_user_id)
+        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${path.join(target.tenant_id, "bench.csv")}, ${target.user_id}) returning id`),
+    );
+    await mkdir(path.join(importsDir, target.tenant_id), { recursive: true });
+    await writeFile(path.join(importsDir, target.tenant_id, "bench.csv"), file);
+    const started = performance.now();
+    const done = await runImportJob(target.tenant_id, job.id);
+    const importMs = performance.now() - started;
+    if (done?.status !== "done" || done.importedRows !== rows) throw new Error(`import did not finish: ${JSON.stringify(done)}`);
+
+    // The floor: COPY of the same rows straight into the table (no validation, no versions).
+    await database.db.execute(sql`delete from question_versions where tenant_id = ${target.tenant_id}`);
+    await database.db.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
+    const text = copyText(target.tenant_id, target.id);
+    const copyStarted = performance.now();
+    if (database.pglite) {
+      await database.pglite.query(`copy questions (${copyColumns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+    } else {
+      const writable = await database.sql!.unsafe(`copy questions (${copyColumns}) from stdin`).writable();
+      await new Promise<void>((resolve, reject) => {
+        writable.on("error", reject);
+        writable.on("finish", () => resolve());
+        writable.end(text);
+      });
+    }
+    const copyMs = performance.now() - copyStarted;
+    const [{ n }] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from questions where certificate_id = ${target.id}`));
+    if (n !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
+
+    const result = {
+      at: new Date().toISOString(),
+      database: kind,
+      rows,
+      importMs: Math.round(importMs),
+      copyMs: Math.round(copyMs),
+      ratio: Math.round((importMs / copyMs) * 100) / 100,
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    };
+    console.log(`import of ${rows} questions (${kind}): pipeline ${(importMs / 1000).toFixed(1)} s, COPY ${(copyMs / 1000).toFixed(1)} s, ratio ${result.ratio}×`);
+    const dir = path.join(root, "tests/bench/results");
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${result.at.slice(0, 10)}-import-${kind}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await cleanup();
+    await rm(importsDir, { recursive: true, force: true });
+  }
+}
+
+await main();
