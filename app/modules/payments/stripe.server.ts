@@ -101,7 +101,10 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
   if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
   const account = await paymentAccountOf(tx, order.tenantId);
   if (!account?.chargesEnabled) return { ok: false, status: 409, formErrors: [t("orders.errors.noOnlinePayment")] } as const;
-  const name = `${found.certificateNameZh ?? found.certificateCode ?? ""} · ${t(`certificates.levelNames.${order.level}`)} · ${order.number}`;
+  // Every parameter comes from the order, never from the request (such as the visitor's language):
+  // Stripe refuses a reused idempotency key with other parameters, and the key is the order's.
+  const orderLocale = order.locale === "en" ? "en" : "zh-CN";
+  const name = `${found.certificateNameZh ?? found.certificateCode ?? ""} · ${translator(orderLocale)(`certificates.levelNames.${order.level}`)} · ${order.number}`;
   const session = await api.checkout.sessions.create(
     {
       mode: "payment",
@@ -114,7 +117,7 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
       metadata: { orderId: order.id, tenantId: order.tenantId, number: order.number },
       success_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}?checkout=done`),
       cancel_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}`),
-      locale: ctx.locale === "en" ? "en" : "zh",
+      locale: orderLocale === "en" ? "en" : "zh",
     },
     { stripeAccount: account.stripeAccountId, idempotencyKey: `checkout-${order.id}` },
   );
