@@ -224,9 +224,13 @@ export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"ap
       return recordCheckoutPayment(tx, tenantId, event.data.object, "succeeded");
     case "checkout.session.async_payment_failed":
       return recordCheckoutPayment(tx, tenantId, event.data.object, "failed");
-    case "account.updated":
-      await saveAccount(tx, tenantId, event.data.object);
+    case "account.updated": {
+      // Events arrive out of order, and an older one would undo a newer state: read the account's
+      // state now from Stripe rather than trusting the payload.
+      const api = stripe();
+      await saveAccount(tx, tenantId, api && account ? await api.accounts.retrieve(account) : event.data.object);
       return "applied";
+    }
     default:
       return "ignored";
   }
