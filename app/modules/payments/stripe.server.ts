@@ -6,6 +6,7 @@ import { env } from "~/env.server";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { setScope, type TenantContext } from "~/modules/tenancy/context.server";
+import { isUuid } from "~/ui/ids";
 import { appUrl } from "~/ui/url.server";
 import { getOrder, settleOrder } from "./orders.server";
 
@@ -150,8 +151,10 @@ const paymentRank = { pending: 0, failed: 1, succeeded: 2 } as const;
 
 /** Records a Checkout Session's payment; a status only moves forward, so order of delivery does not matter. */
 async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.Checkout.Session, status: keyof typeof paymentRank) {
-  const orderId = session.metadata?.orderId ?? session.client_reference_id;
-  if (!orderId) return "ignored";
+  // The organization's Stripe account may sell other things too: only sessions made here carry an
+  // order id in their metadata; anything else is acknowledged and left alone.
+  const orderId = session.metadata?.orderId;
+  if (!orderId || !isUuid(orderId)) return "ignored";
   const [order] = await tx
     .select()
     .from(assessmentOrders)
