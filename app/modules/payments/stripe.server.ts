@@ -159,7 +159,10 @@ async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.C
     .select()
     .from(assessmentOrders)
     .where(and(eq(assessmentOrders.tenantId, tenantId), eq(assessmentOrders.id, orderId)))
-    .limit(1);
+    .limit(1)
+    // Stripe delivers in parallel: events of one session wait for each other here, so the second
+    // finds the first one's payment instead of inserting a duplicate (and failing on its key).
+    .for("update");
   if (!order) return "ignored";
   const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
   const [existing] = await tx
