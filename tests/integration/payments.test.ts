@@ -32,9 +32,9 @@ describe("online payments (Stripe Connect)", () => {
   let careAccount: string;
   const today = shanghaiDate();
   const db = () => owner(app.database);
-  const watched = ["stripe_events", "payments", "payment_accounts", "refunds", "email_outbox", "audit_log", "assessment_orders"];
+  const watched = ["stripe_events", "payments", "payment_accounts", "refunds", "email_outbox", "audit_log", "assessment_orders"] as const;
   const written = async () => ({
-    ...Object.fromEntries(await Promise.all(watched.map(async (t) => [t, await db().count(t)] as const))),
+    ...(Object.fromEntries(await Promise.all(watched.map(async (t) => [t, await db().count(t)] as const))) as Record<(typeof watched)[number], number>),
     paidOrders: await db().count("assessment_orders", sql`status = 'paid'`),
   });
   const place = async (values: FormInput = {}) => {
