@@ -39,8 +39,13 @@ const findingsSql = sql`
     from d where d.effective_from - d.published_day < notice_days_at(d.published_at)
   ),
   caps as (
+    -- The cap in force now applies to a fee still charged or announced, not to one a newer
+    -- disclosure has already replaced (it ended within the caps of its time).
     select d.*, cost_cap_at(d.tenant_id, d.certificate_id, d.level, d.published_at) as cap_then,
       case when not d.withdrawn and (d.effective_until is null or d.effective_until > (now() at time zone 'Asia/Shanghai')::date)
+                and (d.effective_from > (now() at time zone 'Asia/Shanghai')::date
+                     or exists (select 1 from fee_in_force(d.tenant_id, d.certificate_id, d.level, 'assessment', (now() at time zone 'Asia/Shanghai')::date) f
+                                where f.id = d.id))
            then cost_cap_at(d.tenant_id, d.certificate_id, d.level, now()) end as cap_now
     from d where d.kind = 'assessment'
   ),

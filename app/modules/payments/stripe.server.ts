@@ -6,6 +6,7 @@ import { env } from "~/env.server";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { setScope, type TenantContext } from "~/modules/tenancy/context.server";
+import { isUuid } from "~/ui/ids";
 import { appUrl } from "~/ui/url.server";
 import { getOrder, settleOrder } from "./orders.server";
 
@@ -101,7 +102,10 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
   if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
   const account = await paymentAccountOf(tx, order.tenantId);
   if (!account?.chargesEnabled) return { ok: false, status: 409, formErrors: [t("orders.errors.noOnlinePayment")] } as const;
-  const name = `${found.certificateNameZh ?? found.certificateCode ?? ""} · ${t(`certificates.levelNames.${order.level}`)} · ${order.number}`;
+  // Every parameter comes from the order, never from the request (such as the visitor's language):
+  // Stripe refuses a reused idempotency key with other parameters, and the key is the order's.
+  const orderLocale = order.locale === "en" ? "en" : "zh-CN";
+  const name = `${found.certificateNameZh ?? found.certificateCode ?? ""} · ${translator(orderLocale)(`certificates.levelNames.${order.level}`)} · ${order.number}`;
   const session = await api.checkout.sessions.create(
     {
       mode: "payment",
@@ -114,7 +118,7 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
       metadata: { orderId: order.id, tenantId: order.tenantId, number: order.number },
       success_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}?checkout=done`),
       cancel_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}`),
-      locale: ctx.locale === "en" ? "en" : "zh",
+      locale: orderLocale === "en" ? "en" : "zh",
     },
     { stripeAccount: account.stripeAccountId, idempotencyKey: `checkout-${order.id}` },
   );
@@ -147,13 +151,18 @@ const paymentRank = { pending: 0, failed: 1, succeeded: 2 } as const;
 
 /** Records a Checkout Session's payment; a status only moves forward, so order of delivery does not matter. */
 async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.Checkout.Session, status: keyof typeof paymentRank) {
-  const orderId = session.metadata?.orderId ?? session.client_reference_id;
-  if (!orderId) return "ignored";
+  // The organization's Stripe account may sell other things too: only sessions made here carry an
+  // order id in their metadata; anything else is acknowledged and left alone.
+  const orderId = session.metadata?.orderId;
+  if (!orderId || !isUuid(orderId)) return "ignored";
   const [order] = await tx
     .select()
     .from(assessmentOrders)
     .where(and(eq(assessmentOrders.tenantId, tenantId), eq(assessmentOrders.id, orderId)))
-    .limit(1);
+    .limit(1)
+    // Stripe delivers in parallel: events of one session wait for each other here, so the second
+    // finds the first one's payment instead of inserting a duplicate (and failing on its key).
+    .for("update");
   if (!order) return "ignored";
   const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
   const [existing] = await tx
@@ -221,9 +230,13 @@ export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"ap
       return recordCheckoutPayment(tx, tenantId, event.data.object, "succeeded");
     case "checkout.session.async_payment_failed":
       return recordCheckoutPayment(tx, tenantId, event.data.object, "failed");
-    case "account.updated":
-      await saveAccount(tx, tenantId, event.data.object);
+    case "account.updated": {
+      // Events arrive out of order, and an older one would undo a newer state: read the account's
+      // state now from Stripe rather than trusting the payload.
+      const api = stripe();
+      await saveAccount(tx, tenantId, api && account ? await api.accounts.retrieve(account) : event.data.object);
       return "applied";
+    }
     default:
       return "ignored";
   }
