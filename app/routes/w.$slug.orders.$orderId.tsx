@@ -51,7 +51,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           : input.intent === "confirm"
             ? await confirmBankTransfer(tx, ctx, id, input.paymentId)
             : input.intent === "refund"
-              ? await recordRefund(tx, ctx, id, input, (payment, amount) => refundOnline(ctx.tenant.id, payment, amount, tx))
+              ? await recordRefund(tx, ctx, id, input, (payment, amount, refundedBefore) => refundOnline(ctx.tenant.id, payment, amount, refundedBefore, tx))
               : await checkoutUrl(tx, ctx, id);
     if (!result.ok) return rejectSubmission(submission, result);
     if (input.intent === "checkout" && typeof result.value === "string") return redirect(result.value);

@@ -5,6 +5,7 @@
 // holds (the demo may be there); refuses to run twice.
 import { sql, type SQL } from "drizzle-orm";
 import { hashPassword } from "../../app/modules/auth/password.server";
+import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { getDatabase, rowsOf, type Db } from "../client.server";
 
 const scale = Number(process.env.SCALE ?? 1);
@@ -39,6 +40,14 @@ const districts = ["黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "
 const industriesList = ["finance", "trade", "shipping", "innovation", "economy", "services", "manufacturing", "shopping", "culture", "ai", "digital", "elderly-care", "construction", "logistics", "automotive"];
 const levels = ["junior", "intermediate", "senior"];
 
+/** Valid 统一社会信用代码, one per row number: 91… an enterprise, 12… a public institution (a school), in Shanghai. */
+function creditCodes(n: number, prefix = "91310000") {
+  return Array.from({ length: n }, (_, i) => {
+    const first17 = `${prefix}${String(i + 1).padStart(9, "0")}`;
+    return first17 + creditCodeCheckChar(first17);
+  });
+}
+
 async function run(db: Db, label: string, statement: SQL) {
   const started = performance.now();
   await db.execute(statement);
@@ -67,13 +76,15 @@ export async function seedScale(db: Db) {
   await run(db, `${c.organizations} organizations, ${c.schools} schools, one admin each`, sql`
     with t as (
       insert into tenants (id, kind, slug, name, name_en, credit_code)
-      select ${id("org", "g")}, 'organization', 'org-' || lpad(g::text, 5, '0'),
-        '上海' || ${from(subjects, "org-name", "g")} || '培训评价中心' || g, 'Shanghai training and evaluation organization ' || g, null
-      from generate_series(1, ${c.organizations}) g
+      select ${id("org", "g")}, 'organization'::tenant_kind, 'org-' || lpad(g::text, 5, '0'),
+        '上海' || ${from(subjects, "org-name", "g")} || '培训评价中心' || g, 'Shanghai training and evaluation organization ' || g,
+        (string_to_array(${creditCodes(c.organizations).join(",")}, ','))[g]
+      from generate_series(1, ${c.organizations}::int) g
       union all
-      select ${id("school", "g")}, 'school', 'school-' || lpad(g::text, 5, '0'),
-        '上海市' || ${from(districts, "school-district", "g")} || '区职业技术学校' || g, 'Shanghai vocational school ' || g, null
-      from generate_series(1, ${c.schools}) g
+      select ${id("school", "g")}, 'school'::tenant_kind, 'school-' || lpad(g::text, 5, '0'),
+        '上海市' || ${from(districts, "school-district", "g")} || '区职业技术学校' || g, 'Shanghai vocational school ' || g,
+        (string_to_array(${creditCodes(c.schools, "12310000").join(",")}, ','))[g]
+      from generate_series(1, ${c.schools}::int) g
       returning id, slug
     ), u as (
       insert into users (id, email, name, password_hash)
@@ -89,7 +100,7 @@ export async function seedScale(db: Db) {
       select ${id("org", `1 + (g - 1) % ${c.organizations}`)}, ${id("certificate", "g")}, 'X-' || lpad(g::text, 5, '0'),
         ${from(subjects, "cert-subject", "g")} || '职业技能等级证书' || g, 'Vocational skill certificate ' || g,
         ${from(industriesList, "cert-industry", "g")}, '{junior,intermediate,senior}', '面向上海及长三角重点产业的职业技能等级证书。', 'active'
-      from generate_series(1, ${c.certificates}) g
+      from generate_series(1, ${c.certificates}::int) g
       returning tenant_id, id
     )
     insert into cost_caps (tenant_id, certificate_id, level, amount_fen, effective_from, reason)
@@ -112,7 +123,7 @@ export async function seedScale(db: Db) {
       case when g > ${keys} then ${id("disclosure", `g - ${keys}`)} end,
       ('2022-03-01'::date + ((g - 1) / ${keys}) * 200 + ${pick("fee-day", "g", 60)}::int - 45)::timestamp at time zone 'Asia/Shanghai',
       ('2022-03-01'::date + ((g - 1) / ${keys}) * 200 + ${pick("fee-day", "g", 60)}::int - 45)::timestamp at time zone 'Asia/Shanghai'
-    from generate_series(${start}, ${end}) g`;
+    from generate_series(${start}::int, ${end}::int) g`;
   await batched(db, "fee disclosures with histories", c.disclosures, disclosureSql);
 
   await batched(db, "assessment orders at the fee in force (70% paid)", c.orders, (start, end) => sql`
@@ -121,9 +132,9 @@ export async function seedScale(db: Db) {
         ${id("certificate", `1 + (g - 1) % ${c.certificates}`)} as certificate_id,
         (${arr(levels)})[1 + ${pick("order-level", "g", 3)}]::certificate_level as level,
         (current_date - ${pick("order-day", "g", 1200)}::int) as order_date,
-        ${id("school", `1 + ${pick("order-school", "g", c.schools)}`)} as school_id,
+        ${id("school", sql`1 + ${pick("order-school", "g", c.schools)}`)} as school_id,
         20 + ${pick("order-headcount", "g", 100)}::int as headcount
-      from generate_series(${start}, ${end}) g
+      from generate_series(${start}::int, ${end}::int) g
     ), priced as (
       select o.*, f.id as disclosure_id, f.amount_fen from o cross join lateral fee_in_force(o.tenant_id, o.certificate_id, o.level, 'assessment', o.order_date) f
     ), inserted as (
@@ -158,7 +169,7 @@ export async function seedScale(db: Db) {
         case when ${pick("q-pool", "g", 10)} >= 3 and g % 4 = 0 then 'shared' else 'private' end::resource_visibility, 'published', 1,
         now() - make_interval(days => ${pick("q-age", "g", 900)}::int), now() - make_interval(days => ${pick("q-age", "g", 900)}::int),
         now() - make_interval(days => ${pick("q-age", "g", 900)}::int)
-      from generate_series(${start}, ${end}) g
+      from generate_series(${start}::int, ${end}::int) g
       returning tenant_id, id, level, type, stem, options, answer, explanation, difficulty, tags, pool, visibility, published_at
     )
     insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_at)
@@ -179,7 +190,7 @@ export async function seedScale(db: Db) {
         || '## 成效与反思' || chr(10) || '交付质量达到客户要求，返工率明显下降；后续应加强新人培训与工具自动化。',
       case when g % 3 = 0 then 'shared' else 'private' end::resource_visibility,
       now() - make_interval(days => ${pick("k-age", "g", 900)}::int), now() - make_interval(days => ${pick("k-age", "g", 900)}::int)
-    from generate_series(${start}, ${end}) g`);
+    from generate_series(${start}::int, ${end}::int) g`);
 
   await batched(db, "teaching materials", c.materials, (start, end) => sql`
     insert into materials (tenant_id, id, certificate_id, kind, title, publisher, school_editor, enterprise_editor, levels, description, visibility, created_at, updated_at)
@@ -192,7 +203,7 @@ export async function seedScale(db: Db) {
       array[(array['junior', 'intermediate', 'senior'])[1 + g % 3]]::certificate_level[], '配套职业技能等级标准编写的教学资源。',
       case when g % 2 = 0 then 'shared' else 'private' end::resource_visibility,
       now() - make_interval(days => ${pick("m-age", "g", 900)}::int), now() - make_interval(days => ${pick("m-age", "g", 900)}::int)
-    from generate_series(${start}, ${end}) g`);
+    from generate_series(${start}::int, ${end}::int) g`);
 
   await run(db, "analyze", sql`analyze`);
   await db.execute(sql`select set_config('app.role', '', false)`);

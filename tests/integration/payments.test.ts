@@ -426,5 +426,16 @@ describe("online payments (Stripe Connect)", () => {
     expect(request).toMatchObject({ method: "POST", path: "/v1/refunds", stripeAccount: aiAccount, status: 200 });
     expect(request.params).toMatchObject({ payment_intent: `pi_test_${session.id.slice(-12)}`, amount: "10000" } satisfies Params);
     expect(await db().count("refunds", sql`order_id = ${id} and amount_fen = 10000 and stripe_refund_id like 're_test_%'`)).toBe(1);
+    // The key names the refund by the payment, what was refunded before and the amount: a retry gets Stripe's first answer.
+    expect(request.idempotencyKey).toBe(`refund-${payment.id}-0-10000`);
+    // A double-submitted form for more than is left: the second waits for the first and is refused.
+    const [{ total }] = await db().rows<{ total: number }>(sql`select total_fen::int as total from assessment_orders where id = ${id}`);
+    const half = ((total - 10_000) / 2 + 100) / 100;
+    const both = await Promise.all(
+      [0, 1].map(() => finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: half.toFixed(2), reason: "重复提交" })),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([200, 400]);
+    expect(await db().count("refunds", sql`order_id = ${id}`)).toBe(2);
+    expect(stripeApi.requests.at(-1)!.idempotencyKey).toBe(`refund-${payment.id}-10000-${Math.round(half * 100)}`);
   });
 });

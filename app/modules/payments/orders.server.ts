@@ -218,9 +218,11 @@ export async function recordRefund(
   ctx: TenantContext,
   id: string,
   input: { paymentId: string; amount: number; reason: string },
-  refundOnline: (payment: typeof payments.$inferSelect, amountFen: number) => Promise<string | null>,
+  refundOnline: (payment: typeof payments.$inferSelect, amountFen: number, refundedBefore: number) => Promise<string | null>,
 ) {
   const t = translator(ctx.locale);
+  // A double-submitted refund form: the second request waits here and sees the first one's refund.
+  if (isUuid(id)) await tx.select({ id: assessmentOrders.id }).from(assessmentOrders).where(and(eq(assessmentOrders.tenantId, ctx.tenant.id), eq(assessmentOrders.id, id))).for("update");
   const found = await getOrder(tx, ctx, id);
   if (!found || found.order.tenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
   const payment = found.payments.find((p) => p.id === input.paymentId && p.status === "succeeded");
@@ -228,7 +230,7 @@ export async function recordRefund(
   if (!payment) return { ok: false, status: 400, fieldErrors: { paymentId: [t("errors.invalidOption")] } } as const;
   if (input.amount <= 0 || input.amount > payment.amountFen - refundedOfPayment || found.order.refundedFen + input.amount > found.order.totalFen)
     return { ok: false, status: 400, fieldErrors: { amount: [t("orders.errors.refundTooLarge")] } } as const;
-  const stripeRefundId = payment.method === "stripe" ? await refundOnline(payment, input.amount) : null;
+  const stripeRefundId = payment.method === "stripe" ? await refundOnline(payment, input.amount, refundedOfPayment) : null;
   const [refund] = await tx
     .insert(refunds)
     .values({ tenantId: ctx.tenant.id, orderId: id, paymentId: payment.id, amountFen: input.amount, reason: input.reason, stripeRefundId, recordedByUserId: ctx.user.id })

@@ -126,13 +126,17 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
   return { ok: true, value: session.url ?? "" } as const;
 }
 
-export async function refundOnline(tenantId: string, payment: typeof payments.$inferSelect, amountFen: number, tx: Tx) {
+/**
+ * The key names the refund by what it is (this payment, after what was refunded before, this amount):
+ * a retry after a failed commit gets Stripe's first answer back instead of refunding twice.
+ */
+export async function refundOnline(tenantId: string, payment: typeof payments.$inferSelect, amountFen: number, refundedBefore: number, tx: Tx) {
   const api = stripe();
   const account = await paymentAccountOf(tx, tenantId);
   if (!api || !account || !payment.stripePaymentIntentId) throw new Response("Online refund unavailable", { status: 409 });
   const refund = await api.refunds.create(
     { payment_intent: payment.stripePaymentIntentId, amount: amountFen },
-    { stripeAccount: account.stripeAccountId, idempotencyKey: `refund-${payment.id}-${amountFen}-${Date.now()}` },
+    { stripeAccount: account.stripeAccountId, idempotencyKey: `refund-${payment.id}-${refundedBefore}-${amountFen}` },
   );
   return refund.id;
 }
