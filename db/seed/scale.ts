@@ -12,6 +12,7 @@ const scale = Number(process.env.SCALE ?? 1);
 const seed = process.env.SCALE_SEED ?? "xcert-2026";
 const count = (n: number) => Math.max(1, Math.round(n * scale));
 
+export type ScaleCounts = typeof scaleCounts;
 export const scaleCounts = {
   organizations: count(300),
   schools: count(1000),
@@ -65,8 +66,7 @@ async function batched(db: Db, label: string, total: number, statement: (start: 
   process.stdout.write(` (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
-export async function seedScale(db: Db) {
-  const c = scaleCounts;
+export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
   const [exists] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from tenants where slug = 'org-00001'`));
   if (exists.n) return "skipped" as const;
   // The fee and order guards let the system scope write history (past publication dates) as it was.
