@@ -2,6 +2,7 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { StandardHeading } from "~/modules/standards/components/standard-heading";
 import { startDraftSchema } from "~/modules/standards/schemas";
 import { listVersions, standardCertificate, startDraft } from "~/modules/standards/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
@@ -35,22 +36,15 @@ export default function StandardVersions() {
   const { t, i18n } = useTranslation();
   const base = `/w/${useParams().slug}`;
   const locale = i18n.language as Locale;
-  const name = locale === "en" ? certificate.nameEn : certificate.nameZh;
   const draft = versions.find((v) => v.status === "draft");
   const published = versions.find((v) => v.status === "published");
   const when = (at: string | null) => (at ? formatDateTime(at, locale) : "—");
   const formErrors = actionData?.result.error?.[""] ?? undefined;
   return (
     <div className="space-y-6">
-      <div>
-        <p className="font-mono text-xs text-gray-500">
-          <Link to={`${base}/certificates/${certificate.id}`} className="hover:underline">
-            {certificate.code}
-          </Link>
-        </p>
-        <h1 className="text-2xl font-bold">{t("standards.titleOf", { certificate: name })}</h1>
+      <StandardHeading certificate={certificate}>
         <p className="mt-1 max-w-3xl text-sm text-gray-600">{t("standards.lead")}</p>
-      </div>
+      </StandardHeading>
       <ErrorList errors={formErrors} />
       {canWrite ? (
         draft ? (

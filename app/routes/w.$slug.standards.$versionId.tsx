@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { StandardHeading } from "~/modules/standards/components/standard-heading";
 import { StandardTree } from "~/modules/standards/components/standard-tree";
 import { standardActionSchema } from "~/modules/standards/schemas";
 import {
@@ -70,24 +71,17 @@ export default function StandardVersion() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const base = `/w/${useParams().slug}`;
-  const name = locale === "en" ? certificate.nameEn : certificate.nameZh;
   const editable = canWrite && version.status === "draft";
   const done = actionData && "done" in actionData ? actionData.done : null;
   const formErrors = actionData?.result.error?.[""] ?? undefined;
   const stamp = version.publishedAt ?? version.createdAt;
   return (
     <div className="space-y-6">
-      <div>
-        <p className="font-mono text-xs text-gray-500">
-          <Link to={`${base}/certificates/${certificate.id}`} className="hover:underline">
-            {certificate.code}
-          </Link>
-        </p>
-        <h1 className="text-2xl font-bold">{t("standards.titleOf", { certificate: name })}</h1>
+      <StandardHeading certificate={certificate}>
         <p className="text-sm text-gray-600" data-testid="version-status">
           {t("standards.version", { version: version.version })} · {t(`standards.statuses.${version.status}`)} · {formatDateTime(stamp, locale)}
         </p>
-      </div>
+      </StandardHeading>
       <nav className="no-print flex flex-wrap gap-2 text-sm" aria-label={t("standards.versions")}>
         <Link to={`${base}/certificates/${certificate.id}/standards`} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
           ← {t("standards.back")}

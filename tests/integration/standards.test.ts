@@ -103,6 +103,9 @@ describe("skill standards", () => {
     const coverage = await (await editor.data(`/w/demo-ai/coverage?certificate=${trainer}`, "routes/w.$slug.coverage")).json();
     for (const level of ["junior", "intermediate", "senior"])
       expect(coverage.report.uncovered.filter((r: { level: string }) => r.level === level).length, level).toBeGreaterThan(0);
+    // Workspace search finds the nodes of the latest version and opens the versions page.
+    const search = await (await editor.data(`/w/demo-ai/search?q=${encodeURIComponent("巡检日志")}`, "routes/w.$slug.search")).json();
+    expect(search.hits.some((h: { kind: string }) => h.kind === "standard")).toBe(true);
   });
 
   it("starts a new draft from the latest published version: new ids, the same lineage ids; only one draft", async () => {

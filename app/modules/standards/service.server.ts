@@ -124,6 +124,14 @@ async function nodeOf(tx: Tx, ctx: TenantContext, versionId: string, nodeId: str
   return node ?? null;
 }
 
+/** A node of a draft version (locked as `draftVersion` does), or the refusal. */
+async function draftNode(tx: Tx, ctx: TenantContext, versionId: string, nodeId: string): Promise<Result<StandardNode>> {
+  const draft = await draftVersion(tx, ctx, versionId);
+  if (!draft.ok) return draft;
+  const node = await nodeOf(tx, ctx, versionId, nodeId);
+  return node ? { ok: true, value: node } : fieldError(ctx, "nodeId", "errors.invalidOption");
+}
+
 /** Positions 1…n among siblings and codes `1`, `1.1`, `1.1.1` from them, for one level of a version. */
 function numbered(tenantId: string, versionId: string, level: Level) {
   return sql`with recursive ordered as (
@@ -244,10 +252,9 @@ export async function addNode(tx: Tx, ctx: TenantContext, versionId: string, inp
 }
 
 export async function updateNode(tx: Tx, ctx: TenantContext, versionId: string, nodeId: string, input: NodeInput): Promise<Result<StandardNode>> {
-  const draft = await draftVersion(tx, ctx, versionId);
-  if (!draft.ok) return draft;
-  const before = await nodeOf(tx, ctx, versionId, nodeId);
-  if (!before) return fieldError(ctx, "nodeId", "errors.invalidOption");
+  const found = await draftNode(tx, ctx, versionId, nodeId);
+  if (!found.ok) return found;
+  const before = found.value;
   const [after] = await tx
     .update(standardNodes)
     .set({ titleZh: input.titleZh, titleEn: input.titleEn, description: input.description })
@@ -259,10 +266,9 @@ export async function updateNode(tx: Tx, ctx: TenantContext, versionId: string, 
 
 /** Swaps a node with its previous or next sibling; its subtree moves with it. At either end nothing changes. */
 export async function moveNode(tx: Tx, ctx: TenantContext, versionId: string, nodeId: string, direction: "up" | "down"): Promise<Result<StandardNode>> {
-  const draft = await draftVersion(tx, ctx, versionId);
-  if (!draft.ok) return draft;
-  const before = await nodeOf(tx, ctx, versionId, nodeId);
-  if (!before) return fieldError(ctx, "nodeId", "errors.invalidOption");
+  const found = await draftNode(tx, ctx, versionId, nodeId);
+  if (!found.ok) return found;
+  const before = found.value;
   const [neighbour] = await tx
     .select()
     .from(standardNodes)
@@ -293,10 +299,9 @@ export async function moveNode(tx: Tx, ctx: TenantContext, versionId: string, no
 
 /** Deletes a node with its subtree (the foreign key cascades) and closes the gap in the codes. */
 export async function deleteNode(tx: Tx, ctx: TenantContext, versionId: string, nodeId: string): Promise<Result<{ removed: number }>> {
-  const draft = await draftVersion(tx, ctx, versionId);
-  if (!draft.ok) return draft;
-  const before = await nodeOf(tx, ctx, versionId, nodeId);
-  if (!before) return fieldError(ctx, "nodeId", "errors.invalidOption");
+  const found = await draftNode(tx, ctx, versionId, nodeId);
+  if (!found.ok) return found;
+  const before = found.value;
   const subtree = (await versionNodes(tx, ctx, versionId)).filter(
     (n) => n.level === before.level && (n.code === before.code || n.code.startsWith(`${before.code}.`)),
   );
