@@ -5,6 +5,7 @@ import enFees from "./en/fees.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
+import enStandards from "./en/standards.json";
 import en from "./en.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
@@ -12,6 +13,7 @@ import zhCNFees from "./zh-CN/fees.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
+import zhCNStandards from "./zh-CN/standards.json";
 import zhCN from "./zh-CN.json";
 
 export const locales = ["zh-CN", "en"] as const;
@@ -21,9 +23,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Shared strings in <locale>.json; each capability's strings in <locale>/<capability>.json under its own key.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, committee: zhCNCommittee },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, committee: zhCNCommittee },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, committee: enCommittee } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, committee: enCommittee } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { CertificateForm } from "~/modules/certificates/components/certificate-form";
 import { certificateSchema } from "~/modules/certificates/schemas";
@@ -35,6 +35,11 @@ export default function Certificate() {
     <div>
       <p className="font-mono text-xs text-gray-500">{certificate.code}</p>
       <h1 className="mb-4 text-2xl font-bold">{name}</h1>
+      <p className="mb-4">
+        <Link to="standards" relative="path" className="text-sm text-blue-700 hover:underline" data-testid="standards-link">
+          {t("standards.link")} →
+        </Link>
+      </p>
       {actionData && "saved" in actionData ? <Notice tone="success">{t("certificates.saved")}</Notice> : null}
       {canWrite ? (
         <CertificateForm

@@ -7,6 +7,7 @@ import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
 import { seedQuestions } from "./questions";
+import { seedStandards } from "./standards";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
 export const demoPassword = "demo-password-2026";
@@ -60,6 +61,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     const tenantIds = await seedTenancy(tx);
     const certificateIds = await seedCertificates(tx, tenantIds);
     await seedFees(tx, tenantIds, certificateIds);
+    await seedStandards(tx, tenantIds, certificateIds);
     await seedQuestions(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });

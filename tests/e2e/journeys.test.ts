@@ -334,6 +334,38 @@ describe("browser journeys against the production server", () => {
     expectNoProblems(committee);
   });
 
+  it("edits a skill standard draft with the keyboard: add a work area, see the client-side field error, move it, discard the draft", async () => {
+    const page = await newPage({ language: "zh-CN" });
+    await login(page, "org-editor@demo.xcert.test");
+    await open(page, "/w/demo-ai/certificates");
+    const certificate = await page.locator("main table a").first().getAttribute("href");
+    await open(page, `${certificate}/standards`);
+    await page.getByRole("button", { name: "基于第 2 版开始新草稿" }).click();
+    await page.waitForURL((url) => /\/w\/demo-ai\/standards\/[0-9a-f-]{36}$/.test(url.pathname));
+    await hydrated(page);
+    const junior = page.locator('section[aria-labelledby="level-junior"]');
+    await poll(() => junior.locator('[data-kind="work_area"]').count()).toBeGreaterThan(0);
+    const areas = await junior.locator('[data-kind="work_area"]').count();
+    // Open "add a work area" with the keyboard and submit it empty: the message comes from the client.
+    const summary = junior.locator("summary", { hasText: "添加工作领域" });
+    await summary.focus();
+    await page.keyboard.press("Enter");
+    const form = junior.locator("form").filter({ has: page.locator('input[name="intent"][value="add"]') }).last();
+    await form.locator('input[name="titleZh"]').focus();
+    await page.keyboard.press("Enter");
+    await poll(() => form.locator('[role="alert"]').first().textContent()).toBe("此项为必填项。");
+    await page.keyboard.type("模型评测与优化");
+    await page.keyboard.press("Enter");
+    await poll(() => junior.locator(`[data-kind="work_area"][data-code="${areas + 1}"]`).first().textContent()).toContain("模型评测与优化");
+    // Move it up with the keyboard: it takes the code of the area before it.
+    await junior.getByRole("button", { name: `上移 ${areas + 1}` }).focus();
+    await page.keyboard.press("Enter");
+    await poll(() => junior.locator(`[data-kind="work_area"][data-code="${areas}"]`).first().textContent()).toContain("模型评测与优化");
+    await page.getByRole("button", { name: "放弃草稿" }).click();
+    await page.waitForURL((url) => url.pathname.endsWith("/standards"));
+    expectNoProblems(page);
+  });
+
   it("renders and hydrates every page without a script error, for each kind of user", async () => {
     // A server-only value used by a component renders on the server and breaks after hydration:
     // only a browser sees it, so every page is opened in one.
@@ -364,6 +396,17 @@ describe("browser journeys against the production server", () => {
       await open(admin, detail);
       expect(new URL(admin.url()).pathname).toBe(detail);
       expect(await admin.locator("main h1").count(), detail).toBeGreaterThan(0);
+    }
+    // The skill standard of the first certificate: its versions, a version, the print view, the diff.
+    await open(admin, "/w/demo-ai/certificates");
+    const certificate = await admin.locator("main table a").first().getAttribute("href");
+    await open(admin, `${certificate}/standards`);
+    const version = await admin.locator('[data-testid="standard-version"] a').first().getAttribute("href");
+    await open(admin, version!);
+    const diff = await admin.locator('main a[href*="/standards/diff"]').first().getAttribute("href");
+    for (const path of [`${version}/print`, diff!]) {
+      await open(admin, path);
+      expect(await admin.locator("main h1").count(), path).toBeGreaterThan(0);
     }
     expectNoProblems(admin);
   });
