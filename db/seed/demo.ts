@@ -6,6 +6,7 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
+import { seedMaterials } from "./materials";
 import { seedQuestions } from "./questions";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
@@ -61,6 +62,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     const certificateIds = await seedCertificates(tx, tenantIds);
     await seedFees(tx, tenantIds, certificateIds);
     await seedQuestions(tx, tenantIds, certificateIds);
+    await seedMaterials(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }
