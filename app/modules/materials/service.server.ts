@@ -34,15 +34,19 @@ const allowedTypes = new Map<string, string>([
   ["application/zip", "zip"],
 ]);
 
-function encodeCursor(updatedAt: Date, id: string) {
-  return Buffer.from(JSON.stringify([updatedAt.toISOString(), id])).toString("base64url");
+// The cursor keeps updated_at to the microsecond, as the database has it: a JavaScript Date has only
+// milliseconds, and rounding would skip rows that share a millisecond.
+function encodeCursor(updatedAt: string, id: string) {
+  return Buffer.from(JSON.stringify([updatedAt, id])).toString("base64url");
 }
 
 function decodeCursor(cursor: string | undefined): [string, string] | null {
   if (!cursor) return null;
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    return Array.isArray(value) && value.length === 2 && !Number.isNaN(Date.parse(value[0])) && isUuid(value[1]) ? [value[0], value[1]] : null;
+    return Array.isArray(value) && value.length === 2 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value[0]) && isUuid(value[1])
+      ? [value[0], value[1]]
+      : null;
   } catch {
     return null;
   }
@@ -77,6 +81,7 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
       requirementIds: materials.requirementIds,
       visibility: materials.visibility,
       updatedAt: materials.updatedAt,
+      cursorAt: sql<string>`to_char(${materials.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
       attachments: sql<number>`(select count(*)::int from ${materialAttachments} a where a.tenant_id = ${materials.tenantId} and a.material_id = ${materials.id})`,
     })
     .from(materials)
@@ -87,7 +92,7 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: more ? encodeCursor(last.updatedAt, last.id) : null };
+  return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor(last.cursorAt, last.id) : null };
 }
 
 /** When the bank (of one certificate, or all) last changed: null when it never had a material. */
