@@ -222,8 +222,12 @@ describe("teaching materials", () => {
     expect(readOnly).toContain("能按标注规范完成图像拉框标注");
     expect(readOnly).toContain('data-testid="dual-editors"');
 
+    // A digital kind keeps no ISBN or publisher (the form hides them).
+    const video = await create({ kind: "video", title: "操作演示", isbn: isbn13("978000000000"), publisher: "高等教育出版社" });
+    expect((await db().rows(sql`select isbn, publisher from materials where id = ${video}`))[0]).toEqual({ isbn: null, publisher: "" });
+
     const after = await counts();
-    expect(after.materials).toBe(before.materials + 1);
+    expect(after.materials).toBe(before.materials + 2);
     const actions = await db().rows<{ action: string; actor_user_id: string | null }>(sql`select action, actor_user_id from audit_log where entity_id = ${id} order by id`);
     expect(actions.map((a) => a.action)).toEqual(["material.create", "material.update", "material.update"]);
     expect(actions.every((a) => a.actor_user_id !== null)).toBe(true);
@@ -243,8 +247,8 @@ describe("teaching materials", () => {
       [{ isbn: "12345", publisher: "高等教育出版社" }, "isbn", "ISBN 应为 10 位（末位可为 X）或以 978/979 开头的 13 位数字。"],
       [{ isbn: isbn13("977704061234"), publisher: "高等教育出版社" }, "isbn", "ISBN 应为 10 位（末位可为 X）或以 978/979 开头的 13 位数字。"],
       [{ isbn: valid13 }, "publisher", "填写 ISBN 时须填写出版社。"],
-      [{ kind: "video", isbn: valid13, publisher: "高等教育出版社" }, "isbn", "只有纸质教材（教材、活页式教材、工作手册式教材）填写 ISBN 和出版社。"],
-      [{ kind: "courseware", publisher: "高等教育出版社" }, "publisher", "只有纸质教材（教材、活页式教材、工作手册式教材）填写 ISBN 和出版社。"],
+      // Checked whatever the kind: a bad ISBN typed before switching to a digital kind is still refused.
+      [{ kind: "video", isbn: wrong13, publisher: "高等教育出版社" }, "isbn", "ISBN 校验位不正确。"],
       [{ title: "" }, "title", "此项为必填项。"],
       [{ title: "教\u202E材" }, "title", "不能包含控制字符。"],
       [{ kind: "novel" }, "kind", "请从列表中选择。"],

@@ -43,8 +43,7 @@ const isbnField = z
   .superRefine((isbn, ctx) => {
     const problem = isbn ? isbnProblem(isbn) : null;
     if (problem) ctx.addIssue({ code: "custom", params: { i18n: problem === "checksum" ? "isbnChecksum" : "isbnFormat" } });
-  })
-  .transform((isbn) => isbn || null);
+  });
 
 /** An optional id from a select: "" means none. */
 const optionalUuid = z
@@ -70,15 +69,17 @@ const materialObject = z.object({
 });
 
 /**
- * ISBN and publisher describe printed materials only. An ISBN is issued to a publisher, so a
- * material with an ISBN names its publisher; a publisher without an ISBN is fine (not yet assigned).
+ * ISBN and publisher describe printed materials only: for the other kinds they are not kept (the
+ * form hides them, and may still hold what was typed before the kind changed; a bad ISBN there is
+ * still refused, and the form shows it). An ISBN is issued to a publisher, so a material with an
+ * ISBN names its publisher; a publisher without an ISBN is fine (not assigned yet).
  */
-function checkPrinted<M extends z.output<typeof materialObject>>(m: M, ctx: z.RefinementCtx): M {
-  if (!isPrinted(m.kind)) {
-    if (m.isbn) ctx.addIssue({ code: "custom", path: ["isbn"], params: { i18n: "isbnNotPrinted" } });
-    if (m.publisher) ctx.addIssue({ code: "custom", path: ["publisher"], params: { i18n: "isbnNotPrinted" } });
-  } else if (m.isbn && !m.publisher) ctx.addIssue({ code: "custom", path: ["publisher"], params: { i18n: "publisherRequired" } });
-  return { ...m, levels: levels.filter((l) => m.levels.includes(l)), requirementIds: [...new Set(m.requirementIds)] };
+function checkPrinted<M extends z.output<typeof materialObject>>(m: M, ctx: z.RefinementCtx) {
+  const printed = isPrinted(m.kind);
+  const isbn = printed && m.isbn ? m.isbn : null;
+  const publisher = printed ? m.publisher : "";
+  if (isbn && !publisher) ctx.addIssue({ code: "custom", path: ["publisher"], params: { i18n: "publisherRequired" } });
+  return { ...m, isbn, publisher, levels: levels.filter((l) => m.levels.includes(l)), requirementIds: [...new Set(m.requirementIds)] };
 }
 
 export const materialFields = materialObject.transform(checkPrinted);

@@ -9,7 +9,7 @@ import { formatBytes, hasDualEditors, isPrinted } from "../schemas";
 export function DualEditorBadge() {
   const { t } = useTranslation();
   return (
-    <span className="ml-1 inline-block rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800" data-testid="dual-editors">
+    <span className="ml-1 inline-block whitespace-nowrap rounded bg-emerald-100 px-1.5 py-0.5 text-xs font-medium text-emerald-800" data-testid="dual-editors">
       {t("materials.dualEditors")}
     </span>
   );

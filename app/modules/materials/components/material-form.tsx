@@ -86,8 +86,8 @@ export function MaterialForm({
         <SelectField label={t("materials.kind")} meta={fields.kind} options={materialKinds.map((k) => ({ value: k, label: t(`materials.kinds.${k}`) }))} />
       </div>
       <Field label={t("materials.materialTitle")} meta={fields.title} />
-      {/* Hidden and disabled for digital kinds, so nothing of it is sent. */}
-      <fieldset className="mb-2 rounded border border-gray-200 px-4 pt-2" hidden={!printed} disabled={!printed}>
+      {/* Hidden for digital kinds unless it has an error: what was typed stays should the kind change back, the server drops it. */}
+      <fieldset className="mb-2 rounded border border-gray-200 px-4 pt-2" hidden={!printed && !fields.isbn.errors && !fields.publisher.errors}>
         <legend className="px-1 text-sm font-medium text-gray-800">{t("materials.printed")}</legend>
         <div className="grid gap-x-4 sm:grid-cols-2">
           <Field label={t("materials.isbn")} meta={fields.isbn} hint={t("materials.isbnHint")} />
