@@ -216,6 +216,13 @@ describe("teaching materials", () => {
     const page = await (await editor.data(`/w/demo-ai/materials/${id}`, materialRoute)).json();
     expect(page.requirements.map((r: { lineageId: string }) => r.lineageId)).toEqual(trainerStandard.requirements);
     expect(page.versions.map((v: { id: string }) => v.id)).toContain(trainerStandard.versionId);
+    expect(page.covered.map((r: { lineageId: string }) => r.lineageId)).toEqual(trainerStandard.requirements);
+    // Choosing another certificate in the form loads its versions and requirements.
+    const switched = await (await editor.data(`/w/demo-ai/materials/${id}?certificate=${bigdata}`, materialRoute)).json();
+    expect([switched.certificateId, switched.requirements.map((r: { lineageId: string }) => r.lineageId)]).toEqual([bigdata, bigdataStandard.requirements]);
+    const blank = await (await editor.data(`/w/demo-ai/materials/new?certificate=${bigdata}`, newRoute)).json();
+    expect([blank.certificateId, blank.versions.map((v: { id: string }) => v.id)]).toEqual([bigdata, [bigdataStandard.versionId]]);
+    expect((await (await editor.data("/w/demo-ai/materials/new", newRoute)).json()).certificates.length).toBe(2);
     expect(await (await editor.get(`/w/demo-ai/materials/${id}`)).text()).toContain('data-testid="dual-editors"');
     // Read-only view for finance: the facts, with the 双主编 badge and the covered requirements.
     const readOnly = await (await finance.get(`/w/demo-ai/materials/${id}`)).text();
