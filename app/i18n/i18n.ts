@@ -2,6 +2,7 @@ import i18next, { type TFunction } from "i18next";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
 import enFees from "./en/fees.json";
+import enMaterials from "./en/materials.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
@@ -10,6 +11,7 @@ import en from "./en.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
 import zhCNFees from "./zh-CN/fees.json";
+import zhCNMaterials from "./zh-CN/materials.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
@@ -21,11 +23,12 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "zh-CN";
 
 // Shared strings in <locale>.json; each capability's strings in <locale>/<capability>.json under its own key.
+// Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, committee: zhCNCommittee },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, committee: zhCNCommittee, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, committee: enCommittee } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, committee: enCommittee, errors: { ...en.errors, ...enMaterials.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

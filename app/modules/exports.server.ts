@@ -6,6 +6,8 @@ import { listAudit } from "~/modules/audit/audit.server";
 import { certificateFilterSchema } from "~/modules/certificates/schemas";
 import { listCertificates } from "~/modules/certificates/service.server";
 import { listOrgDisclosures } from "~/modules/fees/disclosures.server";
+import { materialFilterSchema } from "~/modules/materials/schemas";
+import { listMaterials } from "~/modules/materials/service.server";
 import { listOrders } from "~/modules/payments/orders.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
@@ -87,6 +89,24 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
       { header: t("orders.paidYuan"), value: (r) => fenToYuanInput(r.paidFen) },
       { header: t("orders.refundedYuan"), value: (r) => fenToYuanInput(r.order.refundedFen) },
       { header: t("orders.status"), value: (r) => t(`orders.statuses.${r.order.status}`) },
+    ],
+  }),
+  materials: define({
+    permission: "certificates:read",
+    load: async (tx, ctx, query) => (await listMaterials(tx, ctx, { ...materialFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
+    columns: (t, locale) => [
+      { header: t("materials.materialTitle"), value: (m) => m.title, width: 36 },
+      { header: t("materials.kind"), value: (m) => t(`materials.kinds.${m.kind}`), width: 14 },
+      { header: t("materials.certificate"), value: (m) => m.certificateCode, width: 16 },
+      { header: t("materials.isbn"), value: (m) => m.isbn ?? "", width: 16 },
+      { header: t("materials.publisher"), value: (m) => m.publisher, width: 20 },
+      { header: t("materials.schoolEditor"), value: (m) => m.schoolEditor, width: 24 },
+      { header: t("materials.enterpriseEditor"), value: (m) => m.enterpriseEditor, width: 24 },
+      { header: t("materials.levels"), value: (m) => m.levels.map((l) => t(`certificates.levelNames.${l}`)).join("/") },
+      { header: t("materials.requirements"), value: (m) => m.requirementIds.length },
+      { header: t("materials.visibility"), value: (m) => t(`materials.visibilities.${m.visibility}`) },
+      { header: t("materials.attachmentCount"), value: (m) => m.attachments },
+      { header: t("materials.updatedAt"), value: (m) => formatDateTime(m.updatedAt, locale), width: 20 },
     ],
   }),
   audit: define({

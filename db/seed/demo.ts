@@ -6,6 +6,7 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
+import { seedMaterials } from "./materials";
 import { seedQuestions } from "./questions";
 import { seedStandards } from "./standards";
 
@@ -63,6 +64,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedFees(tx, tenantIds, certificateIds);
     await seedStandards(tx, tenantIds, certificateIds);
     await seedQuestions(tx, tenantIds, certificateIds);
+    await seedMaterials(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }
