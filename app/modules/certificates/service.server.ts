@@ -1,4 +1,5 @@
 import { isUuid } from "~/ui/ids";
+import { likePattern } from "~/ui/like";
 import { and, asc, eq, gt, ilike, or, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Tx } from "../../../db/client.server";
@@ -12,10 +13,6 @@ export const certificatePageSize = 50;
 
 export function listIndustries(tx: Tx) {
   return tx.select().from(industries).orderBy(asc(industries.sort));
-}
-
-function likePattern(q: string) {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The organization's certificates, by code, keyset-paginated. */

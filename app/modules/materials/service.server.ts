@@ -6,10 +6,12 @@ import type { Tx } from "../../../db/client.server";
 import { certificates, materialAttachments, materials, standardVersions } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { likePattern, skillRequirements } from "~/modules/questions/service.server";
+import { skillRequirements } from "~/modules/questions/service.server";
 import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
+import { likePattern } from "~/ui/like";
 import { formatBytes, type MaterialFilter, type MaterialInput } from "./schemas";
 
 export const materialPageSize = 50;
@@ -34,24 +36,6 @@ const allowedTypes = new Map<string, string>([
   ["application/zip", "zip"],
 ]);
 
-// The cursor keeps updated_at to the microsecond, as the database has it: a JavaScript Date has only
-// milliseconds, and rounding would skip rows that share a millisecond.
-function encodeCursor(updatedAt: string, id: string) {
-  return Buffer.from(JSON.stringify([updatedAt, id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): [string, string] | null {
-  if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    return Array.isArray(value) && value.length === 2 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value[0]) && isUuid(value[1])
-      ? [value[0], value[1]]
-      : null;
-  } catch {
-    return null;
-  }
-}
-
 function materialConditions(ctx: TenantContext, filter: MaterialFilter): SQL[] {
   const q = filter.q?.trim();
   return [
@@ -65,7 +49,7 @@ function materialConditions(ctx: TenantContext, filter: MaterialFilter): SQL[] {
 
 /** The organization's materials, most recently updated first, keyset-paginated. */
 export async function listMaterials(tx: Tx, ctx: TenantContext, filter: MaterialFilter, limit = materialPageSize) {
-  const after = decodeCursor(filter.cursor);
+  const after = decodeCursor(filter.cursor, [isTimestamp, isUuid]);
   const rows = await tx
     .select({
       id: materials.id,
@@ -81,7 +65,7 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
       requirementIds: materials.requirementIds,
       visibility: materials.visibility,
       updatedAt: materials.updatedAt,
-      cursorAt: sql<string>`to_char(${materials.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+      cursorAt: cursorTime(materials.updatedAt),
       attachments: sql<number>`(select count(*)::int from ${materialAttachments} a where a.tenant_id = ${materials.tenantId} and a.material_id = ${materials.id})`,
     })
     .from(materials)
@@ -92,7 +76,7 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor(last.cursorAt, last.id) : null };
+  return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor([last.cursorAt, last.id]) : null };
 }
 
 /** When the bank (of one certificate, or all) last changed: null when it never had a material. */

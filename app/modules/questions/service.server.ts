@@ -5,6 +5,7 @@ import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { likePattern } from "~/ui/like";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import type { QuestionFilter, QuestionInput } from "./schemas";
 
@@ -13,10 +14,6 @@ export const questionPageSize = 50;
 /** What a version records, and what a diff compares. */
 export const snapshotFields = ["level", "type", "stem", "options", "answer", "explanation", "rubric", "difficulty", "requirementIds", "tags", "pool", "visibility"] as const;
 export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
-
-export function likePattern(q: string) {
-  return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /** The filters of the question list, as SQL on `questions` (the caller adds the tenant). */
 export function questionConditions(filter: QuestionFilter): SQL[] {

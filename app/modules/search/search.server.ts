@@ -2,10 +2,10 @@ import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { levels } from "~/modules/certificates/schemas";
-import { likePattern } from "~/modules/questions/service.server";
 import { pools, questionTypes } from "~/modules/questions/schemas";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { likePattern } from "~/ui/like";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
