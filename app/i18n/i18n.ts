@@ -1,4 +1,5 @@
 import i18next, { type TFunction } from "i18next";
+import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
 import enFees from "./en/fees.json";
@@ -6,6 +7,7 @@ import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
 import en from "./en.json";
+import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
 import zhCNFees from "./zh-CN/fees.json";
@@ -21,9 +23,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Shared strings in <locale>.json; each capability's strings in <locale>/<capability>.json under its own key.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, committee: zhCNCommittee },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, cases: zhCNCases, committee: zhCNCommittee },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, committee: enCommittee } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, cases: enCases, committee: enCommittee } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
