@@ -182,8 +182,9 @@ async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
       entityId: job.id,
       after: { errorCount, totalRows: job.totalRows },
     });
+    // Before the commit, so a job seen as failed has no file left: a failed job is never resumed.
+    await rm(path.join(importsDir(), job.storageKey), { force: true });
   });
-  await rm(path.join(importsDir(), job.storageKey), { force: true });
 }
 
 /**
