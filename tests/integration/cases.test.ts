@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseColumns } from "../../app/modules/imports/case-rows";
-import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
+import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, owner, query } from "../support/db";
 
 // The case bank (DOMAIN §二.6): Markdown bodies sanitized on render, requirements of the case's own

@@ -3,7 +3,7 @@ import type { Tx } from "../../../db/client.server";
 import { cases, certificates } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { decodeCursor, encodeCursor, likePattern, skillRequirements } from "~/modules/questions/service.server";
+import { likePattern, skillRequirements } from "~/modules/questions/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import type { CaseFilter, CaseInput } from "./schemas";
@@ -12,6 +12,24 @@ import type { CaseFilter, CaseInput } from "./schemas";
 // skill requirements of the certificate's latest published standard, shared with schools or not.
 
 export const casePageSize = 50;
+
+// The cursor keeps updated_at to the microsecond: rows written by one import share a timestamp
+// finer than a JS Date, and a millisecond cursor would skip them.
+const cursorAt = sql<string>`to_char(${cases.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function encodeCursor(at: string, id: string) {
+  return Buffer.from(JSON.stringify([at, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string | undefined): [string, string] | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    return Array.isArray(value) && value.length === 2 && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value[0]) && isUuid(value[1]) ? [value[0], value[1]] : null;
+  } catch {
+    return null;
+  }
+}
 
 function caseConditions(filter: CaseFilter): SQL[] {
   const q = filter.q?.trim();
@@ -37,6 +55,7 @@ export async function listCases(tx: Tx, ctx: TenantContext, filter: CaseFilter, 
       requirementIds: cases.requirementIds,
       visibility: cases.visibility,
       updatedAt: cases.updatedAt,
+      cursorAt,
     })
     .from(cases)
     .where(
@@ -51,7 +70,7 @@ export async function listCases(tx: Tx, ctx: TenantContext, filter: CaseFilter, 
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: more ? encodeCursor(last.updatedAt, last.id) : null };
+  return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor(last.cursorAt, last.id) : null };
 }
 
 /** When the certificate's case bank last changed (§二.6: banks are kept up to date). */

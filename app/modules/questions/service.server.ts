@@ -17,11 +17,11 @@ export function likePattern(q: string) {
   return `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-export function encodeCursor(updatedAt: Date, id: string) {
+function encodeCursor(updatedAt: Date, id: string) {
   return Buffer.from(JSON.stringify([updatedAt.toISOString(), id])).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | undefined): [string, string] | null {
+function decodeCursor(cursor: string | undefined): [string, string] | null {
   if (!cursor) return null;
   try {
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
