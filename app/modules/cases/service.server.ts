@@ -1,9 +1,8 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
-import { cases, certificates } from "../../../db/schema";
-import { translator } from "~/i18n/i18n";
+import { cases } from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
-import { likePattern, skillRequirements } from "~/modules/questions/service.server";
+import { checkQuestion, likePattern } from "~/modules/questions/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import type { CaseFilter, CaseInput } from "./schemas";
@@ -92,31 +91,12 @@ export async function getCase(tx: Tx, ctx: TenantContext, id: string) {
   return row ?? null;
 }
 
-type FieldErrors = Record<string, string[]>;
-
-/** The checks a schema cannot make: the certificate is the organization's, offers the level, and the requirements are its own at that level. */
-export async function checkCase(tx: Tx, ctx: TenantContext, input: CaseInput): Promise<FieldErrors> {
-  const t = translator(ctx.locale);
-  const errors: FieldErrors = {};
-  const [certificate] = await tx
-    .select({ levels: certificates.levels })
-    .from(certificates)
-    .where(and(eq(certificates.tenantId, ctx.tenant.id), eq(certificates.id, input.certificateId)))
-    .limit(1);
-  if (!certificate) errors.certificateId = [t("errors.invalidOption")];
-  else if (!certificate.levels.includes(input.level)) errors.level = [t("errors.levelNotOffered")];
-  if (certificate && input.requirementIds.length) {
-    const known = new Set((await skillRequirements(tx, ctx.tenant.id, input.certificateId)).filter((r) => r.level === input.level).map((r) => r.lineageId));
-    if (input.requirementIds.some((id) => !known.has(id))) errors.requirementIds = [t("errors.invalidOption")];
-  }
-  return errors;
-}
-
 /** Creates a case (`id` null) or updates one; audited in the same transaction. */
 export async function saveCase(tx: Tx, ctx: TenantContext, id: string | null, input: CaseInput) {
   const before = id ? await getCase(tx, ctx, id) : null;
   if (id && !before) throw new Response("Not found", { status: 404 });
-  const fieldErrors = await checkCase(tx, ctx, input);
+  // A case's certificate, level and requirements follow the same rules as a question's.
+  const fieldErrors = await checkQuestion(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
   const values = {
     certificateId: input.certificateId,
