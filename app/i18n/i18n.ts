@@ -1,4 +1,5 @@
 import i18next, { type TFunction } from "i18next";
+import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
 import enFees from "./en/fees.json";
@@ -8,6 +9,7 @@ import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
 import enStandards from "./en/standards.json";
 import en from "./en.json";
+import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
 import zhCNFees from "./zh-CN/fees.json";
@@ -26,9 +28,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, committee: zhCNCommittee, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, committee: enCommittee, errors: { ...en.errors, ...enMaterials.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, errors: { ...en.errors, ...enMaterials.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -25,6 +25,7 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
   { to: "certificates", label: "nav.certificates", permission: "certificates:read" },
   { to: "questions", label: "questions.nav", permission: "certificates:read" },
   { to: "materials", label: "materials.nav", permission: "certificates:read" },
+  { to: "cases", label: "cases.nav", permission: "certificates:read" },
   { to: "coverage", label: "questions.coverage.nav", permission: "certificates:read" },
   { to: "search", label: "questions.searchPage.nav", permission: "certificates:read" },
   { to: "fees", label: "nav.fees", permission: "fees:read" },

@@ -4,6 +4,7 @@ import { memberships, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
+import { seedCases } from "./cases";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
 import { seedMaterials } from "./materials";
@@ -65,6 +66,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedStandards(tx, tenantIds, certificateIds);
     await seedQuestions(tx, tenantIds, certificateIds);
     await seedMaterials(tx, tenantIds, certificateIds);
+    await seedCases(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }

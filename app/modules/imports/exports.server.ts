@@ -1,9 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
-import { questions } from "../../../db/schema";
+import { cases, questions } from "../../../db/schema";
 import { skillRequirements } from "~/modules/questions/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { toCsv, toXlsx } from "~/ui/export.server";
+import { caseColumns, caseToRow } from "./case-rows";
 import { toMoodleXml } from "./formats.server";
 import { questionColumns, questionToRow } from "./question-rows";
 
@@ -54,4 +55,34 @@ export async function bankExportResponse(tx: Tx, ctx: TenantContext, certificate
     );
   const table = rows.map((q) => questionToRow(q, (id) => codes.get(id)));
   return download(format === "csv" ? toCsv(columns, table) : await toXlsx(columns, table, certificate.code), format, name);
+}
+
+const caseSheetColumns = caseColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "body" ? 80 : column.key === "title" ? 36 : 14 }));
+
+const exampleCase = {
+  title: "某电商平台智能客服意图标注项目",
+  level: "intermediate" as const,
+  industryContext: "电子商务 · 智能客服",
+  body: "## 项目背景\n\n某电商平台需要为智能客服标注 2 万条用户咨询的意图。\n\n## 任务\n\n1. 阅读标注规范\n2. 完成意图标注\n3. 抽检 5% 并计算准确率\n\n| 意图 | 示例 |\n| --- | --- |\n| 查询订单 | 我的快递到哪了？ |",
+  requirementIds: [],
+  visibility: "private" as const,
+};
+
+/** The empty case template: the Chinese headers and one example row. */
+export async function caseTemplateResponse(format: "xlsx" | "csv") {
+  const example = caseToRow(exampleCase, () => undefined);
+  example[caseColumns.findIndex((c) => c.key === "requirements")] = "1.1.1";
+  return download(format === "csv" ? toCsv(caseSheetColumns, [example]) : await toXlsx(caseSheetColumns, [example], "案例"), format, "xcert-case-template");
+}
+
+/** A certificate's whole case bank in the template's columns: importable back as the same bank. */
+export async function caseBankExportResponse(tx: Tx, ctx: TenantContext, certificate: { id: string; code: string }, format: "xlsx" | "csv") {
+  const rows = await tx
+    .select()
+    .from(cases)
+    .where(and(eq(cases.tenantId, ctx.tenant.id), eq(cases.certificateId, certificate.id)))
+    .orderBy(asc(cases.level), asc(cases.title), asc(cases.id));
+  const codes = new Map((await skillRequirements(tx, ctx.tenant.id, certificate.id)).map((r) => [r.lineageId, r.code]));
+  const table = rows.map((c) => caseToRow(c, (id) => codes.get(id)));
+  return download(format === "csv" ? toCsv(caseSheetColumns, table) : await toXlsx(caseSheetColumns, table, certificate.code), format, `cases-${certificate.code}`);
 }

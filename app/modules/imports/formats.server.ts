@@ -2,13 +2,16 @@ import ExcelJS from "exceljs";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import Papa from "papaparse";
 import { optionLetters } from "~/modules/questions/schemas";
-import { labelOf, mapHeaders, questionColumns, type QuestionRow } from "./question-rows";
+import { labelOf, questionSheet, type QuestionRow } from "./question-rows";
+import { mapSheetHeaders, type Sheet, type SheetRow } from "./sheet";
 
-// Reading and writing the three import formats. Spreadsheets (XLSX, CSV) carry the template's
-// columns; Moodle XML is translated to and from the same rows, so one validation path serves all.
+// Reading and writing the import formats. Spreadsheets (XLSX, CSV) carry the bank's template
+// columns; Moodle XML (questions only) is translated to and from the same rows, so one validation
+// path serves all.
 
 export type ImportFormat = "xlsx" | "csv" | "moodle";
 
+/** A file that cannot be read as rows; `key` names a message under `<bank>.import.`. */
 export class FormatError extends Error {
   constructor(
     readonly key: string,
@@ -29,10 +32,10 @@ export function detectFormat(bytes: Uint8Array, fileName: string): ImportFormat 
   return null;
 }
 
-function rowsFromTable(table: string[][]): QuestionRow[] {
+function rowsFromTable(table: string[][], sheet: Sheet): SheetRow[] {
   const [header = [], ...body] = table;
-  const { keys, missing } = mapHeaders(header.map((h) => String(h ?? "")));
-  if (missing.length) throw new FormatError("questions.import.missingColumns", { columns: missing.map((key) => questionColumns.find((c) => c.key === key)!.zh).join("、") });
+  const { keys, missing } = mapSheetHeaders(sheet, header.map((h) => String(h ?? "")));
+  if (missing.length) throw new FormatError("missingColumns", { columns: missing.map((key) => sheet.columns.find((c) => c.key === key)!.zh).join("、") });
   return body
     .filter((cells) => cells.some((cell) => String(cell ?? "").trim() !== ""))
     .map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, String(cells[i] ?? "")]] : []))));
@@ -54,10 +57,10 @@ async function readXlsx(bytes: Uint8Array) {
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   } catch {
-    throw new FormatError("questions.import.unreadable");
+    throw new FormatError("unreadable");
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet) throw new FormatError("questions.import.empty");
+  if (!sheet) throw new FormatError("empty");
   const table: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row, number) => {
     const values = row.values as ExcelJS.CellValue[];
@@ -70,7 +73,7 @@ async function readXlsx(bytes: Uint8Array) {
 function readCsv(bytes: Uint8Array) {
   const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
   const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
-  if (parsed.errors.some((e) => e.type === "Quotes")) throw new FormatError("questions.import.unreadable");
+  if (parsed.errors.some((e) => e.type === "Quotes")) throw new FormatError("unreadable");
   return parsed.data;
 }
 
@@ -90,12 +93,12 @@ function textOf(node: unknown): string {
 function readMoodle(bytes: Uint8Array): QuestionRow[] {
   const xml = new TextDecoder().decode(bytes);
   // No DTDs, no entities beyond XML's own: an external entity is refused, not resolved.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new FormatError("questions.import.unreadable");
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new FormatError("unreadable");
   let document: { quiz?: { question?: Record<string, unknown>[] } };
   try {
     document = new XMLParser({ ...xmlOptions, processEntities: true, parseTagValue: false }).parse(xml);
   } catch {
-    throw new FormatError("questions.import.unreadable");
+    throw new FormatError("unreadable");
   }
   const questions = (document.quiz?.question ?? []).filter((q) => q["@type"] !== "category");
   return questions.map((q) => {
@@ -135,10 +138,10 @@ function readMoodle(bytes: Uint8Array): QuestionRow[] {
   });
 }
 
-/** The rows of an uploaded file, in the template's column keys. */
-export async function readRows(bytes: Uint8Array, format: ImportFormat): Promise<QuestionRow[]> {
+/** The rows of an uploaded file, in the column keys of the bank's template. */
+export async function readRows(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet): Promise<SheetRow[]> {
   if (format === "moodle") return readMoodle(bytes);
-  return rowsFromTable(format === "xlsx" ? await readXlsx(bytes) : readCsv(bytes));
+  return rowsFromTable(format === "xlsx" ? await readXlsx(bytes) : readCsv(bytes), sheet);
 }
 
 export interface ExportQuestion {

@@ -8,13 +8,16 @@ import { audit } from "~/modules/audit/audit.server";
 import { skillRequirements } from "~/modules/questions/service.server";
 import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { caseSheet, parseCaseRow } from "./case-rows";
 import { detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
-import { parseQuestionRow, type RowError } from "./question-rows";
+import { parseQuestionRow, questionSheet } from "./question-rows";
+import type { RowContext, RowError, RowResult, Sheet, SheetRow } from "./sheet";
 
 // One import pipeline (§二.6): the file is kept on disk and the job in the database, so an import
 // runs in the background, shows its progress, and is picked up again if its runner died. Rows are
 // validated first (all errors by row and column, nothing written); valid rows are staged in short
-// transactions; one INSERT … SELECT moves them into the bank: all or nothing.
+// transactions; one INSERT … SELECT moves them into the bank: all or nothing. What differs between
+// banks (formats, columns, the row parser, that INSERT … SELECT, messages, audit names) is in `banks`.
 
 export const maxImportBytes = 50 * 1024 * 1024;
 const batchSize = 2000;
@@ -28,39 +31,103 @@ function importsDir() {
 }
 
 export type Job = typeof importJobs.$inferSelect;
+export type ImportKind = Job["kind"];
+
+interface BankImport {
+  formats: readonly ImportFormat[];
+  sheet: Sheet;
+  parseRow: (row: SheetRow, rowNumber: number, context: RowContext) => RowResult<unknown>;
+  /** Moves the job's staged rows into the bank in the caller's transaction; returns how many. */
+  move: (tx: Tx, job: Job) => Promise<number>;
+  /** Audit action prefix (`<prefix>.create|done|failed`). */
+  audit: string;
+}
+
+const banks: Record<ImportKind, BankImport> = {
+  questions: { formats: ["xlsx", "csv", "moodle"], sheet: questionSheet, parseRow: parseQuestionRow, move: moveQuestions, audit: "question_import" },
+  cases: { formats: ["xlsx", "csv"], sheet: caseSheet, parseRow: parseCaseRow, move: moveCases, audit: "case_import" },
+};
+
+/** Questions arrive published as version 1, each with its version row. */
+async function moveQuestions(tx: Tx, job: Job) {
+  const inserted = rowsOf<{ n: number }>(
+    await tx.execute(sql`
+      with moved as (
+        insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
+          requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
+        select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, (d->>'type')::question_type, d->>'stem', d->'options',
+          d->>'answer', d->>'explanation', d->>'rubric', (d->>'difficulty')::smallint,
+          array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], array(select jsonb_array_elements_text(d->'tags')),
+          (d->>'pool')::question_pool, (d->>'visibility')::resource_visibility, 'published', 1, now(), ${job.id}::uuid, ${job.createdByUserId}::uuid
+        from import_rows r cross join lateral (select r.data as d) x
+        where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}
+        order by r.row_number
+        returning tenant_id, id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility
+      ), versions as (
+        insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_by_user_id)
+        select tenant_id, id, 1, jsonb_build_object('level', level, 'type', type, 'stem', stem, 'options', options, 'answer', answer,
+          'explanation', explanation, 'rubric', rubric, 'difficulty', difficulty, 'requirementIds', to_jsonb(requirement_ids),
+          'tags', to_jsonb(tags), 'pool', pool, 'visibility', visibility), pool, ${job.createdByUserId}::uuid
+        from moved
+        returning 1
+      )
+      select count(*)::int as n from versions`),
+  );
+  return Number(inserted[0]?.n ?? 0);
+}
+
+/** Cases are not versioned: each row becomes a case of the job's certificate. */
+async function moveCases(tx: Tx, job: Job) {
+  const inserted = rowsOf<{ n: number }>(
+    await tx.execute(sql`
+      with moved as (
+        insert into cases (tenant_id, certificate_id, level, title, industry_context, body, requirement_ids, visibility, created_by_user_id)
+        select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, d->>'title', d->>'industryContext', d->>'body',
+          array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], (d->>'visibility')::resource_visibility, ${job.createdByUserId}::uuid
+        from import_rows r cross join lateral (select r.data as d) x
+        where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}
+        order by r.row_number
+        returning 1
+      )
+      select count(*)::int as n from moved`),
+  );
+  return Number(inserted[0]?.n ?? 0);
+}
 
 /** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
-export async function createImportJob(tx: Tx, ctx: TenantContext, input: { certificateId: string; fileName: string; bytes: Uint8Array }) {
+export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string; fileName: string; bytes: Uint8Array }) {
   const t = translator(ctx.locale);
+  const kind = input.kind ?? "questions";
   const format = detectFormat(input.bytes, input.fileName);
-  if (!format) return { ok: false, status: 400, fieldErrors: { file: [t("questions.import.badFile")] } } as const;
+  if (!format || !banks[kind].formats.includes(format)) return { ok: false, status: 400, fieldErrors: { file: [t(`${kind}.import.badFile`)] } } as const;
   const [job] = await tx
     .insert(importJobs)
-    .values({ tenantId: ctx.tenant.id, kind: "questions", format, certificateId: input.certificateId, fileName: input.fileName, storageKey: "", locale: ctx.locale, createdByUserId: ctx.user.id })
+    .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, storageKey: "", locale: ctx.locale, createdByUserId: ctx.user.id })
     .returning();
   const storageKey = path.join(ctx.tenant.id, `${job.id}.${format === "moodle" ? "xml" : format}`);
   await mkdir(path.join(importsDir(), ctx.tenant.id), { recursive: true });
   await writeFile(path.join(importsDir(), storageKey), input.bytes);
   const [stored] = await tx.update(importJobs).set({ storageKey }).where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, job.id))).returning();
-  await audit(tx, ctx, { action: "question_import.create", entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId } });
+  await audit(tx, ctx, { action: `${banks[kind].audit}.create`, entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId } });
   return { ok: true, value: stored } as const;
 }
 
-export async function getImportJob(tx: Tx, ctx: TenantContext, id: string) {
+/** A job of the organization (of one bank when `kind` is given: a case job is not a question job). */
+export async function getImportJob(tx: Tx, ctx: TenantContext, id: string, kind?: ImportKind) {
   if (!isUuid(id)) return null;
   const [job] = await tx
     .select()
     .from(importJobs)
-    .where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, id)))
+    .where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, id), kind ? eq(importJobs.kind, kind) : undefined))
     .limit(1);
   return job ?? null;
 }
 
-export function listImportJobs(tx: Tx, ctx: TenantContext) {
+export function listImportJobs(tx: Tx, ctx: TenantContext, kind?: ImportKind) {
   return tx
     .select()
     .from(importJobs)
-    .where(eq(importJobs.tenantId, ctx.tenant.id))
+    .where(and(eq(importJobs.tenantId, ctx.tenant.id), kind ? eq(importJobs.kind, kind) : undefined))
     .orderBy(sql`${importJobs.createdAt} desc`)
     .limit(50);
 }
@@ -112,7 +179,7 @@ async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
       .set({ status: "failed", errors: errors.slice(0, keptErrors), errorCount, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
       .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id)));
     await audit(tx, { requestId: `import:${job.id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: job.tenantId } }, {
-      action: "question_import.failed",
+      action: `${banks[job.kind].audit}.failed`,
       entityType: "import_job",
       entityId: job.id,
       after: { errorCount, totalRows: job.totalRows },
@@ -134,17 +201,18 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
   if (!job) return null;
   const locale = isLocale(job.locale) ? job.locale : "zh-CN";
   const t = translator(locale);
+  const bank = banks[job.kind];
   try {
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path.join(importsDir(), job.storageKey));
     } catch {
-      await fail(job, [{ row: 0, column: "", message: t("questions.import.fileGone") }]);
+      await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.fileGone`) }]);
       return null;
     }
-    const rows = await readRows(bytes, job.format as ImportFormat);
+    const rows = await readRows(bytes, job.format as ImportFormat, bank.sheet);
     if (rows.length === 0) {
-      await fail(job, [{ row: 0, column: "", message: t("questions.import.empty") }]);
+      await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
       return null;
     }
     await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
@@ -158,7 +226,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
     let errorCount = 0;
     for (let i = 0; i < rows.length; i++) {
       // Row 1 is the header in a spreadsheet; a Moodle question is numbered from 1.
-      const result = parseQuestionRow(rows[i], job.format === "moodle" ? i + 1 : i + 2, context);
+      const result = bank.parseRow(rows[i], job.format === "moodle" ? i + 1 : i + 2, context);
       if (result.ok) valid.push(result.value);
       else {
         errorCount += result.errors.length;
@@ -189,32 +257,9 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       });
     }
 
-    // 3. Into the bank, published as version 1, in one transaction.
+    // 3. Into the bank, in one transaction.
     const done = await transaction(system(tenantId), async (tx) => {
-      const inserted = rowsOf<{ n: number }>(
-        await tx.execute(sql`
-          with moved as (
-            insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
-              requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
-            select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, (d->>'type')::question_type, d->>'stem', d->'options',
-              d->>'answer', d->>'explanation', d->>'rubric', (d->>'difficulty')::smallint,
-              array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], array(select jsonb_array_elements_text(d->'tags')),
-              (d->>'pool')::question_pool, (d->>'visibility')::resource_visibility, 'published', 1, now(), ${id}::uuid, ${job.createdByUserId}::uuid
-            from import_rows r cross join lateral (select r.data as d) x
-            where r.tenant_id = ${tenantId} and r.job_id = ${id}
-            order by r.row_number
-            returning tenant_id, id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility
-          ), versions as (
-            insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_by_user_id)
-            select tenant_id, id, 1, jsonb_build_object('level', level, 'type', type, 'stem', stem, 'options', options, 'answer', answer,
-              'explanation', explanation, 'rubric', rubric, 'difficulty', difficulty, 'requirementIds', to_jsonb(requirement_ids),
-              'tags', to_jsonb(tags), 'pool', pool, 'visibility', visibility), pool, ${job.createdByUserId}::uuid
-            from moved
-            returning 1
-          )
-          select count(*)::int as n from versions`),
-      );
-      const count = Number(inserted[0]?.n ?? 0);
+      const count = await bank.move(tx, job);
       await tx.delete(importRows).where(and(eq(importRows.tenantId, tenantId), eq(importRows.jobId, id)));
       const [finished] = await tx
         .update(importJobs)
@@ -222,7 +267,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
         .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
         .returning();
       await audit(tx, { requestId: `import:${id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: tenantId } }, {
-        action: "question_import.done",
+        action: `${bank.audit}.done`,
         entityType: "import_job",
         entityId: id,
         after: { imported: count, fileName: job.fileName, certificateId: job.certificateId },
@@ -233,7 +278,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
     return done;
   } catch (error) {
     if (error instanceof FormatError) {
-      await fail(job, [{ row: 0, column: "", message: t(error.key, error.params) }]);
+      await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.${error.key}`, error.params) }]);
       return null;
     }
     // Anything else (the database went away): release the lease so the job resumes later.

@@ -1,6 +1,8 @@
-import type { TFunction } from "i18next";
 import { optionLetters, questionFields, type QuestionInput } from "~/modules/questions/schemas";
 import { zodErrorMap } from "~/ui/zod-errors";
+import { labelIn, mapSheetHeaders, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
+
+export type { RowError } from "./sheet";
 
 // The question spreadsheet: one template (headers in Chinese, English accepted too) for import,
 // export and the Moodle bridge, so an exported bank imports back as the same bank.
@@ -20,7 +22,9 @@ export const questionColumns = [
   { key: "visibility", zh: "可见范围", en: "Visibility" },
 ] as const;
 
-export type QuestionRow = Partial<Record<string, string>>;
+export type QuestionRow = SheetRow;
+
+export const questionSheet: Sheet = { columns: questionColumns, required: ["type", "stem", "answer", "level"] };
 
 const labels = {
   type: {
@@ -38,34 +42,16 @@ const labels = {
 
 /** The Chinese label written on export (the first of each list). */
 export function labelOf(column: keyof typeof labels, value: string) {
-  return (labels[column] as Record<string, readonly string[]>)[value]?.[0] ?? value;
+  return labelIn(labels, column, value);
 }
 
 function fromLabel(column: keyof typeof labels, raw: string | undefined) {
-  const value = (raw ?? "").trim();
-  if (!value) return undefined;
-  const lower = value.toLowerCase();
-  for (const [key, names] of Object.entries(labels[column])) if (key === lower || (names as readonly string[]).some((n) => n.toLowerCase() === lower)) return key;
-  return value; // unknown: the schema reports it
+  return valueIn(labels, column, raw);
 }
 
 /** Maps a header row to column keys; unknown headers are ignored, missing required ones reported. */
 export function mapHeaders(headers: string[]) {
-  const byName = new Map<string, string>();
-  for (const column of questionColumns) {
-    byName.set(column.zh, column.key);
-    byName.set(column.en.toLowerCase(), column.key);
-    byName.set(column.key.toLowerCase(), column.key);
-  }
-  const keys = headers.map((header) => byName.get(header.trim()) ?? byName.get(header.trim().toLowerCase()) ?? null);
-  const missing = ["type", "stem", "answer", "level"].filter((key) => !keys.includes(key));
-  return { keys, missing };
-}
-
-export interface RowError {
-  row: number;
-  column: string;
-  message: string;
+  return mapSheetHeaders(questionSheet, headers);
 }
 
 const fieldColumn: Record<string, string> = {
@@ -84,8 +70,7 @@ const fieldColumn: Record<string, string> = {
 };
 
 export function columnHeader(key: string, locale: "zh-CN" | "en") {
-  const column = questionColumns.find((c) => c.key === key);
-  return column ? (locale === "en" ? column.en : column.zh) : key;
+  return sheetHeader(questionSheet, key, locale);
 }
 
 /**
@@ -95,17 +80,10 @@ export function columnHeader(key: string, locale: "zh-CN" | "en") {
 export function parseQuestionRow(
   row: QuestionRow,
   rowNumber: number,
-  context: { certificateId: string; requirementIds: (level: string, code: string) => string | undefined; t: TFunction; locale: "zh-CN" | "en" },
-): { ok: true; value: QuestionInput } | { ok: false; errors: RowError[] } {
-  const errors: RowError[] = [];
+  context: RowContext,
+): RowResult<QuestionInput> {
   const level = fromLabel("level", row.level);
-  const codes = (row.requirements ?? "").split(/[,，;；\s]+/).filter(Boolean);
-  const requirementIds: string[] = [];
-  for (const code of codes) {
-    const id = level ? context.requirementIds(level, code) : undefined;
-    if (id) requirementIds.push(id);
-    else errors.push({ row: rowNumber, column: columnHeader("requirements", context.locale), message: context.t("questions.import.unknownRequirement", { code }) });
-  }
+  const { ids: requirementIds, errors } = resolveRequirements(row.requirements, level, rowNumber, columnHeader("requirements", context.locale), context, "questions.import.unknownRequirement");
   const options = [...optionLetters].map((letter) => (row[`option${letter}`] ?? "").trim());
   // A gap among the options (A, C filled, B empty) would shift the letters: refuse it.
   const lastFilled = options.reduce((last, option, i) => (option ? i : last), -1);

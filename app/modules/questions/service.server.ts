@@ -119,7 +119,7 @@ export function bankCertificates(tx: Tx, ctx: TenantContext) {
 type FieldErrors = Record<string, string[]>;
 
 /** The checks a schema cannot make: the certificate is the organization's, offers the level, and the requirements are its own. */
-export async function checkQuestion(tx: Tx, ctx: TenantContext, input: QuestionInput): Promise<FieldErrors> {
+export async function checkQuestion(tx: Tx, ctx: TenantContext, input: Pick<QuestionInput, "certificateId" | "level" | "requirementIds">): Promise<FieldErrors> {
   const t = translator(ctx.locale);
   const errors: FieldErrors = {};
   const [certificate] = await tx

@@ -1,0 +1,96 @@
+import { redirect } from "@remix-run/node";
+import type { Tx } from "../../../db/client.server";
+import { translator } from "~/i18n/i18n";
+import { bankCertificates } from "~/modules/questions/service.server";
+import { transaction, withTenant, type TenantContext } from "~/modules/tenancy/context.server";
+import { exportResponse } from "~/ui/export.server";
+import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, startImportJob, type ImportKind, type Job } from "./jobs.server";
+import { importUploadSchema } from "./schemas";
+
+// The server side of the import pages every bank shares (upload, job progress, live events, error
+// report); a bank's routes call these with their kind, so there is one pipeline with one UI.
+
+const shownErrors = 200;
+
+/** The upload page: the certificates to choose from and the bank's recent jobs. */
+export async function importPageData(tx: Tx, ctx: TenantContext, request: Request, kind: ImportKind) {
+  return {
+    certificates: await bankCertificates(tx, ctx),
+    selected: new URL(request.url).searchParams.get("certificate"),
+    jobs: (await listImportJobs(tx, ctx, kind)).map((job) => ({ ...job, progress: progressOf(job) })),
+  };
+}
+
+/** The upload: records the job and, once the request's transaction has committed, starts it outside it. */
+export async function uploadImport(request: Request, slug: string | undefined, kind: ImportKind) {
+  const queued: { job?: { tenantId: string; id: string } } = {};
+  const response = await withTenant(request, slug, "certificates:write", async (tx, ctx) => {
+    const submission = await parseForm(request, importUploadSchema, ctx.locale, maxImportBytes + 64 * 1024);
+    if (submission.status !== "success") return rejectSubmission(submission);
+    const { certificateId, file } = submission.value;
+    const certificates = await bankCertificates(tx, ctx);
+    if (!certificates.some((c) => c.id === certificateId)) return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [translator(ctx.locale)("errors.invalidOption")] } });
+    const result = await createImportJob(tx, ctx, { kind, certificateId, fileName: file.name.slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
+    if (!result.ok) return rejectSubmission(submission, result);
+    queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
+    return redirect(`/w/${ctx.tenant.slug}/${kind}/import/${result.value.id}`);
+  });
+  if (queued.job) startImportJob(queued.job.tenantId, queued.job.id);
+  return response;
+}
+
+async function requireJob(tx: Tx, ctx: TenantContext, id: string | undefined, kind: ImportKind) {
+  const job = await getImportJob(tx, ctx, id ?? "", kind);
+  if (!job) throw new Response("Not found", { status: 404 });
+  return job;
+}
+
+/** The job page: its state and its first errors. */
+export async function importJobData(tx: Tx, ctx: TenantContext, id: string | undefined, kind: ImportKind) {
+  const { errors, ...rest } = await requireJob(tx, ctx, id, kind);
+  return { job: { ...rest, progress: progressOf(rest) }, errors: errors.slice(0, shownErrors) };
+}
+
+/** The errors of a failed import, by row and column, in the user's language, as XLSX. */
+export async function importErrorsReport(tx: Tx, ctx: TenantContext, id: string | undefined, kind: ImportKind) {
+  const job = await requireJob(tx, ctx, id, kind);
+  const t = translator(ctx.locale);
+  return exportResponse("xlsx", `import-errors-${job.id.slice(0, 8)}`, [
+    { header: t(`${kind}.import.row`), value: (e: Job["errors"][number]) => e.row, width: 10 },
+    { header: t(`${kind}.import.column`), value: (e) => e.column, width: 16 },
+    { header: t(`${kind}.import.message`), value: (e) => e.message, width: 80 },
+  ], job.errors);
+}
+
+/**
+ * Live progress of an import as server-sent events: the job row, read in a short transaction of its
+ * own every half second, until the job ends or the browser leaves.
+ */
+export async function importEvents(request: Request, slug: string | undefined, id: string | undefined, kind: ImportKind) {
+  const scope = await withTenant(request, slug, "certificates:write", async (tx, ctx) => {
+    const job = await requireJob(tx, ctx, id, kind);
+    return { ctx, scope: { tenantId: ctx.tenant.id, tenantKind: ctx.tenant.kind, userId: ctx.user.id, role: ctx.role }, id: job.id };
+  });
+  const encoder = new TextEncoder();
+  const deadline = Date.now() + 15 * 60_000;
+  const stream = new ReadableStream({
+    async start(controller) {
+      let last = "";
+      while (!request.signal.aborted && Date.now() < deadline) {
+        const job = await transaction(scope.scope, (tx) => getImportJob(tx, scope.ctx, scope.id));
+        if (!job) break;
+        const payload = JSON.stringify({ status: job.status, totalRows: job.totalRows, processedRows: job.processedRows, importedRows: job.importedRows, progress: progressOf(job) });
+        if (payload !== last) controller.enqueue(encoder.encode(`event: progress\ndata: ${payload}\n\n`));
+        else controller.enqueue(encoder.encode(": still working\n\n"));
+        last = payload;
+        if (job.status === "done" || job.status === "failed") break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      controller.close();
+    },
+  });
+  return new Response(stream, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-store", "X-Accel-Buffering": "no" },
+  });
+}

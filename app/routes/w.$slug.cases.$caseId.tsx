@@ -1,0 +1,106 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/i18n";
+import { CaseForm } from "~/modules/cases/components/case-form";
+import { MarkdownBody } from "~/modules/cases/components/markdown-body";
+import { renderMarkdown } from "~/modules/cases/markdown.server";
+import { caseFormSchema } from "~/modules/cases/schemas";
+import { deleteCase, getCase, saveCase } from "~/modules/cases/service.server";
+import { bankCertificates, skillRequirements } from "~/modules/questions/service.server";
+import { withTenant } from "~/modules/tenancy/context.server";
+import { Notice } from "~/ui/form";
+import { formatDateTime } from "~/ui/format";
+import { parseForm, rejectSubmission } from "~/ui/forms.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+    const found = await getCase(tx, ctx, params.caseId ?? "");
+    if (!found) throw new Response("Not found", { status: 404 });
+    const requirements = await skillRequirements(tx, ctx.tenant.id, found.certificateId);
+    return {
+      case: found,
+      bodyHtml: renderMarkdown(found.body),
+      linked: requirements.filter((r) => found.requirementIds.includes(r.lineageId)),
+      requirements,
+      certificates: await bankCertificates(tx, ctx),
+      canWrite: ctx.permissions.includes("certificates:write"),
+    };
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:write", async (tx, ctx) => {
+    const submission = await parseForm(request, caseFormSchema, ctx.locale);
+    if (submission.status !== "success") return rejectSubmission(submission);
+    const input = submission.value;
+    if (input.intent === "delete") {
+      await deleteCase(tx, ctx, params.caseId ?? "");
+      return redirect(`/w/${ctx.tenant.slug}/cases`);
+    }
+    const result = await saveCase(tx, ctx, params.caseId ?? "", input);
+    if (!result.ok) return rejectSubmission(submission, result);
+    return json({ result: submission.reply(), done: "saved" as const });
+  });
+}
+
+export default function Case() {
+  const { case: item, bodyHtml, linked, requirements, certificates, canWrite } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const en = locale === "en";
+  const saved = actionData && "done" in actionData;
+  return (
+    <div className="space-y-6">
+      <article className="space-y-4">
+        <div>
+          <p className="text-sm text-gray-500">
+            {t(`certificates.levelNames.${item.level}`)} · {t(`cases.visibilities.${item.visibility}`)} · {t("cases.updatedAt")} {formatDateTime(item.updatedAt, locale)}
+          </p>
+          <h1 className="text-2xl font-bold">{item.title}</h1>
+          {item.industryContext ? <p className="text-gray-700">{item.industryContext}</p> : null}
+        </div>
+        {linked.length ? (
+          <ul className="flex flex-wrap gap-2 text-xs" aria-label={t("cases.requirements")}>
+            {linked.map((r) => (
+              <li key={r.lineageId} className="rounded bg-blue-50 px-2 py-1 text-blue-900">
+                <span className="font-mono">{r.code}</span> {en && r.titleEn ? r.titleEn : r.titleZh}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <MarkdownBody html={bodyHtml} />
+      </article>
+      {canWrite ? (
+        <section className="space-y-3">
+          <h2 className="text-lg font-semibold">{t("cases.edit")}</h2>
+          {saved ? <Notice tone="success">{t("cases.saved")}</Notice> : null}
+          <CaseForm
+            key={`${item.id}-${String(item.updatedAt)}`}
+            certificates={certificates}
+            requirements={requirements}
+            lastResult={actionData?.result}
+            defaultValue={{
+              certificateId: item.certificateId,
+              level: item.level,
+              title: item.title,
+              industryContext: item.industryContext,
+              body: item.body,
+              requirementIds: item.requirementIds,
+              visibility: item.visibility,
+            }}
+          />
+          <Form method="post">
+            <button type="submit" name="intent" value="delete" className="text-sm text-red-700 hover:underline">
+              {t("cases.delete")}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+      <Link to={`..?certificate=${item.certificateId}`} relative="path" className="text-sm text-blue-700 hover:underline">
+        ← {t("cases.title")}
+      </Link>
+    </div>
+  );
+}

@@ -1,0 +1,14 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { ImportJobView } from "~/modules/imports/components/import-job";
+import { importJobData } from "~/modules/imports/pages.server";
+import { withTenant } from "~/modules/tenancy/context.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:write", (tx, ctx) => importJobData(tx, ctx, params.jobId, "cases"));
+}
+
+export default function ImportJob() {
+  const { job, errors } = useLoaderData<typeof loader>();
+  return <ImportJobView ns="cases" job={job} errors={errors} />;
+}

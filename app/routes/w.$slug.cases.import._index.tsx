@@ -1,0 +1,19 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { ImportUpload } from "~/modules/imports/components/import-upload";
+import { importPageData, uploadImport } from "~/modules/imports/pages.server";
+import { withTenant } from "~/modules/tenancy/context.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return withTenant(request, params.slug, "certificates:write", (tx, ctx) => importPageData(tx, ctx, request, "cases"));
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  return uploadImport(request, params.slug, "cases");
+}
+
+export default function ImportCases() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  return <ImportUpload ns="cases" accept=".xlsx,.csv" {...data} lastResult={actionData?.result} />;
+}
