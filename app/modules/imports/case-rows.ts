@@ -1,6 +1,6 @@
 import { caseFields, type CaseInput } from "~/modules/cases/schemas";
 import { zodErrorMap } from "~/ui/zod-errors";
-import { labelIn, resolveRequirements, sheetHeader, unneutralise, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
+import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
 
 // The case spreadsheet: one template (headers in Chinese, English accepted too) for import and
 // export, so an exported case bank imports back as the same bank.
@@ -40,9 +40,9 @@ export function parseCaseRow(row: SheetRow, rowNumber: number, context: RowConte
       certificateId: context.certificateId,
       level,
       // An empty cell is a missing value ("required"), as in the form.
-      title: unneutralise(row.title) || undefined,
-      industryContext: unneutralise(row.industryContext) ?? "",
-      body: unneutralise(row.body) || undefined,
+      title: row.title || undefined,
+      industryContext: row.industryContext ?? "",
+      body: row.body || undefined,
       requirementIds,
       visibility: valueIn(labels, "visibility", row.visibility),
     },

@@ -3,7 +3,7 @@ import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import Papa from "papaparse";
 import { optionLetters } from "~/modules/questions/schemas";
 import { labelOf, questionSheet, type QuestionRow } from "./question-rows";
-import { mapSheetHeaders, type Sheet, type SheetRow } from "./sheet";
+import { mapSheetHeaders, unneutralise, type Sheet, type SheetRow } from "./sheet";
 
 // Reading and writing the import formats. Spreadsheets (XLSX, CSV) carry the bank's template
 // columns; Moodle XML (questions only) is translated to and from the same rows, so one validation
@@ -38,7 +38,7 @@ function rowsFromTable(table: string[][], sheet: Sheet): SheetRow[] {
   if (missing.length) throw new FormatError("missingColumns", { columns: missing.map((key) => sheet.columns.find((c) => c.key === key)!.zh).join("、") });
   return body
     .filter((cells) => cells.some((cell) => String(cell ?? "").trim() !== ""))
-    .map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, String(cells[i] ?? "")]] : []))));
+    .map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, unneutralise(String(cells[i] ?? ""))]] : []))));
 }
 
 function cellText(value: ExcelJS.CellValue): string {

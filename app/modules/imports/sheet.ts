@@ -85,6 +85,6 @@ export function resolveRequirements(raw: string | undefined, level: string | und
  * The exporter prefixes a cell starting with = + - @ with an apostrophe (no formula runs when the
  * file is opened); reading it back drops that apostrophe, so a Markdown list ("- …") round-trips.
  */
-export function unneutralise(value: string | undefined) {
-  return value && /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+export function unneutralise(value: string) {
+  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
 }
