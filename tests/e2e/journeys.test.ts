@@ -371,7 +371,9 @@ describe("browser journeys against the production server", () => {
     // only a browser sees it, so every page is opened in one.
     const visits: Record<string, string[]> = {
       "": ["/", "/fees", "/login", "/signup", "/forgot-password"],
-      "org-admin@demo.xcert.test": ["/w/demo-ai", "/w/demo-ai/members", "/w/demo-ai/audit", "/w/demo-ai/certificates", "/w/demo-ai/certificates/new", "/w/demo-ai/fees", "/w/demo-ai/fees/new", "/w/demo-ai/orders", "/w/demo-ai/payments", "/workspaces"],
+      "org-admin@demo.xcert.test": ["/w/demo-ai", "/w/demo-ai/members", "/w/demo-ai/audit", "/w/demo-ai/certificates", "/w/demo-ai/certificates/new", "/w/demo-ai/fees", "/w/demo-ai/fees/new", "/w/demo-ai/orders", "/w/demo-ai/payments", "/workspaces",
+        "/w/demo-ai/questions", "/w/demo-ai/questions/new", "/w/demo-ai/questions/import", "/w/demo-ai/coverage", "/w/demo-ai/search",
+        "/w/demo-ai/materials", "/w/demo-ai/materials/new", "/w/demo-ai/cases", "/w/demo-ai/cases/new", "/w/demo-ai/cases/import"],
       "school-admin@demo.xcert.test": ["/w/demo-school", "/w/demo-school/orders", "/w/demo-school/orders/new"],
       "committee@demo.xcert.test": ["/committee/fees", "/committee/settings", "/fees"],
     };
@@ -388,7 +390,7 @@ describe("browser journeys against the production server", () => {
     // Detail pages: one of each, reached from their lists.
     const admin = await newPage({ language: "zh-CN" });
     await login(admin, "org-admin@demo.xcert.test");
-    for (const list of ["/w/demo-ai/fees", "/w/demo-ai/orders", "/w/demo-ai/certificates", "/fees"]) {
+    for (const list of ["/w/demo-ai/fees", "/w/demo-ai/orders", "/w/demo-ai/certificates", "/fees", "/w/demo-ai/questions", "/w/demo-ai/materials", "/w/demo-ai/cases"]) {
       await open(admin, list);
       const href = await admin.locator("main table a").first().getAttribute("href");
       expect(href, list).toBeTruthy();
