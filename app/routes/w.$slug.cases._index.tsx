@@ -8,7 +8,7 @@ import { levels } from "~/modules/certificates/schemas";
 import { bankCertificates, skillRequirements } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, NextPage, Table } from "~/ui/list";
+import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
 
 // The case bank of one certificate at a time: filters, substring search on titles, keyset pages.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -38,16 +38,7 @@ export default function Cases() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
-  const select = (name: string, options: { value: string; label: string }[], all = true) => (
-    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-      {all ? <option value="">{t("cases.all")}</option> : null}
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  );
+  const select = filterSelect(searchParams, t("cases.all"));
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">

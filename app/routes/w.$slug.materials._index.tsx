@@ -9,7 +9,7 @@ import { visibilities } from "~/modules/questions/schemas";
 import { bankCertificates } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, filterSelect, NextPage, Table } from "~/ui/list";
 
 // Teaching materials of the organization (§二.5): filters, substring search on titles, keyset pages.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -31,16 +31,7 @@ export default function Materials() {
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
-  const select = (name: string, options: { value: string; label: string }[]) => (
-    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-      <option value="">{t("materials.all")}</option>
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  );
+  const select = filterSelect(searchParams, t("materials.all"));
   const certificate = searchParams.get("certificate");
   const filtered = [...searchParams.keys()].some((k) => k !== "cursor");
   return (

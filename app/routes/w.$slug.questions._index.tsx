@@ -7,7 +7,7 @@ import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/
 import { bankCertificates, coverage, listQuestions } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, NextPage, Table } from "~/ui/list";
+import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
 
 // The question bank of one certificate at a time: filters, substring search on stems, keyset pages.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -35,16 +35,7 @@ export default function Questions() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
-  const select = (name: string, options: { value: string; label: string }[], all = true) => (
-    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-      {all ? <option value="">{t("questions.all")}</option> : null}
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  );
+  const select = filterSelect(searchParams, t("questions.all"));
   const exportHref = (format: string) => `export?certificate=${certificate?.id ?? ""}&format=${format}`;
   return (
     <div className="space-y-4">

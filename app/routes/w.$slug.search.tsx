@@ -8,7 +8,7 @@ import { bankCertificates } from "~/modules/questions/service.server";
 import { hitPath, searchKinds, searchSchema, searchWorkspace } from "~/modules/search/search.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, NextPage } from "~/ui/list";
+import { EmptyState, filterSelect, NextPage } from "~/ui/list";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
@@ -29,16 +29,7 @@ export default function Search() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
-  const select = (name: string, options: { value: string; label: string }[]) => (
-    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-      <option value="">{t("questions.all")}</option>
-      {options.map((o) => (
-        <option key={o.value} value={o.value}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  );
+  const select = filterSelect(searchParams, t("questions.all"));
   return (
     <div className="space-y-4">
       <div>

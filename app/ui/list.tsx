@@ -56,3 +56,20 @@ export function Table({ caption, head, children }: { caption: string; head: Reac
     </div>
   );
 }
+
+/**
+ * The `<select>` of a list filter, showing the value in the URL; `all` adds the empty choice (any).
+ * Returns a function so a page writes `select("level", options)` for each of its filters.
+ */
+export function filterSelect(searchParams: URLSearchParams, allLabel: string) {
+  return (name: string, options: { value: string; label: string }[], all = true) => (
+    <select name={name} defaultValue={searchParams.get(name) ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+      {all ? <option value="">{allLabel}</option> : null}
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
