@@ -183,7 +183,10 @@ describe("fee disclosures", () => {
     // Withdrawn from day +60: no training fee after that until a new one is published.
     const past = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "课程停开", effectiveFrom: addDays(today, -1) });
     expect(past.status).toBe(400);
-    expect((await errorsOf(past)).effectiveFrom).toEqual(["撤回日期不能早于今天。"]);
+    expect((await errorsOf(past)).effectiveFrom).toEqual(["撤回最早从明天起生效（今天的收费已可能被订单使用）。"]);
+    // Today is refused too: an order placed this morning keeps its fee in force for the audit.
+    const fromToday = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "课程停开", effectiveFrom: today });
+    expect(fromToday.status).toBe(400);
     const withdraw = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "课程停开", effectiveFrom: addDays(today, 60) });
     expect(withdraw.status).toBe(200);
     const again = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "再次", effectiveFrom: addDays(today, 61) });

@@ -228,7 +228,9 @@ export async function withdrawDisclosure(tx: Tx, ctx: TenantContext, id: string,
   const before = await getDisclosure(tx, ctx, id);
   if (!before) throw new Response("Not found", { status: 404 });
   if (before.state !== "published") return { ok: false, status: 409, formErrors: [t("fees.errors.notWithdrawable")] } as const;
-  if (input.effectiveFrom < shanghaiDate()) return { ok: false, status: 400, fieldErrors: { effectiveFrom: [t("fees.errors.withdrawPast")] } } as const;
+  // From tomorrow at the earliest: an order placed this morning was priced at the fee in force today,
+  // and that fee must still be the one in force today when the committee audits the order.
+  if (input.effectiveFrom <= shanghaiDate()) return { ok: false, status: 400, fieldErrors: { effectiveFrom: [t("fees.errors.withdrawPast")] } } as const;
   const [withdrawal] = await tx
     .insert(feeDisclosureWithdrawals)
     .values({ tenantId: ctx.tenant.id, disclosureId: id, effectiveFrom: input.effectiveFrom, reason: input.reason, withdrawnByUserId: ctx.user.id })
