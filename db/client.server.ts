@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { sql } from "drizzle-orm";
+import { sql, type Logger } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
@@ -40,19 +40,24 @@ export function pgliteDataDir() {
   return process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
 }
 
+/** What a caller may add to a database it opens: a logger sees every query (the query-plan test). */
+export interface OpenOptions {
+  logger?: Logger;
+}
+
 /** Opens the database named by the environment: PostgreSQL with DATABASE_URL, embedded PGlite without. */
-export async function openDatabase(url = process.env.DATABASE_URL): Promise<Database> {
+export async function openDatabase(url = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Database> {
   if (url) {
     const client = postgres(url, {
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
       onnotice: () => {},
       connection: { application_name: "xcert" },
     });
-    return { kind: "postgres", url, db: drizzlePostgres(client, { schema }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
+    return { kind: "postgres", url, db: drizzlePostgres(client, { schema, logger: options.logger }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
   }
   const dir = pgliteDataDir();
   mkdirSync(dir, { recursive: true });
-  return fromPglite(await createPglite({ dataDir: dir }));
+  return fromPglite(await createPglite({ dataDir: dir }), options);
 }
 
 /** PGlite with the contrib extensions the migrations create (trigram search, btree_gin). */
@@ -60,8 +65,8 @@ export function createPglite(options: PGliteOptions = {}) {
   return PGlite.create({ ...options, extensions: { pg_trgm, btree_gin } });
 }
 
-export function fromPglite(pglite: PGlite): Database {
-  return { kind: "pglite", db: drizzlePglite(pglite, { schema }) as unknown as Db, pglite, close: () => pglite.close() };
+export function fromPglite(pglite: PGlite, options: OpenOptions = {}): Database {
+  return { kind: "pglite", db: drizzlePglite(pglite, { schema, logger: options.logger }) as unknown as Db, pglite, close: () => pglite.close() };
 }
 
 export async function migrateDatabase(database: Database) {

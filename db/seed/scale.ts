@@ -107,6 +107,36 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
     select c.tenant_id, c.id, l.level::certificate_level, l.cap, '2021-01-01T00:00:00+08:00', '教职成厅函〔2020〕11号'
     from c cross join (values ('junior', 40000), ('intermediate', 60000), ('senior', 90000)) l(level, cap)`);
 
+  // One published skill standard per certificate: per level 2 work areas × 2 tasks × 3 requirements,
+  // written as a draft and then published (the node guard only lets drafts change).
+  const node = (suffix: string) => sql.raw(`md5('${seed}:node:' || c || ':' || l || ':' || ${suffix})::uuid`);
+  const lineage = (suffix: string) => sql.raw(`md5('${seed}:lineage:' || c || ':' || l || ':' || ${suffix})::uuid`);
+  const shape = sql`generate_series(1, ${c.certificates}::int) c cross join generate_series(0, 2) l cross join generate_series(1, 2) a`;
+  const tenantOf = sql.raw(`md5('${seed}:org:' || (1 + (c - 1) % ${c.organizations})::text)::uuid`);
+  const versionOf = sql.raw(`md5('${seed}:standard:' || c::text)::uuid`);
+  const levelOf = sql`(${arr(levels)})[1 + l]::certificate_level`;
+  await run(db, `${c.certificates} skill standards (${c.certificates * 36} requirements)`, sql`
+    insert into standard_versions (tenant_id, id, certificate_id, version, status, notes)
+    select ${tenantOf}, ${versionOf}, ${id("certificate", "c")}, 1, 'draft', '首次发布' from generate_series(1, ${c.certificates}::int) c`);
+  await run(db, "  work areas, tasks, requirements", sql`
+    insert into standard_nodes (tenant_id, id, version_id, level, parent_id, kind, position, code, lineage_id, title_zh, title_en)
+    select ${tenantOf}, ${node("a")}, ${versionOf}, ${levelOf}, null, 'work_area', a, a::text, ${lineage("a")},
+      ${from(subjects, "area", "c * 10 + a")} || '与' || ${from(tasks, "area-task", "c * 10 + a")}, 'Work area ' || a
+    from ${shape}`);
+  await db.execute(sql`
+    insert into standard_nodes (tenant_id, id, version_id, level, parent_id, kind, position, code, lineage_id, title_zh, title_en)
+    select ${tenantOf}, ${node("a || '.' || t")}, ${versionOf}, ${levelOf}, ${node("a")}, 'work_task', t, a || '.' || t, ${lineage("a || '.' || t")},
+      ${from(tasks, "task", "c * 100 + a * 10 + t")}, 'Work task ' || a || '.' || t
+    from ${shape} cross join generate_series(1, 2) t`);
+  await db.execute(sql`
+    insert into standard_nodes (tenant_id, id, version_id, level, parent_id, kind, position, code, lineage_id, title_zh, title_en)
+    select ${tenantOf}, ${node("a || '.' || t || '.' || r")}, ${versionOf}, ${levelOf}, ${node("a || '.' || t")}, 'skill_requirement', r,
+      a || '.' || t || '.' || r, ${lineage("a || '.' || t || '.' || r")},
+      '能' || ${from(tasks, "req", "c * 1000 + a * 100 + t * 10 + r")} || '，' || ${from(constraints, "req-c", "c * 1000 + a * 100 + t * 10 + r")} || '并记录结果', 'Skill requirement ' || a || '.' || t || '.' || r
+    from ${shape} cross join generate_series(1, 2) t cross join generate_series(1, 3) r`);
+  await db.execute(sql`update standard_versions set status = 'published', published_at = now() - interval '400 days'
+    where notes = '首次发布' and status = 'draft' and id in (select ${versionOf} from generate_series(1, ${c.certificates}::int) c)`);
+
   // Fee histories: each (certificate, level, kind) key gets versions 0, 1, 2 … published 45 days
   // before they take effect, each superseding the one before.
   const keys = c.certificates * 3 * 2;
@@ -156,7 +186,7 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
     sql`${from(scenes, "q-scene", n)} || '在开展' || ${from(subjects, "q-subject", n)} || '项目时，需要' || ${from(tasks, "q-task", n)} || '。' || ${from(constraints, "q-constraint", n)} || '作为项目成员，' || ${from(tails, "q-tail", n)} || '（题号 ' || ${sql.raw(n)} || '）'`;
   await batched(db, "questions (30% exam pool) with version 1", c.questions, (start, end) => sql`
     with q as (
-      insert into questions (tenant_id, id, certificate_id, level, type, stem, options, answer, explanation, difficulty, tags, pool, visibility,
+      insert into questions (tenant_id, id, certificate_id, level, type, stem, options, answer, explanation, difficulty, requirement_ids, tags, pool, visibility,
         status, version, created_at, updated_at, published_at)
       select ${id("org", `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`)}, ${id("question", "g")}, ${id("certificate", `1 + (g - 1) % ${c.certificates}`)},
         (${arr(levels)})[1 + ${pick("q-level", "g", 3)}]::certificate_level,
@@ -165,16 +195,19 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
         case when g % 10 < 8 then '["按既定规范执行并记录","先与项目负责人确认要求","跳过有疑问的部分","凭个人经验处理"]'::jsonb else '[]'::jsonb end,
         case when g % 10 < 6 then 'B' when g % 10 < 8 then 'AB' else (array['true', 'false'])[1 + g % 2] end,
         '依据职业技能等级标准与企业作业规范，应先明确要求再执行，并做好记录。', 1 + ${pick("q-difficulty", "g", 5)}::int,
+        -- 9 in 10 cover one skill requirement of their certificate and level (the standard's lineage ids).
+        case when g % 10 = 9 then '{}'::uuid[] else array[md5(${`${seed}:lineage:`} || (1 + (g - 1) % ${c.certificates}) || ':' || ${pick("q-level", "g", 3)}
+          || ':' || (1 + g % 2) || '.' || (1 + g / 2 % 2) || '.' || (1 + g / 4 % 3))::uuid] end,
         array[${from(subjects, "q-subject", "g")}], case when ${pick("q-pool", "g", 10)} < 3 then 'exam' else 'practice' end::question_pool,
         case when ${pick("q-pool", "g", 10)} >= 3 and g % 4 = 0 then 'shared' else 'private' end::resource_visibility, 'published', 1,
         now() - make_interval(days => ${pick("q-age", "g", 900)}::int), now() - make_interval(days => ${pick("q-age", "g", 900)}::int),
         now() - make_interval(days => ${pick("q-age", "g", 900)}::int)
       from generate_series(${start}::int, ${end}::int) g
-      returning tenant_id, id, level, type, stem, options, answer, explanation, difficulty, tags, pool, visibility, published_at
+      returning tenant_id, id, level, type, stem, options, answer, explanation, difficulty, requirement_ids, tags, pool, visibility, published_at
     )
     insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_at)
     select tenant_id, id, 1, jsonb_build_object('level', level, 'type', type, 'stem', stem, 'options', options, 'answer', answer,
-      'explanation', explanation, 'rubric', '', 'difficulty', difficulty, 'requirementIds', '[]'::jsonb, 'tags', to_jsonb(tags),
+      'explanation', explanation, 'rubric', '', 'difficulty', difficulty, 'requirementIds', to_jsonb(requirement_ids), 'tags', to_jsonb(tags),
       'pool', pool, 'visibility', visibility), pool, published_at
     from q`);
 

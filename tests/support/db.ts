@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { sql, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { inject } from "vitest";
-import { createPglite, fromPglite, openDatabase, rowsOf, type Database, type Tx } from "../../db/client.server";
+import { createPglite, fromPglite, openDatabase, rowsOf, type Database, type OpenOptions, type Tx } from "../../db/client.server";
 import { transaction } from "../../app/modules/tenancy/context.server";
 import { withDatabase } from "./global-setup";
 
@@ -12,7 +12,7 @@ export interface TestDatabase extends Database {
 }
 
 /** A clean, migrated database for one test file, installed as the process's database. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(options: OpenOptions = {}): Promise<TestDatabase> {
   const template = inject("pgTemplate");
   let database: Database;
   let drop: () => Promise<void>;
@@ -21,7 +21,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const name = `xcert_t_${randomBytes(6).toString("hex")}`;
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database ${name} template ${template}`);
-    database = await openDatabase(withDatabase(url, name));
+    database = await openDatabase(withDatabase(url, name), options);
     drop = async () => {
       await database.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
@@ -30,7 +30,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   } else {
     const dump = await readFile(inject("pgliteDump"));
     const pglite = await createPglite({ loadDataDir: new Blob([dump]) });
-    database = fromPglite(pglite);
+    database = fromPglite(pglite, options);
     drop = () => database.close();
   }
   globalThis.__xcertDatabase = Promise.resolve(database);
