@@ -259,6 +259,9 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
 
     // 3. Into the bank, in one transaction.
     const done = await transaction(system(tenantId), async (tx) => {
+      // The foreign-key checks of the moved rows run as cached plans made when the bank was small
+      // (a seq scan per checked row: quadratic on a young database); plan them for the table as it is.
+      await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
       const count = await bank.move(tx, job);
       await tx.delete(importRows).where(and(eq(importRows.tenantId, tenantId), eq(importRows.jobId, id)));
       const [finished] = await tx
