@@ -61,7 +61,6 @@ async function moveQuestions(tx: Tx, job: Job) {
           (d->>'pool')::question_pool, (d->>'visibility')::resource_visibility, 'published', 1, now(), ${job.id}::uuid, ${job.createdByUserId}::uuid
         from import_rows r cross join lateral (select r.data as d) x
         where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}
-        order by r.row_number
         returning tenant_id, id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility
       ), versions as (
         insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_by_user_id)
@@ -86,7 +85,6 @@ async function moveCases(tx: Tx, job: Job) {
           array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], (d->>'visibility')::resource_visibility, ${job.createdByUserId}::uuid
         from import_rows r cross join lateral (select r.data as d) x
         where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}
-        order by r.row_number
         returning 1
       )
       select count(*)::int as n from moved`),
