@@ -5,7 +5,8 @@
 //
 // Environment: DATABASE_URL (the admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres),
 // SCALE (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 1,10,50).
-// Flags: --reload (rebuild the loaded database), --skip-import, --skip-cold-start (while developing).
+// Flags: --reload (rebuild the loaded database), --skip-import, --skip-cold-start, --trace-only (write
+// tests/bench/results/tmp/plans.json for tests/bench/explain.ts and stop).
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -114,13 +115,17 @@ async function tracePages(url: string, workDir: string) {
     const present: PageSpec[] = [];
     const absent: string[] = [];
     const plans: Plan[] = [];
+    const singleMs: number[] = [];
     for (const page of pages) {
+      let ms = 0;
       let lines: ReturnType<typeof parseTrace> = [];
       for (let i = 0; i < 3; i++) {
         const before = (await stat(traceFile)).size;
         const request = requestOf(page, cookies);
+        const started = performance.now();
         const response = await fetch(`${server.url}${page.path}`, { ...request, redirect: "manual" });
         await response.arrayBuffer();
+        ms = Math.round((performance.now() - started) * 10) / 10;
         // Not landed yet: no route (404), or a placeholder that redirects (/committee → /committee/fees today).
         if (page.optional && response.status !== 200) {
           absent.push(`${page.path} (${response.status})`);
@@ -134,8 +139,9 @@ async function tracePages(url: string, workDir: string) {
       if (!lines.length) continue;
       present.push(page);
       plans.push(planOf(page.name, lines));
+      singleMs.push(ms);
     }
-    return { cookies, present, absent, plans };
+    return { cookies, present, absent, plans, singleMs };
   } finally {
     await server.stop();
   }
@@ -163,7 +169,30 @@ async function startFloor(url: string, plansFile: string) {
   };
 }
 
-async function measure(server: ServerProcess, floorUrl: string, present: PageSpec[], plans: Plan[], cookies: Record<string, string>) {
+/**
+ * Waits until the benchmark database has no statement running. When a load run ends, requests the
+ * server had queued behind its pool still run (a page that takes seconds, at 50 connections, keeps
+ * PostgreSQL busy long after the client gave up); the next run must not pay for them. What is still
+ * running 5 s after the run is abandoned work — nothing else uses this database — and is cancelled.
+ */
+async function settle(url: string) {
+  const started = performance.now();
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const running = `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`;
+  let cancelled = 0;
+  try {
+    while ((await client.unsafe(running)).length > 0) {
+      if (performance.now() - started > 5_000) cancelled += (await client.unsafe(`select pg_cancel_backend(pid) from (${running}) r`)).length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  if (cancelled) log(`  settle: ${cancelled} abandoned statements cancelled`);
+  return Math.round(performance.now() - started);
+}
+
+async function measure(server: ServerProcess, floorUrl: string, dbUrl: string, present: PageSpec[], plans: Plan[], cookies: Record<string, string>, singleMs: number[]) {
   const results: PageResult[] = [];
   for (const [i, page] of present.entries()) {
     const request = requestOf(page, cookies);
@@ -171,17 +200,22 @@ async function measure(server: ServerProcess, floorUrl: string, present: PageSpe
     const floorSpec = (connections: number, s: number): LoadSpec => ({ url: `${floorUrl}/${i}`, connections, seconds: s });
     // Warm both (JIT, plan caches, buffers) before anything is recorded.
     await load(pageSpec(10, warmupSeconds));
+    await settle(dbUrl);
     await load(floorSpec(10, warmupSeconds));
+    await settle(dbUrl);
     const runs: PageResult["runs"] = [];
     for (const connections of levels) {
       const pageResult = await load(pageSpec(connections, seconds));
+      let settleMs = await settle(dbUrl);
       const floorResult = await load(floorSpec(connections, seconds));
-      const ratioP50 = Math.round((pageResult.p50 / floorResult.p50) * 100) / 100;
-      runs.push({ connections, page: pageResult, floor: floorResult, ratioP50 });
+      settleMs += await settle(dbUrl);
+      // No answer in a run (p50 null) leaves the ratio undefined (null), never 0.
+      const ratioP50 = pageResult.p50 > 0 && floorResult.p50 > 0 ? Math.round((pageResult.p50 / floorResult.p50) * 100) / 100 : NaN;
+      runs.push({ connections, page: pageResult, floor: floorResult, ratioP50, settleMs });
       log(`${page.name} @${connections}: page p50 ${pageResult.p50} p95 ${pageResult.p95} ms ${pageResult.rps} req/s ${pageResult.errors} errors | floor p50 ${floorResult.p50} p95 ${floorResult.p95} ms ${floorResult.rps} req/s ${floorResult.errors} errors | ${ratioP50}×`);
     }
     const plan = plans[i];
-    results.push({ name: page.name, method: page.method ?? "GET", path: page.path, as: page.as ? accounts[page.as] : "anonymous", transactions: plan.waves.flat().length, statements: statementCount(plan), runs });
+    results.push({ name: page.name, method: page.method ?? "GET", path: page.path, as: page.as ? accounts[page.as] : "anonymous", singleMs: singleMs[i], transactions: plan.waves.flat().length, statements: statementCount(plan), runs });
   }
   return results;
 }
@@ -243,12 +277,15 @@ async function main() {
   const build = await runCommand("npx", ["remix", "build"], childEnv({ NODE_ENV: "production" }), 300_000);
   if (build.code !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
 
-  const workDir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-"));
+  // Kept after the run (gitignored) for `tests/bench/explain.ts`: the trace and the plans replayed.
+  const workDir = path.join(root, "tests/bench/results/tmp");
+  await mkdir(workDir, { recursive: true });
   log("warm-up server with the SQL trace: cutting each page's statements");
-  const { cookies, present, absent, plans } = await tracePages(url, workDir);
+  const { cookies, present, absent, plans, singleMs } = await tracePages(url, workDir);
   const plansFile = path.join(workDir, "plans.json");
   await writeFile(plansFile, JSON.stringify(plans));
   for (const plan of plans) log(`  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements`);
+  if (flags.has("--trace-only")) return;
 
   log("production server and floor server");
   const server = await serverOn(url);
@@ -259,7 +296,7 @@ async function main() {
       const response = await fetch(`${floor.url}/${i}`);
       if (response.status !== 200) throw new Error(`floor of ${plan.name} answered ${response.status}: ${await response.text()}`);
     }
-    pageResults = await measure(server, floor.url, present, plans, cookies);
+    pageResults = await measure(server, floor.url, url, present, plans, cookies, singleMs);
   } finally {
     await floor.stop();
     await server.stop();
@@ -267,7 +304,7 @@ async function main() {
 
   let importResult = null;
   if (!flags.has("--skip-import")) {
-    log("import of 100,000 questions vs COPY (fresh database on the same server)");
+    log("import vs COPY (fresh database on the same server)");
     importResult = await benchImport(adminUrl);
   }
   let cold = null;
@@ -275,7 +312,6 @@ async function main() {
     log("cold start: npm start on an empty PGlite directory");
     cold = await coldStart();
   }
-  await rm(workDir, { recursive: true, force: true });
 
   const at = new Date().toISOString();
   const results: BenchResults = {

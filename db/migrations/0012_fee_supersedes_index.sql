@@ -1,0 +1,1 @@
+CREATE INDEX "fee_disclosures_supersedes_idx" ON "fee_disclosures" USING btree ("tenant_id","supersedes_id");
