@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
@@ -52,12 +52,31 @@ export async function openDatabase(url = process.env.DATABASE_URL, options: Open
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
       onnotice: () => {},
       connection: { application_name: "xcert" },
+      ...(process.env.XCERT_SQL_TRACE ? { debug: sqlTrace(process.env.XCERT_SQL_TRACE) } : {}),
     });
     return { kind: "postgres", url, db: drizzlePostgres(client, { schema, logger: options.logger }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
   }
   const dir = pgliteDataDir();
   mkdirSync(dir, { recursive: true });
   return fromPglite(await createPglite({ dataDir: dir }), options);
+}
+
+/**
+ * Opt-in (XCERT_SQL_TRACE=<file>): every statement the server sends, with its connection and
+ * parameters, as JSON lines. The benchmark replays a page's exact statements in its floor server
+ * (tests/bench/floor.ts); values JSON cannot carry are tagged so they revive as the same JS types.
+ */
+function sqlTrace(file: string) {
+  const encode = (value: unknown): unknown =>
+    value instanceof Date ? { $date: value.toISOString() }
+    : value instanceof Uint8Array ? { $bytes: Buffer.from(value).toString("base64") }
+    : typeof value === "bigint" ? { $bigint: value.toString() }
+    : Array.isArray(value) ? value.map(encode)
+    : value;
+  return (connection: number, query: string, parameters: unknown[], types: unknown[]) => {
+    // Synchronous on purpose: the trace must be complete when the response leaves the server.
+    appendFileSync(file, `${JSON.stringify({ at: performance.timeOrigin + performance.now(), pid: process.pid, connection, query, parameters: parameters.map(encode), types })}\n`);
+  };
 }
 
 /** PGlite with the contrib extensions the migrations create (trigram search, btree_gin). */

@@ -91,7 +91,8 @@ export const feeDisclosures = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("fee_disclosures_lookup_idx").on(t.tenantId, t.certificateId, t.level, t.kind, t.effectiveFrom),
     index("fee_disclosures_published_idx").on(t.tenantId, t.publishedAt),
-    // "Superseded" is derived from the newer disclosure that names this one.
+    // The referencing side of the supersedes foreign key: "is this disclosure superseded?" is asked
+    // for every row of the public fee list and the committee's audit (measured by the benchmark).
     index("fee_disclosures_supersedes_idx").on(t.tenantId, t.supersedesId),
     // One disclosure per day of effect and key: the fee in force is never ambiguous.
     uniqueIndex("fee_disclosures_one_per_day_key")

@@ -70,8 +70,7 @@ function copyText(tenantId: string, certificateId: string) {
 
 const copyColumns = "tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility, status, version";
 
-async function freshDatabase(): Promise<{ database: Database; cleanup: () => Promise<void>; kind: string }> {
-  const serverUrl = process.env.DATABASE_URL;
+async function freshDatabase(serverUrl: string | undefined): Promise<{ database: Database; cleanup: () => Promise<void>; kind: string }> {
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-import-"));
     const database = fromPglite(await createPglite({ dataDir: dir }));
@@ -94,9 +93,24 @@ async function freshDatabase(): Promise<{ database: Database; cleanup: () => Pro
   };
 }
 
-async function main() {
-  const { database, cleanup, kind } = await freshDatabase();
+export interface ImportResult {
+  at: string;
+  database: string;
+  rows: number;
+  importMs: number;
+  copyMs: number;
+  ratio: number;
+  machine: { cpus: number; model: string | undefined; memoryGiB: number; node: string };
+}
+
+/**
+ * Runs the comparison on a fresh database: PGlite in a temporary directory without `serverUrl`, or a
+ * new database on that PostgreSQL server (dropped afterwards). `npm run bench` calls it too.
+ */
+export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise<ImportResult> {
+  const { database, cleanup, kind } = await freshDatabase(serverUrl);
   const importsDir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-files-"));
+  const previousImportsDir = process.env.IMPORTS_DIR;
   process.env.IMPORTS_DIR = importsDir;
   try {
     await migrateDatabase(database);
@@ -140,7 +154,7 @@ async function main() {
     const [{ n }] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from questions where certificate_id = ${target.id}`));
     if (n !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
 
-    const result = {
+    const result: ImportResult = {
       at: new Date().toISOString(),
       database: kind,
       rows,
@@ -150,13 +164,19 @@ async function main() {
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     };
     console.log(`import of ${rows} questions (${kind}): pipeline ${(importMs / 1000).toFixed(1)} s, COPY ${(copyMs / 1000).toFixed(1)} s, ratio ${result.ratio}×`);
-    const dir = path.join(root, "tests/bench/results");
-    await mkdir(dir, { recursive: true });
-    await writeFile(path.join(dir, `${result.at.slice(0, 10)}-import-${kind}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    return result;
   } finally {
+    globalThis.__xcertDatabase = undefined;
+    if (previousImportsDir === undefined) delete process.env.IMPORTS_DIR;
+    else process.env.IMPORTS_DIR = previousImportsDir;
     await cleanup();
     await rm(importsDir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await benchImport();
+  const dir = path.join(root, "tests/bench/results");
+  await mkdir(dir, { recursive: true });
+  await writeFile(path.join(dir, `${result.at.slice(0, 10)}-import-${result.database}.json`), `${JSON.stringify(result, null, 2)}\n`);
+}

@@ -1,0 +1,347 @@
+// `npm run bench`: the production server on the scale data, driven over loopback from a separate
+// process at 1, 10 and 50 connections, each key page next to its floor (the same SQL replayed by a
+// bare postgres.js server, tests/bench/floor.ts), plus import vs COPY and cold start. Writes
+// tests/bench/results/<date>.json and regenerates the results section of docs/PERFORMANCE.md.
+//
+// Environment: DATABASE_URL (the admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres),
+// SCALE (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 1,10,50).
+// Flags: --reload (rebuild the loaded database), --skip-import, --skip-cold-start, --trace-only (write
+// tests/bench/results/tmp/plans.json for tests/bench/explain.ts and stop).
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { childEnv, runCommand, startServer, type ServerProcess } from "../support/server-process";
+import { adminUrl, prepareBenchDatabase } from "./database";
+import { benchImport } from "./import";
+import type { LoadResult, LoadSpec } from "./load";
+import { checkTargets, textTable, writePerformanceDoc, type BenchResults, type PageResult } from "./report";
+import { parseTrace, planOf, statementCount, type Plan } from "./trace";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const scale = Number(process.env.SCALE ?? 1);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const warmupSeconds = Math.min(3, seconds);
+const levels = (process.env.BENCH_CONNECTIONS ?? "1,10,50").split(",").map(Number);
+const flags = new Set(process.argv.slice(2));
+const password = "demo-password-2026";
+const accounts = { committee: "committee@demo.xcert.test", org: "admin@org-00001.scale.xcert.test" };
+// The scale stems are "<scene>在开展<subject>项目时…": 数据标注 is one of the 19 subjects, so about a
+// nineteenth of an organization's questions match — a search with real work to do, not an empty one.
+const term = encodeURIComponent("数据标注");
+
+interface PageSpec {
+  name: string;
+  path: string;
+  method?: "GET" | "POST";
+  as?: keyof typeof accounts;
+  /** Pages the issue names for later: measured once the route exists and answers 200. */
+  optional?: boolean;
+}
+
+const pages: PageSpec[] = [
+  { name: "/fees", path: "/fees" },
+  { name: "/api/v1/fee-disclosures", path: "/api/v1/fee-disclosures" },
+  { name: "question list + search", path: `/w/org-00001/questions?q=${term}`, as: "org" },
+  { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
+  { name: "/committee/fees", path: "/committee/fees", as: "committee" },
+  { name: "/committee", path: "/committee", as: "committee", optional: true },
+  { name: "/library?q=…", path: `/library?q=${term}`, as: "org", optional: true },
+  { name: "login", path: "/login", method: "POST" },
+];
+const loginBody = new URLSearchParams({ email: accounts.org, password, redirectTo: "" }).toString();
+const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
+
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function login(base: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/login`, {
+    method: "POST",
+    headers: formHeaders,
+    body: new URLSearchParams({ email, password, redirectTo: "" }),
+    redirect: "manual",
+  });
+  const cookie = response.headers.getSetCookie().find((c) => c.includes("xcert_session="));
+  if (response.status !== 302 || !cookie) throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
+  return cookie.split(";")[0];
+}
+
+function requestOf(page: PageSpec, cookies: Record<string, string>) {
+  const headers: Record<string, string> = page.method === "POST" ? { ...formHeaders } : {};
+  if (page.as) headers.cookie = cookies[page.as];
+  return { method: page.method ?? "GET", headers, body: page.method === "POST" ? loginBody : undefined };
+}
+
+/** The load generator in its own process (tests/bench/load.ts), so it never shares an event loop with what it measures. */
+function load(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/bench/load.ts"), JSON.stringify(spec)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function serverOn(url: string, trace?: string) {
+  return startServer({
+    data: "none",
+    // The loaded database is kept between runs: nothing to drop.
+    database: { kind: "postgres", env: { DATABASE_URL: url, PGLITE_DIR: undefined }, url, drop: async () => {} },
+    env: { NODE_ENV: "production", XCERT_DEMO: undefined, EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace },
+    startTimeoutMs: 120_000,
+  });
+}
+
+/** Warm-up server with the SQL trace on: each page requested (the last of three requests is kept), its statements cut out of the trace. */
+async function tracePages(url: string, workDir: string) {
+  const traceFile = path.join(workDir, "sql-trace.jsonl");
+  await writeFile(traceFile, "");
+  const server = await serverOn(url, traceFile);
+  try {
+    const cookies = { committee: await login(server.url, accounts.committee), org: await login(server.url, accounts.org) };
+    const present: PageSpec[] = [];
+    const absent: string[] = [];
+    const plans: Plan[] = [];
+    const singleMs: number[] = [];
+    for (const page of pages) {
+      let ms = 0;
+      let lines: ReturnType<typeof parseTrace> = [];
+      for (let i = 0; i < 3; i++) {
+        const before = (await stat(traceFile)).size;
+        const request = requestOf(page, cookies);
+        const started = performance.now();
+        const response = await fetch(`${server.url}${page.path}`, { ...request, redirect: "manual" });
+        await response.arrayBuffer();
+        ms = Math.round((performance.now() - started) * 10) / 10;
+        // Not landed yet: no route (404), or a placeholder that redirects (/committee → /committee/fees today).
+        if (page.optional && response.status !== 200) {
+          absent.push(`${page.path} (${response.status})`);
+          break;
+        }
+        const expected = page.method === "POST" ? 302 : 200;
+        if (response.status !== expected) throw new Error(`${page.name} answered ${response.status}, expected ${expected}`);
+        const text = (await readFile(traceFile)).subarray(before).toString("utf8");
+        lines = parseTrace(text);
+      }
+      if (!lines.length) continue;
+      present.push(page);
+      plans.push(planOf(page.name, lines));
+      singleMs.push(ms);
+    }
+    return { cookies, present, absent, plans, singleMs };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function startFloor(url: string, plansFile: string) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/bench/floor.ts"), plansFile, String(port)], {
+    cwd: root,
+    env: childEnv({ DATABASE_URL: url }),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && resolve());
+    child.on("exit", (code) => reject(new Error(`floor exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/**
+ * Waits until the benchmark database has no statement running. When a load run ends, requests the
+ * server had queued behind its pool still run (a page that takes seconds, at 50 connections, keeps
+ * PostgreSQL busy long after the client gave up); the next run must not pay for them. What is still
+ * running 5 s after the run is abandoned work — nothing else uses this database — and is cancelled.
+ */
+async function settle(url: string) {
+  const started = performance.now();
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const running = `select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and state <> 'idle'`;
+  let cancelled = 0;
+  try {
+    while ((await client.unsafe(running)).length > 0) {
+      if (performance.now() - started > 5_000) cancelled += (await client.unsafe(`select pg_cancel_backend(pid) from (${running}) r`)).length;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  if (cancelled) log(`  settle: ${cancelled} abandoned statements cancelled`);
+  return Math.round(performance.now() - started);
+}
+
+async function measure(server: ServerProcess, floorUrl: string, dbUrl: string, present: PageSpec[], plans: Plan[], cookies: Record<string, string>, singleMs: number[]) {
+  const results: PageResult[] = [];
+  for (const [i, page] of present.entries()) {
+    const request = requestOf(page, cookies);
+    const pageSpec = (connections: number, s: number): LoadSpec => ({ url: `${server.url}${page.path}`, connections, seconds: s, ...request });
+    const floorSpec = (connections: number, s: number): LoadSpec => ({ url: `${floorUrl}/${i}`, connections, seconds: s });
+    // Warm both (JIT, plan caches, buffers) before anything is recorded.
+    await load(pageSpec(10, warmupSeconds));
+    await settle(dbUrl);
+    await load(floorSpec(10, warmupSeconds));
+    await settle(dbUrl);
+    const runs: PageResult["runs"] = [];
+    for (const connections of levels) {
+      const pageResult = await load(pageSpec(connections, seconds));
+      let settleMs = await settle(dbUrl);
+      const floorResult = await load(floorSpec(connections, seconds));
+      settleMs += await settle(dbUrl);
+      // No answer in a run (p50 null) leaves the ratio undefined (null), never 0.
+      const ratioP50 = pageResult.p50 > 0 && floorResult.p50 > 0 ? Math.round((pageResult.p50 / floorResult.p50) * 100) / 100 : NaN;
+      runs.push({ connections, page: pageResult, floor: floorResult, ratioP50, settleMs });
+      log(`${page.name} @${connections}: page p50 ${pageResult.p50} p95 ${pageResult.p95} ms ${pageResult.rps} req/s ${pageResult.errors} errors | floor p50 ${floorResult.p50} p95 ${floorResult.p95} ms ${floorResult.rps} req/s ${floorResult.errors} errors | ${ratioP50}×`);
+    }
+    const plan = plans[i];
+    results.push({ name: page.name, method: page.method ?? "GET", path: page.path, as: page.as ? accounts[page.as] : "anonymous", singleMs: singleMs[i], transactions: plan.waves.flat().length, statements: statementCount(plan), runs });
+  }
+  return results;
+}
+
+/** `npm start` on an empty PGlite directory, timed to the first 200 on `/`. */
+async function coldStart() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-cold-"));
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn("npm", ["start"], {
+    cwd: root,
+    detached: true,
+    stdio: "ignore",
+    env: childEnv({ DATABASE_URL: undefined, NODE_ENV: undefined, XCERT_SQL_TRACE: undefined, PGLITE_DIR: path.join(dir, "pglite"), IMPORTS_DIR: path.join(dir, "imports"), STORAGE_DIR: path.join(dir, "storage"), PORT: String(port) }),
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
+      if (performance.now() - started > 300_000) throw new Error("npm start did not answer / within 5 minutes");
+      const status = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0);
+      if (status === 200) return { ms: Math.round(performance.now() - started), status };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function machine(url: string) {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [{ version }] = await client`select version()`;
+    const [counts] = await client`select (select count(*)::int from questions) as questions, (select count(*)::int from tenants where kind = 'organization') as organizations,
+      (select count(*)::int from fee_disclosures) as disclosures, (select count(*)::int from assessment_orders) as orders`;
+    return { postgres: String(version).split(" on ")[0], counts: counts as unknown as { questions: number; organizations: number; disclosures: number; orders: number } };
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+}
+
+async function main() {
+  const loadAverageBefore = os.loadavg();
+  log(`SCALE=${scale}, ${seconds} s per run at ${levels.join(", ")} connections; load average ${loadAverageBefore.map((x) => x.toFixed(2)).join(", ")} on ${os.cpus().length} cores`);
+  const { url, name } = await prepareBenchDatabase(scale, flags.has("--reload"));
+  const info = await machine(url);
+
+  log("building (remix build)");
+  const build = await runCommand("npx", ["remix", "build"], childEnv({ NODE_ENV: "production" }), 300_000);
+  if (build.code !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
+
+  // Kept after the run (gitignored) for `tests/bench/explain.ts`: the trace and the plans replayed.
+  const workDir = path.join(root, "tests/bench/results/tmp");
+  await mkdir(workDir, { recursive: true });
+  log("warm-up server with the SQL trace: cutting each page's statements");
+  const { cookies, present, absent, plans, singleMs } = await tracePages(url, workDir);
+  const plansFile = path.join(workDir, "plans.json");
+  await writeFile(plansFile, JSON.stringify(plans));
+  for (const plan of plans) log(`  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements`);
+  if (flags.has("--trace-only")) return;
+
+  log("production server and floor server");
+  const server = await serverOn(url);
+  const floor = await startFloor(url, plansFile);
+  let pageResults: PageResult[];
+  try {
+    for (const [i, plan] of plans.entries()) {
+      const response = await fetch(`${floor.url}/${i}`);
+      if (response.status !== 200) throw new Error(`floor of ${plan.name} answered ${response.status}: ${await response.text()}`);
+    }
+    pageResults = await measure(server, floor.url, url, present, plans, cookies, singleMs);
+  } finally {
+    await floor.stop();
+    await server.stop();
+  }
+
+  let importResult = null;
+  if (!flags.has("--skip-import")) {
+    log("import vs COPY (fresh database on the same server)");
+    importResult = await benchImport(adminUrl);
+  }
+  let cold = null;
+  if (!flags.has("--skip-cold-start")) {
+    log("cold start: npm start on an empty PGlite directory");
+    cold = await coldStart();
+  }
+
+  const at = new Date().toISOString();
+  const results: BenchResults = {
+    at,
+    scale,
+    seconds,
+    connections: levels,
+    machine: {
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      os: `${os.type()} ${os.release()}`,
+      node: process.version,
+      postgres: info.postgres,
+      loadAverageBefore,
+      loadAverageAfter: os.loadavg(),
+    },
+    database: { name, ...info.counts },
+    pages: pageResults,
+    absent,
+    import: importResult,
+    coldStart: cold,
+  };
+  const dir = path.join(root, "tests/bench/results");
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${at.slice(0, 10)}.json`);
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  writePerformanceDoc(root, results, path.relative(root, file));
+  console.log(`\n${textTable(results)}\n\nWritten: ${path.relative(root, file)}, docs/PERFORMANCE.md`);
+  if (checkTargets(results).some((c) => !c.met)) process.exitCode = 1;
+}
+
+await main();
