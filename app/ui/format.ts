@@ -12,30 +12,30 @@ export function formatFen(fen: number, locale: Locale = "zh-CN") {
   return `${sign}¥${yuan}.${String(abs % 100).padStart(2, "0")}`;
 }
 
+// Building an Intl.DateTimeFormat is costly (a list page formats hundreds of dates): one per locale.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: "dateTime" | "date" | "day", locale: string) {
+  const key = `${kind}:${locale}`;
+  let found = formatters.get(key);
+  if (!found) {
+    const time = kind === "dateTime" ? ({ hour: "2-digit", minute: "2-digit", hour12: false } as const) : {};
+    found = new Intl.DateTimeFormat(locale, { timeZone, year: "numeric", month: "2-digit", day: "2-digit", ...time });
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 export function formatDateTime(value: Date | string, locale: Locale = "zh-CN") {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(new Date(value));
+  return formatter("dateTime", locale === "en" ? "en-GB" : "zh-CN").format(new Date(value));
 }
 
 export function formatDate(value: Date | string, locale: Locale = "zh-CN") {
-  return new Intl.DateTimeFormat(locale === "en" ? "en-GB" : "zh-CN", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(new Date(value));
+  return formatter("date", locale === "en" ? "en-GB" : "zh-CN").format(new Date(value));
 }
 
 /** Today's calendar day in Asia/Shanghai, as YYYY-MM-DD (the unit of effective dates). */
 export function shanghaiDate(at: Date = new Date()) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(at);
+  return formatter("day", "en-CA").format(at);
 }
 
 /** A calendar day plus n days (YYYY-MM-DD in, YYYY-MM-DD out; no time zone involved). */
