@@ -12,6 +12,7 @@ export default function Committee() {
   const { t, i18n } = useTranslation();
   const items = [
     { to: "fees", label: "committee.nav.feeAudit", show: true },
+    { to: "banks", label: "committee.nav.banks", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];

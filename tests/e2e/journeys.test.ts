@@ -375,7 +375,7 @@ describe("browser journeys against the production server", () => {
         "/w/demo-ai/questions", "/w/demo-ai/questions/new", "/w/demo-ai/questions/import", "/w/demo-ai/coverage", "/w/demo-ai/search",
         "/w/demo-ai/materials", "/w/demo-ai/materials/new", "/w/demo-ai/cases", "/w/demo-ai/cases/new", "/w/demo-ai/cases/import"],
       "school-admin@demo.xcert.test": ["/w/demo-school", "/w/demo-school/orders", "/w/demo-school/orders/new"],
-      "committee@demo.xcert.test": ["/committee/fees", "/committee/settings", "/fees"],
+      "committee@demo.xcert.test": ["/committee/fees", "/committee/banks", "/committee/settings", "/fees"],
     };
     for (const [email, paths] of Object.entries(visits)) {
       const page = await newPage({ language: "zh-CN" });

@@ -1,0 +1,104 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import type { Locale } from "~/i18n/i18n";
+import { bankOverview } from "~/modules/committee/banks.server";
+import { withCommittee } from "~/modules/tenancy/context.server";
+import { isSlug } from "~/ui/ids";
+import { formatDateTime } from "~/ui/format";
+import { EmptyState, Table } from "~/ui/list";
+
+// Every organization's banks at a glance: counts and freshness. Exam questions appear as counts only.
+export async function loader({ request }: LoaderFunctionArgs) {
+  return withCommittee(request, "committee:audit", async (tx) => {
+    const organization = new URL(request.url).searchParams.get("organization") ?? "";
+    return bankOverview(tx, isSlug(organization) ? organization : undefined);
+  });
+}
+
+export default function CommitteeBanks() {
+  const { rows, materials } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  const en = locale === "en";
+  const when = (value: string | null) => (value ? formatDateTime(value, locale) : "—");
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">{t("committee.banks.title")}</h1>
+        <p className="text-sm text-gray-600">{t("committee.banks.lead")}</p>
+      </div>
+      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 text-sm">
+        <label>
+          {t("committee.banks.organization")}
+          <input name="organization" defaultValue={searchParams.get("organization") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
+        </label>
+        <button type="submit" className="rounded border border-gray-300 bg-white px-3 py-1 hover:bg-gray-100">
+          {t("committee.banks.filter")}
+        </button>
+      </Form>
+      {rows.length === 0 ? (
+        <EmptyState>{t("committee.banks.empty")}</EmptyState>
+      ) : (
+        <Table
+          caption={t("committee.banks.title")}
+          head={
+            <tr>
+              <th className="px-3 py-2">{t("committee.banks.organization")}</th>
+              <th className="px-3 py-2">{t("committee.banks.certificate")}</th>
+              <th className="px-3 py-2">{t("committee.banks.level")}</th>
+              <th className="px-3 py-2 text-right">{t("committee.banks.practice")}</th>
+              <th className="px-3 py-2 text-right">{t("committee.banks.exam")}</th>
+              <th className="px-3 py-2 text-right">{t("committee.banks.cases")}</th>
+              <th className="px-3 py-2">{t("committee.banks.questionsUpdated")}</th>
+              <th className="px-3 py-2">{t("committee.banks.casesUpdated")}</th>
+            </tr>
+          }
+        >
+          {rows.map((r) => (
+            <tr key={`${r.organizationSlug}:${r.certificateCode}:${r.level}`} data-testid="bank-row">
+              <td className="px-3 py-2">{en && r.organizationNameEn ? r.organizationNameEn : r.organizationName}</td>
+              <td className="px-3 py-2">
+                <span className="font-mono text-xs">{r.certificateCode}</span> {en ? r.certificateNameEn : r.certificateNameZh}
+              </td>
+              <td className="px-3 py-2">{t(`certificates.levelNames.${r.level}`)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{r.practice}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{r.exam}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{r.cases}</td>
+              <td className="whitespace-nowrap px-3 py-2">{when(r.questionsUpdated)}</td>
+              <td className="whitespace-nowrap px-3 py-2">{when(r.casesUpdated)}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">{t("committee.banks.materials")}</h2>
+        {materials.length === 0 ? (
+          <EmptyState>{t("committee.banks.empty")}</EmptyState>
+        ) : (
+          <Table
+            caption={t("committee.banks.materials")}
+            head={
+              <tr>
+                <th className="px-3 py-2">{t("committee.banks.organization")}</th>
+                <th className="px-3 py-2">{t("committee.banks.certificate")}</th>
+                <th className="px-3 py-2 text-right">{t("committee.banks.materialCount")}</th>
+                <th className="px-3 py-2">{t("committee.banks.updated")}</th>
+              </tr>
+            }
+          >
+            {materials.map((m) => (
+              <tr key={`${m.organizationSlug}:${m.certificateCode}`}>
+                <td className="px-3 py-2">{m.organizationSlug}</td>
+                <td className="px-3 py-2 font-mono text-xs">{m.certificateCode}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{m.materials}</td>
+                <td className="whitespace-nowrap px-3 py-2">{when(m.updated)}</td>
+              </tr>
+            ))}
+          </Table>
+        )}
+      </section>
+    </div>
+  );
+}
