@@ -1,36 +1,13 @@
 import { sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
-import { levels } from "~/modules/certificates/schemas";
-import { pools, questionTypes } from "~/modules/questions/schemas";
 import type { TenantContext } from "~/modules/tenancy/context.server";
+import { searchKinds, type SearchFilter, type SearchKind } from "./schemas";
 import { isUuid } from "~/ui/ids";
 import { likePattern } from "~/ui/like";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
 // substring matches (pg_trgm GIN indexes serve ILIKE '%…%'), newest first, keyset pages.
-
-export const searchKinds = ["certificate", "standard", "material", "case", "question"] as const;
-export type SearchKind = (typeof searchKinds)[number];
-
-export const searchSchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-  kind: z.enum(searchKinds).optional().catch(undefined),
-  certificate: z.string().max(64).optional().catch(undefined),
-  level: z.enum(levels).optional().catch(undefined),
-  type: z.enum(questionTypes).optional().catch(undefined),
-  difficulty: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
-  pool: z.enum(pools).optional().catch(undefined),
-  requirement: z.string().max(64).optional().catch(undefined),
-  updatedSince: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .catch(undefined),
-  cursor: z.string().max(200).optional().catch(undefined),
-});
-export type SearchFilter = z.infer<typeof searchSchema>;
 
 export interface SearchHit {
   kind: SearchKind;
