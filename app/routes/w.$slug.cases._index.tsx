@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { caseFilterSchema, visibilities } from "~/modules/cases/schemas";
 import { caseBankUpdatedAt, listCases } from "~/modules/cases/service.server";
@@ -47,23 +48,13 @@ export default function Cases() {
           <p className="text-sm text-gray-600">{t("cases.lead")}</p>
         </div>
         {certificate ? (
-          <div className="no-print flex flex-wrap items-center gap-2 text-sm">
-            {(["xlsx", "csv"] as const).map((format) => (
-              <a key={format} href={`/w/${slug}/cases/export?certificate=${certificate.id}&format=${format}`} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100" download>
-                {t(format === "csv" ? "cases.exportCsv" : "cases.exportXlsx")}
-              </a>
-            ))}
-            {canWrite ? (
-              <>
-                <Link to={`import?certificate=${certificate.id}`} className="rounded border border-blue-700 px-3 py-1 text-blue-800 hover:bg-blue-50">
-                  {t("cases.import.title")}
-                </Link>
-                <Link to={`new?certificate=${certificate.id}`} className="rounded bg-blue-700 px-3 py-1 text-white hover:bg-blue-800">
-                  {t("cases.new")}
-                </Link>
-              </>
-            ) : null}
-          </div>
+          <BankActions
+            certificateId={certificate.id}
+            exports={(["xlsx", "csv"] as const).map((format) => ({ href: `/w/${slug}/cases/export?certificate=${certificate.id}&format=${format}`, label: t(format === "csv" ? "cases.exportCsv" : "cases.exportXlsx") }))}
+            canWrite={canWrite}
+            importLabel={t("cases.import.title")}
+            newLabel={t("cases.new")}
+          />
         ) : null}
       </div>
       <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">

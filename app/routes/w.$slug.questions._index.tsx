@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
 import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/schemas";
@@ -45,23 +46,13 @@ export default function Questions() {
           <p className="text-sm text-gray-600">{t("questions.lead")}</p>
         </div>
         {certificate ? (
-          <div className="no-print flex flex-wrap items-center gap-2 text-sm">
-            {(["xlsx", "csv", "moodle"] as const).map((format) => (
-              <a key={format} href={exportHref(format)} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100" download>
-                {t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`)}
-              </a>
-            ))}
-            {canWrite ? (
-              <>
-                <Link to={`import?certificate=${certificate.id}`} className="rounded border border-blue-700 px-3 py-1 text-blue-800 hover:bg-blue-50">
-                  {t("questions.import.title")}
-                </Link>
-                <Link to={`new?certificate=${certificate.id}`} className="rounded bg-blue-700 px-3 py-1 text-white hover:bg-blue-800">
-                  {t("questions.new")}
-                </Link>
-              </>
-            ) : null}
-          </div>
+          <BankActions
+            certificateId={certificate.id}
+            exports={(["xlsx", "csv", "moodle"] as const).map((format) => ({ href: exportHref(format), label: t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`) }))}
+            canWrite={canWrite}
+            importLabel={t("questions.import.title")}
+            newLabel={t("questions.new")}
+          />
         ) : null}
       </div>
       <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
