@@ -98,7 +98,19 @@ export async function migrateDatabase(database: Database) {
   const client = postgres(database.url!, { max: 1, onnotice: () => {} });
   try {
     await client`select pg_advisory_lock(727001)`;
-    await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+    // The lock is per database, but the app_user role is per cluster: two databases of one server
+    // migrating at once (tests, or two deployments) can collide on it ("tuple concurrently updated").
+    // Pending migrations run in one transaction, so trying again is safe.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migratePostgres(drizzlePostgres(client), { migrationsFolder });
+        break;
+      } catch (error) {
+        const cause = (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).message;
+        if (attempt >= 5 || !/tuple concurrently updated/.test(cause)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 400));
+      }
+    }
   } finally {
     await client.end({ timeout: 5 });
   }
