@@ -47,6 +47,10 @@ export async function openDatabase(url = process.env.DATABASE_URL): Promise<Data
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
       onnotice: () => {},
       connection: { application_name: "xcert" },
+      // postgres.js's default reconnect backoff grows as 3^failures/100 s (shared by the pool) up to
+      // 20 s: after a two-second restart it kept requests waiting 7–20 s after PostgreSQL was back.
+      // Retry quickly and often instead: a refused connection costs nothing.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     });
     return { kind: "postgres", url, db: drizzlePostgres(client, { schema }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
   }
