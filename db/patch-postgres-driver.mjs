@@ -7,6 +7,7 @@
 // a small write again. The patch fails the waiting queries with CONNECTION_CLOSED instead, and resets
 // the write state on teardown. Found by tests/reliability/fault.test.ts; drop this file once a release
 // has the fix (the script refuses to run on a driver it does not recognize, so an upgrade is noticed).
+/* global process, console */
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
