@@ -13,7 +13,7 @@ import { short, Tally } from "./support/summary";
 
 const connections = Number(process.env.LOAD_CONNECTIONS ?? (short ? 20 : 50));
 const durationMs = Number(process.env.LOAD_SECONDS ?? (short ? 10 : 60)) * 1000;
-const warmupMs = short ? 3_000 : 10_000;
+const warmupMs = short ? 5_000 : 10_000;
 
 describe("load", () => {
   const tally = new Tally("load");
@@ -49,7 +49,18 @@ describe("load", () => {
     const warm = await runLoad({ base: server.url, durationMs: warmupMs, connections, targets });
     const afterWarmup = await rssMb(server.pid);
     let peak = afterWarmup;
-    const sampler = setInterval(() => void rssMb(server.pid).then((mb) => (peak = Math.max(peak, mb)), () => {}), 1_000);
+    const samples: number[] = [];
+    const sampler = setInterval(
+      () =>
+        void rssMb(server.pid).then(
+          (mb) => {
+            peak = Math.max(peak, mb);
+            samples.push(mb);
+          },
+          () => {},
+        ),
+      1_000,
+    );
     const logBefore = server.output().length;
     const report = await runLoad({ base: server.url, durationMs, connections, targets }).finally(() => clearInterval(sampler));
     const atEnd = await rssMb(server.pid);
@@ -62,18 +73,25 @@ describe("load", () => {
     }
     tally.failed += warm.errors;
     tally.tried += warm.requests;
-    // Memory after warm-up is the baseline (caches, JIT, pools filled); the load may not add much to it.
-    const bound = afterWarmup + Math.max(100, afterWarmup * 0.5);
-    tally.check(atEnd <= bound, `RSS ${atEnd} MB at the end exceeds ${Math.round(bound)} MB`);
+    // Memory after warm-up is the baseline (JIT, pools, caches filled); V8 then lets its heap grow for
+    // a few seconds under load before it settles (PostgreSQL, 50 connections: +140 MB in 8 s, then flat).
+    // A leak keeps growing: the growth is bounded, and over a long run the last quarter is no higher
+    // than the second.
+    const growthBound = 200;
+    tally.check(atEnd - afterWarmup <= growthBound, `RSS grew ${atEnd - afterWarmup} MB after warm-up (${afterWarmup} → ${atEnd} MB), more than ${growthBound} MB`);
+    const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+    const quarter = Math.floor(samples.length / 4);
+    const [second, last] = [median(samples.slice(quarter, 2 * quarter)), median(samples.slice(3 * quarter))];
+    if (samples.length >= 30) tally.check(last <= second * 1.1 + 20, `RSS still growing: median ${second} MB in the second quarter, ${last} MB in the last`);
     tally.check(!/Error|\n\s+at /.test(logged), `the server logged errors: ${logged.slice(0, 300)}`);
     tally.note(`${report.requests} requests in ${Math.round(report.elapsedMs / 1000)} s at ${connections} connections (${Math.round(report.requests / (report.elapsedMs / 1000))}/s)`);
     tally.note(`RSS start ${atStart} MB, after warm-up ${afterWarmup} MB, peak ${peak} MB, end ${atEnd} MB`);
-    process.stdout.write(`\n${formatReport(report)}\n`);
+    process.stdout.write(`\n${formatReport(report)}\nRSS every second (MB): ${samples.join(" ")}\n`);
 
     expect(report.errorSamples, formatReport(report)).toEqual([]);
     expect(warm.errorSamples).toEqual([]);
     expect(report.errors).toBe(0);
-    expect(atEnd, `RSS start ${atStart}, warm ${afterWarmup}, peak ${peak}, end ${atEnd}`).toBeLessThanOrEqual(bound);
+    expect(tally.failures).toEqual([]);
     expect(logged).not.toMatch(/Error|\n\s+at /);
   });
 });
