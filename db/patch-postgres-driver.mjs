@@ -5,7 +5,8 @@
 // (porsager/postgres#1066, #1154, #1208; fixes proposed in #1168 and #1176, not released). And the
 // teardown clears the pending write timer without forgetting it, so a reused connection never flushes
 // a small write again. The patch fails the waiting queries with CONNECTION_CLOSED instead, and resets
-// the write state on teardown. Found by tests/reliability/fault.test.ts; drop this file once a release
+// the write state on teardown. A third part (below) keeps a dead transaction's queries off its
+// connection once that reconnects for someone else. Found by tests/reliability/fault.test.ts; drop this file once a release
 // has the fix (the script refuses to run on a driver it does not recognize, so an upgrade is noticed).
 /* global process, console */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -39,15 +40,27 @@ const replacements = [
   ["    remaining = 0\n    incomings = null\n    clearImmediate(nextWriteTimer)\n", "    remaining = 0\n    incomings = null\n    clearImmediate(nextWriteTimer)\n    chunk = nextWriteTimer = null\n"],
 ];
 
-for (const flavor of ["src", "cjs/src", "cf/src"]) {
-  const file = path.join(root, flavor, "connection.js");
+// The transaction of a connection that closed under it keeps sending its queries (its ROLLBACK first) to
+// that connection object, which by then may be reconnecting (the bytes go out before the startup
+// message, spoiling the new session) or serving another request's transaction (whose work it would
+// roll back half-way). Refuse them once the connection closed.
+const transactionReplacements = [
+  ["    let savepoints = 0\n      , connection\n", "    let savepoints = 0\n      , closed = false // xcert-patch: closed transaction\n      , connection\n"],
+  ["        new Promise((_, reject) => connection.onclose = reject)", "        new Promise((_, reject) => connection.onclose = e => (closed = true, reject(e)))"],
+  [
+    "      function handler(q) {\n        q.catch(e => uncaughtError || (uncaughtError = e))\n",
+    "      function handler(q) {\n        q.catch(e => uncaughtError || (uncaughtError = e))\n        if (closed)\n          return q.reject(Errors.connection('CONNECTION_CLOSED', options))\n",
+  ],
+];
+
+function patch(file, replacements, mark) {
   let text;
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    continue;
+    return;
   }
-  if (text.includes(marker)) continue;
+  if (text.includes(mark)) return;
   for (const [from, to] of replacements) {
     if (text.split(from).length !== 2) {
       console.error(`db/patch-postgres-driver.mjs: ${file} is not the postgres.js this patch knows. Check whether the release fixes porsager/postgres#1154 and remove the patch, or update it.`);
@@ -56,4 +69,9 @@ for (const flavor of ["src", "cjs/src", "cf/src"]) {
     text = text.replace(from, to);
   }
   writeFileSync(file, text);
+}
+
+for (const flavor of ["src", "cjs/src", "cf/src"]) {
+  patch(path.join(root, flavor, "connection.js"), replacements, marker);
+  patch(path.join(root, flavor, "index.js"), transactionReplacements, "xcert-patch: closed transaction");
 }
