@@ -6,6 +6,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBackground } from "./background.server";
 import { getLocale } from "./i18n/locale.server";
+import { retryAfterSeconds } from "./modules/tenancy/unavailable.server";
 import { DocumentProvider } from "./ui/document-context";
 
 // Open the database (migrated, query role checked) and the email worker when the server starts.
@@ -55,6 +56,8 @@ export default function handleRequest(
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           securityHeaders(responseHeaders, nonce);
+          // The error page of a database outage (a 503 thrown by the request wrapper): tell clients when to retry.
+          if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(retryAfterSeconds));
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
           pipe(body);
         },

@@ -144,7 +144,7 @@ export function ErrorPage() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : "serverError";
+  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
   return (
     <section className="py-16 text-center">
       <p className="text-5xl font-bold text-gray-300">{status}</p>

@@ -53,6 +53,10 @@ export async function openDatabase(url = process.env.DATABASE_URL, options: Open
       onnotice: () => {},
       connection: { application_name: "xcert" },
       ...(process.env.XCERT_SQL_TRACE ? { debug: sqlTrace(process.env.XCERT_SQL_TRACE) } : {}),
+      // postgres.js's default reconnect backoff grows as 3^failures/100 s (shared by the pool) up to
+      // 20 s: after a two-second restart it kept requests waiting 7–20 s after PostgreSQL was back.
+      // Retry quickly and often instead: a refused connection costs nothing.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     });
     return { kind: "postgres", url, db: drizzlePostgres(client, { schema, logger: options.logger }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
   }

@@ -62,6 +62,8 @@ export function SelectField({
   options: { value: string; label: string }[];
 }) {
   const props = getSelectProps(meta);
+  // A tampered post can send the field twice; a single select shows the first value, not a list.
+  const defaultValue = Array.isArray(props.defaultValue) ? props.defaultValue[0] : props.defaultValue;
   return (
     <div className="mb-4">
       <label htmlFor={meta.id} className="block text-sm font-medium text-gray-800">
@@ -69,6 +71,7 @@ export function SelectField({
       </label>
       <select
         {...props}
+        defaultValue={defaultValue}
         key={props.key}
         className="mt-1 block w-full rounded border border-gray-300 bg-white px-3 py-2 focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
       >

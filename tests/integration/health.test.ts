@@ -43,15 +43,21 @@ describe("health and shell", () => {
     expect(await response.json()).toEqual({ status: "degraded", db: "unavailable" });
   });
 
-  it("shows the 500 page in the user's language, without internals, when a loader fails", async () => {
-    // The database is closed by the test above: the root loader fails.
+  it("shows the error page in the user's language, without internals, when a loader fails", async () => {
+    // The database is closed by the test above: the root loader fails. A closed PostgreSQL pool reads
+    // as the database out of reach (503, retry later); a closed PGlite as a server error.
+    const expected =
+      app.database.kind === "postgres"
+        ? { status: 503, zh: "服务暂时不可用", en: "Service temporarily unavailable", retryAfter: "5" }
+        : { status: 500, zh: "服务器出错了", en: "Something went wrong", retryAfter: null };
     const zh = await app.client().get("/");
-    expect(zh.status).toBe(500);
+    expect(zh.status).toBe(expected.status);
+    expect(zh.headers.get("retry-after")).toBe(expected.retryAfter);
     const zhBody = await zh.text();
-    expect(zhBody).toContain("服务器出错了");
-    expect(zhBody).not.toMatch(/at \S+ \(|closed|PGlite|postgres/i);
+    expect(zhBody).toContain(expected.zh);
+    expect(zhBody).not.toMatch(/at \S+ \(|closed|PGlite|postgres|CONNECTION_/i);
     const en = await app.client({ locale: "en" }).get("/");
-    expect(en.status).toBe(500);
-    expect(await en.text()).toContain("Something went wrong");
+    expect(en.status).toBe(expected.status);
+    expect(await en.text()).toContain(expected.en);
   });
 });

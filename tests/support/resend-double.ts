@@ -7,6 +7,12 @@ export interface ResendDouble {
   /** Accepted emails, one per idempotency key. */
   delivered: Map<string, { id: string; to: string[]; subject: string; html: string; text: string }>;
   requests: number;
+  /** Per idempotency key: requests received, and 200 answers given (a worker that got a 200 must not send again). */
+  attempts: Map<string, number>;
+  answered: Map<string, number>;
+  /** Until recover(): every request fails in `mode`, "mixed" cycling through error, hang and lose-answer. */
+  outage(mode: Failure | "mixed"): void;
+  recover(): void;
   /** The next N requests: answer 500; never answer (the client times out); or accept the email and
    * then answer 500, as when the answer is lost on the way back. */
   failNext(count: number, mode: Failure): void;
@@ -27,11 +33,21 @@ type Failure = "error" | "hang" | "lose-answer";
 export async function startResendDouble(): Promise<ResendDouble> {
   let failures: { count: number; mode: Failure } = { count: 0, mode: "error" };
   const hanging = new Set<() => void>();
+  let outage: Failure | "mixed" | null = null;
+  const mixed: Failure[] = ["error", "hang", "lose-answer"];
   const double: Omit<ResendDouble, "url" | "close"> = {
     delivered: new Map(),
     requests: 0,
+    attempts: new Map(),
+    answered: new Map(),
     failNext: (count, mode) => {
       failures = { count, mode };
+    },
+    outage: (mode) => {
+      outage = mode;
+    },
+    recover: () => {
+      outage = null;
     },
   };
   const server: Server = createServer(async (request, response) => {
@@ -45,6 +61,9 @@ export async function startResendDouble(): Promise<ResendDouble> {
       response.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ name: "missing_api_key", message: "Missing API key" }));
       return;
     }
+    const attemptKey = String(request.headers["idempotency-key"] ?? "");
+    double.attempts.set(attemptKey, (double.attempts.get(attemptKey) ?? 0) + 1);
+    if (outage) failures = { count: 1, mode: outage === "mixed" ? mixed[double.requests % mixed.length] : outage };
     let loseAnswer = false;
     if (failures.count > 0 && failures.mode === "lose-answer") {
       failures.count--;
@@ -67,6 +86,7 @@ export async function startResendDouble(): Promise<ResendDouble> {
       response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ name: "internal_server_error", message: "answer lost" }));
       return;
     }
+    double.answered.set(key, (double.answered.get(key) ?? 0) + 1);
     response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id }));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

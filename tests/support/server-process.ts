@@ -129,6 +129,8 @@ async function freePort(): Promise<number> {
 
 export interface ServerProcess {
   url: string;
+  /** The remix-serve process itself (node runs its CLI directly): for /proc/<pid>/status. */
+  pid: number;
   database: ServerDatabase;
   /** What the server printed so far (stdout and stderr interleaved), for failure messages. */
   output(): string;
@@ -271,5 +273,5 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { url, database, output: () => output, stop };
+  return { url, pid: child.pid!, database, output: () => output, stop };
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { Resend } from "resend";
 import { emailOutbox } from "../../../db/schema";
 import { env } from "~/env.server";
@@ -35,14 +35,19 @@ function resendSender(apiKey: string): Sender {
 }
 
 /**
- * Delivers the emails that are due. Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of
- * workers (in servers or `npm run worker`) can run at once without sending a message twice.
+ * Delivers the emails that are due. Rows are claimed with FOR UPDATE SKIP LOCKED in a short
+ * transaction that leases them (next_attempt_at moved past the send timeout), so any number of
+ * workers (in servers or `npm run worker`) can run at once without sending a message twice, and no
+ * transaction stays open while the provider answers: on PGlite (one connection) that would hold every
+ * request of the server behind a slow or silent provider. A worker that dies mid-send leaves the row
+ * to be retried when the lease ends; the idempotency key keeps that retry from sending twice.
  */
 export async function deliverDueEmails(options: { batch?: number; send?: Sender } = {}) {
   const apiKey = env().RESEND_API_KEY;
   const send = options.send ?? (apiKey ? resendSender(apiKey) : null);
   if (!send) return { sent: 0, failed: 0 };
-  return withSystem(async (tx) => {
+  const leaseMs = env().EMAIL_SEND_TIMEOUT_MS + 60_000;
+  const claimed = await withSystem(async (tx) => {
     const due = await tx
       .select()
       .from(emailOutbox)
@@ -50,20 +55,25 @@ export async function deliverDueEmails(options: { batch?: number; send?: Sender 
       .orderBy(asc(emailOutbox.nextAttemptAt))
       .limit(options.batch ?? 20)
       .for("update", { skipLocked: true });
-    let sent = 0;
-    let failed = 0;
-    for (const message of due) {
-      try {
-        const providerId = await send(message);
-        await tx
-          .update(emailOutbox)
-          .set({ status: "sent", sentAt: sql`now()`, providerId, attempts: message.attempts + 1, lastError: null })
-          .where(eq(emailOutbox.id, message.id));
-        sent++;
-      } catch (error) {
-        const attempts = message.attempts + 1;
-        failed++;
-        await tx
+    if (due.length) {
+      await tx
+        .update(emailOutbox)
+        .set({ nextAttemptAt: new Date(Date.now() + leaseMs) })
+        .where(inArray(emailOutbox.id, due.map((m) => m.id)));
+    }
+    return due;
+  });
+  let sent = 0;
+  let failed = 0;
+  for (const message of claimed) {
+    let providerId: string;
+    try {
+      providerId = await send(message);
+    } catch (error) {
+      const attempts = message.attempts + 1;
+      failed++;
+      await withSystem((tx) =>
+        tx
           .update(emailOutbox)
           .set({
             attempts,
@@ -71,11 +81,19 @@ export async function deliverDueEmails(options: { batch?: number; send?: Sender 
             lastError: String((error as Error).message ?? error).slice(0, 1000),
             nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
           })
-          .where(eq(emailOutbox.id, message.id));
-      }
+          .where(eq(emailOutbox.id, message.id)),
+      );
+      continue;
     }
-    return { sent, failed };
-  });
+    await withSystem((tx) =>
+      tx
+        .update(emailOutbox)
+        .set({ status: "sent", sentAt: sql`now()`, providerId, attempts: message.attempts + 1, lastError: null })
+        .where(eq(emailOutbox.id, message.id)),
+    );
+    sent++;
+  }
+  return { sent, failed };
 }
 
 /** Polls the outbox until stopped; returns the stop function. */

@@ -8,6 +8,7 @@ import { getLocale, type Locale } from "~/i18n/locale.server";
 import { isSlug } from "~/ui/ids";
 import { hashToken, readSessionToken } from "../auth/session.server";
 import { can, permissionsOf, type MemberRole, type Permission, type TenantKind } from "./permissions";
+import { isDatabaseUnavailable, serviceUnavailable } from "./unavailable.server";
 
 // The one way a request reaches the database: resolve user, tenant and role, open the transaction
 // that sets them for row-level security, and hand the scoped `tx` to the domain call. Nothing else
@@ -69,7 +70,8 @@ export interface TransactionOptions {
 
 /**
  * One transaction per request. A 4xx/5xx Response returned by `fn` rolls everything back, so a
- * rejected submission never leaves a partial write behind.
+ * rejected submission never leaves a partial write behind. A database out of reach becomes a thrown
+ * 503 (Retry-After, no driver details), whichever route asked.
  */
 export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const { db } = await getDatabase();
@@ -83,6 +85,7 @@ export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, o
     });
   } catch (error) {
     if (error instanceof RollbackWith) return error.response as T;
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
     throw error;
   }
 }

@@ -1,0 +1,221 @@
+import http from "node:http";
+import { sql } from "drizzle-orm";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type HttpClient, type TestApp } from "../support/app";
+import { owner } from "../support/db";
+import { creditCode } from "../support/demo";
+import { short, Tally } from "./support/summary";
+
+// Fuzzing: every action route (one table below, each with a valid baseline form) receives generated
+// invalid input. Each variant carries one change the route must refuse (an "anchor": an unknown intent,
+// a malformed id, a bad email …) and, in the other fields, generated trouble: wrong types (lists,
+// nested names, numbers for text), missing fields, 1 MB strings, control characters (NUL, ESC, bidi
+// overrides), SQL- and HTML-looking strings, negative and huge numbers. Posted as a browser without
+// JavaScript posts (document requests: the answer is the HTML page that echoes the form back).
+// A route without intents (materials.new) takes field anchors: it ignores an intent.
+// Never a 5xx (413 for a body over 1 MB is fine), nothing written (a count and a hash of every table),
+// and no injected markup in any answer unescaped.
+
+const numRuns = Number(process.env.FUZZ_RUNS ?? (short ? 25 : 150));
+
+const scripts = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</textarea><script>alert(1)</script>", "<svg/onload=alert(1)>"];
+const sqlish = ["'; drop table users;--", "' or '1'='1", "1; select pg_sleep(5)--", "$1", "%' or 1=1 --", "\\'); truncate audit_log; --"];
+const controls = ["\u0000", "\u0007", "\u001B[31m", "\u007F", "\u202A", "\u202E", "\u2066", "\u2069", "\r\n", "\uFEFF", "\uD800"];
+const numbers = ["-1", "-0", "-99999999999999999999", "1e308", "-1e308", "NaN", "Infinity", "9".repeat(40), "0x10", "1.5", "1,000"];
+
+/** A value as posted: one string, several (a list where one is expected), or a nested name. */
+type Posted = { kind: "value"; value: string } | { kind: "list"; values: string[] } | { kind: "nested"; suffix: string; value: string } | { kind: "missing" };
+
+const text = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
+  { weight: 2, arbitrary: fc.string({ unit: "grapheme", maxLength: 20 }) },
+  { weight: 3, arbitrary: fc.constantFrom(...scripts, ...sqlish) },
+  { weight: 3, arbitrary: fc.tuple(fc.string({ maxLength: 10 }), fc.constantFrom(...controls), fc.string({ maxLength: 10 })).map(([a, c, b]) => a + c + b) },
+  { weight: 2, arbitrary: fc.constantFrom(...numbers) },
+  { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: false })).map(String) },
+  { weight: 1, arbitrary: fc.constantFrom("x".repeat(10_001), "名".repeat(5_000)) },
+  // Just over 1 MB: the body bound answers 413 before anything is parsed.
+  { weight: 1, arbitrary: fc.constant("x".repeat(1024 * 1024 + 1)) },
+);
+const posted: fc.Arbitrary<Posted> = fc.oneof(
+  { weight: 6, arbitrary: text.map((value) => ({ kind: "value" as const, value })) },
+  { weight: 2, arbitrary: fc.array(text, { minLength: 2, maxLength: 3 }).map((values) => ({ kind: "list" as const, values })) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(".x", "[0]", "[]", "[__proto__]"), text).map(([suffix, value]) => ({ kind: "nested" as const, suffix, value })) },
+  { weight: 2, arbitrary: fc.constant({ kind: "missing" as const }) },
+);
+
+/** Field overrides; null removes the field (undefined: TypeScript's reading of a literal list of objects). */
+type Anchor = Record<string, string | string[] | null | undefined>;
+
+interface Target {
+  route: string;
+  client: () => HttpClient;
+  path: () => string;
+  baseline: () => Record<string, string>;
+  /** Changes the route must refuse, whatever else the form holds. */
+  anchors: () => Anchor[];
+  /** Tables an invalid submission writes to by design. */
+  writes?: string[];
+  headers?: Record<string, string>;
+}
+
+const badIntents: Anchor[] = [{ intent: "approve" }, { intent: "" }, { intent: ["save", "delete"] }, { intent: "delete\u0000" }, { intent: null }];
+
+describe("fuzzing every action", () => {
+  const tally = new Tally("fuzz");
+  let app: TestApp;
+  const clients: Record<string, HttpClient> = {};
+  const ids: Record<string, string> = {};
+  let joinPath = "";
+  let resetPath = "";
+  let tables: string[] = [];
+  const db = () => owner(app.database);
+
+  /** A count and an order-independent hash of every row of every table: inserts, updates and deletes all show. */
+  const snapshot = async () => {
+    const parts = tables.map((t) => sql`select ${t} as t, count(*)::int as n, coalesce(sum(hashtext(x::text)::bigint), 0)::text as h from ${sql.identifier(t)} x`);
+    const rows = await db().rows<{ t: string; n: number; h: string }>(sql.join(parts, sql` union all `));
+    return Object.fromEntries(rows.map((r) => [r.t, `${r.n}:${r.h}`]));
+  };
+
+  /** A document POST on a connection of its own (a refused oversized body spoils a kept-alive one). */
+  const post = (client: HttpClient, path: string, body: URLSearchParams, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const url = new URL(app.url + path);
+      const bytes = Buffer.from(body.toString());
+      const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+      const request = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname + url.search,
+          method: "POST",
+          agent: false,
+          headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(bytes.length), ...(cookie ? { cookie } : {}), ...headers },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on("data", (c: Buffer) => chunks.push(c));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
+        },
+      );
+      // The server may stop reading an oversized body and answer 413 at once.
+      request.on("error", (error) => (bytes.length > 1024 * 1024 ? resolve({ status: 413, type: "", body: "" }) : reject(error)));
+      request.end(bytes);
+    });
+
+  const targets: Target[] = [
+    { route: "signup", client: () => app.client(), path: () => "/signup", baseline: () => ({ kind: "organization", tenantName: "上海某某培训评价有限公司", slug: "fuzz-org", creditCode: creditCode("91310000MA1XC0300"), name: "张三", email: "fuzz@example.test", password: "fuzz-password-2026" }), anchors: () => [{ kind: "company" }, { slug: "ab" }, { creditCode: "123" }, { email: "not-an-email" }, { password: "short" }] },
+    { route: "login", client: () => app.client(), path: () => "/login", baseline: () => ({ email: "org-admin@demo.xcert.test", password: "not-the-password-1" }), anchors: () => [{ email: "" }, { email: "not-an-email" }, { password: "wrong-password-9" }], writes: ["login_attempts", "account_audit_log"] },
+    { route: "forgot-password", client: () => app.client(), path: () => "/forgot-password", baseline: () => ({ email: "org-finance@demo.xcert.test" }), anchors: () => [{ email: "not-an-email" }, { email: "" }, { email: ["org-finance@demo.xcert.test", "org-admin@demo.xcert.test"] }] },
+    { route: "reset-password.$token", client: () => app.client(), path: () => resetPath, baseline: () => ({ password: "new-password-123", confirm: "new-password-123" }), anchors: () => [{ confirm: "new-password-124" }, { password: "short", confirm: "short" }, { password: null }] },
+    { route: "join.$slug.$token", client: () => app.client(), path: () => joinPath, baseline: () => ({ intent: "create", name: "新成员", password: "joiner-password-1" }), anchors: () => [...badIntents, { password: "short" }] },
+    { route: "logout", client: () => app.client(), path: () => "/logout", baseline: () => ({}), anchors: () => [{}] },
+    { route: "set-language", client: () => clients.teacher, path: () => "/set-language", baseline: () => ({ locale: "en", redirectTo: "/workspaces" }), anchors: () => [{ locale: "fr" }, { locale: null }, { locale: ["en", "zh-CN"] }] },
+    { route: "w.$slug.members", client: () => clients.admin, path: () => "/w/demo-ai/members", baseline: () => ({ email: "fuzz-member@example.test", role: "viewer" }), anchors: () => [{ email: "not-an-email" }, { role: "owner" }, { role: null }] },
+    { route: "w.$slug.certificates.new", client: () => clients.editor, path: () => "/w/demo-ai/certificates/new", baseline: () => ({ code: "FUZZ", nameZh: "模糊测试", nameEn: "Fuzz", industryCode: "digital", levels: "junior", status: "draft" }), anchors: () => [{ code: "代码" }, { code: null }, { levels: "master" }, { status: "published" }] },
+    { route: "w.$slug.certificates.$certificateId", client: () => clients.editor, path: () => `/w/demo-ai/certificates/${ids.certificate}`, baseline: () => ({ code: "AI-TRAINER", nameZh: "人工智能训练师", nameEn: "AI Trainer", industryCode: "digital", levels: "intermediate", status: "active" }), anchors: () => [{ code: "代码" }, { nameZh: null }, { levels: "master" }] },
+    { route: "w.$slug.certificates.$certificateId_.standards", client: () => clients.editor, path: () => `/w/demo-ai/certificates/${ids.certificate}/standards`, baseline: () => ({ intent: "start" }), anchors: () => badIntents },
+    { route: "w.$slug.standards.$versionId", client: () => clients.editor, path: () => `/w/demo-ai/standards/${ids.standardVersion}`, baseline: () => ({ intent: "update", nodeId: ids.standardNode, title: "工作领域" }), anchors: () => [...badIntents, { intent: "update", nodeId: "x" }, { intent: "move", direction: "sideways" }] },
+    { route: "w.$slug.questions.new", client: () => clients.editor, path: () => "/w/demo-ai/questions/new", baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", type: "single_choice", stem: "下列哪项属于监督学习？", options: "聚类\n分类\n降维\n关联规则", answer: "B", difficulty: "3" }), anchors: () => [...badIntents, { certificateId: "x" }, { type: "essay-ish" }, { answer: "Z" }] },
+    { route: "w.$slug.questions.$questionId", client: () => clients.editor, path: () => `/w/demo-ai/questions/${ids.question}`, baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", type: "single_choice", stem: "题干", options: "甲\n乙", answer: "A", difficulty: "3" }), anchors: () => [...badIntents, { certificateId: "x" }, { difficulty: "6" }] },
+    { route: "w.$slug.questions.import._index", client: () => clients.editor, path: () => "/w/demo-ai/questions/import", baseline: () => ({ format: "xlsx" }), anchors: () => [{ file: null }, { file: "not-a-file" }] },
+    { route: "w.$slug.cases.new", client: () => clients.editor, path: () => "/w/demo-ai/cases/new", baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", title: "案例", body: "## 背景", visibility: "private" }), anchors: () => [...badIntents, { certificateId: "x" }, { visibility: "public-ish" }] },
+    { route: "w.$slug.cases.$caseId", client: () => clients.editor, path: () => `/w/demo-ai/cases/${ids.case}`, baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", title: "案例", body: "## 背景", visibility: "private" }), anchors: () => [...badIntents, { level: "master" }] },
+    { route: "w.$slug.cases.import._index", client: () => clients.editor, path: () => "/w/demo-ai/cases/import", baseline: () => ({ format: "xlsx" }), anchors: () => [{ file: null }, { file: "not-a-file" }] },
+    { route: "w.$slug.materials.new", client: () => clients.editor, path: () => "/w/demo-ai/materials/new", baseline: () => ({ intent: "save", certificateId: ids.certificate, title: "教材", kind: "textbook", levels: "intermediate" }), anchors: () => [{ certificateId: "x" }, { kind: "scroll" }, { title: null }, { levels: "master" }] },
+    { route: "w.$slug.materials.$materialId", client: () => clients.editor, path: () => `/w/demo-ai/materials/${ids.material}`, baseline: () => ({ intent: "deleteAttachment", attachmentId: "00000000-0000-4000-8000-000000000000" }), anchors: () => [...badIntents, { intent: "deleteAttachment", attachmentId: "x" }, { intent: "upload", file: "not-a-file" }] },
+    { route: "w.$slug.fees.new", client: () => clients.finance, path: () => "/w/demo-ai/fees/new", baseline: () => ({ certificateId: ids.certificate, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" }), anchors: () => [...badIntents, { amount: "-1" }, { effectiveFrom: "2099-02-30" }, { certificateId: "x" }] },
+    { route: "w.$slug.fees.$disclosureId", client: () => clients.finance, path: () => `/w/demo-ai/fees/${ids.draft}`, baseline: () => ({ certificateId: ids.certificate, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" }), anchors: () => [...badIntents, { amount: "" }, { intent: "withdraw", reason: null }] },
+    { route: "w.$slug.orders.new", client: () => clients.school, path: () => "/w/demo-school/orders/new", baseline: () => ({ certificateId: ids.certificate, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: "60" }), anchors: () => [{ headcount: "-60" }, { headcount: "1e308" }, { examDate: "2099-02-29" }, { certificateId: "x" }, { level: "master" }] },
+    { route: "w.$slug.orders.$orderId", client: () => clients.school, path: () => `/w/demo-school/orders/${ids.order}`, baseline: () => ({ intent: "transfer", amount: "700.00", reference: "FUZZ-1" }), anchors: () => [...badIntents, { amount: "七百" }, { reference: null }, { amount: "-700.00" }] },
+    { route: "w.$slug.payments", client: () => clients.finance, path: () => "/w/demo-ai/payments", baseline: () => ({}), anchors: () => [{}] },
+    { route: "committee.settings", client: () => clients.committee, path: () => "/committee/settings", baseline: () => ({ intent: "cap", certificateId: ids.certificate, level: "intermediate", amount: "1000.00", reason: "成本核算复核" }), anchors: () => [...badIntents, { amount: "-1000" }, { certificateId: "x" }, { reason: null }] },
+    { route: "webhooks.stripe", client: () => app.client(), path: () => "/webhooks/stripe", baseline: () => ({ id: "evt_fuzz", type: "checkout.session.completed" }), anchors: () => [{}], headers: { "stripe-signature": "t=1,v1=deadbeef" } },
+  ];
+
+  beforeAll(async () => {
+    app = await startApp();
+    for (const [name, email] of Object.entries({
+      admin: "org-admin@demo.xcert.test",
+      editor: "org-editor@demo.xcert.test",
+      finance: "org-finance@demo.xcert.test",
+      school: "school-admin@demo.xcert.test",
+      teacher: "school-teacher@demo.xcert.test",
+      committee: "committee@demo.xcert.test",
+    })) {
+      clients[name] = app.client();
+      await clients[name].login(email);
+    }
+    expect((await clients.admin.post("/w/demo-ai/members", { email: "invitee@example.test", role: "viewer" })).status).toBe(200);
+    expect((await app.client().post("/forgot-password", { email: "org-finance@demo.xcert.test" })).status).toBe(200);
+    const mails = await db().rows<{ template: string; text: string }>(sql`select template, text from email_outbox`);
+    joinPath = /\/join\/demo-ai\/[A-Za-z0-9_-]{43}/.exec(mails.find((m) => m.template === "invitation")!.text)![0];
+    resetPath = /\/reset-password\/[A-Za-z0-9_-]{43}/.exec(mails.find((m) => m.template === "password-reset")!.text)![0];
+    const one = async (statement: ReturnType<typeof sql>) => (await db().rows<{ id: string }>(statement))[0]?.id;
+    const aiTenant = sql`(select id from tenants where slug = 'demo-ai')`;
+    ids.certificate = (await one(sql`select id from certificates where code = 'AI-TRAINER'`))!;
+    ids.standardVersion = (await one(sql`select id from standard_versions where tenant_id = ${aiTenant} order by version desc limit 1`))!;
+    ids.standardNode = (await one(sql`select id from standard_nodes where version_id = ${ids.standardVersion} limit 1`))!;
+    ids.question = (await one(sql`select id from questions where tenant_id = ${aiTenant} limit 1`))!;
+    ids.case = (await one(sql`select id from cases where tenant_id = ${aiTenant} limit 1`))!;
+    ids.material = (await one(sql`select id from materials where tenant_id = ${aiTenant} limit 1`))!;
+    const draft = await clients.finance.post("/w/demo-ai/fees/new", { certificateId: ids.certificate, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" });
+    ids.draft = draft.headers.get("location")!.split("/").at(-1)!;
+    const order = await clients.school.post("/w/demo-school/orders/new", { certificateId: ids.certificate, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: 2 });
+    ids.order = order.headers.get("location")!.split("/").at(-1)!;
+    for (const [key, value] of Object.entries(ids)) expect(value, key).toMatch(/^[0-9a-f-]{36}$/);
+    tables = (
+      await db().rows<{ name: string }>(sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)
+    ).map((r) => r.name);
+  });
+  afterAll(async () => {
+    tally.note(`${targets.length} action routes × ${numRuns} generated inputs, 3 checks each (status, writes, reflection)`);
+    tally.print();
+    await app?.close();
+  });
+
+  it.each(targets.map((t) => [t.route, t] as const))("%s", async (_route, target) => {
+    const fields = Object.keys(target.baseline());
+    const extra = ["intent", "id", "tenantId", "__proto__", "constructor"];
+    const variant = fc.record({
+      anchor: fc.constantFrom(...target.anchors()),
+      trouble: fc.dictionary(fc.constantFrom(...fields, ...extra), posted, { maxKeys: Math.max(1, fields.length) }),
+    });
+    let lastFailure = "";
+    await fc.assert(
+      fc.asyncProperty(variant, async ({ anchor, trouble }) => {
+        const form = new URLSearchParams();
+        const values: Record<string, Posted> = Object.fromEntries(Object.entries(target.baseline()).map(([k, v]) => [k, { kind: "value", value: v } as Posted]));
+        Object.assign(values, trouble);
+        for (const [key, value] of Object.entries(anchor)) {
+          if (value === undefined) continue;
+          values[key] = value === null ? { kind: "missing" } : Array.isArray(value) ? { kind: "list", values: value } : { kind: "value", value };
+        }
+        for (const [key, value] of Object.entries(values)) {
+          if (value.kind === "value") form.append(key, value.value);
+          else if (value.kind === "list") for (const v of value.values) form.append(key, v);
+          else if (value.kind === "nested") form.append(key + value.suffix, value.value);
+        }
+        const before = await snapshot();
+        const response = await post(target.client(), target.path(), form, target.headers);
+        const after = await snapshot();
+        const changed = Object.keys(before).filter((t) => before[t] !== after[t] && !(target.writes ?? []).includes(t));
+        // Only what a browser renders as a page: a JSON answer (a resource route's field errors echo the
+        // submitted values) is never parsed as HTML.
+        const reflected = /text\/html/.test(response.type) ? scripts.filter((s) => response.body.includes(s)) : [];
+        const label = `${target.route}: ${response.status} ${JSON.stringify(Object.fromEntries([...form].map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 60)}…(${v.length})` : v])))}`;
+        const ok =
+          tally.check(response.status < 500, `${label} → 5xx ${response.body.slice(0, 200)}`) &&
+          tally.check(changed.length === 0, `${label} → wrote to ${changed.join(", ")}`) &&
+          tally.check(reflected.length === 0, `${label} → reflected ${reflected[0]} unescaped (${response.type})`);
+        if (!ok) lastFailure = tally.failures.at(-1)!;
+        return ok;
+      }),
+      { numRuns, seed: Number(process.env.FUZZ_SEED ?? 20261125), endOnFailure: true },
+    ).catch((error: Error) => {
+      throw new Error(`${lastFailure}\n${error.message.split("\n").slice(0, 3).join("\n")}`);
+    });
+  });
+});
