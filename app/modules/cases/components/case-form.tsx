@@ -2,18 +2,11 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { RequirementsField, type RequirementOption } from "~/modules/standards/components/requirements-field";
 import { levels } from "~/modules/certificates/schemas";
 import { ErrorList, Field, SelectField, SubmitButton, TextAreaField } from "~/ui/form";
 import { zodErrorMap } from "~/ui/zod-errors";
 import { caseFormSchema, visibilities } from "../schemas";
-
-export interface RequirementOption {
-  lineageId: string;
-  level: string;
-  code: string;
-  titleZh: string;
-  titleEn: string;
-}
 
 export interface CaseDefaults {
   certificateId?: string;
@@ -26,6 +19,7 @@ export interface CaseDefaults {
 }
 
 /** The case editor. Requirements are listed for every level; the server keeps only those of the chosen level. */
+
 export function CaseForm({
   certificates,
   requirements,
@@ -47,7 +41,6 @@ export function CaseForm({
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: caseFormSchema, error: zodErrorMap(t) }),
   });
-  const selected = new Set(defaultValue.requirementIds ?? []);
   return (
     <Form method="post" {...getFormProps(form)} className="max-w-3xl rounded border border-gray-200 bg-white p-6">
       <div className="grid gap-x-4 sm:grid-cols-3">
@@ -58,23 +51,16 @@ export function CaseForm({
       <Field label={t("cases.caseTitle")} meta={fields.title} />
       <Field label={t("cases.industryContext")} meta={fields.industryContext} hint={t("cases.industryContextHint")} />
       <TextAreaField label={`${t("cases.body")} · ${t("cases.bodyHint")}`} meta={fields.body} rows={14} />
-      <fieldset className="mb-4">
-        <legend className="block text-sm font-medium text-gray-800">{t("cases.requirements")}</legend>
-        <p className="mb-1 text-xs text-gray-500">{requirements.length ? t("cases.requirementsHint") : t("cases.noRequirements")}</p>
-        {requirements.length ? (
-          <div className="max-h-56 overflow-y-auto rounded border border-gray-200 p-2 text-sm">
-            {requirements.map((r) => (
-              <label key={`${r.level}:${r.lineageId}`} className="flex items-start gap-2 py-0.5">
-                <input type="checkbox" name={fields.requirementIds.name} value={r.lineageId} defaultChecked={selected.has(r.lineageId)} className="mt-1" />
-                <span>
-                  <span className="text-gray-500">{t(`certificates.levelNames.${r.level}`)}</span> <span className="font-mono">{r.code}</span> {en && r.titleEn ? r.titleEn : r.titleZh}
-                </span>
-              </label>
-            ))}
-          </div>
-        ) : null}
-        <ErrorList id={fields.requirementIds.errorId} errors={fields.requirementIds.errors} />
-      </fieldset>
+      <RequirementsField
+        name={fields.requirementIds.name}
+        errorId={fields.requirementIds.errorId}
+        errors={fields.requirementIds.errors}
+        requirements={requirements}
+        selected={defaultValue.requirementIds ?? []}
+        label={t("cases.requirements")}
+        hint={t("cases.requirementsHint")}
+        none={t("cases.noRequirements")}
+      />
       <ErrorList id={form.errorId} errors={form.errors} />
       <SubmitButton name="intent" value="save">
         {t("cases.save")}

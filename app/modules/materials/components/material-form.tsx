@@ -2,6 +2,7 @@ import { getFormProps, getSelectProps, useForm, type SubmissionResult } from "@c
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { RequirementsField } from "~/modules/standards/components/requirements-field";
 import { levels } from "~/modules/certificates/schemas";
 import { visibilities } from "~/modules/questions/schemas";
 import { CheckboxGroupField, ErrorList, Field, SelectField, SubmitButton, TextAreaField } from "~/ui/form";
@@ -59,7 +60,6 @@ export function MaterialForm({
   });
   const printed = isPrinted(String(fields.kind.value ?? defaultValue.kind ?? "textbook"));
   const certificate = options.certificates.find((c) => c.id === (defaultValue.certificateId ?? options.certificates[0]?.id));
-  const selected = new Set(defaultValue.requirementIds ?? []);
   const { key: certificateKey, ...certificateProps } = getSelectProps(fields.certificateId);
   const dual = hasDualEditors({ schoolEditor: String(fields.schoolEditor.value ?? ""), enterpriseEditor: String(fields.enterpriseEditor.value ?? "") });
   return (
@@ -119,23 +119,16 @@ export function MaterialForm({
         />
         <SelectField label={t("materials.visibility")} meta={fields.visibility} options={visibilities.map((v) => ({ value: v, label: t(`materials.visibilities.${v}`) }))} />
       </div>
-      <fieldset className="mb-4" aria-describedby={fields.requirementIds.errors ? fields.requirementIds.errorId : undefined}>
-        <legend className="block text-sm font-medium text-gray-800">{t("materials.requirements")}</legend>
-        <p className="mb-1 text-xs text-gray-500">{options.requirements.length ? t("materials.requirementsHint") : t("materials.noRequirements")}</p>
-        {options.requirements.length ? (
-          <div className="max-h-56 overflow-y-auto rounded border border-gray-200 p-2 text-sm">
-            {options.requirements.map((r) => (
-              <label key={`${r.level}:${r.lineageId}`} className="flex items-start gap-2 py-0.5">
-                <input type="checkbox" name={fields.requirementIds.name} value={r.lineageId} defaultChecked={selected.has(r.lineageId)} className="mt-1" />
-                <span>
-                  <span className="text-gray-500">{t(`certificates.levelNames.${r.level}`)}</span> <span className="font-mono">{r.code}</span> {en && r.titleEn ? r.titleEn : r.titleZh}
-                </span>
-              </label>
-            ))}
-          </div>
-        ) : null}
-        <ErrorList id={fields.requirementIds.errorId} errors={fields.requirementIds.errors} />
-      </fieldset>
+      <RequirementsField
+        name={fields.requirementIds.name}
+        errorId={fields.requirementIds.errorId}
+        errors={fields.requirementIds.errors}
+        requirements={options.requirements}
+        selected={defaultValue.requirementIds ?? []}
+        label={t("materials.requirements")}
+        hint={t("materials.requirementsHint")}
+        none={t("materials.noRequirements")}
+      />
       <TextAreaField label={t("materials.description")} meta={fields.description} rows={3} />
       <ErrorList id={form.errorId} errors={form.errors} />
       <SubmitButton name={intent ? "intent" : undefined} value={intent}>

@@ -2,18 +2,11 @@ import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react"
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { RequirementsField, type RequirementOption } from "~/modules/standards/components/requirements-field";
 import { levels } from "~/modules/certificates/schemas";
 import { ErrorList, Field, SelectField, SubmitButton, TextAreaField } from "~/ui/form";
 import { zodErrorMap } from "~/ui/zod-errors";
 import { pools, questionFormSchema, questionTypes, visibilities } from "../schemas";
-
-export interface RequirementOption {
-  lineageId: string;
-  level: string;
-  code: string;
-  titleZh: string;
-  titleEn: string;
-}
 
 export interface QuestionDefaults {
   certificateId?: string;
@@ -32,6 +25,7 @@ export interface QuestionDefaults {
 }
 
 /** The question editor: save a draft or publish a new version. Keyboard-usable, field errors inline. */
+
 export function QuestionForm({
   certificates,
   requirements,
@@ -53,8 +47,6 @@ export function QuestionForm({
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: questionFormSchema, error: zodErrorMap(t) }),
   });
-  const selected = new Set(defaultValue.requirementIds ?? []);
-  const requirementErrors = fields.requirementIds.errors;
   return (
     <Form method="post" {...getFormProps(form)} className="max-w-3xl rounded border border-gray-200 bg-white p-6">
       <div className="grid gap-x-4 sm:grid-cols-2">
@@ -70,21 +62,16 @@ export function QuestionForm({
       <Field label={t("questions.answer")} meta={fields.answer} hint={t("questions.answerHint")} />
       <TextAreaField label={t("questions.explanation")} meta={fields.explanation} rows={2} />
       <TextAreaField label={`${t("questions.rubric")} · ${t("questions.rubricHint")}`} meta={fields.rubric} rows={2} />
-      <fieldset className="mb-4">
-        <legend className="block text-sm font-medium text-gray-800">{t("questions.requirements")}</legend>
-        <p className="mb-1 text-xs text-gray-500">{requirements.length ? t("questions.requirementsHint") : t("questions.noRequirements")}</p>
-        <div className="max-h-56 overflow-y-auto rounded border border-gray-200 p-2 text-sm">
-          {requirements.map((r) => (
-            <label key={`${r.level}:${r.lineageId}`} className="flex items-start gap-2 py-0.5">
-              <input type="checkbox" name={fields.requirementIds.name} value={r.lineageId} defaultChecked={selected.has(r.lineageId)} className="mt-1" />
-              <span>
-                <span className="text-gray-500">{t(`certificates.levelNames.${r.level}`)}</span> <span className="font-mono">{r.code}</span> {en && r.titleEn ? r.titleEn : r.titleZh}
-              </span>
-            </label>
-          ))}
-        </div>
-        <ErrorList id={fields.requirementIds.errorId} errors={requirementErrors} />
-      </fieldset>
+      <RequirementsField
+        name={fields.requirementIds.name}
+        errorId={fields.requirementIds.errorId}
+        errors={fields.requirementIds.errors}
+        requirements={requirements}
+        selected={defaultValue.requirementIds ?? []}
+        label={t("questions.requirements")}
+        hint={t("questions.requirementsHint")}
+        none={t("questions.noRequirements")}
+      />
       <Field label={t("questions.tags")} meta={fields.tags} hint={t("questions.tagsHint")} />
       <ErrorList id={form.errorId} errors={form.errors} />
       <div className="flex gap-3">
