@@ -108,11 +108,13 @@ describe("question import in the browser", () => {
     }
     expect(seen.some((value) => value > 0 && value < 100), `progress seen: ${seen.join(", ")}`).toBe(true);
 
-    // 3. Left and returned to: the import goes on without the page and is found in the list.
-    await open(page, "/w/demo-ai/questions");
-    await open(page, "/w/demo-ai/questions/import");
+    // 3. Left and returned to: the import goes on without the page and is found in the list. (On
+    // PGlite, one connection in the server's own thread, pages wait while the import's final
+    // transaction moves the rows into the bank: a few seconds, more on a loaded machine.)
+    await open(page, "/w/demo-ai/questions", { timeout: 90_000 });
+    await open(page, "/w/demo-ai/questions/import", { timeout: 90_000 });
     await page.locator(`a[href="${jobPath}"]`).first().click();
-    await page.waitForURL((url) => url.pathname === jobPath);
+    await page.waitForURL((url) => url.pathname === jobPath, { timeout: 90_000 });
     while (Date.now() < deadline) {
       const value = Number(await bar.getAttribute("value"));
       if (seen.at(-1) !== value) seen.push(value);

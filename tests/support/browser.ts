@@ -75,16 +75,20 @@ export function expectNoProblems(page: Page) {
 }
 
 /** Resolves once React has hydrated the page (Remix's client is live). */
-export async function hydrated(page: Page) {
-  await page.waitForFunction(() => {
-    const main = document.querySelector("main");
-    return Boolean(main && Object.keys(main).some((key) => key.startsWith("__react")));
-  });
+export async function hydrated(page: Page, options: { timeout?: number } = {}) {
+  await page.waitForFunction(
+    () => {
+      const main = document.querySelector("main");
+      return Boolean(main && Object.keys(main).some((key) => key.startsWith("__react")));
+    },
+    undefined,
+    options,
+  );
 }
 
-export async function open(page: Page, pathname: string) {
-  await page.goto(pathname);
-  await hydrated(page);
+export async function open(page: Page, pathname: string, options: { timeout?: number } = {}) {
+  await page.goto(pathname, options);
+  await hydrated(page, options);
 }
 
 export async function login(page: Page, email: string) {
