@@ -6,6 +6,11 @@ import { isUuid } from "./ids";
 // eslint-disable-next-line no-control-regex
 const controlChars = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 
+/** The text without control or bidirectional-override characters (file names, not form fields: those are refused). */
+export function stripControlChars(value: string) {
+  return value.replace(new RegExp(controlChars.source, "g"), "");
+}
+
 export function text(max: number, min = 1) {
   return z
     .string()

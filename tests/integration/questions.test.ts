@@ -344,7 +344,8 @@ describe("question bank", () => {
     expect((await kinds("意图", "&pool=exam")).every((h) => h.kind === "question")).toBe(true);
     expect(await kinds("意图", "&type=true_false")).toEqual([]);
     const [node] = await db().rows<{ title_zh: string }>(sql`select n.title_zh from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where v.certificate_id = ${trainer} limit 1`);
-    if (node) expect((await kinds(node.title_zh)).some((h) => h.kind === "standard")).toBe(true);
+    expect(node).toBeDefined();
+    expect((await kinds(node.title_zh)).some((h) => h.kind === "standard")).toBe(true);
     const page = await (await editor.get(`/w/demo-ai/search?q=${encodeURIComponent("绝不会出现的词")}`)).text();
     expect(page).toContain("没有找到与“绝不会出现的词”相关的内容。");
   });

@@ -10,6 +10,7 @@ import { skillRequirements } from "~/modules/questions/service.server";
 import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { stripControlChars } from "~/ui/schema-fields";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import { likePattern } from "~/ui/like";
 import { formatBytes, type MaterialFilter, type MaterialInput } from "./schemas";
@@ -210,12 +211,11 @@ export async function deleteMaterial(tx: Tx, ctx: TenantContext, files: FileChan
 /** A file name safe to store and send back: no path, no control characters, bounded. */
 function cleanFileName(name: string, ext: string) {
   const base =
-    name
+    stripControlChars(name)
       .split(/[\\/]/)
       .pop()!
       .normalize("NFC")
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069"]/g, "")
+      .replace(/"/g, "")
       .trim()
       .slice(0, 200) || "file";
   // The name says what the bytes are: a PNG uploaded as "scan.pdf" downloads as "scan.pdf.png".
