@@ -4,7 +4,9 @@
 // tests/bench/results/<date>.json and regenerates the results section of docs/PERFORMANCE.md.
 //
 // Environment: DATABASE_URL (the admin URL of a PostgreSQL server; default postgres://postgres@127.0.0.1:5432/postgres),
-// SCALE (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 1,10,50).
+// SCALE (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 1,10,50), BENCH_PAGES (a
+// comma-separated list of page names to measure alone while working on them: the results then go to
+// tests/bench/results/tmp/ and PERFORMANCE.md is left as it is).
 // Flags: --reload (rebuild the loaded database), --skip-import, --skip-cold-start, --trace-only (write
 // tests/bench/results/tmp/plans.json for tests/bench/explain.ts and stop).
 import { spawn } from "node:child_process";
@@ -40,7 +42,7 @@ interface PageSpec {
   optional?: boolean;
 }
 
-const pages: PageSpec[] = [
+const allPages: PageSpec[] = [
   { name: "/fees", path: "/fees" },
   { name: "/api/v1/fee-disclosures", path: "/api/v1/fee-disclosures" },
   { name: "question list + search", path: `/w/org-00001/questions?q=${term}`, as: "org" },
@@ -50,6 +52,8 @@ const pages: PageSpec[] = [
   { name: "/library?q=…", path: `/library?q=${term}`, as: "org", optional: true },
   { name: "login", path: "/login", method: "POST" },
 ];
+const only = process.env.BENCH_PAGES?.split(",").map((name) => name.trim());
+const pages = only ? allPages.filter((page) => only.includes(page.name)) : allPages;
 const loginBody = new URLSearchParams({ email: accounts.org, password, redirectTo: "" }).toString();
 const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -335,12 +339,12 @@ async function main() {
     import: importResult,
     coldStart: cold,
   };
-  const dir = path.join(root, "tests/bench/results");
+  const dir = path.join(root, only ? "tests/bench/results/tmp" : "tests/bench/results");
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `${at.slice(0, 10)}.json`);
+  const file = path.join(dir, `${only ? "partial-" : ""}${at.slice(0, 10)}.json`);
   await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-  writePerformanceDoc(root, results, path.relative(root, file));
-  console.log(`\n${textTable(results)}\n\nWritten: ${path.relative(root, file)}, docs/PERFORMANCE.md`);
+  if (!only) writePerformanceDoc(root, results, path.relative(root, file));
+  console.log(`\n${textTable(results)}\n\nWritten: ${path.relative(root, file)}${only ? "" : ", docs/PERFORMANCE.md"}`);
   if (checkTargets(results).some((c) => !c.met)) process.exitCode = 1;
 }
 
