@@ -13,8 +13,9 @@ export function databaseUrl(name: string) {
   return url.toString();
 }
 
+/** BENCH_DATABASE names a copy of its own (`createdb -T xcert_bench_1 …`) for work that migrates it. */
 export function benchDatabaseName(scale: number) {
-  return `xcert_bench_${String(scale).replace(/[^0-9]/g, "_")}`;
+  return process.env.BENCH_DATABASE ?? `xcert_bench_${String(scale).replace(/[^0-9]/g, "_")}`;
 }
 
 async function withAdmin<T>(fn: (admin: postgres.Sql) => Promise<T>): Promise<T> {
