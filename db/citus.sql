@@ -9,6 +9,7 @@ SELECT create_reference_table('industries');
 SELECT create_reference_table('tenants');
 SELECT create_reference_table('users');
 SELECT create_reference_table('email_outbox');
+SELECT create_reference_table('fee_audit_state');
 SELECT create_reference_table('finding_notices');
 SELECT create_reference_table('login_attempts');
 SELECT create_reference_table('notice_period_settings');
@@ -24,6 +25,7 @@ SELECT create_distributed_table('audit_log', 'tenant_id', colocate_with => 'cert
 SELECT create_distributed_table('cases', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('cost_caps', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('fee_disclosure_withdrawals', 'tenant_id', colocate_with => 'certificates');
+SELECT create_distributed_table('fee_findings', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('import_jobs', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('import_rows', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('memberships', 'tenant_id', colocate_with => 'certificates');

@@ -2,33 +2,33 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { countsByOrganization, evidenceLink, feeFindings } from "~/modules/committee/fee-audit.server";
+import { evidenceLink, feeFindingsPage, findingCounts } from "~/modules/committee/fee-audit.server";
 import { findingFilterSchema, findingTypes } from "~/modules/committee/findings";
 import { findingSummary } from "~/modules/committee/digest.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { translator } from "~/i18n/i18n";
-import { EmptyState, Table } from "~/ui/list";
+import { EmptyState, NextPage, Table } from "~/ui/list";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return withCommittee(request, "committee:audit", async (tx, ctx) => {
     const filter = findingFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const all = await feeFindings(tx, { sort: filter.sort });
+    const counts = await findingCounts(tx);
+    const { rows, nextCursor } = await feeFindingsPage(tx, filter);
     const t = translator(ctx.locale);
-    const findings = all
-      .filter((f) => (!filter.organization || f.organizationSlug === filter.organization) && (!filter.type || f.type === filter.type))
-      .map((f) => ({ ...f, summary: findingSummary(t, f, ctx.locale), evidence: evidenceLink(f) }));
-    return { findings, counts: countsByOrganization(all), total: all.length };
+    const findings = rows.map((f) => ({ ...f, summary: findingSummary(t, f, ctx.locale), evidence: evidenceLink(f) }));
+    return { findings, nextCursor, counts, total: counts.reduce((sum, c) => sum + c.total, 0) };
   });
 }
 
 export default function FeeAudit() {
-  const { findings, counts, total } = useLoaderData<typeof loader>();
+  const { findings, nextCursor, counts, total } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
   const csvQuery = new URLSearchParams(searchParams);
+  csvQuery.delete("cursor");
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -124,6 +124,7 @@ export default function FeeAudit() {
           ))}
         </Table>
       )}
+      <NextPage cursor={nextCursor} />
     </div>
   );
 }

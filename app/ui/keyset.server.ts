@@ -26,3 +26,25 @@ export function decodeCursor(cursor: string | undefined, checks: ((value: string
 
 export const isTimestamp = (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(value) && !Number.isNaN(Date.parse(value));
 export const anyString = () => true;
+
+/** A sort column for a keyset with mixed directions; `cast` types the cursor's text value. */
+export interface KeysetColumn {
+  expr: SQL;
+  dir: "asc" | "desc";
+  cast?: SQL;
+}
+
+export function keysetOrder(columns: KeysetColumn[]): SQL {
+  return sql.join(
+    columns.map((c) => sql`${c.expr} ${sql.raw(c.dir)}`),
+    sql`, `,
+  );
+}
+
+/** Rows after the cursor's values in the columns' order: (a > x) or (a = x and (b < y or …)). */
+export function keysetAfter(columns: KeysetColumn[], values: string[]): SQL {
+  const [first, ...rest] = columns;
+  const value = first.cast ? sql`${values[0]}::${first.cast}` : sql`${values[0]}`;
+  const beyond = first.dir === "asc" ? sql`${first.expr} > ${value}` : sql`${first.expr} < ${value}`;
+  return rest.length ? sql`(${beyond} or (${first.expr} = ${value} and ${keysetAfter(rest, values.slice(1))}))` : beyond;
+}

@@ -163,6 +163,8 @@ export const assessmentOrders = pgTable(
     uniqueIndex("assessment_orders_number_key").on(t.tenantId, t.number),
     index("assessment_orders_school_idx").on(t.tenantId, t.schoolTenantId, t.createdAt),
     index("assessment_orders_status_idx").on(t.tenantId, t.status, t.createdAt),
+    // The fee key: the orders whose findings a disclosure, withdrawal or cap can change.
+    index("assessment_orders_fee_key_idx").on(t.tenantId, t.certificateId, t.level, t.orderDate),
     foreignKey({ name: "assessment_orders_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
     foreignKey({ name: "assessment_orders_disclosure_fk", columns: [t.tenantId, t.disclosureId], foreignColumns: [feeDisclosures.tenantId, feeDisclosures.id] }),
   ],
@@ -258,6 +260,41 @@ export const findingNotices = pgTable("finding_notices", {
   key: text("key").primaryKey(),
   firstSeenAt: timestamp("first_seen_at", { withTimezone: true }).notNull().defaultNow(),
   digestedAt: timestamp("digested_at", { withTimezone: true }),
+});
+
+// The committee's fee audit, stored (decision 011): written only by the database's own triggers and
+// functions (the app role may read it, never write it), per fee key (organization, certificate, level).
+export const feeFindings = pgTable(
+  "fee_findings",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    type: text("type").notNull(),
+    entityId: uuid("entity_id").notNull(),
+    entityType: text("entity_type").notNull(),
+    certificateId: uuid("certificate_id").notNull(),
+    level: certificateLevel("level").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull(),
+    actualFen: bigint("actual_fen", { mode: "number" }),
+    expectedFen: bigint("expected_fen", { mode: "number" }),
+    noticeGiven: integer("notice_given"),
+    noticeRequired: integer("notice_required"),
+    reference: text("reference").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.type, t.entityId] }),
+    index("fee_findings_key_idx").on(t.tenantId, t.certificateId, t.level),
+    foreignKey({ columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id], name: "fee_findings_certificate_fk" }),
+  ],
+);
+
+// When the stored audit was last brought up to date with the calendar (one row): findings that depend
+// on "today" (the fee in force, the cap in force) are refreshed for the keys whose dates passed since.
+export const feeAuditState = pgTable("fee_audit_state", {
+  id: boolean("id").primaryKey().default(true),
+  refreshedAt: timestamp("refreshed_at", { withTimezone: true }).notNull(),
+  nextChangeAt: timestamp("next_change_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 // Periodic jobs shared by every app instance: a row per job, claimed with FOR UPDATE SKIP LOCKED.

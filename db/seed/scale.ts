@@ -51,12 +51,12 @@ function creditCodes(n: number, prefix = "91310000") {
 
 /**
  * One statement in a transaction of its own, in the system scope (the fee and order guards let it
- * write history with past dates) and with plans made for the tables as they are: a plan cached when a
+ * write history with past dates; the fee audit is refreshed once at the end, not per batch) and with plans made for the tables as they are: a plan cached when a
  * table was small would check each foreign key by a sequential scan (quadratic over a batch).
  */
 async function exec(db: Db, statement: SQL) {
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.role', 'system', true)`);
+    await tx.execute(sql`select set_config('app.role', 'system', true), set_config('xcert.defer_fee_findings', 'on', true)`);
     await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
     await tx.execute(statement);
   });
@@ -163,7 +163,8 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
       '021-' || (60000000 + g)::text, case when g > ${keys} then '根据成本核算调整' else '' end, 'published',
       case when g > ${keys} then ${id("disclosure", `g - ${keys}`)} end,
       ('2022-03-01'::date + ((g - 1) / ${keys}) * 200 + ${pick("fee-day", "g", 60)}::int - 45)::timestamp at time zone 'Asia/Shanghai',
-      ('2022-03-01'::date + ((g - 1) / ${keys}) * 200 + ${pick("fee-day", "g", 60)}::int - 45)::timestamp at time zone 'Asia/Shanghai'
+      -- One in 1,000 was published with 20 days' notice instead of 45: a finding for the committee.
+      ('2022-03-01'::date + ((g - 1) / ${keys}) * 200 + ${pick("fee-day", "g", 60)}::int - case when g % 1000 = 500 then 20 else 45 end)::timestamp at time zone 'Asia/Shanghai'
     from generate_series(${start}::int, ${end}::int) g`;
   await batched(db, "fee disclosures with histories", c.disclosures, disclosureSql);
 
@@ -183,7 +184,9 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
         headcount, unit_price_fen, total_fen, status, contact_email, created_at, paid_at)
       select tenant_id, ${id("order", "g")}, 'XC' || to_char(order_date, 'YYYYMMDD') || '-' || lpad(g::text, 7, '0'), school_id, certificate_id, level,
         disclosure_id, '上海市' || ${from(districts, "order-site", "g")} || '区考核站点 ' || (g % 40 + 1) || ' 号实训楼', order_date + 20, order_date,
-        headcount, amount_fen, amount_fen * headcount, case when g % 10 < 7 then 'paid' else 'pending' end::order_status,
+        -- One order in 2,000 charged 50 yuan above the disclosed fee: a finding for the committee.
+        headcount, amount_fen + case when g % 2000 = 1000 then 5000 else 0 end, (amount_fen + case when g % 2000 = 1000 then 5000 else 0 end) * headcount,
+        case when g % 10 < 7 then 'paid' else 'pending' end::order_status,
         'admin@school.scale.xcert.test', order_date::timestamp at time zone 'Asia/Shanghai',
         case when g % 10 < 7 then (order_date + 3)::timestamp at time zone 'Asia/Shanghai' end
       from priced
@@ -249,6 +252,7 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
       now() - make_interval(days => ${pick("m-age", "g", 900)}::int), now() - make_interval(days => ${pick("m-age", "g", 900)}::int)
     from generate_series(${start}::int, ${end}::int) g`);
 
+  await run(db, "the committee's fee audit (stored findings)", sql`select refresh_fee_findings(null, null, null)`);
   await run(db, "analyze", sql`analyze`);
   return "seeded" as const;
 }

@@ -5,7 +5,7 @@ import { nextMondayMorning, runDueJobs } from "../../app/modules/jobs/scheduler.
 import { withSystem } from "../../app/modules/tenancy/context.server";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
-import { owner } from "../support/db";
+import { asApp, databaseError, owner } from "../support/db";
 
 // The committee's fee audit (DOMAIN §二.10, §二.14) across every tenant: each kind of finding made
 // from data, with its evidence; filters, sort, counts per organization; the CSV; who may see it; and
@@ -336,5 +336,85 @@ describe("committee fee audit", () => {
     }
     expect(await db().count("email_outbox", sql`template = 'finding-digest'`)).toBe(4);
     expect(await db().count("finding_notices", sql`key = ${`no_disclosure:${fresh}`} and digested_at is not null`)).toBe(1);
+  });
+  // The audit is stored (decision 011): the database refreshes a fee key's findings with every write
+  // that can change them, and catches up with the calendar before the audit is read.
+  it("stores exactly what the rules compute afresh, and nothing the app role can write", async () => {
+    const drift = await db().rows(sql`
+      (select * from fee_findings except select * from fee_findings_of(null, null, null))
+      union all (select * from fee_findings_of(null, null, null) except select * from fee_findings)`);
+    expect(drift).toEqual([]);
+    expect(await db().count("fee_findings")).toBeGreaterThanOrEqual(9);
+    const [committeeTenant] = await db().rows<{ id: string }>(sql`select id from tenants where kind = 'committee'`);
+    for (const scope of [
+      { tenantId: committeeTenant.id, tenantKind: "committee", role: "admin" },
+      { tenantId: ai, tenantKind: "organization", role: "owner" },
+      { role: "system" },
+    ]) {
+      for (const statement of [
+        sql`delete from fee_findings`,
+        sql`update fee_findings set actual_fen = 0`,
+        sql`insert into fee_findings (tenant_id, type, entity_id, entity_type, certificate_id, level, at, reference)
+            values (${ai}, 'late_notice', gen_random_uuid(), 'fee_disclosure', ${trainer}, 'junior', now(), 'x')`,
+        sql`select refresh_fee_findings(null, null, null)`,
+        sql`select * from fee_findings_of(null, null, null)`,
+      ])
+        expect(await databaseError(asApp(scope, (tx) => tx.execute(statement))), `${scope.role}`).toMatch(/permission denied/);
+    }
+    // An organization does not read the committee's audit of it.
+    expect(await asApp({ tenantId: ai, tenantKind: "organization", role: "owner" }, (tx) => tx.execute(sql`select * from fee_findings`)).then((r) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows).length)).toBe(0);
+  });
+
+  it("applies a cap set to take effect later at that instant, without anyone writing again", async () => {
+    // demo-ai junior: ¥260 in force, within the ¥270 cap. A ¥250 cap from two seconds from now.
+    await asSystem(sql`insert into cost_caps (tenant_id, certificate_id, level, amount_fen, effective_from, reason)
+      values (${ai}, ${trainer}, 'junior', 25000, now() + interval '2 seconds', '下月起下调')`);
+    expect(findingOf((await audit()).findings, "over_cap", ids.juniorNew)).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(findingOf((await audit()).findings, "over_cap", ids.juniorNew)).toMatchObject([{ actualFen: 26_000, expectedFen: 25_000 }]);
+  });
+
+  it("catches up with the calendar: a fee that took effect today replaces yesterday's findings of its key", async () => {
+    // ¥255 from today supersedes ¥260 (announced 40 days ago). As if the audit was last brought up to
+    // date yesterday, before the day turned: the key's stored findings are yesterday's.
+    ids.juniorToday = await insertDisclosure({ tenant: ai, certificate: trainer, level: "junior", kind: "assessment", fen: 25_500, from: today, publishedDaysAgo: 40, supersedes: ids.juniorNew });
+    await db().rows(sql`delete from fee_findings where tenant_id = ${ai} and certificate_id = ${trainer} and level = 'junior'`);
+    await db().rows(sql`insert into fee_findings (tenant_id, type, entity_id, entity_type, certificate_id, level, at, actual_fen, expected_fen, reference)
+      values (${ai}, 'over_cap', ${ids.juniorNew}, 'fee_disclosure', ${trainer}, 'junior', now() - interval '140 days', 26000, 25000, 'yesterday')`);
+    await db().rows(sql`update fee_audit_state set refreshed_at = now() - interval '1 day', next_change_at = now() - interval '1 second'`);
+    const { findings } = await audit();
+    expect(findingOf(findings, "over_cap", ids.juniorNew)).toEqual([]);
+    expect(findingOf(findings, "over_cap", ids.juniorToday)).toMatchObject([{ actualFen: 25_500, expectedFen: 25_000 }]);
+    // Caught up until the next midnight in Shanghai: the next visit reads without refreshing.
+    const [state] = await db().rows<{ due: boolean; nextDay: boolean }>(sql`
+      select next_change_at > now() as due, next_change_at = ((now() at time zone 'Asia/Shanghai')::date + 1)::timestamp at time zone 'Asia/Shanghai' as "nextDay"
+      from fee_audit_state`);
+    expect(state).toEqual({ due: true, nextDay: true });
+  });
+
+  it("pages through many findings in each sort without losing or repeating one", async () => {
+    await asSystem(sql`insert into assessment_orders (tenant_id, number, school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date,
+        headcount, unit_price_fen, total_fen, contact_email, created_at)
+      select ${ai}, 'XC-AUDIT-MANY-' || g, ${schoolId}, ${trainer}, 'senior', null, '徐汇校区', ${addDays(today, 20)}, ${today}, 1, 10000, 10000,
+        'school-admin@demo.xcert.test', now() - make_interval(secs => g % 7)
+      from generate_series(1, 130) g`);
+    const { total } = await audit();
+    expect(total).toBeGreaterThan(130);
+    for (const sort of ["date", "organization", "type"]) {
+      const seen: string[] = [];
+      let query = `?sort=${sort}`;
+      for (let page = 0; page < 5; page++) {
+        const response = await committee.data(`/committee/fees${query}`, auditRoute);
+        const data = (await response.json()) as { findings: FindingRow[]; nextCursor: string | null };
+        seen.push(...data.findings.map((f) => f.key));
+        if (!data.nextCursor) break;
+        expect(data.findings).toHaveLength(100);
+        query = `?sort=${sort}&cursor=${data.nextCursor}`;
+      }
+      expect(seen, sort).toHaveLength(total);
+      expect(new Set(seen).size, sort).toBe(total);
+    }
+    // A forged cursor is ignored (the first page), not an error.
+    expect((await audit("?cursor=bm90LWEtY3Vyc29y")).findings).toHaveLength(100);
   });
 });

@@ -10,4 +10,5 @@ export const findingFilterSchema = z.object({
   organization: z.string().max(60).optional().catch(undefined),
   type: z.enum(findingTypes).optional().catch(undefined),
   sort: z.enum(["date", "organization", "type"]).optional().catch(undefined),
+  cursor: z.string().max(500).optional().catch(undefined),
 });
