@@ -27,6 +27,7 @@ SELECT create_distributed_table('cost_caps', 'tenant_id', colocate_with => 'cert
 SELECT create_distributed_table('fee_disclosure_withdrawals', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('fee_findings', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('import_jobs', 'tenant_id', colocate_with => 'certificates');
+SELECT create_distributed_table('import_files', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('import_rows', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('memberships', 'tenant_id', colocate_with => 'certificates');
 SELECT create_distributed_table('invitations', 'tenant_id', colocate_with => 'certificates');

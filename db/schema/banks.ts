@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, customType, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { standardVersions } from "./standards";
 import { tenants, users } from "./tenancy";
@@ -173,7 +173,7 @@ export const importKind = pgEnum("import_kind", ["questions", "cases"]);
 export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle"]);
 export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done"]);
 
-// An import runs as a job so a long one can be left and returned to; its file stays on disk until done.
+// An import runs as a job so a long one can be left and returned to; its file waits in import_files.
 export const importJobs = pgTable(
   "import_jobs",
   {
@@ -185,7 +185,6 @@ export const importJobs = pgTable(
     format: importFormat("format").notNull(),
     certificateId: uuid("certificate_id").notNull(),
     fileName: text("file_name").notNull(),
-    storageKey: text("storage_key").notNull(),
     status: importStatus("status").notNull().default("queued"),
     totalRows: integer("total_rows").notNull().default(0),
     processedRows: integer("processed_rows").notNull().default(0),
@@ -205,6 +204,22 @@ export const importJobs = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("import_jobs_created_idx").on(t.tenantId, t.createdAt.desc()),
     foreignKey({ name: "import_jobs_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+  ],
+);
+
+// The uploaded file of a job until the job ends, in the database rather than on one instance's disk:
+// whichever app instance resumes a job finds its file, and the upload commits with its job.
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => "bytea" });
+export const importFiles = pgTable(
+  "import_files",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    jobId: uuid("job_id").notNull(),
+    bytes: bytea("bytes").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.jobId] }),
+    foreignKey({ name: "import_files_job_fk", columns: [t.tenantId, t.jobId], foreignColumns: [importJobs.tenantId, importJobs.id] }).onDelete("cascade"),
   ],
 );
 

@@ -109,9 +109,6 @@ export interface ImportResult {
  */
 export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise<ImportResult> {
   const { database, cleanup, kind } = await freshDatabase(serverUrl);
-  const importsDir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-files-"));
-  const previousImportsDir = process.env.IMPORTS_DIR;
-  process.env.IMPORTS_DIR = importsDir;
   try {
     await migrateDatabase(database);
     globalThis.__xcertDatabase = Promise.resolve(database);
@@ -122,14 +119,13 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
     );
     const { runImportJob } = await import("../../app/modules/imports/jobs.server");
 
-    // The pipeline: the job the import page queues, with its file on disk.
+    // The pipeline: the job the import page queues, with its file.
     const file = templateCsv();
     const [job] = rowsOf<{ id: string }>(
-      await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, storage_key, created_by_user_id)
-        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${path.join(target.tenant_id, "bench.csv")}, ${target.user_id}) returning id`),
+      await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
+        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}) returning id`),
     );
-    await mkdir(path.join(importsDir, target.tenant_id), { recursive: true });
-    await writeFile(path.join(importsDir, target.tenant_id, "bench.csv"), file);
+    await database.db.execute(sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`);
     const started = performance.now();
     const done = await runImportJob(target.tenant_id, job.id);
     const importMs = performance.now() - started;
@@ -167,10 +163,7 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
     return result;
   } finally {
     globalThis.__xcertDatabase = undefined;
-    if (previousImportsDir === undefined) delete process.env.IMPORTS_DIR;
-    else process.env.IMPORTS_DIR = previousImportsDir;
     await cleanup();
-    await rm(importsDir, { recursive: true, force: true });
   }
 }
 

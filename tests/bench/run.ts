@@ -233,7 +233,7 @@ async function coldStart() {
     cwd: root,
     detached: true,
     stdio: "ignore",
-    env: childEnv({ DATABASE_URL: undefined, NODE_ENV: undefined, XCERT_SQL_TRACE: undefined, PGLITE_DIR: path.join(dir, "pglite"), IMPORTS_DIR: path.join(dir, "imports"), STORAGE_DIR: path.join(dir, "storage"), PORT: String(port) }),
+    env: childEnv({ DATABASE_URL: undefined, NODE_ENV: undefined, XCERT_SQL_TRACE: undefined, PGLITE_DIR: path.join(dir, "pglite"), STORAGE_DIR: path.join(dir, "storage"), PORT: String(port) }),
   });
   try {
     for (;;) {

@@ -1,6 +1,3 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +25,6 @@ describe("case bank", () => {
   let ai: string;
   let trainer: string;
   let bigdata: string;
-  let importsDir: string;
   let trainerRequirements: Requirement[];
   let bigdataRequirements: Requirement[];
   const db = () => owner(app.database);
@@ -111,8 +107,6 @@ describe("case bank", () => {
       'requirementIds', to_jsonb(requirement_ids), 'visibility', visibility)::text as c from cases where ${where} order by 1`);
 
   beforeAll(async () => {
-    importsDir = await mkdtemp(path.join(os.tmpdir(), "xcert-case-imports-"));
-    process.env.IMPORTS_DIR = importsDir;
     app = await startApp();
     editor = app.client();
     await editor.login("org-editor@demo.xcert.test");
@@ -127,7 +121,6 @@ describe("case bank", () => {
   });
   afterAll(async () => {
     await app?.close();
-    await rm(importsDir, { recursive: true, force: true });
   });
 
   it("seeds AI-TRAINER's case bank with shared and private cases at every level", async () => {
@@ -382,7 +375,7 @@ describe("case bank", () => {
     expect(failed.errors.find((e) => e.row === 1000)).toEqual({ row: 1000, column: "标题", message: "不能包含控制字符。" });
     expect(await db().count("cases")).toBe(before.cases);
     expect(await db().count("import_rows")).toBe(0);
-    expect(await readdir(path.join(importsDir, ai))).toEqual([]);
+    expect(await db().count("import_files")).toBe(0); // the upload is gone with the failed job
     expect(await db().count("audit_log", sql`action = 'case_import.create' and entity_id = ${failed.jobId}`)).toBe(1);
     expect(await db().count("audit_log", sql`action = 'case_import.failed' and entity_id = ${failed.jobId}`)).toBe(1);
     const page = await (await editor.get(`/w/demo-ai/cases/import/${failed.jobId}`)).text();

@@ -1,6 +1,3 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +21,6 @@ describe("question bank", () => {
   let ai: string;
   let trainer: string;
   let bigdata: string;
-  let importsDir: string;
   let requirements: { lineage_id: string; level: string; code: string }[];
   const db = () => owner(app.database);
   const counts = async () =>
@@ -93,8 +89,6 @@ describe("question bank", () => {
   };
 
   beforeAll(async () => {
-    importsDir = await mkdtemp(path.join(os.tmpdir(), "xcert-imports-"));
-    process.env.IMPORTS_DIR = importsDir;
     app = await startApp();
     editor = app.client();
     await editor.login("org-editor@demo.xcert.test");
@@ -114,7 +108,6 @@ describe("question bank", () => {
   });
   afterAll(async () => {
     await app.close();
-    await rm(importsDir, { recursive: true, force: true });
   });
 
   it("lists the demo bank with filters, search and the bank's last update", async () => {
@@ -294,7 +287,7 @@ describe("question bank", () => {
     expect(await db().count("questions")).toBe(before.questions);
     expect(await db().count("question_versions")).toBe(before.question_versions);
     expect(await db().count("import_rows")).toBe(0);
-    expect(await readdir(path.join(importsDir, ai))).toEqual([]);
+    expect(await db().count("import_files")).toBe(0); // the upload is gone with the failed job
     // The error report downloads as XLSX with the same rows.
     const report = await editor.get(`/w/demo-ai/questions/import/${failed.jobId}/errors.xlsx`);
     expect(report.headers.get("content-type")).toMatch(/spreadsheetml/);
@@ -372,12 +365,11 @@ describe("question bank", () => {
   it("resumes an import whose runner died, and lets only one runner through at a time", async () => {
     const rows = Array.from({ length: 4500 }, (_, i) => sampleRow(20_000 + i));
     const [job] = await db().rows<{ id: string }>(sql`
-      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, storage_key, status, total_rows, processed_rows, imported_rows, locked_until, updated_at)
-      values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', ${path.join(ai, "resume.csv")}, 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute')
+      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, total_rows, processed_rows, imported_rows, locked_until, updated_at)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute')
       returning id`);
-    const { writeFile, mkdir } = await import("node:fs/promises");
-    await mkdir(path.join(importsDir, ai), { recursive: true });
-    await writeFile(path.join(importsDir, ai, "resume.csv"), csv([header, ...rows]));
+    // Its file waits in the database, where a runner in any app instance finds it.
+    await db().rows(sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, ...rows])).toString("base64")}, 'base64'))`);
     // The dead runner had staged the first 2,000 rows.
     await db().rows(sql`insert into import_rows (tenant_id, job_id, row_number, data)
       select ${ai}, ${job.id}, g, jsonb_build_object('level', 'intermediate', 'type', 'single_choice', 'stem', '样题 ' || (20000 + g - 1)::text || '：数据标注质检时，抽检比例一般由什么决定？',
@@ -389,6 +381,7 @@ describe("question bank", () => {
     expect(await db().count("questions", sql`import_job_id = ${job.id}`)).toBe(4500);
     const stems = await db().rows<{ n: number }>(sql`select count(distinct stem)::int as n from questions where import_job_id = ${job.id}`);
     expect(stems[0].n).toBe(4500);
+    expect(await db().count("import_files", sql`job_id = ${job.id}`)).toBe(0);
   });
 
   it("refuses files that are not what they claim, and reports a missing column", async () => {

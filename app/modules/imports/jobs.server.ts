@@ -1,8 +1,6 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
-import { importJobs, importRows } from "../../../db/schema";
+import { importFiles, importJobs, importRows } from "../../../db/schema";
 import { isLocale, translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { skillRequirements } from "~/modules/questions/service.server";
@@ -26,9 +24,6 @@ const leaseSeconds = 120;
 /** Errors kept on the job (for the page and the downloadable report). */
 const keptErrors = 10_000;
 
-function importsDir() {
-  return process.env.IMPORTS_DIR ?? path.join(process.cwd(), ".data", "imports");
-}
 
 export type Job = typeof importJobs.$inferSelect;
 export type ImportKind = Job["kind"];
@@ -100,14 +95,11 @@ export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?
   if (!format || !banks[kind].formats.includes(format)) return { ok: false, status: 400, fieldErrors: { file: [t(`${kind}.import.badFile`)] } } as const;
   const [job] = await tx
     .insert(importJobs)
-    .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, storageKey: "", locale: ctx.locale, createdByUserId: ctx.user.id })
+    .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, locale: ctx.locale, createdByUserId: ctx.user.id })
     .returning();
-  const storageKey = path.join(ctx.tenant.id, `${job.id}.${format === "moodle" ? "xml" : format}`);
-  await mkdir(path.join(importsDir(), ctx.tenant.id), { recursive: true });
-  await writeFile(path.join(importsDir(), storageKey), input.bytes);
-  const [stored] = await tx.update(importJobs).set({ storageKey }).where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, job.id))).returning();
+  await tx.insert(importFiles).values({ tenantId: ctx.tenant.id, jobId: job.id, bytes: input.bytes });
   await audit(tx, ctx, { action: `${banks[kind].audit}.create`, entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId } });
-  return { ok: true, value: stored } as const;
+  return { ok: true, value: job } as const;
 }
 
 /** A job of the organization (of one bank when `kind` is given: a case job is not a question job). */
@@ -168,10 +160,10 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
 }
 
 async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
-  // The file goes first: once the job reads "failed", nothing of the upload is left behind.
-  await rm(path.join(importsDir(), job.storageKey), { force: true });
+  // Once the job reads "failed", nothing of the upload is left behind (same transaction).
   await transaction(system(job.tenantId), async (tx) => {
     await tx.delete(importRows).where(and(eq(importRows.tenantId, job.tenantId), eq(importRows.jobId, job.id)));
+    await tx.delete(importFiles).where(and(eq(importFiles.tenantId, job.tenantId), eq(importFiles.jobId, job.id)));
     await tx
       .update(importJobs)
       .set({ status: "failed", errors: errors.slice(0, keptErrors), errorCount, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
@@ -201,13 +193,14 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
   const t = translator(locale);
   const bank = banks[job.kind];
   try {
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(path.join(importsDir(), job.storageKey));
-    } catch {
+    const [file] = await transaction(system(tenantId), (tx) =>
+      tx.select({ bytes: importFiles.bytes }).from(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
+    );
+    if (!file) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.fileGone`) }]);
       return null;
     }
+    const bytes = file.bytes;
     const rows = await readRows(bytes, job.format as ImportFormat, bank.sheet);
     if (rows.length === 0) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
@@ -262,6 +255,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
       const count = await bank.move(tx, job);
       await tx.delete(importRows).where(and(eq(importRows.tenantId, tenantId), eq(importRows.jobId, id)));
+      await tx.delete(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id)));
       const [finished] = await tx
         .update(importJobs)
         .set({ status: "done", importedRows: count, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
@@ -275,7 +269,6 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       });
       return finished;
     });
-    await rm(path.join(importsDir(), job.storageKey), { force: true });
     return done;
   } catch (error) {
     if (error instanceof FormatError) {
