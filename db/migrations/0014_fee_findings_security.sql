@@ -3,14 +3,17 @@
 -- (organization, certificate, level) it touched, and once a day for the keys whose dates came due.
 -- The app role reads findings and never writes them: nothing a tenant writes can hide one.
 
--- Every finding of the given keys, computed from the data (NULL arrays: every key).
-CREATE FUNCTION fee_findings_of(p_tenants uuid[], p_certificates uuid[], p_levels certificate_level[])
+-- What a finding is filed under: the organization, certificate and level of the fee.
+CREATE TYPE fee_key AS (tenant_id uuid, certificate_id uuid, level certificate_level);
+--> statement-breakpoint
+-- Every finding of the given keys, computed from the data (NULL: every key).
+CREATE FUNCTION fee_findings_of(p_keys fee_key[])
 RETURNS SETOF fee_findings LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
   WITH k AS (
-    SELECT * FROM unnest(p_tenants, p_certificates, p_levels) AS k(tenant_id, certificate_id, level)
+    SELECT * FROM unnest(p_keys)
     UNION ALL
     SELECT c.tenant_id, c.id, l.level FROM certificates c
-      CROSS JOIN unnest(enum_range(NULL::certificate_level)) AS l(level) WHERE p_tenants IS NULL
+      CROSS JOIN unnest(enum_range(NULL::certificate_level)) AS l(level) WHERE p_keys IS NULL
   ),
   d AS (
     SELECT d.*, (d.published_at AT TIME ZONE 'Asia/Shanghai')::date AS published_day,
@@ -69,26 +72,28 @@ $$;
 -- Replaces the stored findings of the keys (NULL: all) by the computed ones. One key at a time across
 -- transactions (an advisory lock per key, taken in a fixed order), so two orders of one key written at
 -- once cannot each store a result that misses the other's.
-CREATE FUNCTION refresh_fee_findings(p_tenants uuid[], p_certificates uuid[], p_levels certificate_level[])
+CREATE FUNCTION refresh_fee_findings(p_keys fee_key[])
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-  IF p_tenants IS NULL THEN
+  IF p_keys IS NULL THEN
     PERFORM pg_advisory_xact_lock(727002, 0);
     DELETE FROM fee_findings;
-    INSERT INTO fee_findings SELECT * FROM fee_findings_of(NULL, NULL, NULL);
+    INSERT INTO fee_findings SELECT * FROM fee_findings_of(NULL);
     UPDATE fee_audit_state SET refreshed_at = now(),
       next_change_at = least(((now() AT TIME ZONE 'Asia/Shanghai')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai',
                              (SELECT min(effective_from) FROM cost_caps WHERE effective_from > now()));
     RETURN;
   END IF;
+  IF cardinality(p_keys) = 0 THEN
+    RETURN;
+  END IF;
   PERFORM pg_advisory_xact_lock_shared(727002, 0);
   PERFORM pg_advisory_xact_lock(727003, h)
-  FROM (SELECT DISTINCT hashtext(k.tenant_id::text || k.certificate_id::text || k.level::text) AS h
-        FROM unnest(p_tenants, p_certificates, p_levels) AS k(tenant_id, certificate_id, level)) x
+  FROM (SELECT DISTINCT hashtext(k::text) AS h FROM unnest(p_keys) k) x
   ORDER BY h;
-  DELETE FROM fee_findings f USING unnest(p_tenants, p_certificates, p_levels) AS k(tenant_id, certificate_id, level)
+  DELETE FROM fee_findings f USING unnest(p_keys) k
   WHERE f.tenant_id = k.tenant_id AND f.certificate_id = k.certificate_id AND f.level = k.level;
-  INSERT INTO fee_findings SELECT DISTINCT * FROM fee_findings_of(p_tenants, p_certificates, p_levels);
+  INSERT INTO fee_findings SELECT DISTINCT * FROM fee_findings_of(p_keys);
 END
 $$;
 --> statement-breakpoint
@@ -96,46 +101,26 @@ $$;
 CREATE FUNCTION fee_findings_deferred() RETURNS boolean LANGUAGE sql STABLE AS
   $$ SELECT app_is_system() AND current_setting('xcert.defer_fee_findings', true) = 'on' $$;
 --> statement-breakpoint
-CREATE FUNCTION fee_findings_after_disclosures() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE t uuid[]; c uuid[]; l certificate_level[];
+-- After every statement that writes what the rules read: refresh the fee keys it touched.
+CREATE FUNCTION fee_findings_after_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
-  IF fee_findings_deferred() THEN RETURN NULL; END IF;
-  SELECT array_agg(tenant_id), array_agg(certificate_id), array_agg(level) INTO t, c, l
-  FROM (SELECT DISTINCT tenant_id, certificate_id, level FROM changed WHERE status = 'published') k;
-  IF t IS NOT NULL THEN PERFORM refresh_fee_findings(t, c, l); END IF;
-  RETURN NULL;
-END
-$$;
---> statement-breakpoint
-CREATE TRIGGER fee_disclosures_findings_insert AFTER INSERT ON fee_disclosures
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_disclosures();
---> statement-breakpoint
-CREATE TRIGGER fee_disclosures_findings_update AFTER UPDATE ON fee_disclosures
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_disclosures();
---> statement-breakpoint
-CREATE FUNCTION fee_findings_after_withdrawals() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE t uuid[]; c uuid[]; l certificate_level[];
-BEGIN
-  IF fee_findings_deferred() THEN RETURN NULL; END IF;
-  SELECT array_agg(tenant_id), array_agg(certificate_id), array_agg(level) INTO t, c, l
-  FROM (SELECT DISTINCT d.tenant_id, d.certificate_id, d.level FROM changed w
-        JOIN fee_disclosures d ON d.tenant_id = w.tenant_id AND d.id = w.disclosure_id) k;
-  IF t IS NOT NULL THEN PERFORM refresh_fee_findings(t, c, l); END IF;
-  RETURN NULL;
-END
-$$;
---> statement-breakpoint
-CREATE TRIGGER fee_disclosure_withdrawals_findings AFTER INSERT ON fee_disclosure_withdrawals
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_withdrawals();
---> statement-breakpoint
--- Orders and cost caps carry the key themselves.
-CREATE FUNCTION fee_findings_after_keyed() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE t uuid[]; c uuid[]; l certificate_level[];
-BEGIN
-  IF fee_findings_deferred() THEN RETURN NULL; END IF;
-  SELECT array_agg(tenant_id), array_agg(certificate_id), array_agg(level) INTO t, c, l
-  FROM (SELECT DISTINCT tenant_id, certificate_id, level FROM changed) k;
-  IF t IS NOT NULL THEN PERFORM refresh_fee_findings(t, c, l); END IF;
+  IF TG_TABLE_NAME = 'notice_period_settings' THEN
+    -- A notice period set from a past instant re-judges what was published since then.
+    PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (d.tenant_id, d.certificate_id, d.level)::fee_key FROM fee_disclosures d
+      WHERE d.status = 'published' AND d.published_at >= (SELECT min(effective_from) FROM changed)));
+  ELSIF fee_findings_deferred() THEN
+    RETURN NULL;
+  ELSIF TG_TABLE_NAME = 'fee_disclosures' THEN
+    PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (tenant_id, certificate_id, level)::fee_key FROM changed WHERE status = 'published'));
+  ELSIF TG_TABLE_NAME = 'fee_disclosure_withdrawals' THEN
+    PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (d.tenant_id, d.certificate_id, d.level)::fee_key FROM changed w
+      JOIN fee_disclosures d ON d.tenant_id = w.tenant_id AND d.id = w.disclosure_id));
+  ELSIF TG_TABLE_NAME = 'payments' THEN
+    PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (o.tenant_id, o.certificate_id, o.level)::fee_key FROM changed p
+      JOIN assessment_orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id));
+  ELSE -- assessment_orders, cost_caps: the key is on the row
+    PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (tenant_id, certificate_id, level)::fee_key FROM changed));
+  END IF;
   IF TG_TABLE_NAME = 'cost_caps' THEN
     -- A cap that takes effect later changes the audit then: the catch-up runs at that instant.
     UPDATE fee_audit_state SET next_change_at = least(next_change_at, (SELECT min(effective_from) FROM changed WHERE effective_from > now()));
@@ -144,47 +129,32 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
+CREATE TRIGGER fee_disclosures_findings_insert AFTER INSERT ON fee_disclosures
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
+--> statement-breakpoint
+CREATE TRIGGER fee_disclosures_findings_update AFTER UPDATE ON fee_disclosures
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
+--> statement-breakpoint
+CREATE TRIGGER fee_disclosure_withdrawals_findings AFTER INSERT ON fee_disclosure_withdrawals
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
+--> statement-breakpoint
 CREATE TRIGGER assessment_orders_findings_insert AFTER INSERT ON assessment_orders
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_keyed();
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
 --> statement-breakpoint
 CREATE TRIGGER assessment_orders_findings_update AFTER UPDATE ON assessment_orders
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_keyed();
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
 --> statement-breakpoint
 CREATE TRIGGER cost_caps_findings AFTER INSERT ON cost_caps
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_keyed();
---> statement-breakpoint
-CREATE FUNCTION fee_findings_after_payments() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE t uuid[]; c uuid[]; l certificate_level[];
-BEGIN
-  IF fee_findings_deferred() THEN RETURN NULL; END IF;
-  SELECT array_agg(tenant_id), array_agg(certificate_id), array_agg(level) INTO t, c, l
-  FROM (SELECT DISTINCT o.tenant_id, o.certificate_id, o.level FROM changed p
-        JOIN assessment_orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id) k;
-  IF t IS NOT NULL THEN PERFORM refresh_fee_findings(t, c, l); END IF;
-  RETURN NULL;
-END
-$$;
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
 --> statement-breakpoint
 CREATE TRIGGER payments_findings_insert AFTER INSERT ON payments
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_payments();
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
 --> statement-breakpoint
 CREATE TRIGGER payments_findings_update AFTER UPDATE ON payments
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_payments();
---> statement-breakpoint
--- A notice period set from a past instant re-judges what was published since then.
-CREATE FUNCTION fee_findings_after_notice_periods() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
-DECLARE t uuid[]; c uuid[]; l certificate_level[];
-BEGIN
-  SELECT array_agg(tenant_id), array_agg(certificate_id), array_agg(level) INTO t, c, l
-  FROM (SELECT DISTINCT d.tenant_id, d.certificate_id, d.level FROM fee_disclosures d
-        WHERE d.status = 'published' AND d.published_at >= (SELECT min(effective_from) FROM changed)) k;
-  IF t IS NOT NULL THEN PERFORM refresh_fee_findings(t, c, l); END IF;
-  RETURN NULL;
-END
-$$;
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
 --> statement-breakpoint
 CREATE TRIGGER notice_period_settings_findings AFTER INSERT ON notice_period_settings
-  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_notice_periods();
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
 --> statement-breakpoint
 -- Findings that depend on the calendar: the fee in force today (a newer disclosure taking effect, one
 -- ending or withdrawn) and the cap in force now. Called before the audit is read; does nothing until
@@ -194,31 +164,27 @@ DECLARE
   since timestamptz;
   since_day date;
   today date := (now() AT TIME ZONE 'Asia/Shanghai')::date;
-  t uuid[]; c uuid[]; l certificate_level[];
 BEGIN
   IF (SELECT next_change_at > now() FROM fee_audit_state) THEN RETURN; END IF;
   SELECT refreshed_at INTO since FROM fee_audit_state FOR UPDATE;
   IF (SELECT next_change_at > now() FROM fee_audit_state) THEN RETURN; END IF; -- another caught up meanwhile
   since_day := (since AT TIME ZONE 'Asia/Shanghai')::date;
-  SELECT array_agg(tenant_id), array_agg(certificate_id), array_agg(level) INTO t, c, l FROM (
-    SELECT d.tenant_id, d.certificate_id, d.level FROM fee_disclosures d
+  PERFORM refresh_fee_findings(ARRAY(
+    SELECT (d.tenant_id, d.certificate_id, d.level)::fee_key FROM fee_disclosures d
     WHERE d.status = 'published' AND (d.effective_from > since_day AND d.effective_from <= today
                                       OR d.effective_until > since_day AND d.effective_until <= today)
     UNION
-    SELECT d.tenant_id, d.certificate_id, d.level FROM fee_disclosure_withdrawals w
+    SELECT (d.tenant_id, d.certificate_id, d.level)::fee_key FROM fee_disclosure_withdrawals w
     JOIN fee_disclosures d ON d.tenant_id = w.tenant_id AND d.id = w.disclosure_id
     WHERE w.effective_from > since_day AND w.effective_from <= today
     UNION
-    SELECT tenant_id, certificate_id, level FROM cost_caps WHERE effective_from > since AND effective_from <= now()
-  ) k;
-  IF t IS NOT NULL THEN PERFORM refresh_fee_findings(t, c, l); END IF;
+    SELECT (tenant_id, certificate_id, level)::fee_key FROM cost_caps WHERE effective_from > since AND effective_from <= now()));
   UPDATE fee_audit_state SET refreshed_at = now(),
     next_change_at = least((today + 1)::timestamp AT TIME ZONE 'Asia/Shanghai', (SELECT min(effective_from) FROM cost_caps WHERE effective_from > now()));
 END
 $$;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION fee_findings_of(uuid[], uuid[], certificate_level[]), refresh_fee_findings(uuid[], uuid[], certificate_level[]),
-  catch_up_fee_findings() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fee_findings_of(fee_key[]), refresh_fee_findings(fee_key[]), catch_up_fee_findings() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION catch_up_fee_findings() TO app_user;
 --> statement-breakpoint
@@ -237,4 +203,4 @@ ALTER TABLE fee_audit_state FORCE ROW LEVEL SECURITY;
 --> statement-breakpoint
 INSERT INTO fee_audit_state (refreshed_at) VALUES (now());
 --> statement-breakpoint
-SELECT refresh_fee_findings(NULL, NULL, NULL);
+SELECT refresh_fee_findings(NULL);

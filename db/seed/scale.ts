@@ -252,7 +252,7 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
       now() - make_interval(days => ${pick("m-age", "g", 900)}::int), now() - make_interval(days => ${pick("m-age", "g", 900)}::int)
     from generate_series(${start}::int, ${end}::int) g`);
 
-  await run(db, "the committee's fee audit (stored findings)", sql`select refresh_fee_findings(null, null, null)`);
+  await run(db, "the committee's fee audit (stored findings)", sql`select refresh_fee_findings(null)`);
   await run(db, "analyze", sql`analyze`);
   return "seeded" as const;
 }

@@ -341,8 +341,8 @@ describe("committee fee audit", () => {
   // that can change them, and catches up with the calendar before the audit is read.
   it("stores exactly what the rules compute afresh, and nothing the app role can write", async () => {
     const drift = await db().rows(sql`
-      (select * from fee_findings except select * from fee_findings_of(null, null, null))
-      union all (select * from fee_findings_of(null, null, null) except select * from fee_findings)`);
+      (select * from fee_findings except select * from fee_findings_of(null))
+      union all (select * from fee_findings_of(null) except select * from fee_findings)`);
     expect(drift).toEqual([]);
     expect(await db().count("fee_findings")).toBeGreaterThanOrEqual(9);
     const [committeeTenant] = await db().rows<{ id: string }>(sql`select id from tenants where kind = 'committee'`);
@@ -356,8 +356,8 @@ describe("committee fee audit", () => {
         sql`update fee_findings set actual_fen = 0`,
         sql`insert into fee_findings (tenant_id, type, entity_id, entity_type, certificate_id, level, at, reference)
             values (${ai}, 'late_notice', gen_random_uuid(), 'fee_disclosure', ${trainer}, 'junior', now(), 'x')`,
-        sql`select refresh_fee_findings(null, null, null)`,
-        sql`select * from fee_findings_of(null, null, null)`,
+        sql`select refresh_fee_findings(null)`,
+        sql`select * from fee_findings_of(null)`,
       ])
         expect(await databaseError(asApp(scope, (tx) => tx.execute(statement))), `${scope.role}`).toMatch(/permission denied/);
     }
