@@ -59,6 +59,17 @@ export async function setScope(tx: Tx, scope: Scope) {
     set_config('app.role', ${scope.role}, true)`);
 }
 
+// The first statement of every transaction: the query role and the scope in one round trip.
+// set_config('role', …, true) is what `set local role` does (and is checked the same way).
+async function enterScope(tx: Tx, scope: Scope) {
+  await tx.execute(sql`select
+    set_config('role', 'app_user', true),
+    set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
+    set_config('app.tenant_kind', ${scope.tenantKind ?? ""}, true),
+    set_config('app.user_id', ${scope.userId ?? ""}, true),
+    set_config('app.role', ${scope.role}, true)`);
+}
+
 class RollbackWith {
   constructor(readonly response: Response) {}
 }
@@ -77,8 +88,7 @@ export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, o
   const { db } = await getDatabase();
   try {
     return await db.transaction(async (tx) => {
-      await tx.execute(sql`set local role app_user`);
-      await setScope(tx, scope);
+      await enterScope(tx, scope);
       const result = await fn(tx);
       if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
       return result;
@@ -134,7 +144,9 @@ export function assertSameOrigin(request: Request) {
   if (!host || originHost !== host) throw refuse();
 }
 
-async function resolveUser(tx: Tx, request: Request): Promise<{ user: CurrentUser; tokenHash: string } | null> {
+type FoundUser = { user: CurrentUser; tokenHash: string };
+
+async function resolveUser(tx: Tx, request: Request): Promise<FoundUser | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
   const tokenHash = hashToken(token);
@@ -147,6 +159,68 @@ async function resolveUser(tx: Tx, request: Request): Promise<{ user: CurrentUse
   return row ? { user: row, tokenHash } : null;
 }
 
+type FoundMembership = { tenant: typeof tenants.$inferSelect; membershipId: string; role: string };
+
+/*
+ * Remix runs the loaders of one page (root, workspace layout, page) in parallel, each in its own
+ * transaction, and each used to look up the same session and membership. For a GET, the first loader
+ * that needs a lookup does it in its transaction and shares the answer; the others wait for it before
+ * opening theirs (not inside: a waiting transaction would hold a pooled connection the lookup may need)
+ * and then set the same scope from it in their first statement. Not after an action, which may have
+ * changed the session or the membership. A failed lookup shares nothing: each loader then looks for itself.
+ * The key is the request's AbortSignal: Remix hands each loader a copy of the request but the same signal.
+ */
+interface Shared<T> {
+  promise: Promise<T | undefined>;
+  settle(value: T | undefined): void;
+}
+interface RequestLookups {
+  session?: Shared<FoundUser | null>;
+  memberships: Map<string, Shared<FoundMembership | null>>;
+}
+const lookups = new WeakMap<AbortSignal, RequestLookups>();
+
+function lookupsOf(request: Request): RequestLookups | null {
+  if (request.method !== "GET" && request.method !== "HEAD") return null;
+  let found = lookups.get(request.signal);
+  if (!found) lookups.set(request.signal, (found = { memberships: new Map() }));
+  return found;
+}
+
+function shared<T>(): Shared<T> {
+  let settle!: (value: T | undefined) => void;
+  const promise = new Promise<T | undefined>((resolve) => (settle = resolve));
+  return { promise, settle };
+}
+
+/** Either another loader's pending lookup (`wait`), or the claim to do it and share it (`own`). */
+function claim<T>(existing: Shared<T> | undefined, store: (claimed: Shared<T>) => void): { wait?: Promise<T | undefined>; own?: Shared<T> } {
+  if (existing) return { wait: existing.promise };
+  const own = shared<T>();
+  store(own);
+  return { own };
+}
+
+function claimSession(request: Request) {
+  const all = lookupsOf(request);
+  return all ? claim(all.session, (s) => (all.session = s)) : {};
+}
+
+/**
+ * The signed-in user: another loader's answer when there is one, or looked up in `tx` (which must
+ * be in the system scope) and shared.
+ */
+async function sessionUser(tx: Tx, request: Request, known: FoundUser | null | undefined, own: Shared<FoundUser | null> | undefined) {
+  if (known !== undefined) return known;
+  try {
+    const found = await resolveUser(tx, request);
+    own?.settle(found);
+    return found;
+  } finally {
+    own?.settle(undefined);
+  }
+}
+
 function loginRedirect(request: Request) {
   const url = new URL(request.url);
   const to = `${url.pathname}${url.search}`;
@@ -157,11 +231,16 @@ function loginRedirect(request: Request) {
 export function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
-  return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, request);
-    if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
-    await setScope(tx, { userId: ctx.user?.id, role: ctx.user ? "user" : "public" });
-    return fn(tx, ctx);
+  const session = claimSession(request);
+  return settleOnFailure(session.own, async () => {
+    const known = await session.wait;
+    const scope = (found: FoundUser | null): Scope => ({ userId: found?.user.id, role: found ? "user" : "public" });
+    return transaction(known !== undefined ? scope(known) : { role: "system" }, async (tx) => {
+      const found = await sessionUser(tx, request, known, session.own);
+      if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+      if (known === undefined) await setScope(tx, scope(found));
+      return fn(tx, ctx);
+    });
   });
 }
 
@@ -191,12 +270,17 @@ export function withAuthFlow<T>(
 export function withUser<T>(request: Request, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
-  return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, request);
-    if (!found) throw loginRedirect(request);
-    Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
-    await setScope(tx, { userId: found.user.id, role: "user" });
-    return fn(tx, ctx as UserContext);
+  const session = claimSession(request);
+  return settleOnFailure(session.own, async () => {
+    const known = await session.wait;
+    if (known === null) throw loginRedirect(request);
+    return transaction(known ? { userId: known.user.id, role: "user" } : { role: "system" }, async (tx) => {
+      const found = await sessionUser(tx, request, known, session.own);
+      if (!found) throw loginRedirect(request);
+      Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+      if (!known) await setScope(tx, { userId: found.user.id, role: "user" });
+      return fn(tx, ctx as UserContext);
+    });
   });
 }
 
@@ -208,26 +292,74 @@ export function withTenant<T>(
   fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
 ): Promise<T> {
   if (!isSlug(slug)) throw new Response("Not found", { status: 404 });
-  return withMembership(request, eq(tenants.slug, slug), permission, fn);
+  return withMembership(request, `slug:${slug}`, eq(tenants.slug, slug), permission, fn);
 }
 
 /** The committee's pages (`/committee/…`): the user's membership of the committee tenant. */
 export function withCommittee<T>(request: Request, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
-  return withMembership(request, eq(tenants.kind, "committee"), permission, fn);
+  return withMembership(request, "committee", eq(tenants.kind, "committee"), permission, fn);
 }
 
 function withMembership<T>(
   request: Request,
+  key: string,
   tenantWhere: SQL,
   permission: Permission,
   fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
 ): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
-  return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, request);
-    if (!found) throw loginRedirect(request);
-    await setScope(tx, { userId: found.user.id, role: "user" });
+  const all = lookupsOf(request);
+  const session = claimSession(request);
+  const membership = all ? claim(all.memberships.get(key), (m) => all.memberships.set(key, m)) : {};
+  return settleOnFailure(session.own, () =>
+    settleOnFailure(membership.own, async () => {
+      const knownUser = await session.wait;
+      if (knownUser === null) throw loginRedirect(request);
+      const knownMembership = knownUser ? await membership.wait : undefined;
+      if (knownMembership === null) throw new Response("Not found", { status: 404 });
+      const known = knownUser && knownMembership ? { found: knownUser, row: knownMembership } : null;
+      if (known && !can(known.row.tenant.kind, known.row.role, permission)) throw new Response("Forbidden", { status: 403 });
+      const tenantScope = ({ found, row }: { found: FoundUser; row: FoundMembership }): Scope => ({
+        tenantId: row.tenant.id,
+        tenantKind: row.tenant.kind,
+        userId: found.user.id,
+        role: row.role,
+      });
+      const start: Scope = known ? tenantScope(known) : knownUser ? { userId: knownUser.user.id, role: "user" } : { role: "system" };
+      return transaction(start, async (tx) => {
+        let resolved = known;
+        if (!resolved) {
+          const found = await sessionUser(tx, request, knownUser, session.own);
+          if (!found) throw loginRedirect(request);
+          if (!knownUser) await setScope(tx, { userId: found.user.id, role: "user" });
+          const row = await findMembership(tx, found, tenantWhere, membership.own);
+          // Not a member and no such workspace look the same: no probing for tenant slugs.
+          if (!row) throw new Response("Not found", { status: 404 });
+          if (!can(row.tenant.kind, row.role, permission)) throw new Response("Forbidden", { status: 403 });
+          resolved = { found, row };
+          await setScope(tx, tenantScope(resolved));
+        }
+        const { found, row } = resolved;
+        const { tenant } = row;
+        const tenantCtx: TenantContext = {
+          ...ctx,
+          user: found.user,
+          sessionTokenHash: found.tokenHash,
+          tenant: { id: tenant.id, slug: tenant.slug, kind: tenant.kind, name: tenant.name, nameEn: tenant.nameEn },
+          membershipId: row.membershipId,
+          role: row.role as MemberRole,
+          permissions: permissionsOf(tenant.kind, row.role),
+        };
+        return fn(tx, tenantCtx);
+      });
+    }),
+  );
+}
+
+/** The user's membership of the tenant, looked up in the user's own scope, and shared. */
+async function findMembership(tx: Tx, found: FoundUser, tenantWhere: SQL, own: Shared<FoundMembership | null> | undefined) {
+  try {
     const [row] = await tx
       .select({ tenant: tenants, membershipId: memberships.id, role: memberships.role })
       .from(tenants)
@@ -235,20 +367,18 @@ function withMembership<T>(
       .where(tenantWhere)
       .orderBy(tenants.createdAt)
       .limit(1);
-    // Not a member and no such workspace look the same: no probing for tenant slugs.
-    if (!row) throw new Response("Not found", { status: 404 });
-    const { tenant } = row;
-    if (!can(tenant.kind, row.role, permission)) throw new Response("Forbidden", { status: 403 });
-    await setScope(tx, { tenantId: tenant.id, tenantKind: tenant.kind, userId: found.user.id, role: row.role });
-    const tenantCtx: TenantContext = {
-      ...ctx,
-      user: found.user,
-      sessionTokenHash: found.tokenHash,
-      tenant: { id: tenant.id, slug: tenant.slug, kind: tenant.kind, name: tenant.name, nameEn: tenant.nameEn },
-      membershipId: row.membershipId,
-      role: row.role as MemberRole,
-      permissions: permissionsOf(tenant.kind, row.role),
-    };
-    return fn(tx, tenantCtx);
-  });
+    own?.settle(row ?? null);
+    return row ?? null;
+  } finally {
+    own?.settle(undefined);
+  }
+}
+
+/** A claimed lookup is always settled, even when its loader fails before doing it. */
+async function settleOnFailure<T, S>(own: Shared<S> | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    own?.settle(undefined);
+  }
 }
