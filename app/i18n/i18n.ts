@@ -37,9 +37,16 @@ export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (locales as readonly string[]).includes(value);
 }
 
-/** A fresh, synchronously initialised instance: one per request on the server, one per locale on the client. */
+// Instances are only read after init (nothing changes their language or resources): one per locale,
+// not one per render (initialising copies the resources and showed in the server's CPU profile).
+const instances = new Map<Locale, ReturnType<typeof i18next.createInstance>>();
+
+/** A synchronously initialised instance, one per locale (server and client alike). */
 export function createI18n(locale: Locale) {
+  const cached = instances.get(locale);
+  if (cached) return cached;
   const instance = i18next.createInstance();
+  instances.set(locale, instance);
   void instance.init({
     lng: locale,
     fallbackLng: defaultLocale,

@@ -5,7 +5,7 @@ import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
 import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/schemas";
-import { bankCertificates, coverage, listQuestions } from "~/modules/questions/service.server";
+import { bankCertificates, listQuestions, questionsLastUpdated, skillRequirements, type SkillRequirement } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -16,15 +16,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const filter = questionFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const certificates = await bankCertificates(tx, ctx);
     const certificate = certificates.find((c) => c.id === filter.certificate) ?? certificates[0] ?? null;
-    const page = certificate ? await listQuestions(tx, ctx, { ...filter, certificate: certificate.id }) : null;
-    const bank = certificate ? await coverage(tx, ctx, certificate.id) : null;
+    // Independent reads: sent together (pipelined in the transaction), not one round trip after another.
+    const [page, requirements, lastUpdated] = certificate
+      ? await Promise.all([
+          listQuestions(tx, ctx, { ...filter, certificate: certificate.id }),
+          skillRequirements(tx, ctx.tenant.id, certificate.id),
+          questionsLastUpdated(tx, ctx, certificate.id),
+        ])
+      : ([null, [] as SkillRequirement[], null] as const);
     return {
       certificates,
       certificate,
       rows: page?.rows ?? [],
       nextCursor: page?.nextCursor ?? null,
-      requirements: bank?.requirements ?? [],
-      lastUpdated: bank?.lastUpdated.questions ?? null,
+      requirements,
+      lastUpdated,
       canWrite: ctx.permissions.includes("certificates:write"),
     };
   });

@@ -14,10 +14,11 @@ import { EmptyState, filterSelect, NextPage } from "~/ui/list";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = searchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const result = await searchWorkspace(tx, ctx, filter);
+    // Independent reads: sent together (pipelined in the transaction).
+    const [result, certificates] = await Promise.all([searchWorkspace(tx, ctx, filter), bankCertificates(tx, ctx)]);
     return {
       q: filter.q ?? "",
-      certificates: await bankCertificates(tx, ctx),
+      certificates,
       hits: result.hits.map((hit) => ({ ...hit, path: hitPath(ctx.tenant.slug, hit) })),
       nextCursor: result.nextCursor,
     };

@@ -30,33 +30,23 @@ export function questionConditions(filter: QuestionFilter): SQL[] {
   ].filter((c): c is SQL => c !== undefined);
 }
 
-/** The organization's questions, most recently updated first, keyset-paginated. */
+/** The organization's questions, most recently updated first, keyset-paginated: what the list shows. */
 export async function listQuestions(tx: Tx, ctx: TenantContext, filter: QuestionFilter, limit = questionPageSize) {
   const after = decodeCursor(filter.cursor, [isTimestamp, isUuid]);
   const rows = await tx
     .select({
       id: questions.id,
-      certificateId: questions.certificateId,
-      certificateCode: certificates.code,
       level: questions.level,
       type: questions.type,
       stem: questions.stem,
-      options: questions.options,
-      answer: questions.answer,
-      explanation: questions.explanation,
-      rubric: questions.rubric,
       difficulty: questions.difficulty,
-      requirementIds: questions.requirementIds,
-      tags: questions.tags,
       pool: questions.pool,
-      visibility: questions.visibility,
       status: questions.status,
       version: questions.version,
       updatedAt: questions.updatedAt,
       cursorAt: cursorTime(questions.updatedAt),
     })
     .from(questions)
-    .innerJoin(certificates, and(eq(certificates.tenantId, questions.tenantId), eq(certificates.id, questions.certificateId)))
     .where(
       and(
         eq(questions.tenantId, ctx.tenant.id),
@@ -69,7 +59,18 @@ export async function listQuestions(tx: Tx, ctx: TenantContext, filter: Question
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page, nextCursor: more ? encodeCursor([last.cursorAt, last.id]) : null };
+  return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor([last.cursorAt, last.id]) : null };
+}
+
+/** When a certificate's question bank last changed (the newest question first: no count, no scan of the bank). */
+export async function questionsLastUpdated(tx: Tx, ctx: TenantContext, certificateId: string) {
+  const [row] = await tx
+    .select({ at: questions.updatedAt })
+    .from(questions)
+    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.certificateId, certificateId)))
+    .orderBy(sql`${questions.updatedAt} desc nulls last`)
+    .limit(1);
+  return row ? new Date(row.at).toISOString() : null;
 }
 
 export async function getQuestion(tx: Tx, ctx: TenantContext, id: string) {
