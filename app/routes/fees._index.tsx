@@ -15,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return withPublic(request, async (tx) => {
     const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const inForce = await feesInForce(tx, filter);
-    return { ...inForce, upcoming: filter.cursor ? [] : await upcomingFees(tx, filter), facets: await publicFeeFacets(tx) };
+    return { ...inForce, upcoming: filter.cursor ? [] : await upcomingFees(tx, filter), facets: await publicFeeFacets(tx, filter.organization) };
   });
 }
 
@@ -97,17 +97,35 @@ export default function PublicFees() {
             ))}
           </select>
         </label>
-        <label>
-          {t("fees.certificate")}
-          <select name="certificate" defaultValue={searchParams.get("certificate") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-            <option value="">{t("fees.all")}</option>
-            {facets.certificates.map((c) => (
-              <option key={c.code} value={c.code}>
-                {en ? c.nameEn : c.nameZh}
-              </option>
-            ))}
-          </select>
-        </label>
+        {facets.certificates ? (
+          <label>
+            {t("fees.certificate")}
+            <select name="certificate" defaultValue={searchParams.get("certificate") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+              <option value="">{t("fees.all")}</option>
+              {facets.certificates.map((c) => (
+                <option key={c.code} value={c.code}>
+                  {en ? c.nameEn : c.nameZh}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <label>
+            {t("fees.certificateCode")}
+            <input
+              name="certificate"
+              defaultValue={searchParams.get("certificate") ?? ""}
+              maxLength={40}
+              placeholder="AI-TRAINER"
+              title={t("fees.certificateCodeHint")}
+              aria-describedby="certificate-code-hint"
+              className="mt-1 block w-40 rounded border border-gray-300 px-2 py-1 font-mono"
+            />
+            <span id="certificate-code-hint" className="sr-only">
+              {t("fees.certificateCodeHint")}
+            </span>
+          </label>
+        )}
         <label>
           {t("fees.level")}
           <select name="level" defaultValue={searchParams.get("level") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">

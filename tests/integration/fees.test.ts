@@ -302,6 +302,15 @@ describe("fee disclosures", () => {
     // Before anything took effect there is nothing in force.
     expect((await data(`asOf=${addDays(today, -365)}`)).rows).toEqual([]);
     for (const id of ["not-a-uuid", "00000000-0000-0000-0000-000000000000"]) expect((await anonymous.get(`/fees/${id}`)).status).toBe(404);
+    // The certificate filter: a code to type across all organizations (the list would run to
+    // thousands nationally), a list of the organization's own certificates once one is chosen.
+    const everyone = await (await anonymous.get("/fees")).text();
+    expect(everyone).toMatch(/<input[^>]*name="certificate"/);
+    expect(everyone).not.toMatch(/<select[^>]*name="certificate"/);
+    const care = await (await anonymous.get("/fees?organization=demo-care")).text();
+    const options = /<select[^>]*name="certificate"[^>]*>([\s\S]*?)<\/select>/.exec(care)![1];
+    expect(options).toContain('value="ELDERLY-CARE"');
+    expect(options).not.toContain('value="AI-TRAINER"');
   });
 
   it("lets only finance, admin and owner publish; other organizations and schools reach nothing", async () => {

@@ -6,6 +6,7 @@ import { seedScale, type ScaleCounts } from "../../db/seed/scale";
 import { listCases } from "../../app/modules/cases/service.server";
 import { listCertificates } from "../../app/modules/certificates/service.server";
 import { listOrgDisclosures } from "../../app/modules/fees/disclosures.server";
+import { feesInForce, publicFeeFacets, publishedDisclosures, upcomingFees } from "../../app/modules/fees/public.server";
 import { listMaterials } from "../../app/modules/materials/service.server";
 import { listOrders } from "../../app/modules/payments/orders.server";
 import { coverage, listQuestions } from "../../app/modules/questions/service.server";
@@ -85,8 +86,7 @@ describe("query plans on the scale schema", () => {
   afterAll(() => database.drop());
 
   /** Runs `fn` as the organization's admin, recording every statement, then explains each in the same scope. */
-  async function plansOf(fn: (tx: Tx) => Promise<unknown>) {
-    const scope = { tenantId: ctx.tenant.id, tenantKind: "organization", userId: ctx.user.id, role: "admin" };
+  async function plansOf(fn: (tx: Tx) => Promise<unknown>, scope: Parameters<typeof transaction>[0] = { tenantId: ctx.tenant.id, tenantKind: "organization", userId: ctx.user.id, role: "admin" }) {
     recording = [];
     await transaction(scope, async (tx) => {
       await fn(tx);
@@ -139,6 +139,17 @@ describe("query plans on the scale schema", () => {
     expectIndexed(await plansOf((tx) => listOrgDisclosures(tx, ctx).limit(100)));
     expectIndexed(await plansOf((tx) => listOrders(tx, ctx)));
     expectIndexed(await plansOf((tx) => coverage(tx, ctx, certificateId)));
+  });
+
+  it("reads the public fee lists across organizations through each organization's indexes", async () => {
+    const anonymous = { role: "public" } as const;
+    const [{ code }] = await owner(database).rows<{ code: string }>(sql`select code from certificates where tenant_id = ${ctx.tenant.id} order by code limit 1`);
+    expectIndexed(await plansOf((tx) => feesInForce(tx, {}), anonymous));
+    expectIndexed(await plansOf((tx) => feesInForce(tx, { certificate: code, kind: "assessment" }), anonymous));
+    expectIndexed(await plansOf((tx) => upcomingFees(tx, {}), anonymous));
+    expectIndexed(await plansOf((tx) => publishedDisclosures(tx, {}), anonymous));
+    expectIndexed(await plansOf((tx) => publishedDisclosures(tx, { certificate: code, level: "senior" }, 1000), anonymous));
+    expectIndexed(await plansOf((tx) => publicFeeFacets(tx), anonymous));
   });
 });
 

@@ -1,0 +1,1 @@
+CREATE INDEX "fee_disclosures_public_order_idx" ON "fee_disclosures" USING btree ("tenant_id","published_at","id") WHERE status = 'published';
