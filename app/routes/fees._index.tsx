@@ -11,11 +11,16 @@ import { EmptyState, NextPage, Table } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "XCert · 收费标准公示 Fee disclosures" }];
 
+const pageSize = 50;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   return withPublic(request, async (tx) => {
     const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const inForce = await feesInForce(tx, filter);
-    return { ...inForce, upcoming: filter.cursor ? [] : await upcomingFees(tx, filter), facets: await publicFeeFacets(tx, filter.organization) };
+    // 50 rows a page, and the 50 nearest announcements: the page is read on phones, and at the national
+    // scale a longer one cost more to render than its queries took (PERFORMANCE.md).
+    const inForce = await feesInForce(tx, filter, pageSize);
+    const upcoming = filter.cursor ? [] : await upcomingFees(tx, filter, pageSize + 1);
+    return { ...inForce, upcoming: upcoming.slice(0, pageSize), moreUpcoming: upcoming.length > pageSize, facets: await publicFeeFacets(tx, filter.organization) };
   });
 }
 
@@ -55,7 +60,7 @@ function FeeRows({ rows }: { rows: PublicDisclosure[] }) {
 }
 
 export default function PublicFees() {
-  const { asOf, rows, nextCursor, upcoming, facets } = useLoaderData<typeof loader>();
+  const { asOf, rows, nextCursor, upcoming, moreUpcoming, facets } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const en = i18n.language === "en";
@@ -173,6 +178,7 @@ export default function PublicFees() {
           <Table caption={t("fees.upcoming")} head={head}>
             <FeeRows rows={upcoming} />
           </Table>
+          {moreUpcoming ? <p className="mt-2 text-sm text-gray-600">{t("fees.upcomingMore")}</p> : null}
         </section>
       ) : null}
       <p className="text-xs text-gray-500">{t("fees.apiNote")}</p>

@@ -313,6 +313,25 @@ describe("fee disclosures", () => {
     expect(options).not.toContain('value="AI-TRAINER"');
   });
 
+  it("shows the 50 nearest announced fees and says how to find the rest", async () => {
+    const upcoming = async (query = "") =>
+      (await (await anonymous.data(`/fees?${query}`, "routes/fees._index")).json()) as { upcoming: { id: string; effectiveFrom: string }[]; moreUpcoming: boolean };
+    expect((await upcoming()).moreUpcoming).toBe(false);
+    // 60 training fees of ELDERLY-CARE announced for the coming days, recorded as history (system scope).
+    await app.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('app.role', 'system', true)`);
+      await tx.execute(sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
+        select ${care}, ${elderly}, 'junior', 'teacher_training', 10000 + g, 'per_person', ${addDays(today, 200)}::date + g, '021-0000 0000', 'published', now()
+        from generate_series(1, 60) g`);
+    });
+    const first = await upcoming();
+    expect(first.upcoming).toHaveLength(50);
+    expect(first.moreUpcoming).toBe(true);
+    const days = first.upcoming.map((d) => d.effectiveFrom);
+    expect(days).toEqual([...days].sort());
+    expect(await (await anonymous.get("/fees")).text()).toContain("仅显示最近的 50 条");
+  });
+
   it("lets only finance, admin and owner publish; other organizations and schools reach nothing", async () => {
     const editor = app.client();
     await editor.login("org-editor@demo.xcert.test");

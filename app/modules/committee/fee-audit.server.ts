@@ -111,7 +111,7 @@ export async function feeFindings(tx: Tx, filter: Filter = {}): Promise<Finding[
 }
 
 /** One page of findings for the audit page, keyset-paginated in the chosen sort. */
-export async function feeFindingsPage(tx: Tx, filter: Filter & { cursor?: string }, pageSize = 100) {
+export async function feeFindingsPage(tx: Tx, filter: Filter & { cursor?: string }, pageSize = 50) {
   await catchUp(tx);
   const sortName = filter.sort ?? "date";
   const sort = sorts[sortName];

@@ -51,7 +51,7 @@ const from = sql`
   join tenants t on t.id = d.tenant_id
   left join fee_disclosure_withdrawals w on w.tenant_id = d.tenant_id and w.disclosure_id = d.id`;
 
-// The details of a page's rows (\`page p\`: tenant_id, id), each read by its key: the limit keeps the
+// The details of a page's rows (`page p`: tenant_id, id), each read by its key: the limit keeps the
 // planner from joining every disclosure by hash instead.
 const pageDetails = sql`
   page p
@@ -162,7 +162,7 @@ export async function publishedDisclosures(tx: Tx, filter: Filter, pageSize = 10
   const after = decodeCursor(filter.cursor, [isTimestamp, isUuid]);
   const size = pageSize + 1;
   // A disclosure whose certificate the reader cannot see (RLS: a withdrawn certificate) is not public:
-  // each organization's rows are kept when their certificate is among \`o.ids\`, its visible
+  // each organization's rows are kept when their certificate is among `o.ids`, its visible
   // certificates. A filter, not a join: with a join the planner reads the disclosures by certificate
   // and sorts them, instead of stopping early in index order.
   const matches = sql.join(
@@ -174,11 +174,11 @@ export async function publishedDisclosures(tx: Tx, filter: Filter, pageSize = 10
     ],
     sql` and `,
   );
-  // Two short passes instead of every organization's newest \`size\` rows (size × 300 rows). First each
-  // organization's newest few matching rows, enough for \`size\` in all: the size-th newest of those is a
+  // Two short passes instead of every organization's newest `size` rows (size × 300 rows). First each
+  // organization's newest few matching rows, enough for `size` in all: the size-th newest of those is a
   // bound, as the page's rows are at least as new as it. Then each organization's rows down to that
   // bound, merged. Without a bound (organizations with fewer rows than their share) the second pass
-  // reads each one's newest \`size\`. Both read the (tenant_id, published_at, id) index backwards.
+  // reads each one's newest `size`. Both read the (tenant_id, published_at, id) index backwards.
   const rows = rowsOf<PublicDisclosure & { cursorAt?: string }>(
     await tx.execute(sql`
       with o as materialized (
