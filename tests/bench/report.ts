@@ -124,7 +124,7 @@ export function markdownSection(r: BenchResults, file: string) {
     "",
     `- CPU: ${m.cpuModel}, ${m.cores} cores; memory ${m.memoryGiB} GiB; ${m.os}`,
     `- Node ${m.node}; ${m.postgres}`,
-    `- Load average (1, 5, 15 min) before the run: ${load(m.loadAverageBefore)}; after: ${load(m.loadAverageAfter)}. The machine is shared with other engineers' test runs: a load above the core count means the numbers below include waiting for a CPU.`,
+    `- Load average (1, 5, 15 min) before the run: ${load(m.loadAverageBefore)}; after: ${load(m.loadAverageAfter)}. ${m.loadAverageBefore[0] > m.cores ? "The machine was busy before the run (other jobs): the numbers below include waiting for a CPU." : "The machine was quiet before the run; the load after it is the benchmark's own (server, PostgreSQL and load generator share the cores)."}`,
     `- Data: database \`${r.database.name}\`: ${r.database.organizations.toLocaleString("en")} organizations, ${r.database.questions.toLocaleString("en")} questions, ${r.database.disclosures.toLocaleString("en")} fee disclosures, ${r.database.orders.toLocaleString("en")} orders.`,
     "",
     "### Targets",
