@@ -7,7 +7,7 @@ import { feesInForce, publicFeeFacets, upcomingFees, type PublicDisclosure } fro
 import { feeKinds, publicFeeFilterSchema } from "~/modules/fees/schemas";
 import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
-import { EmptyState, NextPage, Table } from "~/ui/list";
+import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
 
 export const meta: MetaFunction = () => [{ title: "XCert · 收费标准公示 Fee disclosures" }];
 
@@ -64,6 +64,7 @@ export default function PublicFees() {
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const en = i18n.language === "en";
+  const select = filterSelect(searchParams, t("fees.all"));
   const head = (
     <tr>
       <th className="px-3 py-2">{t("fees.organization")}</th>
@@ -93,26 +94,12 @@ export default function PublicFees() {
       <Form method="get" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm" role="search">
         <label>
           {t("fees.organization")}
-          <select name="organization" defaultValue={searchParams.get("organization") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-            <option value="">{t("fees.all")}</option>
-            {facets.organizations.map((o) => (
-              <option key={o.slug} value={o.slug}>
-                {(en && o.nameEn) || o.name}
-              </option>
-            ))}
-          </select>
+          {select("organization", facets.organizations.map((o) => ({ value: o.slug, label: (en && o.nameEn) || o.name })))}
         </label>
         {facets.certificates ? (
           <label>
             {t("fees.certificate")}
-            <select name="certificate" defaultValue={searchParams.get("certificate") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-              <option value="">{t("fees.all")}</option>
-              {facets.certificates.map((c) => (
-                <option key={c.code} value={c.code}>
-                  {en ? c.nameEn : c.nameZh}
-                </option>
-              ))}
-            </select>
+            {select("certificate", facets.certificates.map((c) => ({ value: c.code, label: en ? c.nameEn : c.nameZh })))}
           </label>
         ) : (
           <label>
@@ -133,25 +120,11 @@ export default function PublicFees() {
         )}
         <label>
           {t("fees.level")}
-          <select name="level" defaultValue={searchParams.get("level") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-            <option value="">{t("fees.all")}</option>
-            {levels.map((l) => (
-              <option key={l} value={l}>
-                {t(`certificates.levelNames.${l}`)}
-              </option>
-            ))}
-          </select>
+          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
         </label>
         <label>
           {t("fees.kind")}
-          <select name="kind" defaultValue={searchParams.get("kind") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
-            <option value="">{t("fees.all")}</option>
-            {feeKinds.map((k) => (
-              <option key={k} value={k}>
-                {t(`fees.kinds.${k}`)}
-              </option>
-            ))}
-          </select>
+          {select("kind", feeKinds.map((k) => ({ value: k, label: t(`fees.kinds.${k}`) })))}
         </label>
         <label>
           {t("fees.asOf")}
