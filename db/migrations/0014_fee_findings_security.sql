@@ -104,6 +104,11 @@ CREATE FUNCTION fee_findings_deferred() RETURNS boolean LANGUAGE sql STABLE AS
 -- After every statement that writes what the rules read: refresh the fee keys it touched.
 CREATE FUNCTION fee_findings_after_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
+  IF TG_TABLE_NAME = 'cost_caps' THEN
+    -- A cap that takes effect later changes the audit then: the catch-up runs at that instant. The
+    -- state row first, then the keys: the catch-up locks them in that order too (no deadlock).
+    UPDATE fee_audit_state SET next_change_at = least(next_change_at, (SELECT min(effective_from) FROM changed WHERE effective_from > now()));
+  END IF;
   IF TG_TABLE_NAME = 'notice_period_settings' THEN
     -- A notice period set from a past instant re-judges what was published since then.
     PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (d.tenant_id, d.certificate_id, d.level)::fee_key FROM fee_disclosures d
@@ -120,10 +125,6 @@ BEGIN
       JOIN assessment_orders o ON o.tenant_id = p.tenant_id AND o.id = p.order_id));
   ELSE -- assessment_orders, cost_caps: the key is on the row
     PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (tenant_id, certificate_id, level)::fee_key FROM changed));
-  END IF;
-  IF TG_TABLE_NAME = 'cost_caps' THEN
-    -- A cap that takes effect later changes the audit then: the catch-up runs at that instant.
-    UPDATE fee_audit_state SET next_change_at = least(next_change_at, (SELECT min(effective_from) FROM changed WHERE effective_from > now()));
   END IF;
   RETURN NULL;
 END
