@@ -392,6 +392,26 @@ describe("committee fee audit", () => {
     expect(state).toEqual({ due: true, nextDay: true });
   });
 
+  it("refreshes one fee key at a time: two payments of one order recorded at once leave the right verdict", async () => {
+    const [fee] = await db().rows<{ id: string; amount_fen: number }>(sql`select id, amount_fen from fee_in_force(${ai}::uuid, ${trainer}::uuid, 'intermediate', 'assessment', ${today}::date)`);
+    const orderId = await insertOrder({ number: "XC-AUDIT-SPLIT", level: "intermediate", unitFen: Number(fee.amount_fen), headcount: 2, disclosure: fee.id });
+    // Each transfer pays half. Alone, each would be a payment of the wrong amount; together they pay
+    // the total. The first transaction holds its key while the second tries (on PostgreSQL they overlap).
+    const transfer = (pause: number) =>
+      app.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select set_config('app.role', 'system', true)`);
+        await tx.execute(sql`insert into payments (tenant_id, order_id, method, status, amount_fen, bank_reference)
+          values (${ai}, ${orderId}, 'bank_transfer', 'succeeded', ${Number(fee.amount_fen)}, 'ICBC SPLIT')`);
+        await tx.execute(sql`select pg_sleep(${pause})`); // its findings written, not yet committed
+      });
+    await Promise.all([transfer(0.3), new Promise((resolve) => setTimeout(resolve, 50)).then(() => transfer(0))]);
+    expect(await db().count("fee_findings", sql`entity_id = ${orderId}`)).toBe(0);
+    const drift = await db().rows(sql`
+      (select * from fee_findings except select * from fee_findings_of(null))
+      union all (select * from fee_findings_of(null) except select * from fee_findings)`);
+    expect(drift).toEqual([]);
+  });
+
   it("pages through many findings in each sort without losing or repeating one", async () => {
     await asSystem(sql`insert into assessment_orders (tenant_id, number, school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date,
         headcount, unit_price_fen, total_fen, contact_email, created_at)
