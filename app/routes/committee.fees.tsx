@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { evidenceLink, feeFindingsPage, findingCounts } from "~/modules/committee/fee-audit.server";
+import { evidenceLink, feeAuditPage } from "~/modules/committee/fee-audit.server";
 import { findingFilterSchema, findingTypes } from "~/modules/committee/findings";
 import { findingSummary } from "~/modules/committee/digest.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
@@ -13,8 +13,7 @@ import { EmptyState, NextPage, Table } from "~/ui/list";
 export async function loader({ request }: LoaderFunctionArgs) {
   return withCommittee(request, "committee:audit", async (tx, ctx) => {
     const filter = findingFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const counts = await findingCounts(tx);
-    const { rows, nextCursor } = await feeFindingsPage(tx, filter);
+    const { counts, rows, nextCursor } = await feeAuditPage(tx, filter);
     const t = translator(ctx.locale);
     const findings = rows.map((f) => ({ ...f, summary: findingSummary(t, f, ctx.locale), evidence: evidenceLink(f) }));
     return { findings, nextCursor, counts, total: counts.reduce((sum, c) => sum + c.total, 0) };

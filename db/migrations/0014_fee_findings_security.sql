@@ -69,6 +69,13 @@ RETURNS SETOF fee_findings LANGUAGE sql STABLE SET search_path = public, pg_temp
   UNION ALL SELECT * FROM paid UNION ALL SELECT * FROM undisclosed
 $$;
 --> statement-breakpoint
+-- When the stored audit next depends on the calendar: the next midnight in Asia/Shanghai, or earlier
+-- the instant a cap set for later takes effect.
+CREATE FUNCTION fee_audit_next_change() RETURNS timestamptz LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
+  SELECT least(((now() AT TIME ZONE 'Asia/Shanghai')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai',
+               (SELECT min(effective_from) FROM cost_caps WHERE effective_from > now()))
+$$;
+--> statement-breakpoint
 -- Replaces the stored findings of the keys (NULL: all) by the computed ones. One key at a time across
 -- transactions (an advisory lock per key, taken in a fixed order), so two orders of one key written at
 -- once cannot each store a result that misses the other's.
@@ -79,9 +86,7 @@ BEGIN
     PERFORM pg_advisory_xact_lock(727002, 0);
     DELETE FROM fee_findings;
     INSERT INTO fee_findings SELECT * FROM fee_findings_of(NULL);
-    UPDATE fee_audit_state SET refreshed_at = now(),
-      next_change_at = least(((now() AT TIME ZONE 'Asia/Shanghai')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai',
-                             (SELECT min(effective_from) FROM cost_caps WHERE effective_from > now()));
+    UPDATE fee_audit_state SET refreshed_at = now(), next_change_at = fee_audit_next_change();
     RETURN;
   END IF;
   IF cardinality(p_keys) = 0 THEN
@@ -97,10 +102,6 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- Bulk loads (the scale seed) in the system scope may defer the refresh and run it once at the end.
-CREATE FUNCTION fee_findings_deferred() RETURNS boolean LANGUAGE sql STABLE AS
-  $$ SELECT app_is_system() AND current_setting('xcert.defer_fee_findings', true) = 'on' $$;
---> statement-breakpoint
 -- After every statement that writes what the rules read: refresh the fee keys it touched.
 CREATE FUNCTION fee_findings_after_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -113,8 +114,8 @@ BEGIN
     -- A notice period set from a past instant re-judges what was published since then.
     PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (d.tenant_id, d.certificate_id, d.level)::fee_key FROM fee_disclosures d
       WHERE d.status = 'published' AND d.published_at >= (SELECT min(effective_from) FROM changed)));
-  ELSIF fee_findings_deferred() THEN
-    RETURN NULL;
+  ELSIF app_is_system() AND current_setting('xcert.defer_fee_findings', true) = 'on' THEN
+    RETURN NULL; -- a bulk load (the scale seed) refreshes everything once at its end
   ELSIF TG_TABLE_NAME = 'fee_disclosures' THEN
     PERFORM refresh_fee_findings(ARRAY(SELECT DISTINCT (tenant_id, certificate_id, level)::fee_key FROM changed WHERE status = 'published'));
   ELSIF TG_TABLE_NAME = 'fee_disclosure_withdrawals' THEN
@@ -180,12 +181,11 @@ BEGIN
     WHERE w.effective_from > since_day AND w.effective_from <= today
     UNION
     SELECT (tenant_id, certificate_id, level)::fee_key FROM cost_caps WHERE effective_from > since AND effective_from <= now()));
-  UPDATE fee_audit_state SET refreshed_at = now(),
-    next_change_at = least((today + 1)::timestamp AT TIME ZONE 'Asia/Shanghai', (SELECT min(effective_from) FROM cost_caps WHERE effective_from > now()));
+  UPDATE fee_audit_state SET refreshed_at = now(), next_change_at = fee_audit_next_change();
 END
 $$;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION fee_findings_of(fee_key[]), refresh_fee_findings(fee_key[]), catch_up_fee_findings() FROM PUBLIC;
+REVOKE ALL ON FUNCTION fee_findings_of(fee_key[]), refresh_fee_findings(fee_key[]), catch_up_fee_findings(), fee_audit_next_change() FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION catch_up_fee_findings() TO app_user;
 --> statement-breakpoint

@@ -55,35 +55,22 @@ function where(filter: Filter): SQL {
   );
 }
 
-// Each sort and its keyset: the columns in order with their direction, then the row's values.
+type Row = Finding & { cursorAt: string };
+
+// The keyset columns, each with its direction and the row's value for a cursor; a sort is their order.
+const keyColumns = {
+  at: { expr: sql`f.at`, dir: "desc", cast: sql`timestamptz`, value: (row: Row) => row.cursorAt },
+  slug: { expr: sql`t.slug`, dir: "asc", value: (row: Row) => row.organizationSlug },
+  type: { expr: sql`f.type`, dir: "asc", value: (row: Row) => row.type },
+  entity: { expr: sql`f.entity_id::text`, dir: "asc", value: (row: Row) => row.entityId },
+} satisfies Record<string, KeysetColumn & { value: (row: Row) => string }>;
 const sorts = {
-  date: [
-    { expr: sql`f.at`, dir: "desc", cast: sql`timestamptz` },
-    { expr: sql`t.slug`, dir: "asc" },
-    { expr: sql`f.type`, dir: "asc" },
-    { expr: sql`f.entity_id::text`, dir: "asc" },
-  ],
-  organization: [
-    { expr: sql`t.slug`, dir: "asc" },
-    { expr: sql`f.at`, dir: "desc", cast: sql`timestamptz` },
-    { expr: sql`f.type`, dir: "asc" },
-    { expr: sql`f.entity_id::text`, dir: "asc" },
-  ],
-  type: [
-    { expr: sql`f.type`, dir: "asc" },
-    { expr: sql`f.at`, dir: "desc", cast: sql`timestamptz` },
-    { expr: sql`t.slug`, dir: "asc" },
-    { expr: sql`f.entity_id::text`, dir: "asc" },
-  ],
-} satisfies Record<string, KeysetColumn[]>;
+  date: ["at", "slug", "type", "entity"],
+  organization: ["slug", "at", "type", "entity"],
+  type: ["type", "at", "slug", "entity"],
+} as const;
 
-function sortValues(sort: keyof typeof sorts, row: Finding & { cursorAt: string }) {
-  const byColumn = { at: row.cursorAt, slug: row.organizationSlug, type: row.type, entity: row.entityId };
-  const order = { date: ["at", "slug", "type", "entity"], organization: ["slug", "at", "type", "entity"], type: ["type", "at", "slug", "entity"] } as const;
-  return order[sort].map((column) => byColumn[column]);
-}
-
-function normalise({ cursorAt: _, ...row }: Finding & { cursorAt: string }): Finding {
+function normalise({ cursorAt: _, ...row }: Row): Finding {
   return {
     ...row,
     at: new Date(row.at).toISOString(),
@@ -95,8 +82,8 @@ function normalise({ cursorAt: _, ...row }: Finding & { cursorAt: string }): Fin
 }
 
 async function select(tx: Tx, filter: Filter, after: SQL = sql``, limit: SQL = sql``) {
-  const sort = sorts[filter.sort ?? "date"];
-  return rowsOf<Finding & { cursorAt: string }>(
+  const sort = sorts[filter.sort ?? "date"].map((name) => keyColumns[name]);
+  return rowsOf<Row>(
     await tx.execute(sql`
       select ${columns} from fee_findings f join tenants t on t.id = f.tenant_id
       where ${where(filter)} ${after}
@@ -110,22 +97,30 @@ export async function feeFindings(tx: Tx, filter: Filter = {}): Promise<Finding[
   return (await select(tx, filter)).map(normalise);
 }
 
-/** One page of findings for the audit page, keyset-paginated in the chosen sort. */
-export async function feeFindingsPage(tx: Tx, filter: Filter & { cursor?: string }, pageSize = 50) {
+/**
+ * The audit page: findings per organization and type (its overview and organization filter), and one
+ * page of findings keyset-paginated in the chosen sort.
+ */
+export async function feeAuditPage(tx: Tx, filter: Filter & { cursor?: string }, pageSize = 50) {
   await catchUp(tx);
-  const sortName = filter.sort ?? "date";
-  const sort = sorts[sortName];
-  const after = decodeCursor(filter.cursor, [anyString, anyString, anyString, anyString]);
-  const validAfter = after && (sortName === "date" ? isTimestamp(after[0]) : isTimestamp(after[1])) ? after : null;
-  const rows = await select(tx, filter, validAfter ? sql`and ${keysetAfter(sort, validAfter)}` : sql``, sql`limit ${pageSize + 1}`);
+  const names = sorts[filter.sort ?? "date"];
+  const sort = names.map((name) => keyColumns[name]);
+  const after = decodeCursor(
+    filter.cursor,
+    names.map((name) => (name === "at" ? isTimestamp : anyString)),
+  );
+  const rows = await select(tx, filter, after ? sql`and ${keysetAfter(sort, after)}` : sql``, sql`limit ${pageSize + 1}`);
   const more = rows.length > pageSize;
   const page = more ? rows.slice(0, pageSize) : rows;
-  return { rows: page.map(normalise), nextCursor: more ? encodeCursor(sortValues(sortName, page[page.length - 1])) : null };
+  const last = page[page.length - 1];
+  return {
+    counts: await findingCounts(tx),
+    rows: page.map(normalise),
+    nextCursor: more ? encodeCursor(sort.map((column) => column.value(last))) : null,
+  };
 }
 
-/** Findings per organization and type (the audit page's overview and its organization filter). */
-export async function findingCounts(tx: Tx) {
-  await catchUp(tx);
+async function findingCounts(tx: Tx) {
   const rows = rowsOf<{ slug: string; name: string; nameEn: string | null; type: FindingType; n: number }>(
     await tx.execute(sql`
       select t.slug, t.name, t.name_en as "nameEn", f.type, count(*)::int as n

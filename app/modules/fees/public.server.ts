@@ -45,20 +45,20 @@ const select = sql`
        when exists (select 1 from fee_disclosures n where n.tenant_id = d.tenant_id and n.supersedes_id = d.id and n.status = 'published') then 'superseded'
        else 'published' end as status`;
 
-const from = sql`
-  fee_disclosures d
+// What `select` reads about disclosure `d`.
+const details = sql`
   join certificates c on c.tenant_id = d.tenant_id and c.id = d.certificate_id
   join tenants t on t.id = d.tenant_id
   left join fee_disclosure_withdrawals w on w.tenant_id = d.tenant_id and w.disclosure_id = d.id`;
+
+const from = sql`fee_disclosures d ${details}`;
 
 // The details of a page's rows (`page p`: tenant_id, id), each read by its key: the limit keeps the
 // planner from joining every disclosure by hash instead.
 const pageDetails = sql`
   page p
   cross join lateral (select * from fee_disclosures x where x.tenant_id = p.tenant_id and x.id = p.id limit 1) d
-  join certificates c on c.tenant_id = d.tenant_id and c.id = d.certificate_id
-  join tenants t on t.id = d.tenant_id
-  left join fee_disclosure_withdrawals w on w.tenant_id = d.tenant_id and w.disclosure_id = d.id`;
+  ${details}`;
 
 function normalise(row: PublicDisclosure): PublicDisclosure {
   return { ...row, amountFen: Number(row.amountFen), publishedAt: new Date(row.publishedAt).toISOString() };

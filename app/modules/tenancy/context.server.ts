@@ -50,13 +50,17 @@ export interface TenantContext extends UserContext {
 
 type Scope = { tenantId?: string | null; tenantKind?: string | null; userId?: string | null; role: string };
 
-/** Sets the row-level-security scope of the current transaction (all settings are transaction-local). */
-export async function setScope(tx: Tx, scope: Scope) {
-  await tx.execute(sql`select
+function scopeSettings(scope: Scope) {
+  return sql`
     set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
     set_config('app.tenant_kind', ${scope.tenantKind ?? ""}, true),
     set_config('app.user_id', ${scope.userId ?? ""}, true),
-    set_config('app.role', ${scope.role}, true)`);
+    set_config('app.role', ${scope.role}, true)`;
+}
+
+/** Sets the row-level-security scope of the current transaction (all settings are transaction-local). */
+export async function setScope(tx: Tx, scope: Scope) {
+  await tx.execute(sql`select ${scopeSettings(scope)}`);
 }
 
 // The first statement of every transaction: the query role and the scope in one round trip.
@@ -64,13 +68,7 @@ export async function setScope(tx: Tx, scope: Scope) {
 // a request's queries run in milliseconds, and compiling them (PostgreSQL turns JIT on by cost, which
 // the cross-tenant fee pages reach) took 40–90 ms on the benchmark's data.
 async function enterScope(tx: Tx, scope: Scope) {
-  await tx.execute(sql`select
-    set_config('role', 'app_user', true),
-    set_config('jit', 'off', true),
-    set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
-    set_config('app.tenant_kind', ${scope.tenantKind ?? ""}, true),
-    set_config('app.user_id', ${scope.userId ?? ""}, true),
-    set_config('app.role', ${scope.role}, true)`);
+  await tx.execute(sql`select set_config('role', 'app_user', true), set_config('jit', 'off', true), ${scopeSettings(scope)}`);
 }
 
 class RollbackWith {
