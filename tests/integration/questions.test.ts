@@ -116,6 +116,10 @@ describe("question bank", () => {
     expect(all.rows.length).toBe(await db().count("questions", sql`certificate_id = ${trainer}`));
     expect(all.lastUpdated).not.toBeNull();
     expect((await data(`certificate=${trainer}&pool=exam`)).rows.every((q) => q.pool === "exam")).toBe(true);
+    // A date that is not a day of the calendar is ignored like any other unknown filter, in the list and the search.
+    expect((await data(`certificate=${trainer}&updatedSince=2024-13-45`)).rows).toHaveLength(all.rows.length);
+    expect((await editor.get("/w/demo-ai/search?q=%E6%A0%87%E6%B3%A8&updatedSince=2024-02-30")).status).toBe(200);
+    expect((await data(`certificate=${trainer}&updatedSince=2000-01-01`)).rows).toHaveLength(all.rows.length);
     expect((await data(`certificate=${trainer}&type=practical`)).rows.every((q) => q.type === "practical")).toBe(true);
     const search = await data(`certificate=${trainer}&q=${encodeURIComponent("意图")}`);
     expect(search.rows.length).toBeGreaterThan(0);

@@ -46,14 +46,16 @@ export async function deliverDueEmails(options: { batch?: number; send?: Sender 
   const apiKey = env().RESEND_API_KEY;
   const send = options.send ?? (apiKey ? resendSender(apiKey) : null);
   if (!send) return { sent: 0, failed: 0 };
-  const leaseMs = env().EMAIL_SEND_TIMEOUT_MS + 60_000;
+  const batch = options.batch ?? 20;
+  // The batch is sent one message after another, each within the send timeout: the lease covers them all.
+  const leaseMs = batch * env().EMAIL_SEND_TIMEOUT_MS + 60_000;
   const claimed = await withSystem(async (tx) => {
     const due = await tx
       .select()
       .from(emailOutbox)
       .where(and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, sql`now()`)))
       .orderBy(asc(emailOutbox.nextAttemptAt))
-      .limit(options.batch ?? 20)
+      .limit(batch)
       .for("update", { skipLocked: true });
     if (due.length) {
       await tx

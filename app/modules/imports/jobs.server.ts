@@ -113,9 +113,19 @@ export async function getImportJob(tx: Tx, ctx: TenantContext, id: string, kind?
   return job ?? null;
 }
 
+/** The recent jobs as the import page lists them (not their error lists). */
 export function listImportJobs(tx: Tx, ctx: TenantContext, kind?: ImportKind) {
   return tx
-    .select()
+    .select({
+      id: importJobs.id,
+      kind: importJobs.kind,
+      fileName: importJobs.fileName,
+      createdAt: importJobs.createdAt,
+      status: importJobs.status,
+      totalRows: importJobs.totalRows,
+      processedRows: importJobs.processedRows,
+      importedRows: importJobs.importedRows,
+    })
     .from(importJobs)
     .where(and(eq(importJobs.tenantId, ctx.tenant.id), kind ? eq(importJobs.kind, kind) : undefined))
     .orderBy(sql`${importJobs.createdAt} desc`)
@@ -154,7 +164,8 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
   return transaction(system(tenantId), (tx) =>
     tx
       .update(importJobs)
-      .set({ ...changes, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+      // The lease is renewed unless the changes set it (a released lease: lockedUntil null).
+      .set({ updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, ...changes })
       .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id))),
   );
 }

@@ -5,6 +5,7 @@ import { bankCertificates } from "~/modules/questions/service.server";
 import { transaction, withTenant, type TenantContext } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { stripControlChars } from "~/ui/schema-fields";
 import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, startImportJob, type ImportKind, type Job } from "./jobs.server";
 import { importUploadSchema } from "./schemas";
 
@@ -31,7 +32,7 @@ export async function uploadImport(request: Request, slug: string | undefined, k
     const { certificateId, file } = submission.value;
     const certificates = await bankCertificates(tx, ctx);
     if (!certificates.some((c) => c.id === certificateId)) return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [translator(ctx.locale)("errors.invalidOption")] } });
-    const result = await createImportJob(tx, ctx, { kind, certificateId, fileName: file.name.slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
+    const result = await createImportJob(tx, ctx, { kind, certificateId, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
     if (!result.ok) return rejectSubmission(submission, result);
     queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
     return redirect(`/w/${ctx.tenant.slug}/${kind}/import/${result.value.id}`);

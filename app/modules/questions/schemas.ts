@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
+import { dayField } from "~/ui/money";
 import { text, uuid } from "~/ui/schema-fields";
 
 export const questionTypes = ["single_choice", "multiple_choice", "true_false", "fill_blank", "short_answer", "practical"] as const;
@@ -101,11 +102,7 @@ export const questionFilterSchema = z.object({
   difficulty: z.coerce.number().int().min(1).max(5).optional().catch(undefined),
   pool: z.enum(pools).optional().catch(undefined),
   requirement: z.string().max(64).optional().catch(undefined),
-  updatedSince: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .catch(undefined),
+  updatedSince: dayField.optional().catch(undefined),
   cursor: z.string().max(200).optional().catch(undefined),
 });
 export type QuestionFilter = z.infer<typeof questionFilterSchema>;
