@@ -4,9 +4,9 @@ import { useTranslation } from "react-i18next";
 import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { caseFilterSchema, visibilities } from "~/modules/cases/schemas";
-import { caseBankUpdatedAt, listCases } from "~/modules/cases/service.server";
+import { listCases } from "~/modules/cases/service.server";
 import { levels } from "~/modules/certificates/schemas";
-import { bankCertificates, skillRequirements } from "~/modules/questions/service.server";
+import { bankCertificates, bankUpdatedAt, skillRequirements } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       rows: (page?.rows ?? []).map((row) => ({ ...row, requirementCodes: row.requirementIds.map((id) => codes.get(id)).filter(Boolean) })),
       nextCursor: page?.nextCursor ?? null,
       requirements,
-      lastUpdated: certificate ? await caseBankUpdatedAt(tx, ctx, certificate.id) : null,
+      lastUpdated: certificate ? await bankUpdatedAt(tx, ctx, "cases", certificate.id) : null,
       canWrite: ctx.permissions.includes("certificates:write"),
     };
   });

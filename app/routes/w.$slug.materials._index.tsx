@@ -4,9 +4,9 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { DualEditorBadge } from "~/modules/materials/components/material-facts";
 import { hasDualEditors, materialFilterSchema, materialKinds } from "~/modules/materials/schemas";
-import { lastMaterialUpdate, listMaterials } from "~/modules/materials/service.server";
+import { listMaterials } from "~/modules/materials/service.server";
 import { visibilities } from "~/modules/questions/schemas";
-import { bankCertificates } from "~/modules/questions/service.server";
+import { bankCertificates, bankUpdatedAt } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, filterSelect, NextPage, Table } from "~/ui/list";
@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       certificates: await bankCertificates(tx, ctx),
       rows: page.rows,
       nextCursor: page.nextCursor,
-      lastUpdated: await lastMaterialUpdate(tx, ctx, filter.certificate),
+      lastUpdated: await bankUpdatedAt(tx, ctx, "materials", filter.certificate),
       canWrite: ctx.permissions.includes("certificates:write"),
     };
   });

@@ -5,7 +5,7 @@ import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
 import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/schemas";
-import { bankCertificates, listQuestions, questionsLastUpdated, skillRequirements, type SkillRequirement } from "~/modules/questions/service.server";
+import { bankCertificates, listQuestions, bankUpdatedAt, skillRequirements, type SkillRequirement } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ? await Promise.all([
           listQuestions(tx, ctx, { ...filter, certificate: certificate.id }),
           skillRequirements(tx, ctx.tenant.id, certificate.id),
-          questionsLastUpdated(tx, ctx, certificate.id),
+          bankUpdatedAt(tx, ctx, "questions", certificate.id),
         ])
       : ([null, [] as SkillRequirement[], null] as const);
     return {

@@ -3,6 +3,7 @@ import { cases } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { skillRequirements } from "../../app/modules/questions/service.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedActor } from "./actor";
 
 // The case bank of AI-TRAINER as a new user should find it: real project settings in Markdown
 // (headings, lists, a table), every level, shared and private cases, linked to the published
@@ -164,7 +165,6 @@ const bank: Seed[] = [
   },
 ];
 
-const seedActor = (tenantId: string) => ({ requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } });
 
 export async function seedCases(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;

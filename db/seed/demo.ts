@@ -4,6 +4,7 @@ import { memberships, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
+import { seedActor } from "./actor";
 import { seedCases } from "./cases";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
@@ -31,7 +32,6 @@ export const demoAccounts = [
   { email: "committee@demo.xcert.test", name: "孙主任", tenant: "committee", role: "admin", locale: "zh-CN" },
 ] as const;
 
-const seedActor = { requestId: "seed", ip: null, user: null, role: "system" };
 
 async function seedTenancy(tx: Tx) {
   const passwordHash = await hashPassword(demoPassword);
@@ -49,7 +49,7 @@ async function seedTenancy(tx: Tx) {
     const tenantId = tenantIds.get(account.tenant)!;
     await setScope(tx, { tenantId, role: "system" });
     const [membership] = await tx.insert(memberships).values({ tenantId, userId: user.id, role: account.role }).returning();
-    await audit(tx, { ...seedActor, tenant: { id: tenantId } }, { action: "membership.create", entityType: "membership", entityId: membership.id, after: { email: account.email, role: account.role, via: "demo seed" } });
+    await audit(tx, seedActor(tenantId), { action: "membership.create", entityType: "membership", entityId: membership.id, after: { email: account.email, role: account.role, via: "demo seed" } });
   }
   return tenantIds;
 }

@@ -4,12 +4,12 @@ import { assessmentOrders, costCaps, feeDisclosures, payments } from "../schema"
 import { audit } from "../../app/modules/audit/audit.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
 import { addDays, shanghaiDate } from "../../app/ui/format";
+import { seedActor } from "./actor";
 
 // Fees as a new user should find them: a history with a change announced in advance, caps, a paid
 // order, and two rule breaks at demo-care for the committee's fee audit (a legacy disclosure published
 // with 10 days' notice, above a cap the committee lowered since).
 
-const seedActor = (tenantId: string) => ({ requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } });
 
 function at(day: string) {
   return new Date(`${day}T10:00:00+08:00`);

@@ -7,13 +7,13 @@ import { isbn13CheckDigit } from "../../app/modules/materials/schemas";
 import { skillRequirements } from "../../app/modules/questions/service.server";
 import { newStorageKey, storage } from "../../app/modules/storage/storage.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedActor } from "./actor";
 
 // Teaching materials of AI-TRAINER as a new user should find them (§二.5): a loose-leaf textbook
 // co-edited by a school and an enterprise chief editor (双主编), shared with schools; a workbook;
 // courseware with a small PDF attached; a private video. Linked to the skill requirements when the
 // certificate has a published standard.
 
-const seedActor = (tenantId: string) => ({ requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } });
 
 /** A one-page PDF with a line of text, offsets computed so readers accept it. */
 export function tinyPdf(line: string) {

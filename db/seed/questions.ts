@@ -4,6 +4,7 @@ import { questions, questionVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { skillRequirements, snapshotOf } from "../../app/modules/questions/service.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedActor } from "./actor";
 
 // The question bank of AI-TRAINER as a new user should find it: every type, both pools, linked to
 // the published standard's skill requirements (one requirement left uncovered, for the coverage
@@ -45,7 +46,6 @@ const bank: Seed[] = [
   { level: "senior", type: "practical", stem: "为一个图像分类模型设计并执行一轮回归测试，输出测试报告。", answer: "测试计划、测试集说明、结果对比表与结论。", rubric: "测试计划完整 30 分；测试集代表性 20 分；结果分析 30 分；报告规范 20 分。", difficulty: 5, requirement: 0, pool: "exam" },
 ];
 
-const seedActor = (tenantId: string) => ({ requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } });
 
 export async function seedQuestions(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;

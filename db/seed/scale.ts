@@ -7,6 +7,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { getDatabase, rowsOf, type Db } from "../client.server";
+import { demoPassword } from "./demo";
 
 const scale = Number(process.env.SCALE ?? 1);
 const seed = process.env.SCALE_SEED ?? "xcert-2026";
@@ -82,7 +83,7 @@ async function batched(db: Db, label: string, total: number, statement: (start: 
 export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
   const [exists] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from tenants where slug = 'org-00001'`));
   if (exists.n) return "skipped" as const;
-  const passwordHash = await hashPassword("demo-password-2026");
+  const passwordHash = await hashPassword(demoPassword);
 
   await run(db, `${c.organizations} organizations, ${c.schools} schools, one admin each`, sql`
     with t as (

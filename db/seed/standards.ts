@@ -4,6 +4,7 @@ import type { Tx } from "../client.server";
 import { standardNodes, standardVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedActor } from "./actor";
 
 // The skill standard (职业技能等级标准) of AI-TRAINER 人工智能训练师: version 1 published, then
 // superseded by version 2, which adds one skill requirement, removes one and retitles one, so the
@@ -291,7 +292,7 @@ export async function seedStandards(tx: Tx, tenantIds: Map<string, string>, cert
   const tenantId = tenantIds.get("demo-ai")!;
   const certificateId = certificateIds.get("AI-TRAINER")!;
   await setScope(tx, { tenantId, role: "system" });
-  const actor = { requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } };
+  const actor = seedActor(tenantId);
   const lineage = new Map<string, string>();
   const day = 24 * 60 * 60 * 1000;
   const published = [new Date(Date.now() - 400 * day), new Date(Date.now() - 60 * day)];

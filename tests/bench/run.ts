@@ -14,7 +14,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { childEnv, runCommand, startServer, type ServerProcess } from "../support/server-process";
+import { password } from "../support/demo";
+import { childEnv, freePort, runCommand, startServer, type ServerProcess } from "../support/server-process";
 import { adminUrl, prepareBenchDatabase } from "./database";
 import { benchImport } from "./import";
 import type { LoadResult, LoadSpec } from "./load";
@@ -27,7 +28,6 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Math.min(3, seconds);
 const levels = (process.env.BENCH_CONNECTIONS ?? "1,10,50").split(",").map(Number);
 const flags = new Set(process.argv.slice(2));
-const password = "demo-password-2026";
 const accounts = { committee: "committee@demo.xcert.test", org: "admin@org-00001.scale.xcert.test" };
 // The scale stems are "<scene>在开展<subject>项目时…": 数据标注 is one of the 19 subjects, so about a
 // nineteenth of an organization's questions match — a search with real work to do, not an empty one.
@@ -85,17 +85,6 @@ function load(spec: LoadSpec): Promise<LoadResult> {
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.on("error", reject);
     child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
   });
 }
 

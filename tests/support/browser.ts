@@ -5,7 +5,9 @@ import { startServer, type ServerProcess, type StartOptions } from "./server-pro
 // Browser journeys: Debian's Chromium, headless, driving the real production server process
 // (remix-serve ./build/index.js, demo mode, demo data seeded) on a database of its own.
 
-export const demoPassword = "demo-password-2026";
+import { demoPassword } from "../../db/seed/demo";
+
+export { demoPassword };
 
 /** Problems a page reports: script errors, console errors (CSP violations among them), failed loads. */
 const problems = new Map<Page, string[]>();

@@ -114,7 +114,8 @@ export async function runScript(script: string, env: NodeJS.ProcessEnv): Promise
   return result;
 }
 
-async function freePort(): Promise<number> {
+/** A free TCP port on loopback (another process may still take it before it is used). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

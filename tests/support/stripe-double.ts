@@ -40,7 +40,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 }
 
 /** Stripe's form encoding (`line_items[0][price_data][currency]=cny`) back into objects and arrays. */
-export function decodeForm(body: string): Params {
+function decodeForm(body: string): Params {
   const root: Record<string, unknown> = {};
   for (const [key, value] of new URLSearchParams(body)) {
     const path = key.replace(/\]/g, "").split("[");

@@ -12,7 +12,7 @@ import type { CaseFilter, CaseInput } from "./schemas";
 // The case bank (案例库, §二.6): an organization's cases per certificate and level, linked to the
 // skill requirements of the certificate's latest published standard, shared with schools or not.
 
-export const casePageSize = 50;
+const casePageSize = 50;
 
 
 function caseConditions(filter: CaseFilter): SQL[] {
@@ -58,14 +58,6 @@ export async function listCases(tx: Tx, ctx: TenantContext, filter: CaseFilter, 
 }
 
 /** When the certificate's case bank last changed (§二.6: banks are kept up to date). */
-export async function caseBankUpdatedAt(tx: Tx, ctx: TenantContext, certificateId: string) {
-  const [row] = await tx
-    .select({ at: sql<string | null>`max(${cases.updatedAt})` })
-    .from(cases)
-    .where(and(eq(cases.tenantId, ctx.tenant.id), eq(cases.certificateId, certificateId)));
-  return row?.at ? new Date(row.at).toISOString() : null;
-}
-
 export async function getCase(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
   const [row] = await tx

@@ -1,8 +1,7 @@
 import { optionLetters, questionFields, type QuestionInput } from "~/modules/questions/schemas";
 import { zodErrorMap } from "~/ui/zod-errors";
-import { labelIn, mapSheetHeaders, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
+import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
 
-export type { RowError } from "./sheet";
 
 // The question spreadsheet: one template (headers in Chinese, English accepted too) for import,
 // export and the Moodle bridge, so an exported bank imports back as the same bank.
@@ -50,10 +49,6 @@ function fromLabel(column: keyof typeof labels, raw: string | undefined) {
 }
 
 /** Maps a header row to column keys; unknown headers are ignored, missing required ones reported. */
-export function mapHeaders(headers: string[]) {
-  return mapSheetHeaders(questionSheet, headers);
-}
-
 const fieldColumn: Record<string, string> = {
   type: "type",
   stem: "stem",

@@ -15,7 +15,7 @@ import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset
 import { likePattern } from "~/ui/like";
 import { formatBytes, type MaterialFilter, type MaterialInput } from "./schemas";
 
-export const materialPageSize = 50;
+const materialPageSize = 50;
 
 /** The largest attachment, MATERIAL_MAX_BYTES (default 50 MB); read per call so tests can lower it. */
 export function materialMaxBytes() {
@@ -81,14 +81,6 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
 }
 
 /** When the bank (of one certificate, or all) last changed: null when it never had a material. */
-export async function lastMaterialUpdate(tx: Tx, ctx: TenantContext, certificateId?: string) {
-  const [row] = await tx
-    .select({ at: sql<string | null>`max(${materials.updatedAt})` })
-    .from(materials)
-    .where(and(eq(materials.tenantId, ctx.tenant.id), certificateId && isUuid(certificateId) ? eq(materials.certificateId, certificateId) : undefined));
-  return row?.at ? new Date(row.at).toISOString() : null;
-}
-
 export async function getMaterial(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
   const [row] = await tx

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
-import { certificates, questions, questionVersions } from "../../../db/schema";
+import { cases, certificates, materials, questions, questionVersions } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
@@ -9,14 +9,14 @@ import { likePattern } from "~/ui/like";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import type { QuestionFilter, QuestionInput } from "./schemas";
 
-export const questionPageSize = 50;
+const questionPageSize = 50;
 
 /** What a version records, and what a diff compares. */
 export const snapshotFields = ["level", "type", "stem", "options", "answer", "explanation", "rubric", "difficulty", "requirementIds", "tags", "pool", "visibility"] as const;
 export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
 /** The filters of the question list, as SQL on `questions` (the caller adds the tenant). */
-export function questionConditions(filter: QuestionFilter): SQL[] {
+function questionConditions(filter: QuestionFilter): SQL[] {
   const q = filter.q?.trim();
   return [
     q ? sql`${questions.stem} ilike ${likePattern(q)}` : undefined,
@@ -62,16 +62,21 @@ export async function listQuestions(tx: Tx, ctx: TenantContext, filter: Question
   return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor([last.cursorAt, last.id]) : null };
 }
 
-/** When a certificate's question bank last changed (the newest question first: no count, no scan of the bank). */
-export async function questionsLastUpdated(tx: Tx, ctx: TenantContext, certificateId: string) {
+/**
+ * When a bank (questions, cases or materials) of the organization last changed, for one certificate or
+ * all of them: the newest row through the (tenant_id, …) index, no aggregate over the bank.
+ */
+export async function bankUpdatedAt(tx: Tx, ctx: TenantContext, name: keyof typeof banks, certificateId?: string) {
+  const bank = banks[name] as typeof questions;
   const [row] = await tx
-    .select({ at: questions.updatedAt })
-    .from(questions)
-    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.certificateId, certificateId)))
-    .orderBy(sql`${questions.updatedAt} desc nulls last`)
+    .select({ at: bank.updatedAt })
+    .from(bank)
+    .where(and(eq(bank.tenantId, ctx.tenant.id), certificateId && isUuid(certificateId) ? eq(bank.certificateId, certificateId) : undefined))
+    .orderBy(desc(bank.updatedAt))
     .limit(1);
   return row ? new Date(row.at).toISOString() : null;
 }
+const banks = { questions, cases, materials };
 
 export async function getQuestion(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;

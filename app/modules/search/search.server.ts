@@ -20,7 +20,7 @@ export interface SearchHit {
   updatedAt: string;
 }
 
-export const searchPageSize = 30;
+const searchPageSize = 30;
 
 export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: SearchFilter, limit = searchPageSize) {
   const q = filter.q?.trim();

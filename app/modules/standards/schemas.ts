@@ -22,7 +22,6 @@ export const standardActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("publish") }),
   z.object({ intent: z.literal("discard") }),
 ]);
-export type StandardAction = z.infer<typeof standardActionSchema>;
 export type NodeInput = { titleZh: string; titleEn: string; description: string };
 
 /** The versions page: start a draft (empty, or from the latest published version). */

@@ -30,7 +30,7 @@ function fieldError(ctx: TenantContext, field: string, key: string): Failure {
 }
 
 /** "1.10" after "1.9": codes compare as numbers, part by part. */
-export function compareCodes(a: string, b: string) {
+function compareCodes(a: string, b: string) {
   const x = a.split(".").map(Number);
   const y = b.split(".").map(Number);
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
@@ -40,7 +40,7 @@ export function compareCodes(a: string, b: string) {
   return 0;
 }
 
-export function sortNodes<T extends { level: Level; code: string }>(nodes: T[]) {
+function sortNodes<T extends { level: Level; code: string }>(nodes: T[]) {
   return [...nodes].sort((a, b) => levels.indexOf(a.level) - levels.indexOf(b.level) || compareCodes(a.code, b.code));
 }
 
@@ -149,7 +149,7 @@ function numbered(tenantId: string, versionId: string, level: Level) {
  * level, code) is checked row by row, so a swap (1 ↔ 2) would collide halfway: the codes that
  * change are first parked under temporary ones, then set.
  */
-export async function renumber(tx: Tx, tenantId: string, versionId: string, level: Level) {
+async function renumber(tx: Tx, tenantId: string, versionId: string, level: Level) {
   await tx.execute(sql`${numbered(tenantId, versionId, level)}
     update standard_nodes n set code = '~' || n.id::text from tree
     where n.tenant_id = ${tenantId} and n.id = tree.id and n.code <> tree.code`);
@@ -190,7 +190,7 @@ export async function startDraft(tx: Tx, ctx: TenantContext, certificateId: stri
 }
 
 /** Copies every node of one version into another: new ids, parents mapped, lineage kept. */
-export async function copyNodes(tx: Tx, tenantId: string, fromVersionId: string, toVersionId: string) {
+async function copyNodes(tx: Tx, tenantId: string, fromVersionId: string, toVersionId: string) {
   const nodes = await tx
     .select()
     .from(standardNodes)
@@ -361,7 +361,7 @@ export async function discardDraft(tx: Tx, ctx: TenantContext, versionId: string
   return { ok: true, value: { certificateId: draft.value.version.certificateId } };
 }
 
-export const diffFields = ["code", "titleZh", "titleEn", "description", "parent"] as const;
+const diffFields = ["code", "titleZh", "titleEn", "description", "parent"] as const;
 export type DiffField = (typeof diffFields)[number];
 
 export interface DiffNode {
@@ -403,7 +403,7 @@ function diffNodes(nodes: StandardNode[]) {
 }
 
 /** What changed from one version to another, node by node (matched by lineage id), per level. */
-export function diffVersions(fromNodes: StandardNode[], toNodes: StandardNode[]): LevelDiff[] {
+function diffVersions(fromNodes: StandardNode[], toNodes: StandardNode[]): LevelDiff[] {
   const from = diffNodes(fromNodes);
   const to = diffNodes(toNodes);
   const result = levels.map((level): LevelDiff => ({ level, added: [], removed: [], changed: [] }));

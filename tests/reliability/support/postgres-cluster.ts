@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { freePort } from "../../support/server-process";
 
 // A PostgreSQL server of the test's own, in a temporary data directory on a free port: the fault test
 // stops and starts it, which must never touch the machine's cluster that other tests share. Made with
@@ -26,18 +26,6 @@ async function binDir() {
   const versions = (await readdir("/usr/lib/postgresql").catch(() => [] as string[])).sort((a, b) => Number(b) - Number(a));
   if (!versions.length) throw new Error("no PostgreSQL server binaries in /usr/lib/postgresql (set PG_BINDIR)");
   return `/usr/lib/postgresql/${versions[0]}/bin`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function createPostgresCluster(): Promise<PostgresCluster> {
