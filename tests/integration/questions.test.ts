@@ -366,6 +366,24 @@ describe("question bank", () => {
     }
   });
 
+  it("ends an import's progress stream once its session is logged out", async () => {
+    const [job] = await db().rows<{ id: string }>(sql`
+      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, total_rows, locked_until)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'watch.csv', 'validating', 100, now() + interval '10 minutes') returning id`);
+    const watcher = app.client();
+    await watcher.login("org-editor@demo.xcert.test");
+    const response = await watcher.get(`/w/demo-ai/questions/import/${job.id}/events`);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain("event: progress");
+    expect((await watcher.post("/logout", {})).status).toBe(302);
+    // Each read goes through the session again: the stream ends instead of reporting for 15 minutes.
+    const started = Date.now();
+    while (!(await reader.read()).done) {
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+    await db().rows(sql`delete from import_jobs where id = ${job.id}`);
+  });
+
   it("resumes an import whose runner died, and lets only one runner through at a time", async () => {
     const rows = Array.from({ length: 4500 }, (_, i) => sampleRow(20_000 + i));
     const [job] = await db().rows<{ id: string }>(sql`

@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import type { Tx } from "../../../db/client.server";
 import { translator } from "~/i18n/i18n";
 import { bankCertificates } from "~/modules/questions/service.server";
-import { transaction, withTenant, type TenantContext } from "~/modules/tenancy/context.server";
+import { withTenant, type TenantContext } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { stripControlChars } from "~/ui/schema-fields";
@@ -65,21 +65,20 @@ export async function importErrorsReport(tx: Tx, ctx: TenantContext, id: string 
 }
 
 /**
- * Live progress of an import as server-sent events: the job row, read in a short transaction of its
- * own every half second, until the job ends or the browser leaves.
+ * Live progress of an import as server-sent events: the job row, read every half second through the
+ * request wrapper (so a session logged out or a membership removed ends the stream), until the job
+ * ends or the browser leaves.
  */
 export async function importEvents(request: Request, slug: string | undefined, id: string | undefined, kind: ImportKind) {
-  const scope = await withTenant(request, slug, "certificates:write", async (tx, ctx) => {
-    const job = await requireJob(tx, ctx, id, kind);
-    return { ctx, scope: { tenantId: ctx.tenant.id, tenantKind: ctx.tenant.kind, userId: ctx.user.id, role: ctx.role }, id: job.id };
-  });
+  const read = () => withTenant(request, slug, "certificates:write", (tx, ctx) => requireJob(tx, ctx, id, kind));
+  await read(); // the first read answers 404 or the login before any stream starts
   const encoder = new TextEncoder();
   const deadline = Date.now() + 15 * 60_000;
   const stream = new ReadableStream({
     async start(controller) {
       let last = "";
       while (!request.signal.aborted && Date.now() < deadline) {
-        const job = await transaction(scope.scope, (tx) => getImportJob(tx, scope.ctx, scope.id));
+        const job = await read().catch(() => null);
         if (!job) break;
         const payload = JSON.stringify({ status: job.status, totalRows: job.totalRows, processedRows: job.processedRows, importedRows: job.importedRows, progress: progressOf(job) });
         if (payload !== last) controller.enqueue(encoder.encode(`event: progress\ndata: ${payload}\n\n`));
