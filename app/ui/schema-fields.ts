@@ -40,6 +40,16 @@ export const uuid = z
   .max(64)
   .refine((value) => isUuid(value), { params: { i18n: "invalidOption" } });
 
+/** Skill requirements (lineage ids) an item covers: each once, however often a form or a file named it. */
+export function requirementIds(max: number) {
+  return z
+    .array(uuid)
+    .max(max)
+    .optional()
+    .default([])
+    .transform((ids) => [...new Set(ids)]);
+}
+
 /** A same-site path to go back to after login; anything else is dropped. */
 export const redirectTo = z
   .string()

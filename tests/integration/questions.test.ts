@@ -202,6 +202,18 @@ describe("question bank", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("covers a requirement named twice once", async () => {
+    // A form posting the same box twice, or a file listing a code twice: stored once, counted once.
+    const twice = requirements.find((r) => r.level === "intermediate")!.lineage_id;
+    const body = new URLSearchParams(Object.entries(question({ stem: "同一技能要求选了两次的题目" })).map(([key, value]) => [key, String(value)]));
+    body.append("requirementIds", twice);
+    body.append("requirementIds", twice);
+    const saved = await editor.post("/w/demo-ai/questions/new", body);
+    expect(saved.status).toBe(302);
+    const [stored] = await db().rows<{ requirement_ids: string[] }>(sql`select requirement_ids from questions where stem = '同一技能要求选了两次的题目'`);
+    expect(stored.requirement_ids).toEqual([twice]);
+  });
+
   it("lets only editors write; other organizations and schools reach nothing", async () => {
     const before = await counts();
     const [any] = await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} limit 1`);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { visibilities } from "~/modules/questions/schemas";
-import { text, uuid } from "~/ui/schema-fields";
+import { requirementIds, text, uuid } from "~/ui/schema-fields";
 
 export { visibilities };
 
@@ -17,7 +17,7 @@ export const caseFields = z.object({
     .max(80_000)
     .transform((value) => value.replace(/\r\n?/g, "\n"))
     .pipe(text(20_000)),
-  requirementIds: z.array(uuid).max(50).optional().default([]),
+  requirementIds: requirementIds(50),
   visibility: z.enum(visibilities).default("private"),
 });
 export type CaseInput = z.output<typeof caseFields>;

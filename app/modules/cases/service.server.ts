@@ -81,7 +81,7 @@ export async function saveCase(tx: Tx, ctx: TenantContext, id: string | null, in
     title: input.title,
     industryContext: input.industryContext,
     body: input.body,
-    requirementIds: [...new Set(input.requirementIds)],
+    requirementIds: input.requirementIds,
     visibility: input.visibility,
   };
   const [saved] = before

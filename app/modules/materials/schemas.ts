@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { visibilities } from "~/modules/questions/schemas";
-import { text, uuid } from "~/ui/schema-fields";
+import { requirementIds, text, uuid } from "~/ui/schema-fields";
 
 export const materialKinds = ["textbook", "loose_leaf", "workbook", "courseware", "video", "digital"] as const;
 export type MaterialKind = (typeof materialKinds)[number];
@@ -63,7 +63,7 @@ const materialObject = z.object({
   enterpriseEditor: text(100, 0).optional().default(""),
   levels: z.array(z.enum(levels)).max(3).optional().default([]),
   standardVersionId: optionalUuid,
-  requirementIds: z.array(uuid).max(100).optional().default([]),
+  requirementIds: requirementIds(100),
   description: text(4000, 0).optional().default(""),
   visibility: z.enum(visibilities).default("private"),
 });
@@ -79,7 +79,7 @@ function checkPrinted<M extends z.output<typeof materialObject>>(m: M, ctx: z.Re
   const isbn = printed && m.isbn ? m.isbn : null;
   const publisher = printed ? m.publisher : "";
   if (isbn && !publisher) ctx.addIssue({ code: "custom", path: ["publisher"], params: { i18n: "publisherRequired" } });
-  return { ...m, isbn, publisher, levels: levels.filter((l) => m.levels.includes(l)), requirementIds: [...new Set(m.requirementIds)] };
+  return { ...m, isbn, publisher, levels: levels.filter((l) => m.levels.includes(l)) };
 }
 
 export const materialFields = materialObject.transform(checkPrinted);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { dayField } from "~/ui/money";
-import { text, uuid } from "~/ui/schema-fields";
+import { requirementIds, text, uuid } from "~/ui/schema-fields";
 
 export const questionTypes = ["single_choice", "multiple_choice", "true_false", "fill_blank", "short_answer", "practical"] as const;
 export const pools = ["practice", "exam"] as const;
@@ -48,7 +48,7 @@ const questionObject = z.object({
   explanation: text(4000, 0).optional().default(""),
   rubric: text(4000, 0).optional().default(""),
   difficulty: z.coerce.number().int().min(1).max(5).default(3),
-  requirementIds: z.array(uuid).max(50).optional().default([]),
+  requirementIds: requirementIds(50),
   tags: tagsField,
   pool: z.enum(pools).default("practice"),
   visibility: z.enum(visibilities).default("private"),
