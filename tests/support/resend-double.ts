@@ -61,8 +61,8 @@ export async function startResendDouble(): Promise<ResendDouble> {
       response.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ name: "missing_api_key", message: "Missing API key" }));
       return;
     }
-    const attemptKey = String(request.headers["idempotency-key"] ?? "");
-    double.attempts.set(attemptKey, (double.attempts.get(attemptKey) ?? 0) + 1);
+    const key = String(request.headers["idempotency-key"] ?? "");
+    double.attempts.set(key, (double.attempts.get(key) ?? 0) + 1);
     if (outage) failures = { count: 1, mode: outage === "mixed" ? mixed[double.requests % mixed.length] : outage };
     let loseAnswer = false;
     if (failures.count > 0 && failures.mode === "lose-answer") {
@@ -77,7 +77,6 @@ export async function startResendDouble(): Promise<ResendDouble> {
       response.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ name: "internal_server_error", message: "boom" }));
       return;
     }
-    const key = String(request.headers["idempotency-key"] ?? "");
     const email = JSON.parse(payload) as { to: string | string[]; subject: string; html: string; text: string };
     const existing = key ? double.delivered.get(key) : undefined;
     const id = existing?.id ?? `email_${double.delivered.size + 1}`;
