@@ -43,14 +43,20 @@ export async function toXlsx<T>(columns: ExportColumn<T>[], rows: Iterable<T>, s
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-export async function exportResponse<T>(format: ExportFormat, filename: string, columns: ExportColumn<T>[], rows: Iterable<T>) {
-  const encoded = encodeURIComponent(`${filename}.${format}`);
-  const disposition = `attachment; filename="${filename.replace(/[^\w.-]/g, "_")}.${format}"; filename*=UTF-8''${encoded}`;
+/** A download's Content-Disposition: an ASCII fallback name and the real one in UTF-8 (RFC 6266 / 5987). */
+export function attachmentDisposition(fileName: string) {
+  const ascii = fileName.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
+  const utf8 = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+}
+
+export async function exportResponse<T>(format: ExportFormat, filename: string, columns: ExportColumn<T>[], rows: Iterable<T>, sheetName = filename) {
+  const disposition = attachmentDisposition(`${filename}.${format}`);
   if (format === "csv")
     return new Response(toCsv(columns, rows), {
       headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": disposition },
     });
-  return new Response(await toXlsx(columns, rows, filename), {
+  return new Response(await toXlsx(columns, rows, sheetName), {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       "Content-Disposition": disposition,

@@ -3,27 +3,16 @@ import type { Tx } from "../../../db/client.server";
 import { cases, questions } from "../../../db/schema";
 import { skillRequirements } from "~/modules/questions/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import { toCsv, toXlsx } from "~/ui/export.server";
+import { attachmentDisposition, exportResponse } from "~/ui/export.server";
 import { caseColumns, caseToRow } from "./case-rows";
 import { toMoodleXml } from "./formats.server";
 import { questionColumns, questionToRow } from "./question-rows";
 
-export type BankFormat = "xlsx" | "csv" | "moodle";
+type BankFormat = "xlsx" | "csv" | "moodle";
 
-const contentTypes: Record<BankFormat, string> = {
-  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-  csv: "text/csv; charset=utf-8",
-  moodle: "application/xml; charset=utf-8",
-};
-
-function download(body: BodyInit, format: BankFormat, name: string) {
-  const file = `${name}.${format === "moodle" ? "xml" : format}`;
-  return new Response(body, {
-    headers: {
-      "Content-Type": contentTypes[format],
-      "Content-Disposition": `attachment; filename="${file.replace(/[^\w.-]/g, "_")}"; filename*=UTF-8''${encodeURIComponent(file)}`,
-    },
-  });
+/** Moodle XML as a download (the spreadsheets go through the shared exporter). */
+function moodleDownload(xml: string, name: string) {
+  return new Response(xml, { headers: { "Content-Type": "application/xml; charset=utf-8", "Content-Disposition": attachmentDisposition(`${name}.xml`) } });
 }
 
 const columns = questionColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "stem" ? 50 : 14 }));
@@ -35,7 +24,7 @@ export async function templateResponse(format: "xlsx" | "csv") {
     () => undefined,
   );
   example[questionColumns.findIndex((c) => c.key === "requirements")] = "1.1.1";
-  return download(format === "csv" ? toCsv(columns, [example]) : await toXlsx(columns, [example], "试题"), format, "xcert-question-template");
+  return exportResponse(format, "xcert-question-template", columns, [example], "试题");
 }
 
 /** A certificate's whole bank in the template's columns (XLSX, CSV) or as Moodle XML: importable back as the same bank. */
@@ -48,13 +37,12 @@ export async function bankExportResponse(tx: Tx, ctx: TenantContext, certificate
   const codes = new Map((await skillRequirements(tx, ctx.tenant.id, certificate.id)).map((r) => [r.lineageId, r.code]));
   const name = `questions-${certificate.code}`;
   if (format === "moodle")
-    return download(
+    return moodleDownload(
       toMoodleXml(rows.map((q) => ({ ...q, requirementCodes: q.requirementIds.map((id) => codes.get(id)).filter((code): code is string => Boolean(code)) }))),
-      "moodle",
       name,
     );
   const table = rows.map((q) => questionToRow(q, (id) => codes.get(id)));
-  return download(format === "csv" ? toCsv(columns, table) : await toXlsx(columns, table, certificate.code), format, name);
+  return exportResponse(format, name, columns, table, certificate.code);
 }
 
 const caseSheetColumns = caseColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "body" ? 80 : column.key === "title" ? 36 : 14 }));
@@ -72,7 +60,7 @@ const exampleCase = {
 export async function caseTemplateResponse(format: "xlsx" | "csv") {
   const example = caseToRow(exampleCase, () => undefined);
   example[caseColumns.findIndex((c) => c.key === "requirements")] = "1.1.1";
-  return download(format === "csv" ? toCsv(caseSheetColumns, [example]) : await toXlsx(caseSheetColumns, [example], "案例"), format, "xcert-case-template");
+  return exportResponse(format, "xcert-case-template", caseSheetColumns, [example], "案例");
 }
 
 /** A certificate's whole case bank in the template's columns: importable back as the same bank. */
@@ -84,5 +72,5 @@ export async function caseBankExportResponse(tx: Tx, ctx: TenantContext, certifi
     .orderBy(asc(cases.level), asc(cases.title), asc(cases.id));
   const codes = new Map((await skillRequirements(tx, ctx.tenant.id, certificate.id)).map((r) => [r.lineageId, r.code]));
   const table = rows.map((c) => caseToRow(c, (id) => codes.get(id)));
-  return download(format === "csv" ? toCsv(caseSheetColumns, table) : await toXlsx(caseSheetColumns, table, certificate.code), format, `cases-${certificate.code}`);
+  return exportResponse(format, `cases-${certificate.code}`, caseSheetColumns, table, certificate.code);
 }

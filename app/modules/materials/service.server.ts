@@ -9,6 +9,7 @@ import { audit } from "~/modules/audit/audit.server";
 import { skillRequirements } from "~/modules/questions/service.server";
 import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
+import { attachmentDisposition } from "~/ui/export.server";
 import { isUuid } from "~/ui/ids";
 import { stripControlChars } from "~/ui/schema-fields";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
@@ -260,18 +261,15 @@ export async function deleteAttachment(tx: Tx, ctx: TenantContext, files: FileCh
   return { ok: true, value: null } as const;
 }
 
-const rfc5987 = (value: string) => encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
 /** The attachment's bytes as a download: its detected type, its name in UTF-8 (RFC 6266 / 5987). */
 export async function attachmentDownload(attachment: typeof materialAttachments.$inferSelect) {
   const stored = await storage().get(attachment.storageKey);
   if (!stored) throw new Response("Not found", { status: 404 });
-  const ascii = attachment.fileName.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
   return new Response(stored.stream(), {
     headers: {
       "Content-Type": attachment.contentType,
       "Content-Length": String(stored.size),
-      "Content-Disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${rfc5987(attachment.fileName)}`,
+      "Content-Disposition": attachmentDisposition(attachment.fileName),
       "X-Content-Type-Options": "nosniff",
       "Cache-Control": "private, no-store",
       ETag: `"${attachment.sha256}"`,
