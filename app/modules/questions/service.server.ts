@@ -15,8 +15,8 @@ const questionPageSize = 50;
 export const snapshotFields = ["level", "type", "stem", "options", "answer", "explanation", "rubric", "difficulty", "requirementIds", "tags", "pool", "visibility"] as const;
 export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
-/** The filters of the question list, as SQL on `questions` (the caller adds the tenant). */
-function questionConditions(filter: QuestionFilter): SQL[] {
+/** The filters of the question list (and of the search's questions), as SQL on `questions`; the caller adds the tenant. */
+export function questionConditions(filter: QuestionFilter): SQL[] {
   const q = filter.q?.trim();
   return [
     q ? sql`${questions.stem} ilike ${likePattern(q)}` : undefined,

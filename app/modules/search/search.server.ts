@@ -1,13 +1,15 @@
-import { sql, type SQL } from "drizzle-orm";
+import { and, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { searchKinds, type SearchFilter, type SearchKind } from "./schemas";
 import { isUuid } from "~/ui/ids";
 import { likePattern } from "~/ui/like";
+import { questionConditions } from "~/modules/questions/service.server";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
-// substring matches (pg_trgm GIN indexes serve ILIKE '%…%'), newest first, keyset pages.
+// substring matches (ILIKE '%…%' on the organization's rows, read through their tenant_id indexes: under
+// row-level security ILIKE is not leakproof, so the trigram indexes do not serve it), newest first, keyset pages.
 
 export interface SearchHit {
   kind: SearchKind;
@@ -68,13 +70,9 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
       where ${common("k", "k.level", "k.updated_at")} and (k.title ilike ${pattern} or k.body ilike ${pattern})
         ${requirement ? sql`and k.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
   if (want("question"))
-    parts.push(sql`select 'question', x.id, x.stem, x.type::text, x.certificate_id, c.code, x.level::text, x.updated_at
-      from questions x join certificates c on c.tenant_id = x.tenant_id and c.id = x.certificate_id
-      where ${common("x", "x.level", "x.updated_at")} and x.stem ilike ${pattern}
-        ${filter.type ? sql`and x.type = ${filter.type}::question_type` : sql``}
-        ${filter.difficulty ? sql`and x.difficulty = ${filter.difficulty}` : sql``}
-        ${filter.pool ? sql`and x.pool = ${filter.pool}::question_pool` : sql``}
-        ${requirement ? sql`and x.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
+    parts.push(sql`select 'question', questions.id, questions.stem, questions.type::text, questions.certificate_id, c.code, questions.level::text, questions.updated_at
+      from questions join certificates c on c.tenant_id = questions.tenant_id and c.id = questions.certificate_id
+      where questions.tenant_id = ${tenant}::uuid and ${and(...questionConditions(filter))}`);
   if (!parts.length) return { hits: [] as SearchHit[], nextCursor: null };
   const after = decodeCursor(filter.cursor, [isTimestamp, (kind) => (searchKinds as readonly string[]).includes(kind), isUuid]);
   const rows = rowsOf<{ kind: SearchKind; id: string; title: string; detail: string | null; certificate_id: string; certificate_code: string; level: string | null; updated_at: string; cursor_at: string }>(
