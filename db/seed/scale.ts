@@ -9,21 +9,23 @@ import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { getDatabase, rowsOf, type Db } from "../client.server";
 import { demoPassword } from "./demo";
 
-const scale = Number(process.env.SCALE ?? 1);
 const seed = process.env.SCALE_SEED ?? "xcert-2026";
-const count = (n: number) => Math.max(1, Math.round(n * scale));
 
-export type ScaleCounts = typeof scaleCounts;
-export const scaleCounts = {
-  organizations: count(300),
-  schools: count(1000),
-  certificates: count(1500),
-  questions: count(1_000_000),
-  cases: count(100_000),
-  materials: count(200_000),
-  disclosures: count(50_000),
-  orders: count(200_000),
-};
+/** The national-size counts times `scale` (SCALE, default 1). */
+export function scaleCounts(scale = Number(process.env.SCALE ?? 1)) {
+  const count = (n: number) => Math.max(1, Math.round(n * scale));
+  return {
+    organizations: count(300),
+    schools: count(1000),
+    certificates: count(1500),
+    questions: count(1_000_000),
+    cases: count(100_000),
+    materials: count(200_000),
+    disclosures: count(50_000),
+    orders: count(200_000),
+  };
+}
+export type ScaleCounts = ReturnType<typeof scaleCounts>;
 const batch = 100_000;
 
 /** A deterministic uuid for the n-th row of a kind. */
@@ -80,7 +82,7 @@ async function batched(db: Db, label: string, total: number, statement: (start: 
   process.stdout.write(` (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
 }
 
-export async function seedScale(db: Db, c: ScaleCounts = scaleCounts) {
+export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
   const [exists] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from tenants where slug = 'org-00001'`));
   if (exists.n) return "skipped" as const;
   const passwordHash = await hashPassword(demoPassword);
@@ -266,7 +268,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
   const database = await getDatabase();
   try {
-    console.log(`Scale data (SCALE=${scale}, SCALE_SEED=${seed}) into ${database.kind}:`);
+    console.log(`Scale data (SCALE=${process.env.SCALE ?? 1}, SCALE_SEED=${seed}) into ${database.kind}:`);
     const result = await seedScale(database.db);
     console.log(result === "seeded" ? `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.` : "Scale data already present: skipped.");
   } finally {

@@ -4,6 +4,8 @@
 import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, rowsOf } from "../../db/client.server";
+import { seedDemo } from "../../db/seed/demo";
+import { scaleCounts, seedScale } from "../../db/seed/scale";
 
 export const adminUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -51,16 +53,15 @@ export async function prepareBenchDatabase(scale: number, reload: boolean): Prom
   await createDatabase(name);
   console.log(`Loading ${name} (SCALE=${scale}): migrate, demo seed, scale data …`);
   const started = performance.now();
-  process.env.SCALE = String(scale);
   const database = await openDatabase(url);
   try {
     await migrateDatabase(database);
     // The seeds reach the database through the process-wide handle, as the server does.
     globalThis.__xcertDatabase = Promise.resolve(database);
-    const { seedDemo } = await import("../../db/seed/demo");
-    const { seedScale } = await import("../../db/seed/scale");
+
+
     await seedDemo();
-    await seedScale(database.db);
+    await seedScale(database.db, scaleCounts(scale));
     // A table no migration knows, owned by the connecting role, marks a finished load (the role
     // check only looks at tables owned by app_user and at tables with tenant_id).
     await database.db.execute(sql`create table bench_loaded (scale numeric not null, loaded_at timestamptz not null default now())`);
