@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import postgres from "postgres";
+import { createDatabase, databaseUrl, dropDatabase } from "./database";
 import { openDatabase, fromPglite, createPglite, migrateDatabase, rowsOf, type Database } from "../../db/client.server";
 import { seedDemo } from "../../db/seed/demo";
 import { questionColumns } from "../../app/modules/imports/question-rows";
@@ -76,19 +76,16 @@ async function freshDatabase(serverUrl: string | undefined): Promise<{ database:
     const database = fromPglite(await createPglite({ dataDir: dir }));
     return { database, kind: "pglite", cleanup: async () => { await database.close(); await rm(dir, { recursive: true, force: true }); } };
   }
+  // On the server the bench was given (run.ts passes adminUrl; the CLI, DATABASE_URL: the same server).
   const name = `xcert_bench_import_${Date.now()}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase(url.toString());
+  await createDatabase(name);
+  const database = await openDatabase(databaseUrl(name));
   return {
     database,
     kind: "postgres",
     cleanup: async () => {
       await database.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
-      await admin.end();
+      await dropDatabase(name);
     },
   };
 }
