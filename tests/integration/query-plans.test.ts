@@ -124,7 +124,20 @@ describe("query plans on the scale schema", () => {
   it("reads the question list, its search and its filters through indexes", async () => {
     expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, {})));
     expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, { q: "数据标注" })));
+    expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, { q: "数据" }))); // no trigram: no candidates
     expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, { certificate: certificateId, pool: "exam", level: "intermediate" })));
+  });
+
+  it("looks up stem candidates through an index (question_ids_matching's body, run as its owner runs it)", async () => {
+    const [{ body }] = await owner(database).rows<{ body: string }>(sql`select prosrc as body from pg_proc where proname = 'question_ids_matching'`);
+    expect(body).toMatch(/\bpattern\b/);
+    const plan = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('app.tenant_id', ${ctx.tenant.id}, true)`);
+      const [row] = await query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(tx, sql.raw(`explain (format json) ${body.replace(/\bpattern\b/, "'%数据标注%'")}`));
+      const json = row["QUERY PLAN"];
+      return nodesOf((typeof json === "string" ? JSON.parse(json) : json)[0].Plan);
+    });
+    expectIndexed([{ query: body, nodes: plan }]);
   });
 
   it("reads the workspace search through indexes", async () => {

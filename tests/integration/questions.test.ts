@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/imports/question-rows";
 import { runImportJob } from "../../app/modules/imports/jobs.server";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
+import { likePattern } from "../../app/ui/like";
 import { asApp, databaseError, owner, query } from "../support/db";
 
 // The question bank (DOMAIN §二.5, §二.6): drafts and published versions with a diff, exam-pool
@@ -256,6 +257,18 @@ describe("question bank", () => {
       const rows = await query<{ pool: string; questions: number }>(tx, sql`select pool::text, questions::int from question_bank_counts() where tenant_id = ${ai}`);
       expect(rows.filter((r) => r.pool === "exam").reduce((sum, r) => sum + r.questions, 0)).toBe(exam);
     });
+    // The stem search's candidates (question_ids_matching runs as the owner) come from the caller's own
+    // organization only: none for the school and the committee, only demo-care's own for demo-care.
+    for (const scope of [{ tenantId: school.id, tenantKind: "school" }, { tenantId: committee.id, tenantKind: "committee" }, { tenantId: null, tenantKind: null }]) {
+      await asApp({ ...scope, role: scope.tenantId ? "admin" : "public" }, async (tx) => {
+        expect(await query(tx, sql`select id from question_ids_matching('%') as m(id)`)).toEqual([]);
+      });
+    }
+    for (const tenantId of [ai, care.id]) {
+      const candidates = await asApp({ tenantId, tenantKind: "organization", role: "admin" }, (tx) => query<{ id: string }>(tx, sql`select id from question_ids_matching('%') as m(id)`));
+      expect(candidates.length).toBe(await db().count("questions", sql`tenant_id = ${tenantId}`));
+      expect(await db().count("questions", sql`tenant_id <> ${tenantId} and id = any(${`{${candidates.map((r) => r.id).join(",")}}`}::uuid[])`)).toBe(0);
+    }
     // Another organization: nothing of demo-ai's, not even counts.
     await asApp({ tenantId: care.id, tenantKind: "organization", role: "admin" }, async (tx) => {
       expect(await query(tx, sql`select 1 from questions where tenant_id = ${ai}`)).toEqual([]);
@@ -339,6 +352,26 @@ describe("question bank", () => {
     } while (cursor && pages < 20);
     expect(seen.size).toBe(100); // 样题 00000 … 样题 00099
     expect(pages).toBe(4);
+  });
+
+  it("finds in stems exactly what a plain ILIKE finds, with trigram candidates (three letters or digits) or without", async () => {
+    const searched = async (q: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/w/demo-ai/search?q=${encodeURIComponent(q)}&kind=question${cursor ? `&cursor=${cursor}` : ""}`;
+        const data = await (await editor.data(url, "routes/w.$slug.search")).json();
+        ids.push(...data.hits.map((hit: { id: string }) => hit.id));
+        cursor = data.nextCursor;
+      } while (cursor);
+      return ids.sort();
+    };
+    // 矩形框 and 样题 000 have trigrams; 意图 and "A B" do not; 100% has a literal percent sign.
+    for (const q of ["矩形框", "样题 000", "意图", "A B", "100%", "SELECT"]) {
+      const expected = (await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and stem ilike ${likePattern(q)}`)).map((r) => r.id).sort();
+      expect(await searched(q), q).toEqual(expected);
+      if (["矩形框", "样题 000", "意图"].includes(q)) expect(expected.length, q).toBeGreaterThan(0);
+    }
   });
 
   it("searches certificates, standards and questions in Chinese and English, with filters", async () => {

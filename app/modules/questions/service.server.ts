@@ -16,10 +16,21 @@ export const snapshotFields = ["level", "type", "stem", "options", "answer", "ex
 export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
 /** The filters of the question list (and of the search's questions), as SQL on `questions`; the caller adds the tenant. */
+/**
+ * Substring search on stems. A term with a run of three letters or digits has trigrams: the candidates
+ * come through the trigram index (question_ids_matching, decision 013), evaluated once, and the ILIKE
+ * re-checks them under RLS. A shorter term has none to look up: the organization's rows are filtered.
+ */
+function stemMatches(q: string): SQL {
+  const pattern = likePattern(q);
+  const matches = sql`${questions.stem} ilike ${pattern}`;
+  return /[\p{L}\p{N}]{3}/u.test(q) ? sql`${questions.id} = any(array(select question_ids_matching(${pattern}))) and ${matches}` : matches;
+}
+
 export function questionConditions(filter: QuestionFilter): SQL[] {
   const q = filter.q?.trim();
   return [
-    q ? sql`${questions.stem} ilike ${likePattern(q)}` : undefined,
+    q ? stemMatches(q) : undefined,
     filter.certificate && isUuid(filter.certificate) ? eq(questions.certificateId, filter.certificate) : undefined,
     filter.level ? eq(questions.level, filter.level) : undefined,
     filter.type ? eq(questions.type, filter.type) : undefined,

@@ -9,7 +9,9 @@ import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
 // substring matches (ILIKE '%…%' on the organization's rows, read through their tenant_id indexes: under
-// row-level security ILIKE is not leakproof, so the trigram indexes do not serve it), newest first, keyset pages.
+// row-level security ILIKE is not leakproof, so the trigram indexes do not serve it directly; question
+// stems, the bank that grows to hundreds of thousands, take their candidates from the trigram index
+// through questionConditions), newest first, keyset pages.
 
 export interface SearchHit {
   kind: SearchKind;
