@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { AgnosticRouteObject } from "@remix-run/router";
+import { describe, expect, it } from "vitest";
+
+// app/patch-remix-router.mjs (decision 012): the server's router caches compiled patterns and ranked
+// branches. The cache must never change an answer: repeated matches agree, and routes patched in
+// place (lazy route discovery) are seen at once.
+
+const require = createRequire(import.meta.url);
+// The CommonJS build the server loads (an import here would get the ES module build, which is not patched).
+const routerFile = require.resolve("@remix-run/router/dist/router.cjs.js", { paths: [require.resolve("@remix-run/server-runtime")] });
+const { createMemoryHistory, createRouter, matchRoutes } = require(routerFile) as typeof import("@remix-run/router");
+
+describe("route matching cache", () => {
+  it("is installed in the router the server runs", () => {
+    expect(readFileSync(routerFile, "utf8")).toContain("xcert-patch: route matching cache");
+  });
+
+  it("answers the same on every call, params and index routes included", () => {
+    const routes: AgnosticRouteObject[] = [
+      {
+        id: "root",
+        path: "/",
+        children: [
+          { id: "workspace", path: "w/:slug", children: [{ id: "questions", path: "questions" }, { id: "question", path: "questions/:questionId" }, { id: "home", index: true }] },
+          { id: "fees", path: "fees" },
+          { id: "splat", path: "*" },
+        ],
+      },
+    ];
+    const ids = (path: string) => matchRoutes(routes, path)?.map((m) => [m.route.id, m.params]);
+    for (let i = 0; i < 3; i++) {
+      expect(ids("/w/demo-ai/questions")).toEqual([["root", { slug: "demo-ai" }], ["workspace", { slug: "demo-ai" }], ["questions", { slug: "demo-ai" }]]);
+      expect(ids("/w/demo-care/questions/42")?.at(-1)).toEqual(["question", { slug: "demo-care", questionId: "42" }]);
+      expect(ids("/w/demo-ai")?.at(-1)?.[0]).toBe("home");
+      expect(ids("/FEES")?.at(-1)?.[0]).toBe("fees");
+      expect(ids("/nowhere/at/all")?.at(-1)).toEqual(["splat", { "*": "nowhere/at/all" }]);
+    }
+  });
+
+  it("sees routes patched in place by lazy route discovery", () => {
+    const router = createRouter({ routes: [{ id: "root", path: "/", children: [{ id: "a", path: "a" }] }], history: createMemoryHistory() });
+    expect(matchRoutes(router.routes, "/b")).toBeNull();
+    router.patchRoutes("root", [{ id: "b", path: "b" }]);
+    expect(matchRoutes(router.routes, "/b")?.at(-1)?.route.id).toBe("b");
+    router.dispose();
+  });
+});
