@@ -371,6 +371,17 @@ describe("question bank", () => {
       const expected = (await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and stem ilike ${likePattern(q)}`)).map((r) => r.id).sort();
       expect(await searched(q), q).toEqual(expected);
       if (["矩形框", "样题 000", "意图"].includes(q)) expect(expected.length, q).toBeGreaterThan(0);
+      // The question list of one certificate reads the same way.
+      const inList: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/w/demo-ai/questions?certificate=${trainer}&q=${encodeURIComponent(q)}${cursor ? `&cursor=${cursor}` : ""}`;
+        const data = await (await editor.data(url, "routes/w.$slug.questions._index")).json();
+        inList.push(...data.rows.map((row: { id: string }) => row.id));
+        cursor = data.nextCursor;
+      } while (cursor);
+      const expectedInList = (await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and certificate_id = ${trainer} and stem ilike ${likePattern(q)}`)).map((r) => r.id);
+      expect(inList.sort(), q).toEqual(expectedInList.sort());
     }
   });
 

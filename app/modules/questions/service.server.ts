@@ -17,20 +17,25 @@ export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
 /** The filters of the question list (and of the search's questions), as SQL on `questions`; the caller adds the tenant. */
 /**
- * Substring search on stems. A term with a run of three letters or digits has trigrams: the candidates
- * come through the trigram index (question_ids_matching, decision 013), evaluated once, and the ILIKE
- * re-checks them under RLS. A shorter term has none to look up: the organization's rows are filtered.
+ * Where the organization's questions are read from. A stem search whose term has a run of three
+ * letters or digits (something for the trigram index to look up) reads its candidates first
+ * (question_ids_matching, decision 013), then each candidate through the primary key, under RLS. The
+ * lookup is lateral behind OFFSET 0, so the planner cannot turn it around: under RLS it estimates one
+ * row for any scan of the bank, and left to itself it read the whole bank and checked every row against
+ * the candidates. Aliased "questions": the same columns and conditions apply either way, the stem's
+ * ILIKE included (a recheck on candidates).
  */
-function stemMatches(q: string): SQL {
-  const pattern = likePattern(q);
-  const matches = sql`${questions.stem} ilike ${pattern}`;
-  return /[\p{L}\p{N}]{3}/u.test(q) ? sql`${questions.id} = any(array(select question_ids_matching(${pattern}))) and ${matches}` : matches;
+export function questionSource(tenantId: string, q: string | undefined): typeof questions | SQL {
+  const term = q?.trim();
+  if (!term || !/[\p{L}\p{N}]{3}/u.test(term)) return questions;
+  return sql`(select candidate.* from unnest(array(select question_ids_matching(${likePattern(term)}))) as m(id)
+    cross join lateral (select * from ${questions} where ${questions.tenantId} = ${tenantId} and ${questions.id} = m.id offset 0) as candidate) as ${questions}`;
 }
 
 export function questionConditions(filter: QuestionFilter): SQL[] {
   const q = filter.q?.trim();
   return [
-    q ? stemMatches(q) : undefined,
+    q ? sql`${questions.stem} ilike ${likePattern(q)}` : undefined,
     filter.certificate && isUuid(filter.certificate) ? eq(questions.certificateId, filter.certificate) : undefined,
     filter.level ? eq(questions.level, filter.level) : undefined,
     filter.type ? eq(questions.type, filter.type) : undefined,
@@ -44,33 +49,40 @@ export function questionConditions(filter: QuestionFilter): SQL[] {
 /** The organization's questions, most recently updated first, keyset-paginated: what the list shows. */
 export async function listQuestions(tx: Tx, ctx: TenantContext, filter: QuestionFilter, limit = questionPageSize) {
   const after = decodeCursor(filter.cursor, [isTimestamp, isUuid]);
-  const rows = await tx
-    .select({
-      id: questions.id,
-      level: questions.level,
-      type: questions.type,
-      stem: questions.stem,
-      difficulty: questions.difficulty,
-      pool: questions.pool,
-      status: questions.status,
-      version: questions.version,
-      updatedAt: questions.updatedAt,
-      cursorAt: cursorTime(questions.updatedAt),
-    })
-    .from(questions)
-    .where(
-      and(
+  // SQL rather than the query builder: a candidate source (questionSource) is a subquery, and the
+  // builder only reads columns from tables it was given.
+  const rows = rowsOf<QuestionListRow & { cursor_at: string }>(
+    await tx.execute(sql`
+      select ${questions.id}, ${questions.level}, ${questions.type}, ${questions.stem}, ${questions.difficulty}, ${questions.pool},
+        ${questions.status}, ${questions.version}, ${questions.updatedAt} as "updatedAt", ${cursorTime(questions.updatedAt)} as cursor_at
+      from ${questionSource(ctx.tenant.id, filter.q)}
+      where ${and(
         eq(questions.tenantId, ctx.tenant.id),
         ...questionConditions(filter),
         after ? sql`(${questions.updatedAt}, ${questions.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
-      ),
-    )
-    .orderBy(desc(questions.updatedAt), desc(questions.id))
-    .limit(limit + 1);
+      )}
+      order by ${questions.updatedAt} desc, ${questions.id} desc
+      limit ${limit + 1}`),
+  );
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  return { rows: page.map(({ cursorAt: _, ...row }) => row), nextCursor: more ? encodeCursor([last.cursorAt, last.id]) : null };
+  return {
+    rows: page.map(({ cursor_at: _, ...row }) => ({ ...row, updatedAt: new Date(row.updatedAt) })),
+    nextCursor: more ? encodeCursor([last.cursor_at, last.id]) : null,
+  };
+}
+
+interface QuestionListRow {
+  id: string;
+  level: (typeof questions.level.enumValues)[number];
+  type: (typeof questions.type.enumValues)[number];
+  stem: string;
+  difficulty: number;
+  pool: (typeof questions.pool.enumValues)[number];
+  status: (typeof questions.status.enumValues)[number];
+  version: number;
+  updatedAt: string | Date;
 }
 
 /**

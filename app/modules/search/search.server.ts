@@ -4,14 +4,14 @@ import type { TenantContext } from "~/modules/tenancy/context.server";
 import { searchKinds, type SearchFilter, type SearchKind } from "./schemas";
 import { isUuid } from "~/ui/ids";
 import { likePattern } from "~/ui/like";
-import { questionConditions } from "~/modules/questions/service.server";
+import { questionConditions, questionSource } from "~/modules/questions/service.server";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
 // substring matches (ILIKE '%…%' on the organization's rows, read through their tenant_id indexes: under
 // row-level security ILIKE is not leakproof, so the trigram indexes do not serve it directly; question
 // stems, the bank that grows to hundreds of thousands, take their candidates from the trigram index
-// through questionConditions), newest first, keyset pages.
+// through questionSource), newest first, keyset pages.
 
 export interface SearchHit {
   kind: SearchKind;
@@ -73,7 +73,7 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
         ${requirement ? sql`and k.requirement_ids @> array[${requirement}]::uuid[]` : sql``}`);
   if (want("question"))
     parts.push(sql`select 'question', questions.id, questions.stem, questions.type::text, questions.certificate_id, c.code, questions.level::text, questions.updated_at
-      from questions join certificates c on c.tenant_id = questions.tenant_id and c.id = questions.certificate_id
+      from ${questionSource(tenant, q)} join certificates c on c.tenant_id = questions.tenant_id and c.id = questions.certificate_id
       where questions.tenant_id = ${tenant}::uuid and ${and(...questionConditions(filter))}`);
   if (!parts.length) return { hits: [] as SearchHit[], nextCursor: null };
   const after = decodeCursor(filter.cursor, [isTimestamp, (kind) => (searchKinds as readonly string[]).includes(kind), isUuid]);
