@@ -46,7 +46,12 @@ export async function prepareBenchDatabase(scale: number, reload: boolean): Prom
     // A load that died half-way leaves no marker row: start again rather than measure half a data set.
     const client = postgres(url, { max: 1, onnotice: () => {} });
     const complete = await client`select 1 from pg_tables where tablename = 'bench_loaded'`.then((rows) => rows.length > 0).finally(() => client.end({ timeout: 5 }));
-    if (complete) return { url, name, loadedNow: false };
+    if (complete) {
+      // Migrations that landed since the load (new functions, indexes) apply to the loaded data too.
+      const database = await openDatabase(url);
+      await migrateDatabase(database).finally(() => database.close());
+      return { url, name, loadedNow: false };
+    }
     console.log(`${name} exists but its load did not finish: rebuilding it.`);
   }
   if (exists) await dropDatabase(name);

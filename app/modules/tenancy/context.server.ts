@@ -145,8 +145,8 @@ export function assertSameOrigin(request: Request) {
   if (!host || originHost !== host) throw refuse();
 }
 
-async function resolveUser(tx: Tx, request: Request): Promise<{ user: CurrentUser; tokenHash: string } | null> {
-  const token = await readSessionToken(request);
+/** The user of a session token, looked up in the system scope the transaction opened with. */
+async function resolveUser(tx: Tx, token: string | null): Promise<{ user: CurrentUser; tokenHash: string } | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
   const [row] = await tx
@@ -165,11 +165,14 @@ function loginRedirect(request: Request) {
 }
 
 /** Public pages: no user needed, the user is resolved when a session cookie is present. */
-export function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
+export async function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
+  const token = await readSessionToken(request);
+  // No session cookie: nobody to look up, so the transaction opens in the public scope directly.
+  if (!token) return transaction({ role: "public" }, (tx) => fn(tx, ctx));
   return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, request);
+    const found = await resolveUser(tx, token);
     if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
     await setScope(tx, { userId: ctx.user?.id, role: ctx.user ? "user" : "public" });
     return fn(tx, ctx);
@@ -180,17 +183,18 @@ export function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext
  * Sign-up, login, invitation acceptance and password reset act before the actor has a session or a
  * membership, so they run in the explicit system scope. Only the auth module uses this.
  */
-export function withAuthFlow<T>(
+export async function withAuthFlow<T>(
   request: Request,
   fn: (tx: Tx, ctx: RequestContext) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
+  const token = await readSessionToken(request);
   return transaction(
     { role: "system" },
     async (tx) => {
-      const found = await resolveUser(tx, request);
+      const found = await resolveUser(tx, token);
       if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
       return fn(tx, ctx);
     },
@@ -199,11 +203,13 @@ export function withAuthFlow<T>(
 }
 
 /** A signed-in user outside any workspace (account pages, the tenant switcher). */
-export function withUser<T>(request: Request, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
+export async function withUser<T>(request: Request, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
+  const token = await readSessionToken(request);
+  if (!token) throw loginRedirect(request);
   return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, request);
+    const found = await resolveUser(tx, token);
     if (!found) throw loginRedirect(request);
     Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
     await setScope(tx, { userId: found.user.id, role: "user" });
@@ -227,7 +233,7 @@ export function withCommittee<T>(request: Request, permission: Permission, fn: (
   return withMembership(request, eq(tenants.kind, "committee"), permission, fn);
 }
 
-function withMembership<T>(
+async function withMembership<T>(
   request: Request,
   tenantWhere: SQL,
   permission: Permission,
@@ -235,8 +241,10 @@ function withMembership<T>(
 ): Promise<T> {
   assertSameOrigin(request);
   const ctx = baseContext(request);
+  const token = await readSessionToken(request);
+  if (!token) throw loginRedirect(request);
   return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, request);
+    const found = await resolveUser(tx, token);
     if (!found) throw loginRedirect(request);
     await setScope(tx, { userId: found.user.id, role: "user" });
     const [row] = await tx
