@@ -15,7 +15,6 @@ const questionPageSize = 50;
 export const snapshotFields = ["level", "type", "stem", "options", "answer", "explanation", "rubric", "difficulty", "requirementIds", "tags", "pool", "visibility"] as const;
 export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
-/** The filters of the question list (and of the search's questions), as SQL on `questions`; the caller adds the tenant. */
 /**
  * Where the organization's questions are read from. A stem search whose term has a run of three
  * letters or digits (something for the trigram index to look up) reads its candidates first
@@ -32,6 +31,7 @@ export function questionSource(tenantId: string, q: string | undefined): typeof 
     cross join lateral (select * from ${questions} where ${questions.tenantId} = ${tenantId} and ${questions.id} = m.id offset 0) as candidate) as ${questions}`;
 }
 
+/** The filters of the question list (and of the search's questions), as SQL on `questions`; the caller adds the tenant. */
 export function questionConditions(filter: QuestionFilter): SQL[] {
   const q = filter.q?.trim();
   return [
