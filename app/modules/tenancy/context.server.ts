@@ -145,10 +145,19 @@ export function assertSameOrigin(request: Request) {
   if (!host || originHost !== host) throw refuse();
 }
 
-/** The user of a session token, looked up in the system scope the transaction opened with. */
-async function resolveUser(tx: Tx, token: string | null): Promise<{ user: CurrentUser; tokenHash: string } | null> {
-  if (!token) return null;
-  const tokenHash = hashToken(token);
+/**
+ * What every wrapper does before its transaction: refuse a cross-origin post, start the context, and
+ * read the session cookie (hashed as the database keeps it; null without a valid cookie).
+ */
+async function openRequest(request: Request) {
+  assertSameOrigin(request);
+  const token = await readSessionToken(request);
+  return { ctx: baseContext(request), tokenHash: token ? hashToken(token) : null };
+}
+
+/** The user of a session, looked up in the system scope the transaction opened with. */
+async function resolveUser(tx: Tx, tokenHash: string | null): Promise<{ user: CurrentUser; tokenHash: string } | null> {
+  if (!tokenHash) return null;
   const [row] = await tx
     .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
     .from(sessions)
@@ -170,13 +179,11 @@ function loginRedirect(request: Request) {
 
 /** Public pages: no user needed, the user is resolved when a session cookie is present. */
 export async function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
-  assertSameOrigin(request);
-  const ctx = baseContext(request);
-  const token = await readSessionToken(request);
+  const { ctx, tokenHash } = await openRequest(request);
   // No session cookie: nobody to look up, so the transaction opens in the public scope directly.
-  if (!token) return transaction({ role: "public" }, (tx) => fn(tx, ctx));
+  if (!tokenHash) return transaction({ role: "public" }, (tx) => fn(tx, ctx));
   return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, token);
+    const found = await resolveUser(tx, tokenHash);
     if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
     await setScope(tx, { userId: ctx.user?.id, role: ctx.user ? "user" : "public" });
     return fn(tx, ctx);
@@ -192,13 +199,11 @@ export async function withAuthFlow<T>(
   fn: (tx: Tx, ctx: RequestContext) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
-  assertSameOrigin(request);
-  const ctx = baseContext(request);
-  const token = await readSessionToken(request);
+  const { ctx, tokenHash } = await openRequest(request);
   return transaction(
     { role: "system" },
     async (tx) => {
-      const found = await resolveUser(tx, token);
+      const found = await resolveUser(tx, tokenHash);
       if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
       return fn(tx, ctx);
     },
@@ -208,12 +213,10 @@ export async function withAuthFlow<T>(
 
 /** A signed-in user outside any workspace (account pages, the tenant switcher). */
 export async function withUser<T>(request: Request, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
-  assertSameOrigin(request);
-  const ctx = baseContext(request);
-  const token = await readSessionToken(request);
-  if (!token) throw loginRedirect(request);
+  const { ctx, tokenHash } = await openRequest(request);
+  if (!tokenHash) throw loginRedirect(request);
   return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, token);
+    const found = await resolveUser(tx, tokenHash);
     if (!found) throw loginRedirect(request);
     Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
     await setScope(tx, { userId: found.user.id, role: "user" });
@@ -243,21 +246,19 @@ async function withMembership<T>(
   permission: Permission,
   fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
 ): Promise<T> {
-  assertSameOrigin(request);
-  const ctx = baseContext(request);
-  const token = await readSessionToken(request);
-  if (!token) throw loginRedirect(request);
+  const { ctx, tokenHash } = await openRequest(request);
+  if (!tokenHash) throw loginRedirect(request);
   return transaction({ role: "system" }, async (tx) => {
     // Both lookups in the system scope, the membership found through the same session: they go out
     // together (one round trip) instead of one after the other.
     const [found, [row]] = await Promise.all([
-      resolveUser(tx, token),
+      resolveUser(tx, tokenHash),
       tx
         .select({ tenant: tenants, membershipId: memberships.id, role: memberships.role })
         .from(tenants)
         .innerJoin(memberships, eq(memberships.tenantId, tenants.id))
         .innerJoin(sessions, eq(sessions.userId, memberships.userId))
-        .where(and(tenantWhere, liveSession(hashToken(token))))
+        .where(and(tenantWhere, liveSession(tokenHash)))
         .orderBy(tenants.createdAt)
         .limit(1),
     ]);
