@@ -15,8 +15,7 @@ import {
 import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { createI18n, defaultLocale, type Locale } from "./i18n/i18n";
-import { withPublic } from "./modules/tenancy/context.server";
-import { listMyTenants } from "./modules/tenancy/service.server";
+import { readVisitor } from "./modules/tenancy/context.server";
 import stylesheet from "./tailwind.css";
 import { useDocumentLocale, useNonce } from "./ui/document-context";
 
@@ -24,12 +23,14 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet
 
 export const meta: MetaFunction = () => [{ title: "XCert" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withPublic(request, async (tx, ctx) => ({
-    locale: ctx.locale,
-    user: ctx.user ? { name: ctx.user.name, email: ctx.user.email } : null,
-    tenants: ctx.user ? await listMyTenants(tx, { ...ctx, user: ctx.user }) : [],
-  }));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  // The session's identity, shared with the layout and page loaders: no transaction of its own.
+  const visitor = await readVisitor({ request, context });
+  return {
+    locale: visitor.locale,
+    user: visitor.user ? { name: visitor.user.name, email: visitor.user.email } : null,
+    tenants: visitor.memberships.map(({ tenant, role }) => ({ slug: tenant.slug, name: tenant.name, nameEn: tenant.nameEn, kind: tenant.kind, role })),
+  };
 }
 
 export function useRootData() {

@@ -5,10 +5,10 @@ import { publicFeeFilterSchema } from "~/modules/fees/schemas";
 import { withPublic } from "~/modules/tenancy/context.server";
 
 // Public, no login: every published fee disclosure, newest publication first, keyset-paginated.
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const parsed = publicFeeFilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return json({ error: "invalid query" }, { status: 400 });
-  return withPublic(request, async (tx) => {
+  return withPublic({ request, context }, async (tx) => {
     const page = await publishedDisclosures(tx, parsed.data, parsed.data.limit ?? 100);
     return cachedJson(request, { data: page.rows.map(apiDisclosure), nextCursor: page.nextCursor });
   });

@@ -9,8 +9,8 @@ import { formatDateTime } from "~/ui/format";
 import { EmptyState, Table } from "~/ui/list";
 
 // Every organization's banks at a glance: counts and freshness. Exam questions appear as counts only.
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withCommittee(request, "committee:audit", async (tx) => {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withCommittee({ request, context }, "committee:audit", async (tx) => {
     const organization = new URL(request.url).searchParams.get("organization") ?? "";
     return bankOverview(tx, isSlug(organization) ? organization : undefined);
   });

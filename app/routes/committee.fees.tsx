@@ -10,8 +10,8 @@ import { formatDateTime } from "~/ui/format";
 import { translator } from "~/i18n/i18n";
 import { EmptyState, NextPage, Table } from "~/ui/list";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withCommittee(request, "committee:audit", async (tx, ctx) => {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
     const filter = findingFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const { counts, rows, nextCursor } = await feeAuditPage(tx, filter);
     const t = translator(ctx.locale);

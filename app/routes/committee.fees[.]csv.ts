@@ -8,8 +8,8 @@ import { exportResponse } from "~/ui/export.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withCommittee(request, "committee:audit", async (tx, ctx) => {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
     const filter = findingFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const findings = await feeFindings(tx, filter);
     const t = translator(ctx.locale);

@@ -9,8 +9,8 @@ import { getOrder } from "~/modules/payments/orders.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
 
 // Evidence for an order finding: the order as the committee sees it (read only).
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withCommittee(request, "committee:audit", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
     const found = await getOrder(tx, ctx, params.orderId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
     // The audit's verdict on this order: the same findings as /committee/fees, for this order only.

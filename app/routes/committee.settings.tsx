@@ -10,8 +10,8 @@ import { formatDateTime, formatFen } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { Table } from "~/ui/list";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withCommittee(request, "committee:audit", async (tx, ctx) => ({
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => ({
     notice: await noticeHistory(tx),
     caps: await capsOverview(tx),
     canEdit: ctx.permissions.includes("committee:settings"),

@@ -1,10 +1,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { withCommittee } from "~/modules/tenancy/context.server";
+import { readCommittee } from "~/modules/tenancy/context.server";
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withCommittee(request, "committee:audit", async (_tx, ctx) => ({ tenant: ctx.tenant, role: ctx.role, permissions: ctx.permissions }));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const { tenant, role, permissions } = await readCommittee({ request, context }, "committee:audit");
+  return { tenant, role, permissions };
 }
 
 export default function Committee() {

@@ -8,8 +8,8 @@ import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDateTime, formatDay, formatFen } from "~/ui/format";
 import { Table } from "~/ui/list";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withPublic(request, async (tx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withPublic({ request, context }, async (tx) => {
     const history = await feeHistory(tx, params.disclosureId ?? "");
     if (!history) throw new Response("Not found", { status: 404 });
     return { history };

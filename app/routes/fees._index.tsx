@@ -13,8 +13,8 @@ export const meta: MetaFunction = () => [{ title: "XCert · 收费标准公示 F
 
 const pageSize = 50;
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withPublic(request, async (tx) => {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withPublic({ request, context }, async (tx) => {
     const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     // 50 rows a page, and the 50 nearest announcements: the page is read on phones, and at the national
     // scale a longer one cost more to render than its queries took (PERFORMANCE.md).

@@ -7,8 +7,8 @@ import { withPublic } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
 
 // Every published disclosure with its history, as CSV (UTF-8 with BOM so Excel opens Chinese).
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withPublic(request, async (tx, ctx) => {
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withPublic({ request, context }, async (tx, ctx) => {
     const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const rows: PublicDisclosure[] = [];
     let cursor: string | undefined;

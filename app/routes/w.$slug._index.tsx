@@ -7,8 +7,8 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { listMembers } from "~/modules/tenancy/service.server";
 import { formatDateTime } from "~/ui/format";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "workspace:read", async (tx, ctx) => ({
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "workspace:read", async (tx, ctx) => ({
     memberCount: ctx.permissions.includes("members:read") ? (await listMembers(tx, ctx)).length : null,
     recent: ctx.permissions.includes("audit:read") ? (await listAudit(tx, ctx.tenant.id, { limit: 5 })).rows : [],
   }));

@@ -10,8 +10,8 @@ import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
 
 const querySchema = z.object({ cursor: z.coerce.number().int().positive().optional().catch(undefined) });
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "audit:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "audit:read", async (tx, ctx) => {
     const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     return listAudit(tx, ctx.tenant.id, { before: query.cursor });
   });

@@ -13,8 +13,8 @@ import { Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const found = await getCase(tx, ctx, params.caseId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
     const requirements = await skillRequirements(tx, ctx.tenant.id, found.certificateId);

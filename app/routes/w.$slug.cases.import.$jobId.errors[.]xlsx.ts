@@ -2,6 +2,6 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { importErrorsReport } from "~/modules/imports/pages.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:write", (tx, ctx) => importErrorsReport(tx, ctx, params.jobId, "cases"));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:write", (tx, ctx) => importErrorsReport(tx, ctx, params.jobId, "cases"));
 }

@@ -4,8 +4,8 @@ import { ImportJobView } from "~/modules/imports/components/import-job";
 import { importJobData } from "~/modules/imports/pages.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:write", (tx, ctx) => importJobData(tx, ctx, params.jobId, "cases"));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:write", (tx, ctx) => importJobData(tx, ctx, params.jobId, "cases"));
 }
 
 export default function ImportJob() {

@@ -4,8 +4,8 @@ import { ImportUpload } from "~/modules/imports/components/import-upload";
 import { importPageData, uploadImport } from "~/modules/imports/pages.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:write", (tx, ctx) => importPageData(tx, ctx, request, "cases"));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:write", (tx, ctx) => importPageData(tx, ctx, request, "cases"));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -8,8 +8,8 @@ import { bankCertificates, skillRequirements } from "~/modules/questions/service
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:write", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:write", async (tx, ctx) => {
     const certificates = await bankCertificates(tx, ctx);
     const wanted = new URL(request.url).searchParams.get("certificate");
     const certificate = certificates.find((c) => c.id === wanted) ?? certificates[0];

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { caseTemplateResponse } from "~/modules/imports/exports.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const format = new URL(request.url).searchParams.get("format") === "csv" ? "csv" : "xlsx";
-  return withTenant(request, params.slug, "certificates:read", () => caseTemplateResponse(format));
+  return withTenant({ request, context }, params.slug, "certificates:read", () => caseTemplateResponse(format));
 }

@@ -8,8 +8,8 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const certificate = await getCertificate(tx, ctx, params.certificateId ?? "");
     if (!certificate) throw new Response("Not found", { status: 404 });
     return { certificate, industries: await listIndustries(tx), canWrite: ctx.permissions.includes("certificates:write") };

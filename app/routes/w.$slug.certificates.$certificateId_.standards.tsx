@@ -12,8 +12,8 @@ import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { EmptyState, Table } from "~/ui/list";
 
 // The versions of a certificate's skill standard (职业技能等级标准): open one, start a draft, compare two.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const certificate = await standardCertificate(tx, ctx, params.certificateId ?? "");
     if (!certificate) throw new Response("Not found", { status: 404 });
     return { certificate, versions: await listVersions(tx, ctx, certificate.id), canWrite: ctx.permissions.includes("certificates:write") };

@@ -8,8 +8,8 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = certificateFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const [page, industries] = [await listCertificates(tx, ctx, filter), await listIndustries(tx)];
     return { ...page, industries, canWrite: ctx.permissions.includes("certificates:write") };

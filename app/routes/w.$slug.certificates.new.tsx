@@ -7,8 +7,8 @@ import { createCertificate, listIndustries } from "~/modules/certificates/servic
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:write", async (tx) => ({ industries: await listIndustries(tx) }));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:write", async (tx) => ({ industries: await listIndustries(tx) }));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -9,8 +9,8 @@ import { formatDateTime } from "~/ui/format";
 import { EmptyState, Table } from "~/ui/list";
 
 // §二.6: which skill requirements have practice questions, exam questions and cases, and which have none.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const certificates = await bankCertificates(tx, ctx);
     const wanted = new URL(request.url).searchParams.get("certificate");
     const certificate = certificates.find((c) => c.id === wanted) ?? certificates[0] ?? null;

@@ -8,11 +8,11 @@ import { exportResponse } from "~/ui/export.server";
 const formatSchema = z.enum(["csv", "xlsx"]);
 
 // CSV/XLSX of any workspace list, with the same permission and filters as the list's page.
-export async function loader({ request, params }: LoaderFunctionArgs) {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const list = workspaceExports[params.list ?? ""];
   const format = formatSchema.safeParse(new URL(request.url).searchParams.get("format"));
   if (!list || !format.success) throw new Response("Not found", { status: 404 });
-  return withTenant(request, params.slug, "workspace:read", async (tx, ctx) => {
+  return withTenant({ request, context }, params.slug, "workspace:read", async (tx, ctx) => {
     if (!can(ctx.tenant.kind, ctx.role, list.permission)) throw new Response("Forbidden", { status: 403 });
     const query = new URL(request.url).searchParams;
     const rows = await list.load(tx, ctx, query);

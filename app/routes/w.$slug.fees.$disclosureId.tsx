@@ -15,8 +15,8 @@ import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { fenToYuanInput } from "~/ui/money";
 import { zodErrorMap } from "~/ui/zod-errors";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "fees:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "fees:read", async (tx, ctx) => {
     const disclosure = await getDisclosure(tx, ctx, params.disclosureId ?? "");
     if (!disclosure) throw new Response("Not found", { status: 404 });
     const noticeDays = await noticeDaysNow(tx);

@@ -9,8 +9,8 @@ import { addDays, shanghaiDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { fenToYuanInput } from "~/ui/money";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "fees:publish", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "fees:publish", async (tx, ctx) => {
     const noticeDays = await noticeDaysNow(tx);
     const supersedes = new URL(request.url).searchParams.get("supersedes");
     const previous = supersedes ? await getDisclosure(tx, ctx, supersedes) : null;

@@ -26,8 +26,8 @@ import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const material = await getMaterial(tx, ctx, params.materialId ?? "");
     if (!material) throw new Response("Not found", { status: 404 });
     const certificates = await bankCertificates(tx, ctx);

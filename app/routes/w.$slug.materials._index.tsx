@@ -12,8 +12,8 @@ import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, filterSelect, NextPage, Table } from "~/ui/list";
 
 // Teaching materials of the organization (§二.5): filters, substring search on titles, keyset pages.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = materialFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const page = await listMaterials(tx, ctx, filter);
     return {

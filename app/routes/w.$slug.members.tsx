@@ -14,8 +14,8 @@ import { formatDate, formatDateTime } from "~/ui/format";
 import { ExportLinks, Table } from "~/ui/list";
 import { zodErrorMap } from "~/ui/zod-errors";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "members:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "members:read", async (tx, ctx) => {
     const members = await listMembers(tx, ctx);
     const canInvite = ctx.permissions.includes("members:invite");
     return {

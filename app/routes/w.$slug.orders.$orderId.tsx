@@ -12,8 +12,8 @@ import { ErrorList, Notice } from "~/ui/form";
 import { formatFen } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "orders:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "orders:read", async (tx, ctx) => {
     const found = await getOrder(tx, ctx, params.orderId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
     const account = onlinePaymentsEnabled() && ctx.tenant.kind === "school" ? await paymentAccountOf(tx, found.order.tenantId) : null;

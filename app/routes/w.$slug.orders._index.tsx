@@ -7,8 +7,8 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
 import { EmptyState, ExportLinks, Table } from "~/ui/list";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "orders:read", async (tx, ctx) => ({
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "orders:read", async (tx, ctx) => ({
     orders: await listOrders(tx, ctx),
     kind: ctx.tenant.kind,
     canOrder: ctx.permissions.includes("orders:create"),

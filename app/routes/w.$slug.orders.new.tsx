@@ -13,8 +13,8 @@ import { addDays, shanghaiDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "orders:create", async (tx) => ({
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "orders:create", async (tx) => ({
     certificates: await orderableFees(tx),
     suggestedDate: addDays(shanghaiDate(), 30),
   }));

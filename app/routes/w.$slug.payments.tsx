@@ -5,8 +5,8 @@ import { onboardingLink, onlinePaymentsEnabled, paymentAccountOf, refreshAccount
 import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "payments:setup", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "payments:setup", async (tx, ctx) => {
     if (!onlinePaymentsEnabled()) return { enabled: false, account: null };
     const refresh = new URL(request.url).searchParams.has("refresh");
     const account = refresh ? await refreshAccount(tx, ctx) : await paymentAccountOf(tx, ctx.tenant.id);

@@ -20,8 +20,8 @@ import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { Table } from "~/ui/list";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const question = await getQuestion(tx, ctx, params.questionId ?? "");
     if (!question) throw new Response("Not found", { status: 404 });
     const versions = await questionVersionsOf(tx, ctx, question.id);

@@ -11,8 +11,8 @@ import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
 
 // The question bank of one certificate at a time: filters, substring search on stems, keyset pages.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = questionFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     const certificates = await bankCertificates(tx, ctx);
     const certificate = certificates.find((c) => c.id === filter.certificate) ?? certificates[0] ?? null;

@@ -11,8 +11,8 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage } from "~/ui/list";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = searchSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     // Independent reads: sent together (pipelined in the transaction).
     const [result, certificates] = await Promise.all([searchWorkspace(tx, ctx, filter), bankCertificates(tx, ctx)]);

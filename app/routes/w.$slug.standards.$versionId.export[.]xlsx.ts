@@ -5,8 +5,8 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
 
 // A version of a skill standard as a spreadsheet: one row per node, by level and code.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const found = await getVersion(tx, ctx, params.versionId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
     const t = translator(ctx.locale);

@@ -22,8 +22,8 @@ import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 
 // One version of a skill standard: the tree per level; a draft is edited here by editors and above.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const found = await getVersion(tx, ctx, params.versionId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
     const versions = await listVersions(tx, ctx, found.certificate.id);

@@ -7,8 +7,8 @@ import { compareVersions, type DiffNode } from "~/modules/standards/service.serv
 import { withTenant } from "~/modules/tenancy/context.server";
 
 // Two versions of one certificate's standard, node by node: added, removed, changed, per level.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const query = diffQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     return compareVersions(tx, ctx, query.from ?? "", query.to ?? "");
   });

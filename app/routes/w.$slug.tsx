@@ -1,16 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, NavLink, Outlet, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { withTenant } from "~/modules/tenancy/context.server";
+import { readTenant } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { useRootData } from "~/root";
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "workspace:read", async (_tx, ctx) => ({
-    tenant: ctx.tenant,
-    role: ctx.role,
-    permissions: ctx.permissions,
-  }));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { tenant, role, permissions } = await readTenant({ request, context }, params.slug, "workspace:read");
+  return { tenant, role, permissions };
 }
 
 export function useWorkspace() {

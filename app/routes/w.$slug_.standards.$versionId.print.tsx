@@ -9,8 +9,8 @@ import { formatDate, formatDateTime } from "~/ui/format";
 // The print-friendly standard: outside the workspace layout (`w.$slug_`), so no menu; the site
 // header is hidden when printing (.no-print). The table is the usual shape of a published
 // 职业技能等级标准: work area | work task | skill requirements.
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  return withTenant(request, params.slug, "certificates:read", async (tx, ctx) => {
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const found = await getVersion(tx, ctx, params.versionId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
     return { ...found, nodes: await versionNodes(tx, ctx, found.version.id), printedAt: new Date().toISOString() };

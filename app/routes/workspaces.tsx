@@ -6,8 +6,8 @@ import { listMyTenants } from "~/modules/tenancy/service.server";
 
 export const meta: MetaFunction = () => [{ title: "XCert · Workspaces" }];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  return withUser(request, async (tx, ctx) => ({ tenants: await listMyTenants(tx, ctx) }));
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  return withUser({ request, context }, async (tx, ctx) => ({ tenants: await listMyTenants(tx, ctx) }));
 }
 
 export default function Workspaces() {

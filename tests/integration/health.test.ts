@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type TestApp } from "../support/app";
+import { startApp, type HttpClient, type TestApp } from "../support/app";
 
 describe("health and shell", () => {
   let app: TestApp;
+  let member: HttpClient;
   beforeAll(async () => {
     app = await startApp();
+    member = app.client();
+    await member.login("org-admin@demo.xcert.test");
   });
   afterAll(() => app.close().catch(() => {}));
 
@@ -15,7 +18,7 @@ describe("health and shell", () => {
   });
 
   it("serves Chinese by default with a CSP nonce, English once chosen", async () => {
-    const zh = await app.client().get("/");
+    const zh = await app.client().get("/fees");
     const html = await zh.text();
     expect(html).toContain('<html lang="zh-CN"');
     expect(html).toContain("1+X 证书制度试点管理平台");
@@ -23,7 +26,7 @@ describe("health and shell", () => {
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(html).toContain(`nonce="${nonce}"`);
-    const en = await app.client({ locale: "en" }).get("/");
+    const en = await app.client({ locale: "en" }).get("/fees");
     expect(await en.text()).toContain('<html lang="en"');
   });
 
@@ -44,20 +47,29 @@ describe("health and shell", () => {
   });
 
   it("shows the error page in the user's language, without internals, when a loader fails", async () => {
-    // The database is closed by the test above: the root loader fails. A closed PostgreSQL pool reads
-    // as the database out of reach (503, retry later); a closed PGlite as a server error.
+    // The database is closed by the test above: the fee list's loader fails (the root loader of an
+    // anonymous visit needs no database). A closed PostgreSQL pool reads as the database out of reach
+    // (503, retry later); a closed PGlite as a server error.
     const expected =
       app.database.kind === "postgres"
         ? { status: 503, zh: "服务暂时不可用", en: "Service temporarily unavailable", retryAfter: "5" }
         : { status: 500, zh: "服务器出错了", en: "Something went wrong", retryAfter: null };
-    const zh = await app.client().get("/");
+    const zh = await app.client().get("/fees");
     expect(zh.status).toBe(expected.status);
     expect(zh.headers.get("retry-after")).toBe(expected.retryAfter);
     const zhBody = await zh.text();
     expect(zhBody).toContain(expected.zh);
     expect(zhBody).not.toMatch(/at \S+ \(|closed|PGlite|postgres|CONNECTION_/i);
-    const en = await app.client({ locale: "en" }).get("/");
+    const en = await app.client({ locale: "en" }).get("/fees");
     expect(en.status).toBe(expected.status);
     expect(await en.text()).toContain(expected.en);
+  });
+
+  it("answers a signed-in page the same way: root, layout and page share the failed session lookup", async () => {
+    const response = await member.get("/w/demo-ai/questions");
+    expect(response.status).toBe(app.database.kind === "postgres" ? 503 : 500);
+    const body = await response.text();
+    expect(body).toContain(app.database.kind === "postgres" ? "服务暂时不可用" : "服务器出错了");
+    expect(body).not.toMatch(/at \S+ \(|closed|PGlite|postgres|CONNECTION_|Body is unusable/i);
   });
 });

@@ -5,6 +5,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import express from "express";
 import { seedDemo } from "../../db/seed/demo";
+import type { OpenOptions } from "../../db/client.server";
 import { createTestDatabase, type TestDatabase } from "./db";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -18,10 +19,11 @@ export interface TestApp {
 
 /**
  * The production server build (`remix build`, as `npm test` runs first) served over real HTTP on
- * loopback, on a clean database of its own, seeded with the demo unless told otherwise.
+ * loopback, on a clean database of its own, seeded with the demo unless told otherwise; a logger
+ * sees every query the server sends through drizzle.
  */
-export async function startApp(options: { seed?: boolean } = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startApp(options: { seed?: boolean; logger?: OpenOptions["logger"] } = {}): Promise<TestApp> {
+  const database = await createTestDatabase({ logger: options.logger });
   if (options.seed !== false) await seedDemo();
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const app = express();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
-import { and, eq, gt, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "../../../db/client.server";
 import { memberships, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
@@ -86,6 +86,16 @@ export interface TransactionOptions {
  * 503 (Retry-After, no driver details), whichever route asked.
  */
 export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  try {
+    return await rawTransaction(scope, fn, options);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
+/** The transaction without the 503 translation, for a result several callers await. */
+async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const { db } = await getDatabase();
   try {
     return await db.transaction(async (tx) => {
@@ -96,7 +106,6 @@ export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, o
     });
   } catch (error) {
     if (error instanceof RollbackWith) return error.response as T;
-    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
     throw error;
   }
 }
@@ -177,17 +186,109 @@ function loginRedirect(request: Request) {
   return new Response(null, { status: 302, headers: { Location: `/login?redirectTo=${encodeURIComponent(to)}` } });
 }
 
-/** Public pages: no user needed, the user is resolved when a session cookie is present. */
-export async function withPublic<T>(request: Request, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
-  const { ctx, tokenHash } = await openRequest(request);
-  // No session cookie: nobody to look up, so the transaction opens in the public scope directly.
-  if (!tokenHash) return transaction({ role: "public" }, (tx) => fn(tx, ctx));
-  return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, tokenHash);
-    if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
-    await setScope(tx, { userId: ctx.user?.id, role: ctx.user ? "user" : "public" });
-    return fn(tx, ctx);
+/** One of the signed-in user's memberships, as the identity lookup returns them (by tenant name). */
+export interface MyMembership {
+  tenant: CurrentTenant;
+  membershipId: string;
+  role: MemberRole;
+  tenantCreatedAt: Date;
+}
+
+interface Identity {
+  user: CurrentUser;
+  tokenHash: string;
+  memberships: MyMembership[];
+}
+
+// A document request runs the root, layout and page loaders side by side, and each used to open its
+// own transaction to look up the same session and membership (19 of the question list's 24 statements
+// were that overhead). Loaders now hand the wrappers their `{ request, context }`: Remix gives every
+// loader of one request the same `context` object (and each a Request of its own), so the session is
+// looked up once per request, in one system-scope statement that also returns every membership, and
+// only the loaders that query open a transaction, directly in their final scope. Actions, and streams
+// that re-check the session while they run, pass the bare Request and look it up themselves; a new
+// request never reuses an earlier one's answer, so a revoked session is seen at once.
+const identities = new WeakMap<object, { tokenHash: string; identity: Promise<Identity | null> }>();
+
+/** What a wrapper is given: a loader's `{ request, context }` (shared lookup) or a bare Request. */
+export type RequestSource = Request | { request: Request; context: object };
+
+function lookupIdentity(tokenHash: string): Promise<Identity | null> {
+  return rawTransaction({ role: "system" }, async (tx) => {
+    const rows = await tx
+      .select({
+        user: { id: users.id, email: users.email, name: users.name, locale: users.locale },
+        membershipId: memberships.id,
+        role: memberships.role,
+        tenant: {
+          id: tenants.id,
+          slug: tenants.slug,
+          kind: tenants.kind,
+          name: tenants.name,
+          nameEn: tenants.nameEn,
+          createdAt: tenants.createdAt,
+        },
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(memberships, eq(memberships.userId, sessions.userId))
+      .leftJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(liveSession(tokenHash))
+      .orderBy(asc(tenants.name), asc(tenants.createdAt));
+    if (rows.length === 0) return null;
+    const memberOf: MyMembership[] = [];
+    for (const row of rows) {
+      if (!row.tenant || !row.membershipId || !row.role) continue;
+      const { createdAt, ...tenant } = row.tenant;
+      memberOf.push({ tenant, membershipId: row.membershipId, role: row.role as MemberRole, tenantCreatedAt: createdAt });
+    }
+    return { user: rows[0].user, tokenHash, memberships: memberOf };
   });
+}
+
+/** The request's identity; a database out of reach is each caller's own 503 (a Response body reads once). */
+async function identityOf(source: RequestSource, tokenHash: string): Promise<Identity | null> {
+  let pending: Promise<Identity | null>;
+  if (source instanceof Request || source.request.method !== "GET") pending = lookupIdentity(tokenHash);
+  else {
+    let shared = identities.get(source.context);
+    if (!shared || shared.tokenHash !== tokenHash) {
+      shared = { tokenHash, identity: lookupIdentity(tokenHash) };
+      identities.set(source.context, shared);
+    }
+    pending = shared.identity;
+  }
+  try {
+    return await pending;
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
+const requestOf = (source: RequestSource) => (source instanceof Request ? source : source.request);
+
+/** The context of a public request: the user when a live session cookie came with it. */
+async function visitorContext(source: RequestSource): Promise<{ ctx: RequestContext; identity: Identity | null }> {
+  const { ctx, tokenHash } = await openRequest(requestOf(source));
+  const identity = tokenHash ? await identityOf(source, tokenHash) : null;
+  if (identity) Object.assign(ctx, { user: identity.user, sessionTokenHash: identity.tokenHash });
+  return { ctx, identity };
+}
+
+/**
+ * The root loader: who is signed in and the workspaces they belong to (by name), from the request's
+ * identity, without a transaction of its own.
+ */
+export async function readVisitor(source: RequestSource): Promise<RequestContext & { memberships: MyMembership[] }> {
+  const { ctx, identity } = await visitorContext(source);
+  return { ...ctx, memberships: identity?.memberships ?? [] };
+}
+
+/** Public pages: no user needed, the user is resolved when a session cookie is present. */
+export async function withPublic<T>(source: RequestSource, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
+  const { ctx } = await visitorContext(source);
+  return transaction({ userId: ctx.user?.id, role: ctx.user ? "user" : "public" }, (tx) => fn(tx, ctx));
 }
 
 /**
@@ -212,71 +313,67 @@ export async function withAuthFlow<T>(
 }
 
 /** A signed-in user outside any workspace (account pages, the tenant switcher). */
-export async function withUser<T>(request: Request, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
-  const { ctx, tokenHash } = await openRequest(request);
-  if (!tokenHash) throw loginRedirect(request);
-  return transaction({ role: "system" }, async (tx) => {
-    const found = await resolveUser(tx, tokenHash);
-    if (!found) throw loginRedirect(request);
-    Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
-    await setScope(tx, { userId: found.user.id, role: "user" });
-    return fn(tx, ctx as UserContext);
-  });
+export async function withUser<T>(source: RequestSource, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
+  const { ctx, identity } = await visitorContext(source);
+  if (!identity) throw loginRedirect(requestOf(source));
+  return transaction({ userId: identity.user.id, role: "user" }, (tx) => fn(tx, ctx as UserContext));
+}
+
+type PickMembership = (memberOf: MyMembership[]) => MyMembership | undefined;
+
+const bySlug =
+  (slug: string | undefined): PickMembership =>
+  (memberOf) =>
+    isSlug(slug) ? memberOf.find((m) => m.tenant.slug === slug) : undefined;
+
+// The committee tenant is unique; should a user belong to two, the oldest one, as before.
+const theCommittee: PickMembership = (memberOf) =>
+  memberOf.filter((m) => m.tenant.kind === "committee").sort((a, b) => a.tenantCreatedAt.getTime() - b.tenantCreatedAt.getTime())[0];
+
+/** The membership a workspace or committee request acts through, checked for `permission`. */
+async function resolveMembership(source: RequestSource, pick: PickMembership, permission: Permission): Promise<TenantContext> {
+  const { ctx, identity } = await visitorContext(source);
+  if (!identity) throw loginRedirect(requestOf(source));
+  const membership = pick(identity.memberships);
+  // Not a member and no such workspace look the same: no probing for tenant slugs.
+  if (!membership) throw new Response("Not found", { status: 404 });
+  const { tenant, role } = membership;
+  if (!can(tenant.kind, role, permission)) throw new Response("Forbidden", { status: 403 });
+  return {
+    ...ctx,
+    user: identity.user,
+    sessionTokenHash: identity.tokenHash,
+    tenant,
+    membershipId: membership.membershipId,
+    role,
+    permissions: permissionsOf(tenant.kind, role),
+  };
+}
+
+function withMembership<T>(source: RequestSource, pick: PickMembership, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
+  return resolveMembership(source, pick, permission).then((ctx) =>
+    transaction({ tenantId: ctx.tenant.id, tenantKind: ctx.tenant.kind, userId: ctx.user.id, role: ctx.role }, (tx) => fn(tx, ctx)),
+  );
 }
 
 /** A workspace page `/w/:slug/…`: the user must be a member of that tenant with `permission`. */
-export function withTenant<T>(
-  request: Request,
-  slug: string | undefined,
-  permission: Permission,
-  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
-): Promise<T> {
+export function withTenant<T>(source: RequestSource, slug: string | undefined, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
   if (!isSlug(slug)) throw new Response("Not found", { status: 404 });
-  return withMembership(request, eq(tenants.slug, slug), permission, fn);
+  return withMembership(source, bySlug(slug), permission, fn);
 }
 
 /** The committee's pages (`/committee/…`): the user's membership of the committee tenant. */
-export function withCommittee<T>(request: Request, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
-  return withMembership(request, eq(tenants.kind, "committee"), permission, fn);
+export function withCommittee<T>(source: RequestSource, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
+  return withMembership(source, theCommittee, permission, fn);
 }
 
-async function withMembership<T>(
-  request: Request,
-  tenantWhere: SQL,
-  permission: Permission,
-  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
-): Promise<T> {
-  const { ctx, tokenHash } = await openRequest(request);
-  if (!tokenHash) throw loginRedirect(request);
-  return transaction({ role: "system" }, async (tx) => {
-    // Both lookups in the system scope, the membership found through the same session: they go out
-    // together (one round trip) instead of one after the other.
-    const [found, [row]] = await Promise.all([
-      resolveUser(tx, tokenHash),
-      tx
-        .select({ tenant: tenants, membershipId: memberships.id, role: memberships.role })
-        .from(tenants)
-        .innerJoin(memberships, eq(memberships.tenantId, tenants.id))
-        .innerJoin(sessions, eq(sessions.userId, memberships.userId))
-        .where(and(tenantWhere, liveSession(tokenHash)))
-        .orderBy(tenants.createdAt)
-        .limit(1),
-    ]);
-    if (!found) throw loginRedirect(request);
-    // Not a member and no such workspace look the same: no probing for tenant slugs.
-    if (!row) throw new Response("Not found", { status: 404 });
-    const { tenant } = row;
-    if (!can(tenant.kind, row.role, permission)) throw new Response("Forbidden", { status: 403 });
-    await setScope(tx, { tenantId: tenant.id, tenantKind: tenant.kind, userId: found.user.id, role: row.role });
-    const tenantCtx: TenantContext = {
-      ...ctx,
-      user: found.user,
-      sessionTokenHash: found.tokenHash,
-      tenant: { id: tenant.id, slug: tenant.slug, kind: tenant.kind, name: tenant.name, nameEn: tenant.nameEn },
-      membershipId: row.membershipId,
-      role: row.role as MemberRole,
-      permissions: permissionsOf(tenant.kind, row.role),
-    };
-    return fn(tx, tenantCtx);
-  });
+/** A layout that only shows the membership (`/w/:slug`): checked like its pages, no transaction of its own. */
+export function readTenant(source: RequestSource, slug: string | undefined, permission: Permission): Promise<TenantContext> {
+  if (!isSlug(slug)) throw new Response("Not found", { status: 404 });
+  return resolveMembership(source, bySlug(slug), permission);
+}
+
+/** The committee layout's counterpart of readTenant. */
+export function readCommittee(source: RequestSource, permission: Permission): Promise<TenantContext> {
+  return resolveMembership(source, theCommittee, permission);
 }
