@@ -139,8 +139,12 @@ export const questions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    index("questions_certificate_level_idx").on(t.tenantId, t.certificateId, t.level, t.pool),
     index("questions_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
+    // One certificate's bank newest first: the list's keyset pages and bankUpdatedAt without a sort,
+    // its filters (level, pool, …) checked along the way. It replaces (tenant_id, certificate_id, level,
+    // pool): under RLS both were estimated at one row, so the planner chose between them by a tie.
+    // NULLS FIRST is what ORDER BY … DESC means; an index in any other null order still needs a sort.
+    index("questions_certificate_updated_idx").on(t.tenantId, t.certificateId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("questions_stem_trgm_idx").using("gin", t.tenantId, trigram(t.stem)),
     index("questions_requirements_idx").using("gin", t.tenantId, t.requirementIds),
     index("questions_import_job_idx").on(t.tenantId, t.importJobId),

@@ -9,7 +9,7 @@ import { listOrgDisclosures } from "../../app/modules/fees/disclosures.server";
 import { feesInForce, publicFeeFacets, publishedDisclosures, upcomingFees } from "../../app/modules/fees/public.server";
 import { listMaterials } from "../../app/modules/materials/service.server";
 import { listOrders } from "../../app/modules/payments/orders.server";
-import { coverage, listQuestions } from "../../app/modules/questions/service.server";
+import { bankUpdatedAt, coverage, listQuestions } from "../../app/modules/questions/service.server";
 import { searchWorkspace } from "../../app/modules/search/search.server";
 import { transaction, type TenantContext } from "../../app/modules/tenancy/context.server";
 import { permissionsOf } from "../../app/modules/tenancy/permissions";
@@ -126,6 +126,18 @@ describe("query plans on the scale schema", () => {
     expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, { q: "数据标注" })));
     expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, { q: "数据" }))); // no trigram: no candidates
     expectIndexed(await plansOf((tx) => listQuestions(tx, ctx, { certificate: certificateId, pool: "exam", level: "intermediate" })));
+  });
+
+  it("reads one certificate's bank newest first through its index, without sorting the bank", async () => {
+    for (const plans of [
+      await plansOf((tx) => bankUpdatedAt(tx, ctx, "questions", certificateId)),
+      await plansOf((tx) => listQuestions(tx, ctx, { certificate: certificateId })),
+    ]) {
+      expectIndexed(plans);
+      const nodes = plans.flatMap((p) => p.nodes);
+      expect(nodes.map((n) => n["Index Name"])).toContain("questions_certificate_updated_idx");
+      expect(nodes.filter((n) => n["Node Type"] === "Sort")).toEqual([]);
+    }
   });
 
   it("looks up stem candidates through an index (question_ids_matching's body, run as its owner runs it)", async () => {

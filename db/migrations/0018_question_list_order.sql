@@ -1,0 +1,2 @@
+DROP INDEX "questions_certificate_level_idx";--> statement-breakpoint
+CREATE INDEX "questions_certificate_updated_idx" ON "questions" USING btree ("tenant_id","certificate_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
