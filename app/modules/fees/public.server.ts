@@ -240,10 +240,11 @@ export async function feeHistory(tx: Tx, id: string) {
 export async function publicFeeFacets(tx: Tx, organization?: string) {
   // Semi-joins probing each organization's (each certificate's) disclosures by index, instead of a
   // distinct over every disclosure. Certificates are listed for one organization only: across all of
-  // them the list runs to thousands (the page then takes a certificate code instead).
+  // them the list runs to thousands (the page then takes a certificate code instead). Only
+  // organizations disclose fees: schools (three in four tenants) are not probed.
   const organizations = rowsOf<{ slug: string; name: string; nameEn: string | null }>(
     await tx.execute(sql`select t.slug, t.name, t.name_en as "nameEn" from tenants t
-      where exists (select 1 from fee_disclosures d where d.tenant_id = t.id and d.status = 'published')
+      where t.kind = 'organization' and exists (select 1 from fee_disclosures d where d.tenant_id = t.id and d.status = 'published')
       order by t.slug`),
   );
   const certificates = organization
