@@ -114,7 +114,7 @@ async function tracePages(url: string, workDir: string) {
     const singleMs: number[] = [];
     for (const page of pages) {
       let ms = 0;
-      let lines: ReturnType<typeof parseTrace> = [];
+      let lines: ReturnType<typeof parseTrace> | null = [];
       for (let i = 0; i < 3; i++) {
         const before = (await stat(traceFile)).size;
         const request = requestOf(page, cookies);
@@ -125,6 +125,7 @@ async function tracePages(url: string, workDir: string) {
         // Not landed yet: no route (404), or a placeholder that redirects (/committee → /committee/fees today).
         if (page.optional && response.status !== 200) {
           absent.push(`${page.path} (${response.status})`);
+          lines = null;
           break;
         }
         const expected = page.method === "POST" ? 302 : 200;
@@ -132,6 +133,7 @@ async function tracePages(url: string, workDir: string) {
         const text = (await readFile(traceFile)).subarray(before).toString("utf8");
         lines = parseTrace(text);
       }
+      if (lines === null) continue;
       // A page may send no SQL at all (the login form: without a session cookie there is nobody to look
       // up); it is measured all the same, against an empty floor: a bare HTTP answer.
       present.push(page);
