@@ -16,6 +16,7 @@ import { useMemo, type ReactNode } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { createI18n, defaultLocale, type Locale } from "./i18n/i18n";
 import { readVisitor } from "./modules/tenancy/context.server";
+import { myTenants } from "./modules/tenancy/service.server";
 import stylesheet from "./tailwind.css";
 import { useDocumentLocale, useNonce } from "./ui/document-context";
 
@@ -29,7 +30,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return {
     locale: visitor.locale,
     user: visitor.user ? { name: visitor.user.name, email: visitor.user.email } : null,
-    tenants: visitor.memberships.map(({ tenant, role }) => ({ slug: tenant.slug, name: tenant.name, nameEn: tenant.nameEn, kind: tenant.kind, role })),
+    tenants: myTenants(visitor.memberships),
   };
 }
 

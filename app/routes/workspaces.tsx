@@ -1,13 +1,14 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { withUser } from "~/modules/tenancy/context.server";
-import { listMyTenants } from "~/modules/tenancy/service.server";
+import { readUser } from "~/modules/tenancy/context.server";
+import { myTenants } from "~/modules/tenancy/service.server";
 
 export const meta: MetaFunction = () => [{ title: "XCert · Workspaces" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return withUser({ request, context }, async (tx, ctx) => ({ tenants: await listMyTenants(tx, ctx) }));
+  const { memberships } = await readUser({ request, context });
+  return { tenants: myTenants(memberships) };
 }
 
 export default function Workspaces() {

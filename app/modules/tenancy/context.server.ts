@@ -164,18 +164,6 @@ async function openRequest(request: Request) {
   return { ctx: baseContext(request), tokenHash: token ? hashToken(token) : null };
 }
 
-/** The user of a session, looked up in the system scope the transaction opened with. */
-async function resolveUser(tx: Tx, tokenHash: string | null): Promise<{ user: CurrentUser; tokenHash: string } | null> {
-  if (!tokenHash) return null;
-  const [row] = await tx
-    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(liveSession(tokenHash))
-    .limit(1);
-  return row ? { user: row, tokenHash } : null;
-}
-
 function liveSession(tokenHash: string) {
   return and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`));
 }
@@ -208,55 +196,51 @@ interface Identity {
 // only the loaders that query open a transaction, directly in their final scope. Actions, and streams
 // that re-check the session while they run, pass the bare Request and look it up themselves; a new
 // request never reuses an earlier one's answer, so a revoked session is seen at once.
-const identities = new WeakMap<object, { tokenHash: string; identity: Promise<Identity | null> }>();
+const identities = new WeakMap<object, Promise<Identity | null>>();
 
 /** What a wrapper is given: a loader's `{ request, context }` (shared lookup) or a bare Request. */
 export type RequestSource = Request | { request: Request; context: object };
 
-function lookupIdentity(tokenHash: string): Promise<Identity | null> {
-  return rawTransaction({ role: "system" }, async (tx) => {
-    const rows = await tx
-      .select({
-        user: { id: users.id, email: users.email, name: users.name, locale: users.locale },
-        membershipId: memberships.id,
-        role: memberships.role,
-        tenant: {
-          id: tenants.id,
-          slug: tenants.slug,
-          kind: tenants.kind,
-          name: tenants.name,
-          nameEn: tenants.nameEn,
-          createdAt: tenants.createdAt,
-        },
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .leftJoin(memberships, eq(memberships.userId, sessions.userId))
-      .leftJoin(tenants, eq(tenants.id, memberships.tenantId))
-      .where(liveSession(tokenHash))
-      .orderBy(asc(tenants.name), asc(tenants.createdAt));
-    if (rows.length === 0) return null;
-    const memberOf: MyMembership[] = [];
-    for (const row of rows) {
-      if (!row.tenant || !row.membershipId || !row.role) continue;
-      const { createdAt, ...tenant } = row.tenant;
-      memberOf.push({ tenant, membershipId: row.membershipId, role: row.role as MemberRole, tenantCreatedAt: createdAt });
-    }
-    return { user: rows[0].user, tokenHash, memberships: memberOf };
-  });
+/** A live session's user and every membership, read in the system scope `tx` is in. */
+async function identityIn(tx: Tx, tokenHash: string): Promise<Identity | null> {
+  const rows = await tx
+    .select({
+      user: { id: users.id, email: users.email, name: users.name, locale: users.locale },
+      membershipId: memberships.id,
+      role: memberships.role,
+      tenant: {
+        id: tenants.id,
+        slug: tenants.slug,
+        kind: tenants.kind,
+        name: tenants.name,
+        nameEn: tenants.nameEn,
+        createdAt: tenants.createdAt,
+      },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, eq(memberships.userId, sessions.userId))
+    .leftJoin(tenants, eq(tenants.id, memberships.tenantId))
+    .where(liveSession(tokenHash))
+    .orderBy(asc(tenants.name), asc(tenants.createdAt));
+  if (rows.length === 0) return null;
+  const memberOf: MyMembership[] = [];
+  for (const row of rows) {
+    if (!row.tenant || !row.membershipId || !row.role) continue;
+    const { createdAt, ...tenant } = row.tenant;
+    memberOf.push({ tenant, membershipId: row.membershipId, role: row.role as MemberRole, tenantCreatedAt: createdAt });
+  }
+  return { user: rows[0].user, tokenHash, memberships: memberOf };
 }
 
 /** The request's identity; a database out of reach is each caller's own 503 (a Response body reads once). */
 async function identityOf(source: RequestSource, tokenHash: string): Promise<Identity | null> {
+  const lookup = () => rawTransaction({ role: "system" }, (tx) => identityIn(tx, tokenHash));
   let pending: Promise<Identity | null>;
-  if (source instanceof Request || source.request.method !== "GET") pending = lookupIdentity(tokenHash);
+  if (source instanceof Request || source.request.method !== "GET") pending = lookup();
   else {
-    let shared = identities.get(source.context);
-    if (!shared || shared.tokenHash !== tokenHash) {
-      shared = { tokenHash, identity: lookupIdentity(tokenHash) };
-      identities.set(source.context, shared);
-    }
-    pending = shared.identity;
+    pending = identities.get(source.context) ?? lookup();
+    identities.set(source.context, pending);
   }
   try {
     return await pending;
@@ -304,7 +288,7 @@ export async function withAuthFlow<T>(
   return transaction(
     { role: "system" },
     async (tx) => {
-      const found = await resolveUser(tx, tokenHash);
+      const found = tokenHash ? await identityIn(tx, tokenHash) : null;
       if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
       return fn(tx, ctx);
     },
@@ -312,19 +296,19 @@ export async function withAuthFlow<T>(
   );
 }
 
-/** A signed-in user outside any workspace (account pages, the tenant switcher). */
-export async function withUser<T>(source: RequestSource, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
+/** A page that only shows the signed-in user and their workspaces: no transaction of its own. */
+export async function readUser(source: RequestSource): Promise<UserContext & { memberships: MyMembership[] }> {
   const { ctx, identity } = await visitorContext(source);
   if (!identity) throw loginRedirect(requestOf(source));
-  return transaction({ userId: identity.user.id, role: "user" }, (tx) => fn(tx, ctx as UserContext));
+  return { ...ctx, user: identity.user, memberships: identity.memberships };
 }
 
 type PickMembership = (memberOf: MyMembership[]) => MyMembership | undefined;
 
 const bySlug =
-  (slug: string | undefined): PickMembership =>
+  (slug: string): PickMembership =>
   (memberOf) =>
-    isSlug(slug) ? memberOf.find((m) => m.tenant.slug === slug) : undefined;
+    memberOf.find((m) => m.tenant.slug === slug);
 
 // The committee tenant is unique; should a user belong to two, the oldest one, as before.
 const theCommittee: PickMembership = (memberOf) =>

@@ -12,20 +12,18 @@ import { hashToken, newToken } from "~/modules/auth/session.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
-import { setScope, type RequestContext, type TenantContext, type UserContext } from "./context.server";
+import { setScope, type MyMembership, type RequestContext, type TenantContext } from "./context.server";
 import { invitableRoles } from "./permissions";
 import type { inviteSchema } from "./schemas";
 
 const invitationTtlMs = 7 * 24 * 60 * 60 * 1000;
 
-/** The workspaces the signed-in user belongs to (their own memberships, across tenants). */
-export function listMyTenants(tx: Tx, ctx: UserContext) {
-  return tx
-    .select({ slug: tenants.slug, name: tenants.name, nameEn: tenants.nameEn, kind: tenants.kind, role: memberships.role })
-    .from(memberships)
-    .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, ctx.user.id))
-    .orderBy(asc(tenants.name));
+/**
+ * The workspaces the signed-in user belongs to, by name, as the pages list them: from the request's
+ * session lookup (readVisitor, readUser), which already returns every membership.
+ */
+export function myTenants(memberOf: MyMembership[]) {
+  return memberOf.map(({ tenant, role }) => ({ slug: tenant.slug, name: tenant.name, nameEn: tenant.nameEn, kind: tenant.kind, role }));
 }
 
 export function listMembers(tx: Tx, ctx: TenantContext) {
