@@ -10,7 +10,9 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { PostgresJsSession } from "drizzle-orm/postgres-js/session";
 import postgres from "postgres";
+import { preparesStatement } from "./prepare";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -44,6 +46,14 @@ export function pgliteDataDir() {
 export interface OpenOptions {
   logger?: Logger;
 }
+
+// drizzle's postgres-js session marks a query as prepared when it has a name; give it one by the rule
+// above. Patched on the prototype because drizzle builds the session of every transaction itself.
+type PrepareQuery = (this: unknown, query: { params: unknown[] }, fields: unknown, name: string | undefined, ...rest: unknown[]) => unknown;
+const prepareQuery = PostgresJsSession.prototype.prepareQuery as unknown as PrepareQuery;
+(PostgresJsSession.prototype as unknown as { prepareQuery: PrepareQuery }).prepareQuery = function (query, fields, name, ...rest) {
+  return prepareQuery.call(this, query, fields, name ?? (preparesStatement(query.params.length) ? "" : undefined), ...rest);
+};
 
 /** Opens the database named by the environment: PostgreSQL with DATABASE_URL, embedded PGlite without. */
 export async function openDatabase(url = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Database> {

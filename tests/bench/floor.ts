@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import postgres from "postgres";
+import { preparesStatement } from "../../db/prepare";
 import { revive, type Plan, type Statement, type Transaction } from "./trace";
 
 const [plansFile, port] = process.argv.slice(2);
@@ -32,8 +33,8 @@ function parametersOf(statement: Statement) {
 
 async function run(client: postgres.Sql | postgres.TransactionSql, statements: Statement[]) {
   const rows: unknown[] = [];
-  // As drizzle sends them: unnamed statements (prepare: false), extended protocol when there are parameters.
-  for (const s of statements) rows.push(await client.unsafe(s.query, parametersOf(s) as never[], { prepare: false }));
+  // As the app sends them (db/prepare.ts): named prepared statements, unnamed with no or many parameters.
+  for (const s of statements) rows.push(await client.unsafe(s.query, parametersOf(s) as never[], { prepare: preparesStatement(s.parameters.length) }));
   return rows;
 }
 

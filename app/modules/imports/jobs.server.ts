@@ -43,13 +43,20 @@ const banks: Record<ImportKind, BankImport> = {
   cases: { formats: ["xlsx", "csv"], sheet: caseSheet, parseRow: parseCaseRow, move: moveCases, audit: "case_import" },
 };
 
+// Transactions plan every statement for its parameters (plan_cache_mode = force_custom_plan, set with
+// the scope), and that includes each row's foreign-key checks. A bulk move whose checks look up tables
+// the import does not grow (tenant, certificate, user) lets them keep their cached plans instead.
+const cachedPlans = sql`set local plan_cache_mode = auto`;
+const customPlans = sql`set local plan_cache_mode = force_custom_plan`;
+
 /**
  * Questions arrive published as version 1, each with its version row. Two statements: the version
  * rows' foreign-key check against `questions` must be planned for the table as it is after the
- * insert (custom plans); the questions' own checks (tenant, certificate, user: tables an import does
- * not grow) keep their cached plans, so only half of the per-row checks pay for planning.
+ * insert (custom plans); the questions' own checks keep their cached plans, so only half of the
+ * per-row checks pay for planning.
  */
 async function moveQuestions(tx: Tx, job: Job) {
+  await tx.execute(cachedPlans);
   await tx.execute(sql`
     insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
       requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
@@ -60,7 +67,7 @@ async function moveQuestions(tx: Tx, job: Job) {
     from import_rows r cross join lateral (select r.data as d) x
     where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}`);
   // A check planned when the bank was small scans it for every row: quadratic on a young database.
-  await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+  await tx.execute(customPlans);
   const inserted = rowsOf<{ n: number }>(
     await tx.execute(sql`
       with versions as (
@@ -74,11 +81,11 @@ async function moveQuestions(tx: Tx, job: Job) {
       )
       select count(*)::int as n from versions`),
   );
-  await tx.execute(sql`set local plan_cache_mode = auto`);
   return Number(inserted[0]?.n ?? 0);
 }
 
 async function moveCases(tx: Tx, job: Job) {
+  await tx.execute(cachedPlans);
   const inserted = rowsOf<{ n: number }>(
     await tx.execute(sql`
       with moved as (
@@ -91,6 +98,7 @@ async function moveCases(tx: Tx, job: Job) {
       )
       select count(*)::int as n from moved`),
   );
+  await tx.execute(customPlans);
   return Number(inserted[0]?.n ?? 0);
 }
 

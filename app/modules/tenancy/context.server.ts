@@ -66,9 +66,13 @@ export async function setScope(tx: Tx, scope: Scope) {
 // The first statement of every transaction: the query role and the scope in one round trip.
 // set_config('role', …, true) is what `set local role` does (and is checked the same way). JIT off:
 // a request's queries run in milliseconds, and compiling them (PostgreSQL turns JIT on by cost, which
-// the cross-tenant fee pages reach) took 40–90 ms on the benchmark's data.
+// the cross-tenant fee pages reach) took 40–90 ms on the benchmark's data. Custom plans: statements are
+// prepared (decision 015) but each is planned for its parameters, as an unnamed one would be; a
+// generic plan cannot see the tenant or the search term, and under RLS its estimates are worse still.
 async function enterScope(tx: Tx, scope: Scope) {
-  await tx.execute(sql`select set_config('role', 'app_user', true), set_config('jit', 'off', true), ${scopeSettings(scope)}`);
+  await tx.execute(
+    sql`select set_config('role', 'app_user', true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true), ${scopeSettings(scope)}`,
+  );
 }
 
 class RollbackWith {
@@ -96,11 +100,19 @@ export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, o
 
 /** The transaction without the 503 translation, for a result several callers await. */
 async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  const { db } = await getDatabase();
+  const { db, kind } = await getDatabase();
   try {
     return await db.transaction(async (tx) => {
-      await enterScope(tx, scope);
+      // On PostgreSQL the scope statement is not awaited: postgres.js writes it and `fn`'s first query
+      // to the transaction's one connection in a single write (one round trip fewer per transaction).
+      // The server runs them in order, and if the scope fails the transaction is aborted, so nothing
+      // runs unscoped; postgres.js then reports the scope's error, not the abort. PGlite has no socket
+      // to save and its call order is not a promise, so it waits.
+      const entered = enterScope(tx, scope);
+      if (kind === "pglite") await entered;
+      else entered.catch(() => {});
       const result = await fn(tx);
+      await entered;
       if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
       return result;
     });
