@@ -55,7 +55,40 @@ export function createI18n(locale: Locale) {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  rememberTranslations(instance);
   return instance;
+}
+
+type I18n = ReturnType<typeof i18next.createInstance>;
+type AnyT = (key: unknown, options?: unknown, ...rest: unknown[]) => unknown;
+
+// react-i18next asks the instance for a new bound `t` in every component that translates (per row, on
+// a server render), and each call of one copies i18next's whole options object: about 190 calls on a
+// list page, a tenth of the server's CPU (PERFORMANCE.md). Resources and language never change after
+// init, so the instance hands out one `t` per namespace and key prefix, and remembers what a key
+// called without options translates to. Calls with options (interpolation, plurals) go through as
+// before.
+const rememberedKeysMax = 5_000;
+function rememberTranslations(instance: I18n) {
+  const getFixedT = instance.getFixedT.bind(instance) as unknown as (...args: unknown[]) => AnyT;
+  const bound = new Map<string, AnyT>();
+  const remembering = (fixed: AnyT): AnyT => {
+    const texts = new Map<string, unknown>();
+    return Object.assign((key: unknown, options?: unknown, ...rest: unknown[]) => {
+      if (options !== undefined || rest.length || typeof key !== "string") return fixed(key, options, ...rest);
+      if (texts.has(key)) return texts.get(key);
+      const text = fixed(key);
+      if (texts.size < rememberedKeysMax) texts.set(key, text);
+      return text;
+    }, fixed);
+  };
+  (instance as unknown as { getFixedT: (...args: unknown[]) => AnyT }).getFixedT = (lng, ns, keyPrefix, options) => {
+    if (typeof keyPrefix === "function") return getFixedT(lng, ns, keyPrefix, options);
+    const id = JSON.stringify([lng ?? null, ns ?? null, keyPrefix ?? null, (options as { scopeNs?: unknown } | undefined)?.scopeNs ?? null]);
+    let t = bound.get(id);
+    if (!t) bound.set(id, (t = remembering(getFixedT(lng, ns, keyPrefix, options))));
+    return t;
+  };
 }
 
 export function translator(locale: Locale): TFunction {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { resources } from "../../app/i18n/i18n";
+import { createI18n, resources } from "../../app/i18n/i18n";
 
 const zhCN = resources["zh-CN"].translation as unknown as Tree;
 const en = resources.en.translation as unknown as Tree;
@@ -39,5 +39,23 @@ describe("translations", () => {
       for (const match of text.matchAll(/\b(?:label|i18n): "([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g)) if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe("the bound t handed to components", () => {
+  it("is one function per language and namespace, and translates as i18next does", () => {
+    const zh = createI18n("zh-CN");
+    const english = createI18n("en");
+    const t = zh.getFixedT("zh-CN", "translation");
+    expect(zh.getFixedT("zh-CN", "translation")).toBe(t);
+    expect(english.getFixedT("en", "translation")).not.toBe(t);
+    // Remembered plain keys, twice, and the other language's own text.
+    expect(t("questions.empty")).toBe(resources["zh-CN"].translation.questions.empty);
+    expect(t("questions.empty")).toBe(resources["zh-CN"].translation.questions.empty);
+    expect(english.getFixedT("en", "translation")("questions.empty")).toBe(resources.en.translation.questions.empty);
+    // Options still interpolate, each call with its own values, and a key prefix still applies.
+    expect(t("questions.lastUpdated", { at: "A" })).toBe("题库最后更新：A");
+    expect(t("questions.lastUpdated", { at: "B" })).toBe("题库最后更新：B");
+    expect(zh.getFixedT("zh-CN", "translation", "questions")("empty")).toBe(resources["zh-CN"].translation.questions.empty);
   });
 });
