@@ -266,6 +266,8 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
     for (let start = Number(staged); start < valid.length; start += batchSize) {
       const batch = valid.slice(start, start + batchSize);
       await transaction(system(tenantId), async (tx) => {
+        // Each staged row's key check reads the job (not growing): a cached plan.
+        await tx.execute(cachedPlans);
         await tx.insert(importRows).values(batch.map((data, i) => ({ tenantId, jobId: id, rowNumber: start + i + 1, data: data as Record<string, unknown> })));
         await tx
           .update(importJobs)
