@@ -47,8 +47,9 @@ export interface OpenOptions {
   logger?: Logger;
 }
 
-// drizzle's postgres-js session marks a query as prepared when it has a name; give it one by the rule
-// above. Patched on the prototype because drizzle builds the session of every transaction itself.
+// drizzle's postgres-js session marks a query as prepared when it has a name; give it one when
+// `preparesStatement` (db/prepare.ts) says so. Patched on the prototype because drizzle builds the
+// session of every transaction itself.
 type PrepareQuery = (this: unknown, query: { params: unknown[] }, fields: unknown, name: string | undefined, ...rest: unknown[]) => unknown;
 const prepareQuery = PostgresJsSession.prototype.prepareQuery as unknown as PrepareQuery;
 (PostgresJsSession.prototype as unknown as { prepareQuery: PrepareQuery }).prepareQuery = function (query, fields, name, ...rest) {
