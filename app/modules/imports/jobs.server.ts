@@ -32,7 +32,7 @@ interface BankImport {
   formats: readonly ImportFormat[];
   sheet: Sheet;
   parseRow: (row: SheetRow, rowNumber: number, context: RowContext) => RowResult<unknown>;
-  /** Moves the job's staged rows into the bank in the caller's transaction; returns how many. */
+  /** Moves the job's staged rows into the bank in the caller's transaction (cached plans); returns how many. */
   move: (tx: Tx, job: Job) => Promise<number>;
   /** Audit action prefix (`<prefix>.create|done|failed`). */
   audit: string;
@@ -56,7 +56,6 @@ const customPlans = sql`set local plan_cache_mode = force_custom_plan`;
  * per-row checks pay for planning.
  */
 async function moveQuestions(tx: Tx, job: Job) {
-  await tx.execute(cachedPlans);
   await tx.execute(sql`
     insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
       requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
@@ -85,7 +84,6 @@ async function moveQuestions(tx: Tx, job: Job) {
 }
 
 async function moveCases(tx: Tx, job: Job) {
-  await tx.execute(cachedPlans);
   const inserted = rowsOf<{ n: number }>(
     await tx.execute(sql`
       with moved as (
@@ -98,7 +96,6 @@ async function moveCases(tx: Tx, job: Job) {
       )
       select count(*)::int as n from moved`),
   );
-  await tx.execute(customPlans);
   return Number(inserted[0]?.n ?? 0);
 }
 
@@ -278,7 +275,9 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
 
     // 3. Into the bank, in one transaction.
     const done = await transaction(system(tenantId), async (tx) => {
+      await tx.execute(cachedPlans);
       const count = await bank.move(tx, job);
+      await tx.execute(customPlans);
       await tx.delete(importRows).where(and(eq(importRows.tenantId, tenantId), eq(importRows.jobId, id)));
       await tx.delete(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id)));
       const [finished] = await tx
