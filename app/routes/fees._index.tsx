@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
-import { feesInForce, publicFeeFacets, upcomingFees, type PublicDisclosure } from "~/modules/fees/public.server";
+import { feesInForce, publicFeeFacets, upcomingFees, type PublicFeeRow } from "~/modules/fees/public.server";
 import { feeKinds, publicFeeFilterSchema } from "~/modules/fees/schemas";
 import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
@@ -14,27 +14,27 @@ export const meta: MetaFunction = () => [{ title: "XCert · 收费标准公示 F
 const pageSize = 50;
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return withPublic({ request, context }, async (tx) => {
+  return withPublic({ request, context }, async (tx, { locale }) => {
     const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     // 50 rows a page, and the 50 nearest announcements: the page is read on phones, and at the national
     // scale a longer one cost more to render than its queries took (PERFORMANCE.md).
-    const inForce = await feesInForce(tx, filter, pageSize);
-    const upcoming = filter.cursor ? [] : await upcomingFees(tx, filter, pageSize + 1);
-    return { ...inForce, upcoming: upcoming.slice(0, pageSize), moreUpcoming: upcoming.length > pageSize, facets: await publicFeeFacets(tx, filter.organization) };
+    const inForce = await feesInForce(tx, filter, locale, pageSize);
+    const upcoming = filter.cursor ? [] : await upcomingFees(tx, filter, locale, pageSize + 1);
+    const facets = await publicFeeFacets(tx, locale, filter.organization);
+    return { ...inForce, upcoming: upcoming.slice(0, pageSize), moreUpcoming: upcoming.length > pageSize, facets };
   });
 }
 
-function FeeRows({ rows }: { rows: PublicDisclosure[] }) {
+function FeeRows({ rows }: { rows: PublicFeeRow[] }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
-  const en = locale === "en";
   return (
     <>
       {rows.map((fee) => (
         <tr key={fee.id}>
-          <td className="px-3 py-2">{(en && fee.organizationNameEn) || fee.organizationName}</td>
+          <td className="px-3 py-2">{fee.organization}</td>
           <td className="px-3 py-2">
-            {en ? fee.certificateNameEn : fee.certificateNameZh} <span className="font-mono text-xs text-gray-500">{fee.certificateCode}</span>
+            {fee.certificate} <span className="font-mono text-xs text-gray-500">{fee.certificateCode}</span>
           </td>
           <td className="px-3 py-2">{t(`certificates.levelNames.${fee.level}`)}</td>
           <td className="px-3 py-2">
@@ -63,7 +63,6 @@ export default function PublicFees() {
   const { asOf, rows, nextCursor, upcoming, moreUpcoming, facets } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
-  const en = i18n.language === "en";
   const select = filterSelect(searchParams, t("fees.all"));
   const head = (
     <tr>
@@ -94,12 +93,12 @@ export default function PublicFees() {
       <Form method="get" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm" role="search">
         <label>
           {t("fees.organization")}
-          {select("organization", facets.organizations.map((o) => ({ value: o.slug, label: (en && o.nameEn) || o.name })))}
+          {select("organization", facets.organizations.map((o) => ({ value: o.slug, label: o.name })))}
         </label>
         {facets.certificates ? (
           <label>
             {t("fees.certificate")}
-            {select("certificate", facets.certificates.map((c) => ({ value: c.code, label: en ? c.nameEn : c.nameZh })))}
+            {select("certificate", facets.certificates.map((c) => ({ value: c.code, label: c.name })))}
           </label>
         ) : (
           <label>

@@ -299,6 +299,11 @@ describe("fee disclosures", () => {
     expect((await data("certificate=ai-trainer")).rows.every((r) => r.certificateCode === "AI-TRAINER")).toBe(true);
     expect((await data("kind=training")).rows.every((r) => r.kind === "training")).toBe(true);
     expect((await data("level=senior")).rows.every((r) => r.level === "senior")).toBe(true);
+    // The list carries names in the reader's language only.
+    const careRow = async (client: typeof anonymous) =>
+      ((await (await client.data("/fees?organization=demo-care", "routes/fees._index")).json()) as { rows: Record<string, unknown>[] }).rows[0];
+    expect(await careRow(anonymous)).toMatchObject({ organization: "上海颐康老年照护服务有限公司", certificate: "老年照护" });
+    expect(await careRow(app.client({ locale: "en" }))).toMatchObject({ organization: "Shanghai Yikang Elderly Care Services Co., Ltd.", certificate: "Elderly Care" });
     // Before anything took effect there is nothing in force.
     expect((await data(`asOf=${addDays(today, -365)}`)).rows).toEqual([]);
     for (const id of ["not-a-uuid", "00000000-0000-0000-0000-000000000000"]) expect((await anonymous.get(`/fees/${id}`)).status).toBe(404);

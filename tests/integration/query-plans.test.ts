@@ -169,12 +169,12 @@ describe("query plans on the scale schema", () => {
   it("reads the public fee lists across organizations through each organization's indexes", async () => {
     const anonymous = { role: "public" } as const;
     const [{ code }] = await owner(database).rows<{ code: string }>(sql`select code from certificates where tenant_id = ${ctx.tenant.id} order by code limit 1`);
-    expectIndexed(await plansOf((tx) => feesInForce(tx, {}), anonymous));
-    expectIndexed(await plansOf((tx) => feesInForce(tx, { certificate: code, kind: "assessment" }), anonymous));
-    expectIndexed(await plansOf((tx) => upcomingFees(tx, {}), anonymous));
+    expectIndexed(await plansOf((tx) => feesInForce(tx, {}, "zh-CN"), anonymous));
+    expectIndexed(await plansOf((tx) => feesInForce(tx, { certificate: code, kind: "assessment" }, "en"), anonymous));
+    expectIndexed(await plansOf((tx) => upcomingFees(tx, {}, "zh-CN"), anonymous));
     expectIndexed(await plansOf((tx) => publishedDisclosures(tx, {}), anonymous));
     expectIndexed(await plansOf((tx) => publishedDisclosures(tx, { certificate: code, level: "senior" }, 1000), anonymous));
-    expectIndexed(await plansOf((tx) => publicFeeFacets(tx), anonymous));
+    expectIndexed(await plansOf((tx) => publicFeeFacets(tx, "en"), anonymous));
   });
 });
 

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { shanghaiDate } from "~/ui/format";
 import { anyString, cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
+import type { Locale } from "~/i18n/i18n";
 import type { publicFeeFilterSchema } from "./schemas";
 
 // What the public sees without logging in: published disclosures only (RLS: fee_disclosures_public_read).
@@ -60,6 +61,44 @@ const pageDetails = sql`
   cross join lateral (select * from fee_disclosures x where x.tenant_id = p.tenant_id and x.id = p.id limit 1) d
   ${details}`;
 
+/** A row of the public list (/fees): what its table shows, named in the reader's language. */
+export interface PublicFeeRow {
+  id: string;
+  organizationSlug: string;
+  organization: string;
+  certificateCode: string;
+  certificate: string;
+  level: PublicDisclosure["level"];
+  kind: PublicDisclosure["kind"];
+  amountFen: number;
+  unit: PublicDisclosure["unit"];
+  effectiveFrom: string;
+  effectiveUntil: string | null;
+}
+
+// The list reads only what it shows: at 100 rows a page the texts it does not show (what a fee
+// includes, the contact, the reason of a change) and each row's status doubled what the page cost to
+// serialize and parse, and the status probed every row's successors (PERFORMANCE.md).
+function listSelect(locale: Locale): SQL {
+  const en = locale === "en";
+  return sql`d.id, t.slug as "organizationSlug", ${en ? sql`coalesce(t.name_en, t.name)` : sql`t.name`} as organization,
+    c.code as "certificateCode", ${en ? sql`c.name_en` : sql`c.name_zh`} as certificate,
+    d.level, d.kind, d.amount_fen as "amountFen", d.unit,
+    to_char(d.effective_from, 'YYYY-MM-DD') as "effectiveFrom", to_char(d.effective_until, 'YYYY-MM-DD') as "effectiveUntil"`;
+}
+
+// What `listSelect` reads about disclosure `d` of the page's rows (`page p`: tenant_id, id), each read
+// by its key: the limit keeps the planner from joining every disclosure by hash instead.
+const listPageDetails = sql`
+  page p
+  cross join lateral (select * from fee_disclosures x where x.tenant_id = p.tenant_id and x.id = p.id limit 1) d
+  join certificates c on c.tenant_id = d.tenant_id and c.id = d.certificate_id
+  join tenants t on t.id = d.tenant_id`;
+
+function listRow(row: PublicFeeRow): PublicFeeRow {
+  return { ...row, amountFen: Number(row.amountFen) };
+}
+
 function normalise(row: PublicDisclosure): PublicDisclosure {
   return { ...row, amountFen: Number(row.amountFen), publishedAt: new Date(row.publishedAt).toISOString() };
 }
@@ -91,12 +130,12 @@ function certificateFilter(filter: Filter): SQL {
 }
 
 /** Fees in force on a day (one per organization, certificate, level and kind), keyset-paginated. */
-export async function feesInForce(tx: Tx, filter: Filter, pageSize = 100) {
+export async function feesInForce(tx: Tx, filter: Filter, locale: Locale, pageSize = 100) {
   const asOf = filter.asOf ?? shanghaiDate();
   const after = decodeCursor(filter.cursor, [anyString, anyString, anyString, anyString]);
   // Organizations in slug order, each one's fees in force sorted on their own (an incremental sort):
   // the executor stops after the organizations that fill the page.
-  const rows = rowsOf<PublicDisclosure>(
+  const rows = rowsOf<PublicFeeRow>(
     await tx.execute(sql`
       with page as (
         select o.slug, i.tenant_id, i.id, i.code, i.level, i.kind from (${organizations(filter)}) o
@@ -122,21 +161,25 @@ export async function feesInForce(tx: Tx, filter: Filter, pageSize = 100) {
         order by o.slug, i.code, i.level::text, i.kind::text
         limit ${pageSize + 1}
       )
-      select ${select} from ${pageDetails}
+      select ${listSelect(locale)} from ${listPageDetails}
       order by p.slug, p.code, p.level::text, p.kind::text`),
-  ).map(normalise);
+  );
   const more = rows.length > pageSize;
   const page = more ? rows.slice(0, pageSize) : rows;
   const last = page[page.length - 1];
-  return { asOf, rows: page, nextCursor: more ? encodeCursor([last.organizationSlug, last.certificateCode, last.level, last.kind]) : null };
+  return {
+    asOf,
+    rows: page.map(listRow),
+    nextCursor: more ? encodeCursor([last.organizationSlug, last.certificateCode, last.level, last.kind]) : null,
+  };
 }
 
 /** Announced fees that take effect after the day: what the notice period is for. */
-export async function upcomingFees(tx: Tx, filter: Filter, limit = 200) {
+export async function upcomingFees(tx: Tx, filter: Filter, locale: Locale, limit = 200) {
   const asOf = filter.asOf ?? shanghaiDate();
   // Each organization's first `limit` upcoming fees (few: announced within the notice period), merged.
   // Level and kind break the ties the day, organization and certificate leave.
-  return rowsOf<PublicDisclosure>(
+  return rowsOf<PublicFeeRow>(
     await tx.execute(sql`
       with page as (
         select o.slug, u.tenant_id, u.id, u.effective_from, u.code, u.level, u.kind from (${organizations(filter)}) o
@@ -152,9 +195,9 @@ export async function upcomingFees(tx: Tx, filter: Filter, limit = 200) {
         order by u.effective_from, o.slug, u.code, u.level::text, u.kind::text
         limit ${limit}
       )
-      select ${select} from ${pageDetails}
+      select ${listSelect(locale)} from ${listPageDetails}
       order by p.effective_from, p.slug, p.code, p.level::text, p.kind::text`),
-  ).map(normalise);
+  ).map(listRow);
 }
 
 /** Every published disclosure, newest publication first (the API and the CSV). */
@@ -236,20 +279,21 @@ export async function feeHistory(tx: Tx, id: string) {
   return rows.length ? rows : null;
 }
 
-/** Organizations and certificates with published fees, for the filters. */
-export async function publicFeeFacets(tx: Tx, organization?: string) {
+/** Organizations and certificates with published fees, for the filters, named in the reader's language. */
+export async function publicFeeFacets(tx: Tx, locale: Locale, organization?: string) {
   // Semi-joins probing each organization's (each certificate's) disclosures by index, instead of a
   // distinct over every disclosure. Certificates are listed for one organization only: across all of
   // them the list runs to thousands (the page then takes a certificate code instead). Only
   // organizations disclose fees: schools (three in four tenants) are not probed.
-  const organizations = rowsOf<{ slug: string; name: string; nameEn: string | null }>(
-    await tx.execute(sql`select t.slug, t.name, t.name_en as "nameEn" from tenants t
+  const en = locale === "en";
+  const organizations = rowsOf<{ slug: string; name: string }>(
+    await tx.execute(sql`select t.slug, ${en ? sql`coalesce(t.name_en, t.name)` : sql`t.name`} as name from tenants t
       where t.kind = 'organization' and exists (select 1 from fee_disclosures d where d.tenant_id = t.id and d.status = 'published')
       order by t.slug`),
   );
   const certificates = organization
-    ? rowsOf<{ code: string; nameZh: string; nameEn: string }>(
-        await tx.execute(sql`select c.code, c.name_zh as "nameZh", c.name_en as "nameEn" from tenants t
+    ? rowsOf<{ code: string; name: string }>(
+        await tx.execute(sql`select c.code, ${en ? sql`c.name_en` : sql`c.name_zh`} as name from tenants t
           join certificates c on c.tenant_id = t.id
           where t.slug = ${organization}
             and exists (select 1 from fee_disclosures d where d.tenant_id = c.tenant_id and d.certificate_id = c.id and d.status = 'published')
