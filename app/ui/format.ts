@@ -3,12 +3,16 @@ import type { Locale } from "~/i18n/i18n";
 // One money formatter and one date formatter for the whole product.
 export const timeZone = "Asia/Shanghai";
 
+// One number formatter per locale: toLocaleString builds its formatting on every call (~5× slower),
+// and a fee list formats a hundred amounts per page.
+const yuanFormatters = { "zh-CN": new Intl.NumberFormat("zh-CN"), en: new Intl.NumberFormat("en-US") } satisfies Record<Locale, Intl.NumberFormat>;
+
 /** Integer fen → "¥1,280.00". */
 export function formatFen(fen: number, locale: Locale = "zh-CN") {
   if (!Number.isSafeInteger(fen)) throw new Error(`amount in fen must be an integer: ${fen}`);
   const sign = fen < 0 ? "-" : "";
   const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100).toLocaleString(locale === "en" ? "en-US" : "zh-CN");
+  const yuan = (yuanFormatters[locale] ?? yuanFormatters["zh-CN"]).format(Math.floor(abs / 100));
   return `${sign}¥${yuan}.${String(abs % 100).padStart(2, "0")}`;
 }
 
@@ -45,7 +49,17 @@ export function addDays(day: string, days: number) {
   return date.toISOString().slice(0, 10);
 }
 
+// Lists show the same few hundred days over and over (effective dates): each is formatted once.
+const formattedDays = new Map<string, string>();
+
 /** A calendar day (YYYY-MM-DD) shown in the user's format. */
 export function formatDay(day: string, locale: Locale = "zh-CN") {
-  return formatDate(new Date(`${day}T12:00:00+08:00`), locale);
+  const key = `${locale}:${day}`;
+  let formatted = formattedDays.get(key);
+  if (formatted === undefined) {
+    formatted = formatDate(new Date(`${day}T12:00:00+08:00`), locale);
+    if (formattedDays.size >= 5000) formattedDays.clear();
+    formattedDays.set(key, formatted);
+  }
+  return formatted;
 }
