@@ -88,9 +88,21 @@ function sqlTrace(file: string) {
     : typeof value === "bigint" ? { $bigint: value.toString() }
     : Array.isArray(value) ? value.map(encode)
     : value;
+  // Statements sent in one turn of the event loop did not wait for each other's results (a
+  // Promise.all, or the scope before the first query): postgres.js writes them to a transaction's
+  // connection together, and the floor sends them together too. The turn ends with the check phase.
+  let batch = 0;
+  let turnEnds = false;
   return (connection: number, query: string, parameters: unknown[], types: unknown[]) => {
+    if (!turnEnds) {
+      turnEnds = true;
+      setImmediate(() => {
+        turnEnds = false;
+        batch++;
+      });
+    }
     // Synchronous on purpose: the trace must be complete when the response leaves the server.
-    appendFileSync(file, `${JSON.stringify({ at: performance.timeOrigin + performance.now(), pid: process.pid, connection, query, parameters: parameters.map(encode), types })}\n`);
+    appendFileSync(file, `${JSON.stringify({ at: performance.timeOrigin + performance.now(), pid: process.pid, connection, batch, query, parameters: parameters.map(encode), types })}\n`);
   };
 }
 

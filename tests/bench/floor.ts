@@ -33,8 +33,15 @@ function parametersOf(statement: Statement) {
 
 async function run(client: postgres.Sql | postgres.TransactionSql, statements: Statement[]) {
   const rows: unknown[] = [];
-  // As the app sends them (db/prepare.ts): named prepared statements, unnamed with no or many parameters.
-  for (const s of statements) rows.push(await client.unsafe(s.query, parametersOf(s) as never[], { prepare: preparesStatement(s.parameters.length) }));
+  // As the app sends them (db/prepare.ts): named prepared statements, unnamed with no or many
+  // parameters; statements the page sent without waiting for each other are sent together.
+  const groups: Statement[][] = [];
+  for (const s of statements) {
+    if (s.withPrevious && groups.length) groups[groups.length - 1].push(s);
+    else groups.push([s]);
+  }
+  for (const group of groups)
+    rows.push(...(await Promise.all(group.map((s) => client.unsafe(s.query, parametersOf(s) as never[], { prepare: preparesStatement(s.parameters.length) })))));
   return rows;
 }
 

@@ -20,7 +20,7 @@ import { adminUrl, prepareBenchDatabase } from "./database";
 import { benchImport } from "./import";
 import type { LoadResult, LoadSpec } from "./load";
 import { checkTargets, textTable, writePerformanceDoc, type BenchResults, type PageResult } from "./report";
-import { parseTrace, planOf, statementCount, type Plan } from "./trace";
+import { parseTrace, planOf, roundTrips, statementCount, type Plan } from "./trace";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const scale = Number(process.env.SCALE ?? 1);
@@ -283,7 +283,7 @@ async function main() {
   const { cookies, present, absent, plans, singleMs } = await tracePages(url, workDir);
   const plansFile = path.join(workDir, "plans.json");
   await writeFile(plansFile, JSON.stringify(plans));
-  for (const plan of plans) log(`  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements`);
+  for (const plan of plans) log(`  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements in ${roundTrips(plan)} round trips`);
   if (flags.has("--trace-only")) return;
 
   log("production server and floor server");

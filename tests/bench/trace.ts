@@ -8,6 +8,8 @@ export interface TraceLine {
   at: number;
   pid: number;
   connection: number;
+  /** Statements of one connection with the same batch were sent without waiting for each other. */
+  batch?: number;
   query: string;
   parameters: unknown[];
   types: unknown[];
@@ -18,6 +20,8 @@ export interface Statement {
   parameters: unknown[];
   /** Parameters that must be fresh per replay (a new session's token hash: the primary key). */
   fresh?: number[];
+  /** Sent together with the statement before it (same batch): the floor pipelines them too. */
+  withPrevious?: boolean;
 }
 
 export interface Transaction {
@@ -37,11 +41,12 @@ const isBegin = (q: string) => /^\s*begin\b/i.test(q);
 const endOf = (q: string) => (/^\s*commit\b/i.test(q) ? "commit" : /^\s*rollback\b/i.test(q) ? "rollback" : null);
 const tokenLike = /^[0-9a-f]{64}$/;
 
-function statementOf(line: TraceLine): Statement {
+function statementOf(line: TraceLine, previous?: TraceLine): Statement {
   const fresh = /^\s*insert\b/i.test(line.query)
     ? line.parameters.flatMap((p, i) => (typeof p === "string" && tokenLike.test(p) ? [i] : []))
     : [];
-  return { query: line.query, parameters: line.parameters, ...(fresh.length ? { fresh } : {}) };
+  const withPrevious = previous !== undefined && line.batch !== undefined && previous.batch === line.batch;
+  return { query: line.query, parameters: line.parameters, ...(fresh.length ? { fresh } : {}), ...(withPrevious ? { withPrevious } : {}) };
 }
 
 export function parseTrace(text: string): TraceLine[] {
@@ -55,6 +60,7 @@ export function parseTrace(text: string): TraceLine[] {
 export function planOf(name: string, lines: TraceLine[]): Plan {
   const transactions: Transaction[] = [];
   const open = new Map<string, Transaction>();
+  const last = new Map<string, TraceLine>();
   for (const line of lines) {
     const key = `${line.pid}:${line.connection}`;
     const current = open.get(key);
@@ -72,7 +78,9 @@ export function planOf(name: string, lines: TraceLine[]): Plan {
       continue;
     }
     if (current) {
-      current.statements.push(statementOf(line));
+      // The first statement after BEGIN is never pipelined with it: postgres.js awaits BEGIN.
+      current.statements.push(statementOf(line, current.statements.length ? last.get(key) : undefined));
+      last.set(key, line);
       current.stop = line.at;
     } else {
       transactions.push({ end: "none", statements: [statementOf(line)], start: line.at, stop: line.at });
@@ -103,4 +111,9 @@ export function revive(value: unknown): unknown {
     if ("$bigint" in v) return BigInt(v.$bigint);
   }
   return value;
+}
+
+/** Round trips to PostgreSQL: BEGIN, each group of statements sent together, COMMIT. */
+export function roundTrips(plan: Plan) {
+  return plan.waves.flat().reduce((n, tx) => n + tx.statements.filter((s) => !s.withPrevious).length + (tx.end === "none" ? 0 : 2), 0);
 }

@@ -102,19 +102,24 @@ export async function feeFindings(tx: Tx, filter: Filter = {}): Promise<Finding[
  * page of findings keyset-paginated in the chosen sort.
  */
 export async function feeAuditPage(tx: Tx, filter: Filter & { cursor?: string }, pageSize = 50) {
-  await catchUp(tx);
   const names = sorts[filter.sort ?? "date"];
   const sort = names.map((name) => keyColumns[name]);
   const after = decodeCursor(
     filter.cursor,
     names.map((name) => (name === "at" ? isTimestamp : anyString)),
   );
-  const rows = await select(tx, filter, after ? sql`and ${keysetAfter(sort, after)}` : sql``, sql`limit ${pageSize + 1}`);
+  // Sent together: the transaction's one connection runs them in order, so both reads see the
+  // findings caught up, and the page waits for one round trip instead of three.
+  const [, rows, counts] = await Promise.all([
+    catchUp(tx),
+    select(tx, filter, after ? sql`and ${keysetAfter(sort, after)}` : sql``, sql`limit ${pageSize + 1}`),
+    findingCounts(tx),
+  ]);
   const more = rows.length > pageSize;
   const page = more ? rows.slice(0, pageSize) : rows;
   const last = page[page.length - 1];
   return {
-    counts: await findingCounts(tx),
+    counts,
     rows: page.map(normalise),
     nextCursor: more ? encodeCursor(sort.map((column) => column.value(last))) : null,
   };

@@ -286,19 +286,20 @@ export async function publicFeeFacets(tx: Tx, locale: Locale, organization?: str
   // them the list runs to thousands (the page then takes a certificate code instead). Only
   // organizations disclose fees: schools (three in four tenants) are not probed.
   const en = locale === "en";
-  const organizations = rowsOf<{ slug: string; name: string }>(
-    await tx.execute(sql`select t.slug, ${en ? sql`coalesce(t.name_en, t.name)` : sql`t.name`} as name from tenants t
+  const [organizations, certificates] = await Promise.all([
+    tx.execute(sql`select t.slug, ${en ? sql`coalesce(t.name_en, t.name)` : sql`t.name`} as name from tenants t
       where t.kind = 'organization' and exists (select 1 from fee_disclosures d where d.tenant_id = t.id and d.status = 'published')
       order by t.slug`),
-  );
-  const certificates = organization
-    ? rowsOf<{ code: string; name: string }>(
-        await tx.execute(sql`select c.code, ${en ? sql`c.name_en` : sql`c.name_zh`} as name from tenants t
+    organization
+      ? tx.execute(sql`select c.code, ${en ? sql`c.name_en` : sql`c.name_zh`} as name from tenants t
           join certificates c on c.tenant_id = t.id
           where t.slug = ${organization}
             and exists (select 1 from fee_disclosures d where d.tenant_id = c.tenant_id and d.certificate_id = c.id and d.status = 'published')
-          order by c.code`),
-      )
-    : null;
-  return { organizations, certificates };
+          order by c.code`)
+      : null,
+  ]);
+  return {
+    organizations: rowsOf<{ slug: string; name: string }>(organizations),
+    certificates: certificates ? rowsOf<{ code: string; name: string }>(certificates) : null,
+  };
 }
