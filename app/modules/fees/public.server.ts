@@ -56,10 +56,10 @@ const from = sql`fee_disclosures d ${details}`;
 
 // The details of a page's rows (`page p`: tenant_id, id), each read by its key: the limit keeps the
 // planner from joining every disclosure by hash instead.
-const pageDetails = sql`
+const pageRows = sql`
   page p
-  cross join lateral (select * from fee_disclosures x where x.tenant_id = p.tenant_id and x.id = p.id limit 1) d
-  ${details}`;
+  cross join lateral (select * from fee_disclosures x where x.tenant_id = p.tenant_id and x.id = p.id limit 1) d`;
+const pageDetails = sql`${pageRows} ${details}`;
 
 /** A row of the public list (/fees): what its table shows, named in the reader's language. */
 export interface PublicFeeRow {
@@ -80,20 +80,20 @@ export interface PublicFeeRow {
 // includes, the contact, the reason of a change) and each row's status doubled what the page cost to
 // serialize and parse, and the status probed every row's successors (PERFORMANCE.md).
 function listSelect(locale: Locale): SQL {
-  const en = locale === "en";
-  return sql`d.id, t.slug as "organizationSlug", ${en ? sql`coalesce(t.name_en, t.name)` : sql`t.name`} as organization,
-    c.code as "certificateCode", ${en ? sql`c.name_en` : sql`c.name_zh`} as certificate,
+  return sql`d.id, t.slug as "organizationSlug", ${organizationName(locale)} as organization,
+    c.code as "certificateCode", ${certificateName(locale)} as certificate,
     d.level, d.kind, d.amount_fen as "amountFen", d.unit,
     to_char(d.effective_from, 'YYYY-MM-DD') as "effectiveFrom", to_char(d.effective_until, 'YYYY-MM-DD') as "effectiveUntil"`;
 }
 
-// What `listSelect` reads about disclosure `d` of the page's rows (`page p`: tenant_id, id), each read
-// by its key: the limit keeps the planner from joining every disclosure by hash instead.
-const listPageDetails = sql`
-  page p
-  cross join lateral (select * from fee_disclosures x where x.tenant_id = p.tenant_id and x.id = p.id limit 1) d
+// What `listSelect` reads about the page's rows.
+const listPageDetails = sql`${pageRows}
   join certificates c on c.tenant_id = d.tenant_id and c.id = d.certificate_id
   join tenants t on t.id = d.tenant_id`;
+
+/** Organization `t`'s and certificate `c`'s names in the reader's language. */
+const organizationName = (locale: Locale) => (locale === "en" ? sql`coalesce(t.name_en, t.name)` : sql`t.name`);
+const certificateName = (locale: Locale) => (locale === "en" ? sql`c.name_en` : sql`c.name_zh`);
 
 function listRow(row: PublicFeeRow): PublicFeeRow {
   return { ...row, amountFen: Number(row.amountFen) };
@@ -285,13 +285,12 @@ export async function publicFeeFacets(tx: Tx, locale: Locale, organization?: str
   // distinct over every disclosure. Certificates are listed for one organization only: across all of
   // them the list runs to thousands (the page then takes a certificate code instead). Only
   // organizations disclose fees: schools (three in four tenants) are not probed.
-  const en = locale === "en";
   const [organizations, certificates] = await Promise.all([
-    tx.execute(sql`select t.slug, ${en ? sql`coalesce(t.name_en, t.name)` : sql`t.name`} as name from tenants t
+    tx.execute(sql`select t.slug, ${organizationName(locale)} as name from tenants t
       where t.kind = 'organization' and exists (select 1 from fee_disclosures d where d.tenant_id = t.id and d.status = 'published')
       order by t.slug`),
     organization
-      ? tx.execute(sql`select c.code, ${en ? sql`c.name_en` : sql`c.name_zh`} as name from tenants t
+      ? tx.execute(sql`select c.code, ${certificateName(locale)} as name from tenants t
           join certificates c on c.tenant_id = t.id
           where t.slug = ${organization}
             and exists (select 1 from fee_disclosures d where d.tenant_id = c.tenant_id and d.certificate_id = c.id and d.status = 'published')
