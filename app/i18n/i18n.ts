@@ -1,19 +1,23 @@
 import i18next, { type TFunction } from "i18next";
+import enAudit from "./en/audit.json";
 import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
 import enFees from "./en/fees.json";
 import enMaterials from "./en/materials.json";
+import enOverview from "./en/overview.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
 import enStandards from "./en/standards.json";
 import en from "./en.json";
+import zhCNAudit from "./zh-CN/audit.json";
 import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
 import zhCNFees from "./zh-CN/fees.json";
 import zhCNMaterials from "./zh-CN/materials.json";
+import zhCNOverview from "./zh-CN/overview.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
@@ -28,9 +32,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, errors: { ...en.errors, ...enMaterials.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, errors: { ...en.errors, ...enMaterials.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
