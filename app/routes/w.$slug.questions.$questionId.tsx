@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { QuestionForm } from "~/modules/questions/components/question-form";
@@ -64,6 +64,7 @@ function show(value: unknown) {
 export default function Question() {
   const { question, versions, diff, certificates, requirements, canWrite } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const { slug } = useParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const done = actionData && "done" in actionData ? actionData.done : null;
@@ -192,7 +193,7 @@ export default function Question() {
           </button>
         </Form>
       ) : null}
-      <Link to={`../questions?certificate=${question.certificateId}`} relative="path" className="text-sm text-blue-700 hover:underline">
+      <Link to={`/w/${slug}/questions?certificate=${question.certificateId}`} className="text-sm text-blue-700 hover:underline">
         ← {t("questions.title")}
       </Link>
     </div>

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
@@ -39,11 +39,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export default function Questions() {
   const { certificates, certificate, rows, nextCursor, requirements, lastUpdated, canWrite } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
+  const { slug } = useParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
   const select = filterSelect(searchParams, t("questions.all"));
-  const exportHref = (format: string) => `export?certificate=${certificate?.id ?? ""}&format=${format}`;
+  const exportHref = (format: string) => `/w/${slug}/questions/export?certificate=${certificate?.id ?? ""}&format=${format}`;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">

@@ -193,6 +193,15 @@ describe("fee disclosures", () => {
     expect(again.status).toBe(409);
     expect(await db().count("fee_disclosure_withdrawals", sql`disclosure_id = ${changeId}`)).toBe(1);
     expect(await db().count("audit_log", sql`action = 'fee_disclosure.withdraw' and entity_id = ${changeId}`)).toBe(1);
+    // Only a published disclosure in force can be superseded: not the superseded one, not the withdrawn one.
+    for (const [supersedesId, amount] of [
+      [training.id, "2700.00"],
+      [changeId, "2650.00"],
+    ]) {
+      const stale = await finance.action("/w/demo-ai/fees/new", newRoute, fee({ kind: "training", amount, effectiveFrom: addDays(today, 90), supersedesId }));
+      expect(stale.status, supersedesId).toBe(400);
+      expect(Object.keys(await errorsOf(stale))).toContain("supersedesId");
+    }
     // A second disclosure of the same fee from the same day is refused, by the app and by a unique index.
     const sameDay = await finance.action("/w/demo-ai/fees/new", newRoute, fee({ kind: "training", amount: "2500.00", effectiveFrom: addDays(today, 35) }));
     expect((await errorsOf(sameDay)).effectiveFrom).toEqual(["同一证书、等级和收费类型已有从该日期起生效的公示。"]);

@@ -76,6 +76,11 @@ describe("skill standards", () => {
       [1, "superseded"],
     ]);
     expect(data.versions[1].supersededAt).not.toBeNull();
+    // Each version's item count is its own nodes' (the count read 0 when bound to the wrong table).
+    for (const v of data.versions as { id: string; nodes: number }[]) {
+      expect(v.nodes).toBeGreaterThan(20);
+      expect(v.nodes).toBe(await db().count("standard_nodes", sql`version_id = ${v.id}`));
+    }
     const page = await (await editor.get(`/w/demo-ai/certificates/${trainer}/standards`)).text();
     expect(page).toContain("基于第 2 版开始新草稿");
     // The certificate page links here.

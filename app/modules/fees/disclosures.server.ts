@@ -34,11 +34,15 @@ export async function feeInForce(tx: Tx, key: { tenantId: string; certificateId:
   return row ? { id: row.id, amountFen: Number(row.amount_fen) } : null;
 }
 
-/** Derived, never stored: a published disclosure is superseded by a newer one or withdrawn. */
+/**
+ * Derived, never stored: a published disclosure is superseded by a newer one or withdrawn. The outer
+ * row's columns are written table-qualified: drizzle renders a column of a one-table select unqualified,
+ * and inside the subquery `id` would then be the subquery's own.
+ */
 export const disclosureState = sql<"draft" | "published" | "superseded" | "withdrawn">`case
   when ${feeDisclosures.status} = 'draft' then 'draft'
-  when exists (select 1 from fee_disclosure_withdrawals w where w.tenant_id = ${feeDisclosures.tenantId} and w.disclosure_id = ${feeDisclosures.id}) then 'withdrawn'
-  when exists (select 1 from fee_disclosures n where n.tenant_id = ${feeDisclosures.tenantId} and n.supersedes_id = ${feeDisclosures.id} and n.status = 'published') then 'superseded'
+  when exists (select 1 from fee_disclosure_withdrawals w where w.tenant_id = ${feeDisclosures}.tenant_id and w.disclosure_id = ${feeDisclosures}.id) then 'withdrawn'
+  when exists (select 1 from fee_disclosures n where n.tenant_id = ${feeDisclosures}.tenant_id and n.supersedes_id = ${feeDisclosures}.id and n.status = 'published') then 'superseded'
   else 'published' end`;
 
 const disclosureColumns = {

@@ -68,7 +68,7 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
       visibility: materials.visibility,
       updatedAt: materials.updatedAt,
       cursorAt: cursorTime(materials.updatedAt),
-      attachments: sql<number>`(select count(*)::int from ${materialAttachments} a where a.tenant_id = ${materials.tenantId} and a.material_id = ${materials.id})`,
+      attachments: sql<number>`(select count(*)::int from ${materialAttachments} a where a.tenant_id = ${materials}.tenant_id and a.material_id = ${materials}.id)`,
     })
     .from(materials)
     .innerJoin(certificates, and(eq(certificates.tenantId, materials.tenantId), eq(certificates.id, materials.certificateId)))

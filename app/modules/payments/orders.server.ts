@@ -33,7 +33,7 @@ function visibleTo(ctx: TenantContext) {
 
 export async function listOrders(tx: Tx, ctx: TenantContext, limit = 200) {
   const rows = await tx
-    .select({ ...orderColumns, paidFen: sql<number>`coalesce((select sum(p.amount_fen) from payments p where p.tenant_id = ${assessmentOrders.tenantId} and p.order_id = ${assessmentOrders.id} and p.status = 'succeeded'), 0)::bigint` })
+    .select({ ...orderColumns, paidFen: sql<number>`coalesce((select sum(p.amount_fen) from payments p where p.tenant_id = ${assessmentOrders}.tenant_id and p.order_id = ${assessmentOrders}.id and p.status = 'succeeded'), 0)::bigint` })
     .from(assessmentOrders)
     .innerJoin(tenants, eq(tenants.id, assessmentOrders.tenantId))
     .leftJoin(certificates, and(eq(certificates.tenantId, assessmentOrders.tenantId), eq(certificates.id, assessmentOrders.certificateId)))

@@ -65,7 +65,8 @@ export function listVersions(tx: Tx, ctx: TenantContext, certificateId: string) 
       createdAt: standardVersions.createdAt,
       publishedAt: standardVersions.publishedAt,
       supersededAt: standardVersions.supersededAt,
-      nodes: sql<number>`(select count(*)::int from standard_nodes n where n.tenant_id = ${standardVersions.tenantId} and n.version_id = ${standardVersions.id})`,
+      // Table-qualified: drizzle writes a one-table select's columns bare, which inside the subquery are n's own.
+      nodes: sql<number>`(select count(*)::int from standard_nodes n where n.tenant_id = ${standardVersions}.tenant_id and n.version_id = ${standardVersions}.id)`,
     })
     .from(standardVersions)
     .where(and(eq(standardVersions.tenantId, ctx.tenant.id), eq(standardVersions.certificateId, certificateId)))
