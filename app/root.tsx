@@ -1,14 +1,14 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
   Link,
   Links,
-  Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
   useLocation,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
@@ -19,10 +19,9 @@ import { readVisitor } from "./modules/tenancy/context.server";
 import { myTenants } from "./modules/tenancy/service.server";
 import stylesheet from "./tailwind.css";
 import { useDocumentLocale, useNonce } from "./ui/document-context";
+import { documentHead } from "./ui/page-title";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
-
-export const meta: MetaFunction = () => [{ title: "XCert" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // The session's identity, shared with the layout and page loaders: no transaction of its own.
@@ -38,15 +37,19 @@ export function useRootData() {
   return useRouteLoaderData<typeof loader>("root");
 }
 
-function Document({ locale, children }: { locale: Locale; children: ReactNode }) {
+function Document({ locale, errorTitleKey = null, children }: { locale: Locale; errorTitleKey?: string | null; children: ReactNode }) {
   const nonce = useNonce();
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const head = documentHead(useMatches(), locale, errorTitleKey);
   return (
     <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <Meta />
+        <title>{head.title}</title>
+        {head.meta.map((tag) => (
+          <meta key={tag.name} name={tag.name} content={tag.content} />
+        ))}
         <Links />
       </head>
       <body className="min-h-screen bg-gray-50 text-gray-900">
@@ -85,6 +88,9 @@ function Header() {
         </Link>
         <span className="hidden text-sm text-gray-500 sm:inline">{t("app.tagline")}</span>
         <div className="ml-auto flex items-center gap-3">
+          <Link to="/fees" className="text-sm hover:underline">
+            {t("nav.publicFees")}
+          </Link>
           <LanguageSwitch locale={locale} />
           {data?.user ? (
             <>
@@ -131,8 +137,9 @@ export default function App() {
 export function ErrorBoundary() {
   const data = useRootData();
   const documentLocale = useDocumentLocale();
+  const error = useRouteError();
   return (
-    <Document locale={data?.locale ?? documentLocale}>
+    <Document locale={data?.locale ?? documentLocale} errorTitleKey={`errorPage.${errorKey(error)}.title`}>
       <Header />
       <main className="mx-auto max-w-6xl px-4 py-6">
         <ErrorPage />
@@ -141,12 +148,17 @@ export function ErrorBoundary() {
   );
 }
 
+function errorKey(error: unknown) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
+}
+
 /** 404, 403 and 500 pages in the user's language; no stack traces for users. */
 export function ErrorPage() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
+  const key = errorKey(error);
   return (
     <section className="py-16 text-center">
       <p className="text-5xl font-bold text-gray-300">{status}</p>

@@ -78,7 +78,8 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
     columns: (t, locale) => [
       { header: t("orders.number"), value: (r) => r.order.number, width: 22 },
       { header: t("orders.organization"), value: (r) => (locale === "en" && r.organizationNameEn) || r.organizationName, width: 24 },
-      { header: t("orders.school"), value: (r) => r.order.contactEmail, width: 28 },
+      { header: t("orders.school"), value: (r) => (locale === "en" && r.schoolNameEn) || r.schoolName || "", width: 28 },
+      { header: t("orders.contactEmail"), value: (r) => r.order.contactEmail, width: 28 },
       { header: t("orders.certificate"), value: (r) => `${r.certificateCode ?? ""} · ${t(`certificates.levelNames.${r.order.level}`)}`, width: 24 },
       { header: t("orders.examSite"), value: (r) => r.order.examSite, width: 30 },
       { header: t("orders.examDate"), value: (r) => formatDay(r.order.examDate, locale), width: 14 },

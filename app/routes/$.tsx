@@ -1,4 +1,7 @@
 import { ErrorPage } from "~/root";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "errorPage.notFound.title" };
 
 // Every unknown URL: a 404 in the user's language.
 export function loader() {

@@ -6,7 +6,10 @@ import { bankOverview } from "~/modules/committee/banks.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { isSlug } from "~/ui/ids";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, Table } from "~/ui/list";
+import { EmptyState, filterSelect, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "committee.banks.title" };
 
 // Every organization's banks at a glance: counts and freshness. Exam questions appear as counts only.
 export async function loader({ request, context }: LoaderFunctionArgs) {
@@ -17,7 +20,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export default function CommitteeBanks() {
-  const { rows, materials } = useLoaderData<typeof loader>();
+  const { rows, materials, organizations } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -32,7 +35,10 @@ export default function CommitteeBanks() {
       <Form method="get" role="search" className="flex flex-wrap items-end gap-3 text-sm">
         <label>
           {t("committee.banks.organization")}
-          <input name="organization" defaultValue={searchParams.get("organization") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
+          {filterSelect(searchParams, t("committee.banks.all"))(
+            "organization",
+            organizations.map((o) => ({ value: o.slug, label: en && o.nameEn ? o.nameEn : o.name })),
+          )}
         </label>
         <button type="submit" className="rounded border border-gray-300 bg-white px-3 py-1 hover:bg-gray-100">
           {t("committee.banks.filter")}
@@ -90,8 +96,10 @@ export default function CommitteeBanks() {
           >
             {materials.map((m) => (
               <tr key={`${m.organizationSlug}:${m.certificateCode}`}>
-                <td className="px-3 py-2">{m.organizationSlug}</td>
-                <td className="px-3 py-2 font-mono text-xs">{m.certificateCode}</td>
+                <td className="px-3 py-2">{en && m.organizationNameEn ? m.organizationNameEn : m.organizationName}</td>
+                <td className="px-3 py-2">
+                  <span className="font-mono text-xs">{m.certificateCode}</span> {en ? m.certificateNameEn : m.certificateNameZh}
+                </td>
                 <td className="px-3 py-2 text-right tabular-nums">{m.materials}</td>
                 <td className="whitespace-nowrap px-3 py-2">{when(m.updated)}</td>
               </tr>

@@ -9,6 +9,9 @@ import { withCommittee } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { translator } from "~/i18n/i18n";
 import { EmptyState, NextPage, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "committee.feeAudit" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {

@@ -7,8 +7,11 @@ import { findingSummary } from "~/modules/committee/digest.server";
 import { translator } from "~/i18n/i18n";
 import { getOrder } from "~/modules/payments/orders.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
+import { titleFrom } from "~/ui/page-title";
 
 // Evidence for an order finding: the order as the committee sees it (read only).
+export const handle = titleFrom<typeof loader>((data, t) => `${t("orders.order")} ${data.order.number}`);
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
     const found = await getOrder(tx, ctx, params.orderId ?? "");

@@ -9,6 +9,9 @@ import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime, formatFen } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "committee.settings" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => ({

@@ -2,6 +2,9 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { readCommittee } from "~/modules/tenancy/context.server";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "nav.committee" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { tenant, role, permissions } = await readCommittee({ request, context }, "committee:audit");

@@ -8,8 +8,11 @@ import type { Locale } from "~/i18n/i18n";
 import { withSystem } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
 
 // Development only: with no Resend key, the outbox is the mailbox. Absent in production.
+export const handle: RouteHandle = { title: "devMail.title" };
+
 export async function loader(_args: LoaderFunctionArgs) {
   if (isProduction() || env().RESEND_API_KEY) throw new Response("Not found", { status: 404 });
   const messages = await withSystem((tx) =>

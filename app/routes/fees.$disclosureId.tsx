@@ -7,6 +7,12 @@ import { feeHistory } from "~/modules/fees/public.server";
 import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDateTime, formatDay, formatFen } from "~/ui/format";
 import { Table } from "~/ui/list";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data, t, en) => {
+  const d = data.history[0];
+  return d ? `${en ? d.certificateNameEn : d.certificateNameZh} · ${t(`certificates.levelNames.${d.level}`)} · ${t(`fees.kinds.${d.kind}`)}` : undefined;
+});
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withPublic({ request, context }, async (tx) => {

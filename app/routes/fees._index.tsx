@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
@@ -8,10 +8,11 @@ import { feeKinds, publicFeeFilterSchema } from "~/modules/fees/schemas";
 import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
-
-export const meta: MetaFunction = () => [{ title: "XCert · 收费标准公示 Fee disclosures" }];
+import type { RouteHandle } from "~/ui/page-title";
 
 const pageSize = 50;
+
+export const handle: RouteHandle = { title: "fees.publicTitle" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return withPublic({ request, context }, async (tx, { locale }) => {

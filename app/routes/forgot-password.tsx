@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { json, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { forgotPasswordSchema } from "~/modules/auth/schemas";
@@ -9,8 +9,9 @@ import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { Field, Notice, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "XCert · Password" }];
+export const handle: RouteHandle = { title: "forgot.title" };
 
 export async function action({ request }: ActionFunctionArgs) {
   return withAuthFlow(request, async (tx, ctx) => {

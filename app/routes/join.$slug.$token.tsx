@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { acceptInvitationSchema } from "~/modules/auth/schemas";
@@ -11,8 +11,9 @@ import { acceptInvitation, findInvitation } from "~/modules/tenancy/service.serv
 import { ErrorList, Field, Notice, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "XCert · Invitation" }, { name: "referrer", content: "no-referrer" }];
+export const handle: RouteHandle = { title: "join.page", meta: [{ name: "referrer", content: "no-referrer" }] };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withAuthFlow(request, async (tx, ctx) => {

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { serializeLocale } from "~/i18n/locale.server";
@@ -12,8 +12,9 @@ import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, Notice, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "XCert · Log in" }];
+export const handle: RouteHandle = { title: "login.title" };
 
 export async function action({ request }: ActionFunctionArgs) {
   // Failed attempts must stay counted, so this transaction commits on failure too.
@@ -29,8 +30,7 @@ export async function action({ request }: ActionFunctionArgs) {
       // A first login on this browser takes the language saved on the account.
       if (!request.headers.get("cookie")?.includes("lng=") && isLocale(result.value.locale))
         headers.append("Set-Cookie", await serializeLocale(result.value.locale));
-      const home = result.value.homeSlug ? `/w/${result.value.homeSlug}` : "/workspaces";
-      return redirect(submission.value.redirectTo ?? home, { headers });
+      return redirect(submission.value.redirectTo ?? result.value.home, { headers });
     },
     { keepWritesOnFailure: true },
   );

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { resetPasswordSchema } from "~/modules/auth/schemas";
@@ -9,8 +9,9 @@ import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, Notice, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "XCert · Password" }, { name: "referrer", content: "no-referrer" }];
+export const handle: RouteHandle = { title: "reset.title", meta: [{ name: "referrer", content: "no-referrer" }] };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withAuthFlow(request, async (tx) => ({ valid: Boolean(await findPasswordReset(tx, params.token ?? "")) }));

@@ -1,6 +1,6 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { redirect, type ActionFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { signUpSchema } from "~/modules/auth/schemas";
@@ -10,8 +10,9 @@ import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, SelectField, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "XCert · Sign up" }];
+export const handle: RouteHandle = { title: "signup.title" };
 
 export async function action({ request }: ActionFunctionArgs) {
   return withAuthFlow(request, async (tx, ctx) => {

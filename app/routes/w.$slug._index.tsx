@@ -6,6 +6,9 @@ import { listAudit } from "~/modules/audit/audit.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { listMembers } from "~/modules/tenancy/service.server";
 import { formatDateTime } from "~/ui/format";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "overview.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "workspace:read", async (tx, ctx) => ({

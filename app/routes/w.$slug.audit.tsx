@@ -7,8 +7,11 @@ import { listAudit } from "~/modules/audit/audit.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
 
 const querySchema = z.object({ cursor: z.coerce.number().int().positive().optional().catch(undefined) });
+
+export const handle: RouteHandle = { title: "audit.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "audit:read", async (tx, ctx) => {

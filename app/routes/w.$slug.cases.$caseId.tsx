@@ -12,6 +12,9 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data) => data.case.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {

@@ -10,8 +10,11 @@ import { bankCertificates, bankUpdatedAt, skillRequirements } from "~/modules/qu
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
 
 // The case bank of one certificate at a time: filters, substring search on titles, keyset pages.
+export const handle: RouteHandle = { title: "cases.title" };
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = caseFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));

@@ -3,6 +3,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { ImportUpload } from "~/modules/imports/components/import-upload";
 import { importPageData, uploadImport } from "~/modules/imports/pages.server";
 import { withTenant } from "~/modules/tenancy/context.server";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "cases.import.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", (tx, ctx) => importPageData(tx, ctx, request, "cases"));

@@ -7,6 +7,9 @@ import { saveCase } from "~/modules/cases/service.server";
 import { bankCertificates, skillRequirements } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "cases.new" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", async (tx, ctx) => {

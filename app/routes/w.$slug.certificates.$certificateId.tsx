@@ -7,6 +7,9 @@ import { getCertificate, listIndustries, updateCertificate } from "~/modules/cer
 import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data, _t, en) => (en ? data.certificate.nameEn : data.certificate.nameZh));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {

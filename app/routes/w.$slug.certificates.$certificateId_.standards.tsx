@@ -10,8 +10,11 @@ import { ErrorList, SubmitButton } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { EmptyState, Table } from "~/ui/list";
+import { titleFrom } from "~/ui/page-title";
 
 // The versions of a certificate's skill standard (职业技能等级标准): open one, start a draft, compare two.
+export const handle = titleFrom<typeof loader>((data, t, en) => t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh }));
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const certificate = await standardCertificate(tx, ctx, params.certificateId ?? "");

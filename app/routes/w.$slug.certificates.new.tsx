@@ -6,6 +6,9 @@ import { certificateSchema } from "~/modules/certificates/schemas";
 import { createCertificate, listIndustries } from "~/modules/certificates/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "certificates.new" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", async (tx) => ({ industries: await listIndustries(tx) }));

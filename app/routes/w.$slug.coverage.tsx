@@ -7,8 +7,11 @@ import { bankCertificates, coverage } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
 
 // §二.6: which skill requirements have practice questions, exam questions and cases, and which have none.
+export const handle: RouteHandle = { title: "questions.coverage.title" };
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const certificates = await bankCertificates(tx, ctx);

@@ -14,6 +14,11 @@ import { addDays, formatDay, shanghaiDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { fenToYuanInput } from "~/ui/money";
 import { zodErrorMap } from "~/ui/zod-errors";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>(
+  (data, t) => `${data.disclosure.certificateCode} · ${t(`certificates.levelNames.${data.disclosure.level}`)} · ${t(`fees.kinds.${data.disclosure.kind}`)}`,
+);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "fees:read", async (tx, ctx) => {

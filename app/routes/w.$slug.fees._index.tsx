@@ -6,6 +6,9 @@ import { listOrgDisclosures } from "~/modules/fees/disclosures.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
 import { EmptyState, ExportLinks, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "fees.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "fees:read", async (tx, ctx) => ({

@@ -8,6 +8,9 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { addDays, shanghaiDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { fenToYuanInput } from "~/ui/money";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data, t) => (data.previous ? t("fees.change") : t("fees.new")));
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "fees:publish", async (tx, ctx) => {

@@ -25,6 +25,9 @@ import { ErrorList, Notice, SubmitButton } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data) => data.material.title);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {

@@ -10,8 +10,11 @@ import { bankCertificates, bankUpdatedAt } from "~/modules/questions/service.ser
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, filterSelect, NextPage, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
 
 // Teaching materials of the organization (§二.5): filters, substring search on titles, keyset pages.
+export const handle: RouteHandle = { title: "materials.title" };
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = materialFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));

@@ -7,6 +7,9 @@ import { materialOptions, saveMaterial } from "~/modules/materials/service.serve
 import { bankCertificates } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "materials.new" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", async (tx, ctx) => {

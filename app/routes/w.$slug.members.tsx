@@ -13,6 +13,9 @@ import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { formatDate, formatDateTime } from "~/ui/format";
 import { ExportLinks, Table } from "~/ui/list";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "members.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "members:read", async (tx, ctx) => {

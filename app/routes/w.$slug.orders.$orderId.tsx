@@ -11,6 +11,9 @@ import type { Permission } from "~/modules/tenancy/permissions";
 import { ErrorList, Notice } from "~/ui/form";
 import { formatFen } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data, t) => `${t("orders.order")} ${data.order.number}`);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "orders:read", async (tx, ctx) => {

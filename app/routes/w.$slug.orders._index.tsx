@@ -6,6 +6,9 @@ import { listOrders } from "~/modules/payments/orders.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
 import { EmptyState, ExportLinks, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "orders.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "orders:read", async (tx, ctx) => ({
@@ -56,7 +59,16 @@ export default function Orders() {
                   {row.order.number}
                 </Link>
               </td>
-              <td className="px-3 py-2">{kind === "school" ? (locale === "en" && row.organizationNameEn) || row.organizationName : row.order.contactEmail}</td>
+              <td className="px-3 py-2">
+                {kind === "school" ? (
+                  (locale === "en" && row.organizationNameEn) || row.organizationName
+                ) : (
+                  <>
+                    {(locale === "en" && row.schoolNameEn) || row.schoolName}
+                    <span className="block text-xs text-gray-500">{row.order.contactEmail}</span>
+                  </>
+                )}
+              </td>
               <td className="px-3 py-2">
                 {row.certificateCode} · {t(`certificates.levelNames.${row.order.level}`)}
               </td>

@@ -12,6 +12,9 @@ import { ErrorList, Field, SelectField, SubmitButton } from "~/ui/form";
 import { addDays, shanghaiDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "orders.new" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "orders:create", async (tx) => ({

@@ -4,6 +4,9 @@ import { useTranslation } from "react-i18next";
 import { onboardingLink, onlinePaymentsEnabled, paymentAccountOf, refreshAccount } from "~/modules/payments/stripe.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "payments.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "payments:setup", async (tx, ctx) => {

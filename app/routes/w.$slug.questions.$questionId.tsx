@@ -19,6 +19,9 @@ import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { Table } from "~/ui/list";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data, t) => `${t(`questions.types.${data.question.type}`)} · ${data.question.stem.slice(0, 24)}`);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {

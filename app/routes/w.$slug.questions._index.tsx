@@ -9,8 +9,11 @@ import { bankCertificates, listQuestions, bankUpdatedAt, skillRequirements, type
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
+import type { RouteHandle } from "~/ui/page-title";
 
 // The question bank of one certificate at a time: filters, substring search on stems, keyset pages.
+export const handle: RouteHandle = { title: "questions.title" };
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = questionFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));

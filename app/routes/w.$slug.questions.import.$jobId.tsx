@@ -3,6 +3,9 @@ import { useLoaderData } from "@remix-run/react";
 import { ImportJobView } from "~/modules/imports/components/import-job";
 import { importJobData } from "~/modules/imports/pages.server";
 import { withTenant } from "~/modules/tenancy/context.server";
+import { titleFrom } from "~/ui/page-title";
+
+export const handle = titleFrom<typeof loader>((data, t) => `${data.job.fileName} · ${t("questions.import.title")}`);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", (tx, ctx) => importJobData(tx, ctx, params.jobId, "questions"));

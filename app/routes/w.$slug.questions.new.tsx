@@ -6,6 +6,9 @@ import { questionFormSchema } from "~/modules/questions/schemas";
 import { bankCertificates, saveQuestion, skillRequirements } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import type { RouteHandle } from "~/ui/page-title";
+
+export const handle: RouteHandle = { title: "questions.new" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", async (tx, ctx) => {

@@ -20,8 +20,13 @@ import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { titleFrom } from "~/ui/page-title";
 
 // One version of a skill standard: the tree per level; a draft is edited here by editors and above.
+export const handle = titleFrom<typeof loader>(
+  (data, t, en) => `${t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh })} · ${t("standards.version", { version: data.version.version })}`,
+);
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const found = await getVersion(tx, ctx, params.versionId ?? "");

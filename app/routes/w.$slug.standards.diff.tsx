@@ -5,8 +5,11 @@ import type { Locale } from "~/i18n/i18n";
 import { diffQuerySchema } from "~/modules/standards/schemas";
 import { compareVersions, type DiffNode } from "~/modules/standards/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
+import type { RouteHandle } from "~/ui/page-title";
 
 // Two versions of one certificate's standard, node by node: added, removed, changed, per level.
+export const handle: RouteHandle = { title: "standards.diff.title" };
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const query = diffQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));

@@ -19,6 +19,7 @@ export function useWorkspace() {
 // The workspace menu, shown by permission. Each capability adds its entry here.
 const menu: { to: string; label: string; permission: Permission; end?: boolean }[] = [
   { to: "", label: "nav.overview", permission: "workspace:read", end: true },
+  { to: "/committee", label: "nav.committee", permission: "committee:audit" },
   { to: "certificates", label: "nav.certificates", permission: "certificates:read" },
   { to: "questions", label: "questions.nav", permission: "certificates:read" },
   { to: "materials", label: "materials.nav", permission: "certificates:read" },

@@ -5,10 +5,15 @@ import type { Locale } from "~/i18n/i18n";
 import { getVersion, versionNodes, type StandardNode } from "~/modules/standards/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDate, formatDateTime } from "~/ui/format";
+import { titleFrom } from "~/ui/page-title";
 
 // The print-friendly standard: outside the workspace layout (`w.$slug_`), so no menu; the site
 // header is hidden when printing (.no-print). The table is the usual shape of a published
 // 职业技能等级标准: work area | work task | skill requirements.
+export const handle = titleFrom<typeof loader>(
+  (data, t, en) => `${t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh })} · ${t("standards.version", { version: data.version.version })}`,
+);
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const found = await getVersion(tx, ctx, params.versionId ?? "");

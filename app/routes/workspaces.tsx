@@ -1,10 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { readUser } from "~/modules/tenancy/context.server";
 import { myTenants } from "~/modules/tenancy/service.server";
+import type { RouteHandle } from "~/ui/page-title";
 
-export const meta: MetaFunction = () => [{ title: "XCert · Workspaces" }];
+export const handle: RouteHandle = { title: "workspaces.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const { memberships } = await readUser({ request, context });

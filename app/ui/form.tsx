@@ -56,10 +56,13 @@ export function SelectField({
   label,
   meta,
   options,
+  placeholder,
 }: {
   label: string;
   meta: FieldMetadata<unknown>;
   options: { value: string; label: string }[];
+  /** An empty first choice, so nothing is chosen until the user chooses (no accidental first option). */
+  placeholder?: string;
 }) {
   const props = getSelectProps(meta);
   // A tampered post can send the field twice; a single select shows the first value, not a list.
@@ -75,6 +78,7 @@ export function SelectField({
         key={props.key}
         className="mt-1 block w-full rounded border border-gray-300 bg-white px-3 py-2 focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
       >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
         {options.map((option) => (
           <option key={option.value} value={option.value}>
             {option.label}
@@ -86,7 +90,13 @@ export function SelectField({
   );
 }
 
-export function SubmitButton({ children, name, value }: { children: ReactNode; name?: string; value?: string }) {
+const buttonStyles = {
+  primary: "bg-blue-700 text-white hover:bg-blue-800",
+  // Beside a primary action (save draft next to publish): clearly not the same button.
+  secondary: "border border-gray-300 bg-white text-gray-900 hover:bg-gray-100",
+};
+
+export function SubmitButton({ children, name, value, variant = "primary" }: { children: ReactNode; name?: string; value?: string; variant?: keyof typeof buttonStyles }) {
   const navigation = useNavigation();
   const { t } = useTranslation();
   const busy = navigation.state === "submitting";
@@ -97,7 +107,8 @@ export function SubmitButton({ children, name, value }: { children: ReactNode; n
       value={value}
       disabled={busy}
       aria-busy={busy}
-      className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 focus:outline-none focus:ring-2 focus:ring-blue-300 disabled:opacity-60"
+      className={`rounded px-4 py-2 font-medium focus:outline-none focus:ring-2 focus:ring-blue-300 disabled:opacity-60 ${buttonStyles[variant]}`}
+      data-variant={variant}
     >
       {busy ? t("common.working") : children}
     </button>

@@ -259,7 +259,15 @@ describe("browser journeys against the production server", () => {
     const form = finance.locator("form#disclosure");
     await form.locator('select[name="certificateId"]').selectOption({ label: "AI-TRAINER · 人工智能训练师" });
     await form.locator('select[name="level"]').selectOption("intermediate");
+    // The "teacher training is voluntary" notice belongs to teacher-training fees only.
+    const voluntary = form.locator('[data-testid="teacher-training-notice"]');
+    await form.locator('select[name="kind"]').selectOption("teacher_training");
+    await voluntary.waitFor();
     await form.locator('select[name="kind"]').selectOption("assessment");
+    await voluntary.waitFor({ state: "detached" });
+    // Saving a draft and publishing do not look alike.
+    expect(await form.getByRole("button", { name: "保存草稿" }).getAttribute("data-variant")).toBe("secondary");
+    expect(await form.getByRole("button", { name: "发布公示" }).getAttribute("data-variant")).toBe("primary");
     await form.locator('input[name="amount"]').fill("520");
     await form.locator('input[name="effectiveFrom"]').fill(effective);
     await form.locator('textarea[name="includes"]').fill("理论考试与实操考核各一次，含证书工本费。");

@@ -252,6 +252,17 @@ describe("accounts", () => {
       expect(await to("/\\evil.example")).toBe("/w/demo-school");
     });
 
+    it("lands a committee member on /committee, linked from the committee workspace's menu too", async () => {
+      const client = app.client();
+      const response = await client.post("/login", { email: "committee@demo.xcert.test", password });
+      expect(response.headers.get("location")).toBe("/committee");
+      expect(await (await client.get("/w/committee")).text()).toMatch(/<a[^>]+href="\/committee"[^>]*>专委会监管<\/a>/);
+      // Other kinds keep their workspace menu without it.
+      const school = app.client();
+      await school.login("school-admin@demo.xcert.test");
+      expect(await (await school.get("/w/demo-school")).text()).not.toContain('href="/committee"');
+    });
+
     it("rotates the session at login: the cookie held before is revoked", async () => {
       const client = app.client();
       await client.login("committee@demo.xcert.test");

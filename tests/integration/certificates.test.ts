@@ -102,6 +102,11 @@ describe("certificates", () => {
     }
     const empty = await (await editor.action("/w/demo-ai/certificates/new", "routes/w.$slug.certificates.new", {})).json();
     expect(empty.result.error.code).toEqual(["此项为必填项。"]);
+    // No industry is chosen for the user: the form opens on an empty choice, and leaving it is refused.
+    const page = await (await editor.get("/w/demo-ai/certificates/new")).text();
+    expect(/<select[^>]*name="industryCode"[^>]*>\s*<option value="">请选择…<\/option>/.test(page)).toBe(true);
+    const noIndustry = await (await editor.action("/w/demo-ai/certificates/new", "routes/w.$slug.certificates.new", { ...form, industryCode: "", code: "NEW-FOUR" })).json();
+    expect(noIndustry.result.error.industryCode).toEqual(["此项为必填项。"]);
     const english = app.client({ locale: "en" });
     await english.login("org-editor@demo.xcert.test");
     const en = await (await english.action("/w/demo-ai/certificates/new", "routes/w.$slug.certificates.new", { ...form, levels: undefined })).json();

@@ -66,6 +66,17 @@ describe("fee disclosures", () => {
   });
   afterAll(() => app.close());
 
+  it("is found from the home page, which promises only what exists", async () => {
+    for (const [locale, promise] of [
+      ["zh-CN", "培训师资质"],
+      ["en", "trainer credentials"],
+    ] as const) {
+      const home = await (await app.client({ locale }).get("/")).text();
+      for (const href of ['href="/fees"', 'href="/fees.csv"', 'href="/api/v1/fee-disclosures"']) expect(home, `${locale} ${href}`).toContain(href);
+      expect(home).not.toContain(promise);
+    }
+  });
+
   it("publishes ¥380 with enough notice under the cap, superseding the latest, audited, and public without login", async () => {
     const [previous] = (await published(trainer, "intermediate", "assessment")).slice(-1);
     const response = await finance.post("/w/demo-ai/fees/new", fee());

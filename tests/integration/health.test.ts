@@ -30,6 +30,17 @@ describe("health and shell", () => {
     expect(await en.text()).toContain('<html lang="en"');
   });
 
+  it("titles every page 'page · workspace · XCert' in the reader's language", async () => {
+    const titleOf = async (client: HttpClient, path: string) => /<title>([^<]*)<\/title>/.exec(await (await client.get(path)).text())?.[1];
+    expect(await titleOf(member, "/w/demo-ai/questions")).toBe("题库 · 上海智训人工智能科技有限公司 · XCert");
+    expect(await titleOf(app.client(), "/fees")).toBe("1+X 证书收费标准公示 · XCert");
+    expect(await titleOf(app.client(), "/no/such/page")).toBe("页面不存在 · XCert");
+    const english = app.client({ locale: "en" });
+    await english.login("org-admin@demo.xcert.test");
+    expect(await titleOf(english, "/w/demo-ai/questions")).toBe("Question bank · Shanghai Zhixun AI Technology Co., Ltd. · XCert");
+    expect(await titleOf(english, "/login")).toBe("Log in · XCert");
+  });
+
   it("answers unknown pages with a 404 page in the user's language", async () => {
     const zh = await app.client().get("/no/such/page");
     expect(zh.status).toBe(404);

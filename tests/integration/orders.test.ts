@@ -275,6 +275,11 @@ describe("assessment orders", () => {
     const financeCsv = await ordersOf(finance, "demo-ai");
     expect(financeCsv.length - 1).toBe(await db().count("assessment_orders", sql`tenant_id = ${ai}`));
     expect(financeCsv.some((line) => line.includes("21000.00"))).toBe(true);
+    // The organization sees which school ordered, by name, with the contact beside it.
+    expect(financeCsv[0]).toContain("院校,联系邮箱");
+    expect(financeCsv.slice(1).every((line) => line.includes("上海城市职业技术学院"))).toBe(true);
+    const financeList = await (await finance.get("/w/demo-ai/orders")).text();
+    expect(financeList).toContain("上海城市职业技术学院");
     // An order of demo-care's certificate is demo-care's alone.
     const careOrder = await place({ certificateId: elderly });
     expect((await orderRow(careOrder)).unit_price_fen).toBe(48_000);

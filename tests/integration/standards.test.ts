@@ -111,6 +111,17 @@ describe("skill standards", () => {
     // Workspace search finds the nodes of the latest version and opens the versions page.
     const search = await (await editor.data(`/w/demo-ai/search?q=${encodeURIComponent("巡检日志")}`, "routes/w.$slug.search")).json();
     expect(search.hits.some((h: { kind: string }) => h.kind === "standard")).toBe(true);
+    // In English the items are named by their English titles, with the Chinese beside them.
+    type Hit = { kind: string; title: string; detail: string | null };
+    const hitsIn = async (client: HttpClient) =>
+      ((await (await client.data(`/w/demo-ai/search?q=${encodeURIComponent("标注")}&kind=standard`, "routes/w.$slug.search")).json()) as { hits: Hit[] }).hits;
+    const [zhHits, enHits] = [await hitsIn(editor), await hitsIn(english)];
+    expect(enHits.length).toBeGreaterThan(0);
+    expect(enHits.length).toBe(zhHits.length);
+    for (const hit of enHits) {
+      expect(hit.title, hit.title).not.toMatch(/[\u4e00-\u9fff]/);
+      expect(hit.detail).toMatch(/[\u4e00-\u9fff]/);
+    }
   });
 
   it("starts a new draft from the latest published version: new ids, the same lineage ids; only one draft", async () => {

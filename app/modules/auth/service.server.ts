@@ -88,13 +88,15 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
   const token = await openSession(tx, ctx, user.id, userAgent);
   await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
   const [first] = await tx
-    .select({ slug: tenants.slug })
+    .select({ slug: tenants.slug, kind: tenants.kind })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(eq(memberships.userId, user.id))
     .orderBy(memberships.createdAt)
     .limit(1);
-  return { ok: true, value: { token, locale: user.locale, homeSlug: first?.slug ?? null } } as const;
+  // Committee members supervise from /committee; everyone else starts in their first workspace.
+  const home = !first ? "/workspaces" : first.kind === "committee" ? "/committee" : `/w/${first.slug}`;
+  return { ok: true, value: { token, locale: user.locale, home } } as const;
 }
 
 export async function logout(tx: Tx, ctx: RequestContext) {

@@ -21,7 +21,18 @@ export interface BankOverviewRow {
   casesUpdated: string | null;
 }
 
-export async function bankOverview(tx: Tx, organization?: string): Promise<{ rows: BankOverviewRow[]; materials: { organizationSlug: string; certificateCode: string; materials: number; updated: string }[] }> {
+export interface MaterialsOverviewRow {
+  organizationSlug: string;
+  organizationName: string;
+  organizationNameEn: string | null;
+  certificateCode: string;
+  certificateNameZh: string;
+  certificateNameEn: string;
+  materials: number;
+  updated: string;
+}
+
+export async function bankOverview(tx: Tx, organization?: string) {
   const rows = rowsOf<BankOverviewRow>(
     await tx.execute(sql`
       with q as (
@@ -42,12 +53,18 @@ export async function bankOverview(tx: Tx, organization?: string): Promise<{ row
       ${organization ? sql`where t.slug = ${organization}` : sql``}
       order by t.slug, c.code, array_position(array['junior', 'intermediate', 'senior'], coalesce(q.level, k.level)::text)`),
   );
-  const materials = rowsOf<{ organizationSlug: string; certificateCode: string; materials: number; updated: string }>(
+  const materials = rowsOf<MaterialsOverviewRow>(
     await tx.execute(sql`
-      select t.slug as "organizationSlug", c.code as "certificateCode", count(*)::int as materials, max(m.updated_at) as updated
+      select t.slug as "organizationSlug", t.name as "organizationName", t.name_en as "organizationNameEn",
+        c.code as "certificateCode", c.name_zh as "certificateNameZh", c.name_en as "certificateNameEn",
+        count(*)::int as materials, max(m.updated_at) as updated
       from materials m join tenants t on t.id = m.tenant_id join certificates c on c.tenant_id = m.tenant_id and c.id = m.certificate_id
       ${organization ? sql`where t.slug = ${organization}` : sql``}
-      group by 1, 2 order by 1, 2`),
+      group by 1, 2, 3, 4, 5, 6 order by 1, 4`),
   );
-  return { rows, materials };
+  // The filter names organizations, as the tables do; the slug is only the value sent.
+  const organizations = rowsOf<{ slug: string; name: string; nameEn: string | null }>(
+    await tx.execute(sql`select slug, name, name_en as "nameEn" from tenants where kind = 'organization' order by name`),
+  );
+  return { rows, materials, organizations };
 }

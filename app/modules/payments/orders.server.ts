@@ -1,6 +1,7 @@
 import { isUuid } from "~/ui/ids";
 import { randomBytes } from "node:crypto";
 import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { z } from "zod";
 import type { Tx } from "../../../db/client.server";
 import { assessmentOrders, certificates, payments, refunds, tenants } from "../../../db/schema";
@@ -15,11 +16,15 @@ import type { orderSchema } from "./schemas";
 
 type Order = typeof assessmentOrders.$inferSelect;
 
+const schools = alias(tenants, "school");
+
 const orderColumns = {
   order: assessmentOrders,
   organizationSlug: tenants.slug,
   organizationName: tenants.name,
   organizationNameEn: tenants.nameEn,
+  schoolName: schools.name,
+  schoolNameEn: schools.nameEn,
   certificateCode: certificates.code,
   certificateNameZh: certificates.nameZh,
   certificateNameEn: certificates.nameEn,
@@ -36,6 +41,7 @@ export async function listOrders(tx: Tx, ctx: TenantContext, limit = 200) {
     .select({ ...orderColumns, paidFen: sql<number>`coalesce((select sum(p.amount_fen) from payments p where p.tenant_id = ${assessmentOrders}.tenant_id and p.order_id = ${assessmentOrders}.id and p.status = 'succeeded'), 0)::bigint` })
     .from(assessmentOrders)
     .innerJoin(tenants, eq(tenants.id, assessmentOrders.tenantId))
+    .leftJoin(schools, eq(schools.id, assessmentOrders.schoolTenantId))
     .leftJoin(certificates, and(eq(certificates.tenantId, assessmentOrders.tenantId), eq(certificates.id, assessmentOrders.certificateId)))
     .where(visibleTo(ctx))
     .orderBy(desc(assessmentOrders.createdAt))
@@ -49,6 +55,7 @@ export async function getOrder(tx: Tx, ctx: TenantContext, id: string) {
     .select(orderColumns)
     .from(assessmentOrders)
     .innerJoin(tenants, eq(tenants.id, assessmentOrders.tenantId))
+    .leftJoin(schools, eq(schools.id, assessmentOrders.schoolTenantId))
     .leftJoin(certificates, and(eq(certificates.tenantId, assessmentOrders.tenantId), eq(certificates.id, assessmentOrders.certificateId)))
     .where(and(eq(assessmentOrders.id, id), visibleTo(ctx)))
     .limit(1);

@@ -48,13 +48,17 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
       sql``,
     );
   const requirement = filter.requirement && isUuid(filter.requirement) ? filter.requirement : null;
+  // A standard's items are named in the reader's language (Chinese when no English title was written).
+  const en = ctx.locale === "en";
+  const titleInLocale = en ? sql.raw("coalesce(nullif(n.title_en, ''), n.title_zh)") : sql.raw("n.title_zh");
+  const titleInOther = en ? sql.raw("case when nullif(n.title_en, '') is null then null else n.title_zh end") : sql.raw("nullif(n.title_en, '')");
   const parts: SQL[] = [];
   if (want("certificate") && !filter.level && !requirement)
-    parts.push(sql`select 'certificate' as kind, c.id, c.name_zh || ' / ' || c.name_en as title, c.code as detail, c.id as certificate_id, c.code as certificate_code, null::text as level, c.updated_at
+    parts.push(sql`select 'certificate' as kind, c.id, ${sql.raw(en ? "c.name_en" : "c.name_zh")} as title, c.code as detail, c.id as certificate_id, c.code as certificate_code, null::text as level, c.updated_at
       from certificates c where ${sql.join([sql.raw("c.tenant_id = "), sql`${tenant}::uuid`, certificate ? sql` and c.id = ${certificate}::uuid` : sql``, since ? sql` and c.updated_at >= ${since}` : sql``], sql``)}
         and (c.name_zh ilike ${pattern} or c.name_en ilike ${pattern} or c.code ilike ${pattern})`);
   if (want("standard") && !requirement)
-    parts.push(sql`select 'standard', n.id, n.code || ' ' || n.title_zh, nullif(n.title_en, ''), v.certificate_id, c.code, n.level::text, coalesce(v.published_at, v.created_at)
+    parts.push(sql`select 'standard', n.id, n.code || ' ' || ${titleInLocale}, ${titleInOther}, v.certificate_id, c.code, n.level::text, coalesce(v.published_at, v.created_at)
       from standard_nodes n
       join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id
       join certificates c on c.tenant_id = v.tenant_id and c.id = v.certificate_id

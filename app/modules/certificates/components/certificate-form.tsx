@@ -45,6 +45,7 @@ export function CertificateForm({
         label={t("certificates.industry")}
         meta={fields.industryCode}
         options={industries.map((industry) => ({ value: industry.code, label: i18n.language === "en" ? industry.nameEn : industry.nameZh }))}
+        placeholder={t("common.choose")}
       />
       <CheckboxGroupField
         label={t("certificates.levels")}

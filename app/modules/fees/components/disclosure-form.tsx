@@ -59,13 +59,18 @@ export function DisclosureForm({
         <Field label={t("fees.effectiveFrom")} meta={fields.effectiveFrom} type="date" hint={t("fees.noticeHint", { days: noticeDays, earliest })} />
         <Field label={t("fees.effectiveUntil")} meta={fields.effectiveUntil} type="date" hint={t("fees.untilHint")} />
       </div>
-      <p className="mb-4 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">{t("fees.teacherTrainingVoluntary")}</p>
+      {/* §二.10: only teacher training carries the "always voluntary" notice. */}
+      {fields.kind.value === "teacher_training" ? (
+        <p className="mb-4 rounded bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="teacher-training-notice">
+          {t("fees.teacherTrainingVoluntary")}
+        </p>
+      ) : null}
       <TextAreaField label={t("fees.includes")} meta={fields.includes} rows={3} />
       <Field label={t("fees.contact")} meta={fields.contact} />
       <TextAreaField label={t("fees.changeReason")} meta={fields.changeReason} rows={2} />
       <ErrorList id={form.errorId} errors={form.errors} />
       <div className="flex gap-3">
-        <SubmitButton name="intent" value="save">
+        <SubmitButton name="intent" value="save" variant="secondary">
           {t("fees.saveDraft")}
         </SubmitButton>
         <SubmitButton name="intent" value="publish">

@@ -75,7 +75,7 @@ export function QuestionForm({
       <Field label={t("questions.tags")} meta={fields.tags} hint={t("questions.tagsHint")} />
       <ErrorList id={form.errorId} errors={form.errors} />
       <div className="flex gap-3">
-        <SubmitButton name="intent" value="save">
+        <SubmitButton name="intent" value="save" variant="secondary">
           {t("questions.saveDraft")}
         </SubmitButton>
         <SubmitButton name="intent" value="publish">
