@@ -20,12 +20,21 @@ function useFormat() {
   return { t, locale, en: locale === "en" };
 }
 
-export function OverviewSection({ title, action, children, testId }: { title: string; action?: ReactNode; children: ReactNode; testId: string }) {
+type SectionLink = { to: string; label: string } | false;
+
+/** A section with its title and the pages it leads to (a `false` link is one the member may not open). */
+export function OverviewSection({ title, links = [], children, testId }: { title: string; links?: SectionLink[]; children: ReactNode; testId: string }) {
   return (
     <section className="space-y-3" data-testid={testId}>
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="text-lg font-semibold">{title}</h2>
-        {action ? <div className="text-sm">{action}</div> : null}
+        <span className="flex gap-3 text-sm">
+          {links.filter((l): l is Exclude<SectionLink, false> => l !== false).map((l) => (
+            <Link key={l.to} to={l.to} className={link}>
+              {l.label}
+            </Link>
+          ))}
+        </span>
       </div>
       {children}
     </section>
@@ -153,18 +162,12 @@ export function Banks({ banks, canWrite }: { banks: Section<"banks">; canWrite: 
 
 export function Imports({ jobs }: { jobs: Section<"imports"> }) {
   const { t, locale } = useFormat();
-  const startLinks = (
-    <span className="flex gap-3">
-      <Link to="questions/import" className={link}>
-        {t("overview.imports.importQuestions")}
-      </Link>
-      <Link to="cases/import" className={link}>
-        {t("overview.imports.importCases")}
-      </Link>
-    </span>
-  );
+  const links = [
+    { to: "questions/import", label: t("overview.imports.importQuestions") },
+    { to: "cases/import", label: t("overview.imports.importCases") },
+  ];
   return (
-    <OverviewSection title={t("overview.imports.title")} action={startLinks} testId="overview-imports">
+    <OverviewSection title={t("overview.imports.title")} links={links} testId="overview-imports">
       {jobs.length === 0 ? (
         <EmptyState>{t("overview.imports.empty")}</EmptyState>
       ) : (
@@ -215,18 +218,7 @@ function FeeHead({ last }: { last: string }) {
 
 export function Fees({ fees, canPublish }: { fees: Section<"fees">; canPublish: boolean }) {
   const { t, locale } = useFormat();
-  const actions = (
-    <span className="flex gap-3">
-      <Link to="fees" className={link}>
-        {t("overview.fees.all")}
-      </Link>
-      {canPublish ? (
-        <Link to="fees/new" className={link}>
-          {t("overview.fees.new")}
-        </Link>
-      ) : null}
-    </span>
-  );
+  const links = [{ to: "fees", label: t("overview.fees.all") }, canPublish && { to: "fees/new", label: t("overview.fees.new") }];
   const fee = (row: { id: string; certificateCode: string; certificate: string; level: string; kind: string }) => (
     <>
       <td className="px-3 py-2">
@@ -244,7 +236,7 @@ export function Fees({ fees, canPublish }: { fees: Section<"fees">; canPublish: 
     </>
   );
   return (
-    <OverviewSection title={t("overview.fees.title")} action={actions} testId="overview-fees">
+    <OverviewSection title={t("overview.fees.title")} links={links} testId="overview-fees">
       <h3 className="font-medium">{t("overview.fees.inForce", { date: formatDay(fees.asOf, locale) })}</h3>
       {fees.inForce.length === 0 ? (
         <EmptyState>
@@ -328,20 +320,9 @@ export function Findings({ findings }: { findings: Section<"findings"> }) {
 
 export function Orders({ orders, canOrder }: { orders: Section<"orders">; canOrder: boolean }) {
   const { t, locale } = useFormat();
-  const actions = (
-    <span className="flex gap-3">
-      <Link to="orders" className={link}>
-        {t("overview.orders.all")}
-      </Link>
-      {canOrder ? (
-        <Link to="orders/new" className={link}>
-          {t("orders.new")}
-        </Link>
-      ) : null}
-    </span>
-  );
+  const links = [{ to: "orders", label: t("overview.orders.all") }, canOrder && { to: "orders/new", label: t("orders.new") }];
   return (
-    <OverviewSection title={t("overview.orders.title")} action={actions} testId="overview-orders">
+    <OverviewSection title={t("overview.orders.title")} links={links} testId="overview-orders">
       {orders.length === 0 ? (
         <EmptyState>{t("orders.emptySchool")}</EmptyState>
       ) : (
@@ -414,15 +395,7 @@ export function Committee() {
 export function RecentActivity({ rows }: { rows: Section<"recent"> }) {
   const { t, locale } = useFormat();
   return (
-    <OverviewSection
-      title={t("overview.recent")}
-      action={
-        <Link to="audit" className={link}>
-          {t("overview.allActivity")}
-        </Link>
-      }
-      testId="overview-recent"
-    >
+    <OverviewSection title={t("overview.recent")} links={[{ to: "audit", label: t("overview.allActivity") }]} testId="overview-recent">
       {rows.length === 0 ? (
         <EmptyState>{t("audit.empty")}</EmptyState>
       ) : (
