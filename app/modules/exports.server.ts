@@ -2,6 +2,7 @@ import type { TFunction } from "i18next";
 import type { Tx } from "../../db/client.server";
 import type { Locale } from "~/i18n/i18n";
 import { translator } from "~/i18n/i18n";
+import { auditActionLabel, auditEntityLabel } from "~/modules/audit/actions";
 import { listAudit } from "~/modules/audit/audit.server";
 import { certificateFilterSchema } from "~/modules/certificates/schemas";
 import { listCertificates } from "~/modules/certificates/service.server";
@@ -116,8 +117,10 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
     columns: (t, locale) => [
       { header: t("audit.at"), value: (r) => formatDateTime(r.at, locale), width: 20 },
       { header: t("audit.actor"), value: (r) => r.actorEmail ?? "", width: 28 },
-      { header: t("audit.action"), value: (r) => r.action, width: 24 },
-      { header: t("audit.entity"), value: (r) => `${r.entityType} ${r.entityId ?? ""}`.trim(), width: 44 },
+      { header: t("audit.action"), value: (r) => auditActionLabel(t, r.action), width: 24 },
+      { header: t("audit.actionKey"), value: (r) => r.action, width: 24 },
+      { header: t("audit.entity"), value: (r) => auditEntityLabel(t, r.entityType), width: 16 },
+      { header: t("audit.entityKey"), value: (r) => `${r.entityType} ${r.entityId ?? ""}`.trim(), width: 44 },
       { header: t("audit.requestId"), value: (r) => r.requestId ?? "", width: 38 },
     ],
   }),

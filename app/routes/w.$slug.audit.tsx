@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
-import type { Locale } from "~/i18n/i18n";
-import { listAudit } from "~/modules/audit/audit.server";
+import { translator, type Locale } from "~/i18n/i18n";
+import { auditRowsForDisplay, listAudit } from "~/modules/audit/audit.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
@@ -16,7 +16,8 @@ export const handle: RouteHandle = { title: "audit.title" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "audit:read", async (tx, ctx) => {
     const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    return listAudit(tx, ctx.tenant.id, { before: query.cursor });
+    const { rows, nextCursor } = await listAudit(tx, ctx.tenant.id, { before: query.cursor });
+    return { rows: auditRowsForDisplay(translator(ctx.locale), rows), nextCursor };
   });
 }
 
@@ -45,11 +46,11 @@ export default function AuditLog() {
           }
         >
           {data.rows.map((row) => (
-            <tr key={row.id}>
+            <tr key={row.id} data-testid="audit-row">
               <td className="whitespace-nowrap px-3 py-2">{formatDateTime(row.at, locale)}</td>
-              <td className="px-3 py-2">{row.actorName ?? "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs">{row.action}</td>
-              <td className="px-3 py-2 font-mono text-xs">{row.entityType}</td>
+              <td className="px-3 py-2">{row.actor ?? "—"}</td>
+              <td className="px-3 py-2">{row.action}</td>
+              <td className="px-3 py-2">{row.entity}</td>
             </tr>
           ))}
         </Table>

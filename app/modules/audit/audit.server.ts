@@ -1,6 +1,8 @@
 import { and, desc, eq, lt } from "drizzle-orm";
+import type { TFunction } from "i18next";
 import type { Tx } from "../../../db/client.server";
 import { accountAuditLog, auditLog, users } from "../../../db/schema";
+import { auditActionLabel, auditEntityLabel, type AuditAction, type AuditEntityType } from "./actions";
 
 export interface AuditActor {
   requestId: string;
@@ -11,8 +13,9 @@ export interface AuditActor {
 }
 
 export interface AuditEntry {
-  action: string;
-  entityType: string;
+  /** Only a registered action (./actions.ts), so every one has its labels. */
+  action: AuditAction;
+  entityType: AuditEntityType;
   entityId?: string | null;
   before?: unknown;
   after?: unknown;
@@ -72,4 +75,20 @@ export async function listAudit(tx: Tx, tenantId: string, options: { before?: nu
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   return { rows: page, nextCursor: more ? String(page[page.length - 1].id) : null };
+}
+
+type AuditRow = Awaited<ReturnType<typeof listAudit>>["rows"][number];
+
+/**
+ * The rows as a page shows them: labels in the reader's language instead of the stored keys (which
+ * stay out of the page and its data; the export has both), and who acted.
+ */
+export function auditRowsForDisplay(t: TFunction, rows: AuditRow[]) {
+  return rows.map((row) => ({
+    id: row.id,
+    at: row.at,
+    actor: row.actorName ?? (row.actorRole === "system" ? t("audit.system") : null),
+    action: auditActionLabel(t, row.action),
+    entity: auditEntityLabel(t, row.entityType),
+  }));
 }

@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { importFiles, importJobs, importRows } from "../../../db/schema";
 import { isLocale, translator } from "~/i18n/i18n";
+import type { ImportAuditPrefix } from "~/modules/audit/actions";
 import { audit } from "~/modules/audit/audit.server";
 import { skillRequirements } from "~/modules/questions/service.server";
 import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
@@ -35,7 +36,7 @@ interface BankImport {
   /** Moves the job's staged rows into the bank in the caller's transaction (cached plans); returns how many. */
   move: (tx: Tx, job: Job) => Promise<number>;
   /** Audit action prefix (`<prefix>.create|done|failed`). */
-  audit: string;
+  audit: ImportAuditPrefix;
 }
 
 const banks: Record<ImportKind, BankImport> = {

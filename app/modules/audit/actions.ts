@@ -1,0 +1,122 @@
+import type { TFunction } from "i18next";
+
+// Every action the audit log (and the account audit log) can record, and every kind of entity they
+// name. `audit()` accepts only these, so an action cannot be written without being listed here, and
+// tests/unit/audit-actions.test.ts checks each has a label in both languages (audit.actions.<action>,
+// audit.entities.<type>). Rows only keep the key: pages show the label, exports both.
+// Not a .server module: the labels are looked up wherever a row is shown.
+
+export const auditActions = [
+  // Accounts, workspaces and members (sign-in events go to the account audit log).
+  "tenant.create",
+  "membership.create",
+  "invitation.create",
+  "invitation.accept",
+  "user.sign_up",
+  "user.locale",
+  "login.succeeded",
+  "login.failed",
+  "login.throttled",
+  "logout",
+  "password_reset.requested",
+  "password_reset.requested_unknown",
+  "password_reset.completed",
+  // Certificates and standards.
+  "certificate.create",
+  "certificate.update",
+  "standard.draft.create",
+  "standard.node.create",
+  "standard.node.update",
+  "standard.node.move",
+  "standard.node.delete",
+  "standard.publish",
+  "standard.discard",
+  // The banks and their imports (`<bank>_import.create|done|failed`).
+  "question.create",
+  "question.update",
+  "question.publish",
+  "question.delete",
+  "case.create",
+  "case.update",
+  "case.delete",
+  "material.create",
+  "material.update",
+  "material.delete",
+  "material_attachment.create",
+  "material_attachment.delete",
+  "question_import.create",
+  "question_import.done",
+  "question_import.failed",
+  "case_import.create",
+  "case_import.done",
+  "case_import.failed",
+  // Fees and the committee's rules.
+  "fee_disclosure.create",
+  "fee_disclosure.update",
+  "fee_disclosure.publish",
+  "fee_disclosure.delete_draft",
+  "fee_disclosure.withdraw",
+  "committee.notice_period",
+  "committee.cost_cap",
+  // Orders and payments (`payment.stripe_<status>` from Stripe's events).
+  "order.create",
+  "order.cancel",
+  "order.paid",
+  "order.refund",
+  "payment.checkout_started",
+  "payment.transfer_recorded",
+  "payment.transfer_confirmed",
+  "payment.stripe_pending",
+  "payment.stripe_failed",
+  "payment.stripe_succeeded",
+  "payments.account_created",
+  "payments.account_updated",
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
+
+/** The prefix of a bank import's actions (`<prefix>.create|done|failed`): the registry's `*.done` actions. */
+export type ImportAuditPrefix = { [A in AuditAction]: A extends `${infer Prefix}_import.done` ? `${Prefix}_import` : never }[AuditAction];
+
+export const auditEntityTypes = [
+  "tenant",
+  "membership",
+  "invitation",
+  "user",
+  "session",
+  "certificate",
+  "standard_version",
+  "standard_node",
+  "question",
+  "case",
+  "material",
+  "material_attachment",
+  "import_job",
+  "fee_disclosure",
+  "notice_period_setting",
+  "cost_cap",
+  "assessment_order",
+  "payment",
+  "payment_account",
+] as const;
+
+export type AuditEntityType = (typeof auditEntityTypes)[number];
+
+const actionSet = new Set<string>(auditActions);
+const entitySet = new Set<string>(auditEntityTypes);
+
+export function isAuditAction(value: string): value is AuditAction {
+  return actionSet.has(value);
+}
+
+/**
+ * What a row's action is called in the reader's language. A key the registry does not know (a row
+ * from before an action was renamed) has no label: it is shown as it is rather than hidden.
+ */
+export function auditActionLabel(t: TFunction, action: string): string {
+  return isAuditAction(action) ? t(`audit.actions.${action}`) : action;
+}
+
+export function auditEntityLabel(t: TFunction, entityType: string): string {
+  return entitySet.has(entityType) ? t(`audit.entities.${entityType}`) : entityType;
+}
