@@ -144,11 +144,19 @@ export function listImportJobs(tx: Tx, ctx: TenantContext, kind?: ImportKind) {
     .limit(50);
 }
 
-/** Progress as the page shows it: validation, then writing, each half of the bar. */
+/**
+ * Progress as the page shows it: validation, then writing, each half of the bar. A job that ended
+ * has gone as far as it will: a failed one reads 100 too (its texts say that nothing was written).
+ */
 export function progressOf(job: Pick<Job, "status" | "totalRows" | "processedRows" | "importedRows">) {
-  if (job.status === "done") return 100;
+  if (job.status === "done" || job.status === "failed") return 100;
   if (!job.totalRows) return 0;
   return Math.min(99, Math.floor(((job.processedRows + job.importedRows) / (job.totalRows * 2)) * 100));
+}
+
+/** What the job page and its live events show of a job. */
+export function progressView(job: Pick<Job, "status" | "totalRows" | "processedRows" | "failedRows" | "importedRows">) {
+  return { status: job.status, totalRows: job.totalRows, processedRows: job.processedRows, failedRows: job.failedRows, importedRows: job.importedRows, progress: progressOf(job) };
 }
 
 const system = (tenantId: string) => ({ tenantId, tenantKind: "organization", role: "system" });
@@ -182,20 +190,31 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
   );
 }
 
-async function fail(job: Job, errors: RowError[], errorCount = errors.length) {
+/** Ends a job as failed; `checked` and `failedRows` count rows validated (none when the file itself was refused). */
+async function fail(job: Job, errors: RowError[], { errorCount = errors.length, checked = 0, failedRows = 0 } = {}) {
   // Once the job reads "failed", nothing of the upload is left behind (same transaction).
   await transaction(system(job.tenantId), async (tx) => {
     await tx.delete(importRows).where(and(eq(importRows.tenantId, job.tenantId), eq(importRows.jobId, job.id)));
     await tx.delete(importFiles).where(and(eq(importFiles.tenantId, job.tenantId), eq(importFiles.jobId, job.id)));
     await tx
       .update(importJobs)
-      .set({ status: "failed", errors: errors.slice(0, keptErrors), errorCount, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
+      .set({
+        status: "failed",
+        processedRows: checked,
+        failedRows,
+        importedRows: 0,
+        errors: errors.slice(0, keptErrors),
+        errorCount,
+        lockedUntil: null,
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+      })
       .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id)));
     await audit(tx, { requestId: `import:${job.id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: job.tenantId } }, {
       action: `${banks[job.kind].audit}.failed`,
       entityType: "import_job",
       entityId: job.id,
-      after: { errorCount, totalRows: job.totalRows },
+      after: { errorCount, failedRows, checkedRows: checked, totalRows: job.totalRows },
     });
   });
 }
@@ -238,11 +257,13 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
     const valid: unknown[] = [];
     const errors: RowError[] = [];
     let errorCount = 0;
+    let failedRows = 0;
     for (let i = 0; i < rows.length; i++) {
       // Row 1 is the header in a spreadsheet; a Moodle question is numbered from 1.
       const result = bank.parseRow(rows[i], job.format === "moodle" ? i + 1 : i + 2, context);
       if (result.ok) valid.push(result.value);
       else {
+        failedRows++;
         errorCount += result.errors.length;
         if (errors.length < keptErrors) errors.push(...result.errors);
       }
@@ -251,7 +272,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (errorCount) {
-      await fail({ ...job, totalRows: rows.length }, errors, errorCount);
+      await fail({ ...job, totalRows: rows.length }, errors, { errorCount, checked: rows.length, failedRows });
       return null;
     }
     await update(tenantId, id, { status: "importing", processedRows: rows.length });
