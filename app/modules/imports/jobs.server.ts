@@ -8,6 +8,7 @@ import { transaction, type TenantContext } from "~/modules/tenancy/context.serve
 import { isUuid } from "~/ui/ids";
 import { caseSheet, parseCaseRow } from "./case-rows";
 import { detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
+import { importGate } from "./gate.server";
 import { parseQuestionRow, questionSheet } from "./question-rows";
 import type { RowContext, RowError, RowResult, Sheet, SheetRow } from "./sheet";
 
@@ -234,6 +235,11 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
   const locale = isLocale(job.locale) ? job.locale : "zh-CN";
   const t = translator(locale);
   const bank = banks[job.kind];
+  // Tests only: stop at each checkpoint until released (decision 016); null everywhere else.
+  const gate = importGate();
+  let step = 0;
+  const checkpoint = (status: "validating" | "importing", totalRows: number, processedRows: number, importedRows: number) =>
+    gate?.({ jobId: id, step: ++step, status, totalRows, processedRows, importedRows, progress: progressOf({ status, totalRows, processedRows, importedRows }) });
   try {
     const [file] = await transaction(system(tenantId), (tx) =>
       tx.select({ bytes: importFiles.bytes }).from(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
@@ -267,7 +273,10 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
         errorCount += result.errors.length;
         if (errors.length < keptErrors) errors.push(...result.errors);
       }
-      if ((i + 1) % progressEvery === 0) await update(tenantId, id, { processedRows: i + 1 });
+      if ((i + 1) % progressEvery === 0) {
+        await update(tenantId, id, { processedRows: i + 1 });
+        if (gate) await checkpoint("validating", rows.length, i + 1, 0);
+      }
       // Validation is CPU work: let the server answer other requests (and this job's progress) meanwhile.
       else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
@@ -292,6 +301,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
           .set({ importedRows: start + batch.length, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
           .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)));
       });
+      if (gate) await checkpoint("importing", rows.length, rows.length, start + batch.length);
     }
 
     // 3. Into the bank, in one transaction.
