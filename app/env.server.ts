@@ -19,6 +19,8 @@ const schema = z.object({
   // Behind a reverse proxy that sets X-Forwarded-For, set 1: the client address is its first hop.
   // Off by default: a server facing clients directly would otherwise trust a forged header.
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  // Only for tests: a directory where import runners pause at each progress checkpoint (decision 016).
+  XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -31,7 +33,6 @@ export function env(): Env {
 }
 
 /** Production proper: no demo conveniences, `__Host-` cookies. */
-export function isProduction() {
-  const e = env();
+export function isProduction(e: Env = env()) {
   return e.NODE_ENV === "production" && e.XCERT_DEMO !== "1";
 }

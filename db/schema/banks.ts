@@ -193,6 +193,8 @@ export const importJobs = pgTable(
     totalRows: integer("total_rows").notNull().default(0),
     processedRows: integer("processed_rows").notNull().default(0),
     importedRows: integer("imported_rows").notNull().default(0),
+    // Rows with at least one error (a row can have several): a failed job says how many rows to fix.
+    failedRows: integer("failed_rows").notNull().default(0),
     errorCount: integer("error_count").notNull().default(0),
     // The first errors (row, column, message key and params); the full list is regenerated for download.
     errors: jsonb("errors").$type<{ row: number; column: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),

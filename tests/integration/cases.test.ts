@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { caseColumns } from "../../app/modules/imports/case-rows";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, owner, query } from "../support/db";
+import { testIdAttribute, testIdText } from "../support/html";
 
 // The case bank (DOMAIN §二.6): Markdown bodies sanitized on render, requirements of the case's own
 // certificate and level, isolation in the app and in SQL (schools read shared cases only), and the
@@ -364,7 +365,7 @@ describe("case bank", () => {
     sheet.addRow(header);
     for (const row of rows) sheet.addRow(row);
     const failed = await importFile("案例库.xlsx", new Uint8Array(await workbook.xlsx.writeBuffer()));
-    expect(failed.job).toMatchObject({ status: "failed", totalRows: 1000, errorCount: 6 });
+    expect(failed.job).toMatchObject({ status: "failed", totalRows: 1000, processedRows: 1000, failedRows: 6, errorCount: 6, importedRows: 0, progress: 100 });
     // Spreadsheet row numbers: the header is row 1.
     expect(failed.errors.map((e) => e.row)).toEqual([...bad.keys()].map((i) => i + 2));
     expect(failed.errors.find((e) => e.row === 6)).toEqual({ row: 6, column: "标题", message: "此项为必填项。" });
@@ -380,6 +381,8 @@ describe("case bank", () => {
     expect(await db().count("audit_log", sql`action = 'case_import.failed' and entity_id = ${failed.jobId}`)).toBe(1);
     const page = await (await editor.get(`/w/demo-ai/cases/import/${failed.jobId}`)).text();
     expect(page).toContain("发现 6 处错误，未导入任何案例。");
+    expect(testIdText(page, "import-phase")).toBe("100% · 已校验 1000 行，其中 6 行有错误，未写入任何行。");
+    expect(testIdAttribute(page, "import-progress", "value")).toBe("100");
     // The error report downloads as XLSX with the same rows; a case job is not a question job.
     const report = await editor.get(`/w/demo-ai/cases/import/${failed.jobId}/errors.xlsx`);
     expect(report.headers.get("content-type")).toMatch(/spreadsheetml/);

@@ -6,6 +6,7 @@ import { runImportJob } from "../../app/modules/imports/jobs.server";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { likePattern } from "../../app/ui/like";
 import { asApp, databaseError, owner, query } from "../support/db";
+import { testIdAttribute, testIdText } from "../support/html";
 
 // The question bank (DOMAIN §二.5, §二.6): drafts and published versions with a diff, exam-pool
 // confidentiality in the database, the import pipeline (all or nothing, errors by row and column,
@@ -306,7 +307,19 @@ describe("question bank", () => {
     sheet.addRow(header);
     for (const row of rows) sheet.addRow(row);
     const failed = await importFile(editor, "题库.xlsx", new Uint8Array(await workbook.xlsx.writeBuffer()));
-    expect(failed.job).toMatchObject({ status: "failed", totalRows: 10_000 });
+    // Every row was checked, 12 of them failed (13 errors: one row has two) and nothing was written.
+    expect(failed.job).toMatchObject({ status: "failed", totalRows: 10_000, processedRows: 10_000, failedRows: 12, errorCount: 13, importedRows: 0, progress: 100 });
+    const failedPage = await (await editor.get(`/w/demo-ai/questions/import/${failed.jobId}`)).text();
+    expect(testIdText(failedPage, "import-phase")).toBe("100% · 已校验 10000 行，其中 12 行有错误，未写入任何行。");
+    expect(testIdAttribute(failedPage, "import-progress", "value")).toBe("100");
+    expect(testIdText(failedPage, "import-summary")).toBe("发现 13 处错误，未导入任何试题。请修改后重新上传。");
+    const reader = app.client({ locale: "en" });
+    await reader.login("org-editor@demo.xcert.test");
+    expect(testIdText(await (await reader.get(`/w/demo-ai/questions/import/${failed.jobId}`)).text(), "import-phase")).toBe("100% · Rows checked: 10000, rows with errors: 12, rows written: 0.");
+    // The live stream of the ended job says the same.
+    expect(await (await editor.get(`/w/demo-ai/questions/import/${failed.jobId}/events`)).text()).toContain(
+      'data: {"status":"failed","totalRows":10000,"processedRows":10000,"failedRows":12,"importedRows":0,"progress":100}',
+    );
     // Spreadsheet row numbers: the header is row 1.
     expect([...new Set(failed.errors.map((e) => e.row))].sort((a, b) => a - b)).toEqual([...bad.keys()].map((i) => i + 2));
     expect(failed.errors.find((e) => e.row === 5)).toMatchObject({ column: "答案", message: "单选题的答案须为一个选项字母（如 B）。" });
@@ -484,6 +497,9 @@ describe("question bank", () => {
     const missing = await importFile(editor, "缺列.csv", csv([["题干", "答案"], ["某题", "A"]]));
     expect(missing.job.status).toBe("failed");
     expect(missing.errors[0].message).toBe("缺少必需的列：题型、等级。");
+    // Refused as a whole: no row was checked, and the page does not pretend otherwise.
+    expect(missing.job).toMatchObject({ processedRows: 0, failedRows: 0, importedRows: 0, progress: 100 });
+    expect(testIdText(await (await editor.get(`/w/demo-ai/questions/import/${missing.jobId}`)).text(), "import-phase")).toBe("100% · 未写入任何行。");
     const xxe = await importFile(editor, "evil.xml", new TextEncoder().encode('<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY e SYSTEM "file:///etc/passwd">]><quiz><question type="essay"><questiontext><text>&e;</text></questiontext></question></quiz>'));
     expect(xxe.job.status).toBe("failed");
     expect(xxe.errors[0].message).toBe("无法读取该文件，请确认格式正确。");

@@ -6,7 +6,7 @@ import { withTenant, type TenantContext } from "~/modules/tenancy/context.server
 import { exportResponse } from "~/ui/export.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { stripControlChars } from "~/ui/schema-fields";
-import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, startImportJob, type ImportKind, type Job } from "./jobs.server";
+import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, progressView, startImportJob, type ImportKind, type Job } from "./jobs.server";
 import { importUploadSchema } from "./schemas";
 
 // The server side of the import pages every bank shares (upload, job progress, live events, error
@@ -80,7 +80,7 @@ export async function importEvents(request: Request, slug: string | undefined, i
       while (!request.signal.aborted && Date.now() < deadline) {
         const job = await read().catch(() => null);
         if (!job) break;
-        const payload = JSON.stringify({ status: job.status, totalRows: job.totalRows, processedRows: job.processedRows, importedRows: job.importedRows, progress: progressOf(job) });
+        const payload = JSON.stringify(progressView(job));
         if (payload !== last) controller.enqueue(encoder.encode(`event: progress\ndata: ${payload}\n\n`));
         else controller.enqueue(encoder.encode(": still working\n\n"));
         last = payload;

@@ -4,7 +4,15 @@ import { useTranslation } from "react-i18next";
 import { Notice } from "~/ui/form";
 import { Table } from "~/ui/list";
 
-type Progress = { status: string; totalRows: number; processedRows: number; importedRows: number; progress: number };
+type Progress = { status: string; totalRows: number; processedRows: number; failedRows: number; importedRows: number; progress: number };
+
+/** The line under the bar: how far the job got; a failed one, how many rows were checked and failed. */
+function phaseText(live: Progress, k: (key: string, options?: Record<string, unknown>) => string) {
+  if (live.status !== "failed") return k("phase", { processed: live.processedRows, total: live.totalRows, imported: live.importedRows });
+  // A file refused as a whole (unreadable, empty, missing columns) had no row checked.
+  if (!live.processedRows) return k("nothingWritten");
+  return k("failedPhase", { checked: live.processedRows, failed: live.failedRows });
+}
 
 /** Follows the job live (server-sent events from `<page>/events`) until it ends, then reloads its result. */
 function useLiveProgress(initial: Progress) {
@@ -57,8 +65,8 @@ export function ImportJobView({
           {k(`statuses.${live.status}`)}
         </p>
         <progress max={100} value={live.progress} className="h-3 w-full" data-testid="import-progress" aria-label={k("progress")} />
-        <p className="mt-2 text-sm text-gray-600">
-          {live.progress}% · {k("phase", { processed: live.processedRows, total: live.totalRows, imported: live.importedRows })}
+        <p className="mt-2 text-sm text-gray-600" data-testid="import-phase">
+          {live.progress}% · {phaseText(live, k)}
         </p>
         {live.status !== "done" && live.status !== "failed" ? <p className="mt-2 text-sm text-gray-500">{k("leaveHint")}</p> : null}
       </section>
