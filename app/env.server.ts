@@ -19,7 +19,7 @@ const schema = z.object({
   // Behind a reverse proxy that sets X-Forwarded-For, set 1: the client address is its first hop.
   // Off by default: a server facing clients directly would otherwise trust a forged header.
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
-  // Only for tests: a directory where import runners pause at each progress checkpoint (decision 016).
+  // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
   XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
 });
 

@@ -7,7 +7,7 @@ import { createImportGate, type ImportGate } from "../support/import-gate";
 // The spreadsheet import in a real browser: a 20,000-row workbook with 12 bad rows is refused with
 // its errors by row and column and a downloadable report; the fixed workbook streams its progress
 // (the bar moves through values between 0 and 100), can be left and returned to, and lands whole.
-// The server runs with the import gate (decision 016): its runner stands still at each progress
+// The server runs with the import gate (decision 017): its runner stands still at each progress
 // checkpoint until the test releases it, so the bar is read at known values, on an idle machine
 // as on a busy one, instead of racing an import that may end between two looks.
 

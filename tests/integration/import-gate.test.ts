@@ -7,7 +7,7 @@ import { HttpClient } from "../support/app";
 import { createImportGate, type ImportGate } from "../support/import-gate";
 import { startServer, type ServerProcess } from "../support/server-process";
 
-// The import gate (decision 016) pauses import runners for tests. Production proper
+// The import gate (decision 017) pauses import runners for tests. Production proper
 // (NODE_ENV=production without XCERT_DEMO=1) ignores XCERT_IMPORT_GATE_DIR and says so: a leftover
 // setting must never hold a real import. The server process runs as in production, with the
 // variable set; its imports run through without writing a single checkpoint.

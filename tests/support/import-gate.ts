@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import type { ImportCheckpoint } from "../../app/modules/imports/gate.server";
 
-// The test side of the import gate (decision 016, app/modules/imports/gate.server.ts): a server
+// The test side of the import gate (decision 017, app/modules/imports/gate.server.ts): a server
 // started with `env` pauses each import runner at every progress checkpoint until the test releases
 // it, so a test sees the job stand still at a known progress instead of racing it.
 

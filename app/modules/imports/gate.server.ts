@@ -2,7 +2,7 @@ import { access, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { env, isProduction, type Env } from "~/env.server";
 
-// Tests only (decision 016). With XCERT_IMPORT_GATE_DIR set, an import runner stops at each progress
+// Tests only (decision 017). With XCERT_IMPORT_GATE_DIR set, an import runner stops at each progress
 // checkpoint, once that progress is committed and outside any transaction, writes the checkpoint as
 // `<dir>/<job id>.<step>.json` and waits until the test deletes that file. A test reads the page
 // while the job is known to stand still, instead of racing an import that may end between two looks.

@@ -236,7 +236,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
   const locale = isLocale(job.locale) ? job.locale : "zh-CN";
   const t = translator(locale);
   const bank = banks[job.kind];
-  // Tests only: stop at each checkpoint until released (decision 016); null everywhere else.
+  // Tests only: stop at each checkpoint until released (decision 017); null everywhere else.
   const gate = importGate();
   let step = 0;
   const checkpoint = (status: "validating" | "importing", totalRows: number, processedRows: number, importedRows: number) =>
