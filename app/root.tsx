@@ -141,17 +141,20 @@ export function ErrorBoundary() {
   );
 }
 
-/** 404, 403 and 500 pages in the user's language; no stack traces for users. */
+/** 404, 403, 413 and 500 pages in the user's language; no stack traces for users. */
 export function ErrorPage() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const key = status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
+  // A body refused for its size comes with the limit (app/ui/forms.server.ts), which the page states.
+  const limit = isRouteErrorResponse(error) && status === 413 ? (error.data as { limit?: unknown } | null)?.limit : undefined;
+  const key =
+    status === 404 ? "notFound" : status === 403 ? "forbidden" : typeof limit === "string" ? "tooLarge" : status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
   return (
     <section className="py-16 text-center">
       <p className="text-5xl font-bold text-gray-300">{status}</p>
       <h1 className="mt-4 text-2xl font-semibold">{t(`errorPage.${key}.title`)}</h1>
-      <p className="mt-2 text-gray-600">{t(`errorPage.${key}.body`)}</p>
+      <p className="mt-2 text-gray-600">{t(`errorPage.${key}.body`, { limit })}</p>
       <Link to="/" className="mt-6 inline-block text-blue-700 hover:underline">
         {t("errorPage.home")}
       </Link>
