@@ -148,22 +148,32 @@ export function ErrorBoundary() {
   );
 }
 
-function errorKey(error: unknown) {
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  return status === 404 ? "notFound" : status === 403 ? "forbidden" : status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
+/** A body refused for its size comes with the limit (app/ui/forms.server.ts), which the page states. */
+function sizeLimitOf(error: unknown) {
+  const limit = isRouteErrorResponse(error) && error.status === 413 ? (error.data as { limit?: unknown } | null)?.limit : undefined;
+  return typeof limit === "string" ? limit : undefined;
 }
 
-/** 404, 403 and 500 pages in the user's language; no stack traces for users. */
+function errorKey(error: unknown) {
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  if (status === 404) return "notFound";
+  if (status === 403) return "forbidden";
+  if (sizeLimitOf(error)) return "tooLarge";
+  return status < 500 ? "badRequest" : status === 503 ? "unavailable" : "serverError";
+}
+
+/** 404, 403, 413 and 500 pages in the user's language; no stack traces for users. */
 export function ErrorPage() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;
+  const limit = sizeLimitOf(error);
   const key = errorKey(error);
   return (
     <section className="py-16 text-center">
       <p className="text-5xl font-bold text-gray-300">{status}</p>
       <h1 className="mt-4 text-2xl font-semibold">{t(`errorPage.${key}.title`)}</h1>
-      <p className="mt-2 text-gray-600">{t(`errorPage.${key}.body`)}</p>
+      <p className="mt-2 text-gray-600">{t(`errorPage.${key}.body`, { limit })}</p>
       <Link to="/" className="mt-6 inline-block text-blue-700 hover:underline">
         {t("errorPage.home")}
       </Link>

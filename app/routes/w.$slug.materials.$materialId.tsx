@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { AttachmentList, MaterialFacts } from "~/modules/materials/components/material-facts";
 import { MaterialForm } from "~/modules/materials/components/material-form";
-import { formatBytes, materialFormSchema } from "~/modules/materials/schemas";
+import { materialFormSchema } from "~/modules/materials/schemas";
 import {
   addAttachment,
   attachmentsOf,
@@ -16,13 +16,12 @@ import {
   materialMaxBytes,
   materialOptions,
   saveMaterial,
-  uploadFormOverhead,
 } from "~/modules/materials/service.server";
 import { bankCertificates } from "~/modules/questions/service.server";
 import { withFileChanges } from "~/modules/storage/storage.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice, SubmitButton } from "~/ui/form";
-import { formatDateTime } from "~/ui/format";
+import { formatBytes, formatDateTime } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
 import { titleFrom } from "~/ui/page-title";
@@ -59,7 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return withFileChanges((files) =>
     withTenant(request, params.slug, "certificates:write", async (tx, ctx) => {
       const id = params.materialId ?? "";
-      const submission = await parseForm(request, materialFormSchema, ctx.locale, materialMaxBytes() + uploadFormOverhead);
+      const submission = await parseForm(request, materialFormSchema, ctx.locale, { field: "file", maxBytes: materialMaxBytes() });
       if (submission.status !== "success") return rejectSubmission(submission);
       const input = submission.value;
       if (input.intent === "delete") {

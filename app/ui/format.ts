@@ -63,3 +63,10 @@ export function formatDay(day: string, locale: Locale = "zh-CN") {
   }
   return formatted;
 }
+
+/** A size in bytes for people: "50 MB", "195.3 KB" (binary units; limits are set as n × 1024 × 1024). */
+export function formatBytes(bytes: number) {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
+  return `${bytes} B`;
+}

@@ -796,10 +796,10 @@ describe("bad input", () => {
       const failures: string[] = [];
       for (const target of targets()) {
         expect(await send(target.client(), target.path, target.routeId, form), `${target.label}: Content-Length`).toBe(413);
-        // Sent in chunks, the size is only known while reading: the bound must hold there too (or
-        // the server may hang up once it has read too much).
+        // Sent in chunks, the size is only known while reading: the bound must hold there too, and
+        // the client still gets the answer (the server reads the rest before answering).
         const chunked = await send(target.client(), target.path, target.routeId, form, { chunked: true });
-        if (chunked !== 413 && chunked !== "hung up") failures.push(`${target.label}: chunked → ${chunked}`);
+        if (chunked !== 413) failures.push(`${target.label}: chunked → ${chunked}`);
       }
       expect(failures).toEqual([]);
       expect(await counts()).toEqual(before);

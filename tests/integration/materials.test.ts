@@ -352,20 +352,21 @@ describe("teaching materials", () => {
       expect(response.status, name).toBe(400);
       expect((await errorsOf(response)).file, name).toEqual(["不支持此文件类型：请上传 PDF、Word、PowerPoint、Excel、MP4、PNG、JPEG 或 ZIP 文件（按文件内容判断，不看扩展名）。"]);
     }
-    // Over MATERIAL_MAX_BYTES: a field message; far over it (the whole request): 413 before reading it.
+    // Over MATERIAL_MAX_BYTES by a byte or by far (the whole request): 413 with the limit on the file field.
     const big = new Uint8Array(maxBytes + 1);
     big.set(tinyPdf("big"));
     const tooLarge = await upload(editor, "demo-ai", id, "big.pdf", big);
-    expect(tooLarge.status).toBe(400);
-    expect((await errorsOf(tooLarge)).file).toEqual(["文件不能超过 195.3 KB。"]);
+    expect(tooLarge.status).toBe(413);
+    expect((await errorsOf(tooLarge)).file).toEqual(["文件超过 195.3 KB 上限，请压缩或拆分后重新上传。"]);
     const english = await upload(careAdmin, "demo-care", careId, "big.pdf", big);
-    expect(english.status).toBe(400);
-    expect((await errorsOf(english)).file).toEqual(["The file must not be larger than 195.3 KB."]);
+    expect(english.status).toBe(413);
+    expect((await errorsOf(english)).file).toEqual(["The file is larger than the 195.3 KB limit; compress or split it and upload again."]);
     expect((await errorsOf(await upload(careAdmin, "demo-care", careId, "setup.pdf", exe))).file).toEqual([
       "This file type is not accepted: upload a PDF, Word, PowerPoint, Excel, MP4, PNG, JPEG or ZIP file (judged by its content, not its extension).",
     ]);
     const huge = await upload(editor, "demo-ai", id, "huge.pdf", new Uint8Array(maxBytes * 2));
     expect(huge.status).toBe(413);
+    expect((await errorsOf(huge)).file).toEqual(["文件超过 195.3 KB 上限，请压缩或拆分后重新上传。"]);
     const empty = new FormData();
     empty.append("intent", "upload");
     expect((await errorsOf(await editor.action(`/w/demo-ai/materials/${id}`, materialRoute, empty))).file).toEqual(["此项为必填项。"]);

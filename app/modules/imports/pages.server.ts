@@ -27,7 +27,7 @@ export async function importPageData(tx: Tx, ctx: TenantContext, request: Reques
 export async function uploadImport(request: Request, slug: string | undefined, kind: ImportKind) {
   const queued: { job?: { tenantId: string; id: string } } = {};
   const response = await withTenant(request, slug, "certificates:write", async (tx, ctx) => {
-    const submission = await parseForm(request, importUploadSchema, ctx.locale, maxImportBytes + 64 * 1024);
+    const submission = await parseForm(request, importUploadSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
     const { certificateId, file } = submission.value;
     const certificates = await bankCertificates(tx, ctx);

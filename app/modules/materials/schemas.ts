@@ -111,9 +111,3 @@ export type MaterialFilter = z.infer<typeof materialFilterSchema>;
 export function hasDualEditors(m: { schoolEditor: string; enterpriseEditor: string }) {
   return m.schoolEditor.trim() !== "" && m.enterpriseEditor.trim() !== "";
 }
-
-export function formatBytes(bytes: number) {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round((bytes / 1024) * 10) / 10} KB`;
-  return `${bytes} B`;
-}

@@ -1,9 +1,9 @@
 import { Form, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { formatDateTime } from "~/ui/format";
+import { formatBytes, formatDateTime } from "~/ui/format";
 import { Table } from "~/ui/list";
-import { formatBytes, hasDualEditors, isPrinted } from "../schemas";
+import { hasDualEditors, isPrinted } from "../schemas";
 
 /** 双主编制 (§二.5): shown when a school and an enterprise chief editor are both named. */
 export function DualEditorBadge() {
