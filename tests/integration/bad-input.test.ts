@@ -1,9 +1,9 @@
-import http from "node:http";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
 import { creditCode, password } from "../support/demo";
+import { send as rawPost, textBody } from "../support/raw-post";
 
 // Bad input to every action in app/routes (signup, login, forgot-password, reset-password.$token,
 // join.$slug.$token, w.$slug.members, set-language, logout, the certificate forms, the fee, order and
@@ -112,40 +112,12 @@ describe("bad input", () => {
   const db = () => owner(app.database);
   const counts = async () => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await db().count(t)] as const)));
 
-  /**
-   * A raw form POST on a connection of its own (an oversized body may be left unread by the server,
-   * which spoils a pooled keep-alive connection for the next request). Chunked: no Content-Length,
-   * the size is only known while reading. Resolves with the status, or "hung up" when the server
-   * closed the connection before answering.
-   */
-  const send = (client: HttpClient, path: string, routeId: string, body: string, options: { chunked?: boolean } = {}) =>
-    new Promise<number | "hung up">((resolve) => {
-      const url = new URL(`${app.url}${path}?_data=${encodeURIComponent(routeId)}`);
-      const bytes = Buffer.from(body);
-      const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-      const request = http.request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname + url.search,
-          method: "POST",
-          agent: false,
-          headers: {
-            "content-type": "application/x-www-form-urlencoded",
-            ...(options.chunked ? { "transfer-encoding": "chunked" } : { "content-length": String(bytes.length) }),
-            ...(cookie ? { cookie } : {}),
-          },
-        },
-        (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-          response.on("end", () => request.destroy());
-        },
-      );
-      request.on("error", () => resolve("hung up"));
-      for (let i = 0; i < bytes.length; i += 64 * 1024) request.write(bytes.subarray(i, i + 64 * 1024));
-      request.end();
-    });
+  /** A raw form POST (tests/support/raw-post.ts): the status, or "hung up" when the connection broke before an answer. */
+  const send = async (client: HttpClient, path: string, routeId: string, body: string, options: { chunked?: boolean } = {}) => {
+    const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const answer = await rawPost(app.url, `${path}?_data=${encodeURIComponent(routeId)}`, textBody("application/x-www-form-urlencoded", body), { cookie, chunked: options.chunked });
+    return answer.status || "hung up";
+  };
   const formBody = (form: FormInput) => new URLSearchParams(Object.entries(form).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
 
   /** A 4xx, never a 500; the JSON answer's field messages. */

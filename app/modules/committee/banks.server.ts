@@ -6,13 +6,17 @@ import { rowsOf, type Tx } from "../../../db/client.server";
 // last changed. Exam questions reach the committee as counts only, through question_bank_counts();
 // no row of the question bank is readable in the committee's scope (RLS).
 
-export interface BankOverviewRow {
+/** Whose bank a row counts: the organization and the certificate, named in both languages. */
+interface BankOf {
   organizationSlug: string;
   organizationName: string;
   organizationNameEn: string | null;
   certificateCode: string;
   certificateNameZh: string;
   certificateNameEn: string;
+}
+
+export interface BankOverviewRow extends BankOf {
   level: string;
   practice: number;
   exam: number;
@@ -21,13 +25,7 @@ export interface BankOverviewRow {
   casesUpdated: string | null;
 }
 
-export interface MaterialsOverviewRow {
-  organizationSlug: string;
-  organizationName: string;
-  organizationNameEn: string | null;
-  certificateCode: string;
-  certificateNameZh: string;
-  certificateNameEn: string;
+export interface MaterialsOverviewRow extends BankOf {
   materials: number;
   updated: string;
 }
