@@ -28,4 +28,10 @@ export const emailTemplates: Templates = {
 };
 
 export type EmailTemplateName = keyof Templates;
+
+/**
+ * Templates whose body carries a bearer link (a reset or invitation token): the worker blanks their
+ * stored body once the message has left (decision 021), so the outbox never keeps a usable token.
+ */
+export const bearerLinkTemplates: ReadonlySet<string> = new Set<EmailTemplateName>(["invitation", "password-reset"]);
 export type EmailProps<N extends EmailTemplateName> = Templates[N] extends Template<infer P> ? P : never;

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { emailOutbox } from "../../db/schema";
 import { env, isProduction } from "~/env.server";
 import type { Locale } from "~/i18n/i18n";
+import { redactedBody } from "~/modules/email/worker.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState } from "~/ui/list";
@@ -22,7 +23,8 @@ export async function loader(_args: LoaderFunctionArgs) {
       .orderBy(desc(emailOutbox.createdAt))
       .limit(50),
   );
-  return { messages };
+  // A sent reset or invitation keeps no link (decision 021): say so instead of showing the marker.
+  return { messages: messages.map((m) => ({ ...m, text: m.text === redactedBody ? null : m.text })) };
 }
 
 export default function DevMail() {
@@ -42,7 +44,11 @@ export default function DevMail() {
                 {formatDateTime(message.createdAt, i18n.language as Locale)} · {message.to} · {message.status}
               </p>
               <h2 className="font-semibold">{message.subject}</h2>
-              <pre className="mt-2 whitespace-pre-wrap break-all text-sm">{message.text}</pre>
+              {message.text === null ? (
+                <p className="mt-2 text-sm italic text-gray-500">{t("devMail.redacted")}</p>
+              ) : (
+                <pre className="mt-2 whitespace-pre-wrap break-all text-sm">{message.text}</pre>
+              )}
             </li>
           ))}
         </ul>

@@ -118,4 +118,37 @@ describe("email outbox", () => {
     await makeDue();
     expect((await deliverDueEmails()).sent).toBe(0);
   });
+
+  it("keeps no reset or invitation token once the message has left, sent or given up (F5)", async () => {
+    const tokenPattern = /\/(?:reset-password|join\/[a-z0-9-]+)\/([A-Za-z0-9_-]{43})/;
+    expect((await app.client().post("/forgot-password", { email: "org-editor@demo.xcert.test" })).status).toBe(200);
+    await invite();
+    // Until it is sent the message is whole: /dev/mail (demo mode, no provider) shows the link from here.
+    const queued = await owner(app.database).rows<{ id: string; template: string; text: string; html: string }>(
+      sql`select id, template, text, html from email_outbox where "to" in ('org-editor@demo.xcert.test', ${`colleague${invited}@example.test`}) order by template`,
+    );
+    expect(queued.map((m) => m.template)).toEqual(["invitation", "password-reset"]);
+    const links = queued.map((m) => {
+      const match = tokenPattern.exec(m.text);
+      expect(match, m.template).not.toBeNull();
+      expect(m.html).toContain(match![0]);
+      return { id: m.id, path: match![0], token: match![1] };
+    });
+
+    await makeDue();
+    expect((await deliverDueEmails()).failed).toBe(0);
+    for (const link of links) expect(resend.delivered.get(`outbox-${link.id}`)?.text).toContain(link.token);
+    // Raw SQL as the owner: no row keeps a token, neither these two nor the invitation given up on above.
+    expect(await owner(app.database).count("email_outbox", sql`status = 'pending'`)).toBe(0);
+    const pattern = "/(reset-password|join/[a-z0-9-]+)/[A-Za-z0-9_-]{43}";
+    expect(await owner(app.database).count("email_outbox", sql`html ~ ${pattern} or text ~ ${pattern} or coalesce(meta::text, '') ~ ${pattern}`)).toBe(0);
+    for (const { token } of links)
+      expect(await owner(app.database).count("email_outbox", sql`strpos(html || text || subject || coalesce(meta::text, ''), ${token}) > 0`)).toBe(0);
+    expect(await owner(app.database).count("email_outbox", sql`template in ('invitation', 'password-reset') and status <> 'pending'`)).toBeGreaterThanOrEqual(3);
+
+    // The links themselves still work: only the outbox forgot them.
+    const [reset, join] = [links.find((l) => l.path.startsWith("/reset-password"))!, links.find((l) => l.path.startsWith("/join"))!];
+    expect(((await (await app.client().data(reset.path, "routes/reset-password.$token")).json()) as { valid: boolean }).valid).toBe(true);
+    expect(((await (await app.client().data(join.path, "routes/join.$slug.$token")).json()) as { invitation: unknown }).invitation).not.toBeNull();
+  });
 });

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverDueEmails } from "../../app/modules/email/worker.server";
@@ -228,5 +228,26 @@ describe("password reset", () => {
     expect(await loginStatus(email, winner)).toBe(302);
     const [user] = await db().rows<{ id: string }>(sql`select id from users where email = ${email}`);
     expect(await db().count("account_audit_log", sql`action = 'password_reset.completed' and user_id = ${user.id}`)).toBe(1);
+  });
+
+  it("keeps only the newest link alive, and none once the password has changed (F18)", async () => {
+    const email = "org-editor@demo.xcert.test";
+    const sha256 = (token: string) => createHash("sha256").update(token).digest("hex");
+    const first = await resetLink(email);
+    const second = await resetLink(email);
+    expect(second.token).not.toBe(first.token);
+    expect(await valid(first.path)).toBe(false);
+    expect((await reset(first.path, "editor-new-password-1")).status).toBe(410);
+    expect(await valid(second.path)).toBe(true);
+
+    // A link issued alongside the one used (two requests racing) ends with the reset as well.
+    const [user] = await db().rows<{ id: string }>(sql`select id from users where email = ${email}`);
+    const racing = randomBytes(32).toString("base64url");
+    await db().rows(sql`insert into password_resets (token_hash, user_id, expires_at) values (${sha256(racing)}, ${user.id}, now() + interval '1 hour')`);
+    expect(await valid(`/reset-password/${racing}`)).toBe(true);
+    expect((await app.client().post(second.path, { password: "editor-new-password-1", confirm: "editor-new-password-1" })).status).toBe(302);
+    for (const path of [first.path, second.path, `/reset-password/${racing}`]) expect(await valid(path), path).toBe(false);
+    expect(await db().count("password_resets", sql`user_id = ${user.id} and used_at is null`)).toBe(0);
+    expect(await loginStatus(email, "editor-new-password-1")).toBe(302);
   });
 });

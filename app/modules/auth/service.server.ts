@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Tx } from "../../../db/client.server";
+import { rowsOf, type Tx } from "../../../db/client.server";
 import { memberships, passwordResets, sessions, tenants, users } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
@@ -13,14 +13,27 @@ import { loginRetryAfter, recordLoginAttempt } from "./rate-limit.server";
 import type { forgotPasswordSchema, loginSchema, resetPasswordSchema, signUpSchema } from "./schemas";
 import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
 
-// The auth flows run in the system scope (withAuthFlow): they act before the actor has a session.
+// The auth flows run in the narrow `auth` scope (withAuthFlow, decision 021): users, sessions, resets
+// and login attempts, nothing of any tenant. Whatever needs more (creating the tenant at sign-up)
+// switches to the system scope explicitly, after the input was checked.
 
 export type FieldErrors = Record<string, string[]>;
 export type Result<T> = { ok: true; value: T } | { ok: false; status: number; fieldErrors?: FieldErrors; formErrors?: string[]; retryAfter?: number };
 
+// Every column but password_hash: the app role may not read that column (passwordHashOf reads it).
+const userColumns = { id: users.id, email: users.email, name: users.name, locale: users.locale, createdAt: users.createdAt };
+
 export async function findUserByEmail(tx: Tx, email: string) {
-  const [user] = await tx.select().from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+  const [user] = await tx.select(userColumns).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
   return user ?? null;
+}
+
+const noUser = "00000000-0000-0000-0000-000000000000";
+
+/** The stored hash, through the one function that may read it (auth and system scopes only). */
+async function passwordHashOf(tx: Tx, userId: string) {
+  const [row] = rowsOf<{ hash: string | null }>(await tx.execute(sql`select login_password_hash(${userId}) as hash`));
+  return row?.hash ?? null;
 }
 
 /** Opens a new session (a fresh token: the session is rotated at every login) and revokes the old one. */
@@ -44,6 +57,8 @@ export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof 
   const fieldErrors: FieldErrors = {};
   // Sign-ups take turns, so two at once with the same slug get a field error, not a unique violation.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('xcert:signup'))`);
+  // Sign-up creates a tenant, which only the system scope may: checked input from here on.
+  await setScope(tx, { role: "system" });
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1)).length)
     fieldErrors.slug = [t("errors.slugTaken")];
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.creditCode, input.creditCode)).limit(1)).length)
@@ -78,8 +93,9 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
     return { ok: false, status: 429, retryAfter, formErrors: [t("errors.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) })] } as const;
   }
   const user = await findUserByEmail(tx, input.email);
-  // Unknown email and wrong password: the same answer after the same argon2 work.
-  const ok = await verifyPassword(user?.passwordHash ?? null, input.password);
+  // Unknown email and wrong password: the same answer after the same statements and argon2 work.
+  const passwordHash = await passwordHashOf(tx, user?.id ?? noUser);
+  const ok = await verifyPassword(user ? passwordHash : null, input.password);
   await recordLoginAttempt(tx, input.email, ctx.ip, ok);
   if (!ok || !user) {
     await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: input.email } });
@@ -87,6 +103,8 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
   }
   const token = await openSession(tx, ctx, user.id, userAgent);
   await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
+  // The password matched: the rest reads as this user (their own memberships), still not as system.
+  await setScope(tx, { userId: user.id, role: "auth" });
   const [first] = await tx
     .select({ slug: tenants.slug, kind: tenants.kind })
     .from(memberships)
@@ -114,6 +132,8 @@ export async function requestPasswordReset(tx: Tx, ctx: RequestContext, input: z
     await audit(tx, ctx, { action: "password_reset.requested_unknown", entityType: "user", after: { email: input.email } });
     return;
   }
+  // Only the newest link works: asking again ends the ones mailed before.
+  await endPasswordResets(tx, user.id);
   const token = newToken();
   const expiresAt = new Date(Date.now() + resetTtlMs);
   await tx.insert(passwordResets).values({ tokenHash: hashToken(token), userId: user.id, expiresAt });
@@ -126,6 +146,14 @@ export async function requestPasswordReset(tx: Tx, ctx: RequestContext, input: z
     meta: { userId: user.id },
   });
   await audit(tx, { ...ctx, user: { id: user.id } }, { action: "password_reset.requested", entityType: "user", entityId: user.id });
+}
+
+/** Ends every open reset link of the user: on a new request, and whenever the password changes. */
+export async function endPasswordResets(tx: Tx, userId: string) {
+  await tx
+    .update(passwordResets)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(passwordResets.userId, userId), isNull(passwordResets.usedAt)));
 }
 
 export async function findPasswordReset(tx: Tx, token: string) {
@@ -148,6 +176,8 @@ export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, 
     .returning({ userId: passwordResets.userId });
   if (!claimed.length) return { ok: false, status: 410, formErrors: [translator(ctx.locale)("errors.resetLinkInvalid")] } as const;
   await tx.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, reset.userId));
+  // The new password makes every other link mailed to the account useless too.
+  await endPasswordResets(tx, reset.userId);
   // A reset ends every open session of the account.
   await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, reset.userId), isNull(sessions.revokedAt)));
   await audit(tx, { ...ctx, user: { id: reset.userId } }, { action: "password_reset.completed", entityType: "user", entityId: reset.userId });

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { Resend } from "resend";
 import { emailOutbox } from "../../../db/schema";
+import { bearerLinkTemplates } from "../../../emails";
 import { env } from "~/env.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 
@@ -10,6 +11,15 @@ export function backoffMs(attempts: number) {
   // 30 s, 1 min, 2 min … capped at one hour, with jitter so several workers do not retry in step.
   const base = Math.min(30_000 * 2 ** (attempts - 1), 3_600_000);
   return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** What a message that carried a one-time link keeps of its body once it has left: nothing usable. */
+export const redactedBody = "[redacted after sending: the message carried a one-time link]";
+
+// Reset and invitation links are bearer tokens whose hash alone is stored elsewhere; the outbox
+// keeps their clear text only while it may still need to send it (decision 021).
+function bodyOnceDone(template: string) {
+  return bearerLinkTemplates.has(template) ? { html: redactedBody, text: redactedBody } : {};
 }
 
 type Sender = (message: { id: string; to: string; subject: string; html: string; text: string }) => Promise<string>;
@@ -80,6 +90,7 @@ export async function deliverDueEmails(options: { batch?: number; send?: Sender 
           .set({
             attempts,
             status: attempts >= maxAttempts ? "failed" : "pending",
+            ...(attempts >= maxAttempts ? bodyOnceDone(message.template) : {}),
             lastError: String((error as Error).message ?? error).slice(0, 1000),
             nextAttemptAt: new Date(Date.now() + backoffMs(attempts)),
           })
@@ -90,7 +101,7 @@ export async function deliverDueEmails(options: { batch?: number; send?: Sender 
     await withSystem((tx) =>
       tx
         .update(emailOutbox)
-        .set({ status: "sent", sentAt: sql`now()`, providerId, attempts: message.attempts + 1, lastError: null })
+        .set({ status: "sent", sentAt: sql`now()`, providerId, attempts: message.attempts + 1, lastError: null, ...bodyOnceDone(message.template) })
         .where(eq(emailOutbox.id, message.id)),
     );
     sent++;

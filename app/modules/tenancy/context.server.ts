@@ -289,7 +289,9 @@ export async function withPublic<T>(source: RequestSource, fn: (tx: Tx, ctx: Req
 
 /**
  * Sign-up, login, invitation acceptance and password reset act before the actor has a session or a
- * membership, so they run in the explicit system scope. Only the auth module uses this.
+ * membership, so they run in the narrow `auth` scope: users, sessions, password resets and login
+ * attempts, nothing of any tenant (decision 021). A flow that must create a tenant or a membership
+ * switches to the system scope itself, after its input or token was checked. Only the auth flows use this.
  */
 export async function withAuthFlow<T>(
   request: Request,
@@ -298,7 +300,7 @@ export async function withAuthFlow<T>(
 ): Promise<T> {
   const { ctx, tokenHash } = await openRequest(request);
   return transaction(
-    { role: "system" },
+    { role: "auth" },
     async (tx) => {
       const found = tokenHash ? await identityIn(tx, tokenHash) : null;
       if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });

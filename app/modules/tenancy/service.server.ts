@@ -1,8 +1,8 @@
 import { isSlug } from "~/ui/ids";
 import { and, asc, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
-import type { Tx } from "../../../db/client.server";
-import { invitations, memberships, tenants, users } from "../../../db/schema";
+import { rowsOf, type Tx } from "../../../db/client.server";
+import { invitations, memberships, users } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { hashPassword } from "~/modules/auth/password.server";
@@ -13,7 +13,7 @@ import { enqueueEmail } from "~/modules/email/outbox.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 import { setScope, type MyMembership, type RequestContext, type TenantContext } from "./context.server";
-import { invitableRoles } from "./permissions";
+import { invitableRoles, type MemberRole, type TenantKind } from "./permissions";
 import type { inviteSchema } from "./schemas";
 
 const invitationTtlMs = 7 * 24 * 60 * 60 * 1000;
@@ -95,28 +95,29 @@ export async function invite(tx: Tx, ctx: TenantContext, input: z.infer<typeof i
   return { ok: true, value: invitation } as const;
 }
 
-/** Finds an open invitation by its link; scopes the transaction to the inviting tenant. */
-export async function findInvitation(tx: Tx, slug: string, token: string) {
+interface OpenInvitation {
+  tenant: { id: string; slug: string; kind: TenantKind; name: string; nameEn: string | null };
+  invitation: { id: string; email: string; role: MemberRole };
+}
+
+/**
+ * Finds an open invitation by its link, in the auth scope: open_invitation() matches the token without
+ * any tenant scope (decision 021) and locks the invitation, so two acceptances of one link at once
+ * take turns and the second finds it accepted. No tenant scope is set here.
+ */
+export async function findInvitation(tx: Tx, slug: string, token: string): Promise<OpenInvitation | null> {
   if (!isSlug(slug)) return null;
-  const [tenant] = await tx.select().from(tenants).where(eq(tenants.slug, slug)).limit(1);
-  if (!tenant) return null;
-  await setScope(tx, { tenantId: tenant.id, role: "system" });
-  const [invitation] = await tx
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(invitations.tenantId, tenant.id),
-        eq(invitations.tokenHash, hashToken(token)),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, sql`now()`),
-      ),
-    )
-    .limit(1)
-    // Two acceptances of one link at once: the second waits, then finds it accepted.
-    .for("update");
-  return invitation ? { tenant, invitation } : null;
+  const [row] = rowsOf<{ tenantId: string; slug: string; kind: TenantKind; name: string; nameEn: string | null; invitationId: string; email: string; role: MemberRole }>(
+    await tx.execute(
+      sql`select tenant_id as "tenantId", tenant_slug as slug, tenant_kind as kind, tenant_name as name, tenant_name_en as "nameEn",
+        invitation_id as "invitationId", email, role from open_invitation(${slug}, ${hashToken(token)})`,
+    ),
+  );
+  if (!row) return null;
+  return {
+    tenant: { id: row.tenantId, slug: row.slug, kind: row.kind, name: row.name, nameEn: row.nameEn },
+    invitation: { id: row.invitationId, email: row.email, role: row.role },
+  };
 }
 
 export async function acceptInvitation(
@@ -150,6 +151,9 @@ export async function acceptInvitation(
     await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: invitation.email, name: input.name, via: "invitation" } });
     sessionToken = await openSession(tx, ctx, user.id, userAgent);
   }
+  // The link matched and the account is checked or created: creating the membership and closing the
+  // invitation is the one step that needs the system scope, inside the inviting tenant.
+  await setScope(tx, { tenantId: tenant.id, userId, role: "system" });
   const existing = await tx
     .select({ id: memberships.id })
     .from(memberships)
