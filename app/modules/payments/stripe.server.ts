@@ -35,6 +35,12 @@ export async function paymentAccountOf(tx: Tx, tenantId: string) {
   return row ?? null;
 }
 
+/** Whether the organization takes online payment: all a school's order page needs (never the account id). */
+export async function takesOnlinePayment(tx: Tx, tenantId: string) {
+  const [row] = await tx.select({ chargesEnabled: paymentAccounts.chargesEnabled }).from(paymentAccounts).where(eq(paymentAccounts.tenantId, tenantId)).limit(1);
+  return row?.chargesEnabled ?? false;
+}
+
 // What the account can take: card always; Alipay and WeChat Pay where Stripe reports the capability.
 const onlineMethods = ["card", "alipay", "wechat_pay"] as const;
 
