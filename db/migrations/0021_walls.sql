@@ -1,6 +1,6 @@
 -- Issue 14, the database walls (decision 019). Role-gated RLS for the tables that define roles
--- (F2, F3), a school's order moves only pending → cancelled (F9), schools see an organization's
--- payment account only for orders they placed (F11), published questions are records (F13).
+-- (F2, F3), a school's order moves only pending → cancelled (F9), schools learn only whether an
+-- organization takes online payment, for orders they placed (F11), published questions are records (F13).
 
 -- F2. Everyone in the tenant reads its members and invitations; only owners and admins (and the
 -- system scope: sign-up, invitation acceptance) write them.
@@ -115,14 +115,24 @@ CREATE TRIGGER assessment_orders_school_guard BEFORE UPDATE ON assessment_orders
   FOR EACH ROW EXECUTE FUNCTION assessment_order_school_guard();
 --> statement-breakpoint
 
--- F11. A school sees an organization's payment account only when it has ordered from it (the order
--- page asks whether online payment is possible).
+-- F11. A school never reads the payment_accounts table. For an order it placed it learns whether the
+-- organization takes online payment and with which methods; only its admin, starting the checkout of
+-- a pending order, gets the account id Stripe needs.
 DROP POLICY payment_accounts_school_read ON payment_accounts;
 --> statement-breakpoint
-CREATE POLICY payment_accounts_school_read ON payment_accounts FOR SELECT TO app_user USING (
-  app_tenant_kind() = 'school' AND charges_enabled
-  AND EXISTS (SELECT 1 FROM assessment_orders o WHERE o.tenant_id = payment_accounts.tenant_id AND o.school_tenant_id = app_tenant_id())
-);
+CREATE FUNCTION order_payment_account(p_tenant uuid, p_order uuid)
+RETURNS TABLE (charges_enabled boolean, payment_methods text[], stripe_account_id text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT a.charges_enabled, a.payment_methods,
+    CASE WHEN app_role() = 'admin' AND o.status = 'pending' THEN a.stripe_account_id END
+  FROM assessment_orders o JOIN payment_accounts a ON a.tenant_id = o.tenant_id
+  WHERE o.tenant_id = p_tenant AND o.id = p_order
+    AND app_tenant_kind() = 'school' AND o.school_tenant_id = app_tenant_id()
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION order_payment_account(uuid, uuid) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION order_payment_account(uuid, uuid) TO app_user;
 --> statement-breakpoint
 
 -- F13. A published question's versions are records: the question cannot be deleted (which would

@@ -169,14 +169,28 @@ describe("the last wall holds where roles are defined", () => {
     });
   });
 
-  describe("F11: a school sees a payment account only of an organization it ordered from", () => {
-    it("reads demo-ai's account (its order) and not demo-care's", async () => {
+  describe("F11: a school learns only whether an organization it ordered from takes online payment", () => {
+    it("reads no payment account; the account id only for its admin's pending order", async () => {
       await fixture(sql`
         insert into payment_accounts (tenant_id, stripe_account_id, charges_enabled, details_submitted)
         values (${ai}, 'acct_WALLS_AI', true, true), (${care}, 'acct_WALLS_CARE', true, true) returning id`);
+      const [paid] = await db.rows<{ id: string }>(sql`select id from assessment_orders where tenant_id = ${ai} and school_tenant_id = ${school} and status = 'paid' limit 1`);
+      const [pending] = await fixture(sql`
+        insert into assessment_orders (tenant_id, number, school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date, headcount, unit_price_fen, total_fen, contact_email)
+        select tenant_id, number || '-WALLS-PAY', school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date, headcount, unit_price_fen, total_fen, contact_email
+        from assessment_orders where id = ${paid.id}
+        returning id`);
       const teacher = { tenantId: school, tenantKind: "school", userId: users.teacher, role: "teacher" };
-      const seen = await asApp(teacher, (tx) => query<{ tenant_id: string }>(tx, sql`select tenant_id from payment_accounts`));
-      expect(seen.map((r) => r.tenant_id)).toEqual([ai]);
+      const admin = { tenantId: school, tenantKind: "school", userId: users.schoolAdmin, role: "admin" };
+      expect(await asApp(teacher, (tx) => query(tx, sql`select stripe_account_id from payment_accounts`))).toEqual([]);
+      expect(await asApp(admin, (tx) => query(tx, sql`select stripe_account_id from payment_accounts`))).toEqual([]);
+      const account = (scope: typeof admin, order: string) =>
+        asApp(scope, (tx) => query(tx, sql`select charges_enabled, stripe_account_id from order_payment_account(${ai}, ${order})`));
+      expect(await account(teacher, pending.id)).toEqual([{ charges_enabled: true, stripe_account_id: null }]);
+      expect(await account(admin, paid.id)).toEqual([{ charges_enabled: true, stripe_account_id: null }]);
+      expect(await account(admin, pending.id)).toEqual([{ charges_enabled: true, stripe_account_id: "acct_WALLS_AI" }]);
+      // Another school, or an organization's scope, learns nothing of this order.
+      expect(await account({ ...admin, tenantId: care, tenantKind: "organization" }, pending.id)).toEqual([]);
     });
   });
 
