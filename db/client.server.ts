@@ -22,12 +22,22 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, any>;
 
 export interface Database {
   kind: "pglite" | "postgres";
+  /** The login (owner) role: checks at start, the seed, tests' assertions. Never a request's queries. */
   db: Db;
+  /**
+   * Where request transactions run (decision 019). On PostgreSQL its connections are app_user from
+   * the moment they open, so a statement that ever ran before the scope, or outside any transaction,
+   * cannot see past RLS. PGlite has one in-process session: the same handle, the scope awaited.
+   */
+  app: Db;
   close(): Promise<void>;
   pglite?: PGlite;
   sql?: postgres.Sql;
   url?: string;
 }
+
+/** The role every request's statements run as (decision 001); the query pool connects as it (019). */
+export const queryRole = "app_user";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const migrationsFolder = process.env.XCERT_MIGRATIONS_DIR ?? findMigrations();
@@ -59,17 +69,34 @@ const prepareQuery = PostgresJsSession.prototype.prepareQuery as unknown as Prep
 /** Opens the database named by the environment: PostgreSQL with DATABASE_URL, embedded PGlite without. */
 export async function openDatabase(url = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Database> {
   if (url) {
-    const client = postgres(url, {
+    const pool = {
       max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
       onnotice: () => {},
-      connection: { application_name: "xcert" },
-      ...(process.env.XCERT_SQL_TRACE ? { debug: sqlTrace(process.env.XCERT_SQL_TRACE) } : {}),
       // postgres.js's default reconnect backoff grows as 3^failures/100 s (shared by the pool) up to
       // 20 s: after a two-second restart it kept requests waiting 7–20 s after PostgreSQL was back.
       // Retry quickly and often instead: a refused connection costs nothing.
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+    };
+    // Both pools open connections only when first used: a server's owner pool serves the start-up
+    // checks, the query pool everything a request does.
+    const client = postgres(url, { ...pool, connection: { application_name: "xcert" } });
+    const queryClient = postgres(url, {
+      ...pool,
+      // A startup parameter, as `SET ROLE app_user` at connect: the login role (often a superuser,
+      // which bypasses even forced RLS) never runs a request's statement.
+      connection: { application_name: "xcert", role: queryRole },
+      ...(process.env.XCERT_SQL_TRACE ? { debug: sqlTrace(process.env.XCERT_SQL_TRACE) } : {}),
     });
-    return { kind: "postgres", url, db: drizzlePostgres(client, { schema, logger: options.logger }) as unknown as Db, sql: client, close: () => client.end({ timeout: 5 }) };
+    return {
+      kind: "postgres",
+      url,
+      db: drizzlePostgres(client, { schema, logger: options.logger }) as unknown as Db,
+      app: drizzlePostgres(queryClient, { schema, logger: options.logger }) as unknown as Db,
+      sql: client,
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), queryClient.end({ timeout: 5 })]);
+      },
+    };
   }
   const dir = pgliteDataDir();
   mkdirSync(dir, { recursive: true });
@@ -112,7 +139,8 @@ export function createPglite(options: PGliteOptions = {}) {
 }
 
 export function fromPglite(pglite: PGlite, options: OpenOptions = {}): Database {
-  return { kind: "pglite", db: drizzlePglite(pglite, { schema, logger: options.logger }) as unknown as Db, pglite, close: () => pglite.close() };
+  const db = drizzlePglite(pglite, { schema, logger: options.logger }) as unknown as Db;
+  return { kind: "pglite", db, app: db, pglite, close: () => pglite.close() };
 }
 
 export async function migrateDatabase(database: Database) {
@@ -149,10 +177,28 @@ export function rowsOf<T>(result: unknown): T[] {
 }
 
 /**
+ * Write policies that do not check the role, each on purpose and with the reason. Everything else
+ * that lets the app role write a row must check the role too: app_role(), app_can_edit(),
+ * app_can_handle_fees() or app_is_system() (decision 019). An entry whose policy no longer exists
+ * fails the catalog test, so the list cannot go stale.
+ */
+export const ungatedWritePolicies: Record<string, string> = {
+  // Every mutation, by every role, writes its audit entry in its own tenant; the log is append-only.
+  "audit_log.audit_log_write": "every role audits its own mutations",
+  // Known exceptions, being closed by issue 14 F12 (outbox and account-audit inserts only from the
+  // system scope or an enqueue function): remove these entries with that fix.
+  "email_outbox.email_outbox_enqueue": "issue 14 F12: any scope may enqueue mail",
+  "account_audit_log.account_audit_log_write": "issue 14 F12: any scope may write an account audit entry",
+};
+
+/** What a policy expression must mention to count as checking the role. */
+export const roleCheck = /\bapp_(role|can_edit|can_handle_fees|is_system)\(\)|current_setting\('app\.role'/;
+
+/**
  * The server refuses to start when its query role could see past row-level security.
  * Returns the problems found; empty means safe.
  */
-export async function checkQueryRole(db: Db, roleName = "app_user"): Promise<string[]> {
+export async function checkQueryRole(db: Db, roleName = queryRole): Promise<string[]> {
   const role = rowsOf<{ rolsuper: boolean; rolbypassrls: boolean }>(
     await db.execute(sql`select rolsuper, rolbypassrls from pg_roles where rolname = ${roleName}`),
   )[0];
@@ -164,15 +210,44 @@ export async function checkQueryRole(db: Db, roleName = "app_user"): Promise<str
     await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tableowner = ${roleName}`),
   );
   if (owned.length) problems.push(`${roleName} owns tables: ${owned.map((t) => t.tablename).join(", ")}`);
+  // Every tenant-owned table, and every table the role can write (a column grant counts), has RLS
+  // enabled and forced.
   const unforced = rowsOf<{ relname: string }>(
     await db.execute(sql`
       select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
       where n.nspname = 'public' and c.relkind in ('r', 'p')
-        and not (c.relrowsecurity and c.relforcerowsecurity)`),
+        and not (c.relrowsecurity and c.relforcerowsecurity)
+        and (exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
+          or has_any_column_privilege(${roleName}, c.oid, 'INSERT') or has_any_column_privilege(${roleName}, c.oid, 'UPDATE')
+          or has_table_privilege(${roleName}, c.oid, 'DELETE') or has_table_privilege(${roleName}, c.oid, 'TRUNCATE'))
+      order by 1`),
   );
   if (unforced.length) problems.push(`RLS not enabled and forced on: ${unforced.map((t) => t.relname).join(", ")}`);
+  const ungated = (await writePolicies(db)).filter(
+    (p) => !(`${p.tablename}.${p.policyname}` in ungatedWritePolicies) && [p.qual, p.with_check].some((e) => e !== null && !roleCheck.test(e)),
+  );
+  if (ungated.length) problems.push(`write policies that do not check the role: ${ungated.map((p) => `${p.tablename}.${p.policyname}`).join(", ")}`);
   return problems;
+}
+
+/** The permissive policies that admit writes (INSERT, UPDATE, DELETE or ALL), with their expressions. */
+export async function writePolicies(db: Db) {
+  return rowsOf<{ tablename: string; policyname: string; cmd: string; qual: string | null; with_check: string | null }>(
+    await db.execute(sql`
+      select tablename, policyname, cmd, qual, with_check from pg_policies
+      where schemaname = 'public' and permissive = 'PERMISSIVE' and cmd in ('INSERT', 'UPDATE', 'DELETE', 'ALL')
+      order by tablename, policyname`),
+  );
+}
+
+/**
+ * On PostgreSQL the query pool must already be the query role when a connection opens (decision
+ * 019); PGlite's one session is checked by the scope statement each transaction awaits.
+ */
+export async function checkQueryConnection(database: Database): Promise<string[]> {
+  if (database.kind !== "postgres") return [];
+  const [seen] = rowsOf<{ user: string }>(await database.app.execute(sql`select current_user as "user"`));
+  return seen?.user === queryRole ? [] : [`the query pool runs as ${seen?.user}, not ${queryRole}`];
 }
 
 declare global {
@@ -184,7 +259,7 @@ export function getDatabase(): Promise<Database> {
   globalThis.__xcertDatabase ??= (async () => {
     const database = await openDatabase();
     await migrateDatabase(database);
-    const problems = await checkQueryRole(database.db);
+    const problems = [...(await checkQueryRole(database.db)), ...(await checkQueryConnection(database))];
     if (problems.length) {
       await database.close();
       throw new Error(`Refusing to start: the query role can bypass row-level security: ${problems.join("; ")}`);

@@ -5,7 +5,7 @@ import type { Locale } from "~/i18n/i18n";
 import { OrderSummary } from "~/modules/payments/components/order-summary";
 import { cancelOrder, confirmBankTransfer, getOrder, recordBankTransfer, recordRefund } from "~/modules/payments/orders.server";
 import { orderActionSchema } from "~/modules/payments/schemas";
-import { checkoutUrl, onlinePaymentsEnabled, paymentAccountOf, refundOnline } from "~/modules/payments/stripe.server";
+import { checkoutUrl, onlinePaymentsEnabled, orderPaymentAccount, refundOnline } from "~/modules/payments/stripe.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { ErrorList, Notice } from "~/ui/form";
@@ -19,12 +19,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "orders:read", async (tx, ctx) => {
     const found = await getOrder(tx, ctx, params.orderId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
-    const account = onlinePaymentsEnabled() && ctx.tenant.kind === "school" ? await paymentAccountOf(tx, found.order.tenantId) : null;
+    const online = onlinePaymentsEnabled() && ctx.tenant.kind === "school" && Boolean((await orderPaymentAccount(tx, found.order))?.chargesEnabled);
     return {
       ...found,
       kind: ctx.tenant.kind,
       permissions: ctx.permissions,
-      canPayOnline: Boolean(account?.chargesEnabled) && found.order.status === "pending",
+      canPayOnline: online && found.order.status === "pending",
     };
   });
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../client.server";
+import { rowsOf, type Tx } from "../client.server";
 import { memberships, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
@@ -37,6 +37,12 @@ async function seedTenancy(tx: Tx) {
   const passwordHash = await hashPassword(demoPassword);
   const tenantIds = new Map<string, string>();
   for (const tenant of demoTenants) {
+    if (tenant.kind === "committee") {
+      // No scope may insert a committee tenant (decision 019): the one committee is created once.
+      const [row] = rowsOf<{ id: string }>(await tx.execute(sql`select create_committee_tenant(${tenant.slug}, ${tenant.name}, ${tenant.nameEn}) as id`));
+      tenantIds.set(tenant.slug, row.id);
+      continue;
+    }
     const [row] = await tx.insert(tenants).values(tenant).returning({ id: tenants.id });
     tenantIds.set(tenant.slug, row.id);
   }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { citusScript } from "../../db/citus";
-import { checkQueryRole } from "../../db/client.server";
+import { checkQueryRole, roleCheck, ungatedWritePolicies, writePolicies } from "../../db/client.server";
 import { createTestDatabase, owner, type TestDatabase } from "../support/db";
 
 // The schema rules that keep isolation in the database and the Citus path open, read from the catalog.
@@ -95,6 +95,29 @@ describe("catalog rules", () => {
     }
   });
 
+  // Decision 019: not only tenant-owned tables. tenants had write grants and no RLS at all (issue 14 F3).
+  it("enables and forces row-level security on every table the app role can write", async () => {
+    const writable = await rows<{ relname: string; forced: boolean }>(sql`
+      select c.relname, c.relrowsecurity and c.relforcerowsecurity as forced from pg_class c
+      where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p')
+        and (has_any_column_privilege('app_user', c.oid, 'INSERT') or has_any_column_privilege('app_user', c.oid, 'UPDATE')
+          or has_table_privilege('app_user', c.oid, 'DELETE') or has_table_privilege('app_user', c.oid, 'TRUNCATE'))
+      order by 1`);
+    expect(writable.map((t) => t.relname)).toEqual(expect.arrayContaining(["tenants", "memberships", "invitations", "users"]));
+    expect(writable.filter((t) => !t.forced).map((t) => t.relname)).toEqual([]);
+  });
+
+  // Role-gated RLS (decision 019): a policy that lets a row be written checks the role too, so a
+  // viewer's transaction cannot do at the database what the app forbids it (issue 14 F2). The
+  // exceptions are listed, with their reasons, in db/client.server.ts; this names them.
+  it("checks the role in every policy that admits a write, but the named exceptions", async () => {
+    const ungated = (await writePolicies(database.db))
+      .filter((p) => [p.qual, p.with_check].some((expression) => expression !== null && !roleCheck.test(expression)))
+      .map((p) => `${p.tablename}.${p.policyname}`);
+    // Today: audit_log_write, and the two issue 14 F12 inserts (email_outbox, account_audit_log).
+    expect(ungated).toEqual(Object.keys(ungatedWritePolicies).sort());
+  });
+
   it("runs queries as a role that owns nothing and cannot bypass RLS", async () => {
     const [role] = await rows<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(sql`
       select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'app_user'`);
@@ -118,6 +141,21 @@ describe("catalog rules", () => {
       expect((await checkQueryRole(database.db)).join()).toContain("memberships");
     } finally {
       await database.db.execute(sql`alter table memberships force row level security`);
+    }
+    // A table the app role can write without RLS, though it has no tenant_id.
+    await database.db.execute(sql`create table probe_writable (id int)`);
+    await database.db.execute(sql`grant insert on probe_writable to app_user`);
+    try {
+      expect((await checkQueryRole(database.db)).join()).toContain("RLS not enabled and forced on: probe_writable");
+    } finally {
+      await database.db.execute(sql`drop table probe_writable`);
+    }
+    // A write policy that checks the tenant but not the role.
+    await database.db.execute(sql`create policy probe_ungated on cases for update to app_user using (tenant_id = app_tenant_id())`);
+    try {
+      expect((await checkQueryRole(database.db)).join()).toContain("write policies that do not check the role: cases.probe_ungated");
+    } finally {
+      await database.db.execute(sql`drop policy probe_ungated on cases`);
     }
   });
 

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import Stripe from "stripe";
-import type { Tx } from "../../../db/client.server";
+import { rowsOf, type Tx } from "../../../db/client.server";
 import { assessmentOrders, paymentAccounts, payments, stripeEvents } from "../../../db/schema";
 import { env } from "~/env.server";
 import { translator } from "~/i18n/i18n";
@@ -33,6 +33,17 @@ export const onlinePaymentsEnabled = () => stripe() !== null;
 export async function paymentAccountOf(tx: Tx, tenantId: string) {
   const [row] = await tx.select().from(paymentAccounts).where(eq(paymentAccounts.tenantId, tenantId)).limit(1);
   return row ?? null;
+}
+
+/**
+ * A school's view of the organization's payment account, for an order it placed (decision 019): whether
+ * it takes online payment and how; the account id only for its admin and a pending order (checkout).
+ */
+export async function orderPaymentAccount(tx: Tx, order: { tenantId: string; id: string }) {
+  const [row] = rowsOf<{ charges_enabled: boolean; payment_methods: string[]; stripe_account_id: string | null }>(
+    await tx.execute(sql`select charges_enabled, payment_methods, stripe_account_id from order_payment_account(${order.tenantId}, ${order.id})`),
+  );
+  return row ? { chargesEnabled: row.charges_enabled, paymentMethods: row.payment_methods, stripeAccountId: row.stripe_account_id } : null;
 }
 
 // What the account can take: card always; Alipay and WeChat Pay where Stripe reports the capability.
@@ -100,8 +111,8 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
   if (!api || !found || found.order.schoolTenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
   const { order } = found;
   if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
-  const account = await paymentAccountOf(tx, order.tenantId);
-  if (!account?.chargesEnabled) return { ok: false, status: 409, formErrors: [t("orders.errors.noOnlinePayment")] } as const;
+  const account = await orderPaymentAccount(tx, order);
+  if (!account?.chargesEnabled || !account.stripeAccountId) return { ok: false, status: 409, formErrors: [t("orders.errors.noOnlinePayment")] } as const;
   // Every parameter comes from the order, never from the request (such as the visitor's language):
   // Stripe refuses a reused idempotency key with other parameters, and the key is the order's.
   const orderLocale = order.locale === "en" ? "en" : "zh-CN";

@@ -100,14 +100,16 @@ export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, o
 
 /** The transaction without the 503 translation, for a result several callers await. */
 async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  const { db, kind } = await getDatabase();
+  const { app, kind } = await getDatabase();
   try {
-    return await db.transaction(async (tx) => {
+    return await app.transaction(async (tx) => {
       // On PostgreSQL the scope statement is not awaited: postgres.js writes it and `fn`'s first query
       // to the transaction's one connection in a single write (one round trip fewer per transaction).
       // The server runs them in order, and if the scope fails the transaction is aborted, so nothing
-      // runs unscoped; postgres.js then reports the scope's error, not the abort. PGlite has no socket
-      // to save and its call order is not a promise, so it waits.
+      // runs unscoped; postgres.js then reports the scope's error, not the abort. Should a statement
+      // ever overtake it, it still runs as app_user with no scope (the query pool connects as
+      // app_user, decision 019) and sees what an anonymous visitor sees. PGlite has no socket to save
+      // and its call order is not a promise, so it waits.
       const entered = enterScope(tx, scope);
       if (kind === "pglite") await entered;
       else entered.catch(() => {});
