@@ -185,10 +185,6 @@ export function rowsOf<T>(result: unknown): T[] {
 export const ungatedWritePolicies: Record<string, string> = {
   // Every mutation, by every role, writes its audit entry in its own tenant; the log is append-only.
   "audit_log.audit_log_write": "every role audits its own mutations",
-  // Known exceptions, being closed by issue 14 F12 (outbox and account-audit inserts only from the
-  // system scope or an enqueue function): remove these entries with that fix.
-  "email_outbox.email_outbox_enqueue": "issue 14 F12: any scope may enqueue mail",
-  "account_audit_log.account_audit_log_write": "issue 14 F12: any scope may write an account audit entry",
 };
 
 /** What a policy expression must mention to count as checking the role. */

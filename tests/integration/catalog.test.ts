@@ -114,7 +114,7 @@ describe("catalog rules", () => {
     const ungated = (await writePolicies(database.db))
       .filter((p) => [p.qual, p.with_check].some((expression) => expression !== null && !roleCheck.test(expression)))
       .map((p) => `${p.tablename}.${p.policyname}`);
-    // Today: audit_log_write, and the two issue 14 F12 inserts (email_outbox, account_audit_log).
+    // Today: audit_log_write alone (every role audits its own mutations).
     expect(ungated).toEqual(Object.keys(ungatedWritePolicies).sort());
   });
 
