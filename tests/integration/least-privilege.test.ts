@@ -100,7 +100,7 @@ describe("least privilege inside the database", () => {
       });
       expect(
         await databaseError(
-          asApp({ role: "auth" }, (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${ids["demo-ai"]}, ${ids["org-editor@demo.xcert.test"]}, 'owner')`)),
+          asApp({ role: "auth" }, (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${ids["demo-ai"]}, ${ids["org-editor@demo.xcert.test"]}, 'editor')`)),
         ),
       ).toMatch(/row-level security/);
     });
