@@ -8,9 +8,11 @@
 // Out: { table } (header row first, then the non-blank rows, only the columns whose header names a
 // template column), { questions } (Moodle XML), or { refusal: { key, params } } (a message key).
 
+import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { TextDecoder } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import zlib from "node:zlib";
 import { XMLParser } from "fast-xml-parser";

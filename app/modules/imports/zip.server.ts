@@ -70,7 +70,10 @@ export function zipEntries(bytes: Uint8Array): { entries: ZipEntry[] } | { refus
         const size = view.getUint16(field + 2, true);
         if (id === 1) {
           let next = field + 4;
-          if (uncompressedSize === 0xffffffff) (uncompressedSize = Number(view.getBigUint64(next, true))), (next += 8);
+          if (uncompressedSize === 0xffffffff) {
+            uncompressedSize = Number(view.getBigUint64(next, true));
+            next += 8;
+          }
           if (compressedSize === 0xffffffff) compressedSize = Number(view.getBigUint64(next, true));
           found = true;
           break;
