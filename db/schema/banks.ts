@@ -201,6 +201,8 @@ export const importJobs = pgTable(
     locale: text("locale").notNull().default("zh-CN"),
     // Whoever runs the job holds it until then; a job whose holder died is picked up again.
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    // Runs started (each claim counts one): a job whose runner keeps dying is failed, not resumed forever.
+    attempts: integer("attempts").notNull().default(0),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/imports/question-rows";
-import { runImportJob } from "../../app/modules/imports/jobs.server";
+import { resumeStaleImports, runImportJob } from "../../app/modules/imports/jobs.server";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { likePattern } from "../../app/ui/like";
 import { asApp, databaseError, owner, query } from "../support/db";
@@ -473,6 +473,38 @@ describe("question bank", () => {
     const stems = await db().rows<{ n: number }>(sql`select count(distinct stem)::int as n from questions where import_job_id = ${job.id}`);
     expect(stems[0].n).toBe(4500);
     expect(await db().count("import_files", sql`job_id = ${job.id}`)).toBe(0);
+  });
+
+  it("fails a job whose runner failed 3 times instead of resuming it forever (F1, decision 020)", async () => {
+    const [job] = await db().rows<{ id: string }>(sql`
+      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, updated_at)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'poison.csv', 'queued', now() - interval '1 minute') returning id`);
+    await db().rows(sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, sampleRow(30_000), sampleRow(30_001)])).toString("base64")}, 'base64'))`);
+    // The database refuses this job's staged rows, every time: each run ends in an error that is not
+    // the file's fault (as when a runner dies), and the job is left to be tried again.
+    await db().rows(sql`create function poison_import_rows() returns trigger language plpgsql as $$ begin raise exception 'staging refused'; end $$`);
+    await db().rows(sql.raw(`create trigger poison_import_rows before insert on import_rows for each row when (new.job_id = '${job.id}') execute function poison_import_rows()`));
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await expect(runImportJob(ai, job.id)).rejects.toThrow();
+        const [state] = await db().rows<{ status: string; attempts: number; locked_until: Date | null }>(sql`select status, attempts, locked_until from import_jobs where id = ${job.id}`);
+        expect(state).toMatchObject({ status: "importing", attempts: attempt, locked_until: null });
+      }
+      // A fourth claim does not run it: the job fails, with a message, and its file is gone.
+      expect(await runImportJob(ai, job.id)).toBeNull();
+      const [failed] = await db().rows<{ status: string; attempts: number; errors: { message: string }[] }>(sql`select status, attempts, errors from import_jobs where id = ${job.id}`);
+      expect(failed).toMatchObject({ status: "failed", attempts: 4 });
+      expect(failed.errors.map((e) => e.message)).toEqual(["导入在完成前中断了 3 次，已停止，不再重试。请检查文件，或拆分后重新上传。"]);
+      expect(await db().count("import_files", sql`job_id = ${job.id}`)).toBe(0);
+      // The background loop leaves it alone, however long ago it was touched.
+      await db().rows(sql`update import_jobs set updated_at = now() - interval '1 hour' where id = ${job.id}`);
+      await resumeStaleImports();
+      const [after] = await db().rows<{ status: string; attempts: number }>(sql`select status, attempts from import_jobs where id = ${job.id}`);
+      expect(after).toEqual({ status: "failed", attempts: 4 });
+    } finally {
+      await db().rows(sql`drop trigger poison_import_rows on import_rows`);
+      await db().rows(sql`drop function poison_import_rows()`);
+    }
   });
 
   it("refuses files that are not what they claim, and reports a missing column", async () => {

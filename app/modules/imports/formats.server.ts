@@ -1,9 +1,14 @@
-import ExcelJS from "exceljs";
-import { XMLBuilder, XMLParser } from "fast-xml-parser";
-import Papa from "papaparse";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { XMLBuilder } from "fast-xml-parser";
 import { optionLetters } from "~/modules/questions/schemas";
 import { labelOf, questionSheet, type QuestionRow } from "./question-rows";
 import { mapSheetHeaders, unneutralise, type Sheet, type SheetRow } from "./sheet";
+import { zipEntries, type ZipEntry } from "./zip.server";
 
 // Reading and writing the import formats. Spreadsheets (XLSX, CSV) carry the bank's template
 // columns; Moodle XML (questions only) is translated to and from the same rows, so one validation
@@ -36,48 +41,9 @@ function rowsFromTable(table: string[][], sheet: Sheet): SheetRow[] {
   const [header = [], ...body] = table;
   const { keys, missing } = mapSheetHeaders(sheet, header.map((h) => String(h ?? "")));
   if (missing.length) throw new FormatError("missingColumns", { columns: missing.map((key) => sheet.columns.find((c) => c.key === key)!.zh).join("、") });
-  return body
-    .filter((cells) => cells.some((cell) => String(cell ?? "").trim() !== ""))
-    .map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, unneutralise(String(cells[i] ?? ""))]] : []))));
+  // Blank rows were left out by the read worker (blank in every column, not only the template's).
+  return body.map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, unneutralise(String(cells[i] ?? ""))]] : []))));
 }
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "object") {
-    if ("richText" in value) return value.richText.map((part) => part.text).join("");
-    if ("text" in value) return String(value.text);
-    if ("result" in value) return String(value.result ?? "");
-    if (value instanceof Date) return value.toISOString().slice(0, 10);
-  }
-  return String(value);
-}
-
-async function readXlsx(bytes: Uint8Array) {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
-  } catch {
-    throw new FormatError("unreadable");
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new FormatError("empty");
-  const table: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, number) => {
-    const values = row.values as ExcelJS.CellValue[];
-    table[number - 1] = values.slice(1).map(cellText);
-  });
-  for (let i = 0; i < table.length; i++) table[i] ??= [];
-  return table;
-}
-
-function readCsv(bytes: Uint8Array) {
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes).replace(/^\uFEFF/, "");
-  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: "greedy" });
-  if (parsed.errors.some((e) => e.type === "Quotes")) throw new FormatError("unreadable");
-  return parsed.data;
-}
-
-const xmlOptions = { ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name: string) => ["question", "answer", "tag"].includes(name) };
 
 function textOf(node: unknown): string {
   if (node === undefined || node === null) return "";
@@ -89,18 +55,8 @@ function textOf(node: unknown): string {
   return format === "html" ? raw.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]+>/g, "").trim() : raw;
 }
 
-/** Moodle XML → template rows. XCert's own fields travel as tags `xcert:<field>:<value>`. */
-function readMoodle(bytes: Uint8Array): QuestionRow[] {
-  const xml = new TextDecoder().decode(bytes);
-  // No DTDs, no entities beyond XML's own: an external entity is refused, not resolved.
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new FormatError("unreadable");
-  let document: { quiz?: { question?: Record<string, unknown>[] } };
-  try {
-    document = new XMLParser({ ...xmlOptions, processEntities: true, parseTagValue: false }).parse(xml);
-  } catch {
-    throw new FormatError("unreadable");
-  }
-  const questions = (document.quiz?.question ?? []).filter((q) => q["@type"] !== "category");
+/** Moodle questions (as the read worker parsed them) → template rows. XCert's own fields travel as tags `xcert:<field>:<value>`. */
+function moodleRows(questions: Record<string, unknown>[]): QuestionRow[] {
   return questions.map((q) => {
     const tags = ((q.tags as { tag?: unknown[] } | undefined)?.tag ?? []).map(textOf);
     const own = (field: string) => tags.find((tag) => tag.startsWith(`xcert:${field}:`))?.slice(field.length + 7);
@@ -138,10 +94,81 @@ function readMoodle(bytes: Uint8Array): QuestionRow[] {
   });
 }
 
+/** Bounds on what one import may read (decision 020). */
+export const readLimits = {
+  /** Rows of data (the header and blank rows not counted); Moodle questions. */
+  maxRows: 200_000,
+  /** Non-empty cells in the whole sheet, every column counted: 200,000 rows of 50. */
+  maxCells: 10_000_000,
+  /** The read worker's heap; what it cannot read within it is refused. */
+  workerHeapMb: 512,
+  /** The read worker's time; a file it cannot read in it is refused. */
+  workerSeconds: 300,
+};
+
+/** The read worker (plain JavaScript, loaded by Node as it is): found from the project root, from the source as from the server build. */
+const readWorkerFile = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return path.join(dir, "app/modules/imports/read-worker.mjs");
+})();
+
+type WorkerAnswer = { table: string[][] } | { questions: Record<string, unknown>[] } | { refusal: { key: string; params: Record<string, string> } };
+
+/**
+ * Reads the file in a worker thread with a bounded heap and time: a file that would take more is
+ * refused (FormatError), and the server goes on answering meanwhile. Anything else that stops the
+ * worker is thrown as it is (the job is tried again, at most three times).
+ */
+async function readInWorker(bytes: Uint8Array, format: ImportFormat, sheet: Sheet, entries: ZipEntry[]): Promise<WorkerAnswer> {
+  const names = sheet.columns.flatMap((c) => [c.zh, c.en.toLowerCase(), c.key.toLowerCase()]);
+  // ExcelJS may park a sheet in a temporary file: in a directory of this read, removed after it.
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "xcert-import-"));
+  try {
+    return await new Promise<WorkerAnswer>((resolve, reject) => {
+      const worker = new Worker(readWorkerFile, {
+        workerData: { bytes, format, entries, limits: { maxRows: readLimits.maxRows, maxCells: readLimits.maxCells }, names },
+        resourceLimits: { maxOldGenerationSizeMb: readLimits.workerHeapMb, maxYoungGenerationSizeMb: 32 },
+        env: { ...process.env, TMPDIR: tmp },
+      });
+      const timer = setTimeout(() => {
+        reject(new FormatError("tooSlow", { minutes: String(readLimits.workerSeconds / 60) }));
+        void worker.terminate();
+      }, readLimits.workerSeconds * 1000);
+      worker.once("message", (answer: WorkerAnswer) => {
+        clearTimeout(timer);
+        resolve(answer);
+        void worker.terminate();
+      });
+      worker.once("error", (error: Error & { code?: string }) => {
+        clearTimeout(timer);
+        if (error.code === "ERR_WORKER_OUT_OF_MEMORY") reject(new FormatError("tooMuchMemory", { mb: String(readLimits.workerHeapMb) }));
+        else reject(error);
+      });
+      worker.once("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`the import read worker exited with ${code} without an answer`));
+      });
+    });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** An XLSX's parts as its zip declares them, or a FormatError: too large unpacked, too many parts, broken. */
+export function checkZip(bytes: Uint8Array) {
+  const result = zipEntries(bytes);
+  if ("refusal" in result) throw new FormatError(result.refusal.key, result.refusal.params);
+  return result.entries;
+}
+
 /** The rows of an uploaded file, in the column keys of the bank's template. */
 export async function readRows(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet): Promise<SheetRow[]> {
-  if (format === "moodle") return readMoodle(bytes);
-  return rowsFromTable(format === "xlsx" ? await readXlsx(bytes) : readCsv(bytes), sheet);
+  const entries = format === "xlsx" ? checkZip(bytes) : [];
+  const answer = await readInWorker(bytes, format, sheet, entries);
+  if ("refusal" in answer) throw new FormatError(answer.refusal.key, answer.refusal.params);
+  if ("questions" in answer) return moodleRows(answer.questions);
+  return rowsFromTable(answer.table, sheet);
 }
 
 export interface ExportQuestion {

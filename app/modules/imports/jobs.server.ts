@@ -8,7 +8,7 @@ import { skillRequirements } from "~/modules/questions/service.server";
 import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import { caseSheet, parseCaseRow } from "./case-rows";
-import { detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
+import { checkZip, detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
 import { importGate } from "./gate.server";
 import { parseQuestionRow, questionSheet } from "./question-rows";
 import type { RowContext, RowError, RowResult, Sheet, SheetRow } from "./sheet";
@@ -23,6 +23,8 @@ export const maxImportBytes = 50 * 1024 * 1024;
 const batchSize = 2000;
 const progressEvery = 1000;
 const leaseSeconds = 120;
+/** Runs a job may start; the next claim fails it (a runner that keeps dying must not be resumed forever). */
+const maxAttempts = 3;
 /** Errors kept on the job (for the page and the downloadable report). */
 const keptErrors = 10_000;
 
@@ -107,6 +109,15 @@ export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?
   const kind = input.kind ?? "questions";
   const format = detectFormat(input.bytes, input.fileName);
   if (!format || !banks[kind].formats.includes(format)) return { ok: false, status: 400, fieldErrors: { file: [t(`${kind}.import.badFile`)] } } as const;
+  // What an XLSX declares is known without unpacking it: a zip bomb is refused here, on the form.
+  if (format === "xlsx") {
+    try {
+      checkZip(input.bytes);
+    } catch (error) {
+      if (!(error instanceof FormatError)) throw error;
+      return { ok: false, status: 400, fieldErrors: { file: [t(`${kind}.import.${error.key}`, error.params)] } } as const;
+    }
+  }
   const [job] = await tx
     .insert(importJobs)
     .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, locale: ctx.locale, createdByUserId: ctx.user.id })
@@ -168,7 +179,7 @@ async function claim(tenantId: string, id: string) {
   return transaction(system(tenantId), async (tx) => {
     const [job] = await tx
       .update(importJobs)
-      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, updatedAt: sql`now()` })
+      .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, updatedAt: sql`now()`, attempts: sql`${importJobs.attempts} + 1` })
       .where(
         and(
           eq(importJobs.tenantId, tenantId),
@@ -236,6 +247,11 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
   const locale = isLocale(job.locale) ? job.locale : "zh-CN";
   const t = translator(locale);
   const bank = banks[job.kind];
+  // Each earlier run ended without a verdict (its runner died or threw): give up instead of a fourth.
+  if (job.attempts > maxAttempts) {
+    await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.tooManyAttempts`, { count: maxAttempts }) }]);
+    return null;
+  }
   // Tests only: stop at each checkpoint until released (decision 017); null everywhere else.
   const gate = importGate();
   let step = 0;
@@ -250,7 +266,9 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       return null;
     }
     const bytes = file.bytes;
-    const rows = await readRows(bytes, job.format as ImportFormat, bank.sheet);
+    // The read worker may take minutes on a large file: the lease is renewed meanwhile.
+    const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
+    const rows = await readRows(bytes, job.format as ImportFormat, bank.sheet).finally(() => clearInterval(renew));
     if (rows.length === 0) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
       return null;
