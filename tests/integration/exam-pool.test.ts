@@ -53,7 +53,7 @@ describe("the exam pool inside an organization", () => {
     expect(response.status, format).toBe(200);
     if (format !== "xlsx") return await response.text();
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()));
+    await workbook.xlsx.load(await response.arrayBuffer());
     const cells: string[] = [];
     workbook.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(String(cell.value)))));
     return cells.join("\n");
