@@ -19,6 +19,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     } while (cursor && rows.length < 200_000);
     const response = await exportResponse("csv", "fee-disclosures", publicFeeColumns(translator(ctx.locale), ctx.locale), rows);
     response.headers.set("Cache-Control", "public, max-age=60");
+    // The headers follow the lng cookie: a shared cache keeps one copy per cookie, never serves the
+    // Chinese file to an English reader (F26).
+    response.headers.set("Vary", "Cookie");
     return response;
   });
 }

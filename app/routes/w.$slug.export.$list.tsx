@@ -9,7 +9,8 @@ const formatSchema = z.enum(["csv", "xlsx"]);
 
 // CSV/XLSX of any workspace list, with the same permission and filters as the list's page.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const list = workspaceExports[params.list ?? ""];
+  // Own keys only: "constructor", "__proto__" or "toString" are not lists (F22).
+  const list = Object.hasOwn(workspaceExports, params.list ?? "") ? workspaceExports[params.list ?? ""] : undefined;
   const format = formatSchema.safeParse(new URL(request.url).searchParams.get("format"));
   if (!list || !format.success) throw new Response("Not found", { status: 404 });
   return withTenant({ request, context }, params.slug, "workspace:read", async (tx, ctx) => {

@@ -19,7 +19,8 @@ function neutralise(value: string) {
 function csvCell(value: ExportCell) {
   if (value === null || value === undefined) return "";
   const text = neutralise(value instanceof Date ? value.toISOString() : String(value));
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // ";" too: Excel in locales whose list separator is ";" would split the cell there (F25).
+  return /[",;\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv<T>(columns: ExportColumn<T>[], rows: Iterable<T>) {

@@ -69,7 +69,7 @@ export async function parseForm<S extends z.ZodType>(request: Request, schema: S
 }
 
 type Bytes = Buffer<ArrayBuffer>;
-type Body = { kind: "whole"; bytes: Bytes } | { kind: "over"; head: Bytes } | { kind: "cutOff" };
+export type Body = { kind: "whole"; bytes: Bytes } | { kind: "over"; head: Bytes } | { kind: "cutOff" };
 
 /**
  * The body, if it is at most `limit` bytes. Over it, the rest is read and thrown away, keeping the
@@ -77,7 +77,7 @@ type Body = { kind: "whole"; bytes: Bytes } | { kind: "over"; head: Bytes } | { 
  * caller answers with `Connection: close`. (Cancelling the stream would destroy the socket before
  * the answer is written.)
  */
-async function readBounded(request: Request, limit: number): Promise<Body> {
+export async function readBounded(request: Request, limit: number): Promise<Body> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   const bound = drainBound(limit);
   if (declared > bound) return { kind: "cutOff" };

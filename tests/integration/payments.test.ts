@@ -4,7 +4,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
-import { owner } from "../support/db";
+import { asApp, databaseError, owner } from "../support/db";
 import { startStripeDouble, type Params, type StripeDouble } from "../support/stripe-double";
 
 // Online payment through each organization's own Stripe account (Connect, direct charges, no
@@ -216,6 +216,10 @@ describe("online payments (Stripe Connect)", () => {
     expect(String(request.params.success_url)).toMatch(new RegExp(`/w/demo-school/orders/${id}\\?checkout=done$`));
     expect(session.amount_total).toBe(105_000);
     expect(await db().count("audit_log", sql`action = 'payment.checkout_started' and entity_id = ${id}`)).toBe(1);
+    // The session XCert created is recorded as the order's pending online payment (F16).
+    expect(await paymentsOf(id)).toEqual([
+      { status: "pending", amount_fen: 105_000, method: "stripe", currency: "CNY", stripe_checkout_session_id: session.id, stripe_payment_intent_id: null },
+    ]);
 
     // A second click (or a double submit) gets the same session back from Stripe: one session per order.
     const sessionsBefore = stripeApi.sessions.size;
@@ -223,6 +227,7 @@ describe("online payments (Stripe Connect)", () => {
     expect(second.id).toBe(session.id);
     expect(sessionRequests().at(-1)!.idempotencyKey).toBe(`checkout-${id}`);
     expect(stripeApi.sessions.size).toBe(sessionsBefore);
+    expect(await paymentsOf(id)).toHaveLength(1);
 
     // The same school user in English clicks again: still a way to pay, never an error page.
     school.cookies.set("lng", "en");
@@ -253,7 +258,7 @@ describe("online payments (Stripe Connect)", () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("我们正在等待支付平台的确认");
     expect((await orderRow(id)).status).toBe("pending");
-    expect(await paymentsOf(id)).toEqual([]);
+    expect(await paymentsOf(id)).toMatchObject([{ status: "pending", stripe_checkout_session_id: session.id }]);
     expect(await written()).toEqual(before);
   });
 
@@ -299,7 +304,8 @@ describe("online payments (Stripe Connect)", () => {
     }
     const after = await written();
     expect(after.stripe_events - before.stripe_events).toBe(events.length);
-    expect(after.payments - before.payments).toBe(3);
+    // Each order's payment was recorded when its session was created; the events moved it forward.
+    expect(after.payments - before.payments).toBe(0);
     expect(after.paidOrders - before.paidOrders).toBe(2);
     expect(after.email_outbox - before.email_outbox).toBe(2);
     const [receipt] = await db().rows<{ to: string; text: string }>(sql`select "to", text from email_outbox where template = 'payment-receipt' and meta->>'orderId' = ${cardOrder}`);
@@ -395,24 +401,77 @@ describe("online payments (Stripe Connect)", () => {
       expect((await deliver(c.event)).body.outcome, c.label).toBe("duplicate");
     }
     expect((await orderRow(id)).status).toBe("pending");
-    expect(await paymentsOf(id)).toEqual([]);
+    expect(await paymentsOf(id)).toMatchObject([{ status: "pending", stripe_checkout_session_id: session.id }]);
   });
 
-  it("records what Stripe charged when it differs from the order total, leaves the order unpaid, and the committee finds it", async () => {
-    const id = await place();
-    const session = await checkout(id);
-    const short = event("checkout.session.completed", completed(session, { amount_total: session.amount_total - 100, amount_subtotal: session.amount_total - 100 }));
-    for (const e of shuffledTriples([short], 1)) expect((await deliver(e)).status).toBe(200);
-    expect(await paymentsOf(id)).toMatchObject([{ status: "succeeded", amount_fen: 69_900 }]);
-    expect((await orderRow(id)).status).toBe("pending");
-    expect(await receiptsOf(id)).toBe(0);
+  it("counts a session only if XCert created it for the order, in CNY, for its total; others are ignored, audited and found by the committee (F16)", async () => {
+    // The organization owns its Stripe account: it can make sessions of its own, in any currency, with
+    // any amount, carrying the order's id. Each arrives signed, for its account, naming its order.
+    const cases = [
+      { label: "in JPY", reason: "currency", actualFen: null, changes: (s: Session) => ({ currency: "jpy", amount_total: s.amount_total }) },
+      { label: "for less than the total", reason: "amount", actualFen: 69_900, changes: (s: Session) => ({ amount_total: s.amount_total - 100, amount_subtotal: s.amount_total - 100 }) },
+      { label: "a session XCert never created", reason: "unknown_session", actualFen: 70_000, changes: () => ({ id: `cs_test_forged_${randomUUID().slice(0, 8)}` }) },
+    ];
+    for (const c of cases) {
+      const id = await place();
+      const session = await checkout(id);
+      const forged = event("checkout.session.completed", completed(session, c.changes(session)));
+      const before = await written();
+      for (const e of shuffledTriples([forged], 3)) expect((await deliver(e)).status, c.label).toBe(200);
+      expect((await deliver(forged)).body.outcome, c.label).toBe("duplicate");
+      expect(await db().count("stripe_events", sql`id = ${forged.id}`), c.label).toBe(1);
+      // Ignored: the order stays pending, its recorded payment too, no receipt.
+      expect((await orderRow(id)).status, c.label).toBe("pending");
+      expect(await paymentsOf(id), c.label).toEqual([
+        { status: "pending", amount_fen: 70_000, method: "stripe", currency: "CNY", stripe_checkout_session_id: session.id, stripe_payment_intent_id: null },
+      ]);
+      expect(await receiptsOf(id), c.label).toBe(0);
+      expect(await written(), c.label).toEqual({ ...before, stripe_events: before.stripe_events + 1, audit_log: before.audit_log + 1 });
+      // Recorded in the organization's audit log…
+      const [entry] = await db().rows<{ after: { sessionId: string; reason: string } }>(
+        sql`select after from audit_log where action = 'payment.stripe_ignored' and entity_id = ${id}`,
+      );
+      expect(entry.after, c.label).toMatchObject({ sessionId: forged.data.object.id, reason: c.reason });
+      // …and for the committee: a finding of its audit, with the order as evidence.
+      const audit = await (await committee.data("/committee/fees?type=unverified_payment", "routes/committee.fees")).json();
+      const finding = audit.findings.find((f: { entityId: string }) => f.entityId === id);
+      expect(finding, c.label).toMatchObject({ type: "unverified_payment", organizationSlug: "demo-ai", actualFen: c.actualFen, expectedFen: 70_000, evidence: `/committee/orders/${id}` });
+      const evidence = await committee.get(finding.evidence);
+      expect(evidence.status).toBe(200);
+      expect(await evidence.text()).toContain('data-consistent="false"');
 
-    const audit = await (await committee.data("/committee/fees?type=payment_mismatch", "routes/committee.fees")).json();
-    const finding = audit.findings.find((f: { entityId: string }) => f.entityId === id);
-    expect(finding).toMatchObject({ type: "payment_mismatch", organizationSlug: "demo-ai", actualFen: 69_900, expectedFen: 70_000, evidence: `/committee/orders/${id}` });
-    const evidence = await committee.get(finding.evidence);
-    expect(evidence.status).toBe(200);
-    expect(await evidence.text()).toContain('data-consistent="false"');
+      // The session XCert made, in CNY for the total, still pays the order.
+      expect((await deliver(event("checkout.session.completed", completed(session)))).body.outcome, c.label).toBe("applied");
+      expect((await orderRow(id)).status, c.label).toBe("paid");
+      expect(await paymentsOf(id), c.label).toMatchObject([{ status: "succeeded", amount_fen: 70_000, stripe_checkout_session_id: session.id }]);
+    }
+    // A genuine payment leaves no such finding.
+    const id = await place();
+    await deliver(event("checkout.session.completed", completed(await checkout(id))));
+    expect((await orderRow(id)).status).toBe("paid");
+    const audit = await (await committee.data("/committee/fees", "routes/committee.fees")).json();
+    expect(audit.findings.filter((f: { entityId: string }) => f.entityId === id)).toEqual([]);
+  });
+
+  it("records the session only for the school's admin, for a pending order, for its total in CNY (RLS)", async () => {
+    const id = await place();
+    const [order] = await db().rows<{ tenant_id: string; school_tenant_id: string; total_fen: number }>(
+      sql`select tenant_id, school_tenant_id, total_fen::int from assessment_orders where id = ${id}`,
+    );
+    const insert = (role: string, changes: { amount?: number; currency?: string; status?: string } = {}) =>
+      asApp({ tenantId: order.school_tenant_id, tenantKind: "school", role }, (tx) =>
+        tx.execute(sql`insert into payments (tenant_id, order_id, method, status, amount_fen, currency, stripe_checkout_session_id)
+          values (${order.tenant_id}, ${id}, 'stripe', ${changes.status ?? "pending"}, ${changes.amount ?? order.total_fen}, ${changes.currency ?? "CNY"}, ${`cs_test_rls_${randomUUID()}`})`),
+      );
+    for (const [label, attempt] of [
+      ["a teacher", () => insert("teacher")],
+      ["another amount", () => insert("admin", { amount: order.total_fen - 1 })],
+      ["another currency", () => insert("admin", { currency: "JPY" })],
+      ["already succeeded", () => insert("admin", { status: "succeeded" })],
+    ] as const)
+      expect(await databaseError(attempt()), label).toMatch(/row-level security/);
+    await insert("admin");
+    expect(await db().count("payments", sql`order_id = ${id}`)).toBe(1);
   });
 
   it("refunds an online payment on the organization's account", async () => {

@@ -117,6 +117,11 @@ describe("replays", () => {
         ? [event("checkout.session.completed", o.session, { payment_status: "unpaid" }, t0), event("checkout.session.async_payment_succeeded", o.session, {}, t0 + 30)]
         : [event("checkout.session.completed", o.session, {}, t0)],
     );
+    // Every fourth order also gets a session the organization made itself (F16): in JPY, or one XCert
+    // never created. Each is ignored once and recorded; the genuine one still pays the order once.
+    const forgedFor = new Set(orders.filter((_, i) => i % 4 === 0).map((o) => o.id));
+    for (const [i, o] of orders.filter((o) => forgedFor.has(o.id)).entries())
+      events.push(event("checkout.session.completed", o.session, i % 2 ? { currency: "jpy" } : { id: `cs_test_forged_${randomUUID().slice(0, 8)}` }, t0 + 10));
     const deliveries = shuffle(
       events.flatMap((e) => [e, e, e]),
       20261125,
@@ -151,6 +156,8 @@ describe("replays", () => {
       tally.check(order.status === "paid", `order ${o.id} is ${order.status}`);
       tally.check((await db().count("audit_log", sql`action = 'order.paid' and entity_id = ${o.id}`)) === 1, `order ${o.id}: one order.paid audit entry`);
       tally.check((await db().count("email_outbox", sql`template = 'payment-receipt' and meta->>'orderId' = ${o.id}`)) === 1, `order ${o.id}: one receipt`);
+      const ignored = await db().count("audit_log", sql`action = 'payment.stripe_ignored' and entity_id = ${o.id}`);
+      tally.check(ignored === (forgedFor.has(o.id) ? 1 : 0), `order ${o.id}: ${ignored} ignored sessions recorded`);
     }
     tally.note(`${orders.length} orders, ${events.length} events, ${deliveries.length} deliveries`);
     expect(tally.failures).toEqual([]);

@@ -69,6 +69,7 @@ export const auditActions = [
   "payment.stripe_pending",
   "payment.stripe_failed",
   "payment.stripe_succeeded",
+  "payment.stripe_ignored",
   "payments.account_created",
   "payments.account_updated",
 ] as const;

@@ -1,7 +1,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { cases, questions } from "../../../db/schema";
-import { skillRequirements } from "~/modules/questions/service.server";
+import { readablePools, skillRequirements } from "~/modules/questions/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { attachmentDisposition, exportResponse } from "~/ui/export.server";
 import { caseColumns, caseToRow } from "./case-rows";
@@ -32,7 +32,7 @@ export async function bankExportResponse(tx: Tx, ctx: TenantContext, certificate
   const rows = await tx
     .select()
     .from(questions)
-    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.certificateId, certificate.id)))
+    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.certificateId, certificate.id), readablePools(ctx)))
     .orderBy(asc(questions.createdAt), asc(questions.id));
   const codes = new Map((await skillRequirements(tx, ctx.tenant.id, certificate.id)).map((r) => [r.lineageId, r.code]));
   const name = `questions-${certificate.code}`;

@@ -133,6 +133,13 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
     },
     { stripeAccount: account.stripeAccountId, idempotencyKey: `checkout-${order.id}` },
   );
+  // The session XCert made, recorded as the order's pending online payment for the order's total in
+  // CNY: a webhook counts only for a session recorded here (F16). A second click gets the same session
+  // back from Stripe (the order's idempotency key) and finds it recorded.
+  await tx
+    .insert(payments)
+    .values({ tenantId: order.tenantId, orderId: order.id, method: "stripe", status: "pending", amountFen: order.totalFen, currency: "CNY", stripeCheckoutSessionId: session.id })
+    .onConflictDoNothing();
   await audit(tx, ctx, { action: "payment.checkout_started", entityType: "assessment_order", entityId: order.id, after: { sessionId: session.id } });
   return { ok: true, value: session.url ?? "" } as const;
 }
@@ -164,7 +171,21 @@ export function verifyWebhook(payload: string, signature: string | null): Stripe
 
 const paymentRank = { pending: 0, failed: 1, succeeded: 2 } as const;
 
-/** Records a Checkout Session's payment; a status only moves forward, so order of delivery does not matter. */
+/** Why a session's event does not count for its order (F16), or null when it does. */
+function refusal(session: Stripe.Checkout.Session, order: typeof assessmentOrders.$inferSelect, recorded: typeof payments.$inferSelect | undefined) {
+  if (!recorded || recorded.method !== "stripe" || recorded.orderId !== order.id) return "unknown_session";
+  if (session.currency !== "cny") return "currency";
+  if (session.amount_total !== order.totalFen || recorded.amountFen !== order.totalFen) return "amount";
+  return null;
+}
+
+/**
+ * Records a Checkout Session's payment; a status only moves forward, so order of delivery does not
+ * matter. Only a session XCert created for the order (recorded at checkout) in CNY for the order's
+ * total counts: the organization owns its Stripe account and could make sessions of its own carrying
+ * an order id (F16). Those are acknowledged and ignored, written to the organization's audit log, and
+ * the committee's audit finds them (unverified_payment, decision 022).
+ */
 async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.Checkout.Session, status: keyof typeof paymentRank) {
   // The organization's Stripe account may sell other things too: only sessions made here carry an
   // order id in their metadata; anything else is acknowledged and left alone.
@@ -176,7 +197,7 @@ async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.C
     .where(and(eq(assessmentOrders.tenantId, tenantId), eq(assessmentOrders.id, orderId)))
     .limit(1)
     // Stripe delivers in parallel: events of one session wait for each other here, so the second
-    // finds the first one's payment instead of inserting a duplicate (and failing on its key).
+    // sees the first one's update.
     .for("update");
   if (!order) return "ignored";
   const paymentIntent = typeof session.payment_intent === "string" ? session.payment_intent : (session.payment_intent?.id ?? null);
@@ -186,23 +207,17 @@ async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.C
     .where(and(eq(payments.tenantId, tenantId), eq(payments.stripeCheckoutSessionId, session.id)))
     .limit(1);
   const actor = { requestId: `stripe:${session.id}`, ip: null, user: null, role: "system", tenant: { id: tenantId } };
-  if (!existing) {
-    const [payment] = await tx
-      .insert(payments)
-      .values({
-        tenantId,
-        orderId,
-        method: "stripe",
-        status,
-        amountFen: session.amount_total ?? 0,
-        currency: (session.currency ?? "cny").toUpperCase(),
-        stripeCheckoutSessionId: session.id,
-        stripePaymentIntentId: paymentIntent,
-        confirmedAt: status === "succeeded" ? new Date() : null,
-      })
-      .returning();
-    await audit(tx, actor, { action: `payment.stripe_${status}`, entityType: "payment", entityId: payment.id, after: payment });
-  } else if (paymentRank[status] > paymentRank[existing.status]) {
+  const refused = refusal(session, order, existing);
+  if (refused || !existing) {
+    await audit(tx, actor, {
+      action: "payment.stripe_ignored",
+      entityType: "assessment_order",
+      entityId: order.id,
+      after: { sessionId: session.id, reason: refused, status, currency: session.currency, amountTotal: session.amount_total },
+    });
+    return "ignored";
+  }
+  if (paymentRank[status] > paymentRank[existing.status]) {
     const [payment] = await tx
       .update(payments)
       .set({ status, stripePaymentIntentId: existing.stripePaymentIntentId ?? paymentIntent, confirmedAt: status === "succeeded" ? new Date() : null })

@@ -31,6 +31,15 @@ export function questionSource(tenantId: string, q: string | undefined): typeof 
     cross join lateral (select * from ${questions} where ${questions.tenantId} = ${tenantId} and ${questions.id} = m.id offset 0) as candidate) as ${questions}`;
 }
 
+/**
+ * The pools a member reads: the exam pool, answers and all, only with exam:read (owner, admin,
+ * editor); finance and viewers read the practice pool (F27). RLS refuses them the exam pool too
+ * (questions_tenant_read); this keeps the app's answers (404, counts) consistent with it.
+ */
+export function readablePools(ctx: Pick<TenantContext, "permissions">): SQL | undefined {
+  return ctx.permissions.includes("exam:read") ? undefined : eq(questions.pool, "practice");
+}
+
 /** The filters of the question list (and of the search's questions), as SQL on `questions`; the caller adds the tenant. */
 export function questionConditions(filter: QuestionFilter): SQL[] {
   const q = filter.q?.trim();
@@ -58,6 +67,7 @@ export async function listQuestions(tx: Tx, ctx: TenantContext, filter: Question
       from ${questionSource(ctx.tenant.id, filter.q)}
       where ${and(
         eq(questions.tenantId, ctx.tenant.id),
+        readablePools(ctx),
         ...questionConditions(filter),
         after ? sql`(${questions.updatedAt}, ${questions.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
       )}
@@ -106,7 +116,7 @@ export async function getQuestion(tx: Tx, ctx: TenantContext, id: string) {
   const [row] = await tx
     .select()
     .from(questions)
-    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.id, id)))
+    .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.id, id), readablePools(ctx)))
     .limit(1);
   return row ?? null;
 }

@@ -4,7 +4,7 @@ import type { TenantContext } from "~/modules/tenancy/context.server";
 import { searchKinds, type SearchFilter, type SearchKind } from "./schemas";
 import { isUuid } from "~/ui/ids";
 import { likePattern } from "~/ui/like";
-import { questionConditions, questionSource } from "~/modules/questions/service.server";
+import { questionConditions, questionSource, readablePools } from "~/modules/questions/service.server";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 
 // One search box over the workspace's certificates, skill standards, materials, cases and questions:
@@ -78,7 +78,7 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
   if (want("question"))
     parts.push(sql`select 'question', questions.id, questions.stem, questions.type::text, questions.certificate_id, c.code, questions.level::text, questions.updated_at
       from ${questionSource(tenant, q)} join certificates c on c.tenant_id = questions.tenant_id and c.id = questions.certificate_id
-      where questions.tenant_id = ${tenant}::uuid and ${and(...questionConditions(filter))}`);
+      where questions.tenant_id = ${tenant}::uuid and ${and(readablePools(ctx), ...questionConditions(filter))}`);
   if (!parts.length) return { hits: [] as SearchHit[], nextCursor: null };
   const after = decodeCursor(filter.cursor, [isTimestamp, (kind) => (searchKinds as readonly string[]).includes(kind), isUuid]);
   const rows = rowsOf<{ kind: SearchKind; id: string; title: string; detail: string | null; certificate_id: string; certificate_code: string; level: string | null; updated_at: string; cursor_at: string }>(

@@ -137,7 +137,8 @@ export function clientIp(request: Request): string | null {
 
 function baseContext(request: Request): RequestContext {
   return {
-    requestId: request.headers.get("x-request-id")?.slice(0, 64) || randomUUID(),
+    // A client's X-Request-Id would be written verbatim into audit logs: kept only from a trusted proxy (F21).
+    requestId: (env().TRUST_PROXY === "1" && request.headers.get("x-request-id")?.slice(0, 64)) || randomUUID(),
     ip: clientIp(request),
     locale: getLocale(request),
     user: null,

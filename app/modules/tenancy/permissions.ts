@@ -20,6 +20,8 @@ const grants = {
   "committee:supervise": { committee: rolesByKind.committee },
   "certificates:read": { organization: rolesByKind.organization },
   "certificates:write": { organization: ["owner", "admin", "editor"] },
+  // The exam pool with its answers (教考分离): those who write it, not finance or viewers (F27).
+  "exam:read": { organization: ["owner", "admin", "editor"] },
   "fees:read": { organization: rolesByKind.organization },
   "fees:publish": { organization: ["owner", "admin", "finance"] },
   "orders:read": { organization: ["owner", "admin", "finance"], school: rolesByKind.school },
