@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/imports/question-rows";
-import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { HttpClient } from "../support/app";
+import { signUpOrganization } from "../support/demo";
 import { createImportGate, type ImportGate } from "../support/import-gate";
 import { startServer, type ServerProcess } from "../support/server-process";
 
@@ -29,22 +28,7 @@ describe("the import gate in production proper", () => {
   it("is ignored: an import with checkpoints runs to its end, no checkpoint file is written, the server says why", async () => {
     const url = server!.url;
     const client = new HttpClient(url);
-    const suffix = randomBytes(4).toString("hex");
-    const first17 = `91310106${randomBytes(5).toString("hex").toUpperCase().slice(0, 9)}`;
-    const slug = `gate-${suffix}`;
-    const signup = await client.post("/signup", {
-      kind: "organization",
-      tenantName: "导入闸门测试机构",
-      slug,
-      creditCode: first17 + creditCodeCheckChar(first17)!,
-      name: "闸门测试",
-      email: `gate-${suffix}@example.test`,
-      password: "production-password-2026",
-    });
-    expect(signup.status, await signup.clone().text()).toBe(302);
-    const certificate = await client.post(`/w/${slug}/certificates/new`, { code: "GATE-1", nameZh: "闸门测试证书", nameEn: "Gate test", industryCode: "digital", levels: "intermediate" });
-    expect(certificate.status, await certificate.clone().text()).toBe(302);
-    const certificateId = certificate.headers.get("location")!.split("/").at(-1)!;
+    const { slug, certificateId } = await signUpOrganization(client, { slug: "gate", name: "导入闸门测试", code: "GATE-1" });
 
     // 2,500 rows: checkpoints in validation (every 1,000 rows) and in staging (every batch).
     const rowCount = 2500;

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/imports/question-rows";
-import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { HttpClient } from "../support/app";
+import { signUpOrganization } from "../support/demo";
 import { startServer, type ServerProcess } from "../support/server-process";
 import { sheetXlsx } from "../support/zip";
 
@@ -27,22 +26,7 @@ const tinyRow = `<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>`
 beforeAll(async () => {
   server = await startServer({ data: "migrate", env: { NODE_OPTIONS: "--max-old-space-size=1024" } });
   client = new HttpClient(server.url);
-  const suffix = randomBytes(4).toString("hex");
-  const first17 = `91310106${randomBytes(5).toString("hex").toUpperCase().slice(0, 9)}`;
-  slug = `limits-${suffix}`;
-  const signup = await client.post("/signup", {
-    kind: "organization",
-    tenantName: "导入上限测试机构",
-    slug,
-    creditCode: first17 + creditCodeCheckChar(first17)!,
-    name: "上限测试",
-    email: `limits-${suffix}@example.test`,
-    password: "limits-password-2026",
-  });
-  expect(signup.status, await signup.clone().text()).toBe(302);
-  const certificate = await client.post(`/w/${slug}/certificates/new`, { code: "LIM-1", nameZh: "上限测试证书", nameEn: "Limits test", industryCode: "digital", levels: "intermediate" });
-  expect(certificate.status, await certificate.clone().text()).toBe(302);
-  certificateId = certificate.headers.get("location")!.split("/").at(-1)!;
+  ({ slug, certificateId } = await signUpOrganization(client, { slug: "limits", name: "导入上限测试", code: "LIM-1" }));
   english = new HttpClient(server.url, { locale: "en" });
   english.cookies = new Map([...client.cookies, ["lng", "en"]]);
 }, 120_000);

@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
+import type { HttpClient } from "./app";
 
 export { demoPassword as password } from "../../db/seed/demo";
 
@@ -7,4 +10,26 @@ export function creditCode(first17: string) {
   const check = creditCodeCheckChar(first17);
   if (!check) throw new Error(`not a credit code body: ${first17}`);
   return first17 + check;
+}
+
+/**
+ * A new organization of its own, signed up through the form (so on any server, demo data or not), with
+ * one draft certificate at the intermediate level; the client is left logged in as its owner.
+ */
+export async function signUpOrganization(client: HttpClient, label: { slug: string; name: string; code: string }) {
+  const suffix = randomBytes(4).toString("hex");
+  const slug = `${label.slug}-${suffix}`;
+  const signup = await client.post("/signup", {
+    kind: "organization",
+    tenantName: `${label.name}机构`,
+    slug,
+    creditCode: creditCode(`91310106${randomBytes(5).toString("hex").toUpperCase().slice(0, 9)}`),
+    name: label.name,
+    email: `${slug}@example.test`,
+    password: `${label.slug}-password-2026`,
+  });
+  expect(signup.status, await signup.clone().text()).toBe(302);
+  const certificate = await client.post(`/w/${slug}/certificates/new`, { code: label.code, nameZh: `${label.name}证书`, nameEn: `${label.slug} test`, industryCode: "digital", levels: "intermediate" });
+  expect(certificate.status, await certificate.clone().text()).toBe(302);
+  return { slug, certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
 }
