@@ -1,18 +1,25 @@
 import { getDatabase } from "../db/client.server";
 import { env } from "./env.server";
 import { startEmailWorker } from "./modules/email/worker.server";
-import { resumeStaleImports } from "./modules/imports/jobs.server";
+import { releaseImportLeases, resumeStaleImports } from "./modules/imports/jobs.server";
 import { runDueJobs } from "./modules/jobs/scheduler.server";
 
+interface Background {
+  stop(timeoutMs: number): Promise<void>;
+}
+
 declare global {
-  var __xcertBackground: Promise<void> | undefined;
+  var __xcertBackground: Promise<Background> | undefined;
 }
 
 /**
  * Opened once per server process: the database (migrated and checked, or the process exits) and the
- * in-server email worker. On SIGTERM both are closed so remix-serve can exit.
+ * background work — email worker, scheduler, import resumption. Several server processes
+ * (WEB_CONCURRENCY, decision 025) each run their own: every job is claimed in the database (outbox
+ * rows FOR UPDATE SKIP LOCKED, scheduled runs by their slot, imports by lease), so each runs once.
+ * The server (server/) calls stopBackground on SIGTERM, after the last answer.
  */
-export function startBackground() {
+export function startBackground(): Promise<Background> {
   globalThis.__xcertBackground ??= (async () => {
     const database = await getDatabase().catch((error: Error) => {
       console.error(error.message);
@@ -25,15 +32,23 @@ export function startBackground() {
     // Imports whose runner died (a restart mid-import) are picked up again.
     const imports = env().EMAIL_WORKER === "on" ? setInterval(() => void resumeStaleImports().catch((e: Error) => console.error("[imports]", e.message)), 15_000) : undefined;
     imports?.unref();
-    for (const signal of ["SIGTERM", "SIGINT"] as const) {
-      process.once(signal, () => {
+    return {
+      stop: async (timeoutMs: number) => {
         clearInterval(jobs);
         clearInterval(imports);
-        void stopWorker()
-          .then(() => database.close())
-          .finally(() => setTimeout(() => process.exit(0), 200).unref());
-      });
-    }
+        // Imports of this process stop at their next checkpoint and give their lease back; the email
+        // worker finishes the batch it claimed.
+        await Promise.all([releaseImportLeases(timeoutMs), stopWorker()]);
+        await database.close();
+      },
+    };
   })();
   return globalThis.__xcertBackground;
+}
+
+/** Stops the background work and closes the pool (the server's graceful shutdown). */
+export async function stopBackground(timeoutMs = 5_000) {
+  const background = globalThis.__xcertBackground;
+  if (!background) return;
+  await (await background).stop(timeoutMs);
 }

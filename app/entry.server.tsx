@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
-import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { startBackground } from "./background.server";
+import { startBackground, stopBackground } from "./background.server";
 import { getLocale } from "./i18n/locale.server";
 import { retryAfterSeconds } from "./modules/tenancy/unavailable.server";
 import { DocumentProvider } from "./ui/document-context";
@@ -12,36 +12,21 @@ import { DocumentProvider } from "./ui/document-context";
 // Open the database (migrated, query role checked) and the email worker when the server starts.
 void startBackground();
 
-const abortDelay = 5_000;
+/** For the server (server/): wait for the database before listening, stop the background on SIGTERM. */
+export const background = { ready: startBackground, stop: stopBackground };
 
-function securityHeaders(headers: Headers, nonce: string) {
-  headers.set(
-    "Content-Security-Policy",
-    [
-      "default-src 'self'",
-      `script-src 'self' 'nonce-${nonce}'`,
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      "connect-src 'self'",
-      "form-action 'self'",
-      "frame-ancestors 'none'",
-      "base-uri 'self'",
-      "object-src 'none'",
-    ].join("; "),
-  );
-  headers.set("X-Content-Type-Options", "nosniff");
-  headers.set("Referrer-Policy", "same-origin");
-  headers.set("X-Frame-Options", "DENY");
-}
+const abortDelay = 5_000;
 
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
   responseHeaders: Headers,
   remixContext: EntryContext,
+  loadContext: AppLoadContext,
 ) {
-  const nonce = randomBytes(16).toString("base64");
+  // The server (server/app.ts) made this answer's nonce and put it in the Content-Security-Policy
+  // header with the other security headers; without it (no server in front) the document still renders.
+  const nonce = typeof loadContext?.cspNonce === "string" ? loadContext.cspNonce : randomBytes(16).toString("base64");
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise((resolve, reject) => {
     let shellRendered = false;
@@ -55,7 +40,6 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          securityHeaders(responseHeaders, nonce);
           // The error page of a database outage (a 503 thrown by the request wrapper): tell clients when to retry.
           if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(retryAfterSeconds));
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 const schema = z.object({
   NODE_ENV: z.enum(["production", "development", "test"]).default("development"),
-  // `npm start` serves the demo with NODE_ENV=production (remix-serve's default) and XCERT_DEMO=1:
+  // `npm start` serves the demo with NODE_ENV=production (the server's default) and XCERT_DEMO=1:
   // demo mode keeps the development conveniences (the /dev/mail outbox viewer, plain cookie name).
   XCERT_DEMO: z.enum(["0", "1"]).default("0"),
   DATABASE_URL: z.string().url().optional(),
@@ -16,9 +16,12 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   // Only for tests: where the local double of Stripe's API listens (host:port, plain HTTP).
   STRIPE_API_BASE: z.string().url().optional(),
-  // Behind a reverse proxy that sets X-Forwarded-For, set 1: the client address is its first hop.
-  // Off by default: a server facing clients directly would otherwise trust a forged header.
-  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  // How many reverse proxies in front of the server append to X-Forwarded-For (decision 024). 0, the
+  // default: the client address is the socket's peer and forwarded headers are ignored. N: the
+  // right-most hop the N proxies did not add; X-Forwarded-Host and X-Request-Id are believed too.
+  TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
+  // The request log's level (pino: fatal, error, warn, info, debug, trace, silent).
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
   XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
 });

@@ -1,10 +1,13 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ErrorPage } from "~/root";
 import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "errorPage.notFound.title" };
 
-// Every unknown URL: a 404 in the user's language.
-export function loader() {
+// Every unknown URL: a 404 in the user's language. A cross-origin post the server refused
+// (server/app.ts) arrives here as a GET marked refused, and is shown the 403 page.
+export function loader({ context }: LoaderFunctionArgs) {
+  if ((context as { refused?: boolean } | undefined)?.refused) throw new Response("Forbidden", { status: 403 });
   throw new Response("Not found", { status: 404 });
 }
 

@@ -7,7 +7,7 @@ import { demoPassword as password, expectNoProblems, hydrated, login, logout, op
 import type { ServerProcess } from "../support/server-process";
 
 // Browser journeys: Debian's Chromium, headless, driving the real production server process
-// (remix-serve ./build/index.js, demo mode, demo data seeded) on a database of its own.
+// (server/index.ts over ./build/index.js, demo mode, demo data seeded) on a database of its own.
 
 const codeAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 

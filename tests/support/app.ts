@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import express from "express";
+import { pino } from "pino";
 import { seedDemo } from "../../db/seed/demo";
 import type { OpenOptions } from "../../db/client.server";
+import { createApp } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./db";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -19,17 +19,24 @@ export interface TestApp {
 
 /**
  * The production server build (`remix build`, as `npm test` runs first) served over real HTTP on
- * loopback, on a clean database of its own, seeded with the demo unless told otherwise; a logger
- * sees every query the server sends through drizzle.
+ * loopback by the production server's own Express app (server/app.ts: headers, client address,
+ * compression, request log), in this process, on a clean database of its own, seeded with the demo
+ * unless told otherwise; a logger sees every query the server sends through drizzle. The request log
+ * is silent unless LOG_LEVEL says otherwise. The proxy trust is TRUST_PROXY's when the app starts
+ * (the test setup trusts one hop, so a client's `ip` option is its X-Forwarded-For).
  */
 export async function startApp(options: { seed?: boolean; logger?: OpenOptions["logger"] } = {}): Promise<TestApp> {
   const database = await createTestDatabase({ logger: options.logger });
   if (options.seed !== false) await seedDemo();
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
-  const app = express();
-  app.disable("x-powered-by");
-  app.use("/build", express.static(path.join(root, "public/build"), { immutable: true, maxAge: "1y" }));
-  app.all("*", createRequestHandler({ build, mode: "production" }));
+  const { app } = createApp({
+    build,
+    trustProxy: Number(process.env.TRUST_PROXY ?? 0),
+    appUrl: undefined,
+    logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }),
+    publicDir: path.join(root, "public"),
+    mode: "production",
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });

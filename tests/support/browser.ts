@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { startServer, type ServerProcess, type StartOptions } from "./server-process";
 
 // Browser journeys: Debian's Chromium, headless, driving the real production server process
-// (remix-serve ./build/index.js, demo mode, demo data seeded) on a database of its own.
+// (server/index.ts over ./build/index.js, demo mode, demo data seeded) on a database of its own.
 
 import { demoPassword } from "../../db/seed/demo";
 

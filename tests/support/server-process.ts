@@ -6,13 +6,13 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 
-// The real production server, as `npm start` runs it: `remix-serve ./build/index.js` in a process
+// The real production server, as `npm start` runs it: `node --import tsx server/index.ts` in a process
 // of its own (the build comes from `remix build`, which `npm test` runs first), on a free loopback
 // port, with a database nobody else uses: a temporary PGlite directory, or, with DATABASE_URL, a
 // fresh database created on that PostgreSQL server and dropped afterwards.
 
 const root = path.resolve(import.meta.dirname, "../..");
-const remixServe = path.join(root, "node_modules/@remix-run/serve/dist/cli.js");
+const serverEntry = path.join(root, "server/index.ts");
 
 export type Env = Record<string, string | undefined>;
 
@@ -130,7 +130,7 @@ export async function freePort(): Promise<number> {
 
 export interface ServerProcess {
   url: string;
-  /** The remix-serve process itself (node runs its CLI directly): for /proc/<pid>/status. */
+  /** The server process itself (node runs server/index.ts directly; with WEB_CONCURRENCY > 1 the cluster's primary). */
   pid: number;
   database: ServerDatabase;
   /** What the server printed so far (stdout and stderr interleaved), for failure messages. */
@@ -148,7 +148,10 @@ export interface StartOptions {
    * - "none": nothing (the caller already prepared `database`).
    */
   data?: "demo" | "migrate" | "none";
-  /** The server's environment on top of the defaults (NODE_ENV=production, XCERT_DEMO=1). `undefined` removes a variable. */
+  /**
+   * The server's environment on top of the defaults (NODE_ENV=production, XCERT_DEMO=1, one process,
+   * request log at warn). `undefined` removes a variable.
+   */
   env?: Env;
   /** A database made with createServerDatabase(); by default a new one, dropped by stop(). */
   database?: ServerDatabase;
@@ -172,7 +175,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
   }
 }
 
-/** Starts `remix-serve ./build/index.js` on its own database and waits until /healthz answers 200. */
+/** Starts the production server (server/index.ts) on its own database and waits until /healthz answers 200. */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const ownsDatabase = !options.database;
   const database = options.database ?? (await createServerDatabase());
@@ -202,15 +205,16 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = childEnv(
-    // As `npm start` serves it: remix-serve's NODE_ENV=production with demo mode; the worker on.
-    { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "on", APP_URL: url },
+    // As `npm start` serves it: NODE_ENV=production with demo mode; the worker on. One process unless
+    // a test asks for more; the request log quiet unless LOG_LEVEL is set.
+    { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "on", APP_URL: url, WEB_CONCURRENCY: "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     options.env ?? {},
     database.env,
     { PORT: String(port), HOST: "127.0.0.1" },
   );
-  // node runs remix-serve's CLI directly (no npx in between), in a process group of its own, so
-  // signals reach the server itself and the whole group can be killed.
-  const child = spawn(process.execPath, [remixServe, "./build/index.js"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  // node runs the server directly (no npx in between), in a process group of its own, so signals
+  // reach the server itself and the whole group can be killed.
+  const child = spawn(process.execPath, ["--import", "tsx", serverEntry], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   running.add(child);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
@@ -243,7 +247,7 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
     stopped ??= (async () => {
       if (!hasExited) {
         killGroup(child, "SIGTERM");
-        const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 5_000).unref());
+        const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), 12_000).unref());
         if ((await Promise.race([exited.then(() => "exited" as const), timer])) === "timeout") {
           killGroup(child, "SIGKILL");
           await exited;
@@ -260,7 +264,7 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
   for (;;) {
     if (hasExited) {
       if (ownsDatabase && !/EADDRINUSE/.test(output)) await database.drop().catch(() => {});
-      throw new Error(`remix-serve exited with ${child.exitCode ?? child.signalCode} before answering /healthz:\n${output}`);
+      throw new Error(`the server exited with ${child.exitCode ?? child.signalCode} before answering /healthz:\n${output}`);
     }
     try {
       const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
@@ -270,7 +274,7 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
     }
     if (Date.now() > deadline) {
       await stop().catch(() => {});
-      throw new Error(`remix-serve did not answer ${url}/healthz within ${options.startTimeoutMs ?? 60_000} ms:\n${output}`);
+      throw new Error(`the server did not answer ${url}/healthz within ${options.startTimeoutMs ?? 60_000} ms:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

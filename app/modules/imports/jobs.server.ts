@@ -6,6 +6,7 @@ import type { ImportAuditPrefix } from "~/modules/audit/actions";
 import { audit } from "~/modules/audit/audit.server";
 import { skillRequirements } from "~/modules/questions/service.server";
 import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
+import { shutdownSignal } from "~/request-store.server";
 import { isUuid } from "~/ui/ids";
 import { caseSheet, parseCaseRow } from "./case-rows";
 import { checkZip, detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
@@ -237,6 +238,34 @@ async function fail(job: Job, errors: RowError[], { errorCount = errors.length, 
  * lease lets one runner at a time through.
  */
 export async function runImportJob(tenantId: string, id: string): Promise<Job | null> {
+  const run = runImportJobOnce(tenantId, id);
+  running.add(run);
+  return run.finally(() => running.delete(run));
+}
+
+/** Runs of this process still going, for a graceful shutdown. */
+const running = new Set<Promise<unknown>>();
+
+/** A shutdown stopped the run: it gives its lease back and the run does not count as an attempt. */
+class Stopped extends Error {}
+
+function stopIfShuttingDown() {
+  if (shutdownSignal().aborted) throw new Stopped("server shutting down");
+}
+
+/**
+ * On shutdown (server/, SIGTERM): every run of this process stops at its next checkpoint and gives its
+ * lease back, so another server process resumes the job at once instead of after the lease expires.
+ * Waits up to `timeoutMs` for them (a file still being read in its worker thread may take longer; its
+ * lease then expires as when a process dies).
+ */
+export async function releaseImportLeases(timeoutMs: number) {
+  if (running.size === 0) return;
+  const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+  await Promise.race([Promise.allSettled([...running]), timeout]);
+}
+
+async function runImportJobOnce(tenantId: string, id: string): Promise<Job | null> {
   let job: Job | null = null;
   // The job's own request may still be committing: give it a moment to become visible.
   for (let attempt = 0; attempt < 20 && !job; attempt++) {
@@ -269,6 +298,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
     // The read worker may take minutes on a large file: the lease is renewed meanwhile.
     const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
     const rows = await readRows(bytes, job.format as ImportFormat, bank.sheet).finally(() => clearInterval(renew));
+    stopIfShuttingDown();
     if (rows.length === 0) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
       return null;
@@ -293,6 +323,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
         if (errors.length < keptErrors) errors.push(...result.errors);
       }
       if ((i + 1) % progressEvery === 0) {
+        stopIfShuttingDown();
         await update(tenantId, id, { processedRows: i + 1 });
         if (gate) await checkpoint("validating", rows.length, i + 1, 0);
       }
@@ -310,6 +341,7 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       rowsOf<{ staged: number }>(await tx.execute(sql`select coalesce(max(row_number), 0)::int as staged from import_rows where tenant_id = ${tenantId} and job_id = ${id}`)),
     );
     for (let start = Number(staged); start < valid.length; start += batchSize) {
+      stopIfShuttingDown();
       const batch = valid.slice(start, start + batchSize);
       await transaction(system(tenantId), async (tx) => {
         // Each staged row's key check reads the job (not growing): a cached plan.
@@ -347,6 +379,10 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
   } catch (error) {
     if (error instanceof FormatError) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.${error.key}`, error.params) }]);
+      return null;
+    }
+    if (error instanceof Stopped) {
+      await update(tenantId, id, { lockedUntil: null, attempts: sql`greatest(${importJobs.attempts} - 1, 0)` as unknown as number }).catch(() => {});
       return null;
     }
     // Anything else (the database went away): release the lease so the job resumes later.

@@ -4,6 +4,7 @@ import { translator } from "~/i18n/i18n";
 import { bankCertificates } from "~/modules/questions/service.server";
 import { withTenant, type TenantContext } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
+import { shutdownSignal } from "~/request-store.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { stripControlChars } from "~/ui/schema-fields";
 import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, progressView, startImportJob, type ImportKind, type Job } from "./jobs.server";
@@ -77,7 +78,9 @@ export async function importEvents(request: Request, slug: string | undefined, i
   const stream = new ReadableStream({
     async start(controller) {
       let last = "";
-      while (!request.signal.aborted && Date.now() < deadline) {
+      // A server shutting down ends the stream (the browser's EventSource reconnects to the next one).
+      const shutdown = shutdownSignal();
+      while (!request.signal.aborted && !shutdown.aborted && Date.now() < deadline) {
         const job = await read().catch(() => null);
         if (!job) break;
         const payload = JSON.stringify(progressView(job));
@@ -85,7 +88,15 @@ export async function importEvents(request: Request, slug: string | undefined, i
         else controller.enqueue(encoder.encode(": still working\n\n"));
         last = payload;
         if (job.status === "done" || job.status === "failed") break;
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, 500);
+          function done() {
+            clearTimeout(timer);
+            shutdown.removeEventListener("abort", done);
+            resolve();
+          }
+          shutdown.addEventListener("abort", done);
+        });
       }
       controller.close();
     },

@@ -4,6 +4,7 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "../../../db/client.server";
 import { memberships, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
+import { currentRequest } from "~/request-store.server";
 import { getLocale, type Locale } from "~/i18n/locale.server";
 import { isSlug } from "~/ui/ids";
 import { hashToken, readSessionToken } from "../auth/session.server";
@@ -129,21 +130,33 @@ export function withSystem<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Pr
   return transaction({ role: "system", tenantId }, fn);
 }
 
-export function clientIp(request: Request): string | null {
-  if (env().TRUST_PROXY !== "1") return null;
-  const first = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return first && isIP(first) ? first : null;
+/**
+ * The client's address as the HTTP server saw it (server/: the socket's peer, or behind
+ * TRUST_PROXY=<hops> the right-most hop of X-Forwarded-For the proxies did not add; decision 024).
+ * Null outside a request the server handed over (a script, a test calling a wrapper directly).
+ */
+export function clientIp(): string | null {
+  const address = currentRequest()?.clientAddress;
+  return address && isIP(address) ? address : null;
 }
 
 function baseContext(request: Request): RequestContext {
+  const served = currentRequest();
   return {
-    // A client's X-Request-Id would be written verbatim into audit logs: kept only from a trusted proxy (F21).
-    requestId: (env().TRUST_PROXY === "1" && request.headers.get("x-request-id")?.slice(0, 64)) || randomUUID(),
-    ip: clientIp(request),
+    // The server's request id (a client's X-Request-Id is kept only from a trusted proxy, F21): the
+    // same id in the request log, the X-Request-Id answer header and the audit log.
+    requestId: served?.requestId ?? randomUUID(),
+    ip: clientIp(),
     locale: getLocale(request),
     user: null,
     sessionTokenHash: null,
   };
+}
+
+/** Who the request acts for, for the server's request log line (never into the response). */
+function noteActor(actor: { userId?: string; tenantSlug?: string }) {
+  const served = currentRequest();
+  if (served) Object.assign(served, actor);
 }
 
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -159,7 +172,7 @@ export function assertSameOrigin(request: Request) {
   if (site && site !== "same-origin" && site !== "none") throw refuse();
   const origin = request.headers.get("origin");
   if (origin === null) return;
-  const host = (env().TRUST_PROXY === "1" && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  const host = (env().TRUST_PROXY > 0 && request.headers.get("x-forwarded-host")) || request.headers.get("host");
   let originHost: string | null = null;
   try {
     originHost = new URL(origin).host;
@@ -271,7 +284,10 @@ const requestOf = (source: RequestSource) => (source instanceof Request ? source
 async function visitorContext(source: RequestSource): Promise<{ ctx: RequestContext; identity: Identity | null }> {
   const { ctx, tokenHash } = await openRequest(requestOf(source));
   const identity = tokenHash ? await identityOf(source, tokenHash) : null;
-  if (identity) Object.assign(ctx, { user: identity.user, sessionTokenHash: identity.tokenHash });
+  if (identity) {
+    Object.assign(ctx, { user: identity.user, sessionTokenHash: identity.tokenHash });
+    noteActor({ userId: identity.user.id });
+  }
   return { ctx, identity };
 }
 
@@ -306,7 +322,10 @@ export async function withAuthFlow<T>(
     { role: "auth" },
     async (tx) => {
       const found = tokenHash ? await identityIn(tx, tokenHash) : null;
-      if (found) Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+      if (found) {
+        Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
+        noteActor({ userId: found.user.id });
+      }
       return fn(tx, ctx);
     },
     options,
@@ -339,6 +358,7 @@ async function resolveMembership(source: RequestSource, pick: PickMembership, pe
   // Not a member and no such workspace look the same: no probing for tenant slugs.
   if (!membership) throw new Response("Not found", { status: 404 });
   const { tenant, role } = membership;
+  noteActor({ tenantSlug: tenant.slug });
   if (!can(tenant.kind, role, permission)) throw new Response("Forbidden", { status: 403 });
   return {
     ...ctx,

@@ -1,0 +1,24 @@
+import type { ServerBuild } from "@remix-run/node";
+// react-router's matcher, as Remix itself matches (already loaded by the build; a direct dependency).
+import { matchRoutes } from "@remix-run/react";
+
+type RouteObject = Parameters<typeof matchRoutes>[0][number];
+
+/**
+ * The route id a URL reaches, for the request log: a data request names it (`?_data=`), a document
+ * is the deepest route its path matches. Built once from the build's route manifest.
+ */
+export function routeMatcher(build: ServerBuild): (url: string) => string | undefined {
+  const tree = (parentId: string | undefined): RouteObject[] =>
+    Object.values(build.routes)
+      .filter((route) => route.parentId === parentId)
+      .map((route) => ({ id: route.id, path: route.path, index: route.index, caseSensitive: route.caseSensitive, children: route.index ? undefined : tree(route.id) }) as RouteObject);
+  const routes = tree(undefined);
+  return (url) => {
+    const [pathname, search = ""] = url.split("?");
+    const data = new URLSearchParams(search).get("_data");
+    if (data) return data;
+    const matches = matchRoutes(routes, pathname ?? "/");
+    return matches?.[matches.length - 1]?.route.id;
+  };
+}
