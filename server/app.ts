@@ -197,6 +197,39 @@ export function createApp(options: AppOptions): ServerApp {
     }),
   );
 
+  // Remix streams every body, so compression cannot see a small one's size: text answers (JSON,
+  // CSV, plain) are whole in memory already, so they are gathered and sent with their length, and
+  // the 1 KB threshold applies. Documents and event streams go on streaming.
+  app.use((_req, res, next) => {
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    let chunks: Buffer[] | null = null;
+    const gathering = () => {
+      if (chunks) return true;
+      if (res.headersSent || !/^(application\/json|text\/csv|text\/plain)/i.test(String(res.getHeader("Content-Type") ?? ""))) return false;
+      chunks = [];
+      return true;
+    };
+    const bytesOf = (chunk: unknown, encoding: unknown) => (Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, (typeof encoding === "string" ? encoding : "utf8") as BufferEncoding) : Buffer.from(chunk as Uint8Array));
+    res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
+      if (!gathering()) return write(chunk, encoding, callback);
+      chunks!.push(bytesOf(chunk, encoding));
+      const done = typeof encoding === "function" ? encoding : callback;
+      if (typeof done === "function") process.nextTick(done as () => void);
+      return true;
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, encoding?: unknown, callback?: unknown) => {
+      if (typeof chunk === "function") return end(chunk);
+      if (!chunks && (chunk === undefined || chunk === null || !gathering())) return end(chunk, encoding, callback);
+      if (chunk !== undefined && chunk !== null) chunks!.push(bytesOf(chunk, encoding));
+      const body = Buffer.concat(chunks!);
+      chunks = null;
+      res.setHeader("Content-Length", body.length);
+      return end(body, typeof encoding === "function" ? encoding : callback);
+    }) as typeof res.end;
+    next();
+  });
+
   // 6. Browser assets: fingerprinted names, so a year and immutable; only under their own prefixes, so
   // a page request never looks at the disk. Other files of public/ (none today) each get their path.
   const buildDir = path.join(options.publicDir, "build");
@@ -232,6 +265,15 @@ export function createApp(options: AppOptions): ServerApp {
     // Remix's adapter builds its Request from originalUrl.
     req.url = req.originalUrl = isData ? "/__refused?_data=routes%2F%24" : "/__refused";
     delete req.headers.origin;
+    next();
+  });
+
+  // A route that sets a header the server already set (an attachment's own nosniff) replaces it:
+  // the adapter appends each header of Remix's answer, which would send both. Remix's Headers joins
+  // repeated values into one already, except Set-Cookie, which stays a list.
+  app.use((_req, res, next) => {
+    const append = res.append.bind(res);
+    res.append = (field: string, value?: string | string[]) => (field.toLowerCase() === "set-cookie" ? append(field, value) : res.set(field, value));
     next();
   });
 
