@@ -39,6 +39,8 @@ export interface BenchResults {
   absent: string[];
   import: ImportResult | null;
   coldStart: { ms: number; status: number } | null;
+  /** Pages per second at 10 connections with WEB_CONCURRENCY 1 and 2 (issue 18 item 9); absent in older results. */
+  workers?: { page: string; rps: Record<string, number> }[];
 }
 
 export const targets = { p95Ms: 100, p95AtConnections: 10, ratioP50: 2, importRatio: 5 };

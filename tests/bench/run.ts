@@ -7,7 +7,8 @@
 // SCALE (default 1), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 1,10,50), BENCH_PAGES (a
 // comma-separated list of page names to measure alone while working on them: the results then go to
 // tests/bench/results/tmp/ and PERFORMANCE.md is left as it is).
-// Flags: --reload (rebuild the loaded database), --skip-import, --skip-cold-start, --trace-only (write
+// Flags: --reload (rebuild the loaded database), --skip-import, --skip-cold-start, --workers-only (only
+// pages/s with 1 and 2 server processes), --trace-only (write
 // tests/bench/results/tmp/plans.json for tests/bench/explain.ts and stop).
 import { spawn } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -91,12 +92,12 @@ function load(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
-function serverOn(url: string, trace?: string) {
+function serverOn(url: string, trace?: string, workers = 1) {
   return startServer({
     data: "none",
     // The loaded database is kept between runs: nothing to drop.
     database: { kind: "postgres", env: { DATABASE_URL: url, PGLITE_DIR: undefined }, url, drop: async () => {} },
-    env: { NODE_ENV: "production", XCERT_DEMO: undefined, EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace },
+    env: { NODE_ENV: "production", XCERT_DEMO: undefined, EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace, WEB_CONCURRENCY: String(workers), LOG_LEVEL: "warn" },
     startTimeoutMs: 120_000,
   });
 }
@@ -219,6 +220,30 @@ async function measure(server: ServerProcess, floorUrl: string, dbUrl: string, p
   return results;
 }
 
+/** Pages per second of a few pages at 10 connections with one server process, then two (node:cluster). */
+async function measureWorkers(url: string, present: PageSpec[], cookies: Record<string, string>) {
+  const chosen = present.filter((page) => (page.method ?? "GET") === "GET").slice(0, 3);
+  const rows = chosen.map((page) => ({ page: page.name, rps: {} as Record<string, number> }));
+  for (const workers of [1, 2]) {
+    const server = await serverOn(url, undefined, workers);
+    try {
+      // Sessions of this server's database are the same rows: the cookies carry over.
+      for (const [i, page] of chosen.entries()) {
+        const spec: LoadSpec = { url: `${server.url}${page.path}`, connections: 10, seconds: warmupSeconds, ...requestOf(page, cookies) };
+        await load(spec);
+        await settle(url);
+        const result = await load({ ...spec, seconds });
+        await settle(url);
+        rows[i].rps[String(workers)] = result.rps;
+        log(`${page.name} with ${workers} process(es) @10: ${result.rps} req/s p50 ${result.p50} ms, ${result.errors} errors`);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return rows;
+}
+
 /** `npm start` on an empty PGlite directory, timed to the first 200 on `/`. */
 async function coldStart() {
   const dir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-cold-"));
@@ -285,6 +310,10 @@ async function main() {
   await writeFile(plansFile, JSON.stringify(plans));
   for (const plan of plans) log(`  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements in ${roundTrips(plan)} round trips`);
   if (flags.has("--trace-only")) return;
+  if (flags.has("--workers-only")) {
+    console.log(JSON.stringify(await measureWorkers(url, present, cookies), null, 2));
+    return;
+  }
 
   log("production server and floor server");
   const server = await serverOn(url);
@@ -300,6 +329,9 @@ async function main() {
     await floor.stop();
     await server.stop();
   }
+
+  log("pages/s with 1 and 2 server processes (WEB_CONCURRENCY)");
+  const workers = await measureWorkers(url, present, cookies);
 
   let importResult = null;
   if (!flags.has("--skip-import")) {
@@ -333,6 +365,7 @@ async function main() {
     absent,
     import: importResult,
     coldStart: cold,
+    workers,
   };
   const dir = path.join(root, only ? "tests/bench/results/tmp" : "tests/bench/results");
   await mkdir(dir, { recursive: true });

@@ -6,7 +6,7 @@ import type { LoadTarget } from "./support/load-generator";
 import { formatReport, rssMb, runLoad } from "./support/load";
 import { short, Tally } from "./support/summary";
 
-// Load: the production server (remix-serve, demo data, the email worker on) under N connections for
+// Load: the production server (server/index.ts, demo data, the email worker on; two processes on PostgreSQL) under N connections for
 // a while, across the key pages, public and signed in, and the login itself. Zero errors (every answer
 // the expected status, none slower than the timeout), and the server's memory steady: what it holds
 // after the load is close to what it held after a warm-up.

@@ -206,8 +206,9 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
   const url = `http://127.0.0.1:${port}`;
   const env = childEnv(
     // As `npm start` serves it: NODE_ENV=production with demo mode; the worker on. One process unless
-    // a test asks for more; the request log quiet unless LOG_LEVEL is set.
-    { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "on", APP_URL: url, WEB_CONCURRENCY: "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+    // the run (the reliability suite on PostgreSQL) or a test asks for more; the request log quiet
+    // unless LOG_LEVEL is set.
+    { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "on", APP_URL: url, WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     options.env ?? {},
     database.env,
     { PORT: String(port), HOST: "127.0.0.1" },

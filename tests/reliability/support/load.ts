@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { LoadPlan, LoadReport } from "./load-generator";
@@ -29,10 +29,24 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
 }
 
 /** Resident memory of a process in MB, from /proc (Linux). */
+/** The resident memory of the server: the process and, with WEB_CONCURRENCY > 1, its server processes. */
 export async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-  return Math.round(kb / 1024);
+  let kb = 0;
+  for (const each of [pid, ...(await childrenOf(pid))]) {
+    const status = await readFile(`/proc/${each}/status`, "utf8").catch(() => "");
+    kb += Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  }
+  return kb ? Math.round(kb / 1024) : NaN;
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const children: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    if (stat && Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) children.push(Number(entry));
+  }
+  return children;
 }
 
 export function formatReport(report: LoadReport) {
