@@ -82,7 +82,7 @@ describe("the request log", () => {
 describe("SIGTERM", () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServer({ env: { EMAIL_WORKER: "on" } });
+    server = await startServer({ env: { EMAIL_WORKER: "on", LOG_LEVEL: "info" } });
   });
   afterAll(async () => {
     await server.stop();
