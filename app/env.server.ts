@@ -19,6 +19,8 @@ const schema = z.object({
   // Behind a reverse proxy that sets X-Forwarded-For, set 1: the client address is its first hop.
   // Off by default: a server facing clients directly would otherwise trust a forged header.
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  // A session unused this long is over, whatever its absolute lifetime (30 days): 12 hours by default.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(12 * 60),
   // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
   XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
 });
