@@ -268,7 +268,7 @@ describe("revoking access", () => {
     expect(await lastSeen()).not.toBe(old);
     // Idle 12 hours and a minute (the default window): over, though its 30 days are not.
     await db().rows(sql`update sessions set last_seen_at = now() - interval '12 hours 1 minute' where token_hash = ${hash}`);
-    const response = await client.get("/committee");
+    const response = await client.get("/workspaces");
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toMatch(/^\/login/);
   });
