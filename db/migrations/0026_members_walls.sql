@@ -46,7 +46,9 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE TRIGGER memberships_keep_managers BEFORE UPDATE OR DELETE ON memberships
+-- Named to fire after memberships_owner_guard (triggers fire by name): an admin touching an owner
+-- hears "only an owner", whatever the count.
+CREATE TRIGGER memberships_remain_managed BEFORE UPDATE OR DELETE ON memberships
   FOR EACH ROW EXECUTE FUNCTION membership_keep_managers();
 --> statement-breakpoint
 

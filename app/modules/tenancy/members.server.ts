@@ -11,7 +11,7 @@ import type { memberActionSchema } from "./schemas";
 // Revoking access (issue 14 item 5, F7): owners and admins remove members, change their roles and end
 // their sessions; never above their own role, never the workspace's last owner nor its last manager
 // (owner or admin), and only an owner touches an owner. The database holds the same rules
-// (memberships_owner_guard, memberships_keep_managers, end_member_sessions; migrations 0022, 0026).
+// (memberships_owner_guard, memberships_remain_managed, end_member_sessions; migrations 0022, 0026).
 // A removed member's next request finds no membership: 404, and their import stream ends with it.
 
 type Failure = { ok: false; status: number; formErrors?: string[]; fieldErrors?: Record<string, string[]> };
@@ -66,7 +66,7 @@ export async function manageMember(tx: Tx, ctx: TenantContext, input: z.infer<ty
     return { ok: true, value: { ended: Number(row.n) } } as const;
   }
 
-  // Never the last owner, never the last manager (the database holds the same: memberships_keep_managers).
+  // Never the last owner, never the last manager (the database holds the same: memberships_remain_managed).
   const lastOne = await leavesNoManager(tx, ctx, member, input.intent === "remove" ? null : (input.role as MemberRole));
   if (lastOne) return { ok: false, status: 400, formErrors: [lastOne] } as const;
 
