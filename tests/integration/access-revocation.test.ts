@@ -47,8 +47,8 @@ describe("revoking access", () => {
     app = await startApp();
   });
   afterAll(async () => {
-    await app.close();
-    await gate.close();
+    await app?.close();
+    await gate?.close();
     delete process.env.XCERT_IMPORT_GATE_DIR;
   });
 
