@@ -22,6 +22,8 @@ const schema = z.object({
   TRUST_PROXY: z.coerce.number().int().min(0).max(16).default(0),
   // The request log's level (pino: fatal, error, warn, info, debug, trace, silent).
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // A session unused this long is over, whatever its absolute lifetime (30 days): 12 hours by default.
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(12 * 60),
   // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
   XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
 });

@@ -1,4 +1,5 @@
 import i18next, { type TFunction } from "i18next";
+import enAccount from "./en/account.json";
 import enAudit from "./en/audit.json";
 import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
@@ -11,6 +12,7 @@ import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
 import enStandards from "./en/standards.json";
 import en from "./en.json";
+import zhCNAccount from "./zh-CN/account.json";
 import zhCNAudit from "./zh-CN/audit.json";
 import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
@@ -32,9 +34,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, errors: { ...en.errors, ...enMaterials.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, account: enAccount, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -4,7 +4,7 @@ import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { forgotPasswordSchema } from "~/modules/auth/schemas";
-import { requestPasswordReset } from "~/modules/auth/service.server";
+import { limitAuthFlow, requestPasswordReset } from "~/modules/auth/service.server";
 import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { Field, Notice, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
@@ -17,6 +17,9 @@ export async function action({ request }: ActionFunctionArgs) {
   return withAuthFlow(request, async (tx, ctx) => {
     const submission = await parseForm(request, forgotPasswordSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
+    // Per IP and per email: no mail bombing through this form (F17).
+    const limited = await limitAuthFlow(tx, ctx, "reset", submission.value.email);
+    if (limited) return rejectSubmission(submission, limited);
     await requestPasswordReset(tx, ctx, submission.value);
     // The same answer whether or not the address has an account.
     return json({ result: submission.reply({ resetForm: true }), sent: true });

@@ -1,15 +1,18 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useLocation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { translator } from "~/i18n/i18n";
+import { hashPassword } from "~/modules/auth/password.server";
+import { readPasswordForm } from "~/modules/auth/password-strength.server";
 import { acceptInvitationSchema } from "~/modules/auth/schemas";
 import { findUserByEmail } from "~/modules/auth/service.server";
 import { commitSessionCookie } from "~/modules/auth/session.server";
 import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { acceptInvitation, findInvitation } from "~/modules/tenancy/service.server";
 import { ErrorList, Field, Notice, SubmitButton } from "~/ui/form";
-import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
 import type { RouteHandle } from "~/ui/page-title";
 
@@ -18,22 +21,31 @@ export const handle: RouteHandle = { title: "join.page", meta: [{ name: "referre
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return withAuthFlow(request, async (tx, ctx) => {
     const found = await findInvitation(tx, params.slug ?? "", params.token ?? "");
-    if (!found) return { invitation: null };
+    // Used, withdrawn, expired or unknown: gone, and the page says so (410).
+    if (!found) return json({ invitation: null }, { status: 410 });
     const { tenant, invitation } = found;
     const signedInAs = ctx.user?.email ?? null;
-    return {
+    return json({
       invitation: { email: invitation.email, role: invitation.role, tenantName: tenant.name, tenantNameEn: tenant.nameEn },
       signedInAs,
       accountExists: Boolean(await findUserByEmail(tx, invitation.email)),
-    };
+    });
   });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const { submission, locale, weak } = await readPasswordForm(request, acceptInvitationSchema);
+  if (submission.status !== "success") return rejectSubmission(submission);
+  // A new account's password: hashed only for a link that is still open, outside any transaction (F17).
+  let passwordHash: string | null = null;
+  if (submission.value.intent === "create") {
+    if (weak) return rejectSubmission(submission, weak);
+    const open = await withAuthFlow(request, async (tx) => Boolean(await findInvitation(tx, params.slug ?? "", params.token ?? "")));
+    if (!open) return rejectSubmission(submission, { status: 410, formErrors: [translator(locale)("errors.invitationInvalid")] });
+    passwordHash = await hashPassword(submission.value.password);
+  }
   return withAuthFlow(request, async (tx, ctx) => {
-    const submission = await parseForm(request, acceptInvitationSchema, ctx.locale);
-    if (submission.status !== "success") return rejectSubmission(submission);
-    const result = await acceptInvitation(tx, ctx, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"));
+    const result = await acceptInvitation(tx, ctx, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"), passwordHash);
     if (!result.ok) return rejectSubmission(submission, result);
     const headers = new Headers();
     if (result.value.sessionToken) headers.append("Set-Cookie", await commitSessionCookie(result.value.sessionToken));
@@ -52,7 +64,13 @@ export default function Join() {
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: acceptInvitationSchema, error: zodErrorMap(t) }),
   });
-  if (!data.invitation) return <Notice tone="error">{t("errors.invitationInvalid")}</Notice>;
+  if (!data.invitation)
+    return (
+      <div className="mx-auto max-w-md space-y-3" data-testid="invitation-gone">
+        <Notice tone="error">{t("errors.invitationInvalid")}</Notice>
+        <p className="text-gray-700">{t("account.join.gone")}</p>
+      </div>
+    );
   const { invitation } = data;
   const tenantName = i18n.language === "en" && invitation.tenantNameEn ? invitation.tenantNameEn : invitation.tenantName;
   const sameAccount = data.signedInAs?.toLowerCase() === invitation.email.toLowerCase();

@@ -3,12 +3,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { serializeLocale } from "~/i18n/locale.server";
+import { getLocale, serializeLocale } from "~/i18n/locale.server";
 import { isLocale } from "~/i18n/i18n";
 import { loginSchema } from "~/modules/auth/schemas";
-import { login } from "~/modules/auth/service.server";
+import { verifyPassword } from "~/modules/auth/password.server";
+import { beginLogin, finishLogin } from "~/modules/auth/service.server";
 import { commitSessionCookie } from "~/modules/auth/session.server";
-import { withAuthFlow } from "~/modules/tenancy/context.server";
+import { assertSameOrigin, withAuthFlow } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, Notice, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
@@ -17,13 +18,18 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "login.title" };
 
 export async function action({ request }: ActionFunctionArgs) {
-  // Failed attempts must stay counted, so this transaction commits on failure too.
+  // Read before any transaction: the password is verified between the two (argon2 outside, F17).
+  assertSameOrigin(request);
+  const submission = await parseForm(request, loginSchema, getLocale(request));
+  if (submission.status !== "success") return rejectSubmission(submission);
+  // Counted attempts must stay counted, so these transactions commit on failure too.
+  const begun = await withAuthFlow(request, (tx, ctx) => beginLogin(tx, ctx, submission.value), { keepWritesOnFailure: true });
+  if (!begun.ok) return rejectSubmission(submission, begun);
+  const passwordOk = await verifyPassword(begun.value.passwordHash, submission.value.password);
   return withAuthFlow(
     request,
     async (tx, ctx) => {
-      const submission = await parseForm(request, loginSchema, ctx.locale);
-      if (submission.status !== "success") return rejectSubmission(submission);
-      const result = await login(tx, ctx, submission.value, request.headers.get("user-agent"));
+      const result = await finishLogin(tx, ctx, begun.value, passwordOk, request.headers.get("user-agent"));
       if (!result.ok) return rejectSubmission(submission, result);
       const headers = new Headers();
       headers.append("Set-Cookie", await commitSessionCookie(result.value.token));

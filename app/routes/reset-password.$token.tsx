@@ -4,10 +4,13 @@ import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@rem
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { resetPasswordSchema } from "~/modules/auth/schemas";
+import { translator } from "~/i18n/i18n";
+import { hashPassword } from "~/modules/auth/password.server";
+import { readPasswordForm } from "~/modules/auth/password-strength.server";
 import { findPasswordReset, resetPassword } from "~/modules/auth/service.server";
 import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, Notice, SubmitButton } from "~/ui/form";
-import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
 import type { RouteHandle } from "~/ui/page-title";
 
@@ -18,10 +21,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const { submission, locale, weak } = await readPasswordForm(request, resetPasswordSchema);
+  if (submission.status !== "success") return rejectSubmission(submission);
+  if (weak) return rejectSubmission(submission, weak);
+  // Hashed only for a link that is still good, and outside any transaction (F17).
+  const valid = await withAuthFlow(request, async (tx) => Boolean(await findPasswordReset(tx, params.token ?? "")));
+  if (!valid) return rejectSubmission(submission, { status: 410, formErrors: [translator(locale)("errors.resetLinkInvalid")] });
+  const passwordHash = await hashPassword(submission.value.password);
   return withAuthFlow(request, async (tx, ctx) => {
-    const submission = await parseForm(request, resetPasswordSchema, ctx.locale);
-    if (submission.status !== "success") return rejectSubmission(submission);
-    const result = await resetPassword(tx, ctx, params.token ?? "", submission.value);
+    const result = await resetPassword(tx, ctx, params.token ?? "", passwordHash);
     if (!result.ok) return rejectSubmission(submission, result);
     return redirect("/login?reset=1");
   });

@@ -4,21 +4,28 @@ import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { signUpSchema } from "~/modules/auth/schemas";
-import { signUp } from "~/modules/auth/service.server";
+import { hashPassword } from "~/modules/auth/password.server";
+import { readPasswordForm } from "~/modules/auth/password-strength.server";
+import { limitAuthFlow, signUp } from "~/modules/auth/service.server";
 import { commitSessionCookie } from "~/modules/auth/session.server";
 import { withAuthFlow } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, SelectField, SubmitButton } from "~/ui/form";
-import { parseForm, rejectSubmission } from "~/ui/forms.server";
+import { rejectSubmission } from "~/ui/forms.server";
 import { zodErrorMap } from "~/ui/zod-errors";
 import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "signup.title" };
 
 export async function action({ request }: ActionFunctionArgs) {
+  const { submission, weak } = await readPasswordForm(request, signUpSchema, (value) => [value.email, value.name, value.slug, value.tenantName]);
+  if (submission.status !== "success") return rejectSubmission(submission);
+  if (weak) return rejectSubmission(submission, weak);
+  // Limited per IP and per email before anything costly; hashed outside any transaction (F17).
+  const limited = await withAuthFlow(request, (tx, ctx) => limitAuthFlow(tx, ctx, "signup", submission.value.email));
+  if (limited) return rejectSubmission(submission, limited);
+  const passwordHash = await hashPassword(submission.value.password);
   return withAuthFlow(request, async (tx, ctx) => {
-    const submission = await parseForm(request, signUpSchema, ctx.locale);
-    if (submission.status !== "success") return rejectSubmission(submission);
-    const result = await signUp(tx, ctx, submission.value, request.headers.get("user-agent"));
+    const result = await signUp(tx, ctx, submission.value, request.headers.get("user-agent"), passwordHash);
     if (!result.ok) return rejectSubmission(submission, result);
     return redirect(`/w/${result.value.tenant.slug}`, {
       headers: { "Set-Cookie": await commitSessionCookie(result.value.token) },

@@ -34,6 +34,15 @@ export default function Workspaces() {
           ))}
         </ul>
       )}
+      <p className="mt-6 text-sm">
+        <Link to="/account/sessions" className="text-blue-700 hover:underline">
+          {t("account.sessions.title")}
+        </Link>
+        {" · "}
+        <Link to="/account/password" className="text-blue-700 hover:underline">
+          {t("account.password.title")}
+        </Link>
+      </p>
     </div>
   );
 }

@@ -60,6 +60,9 @@ export const sessions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    // Moved forward at most every few minutes (not a write per request); idle past the window, the
+    // session is over (SESSION_IDLE_MINUTES).
+    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     ip: text("ip"),
     userAgent: text("user_agent"),
   },
@@ -91,6 +94,20 @@ export const loginAttempts = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("login_attempts_email_idx").on(t.email, t.at), index("login_attempts_ip_idx").on(t.ip, t.at)],
+);
+
+// One row per counted attempt of a rate-limited action (app/modules/auth/limits.server.ts): login per IP
+// and per account, sign-up and forgot-password per IP and per email. Counted and inserted under one
+// advisory lock per key, so parallel attempts cannot race past the limit.
+export const rateLimitHits = pgTable(
+  "rate_limit_hits",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("rate_limit_hits_kind_key_idx").on(t.kind, t.key, t.at)],
 );
 
 // Tenant-owned tables: tenant_id leads the primary key, every index and every foreign key (Citus rule).
@@ -135,7 +152,8 @@ export const invitations = pgTable(
     email: text("email").notNull(),
     role: memberRole("role").notNull(),
     tokenHash: text("token_hash").notNull(),
-    invitedByMembershipId: uuid("invited_by_membership_id").notNull(),
+    // Null once the inviting member was removed (the invitation stays, as a record).
+    invitedByMembershipId: uuid("invited_by_membership_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
@@ -145,6 +163,7 @@ export const invitations = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("invitations_tenant_token_key").on(t.tenantId, t.tokenHash),
     index("invitations_tenant_email_idx").on(t.tenantId, t.email),
+    // ON DELETE SET NULL (invited_by_membership_id) only, in migration 0025: drizzle would null tenant_id too.
     foreignKey({
       name: "invitations_invited_by_fk",
       columns: [t.tenantId, t.invitedByMembershipId],

@@ -1,6 +1,7 @@
+import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../client.server";
-import { memberships, tenants, users } from "../schema";
+import { invitations, memberships, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
@@ -56,6 +57,18 @@ async function seedTenancy(tx: Tx) {
     await setScope(tx, { tenantId, role: "system" });
     const [membership] = await tx.insert(memberships).values({ tenantId, userId: user.id, role: account.role }).returning();
     await audit(tx, seedActor(tenantId), { action: "membership.create", entityType: "membership", entityId: membership.id, after: { email: account.email, role: account.role, via: "demo seed" } });
+    // A pending invitation sent by demo-ai's admin, for the members page to show (and withdraw). Its
+    // link was never mailed: the token is thrown away, only its hash is kept.
+    if (account.email === "org-admin@demo.xcert.test") {
+      await tx.insert(invitations).values({
+        tenantId,
+        email: "new-hire@demo.xcert.test",
+        role: "viewer",
+        tokenHash: createHash("sha256").update(randomBytes(32).toString("base64url")).digest("hex"),
+        invitedByMembershipId: membership.id,
+        expiresAt: new Date(Date.now() + 7 * 24 * 60 * 60 * 1000),
+      });
+    }
   }
   return tenantIds;
 }

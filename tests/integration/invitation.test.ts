@@ -205,8 +205,9 @@ describe("invitations", () => {
     const afterLogin = await counts();
     expect((await join(invitee, link.path, { intent: "join" })).status).toBe(410);
     expect(await invitationPage(app.client(), link.path)).toEqual({ invitation: null });
+    // The page says so, answered 410 Gone (issue 14 item 5).
     const page = await app.client().get(link.path);
-    expect(page.status).toBe(200);
+    expect(page.status).toBe(410);
     expect(await page.text()).toContain("邀请链接无效、已使用或已过期。");
     expect(await counts()).toEqual(afterLogin);
     expect(afterLogin.users).toBe(before.users);

@@ -65,7 +65,7 @@ describe("least privilege inside the database", () => {
       const path = `/join/demo-ai/${randomToken()}`;
       const scopes = await scopesDuring(async () => {
         const page = await app.client().get(path);
-        expect(page.status).toBe(200);
+        expect(page.status).toBe(410);
         expect(await page.text()).toContain("邀请链接无效、已使用或已过期。");
         const data = (await (await app.client().data(path, "routes/join.$slug.$token")).json()) as { invitation: unknown };
         expect(data.invitation).toBeNull();

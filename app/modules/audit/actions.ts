@@ -21,6 +21,14 @@ export const auditActions = [
   "password_reset.requested",
   "password_reset.requested_unknown",
   "password_reset.completed",
+  // Revoking access and the account's own security (issue 14 items 5 and 7).
+  "membership.remove",
+  "membership.role_change",
+  "membership.sessions_end",
+  "invitation.revoke",
+  "auth.throttled",
+  "session.end",
+  "user.password_change",
   // Certificates and standards.
   "certificate.create",
   "certificate.update",

@@ -42,3 +42,9 @@ export const acceptInvitationSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("create"), name: text(60), password }),
   z.object({ intent: z.literal("join") }),
 ]);
+
+export const changePasswordSchema = z
+  .object({ current: z.string().min(1).max(128), password, confirm: z.string().max(128) })
+  .refine((value) => value.password === value.confirm, { path: ["confirm"], params: { i18n: "passwordMismatch" } });
+
+export const endSessionSchema = z.object({ session: z.string().regex(/^[0-9a-f]{16}$/) });

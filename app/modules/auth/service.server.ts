@@ -8,9 +8,9 @@ import { enqueueEmail } from "~/modules/email/outbox.server";
 import { setScope, type RequestContext } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
-import { hashPassword, verifyPassword } from "./password.server";
-import { loginRetryAfter, recordLoginAttempt } from "./rate-limit.server";
-import type { forgotPasswordSchema, loginSchema, resetPasswordSchema, signUpSchema } from "./schemas";
+import { authLimits, clearLimit, releaseHits, takeLimit, takeLimits } from "./limits.server";
+import { recordLoginAttempt } from "./rate-limit.server";
+import type { forgotPasswordSchema, loginSchema, signUpSchema } from "./schemas";
 import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
 
 // The auth flows run in the narrow `auth` scope (withAuthFlow, decision 021): users, sessions, resets
@@ -31,7 +31,7 @@ export async function findUserByEmail(tx: Tx, email: string) {
 const noUser = "00000000-0000-0000-0000-000000000000";
 
 /** The stored hash, through the one function that may read it (auth and system scopes only). */
-async function passwordHashOf(tx: Tx, userId: string) {
+export async function passwordHashOf(tx: Tx, userId: string) {
   const [row] = rowsOf<{ hash: string | null }>(await tx.execute(sql`select login_password_hash(${userId}) as hash`));
   return row?.hash ?? null;
 }
@@ -52,7 +52,8 @@ export async function openSession(tx: Tx, ctx: RequestContext, userId: string, u
   return token;
 }
 
-export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof signUpSchema>, userAgent: string | null) {
+/** Sign-up with the password already hashed by the route, outside the transaction (F17). */
+export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof signUpSchema>, userAgent: string | null, passwordHash: string) {
   const t = translator(ctx.locale);
   const fieldErrors: FieldErrors = {};
   // Sign-ups take turns, so two at once with the same slug get a field error, not a unique violation.
@@ -68,7 +69,7 @@ export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof 
 
   const [user] = await tx
     .insert(users)
-    .values({ email: input.email, name: input.name, passwordHash: await hashPassword(input.password), locale: ctx.locale })
+    .values({ email: input.email, name: input.name, passwordHash, locale: ctx.locale })
     .returning({ id: users.id, email: users.email, name: users.name });
   const [tenant] = await tx
     .insert(tenants)
@@ -85,22 +86,52 @@ export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof 
   return { ok: true, value: { token, tenant } } as const;
 }
 
-export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof loginSchema>, userAgent: string | null) {
+/** What the first step of a login found: the attempt counted, and the hash to verify outside any transaction. */
+export interface LoginAttempt {
+  email: string;
+  user: { id: string; email: string; name: string; locale: string } | null;
+  passwordHash: string | null;
+  ipHits: string[];
+}
+
+/**
+ * Login, step 1 (its own short transaction, committed whatever the outcome): count the attempt against
+ * the per-IP and per-account limits (atomically, F4 d) and read the hash. The route verifies the
+ * password outside any transaction (argon2, F17), then calls finishLogin.
+ */
+export async function beginLogin(tx: Tx, ctx: RequestContext, input: z.infer<typeof loginSchema>) {
   const t = translator(ctx.locale);
-  const retryAfter = await loginRetryAfter(tx, input.email, ctx.ip);
-  if (retryAfter > 0) {
-    await audit(tx, ctx, { action: "login.throttled", entityType: "user", after: { email: input.email } });
-    return { ok: false, status: 429, retryAfter, formErrors: [t("errors.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) })] } as const;
+  const ip = await takeLimits(tx, [{ limit: authLimits.loginIp, key: ctx.ip }]);
+  const account = ip.ok ? await takeLimit(tx, authLimits.loginAccount, input.email) : null;
+  if (!ip.ok || (account && !account.ok)) {
+    if (ip.ok) await releaseHits(tx, ip.hits);
+    const retryAfter = !ip.ok ? ip.retryAfter : account && !account.ok ? account.retryAfter : 1;
+    await audit(tx, ctx, { action: "login.throttled", entityType: "user", after: { email: input.email, by: ip.ok ? "account" : "ip" } });
+    const message = !ip.ok
+      ? t("errors.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) })
+      : t("errors.loginDelayed", { seconds: retryAfter });
+    return { ok: false, status: 429, retryAfter, formErrors: [message] } as const;
   }
   const user = await findUserByEmail(tx, input.email);
-  // Unknown email and wrong password: the same answer after the same statements and argon2 work.
+  // Unknown email and wrong password: the same statements here, the same argon2 work after.
   const passwordHash = await passwordHashOf(tx, user?.id ?? noUser);
-  const ok = await verifyPassword(user ? passwordHash : null, input.password);
-  await recordLoginAttempt(tx, input.email, ctx.ip, ok);
+  const attempt: LoginAttempt = { email: input.email, user, passwordHash: user ? passwordHash : null, ipHits: ip.hits };
+  return { ok: true, value: attempt } as const;
+}
+
+/** Login, step 2: record the verified outcome; a success opens the session and clears the account's delay. */
+export async function finishLogin(tx: Tx, ctx: RequestContext, attempt: LoginAttempt, passwordOk: boolean, userAgent: string | null) {
+  const t = translator(ctx.locale);
+  const { user } = attempt;
+  const ok = passwordOk && user !== null;
+  await recordLoginAttempt(tx, attempt.email, ctx.ip, ok);
   if (!ok || !user) {
-    await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: input.email } });
+    await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: attempt.email } });
     return { ok: false, status: 401, formErrors: [t("errors.badCredentials")] } as const;
   }
+  // A success is no failure of its IP (its own hit goes back) but never erases the IP's other failures (F4 c).
+  await releaseHits(tx, attempt.ipHits);
+  await clearLimit(tx, authLimits.loginAccount, attempt.email);
   const token = await openSession(tx, ctx, user.id, userAgent);
   await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
   // The password matched: the rest reads as this user (their own memberships), still not as system.
@@ -115,6 +146,22 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
   // Committee members supervise from /committee; everyone else starts in their first workspace.
   const home = !first ? "/workspaces" : first.kind === "committee" ? "/committee" : `/w/${first.slug}`;
   return { ok: true, value: { token, locale: user.locale, home } } as const;
+}
+
+/**
+ * Sign-up and forgot-password are limited per IP and per email (F17). Counted in a transaction of its
+ * own before the flow (a refused sign-up is rolled back, its hit must stay). Null when allowed.
+ */
+export async function limitAuthFlow(tx: Tx, ctx: RequestContext, flow: "signup" | "reset", email: string) {
+  const limits = flow === "signup" ? [authLimits.signUpIp, authLimits.signUpEmail] : [authLimits.resetIp, authLimits.resetEmail];
+  const taken = await takeLimits(tx, [
+    { limit: limits[0], key: ctx.ip },
+    { limit: limits[1], key: email },
+  ]);
+  if (taken.ok) return null;
+  await audit(tx, ctx, { action: "auth.throttled", entityType: "user", after: { email, flow } });
+  const t = translator(ctx.locale);
+  return { ok: false, status: 429, retryAfter: taken.retryAfter, formErrors: [t("errors.tooManyRequests", { minutes: Math.ceil(taken.retryAfter / 60) })] } as const;
 }
 
 export async function logout(tx: Tx, ctx: RequestContext) {
@@ -165,7 +212,8 @@ export async function findPasswordReset(tx: Tx, token: string) {
   return row ?? null;
 }
 
-export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, input: z.infer<typeof resetPasswordSchema>) {
+/** The new password comes hashed: the route hashes it outside the transaction (F17). */
+export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, passwordHash: string) {
   const reset = await findPasswordReset(tx, token);
   if (!reset) return { ok: false, status: 410, formErrors: [translator(ctx.locale)("errors.resetLinkInvalid")] } as const;
   // Claimed only if still unused: two uses of one link at once get one success.
@@ -175,7 +223,10 @@ export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, 
     .where(and(eq(passwordResets.tokenHash, reset.tokenHash), isNull(passwordResets.usedAt)))
     .returning({ userId: passwordResets.userId });
   if (!claimed.length) return { ok: false, status: 410, formErrors: [translator(ctx.locale)("errors.resetLinkInvalid")] } as const;
-  await tx.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, reset.userId));
+  await tx.update(users).set({ passwordHash }).where(eq(users.id, reset.userId));
+  // The reset link is how the owner gets past the account's login delay (F4 e).
+  const [account] = await tx.select({ email: users.email }).from(users).where(eq(users.id, reset.userId)).limit(1);
+  if (account) await clearLimit(tx, authLimits.loginAccount, account.email);
   // The new password makes every other link mailed to the account useless too.
   await endPasswordResets(tx, reset.userId);
   // A reset ends every open session of the account.

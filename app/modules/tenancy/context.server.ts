@@ -192,8 +192,25 @@ async function openRequest(request: Request) {
   return { ctx: baseContext(request), tokenHash: token ? hashToken(token) : null };
 }
 
+// Live: not revoked, within its absolute lifetime, and used within the idle window (SESSION_IDLE_MINUTES).
 function liveSession(tokenHash: string) {
-  return and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`));
+  return and(
+    eq(sessions.tokenHash, tokenHash),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, sql`now()`),
+    gt(sessions.lastSeenAt, sql`now() - make_interval(mins => ${env().SESSION_IDLE_MINUTES})`),
+  );
+}
+
+// last_seen_at moves at most this often: a write every few minutes per session, not one per request.
+const lastSeenStep = sql`interval '5 minutes'`;
+
+/** Marks the session used now, when its last mark is older than the step (the lookup said so). */
+async function touchSession(tx: Tx, tokenHash: string) {
+  await tx
+    .update(sessions)
+    .set({ lastSeenAt: sql`now()` })
+    .where(and(eq(sessions.tokenHash, tokenHash), sql`${sessions.lastSeenAt} < now() - ${lastSeenStep}`));
 }
 
 function loginRedirect(request: Request) {
@@ -234,6 +251,7 @@ async function identityIn(tx: Tx, tokenHash: string): Promise<Identity | null> {
   const rows = await tx
     .select({
       user: { id: users.id, email: users.email, name: users.name, locale: users.locale },
+      stale: sql<boolean>`${sessions.lastSeenAt} < now() - ${lastSeenStep}`,
       membershipId: memberships.id,
       role: memberships.role,
       tenant: {
@@ -252,6 +270,7 @@ async function identityIn(tx: Tx, tokenHash: string): Promise<Identity | null> {
     .where(liveSession(tokenHash))
     .orderBy(asc(tenants.name), asc(tenants.createdAt));
   if (rows.length === 0) return null;
+  if (rows[0].stale) await touchSession(tx, tokenHash);
   const memberOf: MyMembership[] = [];
   for (const row of rows) {
     if (!row.tenant || !row.membershipId || !row.role) continue;
@@ -397,4 +416,15 @@ export function readTenant(source: RequestSource, slug: string | undefined, perm
 /** The committee layout's counterpart of readTenant. */
 export function readCommittee(source: RequestSource, permission: Permission): Promise<TenantContext> {
   return resolveMembership(source, theCommittee, permission);
+}
+
+/**
+ * The signed-in user's own account pages (their sessions): a login redirect without a live session,
+ * then a transaction as that user, outside any tenant (the user's own rows only).
+ */
+export async function withUser<T>(source: RequestSource, fn: (tx: Tx, ctx: UserContext) => Promise<T>): Promise<T> {
+  const { ctx, identity } = await visitorContext(source);
+  if (!identity) throw loginRedirect(requestOf(source));
+  const userCtx: UserContext = { ...ctx, user: identity.user, sessionTokenHash: identity.tokenHash };
+  return transaction({ userId: identity.user.id, role: "user" }, (tx) => fn(tx, userCtx));
 }

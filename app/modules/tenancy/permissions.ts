@@ -16,6 +16,8 @@ const grants = {
   "workspace:read": everyone,
   "members:read": { organization: ["owner", "admin", "editor", "finance"], school: rolesByKind.school, committee: rolesByKind.committee },
   "members:invite": admins,
+  // Remove members, change roles, end their sessions, withdraw invitations (issue 14 item 5).
+  "members:manage": admins,
   "audit:read": admins,
   "committee:supervise": { committee: rolesByKind.committee },
   "certificates:read": { organization: rolesByKind.organization },
@@ -49,4 +51,18 @@ export function invitableRoles(kind: TenantKind, role: string): MemberRole[] {
   const rank = all.indexOf(role as MemberRole);
   if (rank < 0 || !can(kind, role, "members:invite")) return [];
   return all.filter((r, i) => i >= rank && r !== "owner");
+}
+
+/** Whether `role` ranks above `actor` (the first roles of rolesByKind rank highest). */
+export function outranks(kind: TenantKind, role: string, actor: string): boolean {
+  const all = rolesByKind[kind] as readonly string[];
+  return all.indexOf(role) < all.indexOf(actor);
+}
+
+/** Roles a manager may give an existing member: never above their own; only an owner makes an owner. */
+export function assignableRoles(kind: TenantKind, role: string): MemberRole[] {
+  const all = rolesByKind[kind] as readonly MemberRole[];
+  const rank = all.indexOf(role as MemberRole);
+  if (rank < 0 || !can(kind, role, "members:manage")) return [];
+  return all.filter((_, i) => i >= rank);
 }

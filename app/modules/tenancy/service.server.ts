@@ -5,7 +5,6 @@ import { rowsOf, type Tx } from "../../../db/client.server";
 import { invitations, memberships, users } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { hashPassword } from "~/modules/auth/password.server";
 import type { acceptInvitationSchema } from "~/modules/auth/schemas";
 import { findUserByEmail, openSession } from "~/modules/auth/service.server";
 import { hashToken, newToken } from "~/modules/auth/session.server";
@@ -127,6 +126,8 @@ export async function acceptInvitation(
   token: string,
   input: z.infer<typeof acceptInvitationSchema>,
   userAgent: string | null,
+  /** A new account's password, hashed by the route outside the transaction (F17). */
+  passwordHash: string | null = null,
 ) {
   const t = translator(ctx.locale);
   const found = await findInvitation(tx, slug, token);
@@ -143,9 +144,10 @@ export async function acceptInvitation(
   } else {
     if (await findUserByEmail(tx, invitation.email))
       return { ok: false, status: 400, formErrors: [t("errors.invitationLogInFirst")] } as const;
+    if (!passwordHash) throw new Error("acceptInvitation: a new account needs its password hashed first");
     const [user] = await tx
       .insert(users)
-      .values({ email: invitation.email, name: input.name, passwordHash: await hashPassword(input.password), locale: ctx.locale })
+      .values({ email: invitation.email, name: input.name, passwordHash, locale: ctx.locale })
       .returning({ id: users.id });
     userId = user.id;
     await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: invitation.email, name: input.name, via: "invitation" } });
