@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { caseColumns } from "../../app/modules/imports/case-rows";
+import { caseColumns } from "../../app/modules/cases/import-rows";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, owner, query } from "../support/db";
 import { testIdAttribute, testIdText } from "../support/html";
