@@ -251,7 +251,7 @@ export async function deleteAttachment(tx: Tx, ctx: TenantContext, files: FileCh
 }
 
 /** The attachment's bytes as a download: its detected type, its name in UTF-8 (RFC 6266 / 5987). */
-export async function attachmentDownload(attachment: typeof materialAttachments.$inferSelect) {
+export async function attachmentDownload(attachment: Pick<typeof materialAttachments.$inferSelect, "storageKey" | "contentType" | "fileName" | "sha256">) {
   const stored = await storage().get(attachment.storageKey);
   if (!stored) throw new Response("Not found", { status: 404 });
   return new Response(stored.stream(), {
