@@ -27,6 +27,9 @@ DECLARE
   branches text[] := '{}';
   tail text;
   cert_match text;
+  branch text;
+  per_org text;
+  per_org_cond text;
 BEGIN
   IF NOT library_readable() THEN RETURN; END IF;
   IF org IS NOT NULL THEN certs := certs || format(' AND c.tenant_id = %L::uuid', org); END IF;
@@ -39,45 +42,54 @@ BEGIN
   IF since IS NOT NULL THEN tail := tail || format(' AND {at} >= %L::timestamptz', since); END IF;
   IF after_at IS NOT NULL THEN tail := tail || format(' AND ({at}, {id}) < (%L::timestamptz, %L::uuid)', after_at, after_id); END IF;
   cert_match := format('(c0.name_zh ILIKE %1$L OR c0.name_en ILIKE %1$L OR c0.code ILIKE %1$L)', driver);
+  -- Without a driving term (no search, or only short terms) each organization's newest shared items
+  -- are read through its own (tenant_id, updated_at) index, a few rows each, instead of sorting every
+  -- organization's bank at once.
+  per_org_cond := CASE WHEN driver IS NULL THEN ' AND i.tenant_id = o.tenant_id' ELSE '' END;
+  per_org := format('(SELECT x.* FROM (SELECT DISTINCT c.tenant_id FROM certificates c WHERE %s) o CROSS JOIN LATERAL {branch} x
+    ORDER BY x.updated_at DESC, x.id DESC LIMIT %s)', certs, lim);
 
   IF kinds IS NULL OR 'question' = ANY(kinds) THEN
-    branches := branches || format($q$(SELECT 'question'::text AS kind, i.tenant_id, i.id, i.certificate_id, left(i.stem, 300) AS title, i.level::text AS level,
+    branch := format($q$(SELECT 'question'::text AS kind, i.tenant_id, i.id, i.certificate_id, left(i.stem, 300) AS title, i.level::text AS level,
         i.version, i.updated_at, c.code, c.name_zh, c.name_en
       FROM %s JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-      WHERE i.pool = 'practice' AND i.visibility = 'shared' AND i.status = 'published' AND %s %s %s %s
+      WHERE i.pool = 'practice' AND i.visibility = 'shared' AND i.status = 'published' AND %s %s %s %s %s
       ORDER BY i.updated_at DESC, i.id DESC LIMIT %s)$q$,
       CASE WHEN driver IS NULL THEN 'questions i' ELSE format(
         '(SELECT q0.tenant_id, q0.id FROM questions q0 WHERE q0.stem ILIKE %1$L
           UNION SELECT q0.tenant_id, q0.id FROM certificates c0 JOIN questions q0 ON q0.tenant_id = c0.tenant_id AND q0.certificate_id = c0.id WHERE %2$s) m
          JOIN questions i ON i.tenant_id = m.tenant_id AND i.id = m.id', driver, cert_match) END,
       certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND i.level = %L::certificate_level', lvl) END,
-      replace(terms, '{text}', 'i.stem'), replace(replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), '{text}', ''), lim);
+      replace(terms, '{text}', 'i.stem'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), per_org_cond, lim);
+    branches := branches || CASE WHEN driver IS NULL THEN replace(per_org, '{branch}', branch) ELSE branch END;
   END IF;
   IF kinds IS NULL OR 'case' = ANY(kinds) THEN
-    branches := branches || format($q$(SELECT 'case'::text, i.tenant_id, i.id, i.certificate_id, i.title, i.level::text, NULL::integer, i.updated_at,
+    branch := format($q$(SELECT 'case'::text, i.tenant_id, i.id, i.certificate_id, i.title, i.level::text, NULL::integer, i.updated_at,
         c.code, c.name_zh, c.name_en
       FROM %s JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-      WHERE i.visibility = 'shared' AND %s %s %s %s
+      WHERE i.visibility = 'shared' AND %s %s %s %s %s
       ORDER BY i.updated_at DESC, i.id DESC LIMIT %s)$q$,
       CASE WHEN driver IS NULL THEN 'cases i' ELSE format(
         '(SELECT q0.tenant_id, q0.id FROM cases q0 WHERE q0.title ILIKE %1$L
           UNION SELECT q0.tenant_id, q0.id FROM certificates c0 JOIN cases q0 ON q0.tenant_id = c0.tenant_id AND q0.certificate_id = c0.id WHERE %2$s) m
          JOIN cases i ON i.tenant_id = m.tenant_id AND i.id = m.id', driver, cert_match) END,
       certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND i.level = %L::certificate_level', lvl) END,
-      replace(terms, '{text}', 'i.title'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), lim);
+      replace(terms, '{text}', 'i.title'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), per_org_cond, lim);
+    branches := branches || CASE WHEN driver IS NULL THEN replace(per_org, '{branch}', branch) ELSE branch END;
   END IF;
   IF kinds IS NULL OR 'material' = ANY(kinds) THEN
-    branches := branches || format($q$(SELECT 'material'::text, i.tenant_id, i.id, i.certificate_id, i.title, NULL::text, NULL::integer, i.updated_at,
+    branch := format($q$(SELECT 'material'::text, i.tenant_id, i.id, i.certificate_id, i.title, NULL::text, NULL::integer, i.updated_at,
         c.code, c.name_zh, c.name_en
       FROM %s JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-      WHERE i.visibility = 'shared' AND %s %s %s %s
+      WHERE i.visibility = 'shared' AND %s %s %s %s %s
       ORDER BY i.updated_at DESC, i.id DESC LIMIT %s)$q$,
       CASE WHEN driver IS NULL THEN 'materials i' ELSE format(
         '(SELECT q0.tenant_id, q0.id FROM materials q0 WHERE q0.title ILIKE %1$L
           UNION SELECT q0.tenant_id, q0.id FROM certificates c0 JOIN materials q0 ON q0.tenant_id = c0.tenant_id AND q0.certificate_id = c0.id WHERE %2$s) m
          JOIN materials i ON i.tenant_id = m.tenant_id AND i.id = m.id', driver, cert_match) END,
       certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND %L::certificate_level = ANY(i.levels)', lvl) END,
-      replace(terms, '{text}', 'i.title'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), lim);
+      replace(terms, '{text}', 'i.title'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), per_org_cond, lim);
+    branches := branches || CASE WHEN driver IS NULL THEN replace(per_org, '{branch}', branch) ELSE branch END;
   END IF;
   IF kinds IS NULL OR 'standard' = ANY(kinds) THEN
     -- The standard in force of each certificate (its published version; superseded ones are history).

@@ -17,7 +17,11 @@ export const libraryFilterSchema = z.object({
   q: z.string().max(200).optional().catch(undefined),
   kind: z.enum(libraryKinds).optional().catch(undefined),
   organization: uuid,
-  industry: z.string().max(40).optional().catch(undefined),
+  industry: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .optional()
+    .catch(undefined),
   certificate: uuid,
   level: z.enum(levels).optional().catch(undefined),
   updatedSince: date,
