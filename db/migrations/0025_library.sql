@@ -12,9 +12,12 @@ CREATE FUNCTION library_readable() RETURNS boolean LANGUAGE sql STABLE AS
 GRANT EXECUTE ON FUNCTION library_readable() TO app_user;
 --> statement-breakpoint
 -- One page of the library, newest first, keyset on (updated_at, id). `patterns` are ILIKE patterns,
--- every one must match the item's title (a question's stem) or its certificate's name or code;
--- `driver` (one of them with a trigram, or NULL) picks the candidates through the trigram indexes.
--- Built as text with every value quoted (format %L), so each query is planned for its values.
+-- every one must match the item's title (a question's stem) or its certificate's name or code.
+-- `driver` (one of them with a trigram, or NULL) picks the candidates: items whose text matches it,
+-- through the trigram indexes, and items of the certificates whose name matches it, newest first
+-- through each certificate's index; without one, each organization's newest shared items through its
+-- (tenant_id, updated_at) index. Every part stops at `lim` rows. Built as text with every value quoted
+-- (format %L), so each query is planned for its values.
 CREATE FUNCTION library_items(patterns text[], driver text, kinds text[], org uuid, industry text, cert uuid, lvl text,
   since timestamptz, after_at timestamptz, after_id uuid, lim integer)
 RETURNS TABLE (kind text, tenant_id uuid, id uuid, certificate_id uuid, title text, level text, version integer, updated_at timestamptz,
@@ -23,13 +26,14 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   certs text := 'c.status = ''active''';
   terms text := '';
+  tail text := '';
   p text;
+  bank record;
+  cols text;
+  conds text;
+  newest text := format(' ORDER BY i.updated_at DESC, i.id DESC LIMIT %s', lim);
+  items text;
   branches text[] := '{}';
-  tail text;
-  cert_match text;
-  branch text;
-  per_org text;
-  per_org_cond text;
 BEGIN
   IF NOT library_readable() THEN RETURN; END IF;
   IF org IS NOT NULL THEN certs := certs || format(' AND c.tenant_id = %L::uuid', org); END IF;
@@ -38,59 +42,38 @@ BEGIN
   FOREACH p IN ARRAY coalesce(patterns, '{}') LOOP
     terms := terms || format(' AND ({text} ILIKE %1$L OR c.name_zh ILIKE %1$L OR c.name_en ILIKE %1$L OR c.code ILIKE %1$L)', p);
   END LOOP;
-  tail := '';
-  IF since IS NOT NULL THEN tail := tail || format(' AND {at} >= %L::timestamptz', since); END IF;
-  IF after_at IS NOT NULL THEN tail := tail || format(' AND ({at}, {id}) < (%L::timestamptz, %L::uuid)', after_at, after_id); END IF;
-  cert_match := format('(c0.name_zh ILIKE %1$L OR c0.name_en ILIKE %1$L OR c0.code ILIKE %1$L)', driver);
-  -- Without a driving term (no search, or only short terms) each organization's newest shared items
-  -- are read through its own (tenant_id, updated_at) index, a few rows each, instead of sorting every
-  -- organization's bank at once.
-  per_org_cond := CASE WHEN driver IS NULL THEN ' AND i.tenant_id = o.tenant_id' ELSE '' END;
-  per_org := format('(SELECT x.* FROM (SELECT DISTINCT c.tenant_id FROM certificates c WHERE %s) o CROSS JOIN LATERAL {branch} x
-    ORDER BY x.updated_at DESC, x.id DESC LIMIT %s)', certs, lim);
+  IF since IS NOT NULL THEN tail := tail || format(' AND i.updated_at >= %L::timestamptz', since); END IF;
+  IF after_at IS NOT NULL THEN tail := tail || format(' AND (i.updated_at, i.id) < (%L::timestamptz, %L::uuid)', after_at, after_id); END IF;
 
-  IF kinds IS NULL OR 'question' = ANY(kinds) THEN
-    branch := format($q$(SELECT 'question'::text AS kind, i.tenant_id, i.id, i.certificate_id, left(i.stem, 300) AS title, i.level::text AS level,
-        i.version, i.updated_at, c.code, c.name_zh, c.name_en
-      FROM %s JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-      WHERE i.pool = 'practice' AND i.visibility = 'shared' AND i.status = 'published' AND %s %s %s %s %s
-      ORDER BY i.updated_at DESC, i.id DESC LIMIT %s)$q$,
-      CASE WHEN driver IS NULL THEN 'questions i' ELSE format(
-        '(SELECT q0.tenant_id, q0.id FROM questions q0 WHERE q0.stem ILIKE %1$L
-          UNION SELECT q0.tenant_id, q0.id FROM certificates c0 JOIN questions q0 ON q0.tenant_id = c0.tenant_id AND q0.certificate_id = c0.id WHERE %2$s) m
-         JOIN questions i ON i.tenant_id = m.tenant_id AND i.id = m.id', driver, cert_match) END,
-      certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND i.level = %L::certificate_level', lvl) END,
-      replace(terms, '{text}', 'i.stem'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), per_org_cond, lim);
-    branches := branches || CASE WHEN driver IS NULL THEN replace(per_org, '{branch}', branch) ELSE branch END;
-  END IF;
-  IF kinds IS NULL OR 'case' = ANY(kinds) THEN
-    branch := format($q$(SELECT 'case'::text, i.tenant_id, i.id, i.certificate_id, i.title, i.level::text, NULL::integer, i.updated_at,
-        c.code, c.name_zh, c.name_en
-      FROM %s JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-      WHERE i.visibility = 'shared' AND %s %s %s %s %s
-      ORDER BY i.updated_at DESC, i.id DESC LIMIT %s)$q$,
-      CASE WHEN driver IS NULL THEN 'cases i' ELSE format(
-        '(SELECT q0.tenant_id, q0.id FROM cases q0 WHERE q0.title ILIKE %1$L
-          UNION SELECT q0.tenant_id, q0.id FROM certificates c0 JOIN cases q0 ON q0.tenant_id = c0.tenant_id AND q0.certificate_id = c0.id WHERE %2$s) m
-         JOIN cases i ON i.tenant_id = m.tenant_id AND i.id = m.id', driver, cert_match) END,
-      certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND i.level = %L::certificate_level', lvl) END,
-      replace(terms, '{text}', 'i.title'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), per_org_cond, lim);
-    branches := branches || CASE WHEN driver IS NULL THEN replace(per_org, '{branch}', branch) ELSE branch END;
-  END IF;
-  IF kinds IS NULL OR 'material' = ANY(kinds) THEN
-    branch := format($q$(SELECT 'material'::text, i.tenant_id, i.id, i.certificate_id, i.title, NULL::text, NULL::integer, i.updated_at,
-        c.code, c.name_zh, c.name_en
-      FROM %s JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-      WHERE i.visibility = 'shared' AND %s %s %s %s %s
-      ORDER BY i.updated_at DESC, i.id DESC LIMIT %s)$q$,
-      CASE WHEN driver IS NULL THEN 'materials i' ELSE format(
-        '(SELECT q0.tenant_id, q0.id FROM materials q0 WHERE q0.title ILIKE %1$L
-          UNION SELECT q0.tenant_id, q0.id FROM certificates c0 JOIN materials q0 ON q0.tenant_id = c0.tenant_id AND q0.certificate_id = c0.id WHERE %2$s) m
-         JOIN materials i ON i.tenant_id = m.tenant_id AND i.id = m.id', driver, cert_match) END,
-      certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND %L::certificate_level = ANY(i.levels)', lvl) END,
-      replace(terms, '{text}', 'i.title'), replace(replace(tail, '{at}', 'i.updated_at'), '{id}', 'i.id'), per_org_cond, lim);
-    branches := branches || CASE WHEN driver IS NULL THEN replace(per_org, '{branch}', branch) ELSE branch END;
-  END IF;
+  -- The banks: what is shared of each (the library's filter), its text, and how a level is asked.
+  FOR bank IN SELECT * FROM (VALUES
+      ('question', 'questions', 'i.stem', 'left(i.stem, 300)', 'i.level::text', 'i.version',
+        $f$i.pool = 'practice' AND i.visibility = 'shared' AND i.status = 'published'$f$, 'i.level = %L::certificate_level'),
+      ('case', 'cases', 'i.title', 'i.title', 'i.level::text', 'NULL::integer', $f$i.visibility = 'shared'$f$, 'i.level = %L::certificate_level'),
+      ('material', 'materials', 'i.title', 'i.title', 'NULL::text', 'NULL::integer', $f$i.visibility = 'shared'$f$, '%L::certificate_level = ANY(i.levels)')
+    ) AS b(kind, tbl, txt, title, level_col, version_col, shared, level_cond)
+  LOOP
+    CONTINUE WHEN kinds IS NOT NULL AND NOT bank.kind = ANY(kinds);
+    cols := format('%L::text AS kind, i.tenant_id, i.id, i.certificate_id, %s AS title, %s AS level, %s AS version, i.updated_at, c.code, c.name_zh, c.name_en',
+      bank.kind, bank.title, bank.level_col, bank.version_col);
+    items := format('SELECT %s FROM %I i JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id WHERE ', cols, bank.tbl);
+    conds := bank.shared || ' AND ' || certs || CASE WHEN lvl IS NULL THEN '' ELSE ' AND ' || format(bank.level_cond, lvl) END
+      || replace(terms, '{text}', bank.txt) || tail;
+    IF driver IS NULL THEN
+      branches := branches || format('(SELECT x.* FROM (SELECT DISTINCT c.tenant_id FROM certificates c WHERE %s) o
+          CROSS JOIN LATERAL (%s i.tenant_id = o.tenant_id AND %s%s) x ORDER BY x.updated_at DESC, x.id DESC LIMIT %s)',
+        certs, items, conds, newest, lim);
+    ELSE
+      branches := branches || format('(SELECT x.* FROM (
+          (%1$s %2$s ILIKE %3$L AND %4$s%5$s)
+          UNION ALL
+          (SELECT y.* FROM certificates c0 CROSS JOIN LATERAL (%1$s i.tenant_id = c0.tenant_id AND i.certificate_id = c0.id
+             AND NOT %2$s ILIKE %3$L AND %4$s%5$s) y
+           WHERE c0.status = ''active'' AND (c0.name_zh ILIKE %3$L OR c0.name_en ILIKE %3$L OR c0.code ILIKE %3$L))
+        ) x ORDER BY x.updated_at DESC, x.id DESC LIMIT %6$s)',
+        items, bank.txt, driver, conds, newest, lim);
+    END IF;
+  END LOOP;
   IF kinds IS NULL OR 'standard' = ANY(kinds) THEN
     -- The standard in force of each certificate (its published version; superseded ones are history).
     branches := branches || format($q$(SELECT 'standard'::text, i.tenant_id, i.id, i.certificate_id, c.name_zh, NULL::text, i.version, i.published_at,
@@ -99,7 +82,7 @@ BEGIN
       WHERE i.status = 'published' AND %s %s %s %s
       ORDER BY i.published_at DESC, i.id DESC LIMIT %s)$q$,
       certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND %L::certificate_level = ANY(c.levels)', lvl) END,
-      replace(terms, '{text}', 'c.name_zh'), replace(replace(tail, '{at}', 'i.published_at'), '{id}', 'i.id'), lim);
+      replace(terms, '{text}', 'c.name_zh'), replace(tail, 'i.updated_at', 'i.published_at'), lim);
   END IF;
   IF array_length(branches, 1) IS NULL THEN RETURN; END IF;
   RETURN QUERY EXECUTE format(
