@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PassThrough } from "node:stream";
+import { Transform } from "node:stream";
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
@@ -38,7 +38,7 @@ export default function handleRequest(
         nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
-          const body = new PassThrough();
+          const body = withoutTrailingNuls();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
           // The error page of a database outage (a 503 thrown by the request wrapper): tell clients when to retry.
           if (responseStatusCode === 503) responseHeaders.set("Retry-After", String(retryAfterSeconds));
@@ -55,6 +55,22 @@ export default function handleRequest(
       },
     );
     setTimeout(abort, abortDelay);
+  });
+}
+
+/**
+ * React 18's streaming renderer flushes its whole 2 KB view even when a multi-byte character (most
+ * Chinese text) did not fit at its end, so up to three NUL bytes reach the page there
+ * (facebook/react#26228, fixed in React 19 only); where they fall moves with every change of layout.
+ * No valid HTML holds a NUL: they are dropped from the end of each chunk React writes.
+ */
+function withoutTrailingNuls() {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      let end = chunk.length;
+      while (end > 0 && chunk.length - end < 3 && chunk[end - 1] === 0) end--;
+      callback(null, end === chunk.length ? chunk : chunk.subarray(0, end));
+    },
   });
 }
 

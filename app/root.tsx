@@ -91,6 +91,9 @@ function Header() {
           <Link to="/fees" className="text-sm hover:underline">
             {t("nav.publicFees")}
           </Link>
+          <Link to="/library/certificates" className="text-sm hover:underline">
+            {t("library.catalogue.title")}
+          </Link>
           <LanguageSwitch locale={locale} />
           {data?.user ? (
             <>

@@ -5,6 +5,7 @@ import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
 import enFees from "./en/fees.json";
+import enLibrary from "./en/library.json";
 import enMaterials from "./en/materials.json";
 import enOverview from "./en/overview.json";
 import enOrders from "./en/orders.json";
@@ -18,6 +19,7 @@ import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
 import zhCNFees from "./zh-CN/fees.json";
+import zhCNLibrary from "./zh-CN/library.json";
 import zhCNMaterials from "./zh-CN/materials.json";
 import zhCNOverview from "./zh-CN/overview.json";
 import zhCNOrders from "./zh-CN/orders.json";
@@ -34,9 +36,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, account: enAccount, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,12 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { caseFilterSchema, visibilities } from "~/modules/cases/schemas";
 import { listCases } from "~/modules/cases/service.server";
-import { levels } from "~/modules/certificates/schemas";
-import { bankCertificates, bankUpdatedAt, skillRequirements } from "~/modules/questions/service.server";
+import { BankFilterForm, BankUpdated, CertificateFilter, LevelFilter, RequirementFilter, SearchBox } from "~/modules/banks/components/bank-filters";
+import { bankPage } from "~/modules/banks/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -18,10 +18,9 @@ export const handle: RouteHandle = { title: "cases.title" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = caseFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const certificates = await bankCertificates(tx, ctx);
-    const certificate = certificates.find((c) => c.id === filter.certificate) ?? certificates[0] ?? null;
-    const page = certificate ? await listCases(tx, ctx, { ...filter, certificate: certificate.id }) : null;
-    const requirements = certificate ? await skillRequirements(tx, ctx.tenant.id, certificate.id) : [];
+    const { certificates, certificate, page, requirements, lastUpdated } = await bankPage(tx, ctx, "cases", filter.certificate, (certificate) =>
+      listCases(tx, ctx, { ...filter, certificate }),
+    );
     const codes = new Map(requirements.map((r) => [r.lineageId, r.code]));
     return {
       certificates,
@@ -29,7 +28,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       rows: (page?.rows ?? []).map((row) => ({ ...row, requirementCodes: row.requirementIds.map((id) => codes.get(id)).filter(Boolean) })),
       nextCursor: page?.nextCursor ?? null,
       requirements,
-      lastUpdated: certificate ? await bankUpdatedAt(tx, ctx, "cases", certificate.id) : null,
+      lastUpdated,
       canWrite: ctx.permissions.includes("certificates:write"),
     };
   });
@@ -41,7 +40,6 @@ export default function Cases() {
   const { slug } = useParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
-  const en = locale === "en";
   const select = filterSelect(searchParams, t("cases.all"));
   return (
     <div className="space-y-4">
@@ -60,38 +58,17 @@ export default function Cases() {
           />
         ) : null}
       </div>
-      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-        <label>
-          {t("cases.certificate")}
-          {select(
-            "certificate",
-            certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })),
-            false,
-          )}
-        </label>
-        <label className="min-w-48 flex-1">
-          {t("cases.search")}
-          <input name="q" type="search" defaultValue={searchParams.get("q") ?? ""} className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
-        </label>
-        <label>
-          {t("cases.level")}
-          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
-        </label>
+      <BankFilterForm applyLabel={t("cases.apply")}>
+        <CertificateFilter bank="cases" certificates={certificates} all={false} />
+        <SearchBox label={t("cases.search")} />
+        <LevelFilter bank="cases" />
         <label>
           {t("cases.visibility")}
           {select("visibility", visibilities.map((v) => ({ value: v, label: t(`cases.visibilities.${v}`) })))}
         </label>
-        <label>
-          {t("cases.requirements")}
-          {select("requirement", requirements.map((r) => ({ value: r.lineageId, label: `${t(`certificates.levelNames.${r.level}`)} ${r.code} ${en && r.titleEn ? r.titleEn : r.titleZh}` })))}
-        </label>
-        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-          {t("cases.apply")}
-        </button>
-      </Form>
-      <p className="text-sm text-gray-600" data-testid="bank-updated">
-        {lastUpdated ? t("cases.lastUpdated", { at: formatDateTime(lastUpdated, locale) }) : t("cases.neverUpdated")}
-      </p>
+        <RequirementFilter bank="cases" requirements={requirements} />
+      </BankFilterForm>
+      <BankUpdated bank="cases" lastUpdated={lastUpdated} />
       {rows.length === 0 ? (
         <EmptyState>{[...searchParams.keys()].some((k) => k !== "certificate") ? t("cases.noResults") : t("cases.empty")}</EmptyState>
       ) : (

@@ -17,7 +17,7 @@ import {
   materialOptions,
   saveMaterial,
 } from "~/modules/materials/service.server";
-import { bankCertificates } from "~/modules/questions/service.server";
+import { bankCertificates } from "~/modules/banks/service.server";
 import { withFileChanges } from "~/modules/storage/storage.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice, SubmitButton } from "~/ui/form";

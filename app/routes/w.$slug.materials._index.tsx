@@ -1,12 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { DualEditorBadge } from "~/modules/materials/components/material-facts";
 import { hasDualEditors, materialFilterSchema, materialKinds } from "~/modules/materials/schemas";
 import { listMaterials } from "~/modules/materials/service.server";
 import { visibilities } from "~/modules/questions/schemas";
-import { bankCertificates, bankUpdatedAt } from "~/modules/questions/service.server";
+import { BankFilterForm, BankUpdated, CertificateFilter, SearchBox } from "~/modules/banks/components/bank-filters";
+import { bankCertificates, bankUpdatedAt } from "~/modules/banks/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, ExportLinks, filterSelect, NextPage, Table } from "~/ui/list";
@@ -53,18 +54,9 @@ export default function Materials() {
           ) : null}
         </div>
       </div>
-      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-        <label>
-          {t("materials.certificate")}
-          {select(
-            "certificate",
-            certificates.map((c) => ({ value: c.id, label: `${c.code} · ${locale === "en" ? c.nameEn : c.nameZh}` })),
-          )}
-        </label>
-        <label className="min-w-48 flex-1">
-          {t("materials.search")}
-          <input name="q" type="search" defaultValue={searchParams.get("q") ?? ""} className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
-        </label>
+      <BankFilterForm applyLabel={t("materials.apply")}>
+        <CertificateFilter bank="materials" certificates={certificates} />
+        <SearchBox label={t("materials.search")} />
         <label>
           {t("materials.kind")}
           {select("kind", materialKinds.map((k) => ({ value: k, label: t(`materials.kinds.${k}`) })))}
@@ -73,13 +65,8 @@ export default function Materials() {
           {t("materials.visibility")}
           {select("visibility", visibilities.map((v) => ({ value: v, label: t(`materials.visibilities.${v}`) })))}
         </label>
-        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-          {t("materials.apply")}
-        </button>
-      </Form>
-      <p className="text-sm text-gray-600" data-testid="bank-updated">
-        {lastUpdated ? t("materials.lastUpdated", { at: formatDateTime(lastUpdated, locale) }) : t("materials.neverUpdated")}
-      </p>
+      </BankFilterForm>
+      <BankUpdated bank="materials" lastUpdated={lastUpdated} />
       {rows.length === 0 ? (
         <EmptyState>{filtered ? t("materials.noResults") : t("materials.empty")}</EmptyState>
       ) : (

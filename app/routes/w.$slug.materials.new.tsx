@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { MaterialForm } from "~/modules/materials/components/material-form";
 import { materialFields } from "~/modules/materials/schemas";
 import { materialOptions, saveMaterial } from "~/modules/materials/service.server";
-import { bankCertificates } from "~/modules/questions/service.server";
+import { bankCertificates } from "~/modules/banks/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import type { RouteHandle } from "~/ui/page-title";

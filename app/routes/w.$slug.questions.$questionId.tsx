@@ -4,16 +4,9 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { QuestionForm } from "~/modules/questions/components/question-form";
 import { questionFormSchema } from "~/modules/questions/schemas";
-import {
-  bankCertificates,
-  deleteQuestion,
-  diffSnapshots,
-  getQuestion,
-  questionVersionsOf,
-  saveQuestion,
-  skillRequirements,
-  type Snapshot,
-} from "~/modules/questions/service.server";
+import { bankCertificates } from "~/modules/banks/service.server";
+import { deleteQuestion, diffSnapshots, getQuestion, questionVersionsOf, saveQuestion, type Snapshot } from "~/modules/questions/service.server";
+import { skillRequirements } from "~/modules/standards/requirements.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";

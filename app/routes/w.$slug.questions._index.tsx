@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useParams, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
-import { levels } from "~/modules/certificates/schemas";
 import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/schemas";
-import { bankCertificates, listQuestions, bankUpdatedAt, skillRequirements, type SkillRequirement } from "~/modules/questions/service.server";
+import { BankFilterForm, BankUpdated, CertificateFilter, LevelFilter, RequirementFilter, SearchBox, UpdatedSinceFilter } from "~/modules/banks/components/bank-filters";
+import { bankPage } from "~/modules/banks/service.server";
+import { listQuestions } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -17,16 +18,9 @@ export const handle: RouteHandle = { title: "questions.title" };
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {
     const filter = questionFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const certificates = await bankCertificates(tx, ctx);
-    const certificate = certificates.find((c) => c.id === filter.certificate) ?? certificates[0] ?? null;
-    // Independent reads: sent together (pipelined in the transaction), not one round trip after another.
-    const [page, requirements, lastUpdated] = certificate
-      ? await Promise.all([
-          listQuestions(tx, ctx, { ...filter, certificate: certificate.id }),
-          skillRequirements(tx, ctx.tenant.id, certificate.id),
-          bankUpdatedAt(tx, ctx, "questions", certificate.id),
-        ])
-      : ([null, [] as SkillRequirement[], null] as const);
+    const { certificates, certificate, page, requirements, lastUpdated } = await bankPage(tx, ctx, "questions", filter.certificate, (certificate) =>
+      listQuestions(tx, ctx, { ...filter, certificate }),
+    );
     return {
       certificates,
       certificate,
@@ -45,7 +39,6 @@ export default function Questions() {
   const { slug } = useParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
-  const en = locale === "en";
   const select = filterSelect(searchParams, t("questions.all"));
   const exportHref = (format: string) => `/w/${slug}/questions/export?certificate=${certificate?.id ?? ""}&format=${format}`;
   return (
@@ -65,23 +58,10 @@ export default function Questions() {
           />
         ) : null}
       </div>
-      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-        <label>
-          {t("questions.certificate")}
-          {select(
-            "certificate",
-            certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })),
-            false,
-          )}
-        </label>
-        <label className="min-w-48 flex-1">
-          {t("questions.search")}
-          <input name="q" type="search" defaultValue={searchParams.get("q") ?? ""} className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
-        </label>
-        <label>
-          {t("questions.level")}
-          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
-        </label>
+      <BankFilterForm applyLabel={t("questions.apply")}>
+        <CertificateFilter bank="questions" certificates={certificates} all={false} />
+        <SearchBox label={t("questions.search")} />
+        <LevelFilter bank="questions" />
         <label>
           {t("questions.type")}
           {select("type", questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })))}
@@ -94,21 +74,10 @@ export default function Questions() {
           {t("questions.pool")}
           {select("pool", pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })))}
         </label>
-        <label>
-          {t("questions.requirements")}
-          {select("requirement", requirements.map((r) => ({ value: r.lineageId, label: `${t(`certificates.levelNames.${r.level}`)} ${r.code} ${en && r.titleEn ? r.titleEn : r.titleZh}` })))}
-        </label>
-        <label>
-          {t("questions.updatedSince")}
-          <input name="updatedSince" type="date" defaultValue={searchParams.get("updatedSince") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
-        </label>
-        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-          {t("questions.apply")}
-        </button>
-      </Form>
-      <p className="text-sm text-gray-600" data-testid="bank-updated">
-        {lastUpdated ? t("questions.lastUpdated", { at: formatDateTime(lastUpdated, locale) }) : t("questions.neverUpdated")}
-      </p>
+        <RequirementFilter bank="questions" requirements={requirements} />
+        <UpdatedSinceFilter label={t("questions.updatedSince")} />
+      </BankFilterForm>
+      <BankUpdated bank="questions" lastUpdated={lastUpdated} />
       {rows.length === 0 ? (
         <EmptyState>{[...searchParams.keys()].some((k) => k !== "certificate") ? t("questions.noResults") : t("questions.empty")}</EmptyState>
       ) : (

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { bankExportResponse } from "~/modules/imports/exports.server";
-import { bankCertificates } from "~/modules/questions/service.server";
+import { bankCertificates } from "~/modules/banks/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 
 const querySchema = z.object({ certificate: z.string().max(64), format: z.enum(["xlsx", "csv", "moodle"]) });

@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { levels } from "~/modules/certificates/schemas";
 import { pools, questionTypes } from "~/modules/questions/schemas";
-import { bankCertificates } from "~/modules/questions/service.server";
+import { BankFilterForm, CertificateFilter, LevelFilter, SearchBox, UpdatedSinceFilter } from "~/modules/banks/components/bank-filters";
+import { bankCertificates } from "~/modules/banks/service.server";
 import { searchKinds, searchSchema } from "~/modules/search/schemas";
 import { hitPath, searchWorkspace } from "~/modules/search/search.server";
 import { withTenant } from "~/modules/tenancy/context.server";
@@ -33,7 +33,6 @@ export default function Search() {
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
-  const en = locale === "en";
   const select = filterSelect(searchParams, t("questions.all"));
   return (
     <div className="space-y-4">
@@ -41,23 +40,14 @@ export default function Search() {
         <h1 className="text-2xl font-bold">{t("questions.searchPage.title")}</h1>
         <p className="text-sm text-gray-600">{t("questions.searchPage.lead")}</p>
       </div>
-      <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-        <label className="min-w-64 flex-1">
-          {t("questions.searchPage.query")}
-          <input name="q" type="search" defaultValue={q} autoFocus className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
-        </label>
+      <BankFilterForm applyLabel={t("questions.apply")}>
+        <SearchBox label={t("questions.searchPage.query")} autoFocus className="min-w-64 flex-1" />
         <label>
           {t("questions.searchPage.kind")}
           {select("kind", searchKinds.map((k) => ({ value: k, label: t(`questions.searchPage.kinds.${k}`) })))}
         </label>
-        <label>
-          {t("questions.certificate")}
-          {select("certificate", certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })))}
-        </label>
-        <label>
-          {t("questions.level")}
-          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
-        </label>
+        <CertificateFilter bank="questions" certificates={certificates} />
+        <LevelFilter bank="questions" />
         <label>
           {t("questions.type")}
           {select("type", questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })))}
@@ -70,14 +60,8 @@ export default function Search() {
           {t("questions.pool")}
           {select("pool", pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })))}
         </label>
-        <label>
-          {t("questions.updatedSince")}
-          <input name="updatedSince" type="date" defaultValue={searchParams.get("updatedSince") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
-        </label>
-        <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-          {t("questions.apply")}
-        </button>
-      </Form>
+        <UpdatedSinceFilter label={t("questions.updatedSince")} />
+      </BankFilterForm>
       {!q ? (
         <EmptyState>{t("questions.searchPage.prompt")}</EmptyState>
       ) : hits.length === 0 ? (

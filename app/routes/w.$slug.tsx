@@ -26,6 +26,7 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
   { to: "cases", label: "cases.nav", permission: "certificates:read" },
   { to: "coverage", label: "questions.coverage.nav", permission: "certificates:read" },
   { to: "search", label: "questions.searchPage.nav", permission: "certificates:read" },
+  { to: "/library", label: "library.nav", permission: "library:read" },
   { to: "fees", label: "nav.fees", permission: "fees:read" },
   { to: "orders", label: "nav.orders", permission: "orders:read" },
   { to: "payments", label: "nav.payments", permission: "payments:setup" },

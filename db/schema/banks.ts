@@ -47,6 +47,8 @@ export const materials = pgTable(
     index("materials_certificate_idx").on(t.tenantId, t.certificateId),
     index("materials_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
     index("materials_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
+    // The library's newest shared materials of each organization (decision 033).
+    index("materials_library_updated_idx").on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`visibility = 'shared'`),
     foreignKey({ name: "materials_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
     foreignKey({ name: "materials_standard_version_fk", columns: [t.tenantId, t.standardVersionId], foreignColumns: [standardVersions.tenantId, standardVersions.id] }),
   ],
@@ -100,6 +102,8 @@ export const cases = pgTable(
     index("cases_certificate_level_idx").on(t.tenantId, t.certificateId, t.level),
     index("cases_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
     index("cases_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
+    // The library's newest shared cases of each organization (decision 033).
+    index("cases_library_updated_idx").on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`visibility = 'shared'`),
     index("cases_requirements_idx").using("gin", t.tenantId, t.requirementIds),
     foreignKey({ name: "cases_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
   ],
@@ -146,6 +150,14 @@ export const questions = pgTable(
     // NULLS FIRST is what ORDER BY … DESC means; an index in any other null order still needs a sort.
     index("questions_certificate_updated_idx").on(t.tenantId, t.certificateId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("questions_stem_trgm_idx").using("gin", t.tenantId, trigram(t.stem)),
+    // The library (library_items, decision 033) reads shared practice questions only, a sixth of the
+    // bank: its stem search rechecks a sixth of the rows, its newest-first pages stop after a page.
+    index("questions_library_stem_trgm_idx")
+      .using("gin", t.tenantId, trigram(t.stem))
+      .where(sql`pool = 'practice' AND visibility = 'shared' AND status = 'published'`),
+    index("questions_library_updated_idx")
+      .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`pool = 'practice' AND visibility = 'shared' AND status = 'published'`),
     index("questions_requirements_idx").using("gin", t.tenantId, t.requirementIds),
     index("questions_import_job_idx").on(t.tenantId, t.importJobId),
     foreignKey({ name: "questions_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),

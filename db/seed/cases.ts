@@ -1,7 +1,7 @@
 import type { Tx } from "../client.server";
 import { cases } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
-import { skillRequirements } from "../../app/modules/questions/service.server";
+import { skillRequirements } from "../../app/modules/standards/requirements.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
 import { seedActor } from "./actor";
 

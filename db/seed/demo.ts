@@ -9,6 +9,7 @@ import { seedActor } from "./actor";
 import { seedCases } from "./cases";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
+import { seedLibrary } from "./library";
 import { seedMaterials } from "./materials";
 import { seedQuestions } from "./questions";
 import { seedStandards } from "./standards";
@@ -86,6 +87,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedQuestions(tx, tenantIds, certificateIds);
     await seedMaterials(tx, tenantIds, certificateIds);
     await seedCases(tx, tenantIds, certificateIds);
+    await seedLibrary(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }

@@ -4,7 +4,7 @@ import type { Tx } from "../client.server";
 import { materialAttachments, materials, standardVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { isbn13CheckDigit } from "../../app/modules/materials/schemas";
-import { skillRequirements } from "../../app/modules/questions/service.server";
+import { skillRequirements } from "../../app/modules/standards/requirements.server";
 import { newStorageKey, storage } from "../../app/modules/storage/storage.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
 import { seedActor } from "./actor";

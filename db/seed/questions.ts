@@ -2,7 +2,8 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../client.server";
 import { questions, questionVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
-import { skillRequirements, snapshotOf } from "../../app/modules/questions/service.server";
+import { snapshotOf } from "../../app/modules/questions/service.server";
+import { skillRequirements } from "../../app/modules/standards/requirements.server";
 import { setScope } from "../../app/modules/tenancy/context.server";
 import { seedActor } from "./actor";
 

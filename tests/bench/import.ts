@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import { createDatabase, databaseUrl, dropDatabase } from "./database";
 import { openDatabase, fromPglite, createPglite, migrateDatabase, rowsOf, type Database } from "../../db/client.server";
 import { seedDemo } from "../../db/seed/demo";
-import { questionColumns } from "../../app/modules/imports/question-rows";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 
 const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const root = path.resolve(import.meta.dirname, "../..");

@@ -29,7 +29,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmupSeconds = Math.min(3, seconds);
 const levels = (process.env.BENCH_CONNECTIONS ?? "1,10,50").split(",").map(Number);
 const flags = new Set(process.argv.slice(2));
-const accounts = { committee: "committee@demo.xcert.test", org: "admin@org-00001.scale.xcert.test" };
+const accounts = { committee: "committee@demo.xcert.test", org: "admin@org-00001.scale.xcert.test", school: "admin@school-00001.scale.xcert.test" };
 // The scale stems are "<scene>在开展<subject>项目时…": 数据标注 is one of the 19 subjects, so about a
 // nineteenth of an organization's questions match — a search with real work to do, not an empty one.
 const term = encodeURIComponent("数据标注");
@@ -50,7 +50,8 @@ const allPages: PageSpec[] = [
   { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
   { name: "/committee", path: "/committee", as: "committee", optional: true },
-  { name: "/library?q=…", path: `/library?q=${term}`, as: "org", optional: true },
+  // The shared library as a school reads it: every organization's shared items (decision 033).
+  { name: "/library?q=…", path: `/library?q=${term}`, as: "school" },
   { name: "login", path: "/login", method: "POST" },
   // The smallest server-rendered page (the login form: no SQL at all without a session cookie, no list):
   // what rendering any page costs here, for reading the others against.
@@ -108,7 +109,7 @@ async function tracePages(url: string, workDir: string) {
   await writeFile(traceFile, "");
   const server = await serverOn(url, traceFile);
   try {
-    const cookies = { committee: await login(server.url, accounts.committee), org: await login(server.url, accounts.org) };
+    const cookies = { committee: await login(server.url, accounts.committee), org: await login(server.url, accounts.org), school: await login(server.url, accounts.school) };
     const present: PageSpec[] = [];
     const absent: string[] = [];
     const plans: Plan[] = [];

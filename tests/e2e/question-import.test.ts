@@ -1,6 +1,6 @@
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { questionColumns } from "../../app/modules/imports/question-rows";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 import { expectNoProblems, login, open, poll, startJourney, type Journey } from "../support/browser";
 import { createImportGate, type ImportGate } from "../support/import-gate";
 

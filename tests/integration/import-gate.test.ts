@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { questionColumns } from "../../app/modules/imports/question-rows";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 import { HttpClient } from "../support/app";
 import { signUpOrganization } from "../support/demo";
 import { createImportGate, type ImportGate } from "../support/import-gate";

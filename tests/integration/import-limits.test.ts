@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { questionColumns } from "../../app/modules/imports/question-rows";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 import { HttpClient } from "../support/app";
 import { signUpOrganization } from "../support/demo";
 import { startServer, type ServerProcess } from "../support/server-process";

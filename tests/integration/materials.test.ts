@@ -146,7 +146,12 @@ describe("teaching materials", () => {
     // Only the loose-leaf textbook names both chief editors.
     expect(page.match(/data-testid="dual-editors"/g)).toHaveLength(1);
     expect(await (await editor.get("/w/demo-ai/materials?kind=digital")).text()).toContain("没有符合条件的教材资源。");
-    // Another organization starts empty: its own empty state, none of demo-ai's rows.
+    // Another organization sees its own rows only (demo-care's tutorial of the library seed), none of
+    // demo-ai's; with none of its own, its empty state.
+    const careList = await (await careAdmin.get("/w/demo-care/materials")).text();
+    expect(careList).toContain("老年照护实操活页式教程");
+    expect(careList).not.toContain("人工智能训练师（中级）实训工作手册");
+    await db().rows(sql`delete from materials where tenant_id = ${care}`);
     expect(await (await careAdmin.get("/w/demo-care/materials")).text()).toContain("No teaching materials or resources yet.");
 
     // Keyset pages: 55 rows with the same updated_at, no repeats and none lost.

@@ -3,7 +3,7 @@ import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { translator } from "../../app/i18n/i18n";
 import { auditActionLabel, auditActions } from "../../app/modules/audit/actions";
-import { questionColumns } from "../../app/modules/imports/question-rows";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { creditCode } from "../support/demo";
 import { owner } from "../support/db";

@@ -10,7 +10,8 @@ import { feesInForce, publicFeeFacets, publishedDisclosures, upcomingFees } from
 import { listMaterials } from "../../app/modules/materials/service.server";
 import { workspaceOverview } from "../../app/modules/overview/overview.server";
 import { listOrders } from "../../app/modules/payments/orders.server";
-import { bankUpdatedAt, coverage, listQuestions } from "../../app/modules/questions/service.server";
+import { bankUpdatedAt, coverage } from "../../app/modules/banks/service.server";
+import { listQuestions } from "../../app/modules/questions/service.server";
 import { searchWorkspace } from "../../app/modules/search/search.server";
 import { transaction, type TenantContext } from "../../app/modules/tenancy/context.server";
 import { permissionsOf } from "../../app/modules/tenancy/permissions";

@@ -1,7 +1,7 @@
 import ExcelJS from "exceljs";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { questionColumns } from "../../app/modules/imports/question-rows";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 import { resumeStaleImports, runImportJob } from "../../app/modules/imports/jobs.server";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { likePattern } from "../../app/ui/like";

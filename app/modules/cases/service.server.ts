@@ -2,7 +2,7 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { cases } from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
-import { checkQuestion } from "~/modules/questions/service.server";
+import { checkPlacement } from "~/modules/banks/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
@@ -73,7 +73,7 @@ export async function saveCase(tx: Tx, ctx: TenantContext, id: string | null, in
   const before = id ? await getCase(tx, ctx, id) : null;
   if (id && !before) throw new Response("Not found", { status: 404 });
   // A case's certificate, level and requirements follow the same rules as a question's.
-  const fieldErrors = await checkQuestion(tx, ctx, input);
+  const fieldErrors = await checkPlacement(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
   const values = {
     certificateId: input.certificateId,

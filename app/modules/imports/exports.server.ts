@@ -1,12 +1,13 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { cases, questions } from "../../../db/schema";
-import { readablePools, skillRequirements } from "~/modules/questions/service.server";
+import { readablePools } from "~/modules/questions/service.server";
+import { skillRequirements } from "~/modules/standards/requirements.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { attachmentDisposition, exportResponse } from "~/ui/export.server";
-import { caseColumns, caseToRow } from "./case-rows";
+import { caseColumns, caseToRow } from "~/modules/cases/import-rows";
 import { toMoodleXml } from "./formats.server";
-import { questionColumns, questionToRow } from "./question-rows";
+import { questionColumns, questionToRow } from "~/modules/questions/import-rows";
 
 type BankFormat = "xlsx" | "csv" | "moodle";
 

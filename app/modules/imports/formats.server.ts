@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { XMLBuilder } from "fast-xml-parser";
 import { optionLetters } from "~/modules/questions/schemas";
-import { labelOf, questionSheet, type QuestionRow } from "./question-rows";
+import { labelOf, questionSheet, type QuestionRow } from "~/modules/questions/import-rows";
 import { mapSheetHeaders, unneutralise, type Sheet, type SheetRow } from "./sheet";
 import { zipEntries, type ZipEntry } from "./zip.server";
 

@@ -2,23 +2,23 @@ import { and, eq, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { importFiles, importJobs, importRows } from "../../../db/schema";
 import { isLocale, translator } from "~/i18n/i18n";
-import type { ImportAuditPrefix } from "~/modules/audit/actions";
 import { audit } from "~/modules/audit/audit.server";
-import { skillRequirements } from "~/modules/questions/service.server";
+import { bankImports } from "~/modules/banks/imports.server";
+import { skillRequirements } from "~/modules/standards/requirements.server";
 import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
 import { shutdownSignal } from "~/request-store.server";
 import { isUuid } from "~/ui/ids";
-import { caseSheet, parseCaseRow } from "./case-rows";
+import { cachedPlans, customPlans, type ImportKind, type Job } from "./bank-import";
 import { checkZip, detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
 import { importGate } from "./gate.server";
-import { parseQuestionRow, questionSheet } from "./question-rows";
-import type { RowContext, RowError, RowResult, Sheet, SheetRow } from "./sheet";
+import type { RowError } from "./sheet";
 
 // One import pipeline (§二.6): the file is kept on disk and the job in the database, so an import
 // runs in the background, shows its progress, and is picked up again if its runner died. Rows are
 // validated first (all errors by row and column, nothing written); valid rows are staged in short
 // transactions; one INSERT … SELECT moves them into the bank: all or nothing. What differs between
-// banks (formats, columns, the row parser, that INSERT … SELECT, messages, audit names) is in `banks`.
+// banks (formats, columns, the row parser, that INSERT … SELECT, messages, audit names) is each bank's
+// adapter, found in the registry (app/modules/banks/imports.server.ts).
 
 export const maxImportBytes = 50 * 1024 * 1024;
 const batchSize = 2000;
@@ -29,80 +29,7 @@ const maxAttempts = 3;
 /** Errors kept on the job (for the page and the downloadable report). */
 const keptErrors = 10_000;
 
-
-export type Job = typeof importJobs.$inferSelect;
-export type ImportKind = Job["kind"];
-
-interface BankImport {
-  formats: readonly ImportFormat[];
-  sheet: Sheet;
-  parseRow: (row: SheetRow, rowNumber: number, context: RowContext) => RowResult<unknown>;
-  /** Moves the job's staged rows into the bank in the caller's transaction (cached plans); returns how many. */
-  move: (tx: Tx, job: Job) => Promise<number>;
-  /** Audit action prefix (`<prefix>.create|done|failed`). */
-  audit: ImportAuditPrefix;
-}
-
-const banks: Record<ImportKind, BankImport> = {
-  questions: { formats: ["xlsx", "csv", "moodle"], sheet: questionSheet, parseRow: parseQuestionRow, move: moveQuestions, audit: "question_import" },
-  cases: { formats: ["xlsx", "csv"], sheet: caseSheet, parseRow: parseCaseRow, move: moveCases, audit: "case_import" },
-};
-
-// Transactions plan every statement for its parameters (plan_cache_mode = force_custom_plan, set with
-// the scope), and that includes each row's foreign-key checks. A bulk move whose checks look up tables
-// the import does not grow (tenant, certificate, user) lets them keep their cached plans instead.
-const cachedPlans = sql`set local plan_cache_mode = auto`;
-const customPlans = sql`set local plan_cache_mode = force_custom_plan`;
-
-/**
- * Questions arrive published as version 1, each with its version row. Two statements: the version
- * rows' foreign-key check against `questions` must be planned for the table as it is after the
- * insert (custom plans); the questions' own checks keep their cached plans, so only half of the
- * per-row checks pay for planning.
- */
-async function moveQuestions(tx: Tx, job: Job) {
-  await tx.execute(sql`
-    insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
-      requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
-    select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, (d->>'type')::question_type, d->>'stem', d->'options',
-      d->>'answer', d->>'explanation', d->>'rubric', (d->>'difficulty')::smallint,
-      array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], array(select jsonb_array_elements_text(d->'tags')),
-      (d->>'pool')::question_pool, (d->>'visibility')::resource_visibility, 'published', 1, now(), ${job.id}::uuid, ${job.createdByUserId}::uuid
-    from import_rows r cross join lateral (select r.data as d) x
-    where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}`);
-  // A check planned when the bank was small scans it for every row: quadratic on a young database.
-  await tx.execute(customPlans);
-  const inserted = rowsOf<{ n: number }>(
-    await tx.execute(sql`
-      with versions as (
-        insert into question_versions (tenant_id, question_id, version, snapshot, pool, published_by_user_id)
-        select tenant_id, id, 1, jsonb_build_object('level', level, 'type', type, 'stem', stem, 'options', options, 'answer', answer,
-          'explanation', explanation, 'rubric', rubric, 'difficulty', difficulty, 'requirementIds', to_jsonb(requirement_ids),
-          'tags', to_jsonb(tags), 'pool', pool, 'visibility', visibility), pool, ${job.createdByUserId}::uuid
-        from questions
-        where tenant_id = ${job.tenantId} and import_job_id = ${job.id}
-        returning 1
-      )
-      select count(*)::int as n from versions`),
-  );
-  return Number(inserted[0]?.n ?? 0);
-}
-
-async function moveCases(tx: Tx, job: Job) {
-  const inserted = rowsOf<{ n: number }>(
-    await tx.execute(sql`
-      with moved as (
-        insert into cases (tenant_id, certificate_id, level, title, industry_context, body, requirement_ids, visibility, created_by_user_id)
-        select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, d->>'title', d->>'industryContext', d->>'body',
-          array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], (d->>'visibility')::resource_visibility, ${job.createdByUserId}::uuid
-        from import_rows r cross join lateral (select r.data as d) x
-        where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id}
-        returning 1
-      )
-      select count(*)::int as n from moved`),
-  );
-  return Number(inserted[0]?.n ?? 0);
-}
+const banks = bankImports;
 
 /** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
 export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string; fileName: string; bytes: Uint8Array }) {

@@ -1,13 +1,14 @@
 import { redirect } from "@remix-run/node";
 import type { Tx } from "../../../db/client.server";
 import { translator } from "~/i18n/i18n";
-import { bankCertificates } from "~/modules/questions/service.server";
+import { bankCertificates } from "~/modules/banks/service.server";
 import { withTenant, type TenantContext } from "~/modules/tenancy/context.server";
 import { exportResponse } from "~/ui/export.server";
 import { shutdownSignal } from "~/request-store.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { stripControlChars } from "~/ui/schema-fields";
-import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, progressView, startImportJob, type ImportKind, type Job } from "./jobs.server";
+import { createImportJob, getImportJob, listImportJobs, maxImportBytes, progressOf, progressView, startImportJob } from "./jobs.server";
+import type { ImportKind, Job } from "./bank-import";
 import { importUploadSchema } from "./schemas";
 
 // The server side of the import pages every bank shares (upload, job progress, live events, error

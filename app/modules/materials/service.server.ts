@@ -6,7 +6,8 @@ import type { Tx } from "../../../db/client.server";
 import { certificates, materialAttachments, materials, standardVersions } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { skillRequirements } from "~/modules/questions/service.server";
+import { checkPlacement } from "~/modules/banks/service.server";
+import { skillRequirements } from "~/modules/standards/requirements.server";
 import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { attachmentDisposition } from "~/ui/export.server";
@@ -130,22 +131,11 @@ type FieldErrors = Record<string, string[]>;
 /** The checks a schema cannot make: the certificate, its levels, its standard versions and requirements. */
 async function checkMaterial(tx: Tx, ctx: TenantContext, input: MaterialInput): Promise<FieldErrors> {
   const t = translator(ctx.locale);
-  const errors: FieldErrors = {};
-  const [certificate] = await tx
-    .select({ levels: certificates.levels })
-    .from(certificates)
-    .where(and(eq(certificates.tenantId, ctx.tenant.id), eq(certificates.id, input.certificateId)))
-    .limit(1);
-  if (!certificate) return { certificateId: [t("errors.invalidOption")] };
-  if (input.levels.some((level) => !certificate.levels.includes(level))) errors.levels = [t("errors.levelNotOffered")];
+  const errors = await checkPlacement(tx, ctx, input);
+  if (errors.certificateId) return errors;
   if (input.standardVersionId) {
     const versions = await standardVersionsOf(tx, ctx, input.certificateId);
     if (!versions.some((v) => v.id === input.standardVersionId)) errors.standardVersionId = [t("errors.invalidOption")];
-  }
-  if (input.requirementIds.length) {
-    // Requirements of this certificate only (by lineage, as of its latest published standard).
-    const known = new Set((await skillRequirements(tx, ctx.tenant.id, input.certificateId)).map((r) => r.lineageId));
-    if (input.requirementIds.some((id) => !known.has(id))) errors.requirementIds = [t("errors.invalidOption")];
   }
   return errors;
 }
@@ -261,7 +251,7 @@ export async function deleteAttachment(tx: Tx, ctx: TenantContext, files: FileCh
 }
 
 /** The attachment's bytes as a download: its detected type, its name in UTF-8 (RFC 6266 / 5987). */
-export async function attachmentDownload(attachment: typeof materialAttachments.$inferSelect) {
+export async function attachmentDownload(attachment: Pick<typeof materialAttachments.$inferSelect, "storageKey" | "contentType" | "fileName" | "sha256">) {
   const stored = await storage().get(attachment.storageKey);
   if (!stored) throw new Response("Not found", { status: 404 });
   return new Response(stored.stream(), {

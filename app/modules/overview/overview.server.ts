@@ -8,7 +8,7 @@ import { feeFindings, type Finding } from "~/modules/committee/fee-audit.server"
 import { feesInForce, upcomingFees, type PublicFeeRow } from "~/modules/fees/public.server";
 import { listImportJobs } from "~/modules/imports/jobs.server";
 import { listOrders } from "~/modules/payments/orders.server";
-import { bankCertificates, coverage } from "~/modules/questions/service.server";
+import { bankCertificates, coverage } from "~/modules/banks/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { listMembers } from "~/modules/tenancy/service.server";

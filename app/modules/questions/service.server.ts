@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
-import { cases, certificates, materials, questions, questionVersions } from "../../../db/schema";
+import { questions, questionVersions } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
+import { checkPlacement } from "~/modules/banks/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import { likePattern } from "~/ui/like";
@@ -95,22 +96,6 @@ interface QuestionListRow {
   updatedAt: string | Date;
 }
 
-/**
- * When a bank (questions, cases or materials) of the organization last changed, for one certificate or
- * all of them: the newest row through the (tenant_id, …) index, no aggregate over the bank.
- */
-export async function bankUpdatedAt(tx: Tx, ctx: TenantContext, name: keyof typeof banks, certificateId?: string) {
-  const bank = banks[name] as typeof questions;
-  const [row] = await tx
-    .select({ at: bank.updatedAt })
-    .from(bank)
-    .where(and(eq(bank.tenantId, ctx.tenant.id), certificateId && isUuid(certificateId) ? eq(bank.certificateId, certificateId) : undefined))
-    .orderBy(desc(bank.updatedAt))
-    .limit(1);
-  return row ? new Date(row.at).toISOString() : null;
-}
-const banks = { questions, cases, materials };
-
 export async function getQuestion(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
   const [row] = await tx
@@ -119,60 +104,6 @@ export async function getQuestion(tx: Tx, ctx: TenantContext, id: string) {
     .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.id, id), readablePools(ctx)))
     .limit(1);
   return row ?? null;
-}
-
-export interface SkillRequirement {
-  lineageId: string;
-  level: "junior" | "intermediate" | "senior";
-  code: string;
-  titleZh: string;
-  titleEn: string;
-}
-
-/**
- * The skill requirements of a certificate: those of its latest published standard version (a
- * question or case names them by lineage id, so it keeps them when a new version is published).
- */
-export async function skillRequirements(tx: Tx, tenantId: string, certificateId: string): Promise<SkillRequirement[]> {
-  return rowsOf<SkillRequirement>(
-    await tx.execute(sql`
-      select n.lineage_id as "lineageId", n.level, n.code, n.title_zh as "titleZh", n.title_en as "titleEn"
-      from standard_nodes n
-      where n.tenant_id = ${tenantId} and n.kind = 'skill_requirement' and n.version_id = (
-        select v.id from standard_versions v
-        where v.tenant_id = ${tenantId} and v.certificate_id = ${certificateId} and v.status = 'published'
-        order by v.version desc limit 1)
-      order by n.level, string_to_array(n.code, '.')::int[]`),
-  );
-}
-
-/** The organization's certificates that can hold questions, with their levels. */
-export function bankCertificates(tx: Tx, ctx: TenantContext) {
-  return tx
-    .select({ id: certificates.id, code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn, levels: certificates.levels })
-    .from(certificates)
-    .where(and(eq(certificates.tenantId, ctx.tenant.id), sql`${certificates.status} <> 'retired'`))
-    .orderBy(asc(certificates.code));
-}
-
-type FieldErrors = Record<string, string[]>;
-
-/** The checks a schema cannot make: the certificate is the organization's, offers the level, and the requirements are its own. */
-export async function checkQuestion(tx: Tx, ctx: TenantContext, input: Pick<QuestionInput, "certificateId" | "level" | "requirementIds">): Promise<FieldErrors> {
-  const t = translator(ctx.locale);
-  const errors: FieldErrors = {};
-  const [certificate] = await tx
-    .select({ levels: certificates.levels })
-    .from(certificates)
-    .where(and(eq(certificates.tenantId, ctx.tenant.id), eq(certificates.id, input.certificateId)))
-    .limit(1);
-  if (!certificate) errors.certificateId = [t("errors.invalidOption")];
-  else if (!certificate.levels.includes(input.level)) errors.level = [t("errors.levelNotOffered")];
-  if (certificate && input.requirementIds.length) {
-    const known = new Set((await skillRequirements(tx, ctx.tenant.id, input.certificateId)).filter((r) => r.level === input.level).map((r) => r.lineageId));
-    if (input.requirementIds.some((id) => !known.has(id))) errors.requirementIds = [t("errors.invalidOption")];
-  }
-  return errors;
 }
 
 /** What a published version records of a question. */
@@ -206,7 +137,7 @@ function values(ctx: TenantContext, input: QuestionInput) {
 export async function saveQuestion(tx: Tx, ctx: TenantContext, id: string | null, input: QuestionInput, publish: boolean) {
   const before = id ? await getQuestion(tx, ctx, id) : null;
   if (id && !before) throw new Response("Not found", { status: 404 });
-  const fieldErrors = await checkQuestion(tx, ctx, input);
+  const fieldErrors = await checkPlacement(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
   const version = publish ? (before?.version ?? 0) + 1 : (before?.version ?? 0);
   const state = publish ? { status: "published" as const, version, publishedAt: new Date() } : { status: "draft" as const };
@@ -261,45 +192,4 @@ export function diffSnapshots(from: Partial<Snapshot>, to: Partial<Snapshot>): F
   return snapshotFields
     .filter((field) => JSON.stringify(from[field] ?? null) !== JSON.stringify(to[field] ?? null))
     .map((field) => ({ field, from: from[field] ?? null, to: to[field] ?? null }));
-}
-
-/**
- * Coverage of a certificate's skill requirements (§二.6): per level and requirement of the latest
- * published standard, the practice and exam questions and the cases that name it; and when each
- * bank was last updated.
- */
-export async function coverage(tx: Tx, ctx: TenantContext, certificateId: string) {
-  const requirements = await skillRequirements(tx, ctx.tenant.id, certificateId);
-  const counts = rowsOf<{ lineage_id: string; level: string; kind: string; n: number }>(
-    await tx.execute(sql`
-      select r.lineage_id, q.level::text as level, q.pool::text as kind, count(*)::int as n
-      from questions q, unnest(q.requirement_ids) as r(lineage_id)
-      where q.tenant_id = ${ctx.tenant.id} and q.certificate_id = ${certificateId}
-      group by 1, 2, 3
-      union all
-      select r.lineage_id, c.level::text, 'case', count(*)::int
-      from cases c, unnest(c.requirement_ids) as r(lineage_id)
-      where c.tenant_id = ${ctx.tenant.id} and c.certificate_id = ${certificateId}
-      group by 1, 2`),
-  );
-  const key = (lineageId: string, level: string, kind: string) => `${lineageId}:${level}:${kind}`;
-  const byKey = new Map(counts.map((c) => [key(c.lineage_id, c.level, c.kind), Number(c.n)]));
-  const rows = requirements.map((r) => ({
-    ...r,
-    practice: byKey.get(key(r.lineageId, r.level, "practice")) ?? 0,
-    exam: byKey.get(key(r.lineageId, r.level, "exam")) ?? 0,
-    cases: byKey.get(key(r.lineageId, r.level, "case")) ?? 0,
-  }));
-  const [fresh] = rowsOf<{ questions: string | null; cases: string | null; materials: string | null }>(
-    await tx.execute(sql`select
-      (select max(updated_at) from questions where tenant_id = ${ctx.tenant.id} and certificate_id = ${certificateId}) as questions,
-      (select max(updated_at) from cases where tenant_id = ${ctx.tenant.id} and certificate_id = ${certificateId}) as cases,
-      (select max(updated_at) from materials where tenant_id = ${ctx.tenant.id} and certificate_id = ${certificateId}) as materials`),
-  );
-  const iso = (value: string | null | undefined) => (value ? new Date(value).toISOString() : null);
-  return {
-    requirements: rows,
-    uncovered: rows.filter((r) => r.practice + r.exam + r.cases === 0),
-    lastUpdated: { questions: iso(fresh?.questions), cases: iso(fresh?.cases), materials: iso(fresh?.materials) },
-  };
 }

@@ -407,6 +407,36 @@ export function withCommittee<T>(source: RequestSource, permission: Permission, 
   return withMembership(source, theCommittee, permission, fn);
 }
 
+/**
+ * The memberships the library (`/library`, no slug) can act through, in the order it prefers them:
+ * the user's schools, else the committee, else the organizations (decision 033).
+ */
+export function libraryScopes(memberOf: MyMembership[]): MyMembership[] {
+  for (const kind of ["school", "committee", "organization"] as const) {
+    const found = memberOf.filter((m) => m.tenant.kind === kind);
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/**
+ * The library's pages: the membership chosen among `libraryScopes` (`preferred`, a slug remembered in
+ * a cookie; the first one otherwise); `fn` also gets the choices, for the scope picker.
+ */
+export function withLibrary<T>(
+  source: RequestSource,
+  preferred: string | undefined,
+  fn: (tx: Tx, ctx: TenantContext, choices: CurrentTenant[]) => Promise<T>,
+): Promise<T> {
+  let choices: CurrentTenant[] = [];
+  const pick: PickMembership = (memberOf) => {
+    const scopes = libraryScopes(memberOf);
+    choices = scopes.map((m) => m.tenant);
+    return scopes.find((m) => m.tenant.slug === preferred) ?? scopes[0];
+  };
+  return withMembership(source, pick, "library:read", (tx, ctx) => fn(tx, ctx, choices));
+}
+
 /** A layout that only shows the membership (`/w/:slug`): checked like its pages, no transaction of its own. */
 export function readTenant(source: RequestSource, slug: string | undefined, permission: Permission): Promise<TenantContext> {
   if (!isSlug(slug)) throw new Response("Not found", { status: 404 });

@@ -14,6 +14,8 @@ const admins = { organization: ["owner", "admin"], school: ["admin"], committee:
 
 const grants = {
   "workspace:read": everyone,
+  // The shared course library (/library): shared items of every organization, for every member.
+  "library:read": everyone,
   "members:read": { organization: ["owner", "admin", "editor", "finance"], school: rolesByKind.school, committee: rolesByKind.committee },
   "members:invite": admins,
   // Remove members, change roles, end their sessions, withdraw invitations (issue 14 item 5).

@@ -1,6 +1,6 @@
 import { optionLetters, questionFields, type QuestionInput } from "~/modules/questions/schemas";
 import { zodErrorMap } from "~/ui/zod-errors";
-import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
+import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "~/modules/imports/sheet";
 
 
 // The question spreadsheet: one template (headers in Chinese, English accepted too) for import,

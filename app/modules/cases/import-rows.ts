@@ -1,6 +1,6 @@
 import { caseFields, type CaseInput } from "~/modules/cases/schemas";
 import { zodErrorMap } from "~/ui/zod-errors";
-import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "./sheet";
+import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "~/modules/imports/sheet";
 
 // The case spreadsheet: one template (headers in Chinese, English accepted too) for import and
 // export, so an exported case bank imports back as the same bank.

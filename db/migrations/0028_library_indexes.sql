@@ -1,0 +1,4 @@
+CREATE INDEX "cases_library_updated_idx" ON "cases" USING btree ("tenant_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE visibility = 'shared';--> statement-breakpoint
+CREATE INDEX "materials_library_updated_idx" ON "materials" USING btree ("tenant_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE visibility = 'shared';--> statement-breakpoint
+CREATE INDEX "questions_library_stem_trgm_idx" ON "questions" USING gin ("tenant_id","stem" gin_trgm_ops) WHERE pool = 'practice' AND visibility = 'shared' AND status = 'published';--> statement-breakpoint
+CREATE INDEX "questions_library_updated_idx" ON "questions" USING btree ("tenant_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE pool = 'practice' AND visibility = 'shared' AND status = 'published';
