@@ -6,6 +6,8 @@ import { useTranslation } from "react-i18next";
 import { serializeLocale } from "~/i18n/locale.server";
 import { isLocale } from "~/i18n/i18n";
 import { loginSchema } from "~/modules/auth/schemas";
+import { secondFactorStepPath } from "~/modules/auth/second-factor-rule";
+import { commitChallengeCookie } from "~/modules/auth/second-factor.server";
 import { login } from "~/modules/auth/service.server";
 import { commitSessionCookie } from "~/modules/auth/session.server";
 import { withAuthFlow } from "~/modules/tenancy/context.server";
@@ -25,6 +27,8 @@ export async function action({ request }: ActionFunctionArgs) {
       if (submission.status !== "success") return rejectSubmission(submission);
       const result = await login(tx, ctx, submission.value, request.headers.get("user-agent"));
       if (!result.ok) return rejectSubmission(submission, result);
+      if ("challenge" in result.value)
+        return redirect(secondFactorStepPath, { headers: { "Set-Cookie": await commitChallengeCookie(result.value.challenge) } });
       const headers = new Headers();
       headers.append("Set-Cookie", await commitSessionCookie(result.value.token));
       // A first login on this browser takes the language saved on the account.

@@ -10,6 +10,7 @@ import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { loginRetryAfter, recordLoginAttempt } from "./rate-limit.server";
+import { startLoginChallenge } from "./second-factor.server";
 import type { forgotPasswordSchema, loginSchema, resetPasswordSchema, signUpSchema } from "./schemas";
 import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
 
@@ -101,8 +102,16 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
     await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: input.email } });
     return { ok: false, status: 401, formErrors: [t("errors.badCredentials")] } as const;
   }
+  // An account with a second factor gets a challenge, not a session (decision 031).
+  const challenge = await startLoginChallenge(tx, ctx, user.id, input.redirectTo);
+  if (challenge) return { ok: true, value: { challenge } } as const;
+  return { ok: true, value: await completeLogin(tx, ctx, { id: user.id, locale: user.locale }, userAgent) } as const;
+}
+
+/** The last step of a login (after the password, or after the second factor): the session and where to land. */
+export async function completeLogin(tx: Tx, ctx: RequestContext, user: { id: string; locale: string }, userAgent: string | null, detail?: object) {
   const token = await openSession(tx, ctx, user.id, userAgent);
-  await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
+  await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id, after: detail });
   // The password matched: the rest reads as this user (their own memberships), still not as system.
   await setScope(tx, { userId: user.id, role: "auth" });
   const [first] = await tx
@@ -114,7 +123,7 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
     .limit(1);
   // Committee members supervise from /committee; everyone else starts in their first workspace.
   const home = !first ? "/workspaces" : first.kind === "committee" ? "/committee" : `/w/${first.slug}`;
-  return { ok: true, value: { token, locale: user.locale, home } } as const;
+  return { token, locale: user.locale, home };
 }
 
 export async function logout(tx: Tx, ctx: RequestContext) {
