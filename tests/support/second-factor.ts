@@ -1,6 +1,8 @@
 import { Secret, TOTP } from "otpauth";
+import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import type { HttpClient } from "./app";
+import { hydrated } from "./browser";
 
 // The second factor from the user's side (decision 031): codes computed from the secret the
 // enrolment page shows, as an authenticator app would. No waiting on the clock: a code is made for
@@ -35,4 +37,20 @@ export async function enrolSecondFactor(client: HttpClient) {
   expect(response.status, await response.clone().text()).toBe(200);
   const { recoveryCodes } = (await response.json()) as { recoveryCodes: string[] };
   return { secret, recoveryCodes };
+}
+
+/**
+ * In a browser on the enrolment page: reads the key shown for manual entry, types the app's code, and
+ * answers the secret and the recovery codes the page then shows once.
+ */
+export async function enrolInBrowser(page: Page) {
+  await hydrated(page);
+  const secret = (await page.locator('[data-testid="totp-secret"]').textContent())?.trim() ?? "";
+  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  const form = page.locator("form#second-factor-enrol");
+  await form.locator('input[name="code"]').fill(totpCode(secret));
+  await form.locator('button[type="submit"]').click();
+  const codes = page.locator('[data-testid="recovery-codes"] li');
+  await codes.nth(9).waitFor();
+  return { secret, recoveryCodes: await codes.allTextContents() };
 }

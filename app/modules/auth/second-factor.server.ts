@@ -120,7 +120,7 @@ async function checkTotp(tx: Tx, userId: string, code: string) {
   return claimed.length === 1;
 }
 
-async function useRecoveryCode(tx: Tx, userId: string, code: string) {
+async function spendRecoveryCode(tx: Tx, userId: string, code: string) {
   const used = await tx
     .update(recoveryCodes)
     .set({ usedAt: sql`now()` })
@@ -132,7 +132,7 @@ async function useRecoveryCode(tx: Tx, userId: string, code: string) {
 /** A code from the app, or one of the recovery codes: which one was used, or null. */
 async function checkSecondFactor(tx: Tx, userId: string, code: string): Promise<"totp" | "recovery" | null> {
   if (isTotpCode(code)) return (await checkTotp(tx, userId, code)) ? "totp" : null;
-  return (await useRecoveryCode(tx, userId, code)) ? "recovery" : null;
+  return (await spendRecoveryCode(tx, userId, code)) ? "recovery" : null;
 }
 
 async function replaceRecoveryCodes(tx: Tx, userId: string) {
