@@ -8,9 +8,10 @@ import { enrolInBrowser, totpCode } from "../support/second-factor";
 
 let journey: Journey;
 
+// Migrating and seeding a server of its own takes a while on a loaded two-core machine.
 beforeAll(async () => {
   journey = await startJourney();
-});
+}, 300_000);
 
 afterAll(async () => {
   await journey?.close();
@@ -51,7 +52,11 @@ describe("second factor in the browser", () => {
 
     await step.locator('input[name="code"]').fill(code);
     await step.locator('button[type="submit"]').click();
-    await page.waitForURL((url) => url.pathname === "/w/demo-ai");
+    // The workspace's overview is the heaviest first page: more time on a loaded machine.
+    await page.waitForURL((url) => url.pathname === "/w/demo-ai", { timeout: 45_000 }).catch(async (error: Error) => {
+      throw new Error(`${error.message}
+still at ${page.url()}: ${await step.locator('[role="alert"]').allTextContents()}`);
+    });
     await poll(() => page.locator('[data-testid="current-user"]').textContent()).toBe("王敏");
     expectNoProblems(page);
   });
