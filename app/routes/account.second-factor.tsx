@@ -64,12 +64,16 @@ export default function SecondFactor() {
     id: "second-factor-enrol",
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
+    // A corrected code clears its message as it is typed: on blur, the form would shift under the click.
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: enrolSchema, error: zodErrorMap(t) }),
   });
   const [disableForm, disableFields] = useForm({
     id: "second-factor-disable",
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
+    // A corrected code clears its message as it is typed: on blur, the form would shift under the click.
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: disableSchema, error: zodErrorMap(t) }),
   });
   const recoveryCodes = actionData && "recoveryCodes" in actionData ? (actionData.recoveryCodes as string[]) : null;

@@ -57,6 +57,8 @@ export default function SecondFactorLogin() {
     id: "second-factor-login",
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
+    // A corrected code clears its message as it is typed: on blur, the form would shift under the click.
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: secondFactorLoginSchema, error: zodErrorMap(t) }),
   });
   return (

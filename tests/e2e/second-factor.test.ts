@@ -43,6 +43,8 @@ describe("second factor in the browser", () => {
     await hydrated(page);
 
     const step = page.locator("form#second-factor-login");
+    const answers: string[] = [];
+    page.on("response", (response) => answers.push(`${response.status()} ${response.request().method()} ${response.url()}`));
     const code = totpCode(secret, 1);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, "0");
     await step.locator('input[name="code"]').fill(wrong);
@@ -51,13 +53,14 @@ describe("second factor in the browser", () => {
     expect(new URL(page.url()).pathname).toBe("/login/second-factor");
 
     await step.locator('input[name="code"]').fill(code);
-    await step.locator('button[type="submit"]').click();
+    await step.locator('input[name="code"]').press("Enter");
     // The workspace's overview is the heaviest first page: more time on a loaded machine.
-    await page.waitForURL((url) => url.pathname === "/w/demo-ai", { timeout: 45_000 }).catch(async (error: Error) => {
-      throw new Error(`${error.message}
-still at ${page.url()}: ${await step.locator('[role="alert"]').allTextContents()}`);
+    await page.waitForURL((url) => url.pathname === "/w/demo-ai", { timeout: 60_000 }).catch(async (error: Error) => {
+      await page.screenshot({ path: "/tmp/xcert-e2e-second-factor-stuck.png", fullPage: true });
+      const value = await step.locator('input[name="code"]').inputValue();
+      throw new Error(`${error.message}\nstill at ${page.url()} (code ${code}, field ${value}): ${await step.locator('[role="alert"]').allTextContents()}\n${answers.join("\n")}`);
     });
     await poll(() => page.locator('[data-testid="current-user"]').textContent()).toBe("王敏");
     expectNoProblems(page);
-  });
+  }, 240_000);
 });
