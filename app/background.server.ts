@@ -21,6 +21,14 @@ declare global {
  */
 export function startBackground(): Promise<Background> {
   globalThis.__xcertBackground ??= (async () => {
+    // A missing or malformed setting (XCERT_SECOND_FACTOR_KEY in production) stops the server here,
+    // not at its first request.
+    try {
+      env();
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exit(1);
+    }
     const database = await getDatabase().catch((error: Error) => {
       console.error(error.message);
       process.exit(1);

@@ -26,6 +26,15 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(30 * 24 * 60).default(12 * 60),
   // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
   XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
+  // Seals TOTP secrets and keys recovery-code hashes (decision 031): 32 bytes as 64 hex digits
+  // (`openssl rand -hex 32`). Required in production; the demo and tests use a fixed, public key.
+  XCERT_SECOND_FACTOR_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "XCERT_SECOND_FACTOR_KEY must be 64 hex digits (openssl rand -hex 32)")
+    .optional(),
+}).superRefine((e, issues) => {
+  if (e.NODE_ENV === "production" && e.XCERT_DEMO !== "1" && !e.XCERT_SECOND_FACTOR_KEY)
+    issues.addIssue({ code: "custom", path: ["XCERT_SECOND_FACTOR_KEY"], message: "XCERT_SECOND_FACTOR_KEY is required in production (openssl rand -hex 32)" });
 });
 
 export type Env = z.infer<typeof schema>;
@@ -35,6 +44,14 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= schema.parse(process.env);
   return cached;
+}
+
+// Public by design: whatever it seals is demo data. Production refuses to start without its own key.
+const demoSecondFactorKey = "78636572742d64656d6f2d7365636f6e642d666163746f722d6b65792d303031";
+
+/** The 32-byte key that seals TOTP secrets and keys recovery-code hashes. */
+export function secondFactorKey(e: Env = env()): Buffer {
+  return Buffer.from(e.XCERT_SECOND_FACTOR_KEY ?? demoSecondFactorKey, "hex");
 }
 
 /** Production proper: no demo conveniences, `__Host-` cookies. */

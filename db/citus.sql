@@ -12,10 +12,14 @@ SELECT create_reference_table('email_outbox');
 SELECT create_reference_table('fee_audit_state');
 SELECT create_reference_table('finding_notices');
 SELECT create_reference_table('login_attempts');
+SELECT create_reference_table('login_challenges');
 SELECT create_reference_table('notice_period_settings');
 SELECT create_reference_table('password_resets');
+SELECT create_reference_table('recovery_codes');
 SELECT create_reference_table('rate_limit_hits');
 SELECT create_reference_table('scheduled_jobs');
+SELECT create_reference_table('second_factor_exemptions');
+SELECT create_reference_table('second_factors');
 SELECT create_reference_table('sessions');
 SELECT create_reference_table('stripe_events');
 -- Tenant-owned tables: sharded by tenant_id, all colocated, so every request's queries stay on one node.

@@ -11,6 +11,7 @@ import enOverview from "./en/overview.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
+import enSecondFactor from "./en/secondFactor.json";
 import enStandards from "./en/standards.json";
 import en from "./en.json";
 import zhCNAccount from "./zh-CN/account.json";
@@ -25,6 +26,7 @@ import zhCNOverview from "./zh-CN/overview.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
+import zhCNSecondFactor from "./zh-CN/secondFactor.json";
 import zhCNStandards from "./zh-CN/standards.json";
 import zhCN from "./zh-CN.json";
 
@@ -33,12 +35,12 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = "zh-CN";
 
 // Shared strings in <locale>.json; each capability's strings in <locale>/<capability>.json under its own key.
-// Materials' form messages also join `errors`, where zodErrorMap looks them up.
+// Materials' and the second factor's form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

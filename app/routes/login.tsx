@@ -7,6 +7,8 @@ import { getLocale, serializeLocale } from "~/i18n/locale.server";
 import { isLocale } from "~/i18n/i18n";
 import { loginSchema } from "~/modules/auth/schemas";
 import { verifyPassword } from "~/modules/auth/password.server";
+import { secondFactorStepPath } from "~/modules/auth/second-factor-rule";
+import { commitChallengeCookie } from "~/modules/auth/second-factor.server";
 import { beginLogin, finishLogin } from "~/modules/auth/service.server";
 import { commitSessionCookie } from "~/modules/auth/session.server";
 import { assertSameOrigin, withAuthFlow } from "~/modules/tenancy/context.server";
@@ -31,6 +33,8 @@ export async function action({ request }: ActionFunctionArgs) {
     async (tx, ctx) => {
       const result = await finishLogin(tx, ctx, begun.value, passwordOk, request.headers.get("user-agent"));
       if (!result.ok) return rejectSubmission(submission, result);
+      if ("challenge" in result.value)
+        return redirect(secondFactorStepPath, { headers: { "Set-Cookie": await commitChallengeCookie(result.value.challenge) } });
       const headers = new Headers();
       headers.append("Set-Cookie", await commitSessionCookie(result.value.token));
       // A first login on this browser takes the language saved on the account.

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../client.server";
-import { invitations, memberships, tenants, users } from "../schema";
+import { invitations, memberships, secondFactorExemptions, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
@@ -54,6 +54,9 @@ async function seedTenancy(tx: Tx) {
       .insert(users)
       .values({ email: account.email, name: account.name, passwordHash, locale: account.locale })
       .returning({ id: users.id });
+    // Demo accounts try everything with the password alone: exempt from the second factor, which
+    // counts only under XCERT_DEMO=1 (decision 031). README shows how to enrol one anyway.
+    await tx.insert(secondFactorExemptions).values({ userId: user.id });
     const tenantId = tenantIds.get(account.tenant)!;
     await setScope(tx, { tenantId, role: "system" });
     const [membership] = await tx.insert(memberships).values({ tenantId, userId: user.id, role: account.role }).returning();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { demoPassword as password, expectNoProblems, hydrated, login, logout, open, poll, startJourney, type Journey } from "../support/browser";
+import { enrolInBrowser } from "../support/second-factor";
 import type { ServerProcess } from "../support/server-process";
 
 // Browser journeys: Debian's Chromium, headless, driving the real production server process
@@ -93,7 +94,10 @@ describe("browser journeys against the production server", () => {
     const passwordInput = form.locator('input[name="password"]');
     if ((await passwordInput.inputValue()) === "") await passwordInput.fill("e2e-password-2026");
     await form.locator('button[type="submit"]').click();
-    await page.waitForURL((url) => url.pathname === `/w/${values.slug}`);
+    // An organization's owner enrols a second factor before anything else (decision 031).
+    await page.waitForURL((url) => url.pathname === "/account/second-factor");
+    await enrolInBrowser(page);
+    await open(page, `/w/${values.slug}`);
     await poll(() => page.locator('[data-testid="workspace-name"]').textContent()).toBe(values.tenantName);
     expect(await page.locator('[data-testid="current-user"]').textContent()).toBe(values.name);
     // The founder is the organization's owner.

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
 import { creditCode, password } from "../support/demo";
+import { enrolSecondFactor } from "../support/second-factor";
 
 // Accounts end to end over HTTP: sign-up, login (rotation, same answer for unknown email and wrong
 // password, limits per account and per IP), logout, and the refusal of cross-origin posts.
@@ -116,7 +117,9 @@ describe("accounts", () => {
       expect(await db().count("audit_log", sql`after::text like ${`%${organization.password}%`}`)).toBe(0);
       expect(await db().count("account_audit_log", sql`detail::text like ${`%${organization.password}%`}`)).toBe(0);
 
-      // The new owner is in the workspace straight away.
+      // The new owner enrols a second factor (required of owners, decision 031), then is in the workspace.
+      expect((await client.get("/w/yunzhi-data")).headers.get("location")).toBe("/account/second-factor");
+      await enrolSecondFactor(client);
       const workspace = await client.data("/w/yunzhi-data", "routes/w.$slug");
       expect(workspace.status).toBe(200);
       const data = (await workspace.json()) as { tenant: { slug: string; kind: string }; role: string; permissions: string[] };

@@ -16,7 +16,7 @@ let server: ServerProcess | undefined;
 
 beforeAll(async () => {
   gate = await createImportGate();
-  server = await startServer({ data: "migrate", env: { NODE_ENV: "production", XCERT_DEMO: undefined, ...gate.env } });
+  server = await startServer({ data: "migrate", env: { NODE_ENV: "production", XCERT_DEMO: undefined, XCERT_SECOND_FACTOR_KEY: "5f".repeat(32), ...gate.env } });
 });
 
 afterAll(async () => {

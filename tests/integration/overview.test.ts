@@ -7,6 +7,7 @@ import { questionColumns } from "../../app/modules/questions/import-rows";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { creditCode } from "../support/demo";
 import { owner } from "../support/db";
+import { enrolSecondFactor } from "../support/second-factor";
 
 // The workspace overview (issue 13, items 4 and 9): each figure equals what the page it links to
 // shows, each section only for roles that may open that page, and audit actions by their labels.
@@ -295,6 +296,7 @@ describe("workspace overview", () => {
       password: "fresh-start-password-1",
     });
     expect(signedUp.status).toBe(302);
+    await enrolSecondFactor(founder);
     const view = await overview(founder, "fresh-start");
     expect(view.banks!.certificates).toEqual([]);
     expect(view.fees).toMatchObject({ inForce: [], announced: [] });

@@ -9,7 +9,8 @@ import { childEnv, createServerDatabase, runCommand, runScript, startServer, typ
 // conveniences (no /dev/mail), `__Host-` session cookies, and the demo seed refuses to run, so the
 // database is migrated with db/migrate.ts and the account comes from the sign-up form.
 
-const production = { NODE_ENV: "production", XCERT_DEMO: undefined };
+// Production needs its own key for the second factor (decision 031); a test key here.
+const production = { NODE_ENV: "production", XCERT_DEMO: undefined, XCERT_SECOND_FACTOR_KEY: "5f".repeat(32) };
 const tables = ["tenants", "users", "memberships", "sessions", "audit_log", "email_outbox"];
 
 let database: ServerDatabase;
@@ -79,6 +80,12 @@ describe("production mode (NODE_ENV=production, no XCERT_DEMO)", () => {
     expect(rowsAfterRefusedSeed).toEqual(Object.fromEntries(tables.map((t) => [t, 0])));
   });
 
+  it("refuses to start without XCERT_SECOND_FACTOR_KEY", async () => {
+    const refused = await runCommand("npx", ["tsx", "-e", "import('./app/env.server.ts').then((m) => m.env())"], childEnv(production, { XCERT_SECOND_FACTOR_KEY: undefined }));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/XCERT_SECOND_FACTOR_KEY is required in production/);
+  });
+
   it("answers /healthz and has no /dev/mail", async () => {
     const health = await fetch(`${server!.url}/healthz`);
     expect(health.status).toBe(200);
@@ -115,10 +122,14 @@ describe("production mode (NODE_ENV=production, no XCERT_DEMO)", () => {
     expectHostCookie(cookie);
     expect(Number(cookie.attributes.get("max-age"))).toBeGreaterThan(0);
 
-    // The server reads the prefixed cookie back.
+    // The server reads the prefixed cookie back: the new owner is known, and (no demo exemption
+    // outside demo mode) sent to enrol a second factor before anything else.
     const workspace = await fetch(`${url}/w/prod-${suffix}`, { redirect: "manual", headers: { cookie: cookie.pair } });
-    expect(workspace.status).toBe(200);
-    expect(await workspace.text()).toContain("生产模式测试机构");
+    expect(workspace.status).toBe(302);
+    expect(workspace.headers.get("location")).toBe("/account/second-factor");
+    const enrolment = await fetch(`${url}/account/second-factor`, { redirect: "manual", headers: { cookie: cookie.pair } });
+    expect(enrolment.status).toBe(200);
+    expect(await enrolment.text()).toContain('data-testid="totp-secret"');
 
     // Logout clears it with the same attributes (a browser ignores a __Host- deletion without Secure and Path=/).
     const logout = await fetch(`${url}/logout`, { method: "POST", redirect: "manual", headers: { ...headers, cookie: cookie.pair } });

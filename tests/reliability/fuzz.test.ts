@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
 import { creditCode } from "../support/demo";
+import { enrolSecondFactor, openEnrolment, totpCode } from "../support/second-factor";
 import { short, Tally } from "./support/summary";
 
 // Fuzzing: every action route (one table below, each with a valid baseline form) receives generated
@@ -69,6 +70,7 @@ describe("fuzzing every action", () => {
   const ids: Record<string, string> = {};
   let joinPath = "";
   let resetPath = "";
+  let enrolment = { secret: "", token: "" };
   let tables: string[] = [];
   const db = () => owner(app.database);
 
@@ -113,6 +115,10 @@ describe("fuzzing every action", () => {
     { route: "join.$slug.$token", client: () => app.client(), path: () => joinPath, baseline: () => ({ intent: "create", name: "新成员", password: "joiner-password-1" }), anchors: () => [...badIntents, { password: "short" }] },
     { route: "logout", client: () => app.client(), path: () => "/logout", baseline: () => ({}), anchors: () => [{}] },
     { route: "set-language", client: () => clients.teacher, path: () => "/set-language", baseline: () => ({ locale: "en", redirectTo: "/workspaces" }), anchors: () => [{ locale: "fr" }, { locale: null }, { locale: ["en", "zh-CN"] }] },
+    // The second factor: enrolment (a current code, refused by its anchor), turning it off, and login's second step.
+    { route: "account.second-factor (enrol)", client: () => clients.enrolling, path: () => "/account/second-factor", baseline: () => ({ intent: "enrol", token: enrolment.token, code: totpCode(enrolment.secret) }), anchors: () => [...badIntents, { code: "12ab" }, { token: "v1.x.y.z" }, { token: null }, { code: null }] },
+    { route: "account.second-factor (disable)", client: () => clients.enrolled, path: () => "/account/second-factor", baseline: () => ({ intent: "disable", proof: "demo-password-2026" }), anchors: () => [...badIntents, { proof: "wrong-password-1" }, { proof: null }, { proof: "" }] },
+    { route: "login_.second-factor", client: () => clients.challenged, path: () => "/login/second-factor", baseline: () => ({ code: "abcde-fghjk" }), anchors: () => [{ code: "12345" }, { code: "abc" }, { code: null }, { code: "zzzzz-zzzzz" }], writes: ["login_challenges", "account_audit_log"] },
     { route: "w.$slug.members", client: () => clients.admin, path: () => "/w/demo-ai/members", baseline: () => ({ email: "fuzz-member@example.test", role: "viewer" }), anchors: () => [{ email: "not-an-email" }, { role: "owner" }, { role: null }] },
     // Issue 14 items 5 and 7: member removal and role change, withdrawing an invitation, ending a session, password change.
     { route: "w.$slug.members (member)", client: () => clients.admin, path: () => "/w/demo-ai/members?do=member", baseline: () => ({ intent: "role", membershipId: ids.financeMembership, role: "viewer" }), anchors: () => [...badIntents, { membershipId: "x" }, { role: "owner" }, { role: "master" }, { intent: "remove", membershipId: "00000000-0000-4000-8000-000000000000" }, { intent: "end-sessions", membershipId: null }] },
@@ -153,6 +159,15 @@ describe("fuzzing every action", () => {
       clients[name] = app.client();
       await clients[name].login(email);
     }
+    // A demo account part-way through enrolment, one enrolled, and one whose password matched (a challenge).
+    clients.enrolling = app.client();
+    await clients.enrolling.login("school-admin@demo.xcert.test");
+    enrolment = await openEnrolment(clients.enrolling);
+    clients.enrolled = app.client();
+    await clients.enrolled.login("org2-admin@demo.xcert.test");
+    await enrolSecondFactor(clients.enrolled);
+    clients.challenged = app.client();
+    expect((await clients.challenged.login("org2-admin@demo.xcert.test")).headers.get("location")).toBe("/login/second-factor");
     expect((await clients.admin.post("/w/demo-ai/members", { email: "invitee@example.test", role: "viewer" })).status).toBe(200);
     expect((await app.client().post("/forgot-password", { email: "org-finance@demo.xcert.test" })).status).toBe(200);
     const mails = await db().rows<{ template: string; text: string }>(sql`select template, text from email_outbox`);

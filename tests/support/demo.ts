@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import type { HttpClient } from "./app";
+import { enrolSecondFactor } from "./second-factor";
 
 export { demoPassword as password } from "../../db/seed/demo";
 
@@ -14,7 +15,8 @@ export function creditCode(first17: string) {
 
 /**
  * A new organization of its own, signed up through the form (so on any server, demo data or not), with
- * one draft certificate at the intermediate level; the client is left logged in as its owner.
+ * one draft certificate at the intermediate level; the client is left logged in as its owner, who
+ * has enrolled a second factor (required of owners).
  */
 export async function signUpOrganization(client: HttpClient, label: { slug: string; name: string; code: string }) {
   const suffix = randomBytes(4).toString("hex");
@@ -29,6 +31,8 @@ export async function signUpOrganization(client: HttpClient, label: { slug: stri
     password: `${label.slug}-password-2026`,
   });
   expect(signup.status, await signup.clone().text()).toBe(302);
+  // An organization's owner must enrol a second factor before anything else (decision 031).
+  await enrolSecondFactor(client);
   const certificate = await client.post(`/w/${slug}/certificates/new`, { code: label.code, nameZh: `${label.name}证书`, nameEn: `${label.slug} test`, industryCode: "digital", levels: "intermediate" });
   expect(certificate.status, await certificate.clone().text()).toBe(302);
   return { slug, certificateId: certificate.headers.get("location")!.split("/").at(-1)! };

@@ -3,8 +3,12 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll } from "vitest";
 
-// Tests host the server build in-process: no background email worker (tests drive it), demo mode off.
+// Tests host the server build in-process: no background email worker (tests drive it). Demo mode on,
+// so the seeded accounts log in with the password alone (decision 031: the seed's exemption from the
+// second factor counts only under XCERT_DEMO=1); second-factor.test.ts turns it off. Demo mode changes
+// nothing else outside NODE_ENV=production.
 process.env.EMAIL_WORKER = "off";
+process.env.XCERT_DEMO = "1";
 process.env.TRUST_PROXY = "1";
 // Uploaded attachments go to a directory of this test file's own, never .data/.
 const files = mkdtempSync(path.join(os.tmpdir(), "xcert-test-files-"));

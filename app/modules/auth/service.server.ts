@@ -10,6 +10,7 @@ import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 import { authLimits, clearLimit, releaseHits, takeLimit, takeLimits } from "./limits.server";
 import { recordLoginAttempt } from "./rate-limit.server";
+import { startLoginChallenge } from "./second-factor.server";
 import type { forgotPasswordSchema, loginSchema, signUpSchema } from "./schemas";
 import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
 
@@ -92,6 +93,7 @@ export interface LoginAttempt {
   user: { id: string; email: string; name: string; locale: string } | null;
   passwordHash: string | null;
   ipHits: string[];
+  redirectTo: string | undefined;
 }
 
 /**
@@ -115,7 +117,7 @@ export async function beginLogin(tx: Tx, ctx: RequestContext, input: z.infer<typ
   const user = await findUserByEmail(tx, input.email);
   // Unknown email and wrong password: the same statements here, the same argon2 work after.
   const passwordHash = await passwordHashOf(tx, user?.id ?? noUser);
-  const attempt: LoginAttempt = { email: input.email, user, passwordHash: user ? passwordHash : null, ipHits: ip.hits };
+  const attempt: LoginAttempt = { email: input.email, user, passwordHash: user ? passwordHash : null, ipHits: ip.hits, redirectTo: input.redirectTo };
   return { ok: true, value: attempt } as const;
 }
 
@@ -132,8 +134,16 @@ export async function finishLogin(tx: Tx, ctx: RequestContext, attempt: LoginAtt
   // A success is no failure of its IP (its own hit goes back) but never erases the IP's other failures (F4 c).
   await releaseHits(tx, attempt.ipHits);
   await clearLimit(tx, authLimits.loginAccount, attempt.email);
+  // An account with a second factor gets a challenge, not a session (decision 031).
+  const challenge = await startLoginChallenge(tx, ctx, user.id, attempt.redirectTo);
+  if (challenge) return { ok: true, value: { challenge } } as const;
+  return { ok: true, value: await completeLogin(tx, ctx, { id: user.id, locale: user.locale }, userAgent) } as const;
+}
+
+/** The last step of a login (after the password, or after the second factor): the session and where to land. */
+export async function completeLogin(tx: Tx, ctx: RequestContext, user: { id: string; locale: string }, userAgent: string | null, detail?: object) {
   const token = await openSession(tx, ctx, user.id, userAgent);
-  await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
+  await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id, after: detail });
   // The password matched: the rest reads as this user (their own memberships), still not as system.
   await setScope(tx, { userId: user.id, role: "auth" });
   const [first] = await tx
@@ -145,7 +155,7 @@ export async function finishLogin(tx: Tx, ctx: RequestContext, attempt: LoginAtt
     .limit(1);
   // Committee members supervise from /committee; everyone else starts in their first workspace.
   const home = !first ? "/workspaces" : first.kind === "committee" ? "/committee" : `/w/${first.slug}`;
-  return { ok: true, value: { token, locale: user.locale, home } } as const;
+  return { token, locale: user.locale, home };
 }
 
 /**

@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDatabase, type Tx } from "../../../db/client.server";
-import { memberships, sessions, tenants, users } from "../../../db/schema";
+import { memberships, secondFactorExemptions, secondFactors, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
 import { currentRequest } from "~/request-store.server";
 import { getLocale, type Locale } from "~/i18n/locale.server";
 import { isSlug } from "~/ui/ids";
+import { enrolmentPath, requiresSecondFactor } from "../auth/second-factor-rule";
 import { hashToken, readSessionToken } from "../auth/session.server";
 import { can, permissionsOf, type MemberRole, type Permission, type TenantKind } from "./permissions";
 import { isDatabaseUnavailable, serviceUnavailable } from "./unavailable.server";
@@ -213,6 +214,11 @@ async function touchSession(tx: Tx, tokenHash: string) {
     .where(and(eq(sessions.tokenHash, tokenHash), sql`${sessions.lastSeenAt} < now() - ${lastSeenStep}`));
 }
 
+/** A member who must enrol a second factor is sent to enrolment from every page and action but logout. */
+function assertSecondFactorSettled(identity: Identity | null) {
+  if (identity?.secondFactorDue) throw new Response(null, { status: 302, headers: { Location: enrolmentPath } });
+}
+
 function loginRedirect(request: Request) {
   const url = new URL(request.url);
   const to = `${url.pathname}${url.search}`;
@@ -231,6 +237,8 @@ interface Identity {
   user: CurrentUser;
   tokenHash: string;
   memberships: MyMembership[];
+  /** A role that requires a second factor and none enrolled (decision 031): only enrolment and logout answer. */
+  secondFactorDue: boolean;
 }
 
 // A document request runs the root, layout and page loaders side by side, and each used to open its
@@ -252,6 +260,8 @@ async function identityIn(tx: Tx, tokenHash: string): Promise<Identity | null> {
     .select({
       user: { id: users.id, email: users.email, name: users.name, locale: users.locale },
       stale: sql<boolean>`${sessions.lastSeenAt} < now() - ${lastSeenStep}`,
+      enrolledAt: secondFactors.enrolledAt,
+      exempt: secondFactorExemptions.userId,
       membershipId: memberships.id,
       role: memberships.role,
       tenant: {
@@ -265,6 +275,8 @@ async function identityIn(tx: Tx, tokenHash: string): Promise<Identity | null> {
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(secondFactors, eq(secondFactors.userId, sessions.userId))
+    .leftJoin(secondFactorExemptions, eq(secondFactorExemptions.userId, sessions.userId))
     .leftJoin(memberships, eq(memberships.userId, sessions.userId))
     .leftJoin(tenants, eq(tenants.id, memberships.tenantId))
     .where(liveSession(tokenHash))
@@ -277,7 +289,11 @@ async function identityIn(tx: Tx, tokenHash: string): Promise<Identity | null> {
     const { createdAt, ...tenant } = row.tenant;
     memberOf.push({ tenant, membershipId: row.membershipId, role: row.role as MemberRole, tenantCreatedAt: createdAt });
   }
-  return { user: rows[0].user, tokenHash, memberships: memberOf };
+  const { user, enrolledAt, exempt } = rows[0];
+  // The seed's exemption counts in demo mode only; outside it nobody is exempt.
+  const excused = enrolledAt !== null || (exempt !== null && env().XCERT_DEMO === "1");
+  const secondFactorDue = !excused && memberOf.some((m) => requiresSecondFactor(m.tenant.kind, m.role));
+  return { user, tokenHash, memberships: memberOf, secondFactorDue };
 }
 
 /** The request's identity; a database out of reach is each caller's own 503 (a Response body reads once). */
@@ -319,9 +335,13 @@ export async function readVisitor(source: RequestSource): Promise<RequestContext
   return { ...ctx, memberships: identity?.memberships ?? [] };
 }
 
-/** Public pages: no user needed, the user is resolved when a session cookie is present. */
-export async function withPublic<T>(source: RequestSource, fn: (tx: Tx, ctx: RequestContext) => Promise<T>): Promise<T> {
-  const { ctx } = await visitorContext(source);
+/**
+ * Public pages: no user needed, the user is resolved when a session cookie is present. A member who
+ * must enrol a second factor is sent to enrolment, unless `duringEnrolment` (the language switch).
+ */
+export async function withPublic<T>(source: RequestSource, fn: (tx: Tx, ctx: RequestContext) => Promise<T>, options: { duringEnrolment?: boolean } = {}): Promise<T> {
+  const { ctx, identity } = await visitorContext(source);
+  if (!options.duringEnrolment) assertSecondFactorSettled(identity);
   return transaction({ userId: ctx.user?.id, role: ctx.user ? "user" : "public" }, (tx) => fn(tx, ctx));
 }
 
@@ -355,6 +375,7 @@ export async function withAuthFlow<T>(
 export async function readUser(source: RequestSource): Promise<UserContext & { memberships: MyMembership[] }> {
   const { ctx, identity } = await visitorContext(source);
   if (!identity) throw loginRedirect(requestOf(source));
+  assertSecondFactorSettled(identity);
   return { ...ctx, user: identity.user, memberships: identity.memberships };
 }
 
@@ -373,6 +394,7 @@ const theCommittee: PickMembership = (memberOf) =>
 async function resolveMembership(source: RequestSource, pick: PickMembership, permission: Permission): Promise<TenantContext> {
   const { ctx, identity } = await visitorContext(source);
   if (!identity) throw loginRedirect(requestOf(source));
+  assertSecondFactorSettled(identity);
   const membership = pick(identity.memberships);
   // Not a member and no such workspace look the same: no probing for tenant slugs.
   if (!membership) throw new Response("Not found", { status: 404 });
