@@ -420,7 +420,7 @@ describe("bad input", () => {
       expect((await (await app.client().data(joinPath, "routes/join.$slug.$token")).json()).invitation.email).toBe("invitee@example.test");
     });
 
-    it("answers odd workspace addresses and tokens with 410, not a 500", async () => {
+    it("answers odd workspace addresses and tokens with 410 (the form and the page), not a 500", async () => {
       const before = await counts();
       const token = joinPath.split("/").at(-1)!;
       const paths = [
@@ -439,7 +439,7 @@ describe("bad input", () => {
         const page = await app.client().get(path);
         results[path.slice(0, 60)] = `${posted.status} ${page.status}`;
       }
-      expect(results).toEqual(Object.fromEntries(paths.map((path) => [path.slice(0, 60), "410 200"])));
+      expect(results).toEqual(Object.fromEntries(paths.map((path) => [path.slice(0, 60), "410 410"])));
       expect(await counts()).toEqual(before);
     });
   });
