@@ -1,5 +1,5 @@
 import { getDatabase } from "../db/client.server";
-import { env } from "./env.server";
+import { env, missingProductionSecrets } from "./env.server";
 import { startEmailWorker } from "./modules/email/worker.server";
 import { resumeStaleImports } from "./modules/imports/jobs.server";
 import { runDueJobs } from "./modules/jobs/scheduler.server";
@@ -14,6 +14,11 @@ declare global {
  */
 export function startBackground() {
   globalThis.__xcertBackground ??= (async () => {
+    const missing = missingProductionSecrets(env());
+    if (missing.length) {
+      console.error(`Refusing to start in production without ${missing.join(", ")}`);
+      process.exit(1);
+    }
     const database = await getDatabase().catch((error: Error) => {
       console.error(error.message);
       process.exit(1);

@@ -21,9 +21,22 @@ const schema = z.object({
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
   XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
+  // The key of the holders' ID-document hashes (HMAC-SHA-256, decision 038). Required in production:
+  // without it the same person could not be found again, and a guessable key would make the hashes
+  // reversible by trying every ID number. Demo mode and tests use a fixed, public key.
+  CREDENTIAL_ID_KEY: z.string().min(32).optional(),
+  // The platform's Ed25519 key signing verifiable credentials (a private JWK as JSON, decision 039).
+  // Required in production; demo mode generates one on first start and keeps it under .data/.
+  CREDENTIAL_SIGNING_KEY: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** What production refuses to start without (the server exits with these names). */
+export function missingProductionSecrets(e: Env): string[] {
+  if (!isProduction(e)) return [];
+  return (["CREDENTIAL_ID_KEY", "CREDENTIAL_SIGNING_KEY"] as const).filter((name) => !e[name]);
+}
 
 let cached: Env | undefined;
 

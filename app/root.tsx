@@ -91,6 +91,9 @@ function Header() {
           <Link to="/fees" className="text-sm hover:underline">
             {t("nav.publicFees")}
           </Link>
+          <Link to="/verify" className="text-sm hover:underline">
+            {t("credentials.verifyTitle")}
+          </Link>
           <LanguageSwitch locale={locale} />
           {data?.user ? (
             <>

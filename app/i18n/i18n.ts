@@ -3,6 +3,7 @@ import enAudit from "./en/audit.json";
 import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
+import enCredentials from "./en/credentials.json";
 import enFees from "./en/fees.json";
 import enMaterials from "./en/materials.json";
 import enOverview from "./en/overview.json";
@@ -15,6 +16,7 @@ import zhCNAudit from "./zh-CN/audit.json";
 import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
+import zhCNCredentials from "./zh-CN/credentials.json";
 import zhCNFees from "./zh-CN/fees.json";
 import zhCNMaterials from "./zh-CN/materials.json";
 import zhCNOverview from "./zh-CN/overview.json";
@@ -32,9 +34,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, overview: zhCNOverview, audit: zhCNAudit, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNCredentials.fieldErrors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, errors: { ...en.errors, ...enMaterials.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, overview: enOverview, audit: enAudit, errors: { ...en.errors, ...enMaterials.errors, ...enCredentials.fieldErrors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {
