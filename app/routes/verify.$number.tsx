@@ -14,19 +14,17 @@ export const handle = titleFrom<typeof loader>((data, t) => (data.found ? `${t("
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withPublic({ request, context }, async (tx, ctx) => {
     const wait = verifyRetryAfter(ctx.ip);
-    if (wait) throw new Response("Too many requests", { status: 429, headers: { "Retry-After": String(wait) } });
+    // Refused: the same shape again, told apart only by the status and Retry-After.
+    if (wait) return json({ found: false, credential: null, pageUrl: null, qrSvg: null, retryAfter: wait }, { status: 429, headers: { "Retry-After": String(wait) } });
     const credential = await lookUpCredential(tx, params.number ?? "");
     const pageUrl = credential ? publicUrl(request, `/verify/${credential.number}`) : null;
-    const data = { found: credential !== null, credential, pageUrl, qrSvg: pageUrl ? await qrCodeSvg(pageUrl) : null };
+    const data = { found: credential !== null, credential, pageUrl, qrSvg: pageUrl ? await qrCodeSvg(pageUrl) : null, retryAfter: null };
     return json(data, { status: credential ? 200 : 404 });
   });
 }
 
-// A refused lookup (429) keeps its Retry-After on the error page.
-export const headers: HeadersFunction = ({ loaderHeaders, errorHeaders }) => {
-  const retryAfter = errorHeaders?.get("Retry-After");
-  return retryAfter ? { "Retry-After": retryAfter } : loaderHeaders;
-};
+// A refused lookup (429) keeps its Retry-After.
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 const statusStyle: Record<string, string> = {
   active: "bg-green-100 text-green-800",
@@ -36,7 +34,7 @@ const statusStyle: Record<string, string> = {
 };
 
 export default function VerifiedCredential() {
-  const { credential, pageUrl, qrSvg } = useLoaderData<typeof loader>();
+  const { credential, pageUrl, qrSvg, retryAfter } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
@@ -88,6 +86,10 @@ export default function VerifiedCredential() {
             </a>
           </p>
         </div>
+      ) : retryAfter ? (
+        <p className="rounded border border-amber-200 bg-amber-50 p-4 text-amber-900" role="alert">
+          {t("credentials.tooMany", { seconds: retryAfter })}
+        </p>
       ) : (
         <p className="rounded border border-red-200 bg-red-50 p-4 text-red-900" role="alert" data-testid="verify-not-found">
           {t("credentials.notFound")}

@@ -62,7 +62,7 @@ describe("credential registry", () => {
     const valid = await visitor.data(`/verify/${validNumber}`, verifyRoute);
     expect(valid.status).toBe(200);
     const validBody = await valid.json();
-    expect(Object.keys(validBody).sort()).toEqual(["credential", "found", "pageUrl", "qrSvg"]);
+    expect(Object.keys(validBody).sort()).toEqual(["credential", "found", "pageUrl", "qrSvg", "retryAfter"]);
     expect(Object.keys(validBody.credential).sort()).toEqual(credentialKeys);
     expect(validBody.credential).toMatchObject({
       number: validNumber,
@@ -91,7 +91,7 @@ describe("credential registry", () => {
     for (const number of [unknownNumber, "not-a-number", validNumber.slice(0, -1) + (validNumber.endsWith("0") ? "1" : "0")]) {
       const unknown = await visitor.data(`/verify/${encodeURIComponent(number)}`, verifyRoute);
       expect(unknown.status, number).toBe(404);
-      expect(await unknown.json()).toEqual({ found: false, credential: null, pageUrl: null, qrSvg: null });
+      expect(await unknown.json()).toEqual({ found: false, credential: null, pageUrl: null, qrSvg: null, retryAfter: null });
     }
   });
 
@@ -151,6 +151,7 @@ describe("credential registry", () => {
     const refused = await client.get(`/verify/${validNumber}`);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain("查验次数过多");
     expect((await app.client({ ip: "10.9.9.10" }).get(`/verify/${validNumber}`)).status).toBe(200);
   });
 
@@ -256,6 +257,40 @@ describe("credential registry", () => {
     expect(await db().count("examiner_assignments", sql`session_id = ${session.id}`)).toBe(1);
     await assign(await examiner("孙涛"));
     expect(await db().count("examiner_assignments", sql`session_id = ${session.id}`)).toBe(2);
+  });
+
+  it("lets a school propose hosting an exam site, the organization approve it, and refuses a conflicting examiner on the page with the reason", async () => {
+    const ai = await tenantId("demo-ai");
+    const school = app.client({ ip: "10.0.0.4" });
+    await school.login("school-admin@demo.xcert.test");
+    const certificate = (await db().rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ai} and code = 'AI-TRAINER'`))[0].id;
+    const proposal = { intent: "site", name: "城院 第二实训楼", district: "xuhui", certificateId: certificate, levels: "junior", capacity: "50", equipment: "" };
+    // The conflict is refused before anything is written; a teacher cannot propose.
+    const teacher = app.client({ ip: "10.0.0.5" });
+    await teacher.login("school-teacher@demo.xcert.test");
+    expect((await teacher.post("/w/demo-school/exam-sites", proposal)).status).toBe(403);
+    expect((await school.post("/w/demo-school/exam-sites", proposal)).status).toBe(200);
+    const [site] = await db().rows<{ id: string; tenant_id: string; status: string; host: string }>(
+      sql`select s.id, s.tenant_id, s.status, t.slug as host from exam_sites s join tenants t on t.id = s.host_tenant_id where s.name = '城院 第二实训楼'`,
+    );
+    expect(site).toMatchObject({ tenant_id: ai, status: "proposed", host: "demo-school" });
+    expect(await school.get("/w/demo-school/exam-sites").then((r) => r.text())).toContain("城院 第二实训楼");
+    // The school cannot approve its own proposal.
+    expect((await school.post("/w/demo-school/exam-sites", { intent: "approve", siteId: site.id })).status).toBe(403);
+    expect((await admin.post("/w/demo-ai/exam-sites", { intent: "approve", siteId: site.id })).status).toBe(200);
+    expect((await db().rows<{ status: string }>(sql`select status from exam_sites where id = ${site.id}`))[0].status).toBe("approved");
+
+    const session = await admin.post("/w/demo-ai/exam-sites", { intent: "session", siteId: site.id, heldOn: addDays(shanghaiDate(), 10), level: "junior" });
+    expect(session.status).toBe(200);
+    const [sessionRow] = await db().rows<{ id: string }>(sql`select id from assessment_sessions where site_id = ${site.id}`);
+    const [zhou] = await db().rows<{ number: string }>(
+      sql`select c.number from credentials c join credential_holders h on h.tenant_id = c.tenant_id and h.id = c.holder_id where c.tenant_id = ${ai} and h.name = '周静'`,
+    );
+    const refused = await admin.action("/w/demo-ai/exam-sites", "routes/w.$slug.exam-sites", { intent: "assign", sessionId: sessionRow.id, credentialNumber: zhou.number });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain("教考分离");
+    expect(await db().count("examiner_assignments", sql`session_id = ${sessionRow.id}`)).toBe(0);
+    expect(await db().count("audit_log", sql`action in ('exam_site.propose', 'exam_site.approve', 'assessment_session.create')`)).toBeGreaterThanOrEqual(3);
   });
 
   it("reminds the organization 60, 30 and 7 days before expiry, each once across scheduler runs, and expires credentials past their date", async () => {

@@ -87,8 +87,14 @@ export const examSiteFields = z.object({
   equipment: text(1000, 0).optional().default(""),
 });
 
-export const siteDecisionSchema = z.object({ intent: z.enum(["approve", "decline"]), siteId: uuid });
-
 export const sessionFields = z.object({ intent: z.literal("session"), siteId: uuid, heldOn: dayField, level: z.enum(levels) });
 
 export const assignmentFields = z.object({ intent: z.literal("assign"), sessionId: uuid, credentialNumber: text(40) });
+
+export const siteActionSchema = z.discriminatedUnion("intent", [
+  examSiteFields.extend({ intent: z.literal("site") }),
+  z.object({ intent: z.literal("approve"), siteId: uuid }),
+  z.object({ intent: z.literal("decline"), siteId: uuid }),
+  sessionFields,
+  assignmentFields,
+]);
