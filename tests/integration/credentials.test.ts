@@ -1,3 +1,4 @@
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +7,7 @@ import { runDueJobs } from "../../app/modules/jobs/scheduler.server";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
+import { childEnv, runCommand } from "../support/server-process";
 
 // Trainers and examiners (issue 16): the registry, public verification and its signed credential,
 // the 40% industry share, expiry, the examiner conflict rule, and what the database never keeps.
@@ -49,6 +51,16 @@ describe("credential registry", () => {
     visitor = app.client({ ip: "10.0.1.1" });
   });
   afterAll(() => app.close());
+
+  it("refuses to start in production without the ID-hash key or the signing key", async () => {
+    const serve = path.resolve(import.meta.dirname, "../../node_modules/@remix-run/serve/dist/cli.js");
+    const base = { NODE_ENV: "production", XCERT_DEMO: undefined, PORT: "0", EMAIL_WORKER: "off" };
+    for (const missing of ["CREDENTIAL_ID_KEY", "CREDENTIAL_SIGNING_KEY"]) {
+      const run = await runCommand(process.execPath, [serve, "./build/index.js"], childEnv({ ...base, [missing]: undefined }), 60_000);
+      expect(run.code, missing).not.toBe(0);
+      expect(run.stderr, missing).toContain(`Refusing to start in production without ${missing}`);
+    }
+  });
 
   it("numbers carry a check character: a typo is caught, spacing and case are not", () => {
     expect(validNumber).toMatch(/^XC-2025-000001-[0-9A-Z]$/);
