@@ -21,6 +21,8 @@ import { benchImport } from "./import";
 import type { LoadResult, LoadSpec } from "./load";
 import { checkTargets, textTable, writePerformanceDoc, type BenchResults, type PageResult } from "./report";
 import { parseTrace, planOf, roundTrips, statementCount, type Plan } from "./trace";
+import { exportJWK, generateKeyPair } from "jose";
+import { formatCredentialNumber } from "../../app/modules/credentials/number";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const scale = Number(process.env.SCALE ?? 1);
@@ -48,6 +50,8 @@ const allPages: PageSpec[] = [
   { name: "question list + search", path: `/w/org-00001/questions?q=${term}`, as: "org" },
   { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
+  // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
+  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2024, 31_337)}` },
   { name: "/committee", path: "/committee", as: "committee", optional: true },
   { name: "/library?q=…", path: `/library?q=${term}`, as: "org", optional: true },
   { name: "login", path: "/login", method: "POST" },
@@ -91,12 +95,18 @@ function load(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
+// Production refuses to start without the credential registry's keys (decisions 038, 039): the bench's own.
+const credentialKeys = {
+  CREDENTIAL_ID_KEY: "bench-credential-id-key-0123456789abcdef",
+  CREDENTIAL_SIGNING_KEY: JSON.stringify(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)),
+};
+
 function serverOn(url: string, trace?: string) {
   return startServer({
     data: "none",
     // The loaded database is kept between runs: nothing to drop.
     database: { kind: "postgres", env: { DATABASE_URL: url, PGLITE_DIR: undefined }, url, drop: async () => {} },
-    env: { NODE_ENV: "production", XCERT_DEMO: undefined, EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace },
+    env: { NODE_ENV: "production", XCERT_DEMO: undefined, EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace, ...credentialKeys },
     startTimeoutMs: 120_000,
   });
 }
