@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { dayField } from "~/ui/money";
-import { text, uuid } from "~/ui/schema-fields";
+import { optionalUuid, text, uuid } from "~/ui/schema-fields";
 
 export const holderSources = ["school_teacher", "industry_expert"] as const;
 export const credentialRoles = ["trainer", "examiner"] as const;
@@ -34,13 +34,6 @@ const idNumber = z
   .max(64)
   .transform((value) => value.normalize("NFKC").replace(/\s+/g, "").toUpperCase())
   .pipe(z.string().refine((value) => /^[0-9A-Z]{6,30}$/.test(value), { params: { i18n: "idNumber" } }));
-
-const optionalUuid = z
-  .string()
-  .max(64)
-  .optional()
-  .transform((value) => value || undefined)
-  .pipe(uuid.optional());
 
 export const holderFields = z.object({
   name: text(60),
