@@ -1,5 +1,5 @@
 import { getDatabase } from "../db/client.server";
-import { env } from "./env.server";
+import { env, missingProductionSecrets } from "./env.server";
 import { startEmailWorker } from "./modules/email/worker.server";
 import { releaseImportLeases, resumeStaleImports } from "./modules/imports/jobs.server";
 import { runDueJobs } from "./modules/jobs/scheduler.server";
@@ -27,6 +27,11 @@ export function startBackground(): Promise<Background> {
       env();
     } catch (error) {
       console.error((error as Error).message);
+      process.exit(1);
+    }
+    const missing = missingProductionSecrets(env());
+    if (missing.length) {
+      console.error(`Refusing to start in production without ${missing.join(", ")}`);
       process.exit(1);
     }
     const database = await getDatabase().catch((error: Error) => {

@@ -32,12 +32,25 @@ const schema = z.object({
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, "XCERT_SECOND_FACTOR_KEY must be 64 hex digits (openssl rand -hex 32)")
     .optional(),
+  // The key of the holders' ID-document hashes (HMAC-SHA-256, decision 038). Required in production:
+  // without it the same person could not be found again, and a guessable key would make the hashes
+  // reversible by trying every ID number. Demo mode and tests use a fixed, public key.
+  CREDENTIAL_ID_KEY: z.string().min(32).optional(),
+  // The platform's Ed25519 key signing verifiable credentials (a private JWK as JSON, decision 039).
+  // Required in production; demo mode generates one on first start and keeps it under .data/.
+  CREDENTIAL_SIGNING_KEY: z.string().min(1).optional(),
 }).superRefine((e, issues) => {
   if (e.NODE_ENV === "production" && e.XCERT_DEMO !== "1" && !e.XCERT_SECOND_FACTOR_KEY)
     issues.addIssue({ code: "custom", path: ["XCERT_SECOND_FACTOR_KEY"], message: "XCERT_SECOND_FACTOR_KEY is required in production (openssl rand -hex 32)" });
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** What production refuses to start without (the server exits with these names). */
+export function missingProductionSecrets(e: Env): string[] {
+  if (!isProduction(e)) return [];
+  return (["CREDENTIAL_ID_KEY", "CREDENTIAL_SIGNING_KEY"] as const).filter((name) => !e[name]);
+}
 
 let cached: Env | undefined;
 

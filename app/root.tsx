@@ -94,6 +94,9 @@ function Header() {
           <Link to="/library/certificates" className="text-sm hover:underline">
             {t("library.catalogue.title")}
           </Link>
+          <Link to="/verify" className="text-sm hover:underline">
+            {t("credentials.verifyTitle")}
+          </Link>
           <LanguageSwitch locale={locale} />
           {data?.user ? (
             <>

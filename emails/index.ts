@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import type { ReactElement } from "react";
+import { CredentialExpiryEmail, credentialExpirySubject, type CredentialExpiryEmailProps } from "./credential-expiry";
 import { FindingDigestEmail, findingDigestSubject, type FindingDigestEmailProps } from "./finding-digest";
 import { InvitationEmail, invitationSubject, type InvitationEmailProps } from "./invitation";
 import { OrderConfirmationEmail, orderConfirmationSubject, type OrderConfirmationEmailProps } from "./order-confirmation";
@@ -17,6 +18,7 @@ interface Templates {
   "order-confirmation": Template<OrderConfirmationEmailProps>;
   "payment-receipt": Template<PaymentReceiptEmailProps>;
   "finding-digest": Template<FindingDigestEmailProps>;
+  "credential-expiry": Template<CredentialExpiryEmailProps>;
 }
 
 export const emailTemplates: Templates = {
@@ -25,6 +27,7 @@ export const emailTemplates: Templates = {
   "order-confirmation": { subject: orderConfirmationSubject, render: OrderConfirmationEmail },
   "payment-receipt": { subject: paymentReceiptSubject, render: PaymentReceiptEmail },
   "finding-digest": { subject: findingDigestSubject, render: FindingDigestEmail },
+  "credential-expiry": { subject: credentialExpirySubject, render: CredentialExpiryEmail },
 };
 
 export type EmailTemplateName = keyof Templates;

@@ -4,6 +4,7 @@ import enAudit from "./en/audit.json";
 import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
 import enCommittee from "./en/committee.json";
+import enCredentials from "./en/credentials.json";
 import enFees from "./en/fees.json";
 import enLibrary from "./en/library.json";
 import enMaterials from "./en/materials.json";
@@ -19,6 +20,7 @@ import zhCNAudit from "./zh-CN/audit.json";
 import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
 import zhCNCommittee from "./zh-CN/committee.json";
+import zhCNCredentials from "./zh-CN/credentials.json";
 import zhCNFees from "./zh-CN/fees.json";
 import zhCNLibrary from "./zh-CN/library.json";
 import zhCNMaterials from "./zh-CN/materials.json";
@@ -38,9 +40,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' and the second factor's form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, errors: { ...en.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

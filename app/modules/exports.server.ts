@@ -6,6 +6,8 @@ import { auditActionLabel, auditEntityLabel } from "~/modules/audit/actions";
 import { listAudit } from "~/modules/audit/audit.server";
 import { certificateFilterSchema } from "~/modules/certificates/schemas";
 import { listCertificates } from "~/modules/certificates/service.server";
+import { credentialFilterSchema } from "~/modules/credentials/schemas";
+import { listCredentials } from "~/modules/credentials/service.server";
 import { listOrgDisclosures } from "~/modules/fees/disclosures.server";
 import { materialFilterSchema } from "~/modules/materials/schemas";
 import { listMaterials } from "~/modules/materials/service.server";
@@ -109,6 +111,26 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
       { header: t("materials.visibility"), value: (m) => t(`materials.visibilities.${m.visibility}`) },
       { header: t("materials.attachmentCount"), value: (m) => m.attachments },
       { header: t("materials.updatedAt"), value: (m) => formatDateTime(m.updatedAt, locale), width: 20 },
+    ],
+  }),
+  // Holders and their credentials, one row per credential (the ID document only by its last 4).
+  credentials: define({
+    permission: "credentials:read",
+    load: async (tx, ctx, query) => (await listCredentials(tx, ctx, { ...credentialFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
+    columns: (t, locale) => [
+      { header: t("credentials.number"), value: (c) => c.number, width: 20 },
+      { header: t("credentials.holderName"), value: (c) => c.holderName, width: 14 },
+      { header: t("credentials.idLast4"), value: (c) => c.idLast4 },
+      { header: t("credentials.source"), value: (c) => t(`credentials.sources.${c.source}`), width: 14 },
+      { header: t("credentials.employer"), value: (c) => c.employer, width: 28 },
+      { header: t("credentials.contact"), value: (c) => c.contact, width: 20 },
+      { header: t("credentials.role"), value: (c) => t(`credentials.roles.${c.role}`) },
+      { header: t("credentials.certificate"), value: (c) => c.certificateCode, width: 16 },
+      { header: t("credentials.levels"), value: (c) => c.levels.map((l) => t(`certificates.levelNames.${l}`)).join("/") },
+      { header: t("credentials.issuedOn"), value: (c) => formatDay(c.issuedOn, locale), width: 14 },
+      { header: t("credentials.expiresOn"), value: (c) => formatDay(c.expiresOn, locale), width: 14 },
+      { header: t("credentials.status"), value: (c) => t(`credentials.statuses.${c.status}`) },
+      { header: t("credentials.statusReason"), value: (c) => c.statusReason, width: 30 },
     ],
   }),
   audit: define({

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { IndustryShare } from "~/modules/credentials/components/industry-share";
 import { Banks, Committee, Fees, Findings, Imports, Orders, RecentActivity } from "~/modules/overview/components/sections";
 import { workspaceOverview } from "~/modules/overview/overview.server";
 import { withTenant } from "~/modules/tenancy/context.server";
@@ -22,6 +23,7 @@ export default function Overview() {
       {data.findings && data.findings.total > 0 ? <Findings findings={data.findings} /> : null}
       {data.imports ? <Imports jobs={data.imports} /> : null}
       {data.banks ? <Banks banks={data.banks} canWrite={data.can.writeBanks} /> : null}
+      {data.industryShares ? <IndustryShare shares={data.industryShares} /> : null}
       {data.fees ? <Fees fees={data.fees} canPublish={data.can.publishFees} /> : null}
       {data.findings && data.findings.total === 0 ? <Findings findings={data.findings} /> : null}
       {data.orders ? <Orders orders={data.orders} canOrder={data.can.createOrders} /> : null}

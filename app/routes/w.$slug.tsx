@@ -26,6 +26,8 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
   { to: "cases", label: "cases.nav", permission: "certificates:read" },
   { to: "coverage", label: "questions.coverage.nav", permission: "certificates:read" },
   { to: "search", label: "questions.searchPage.nav", permission: "certificates:read" },
+  { to: "credentials", label: "credentials.title", permission: "credentials:read" },
+  { to: "exam-sites", label: "credentials.sites.title", permission: "sites:read" },
   { to: "/library", label: "library.nav", permission: "library:read" },
   { to: "fees", label: "nav.fees", permission: "fees:read" },
   { to: "orders", label: "nav.orders", permission: "orders:read" },

@@ -40,6 +40,14 @@ export const uuid = z
   .max(64)
   .refine((value) => isUuid(value), { params: { i18n: "invalidOption" } });
 
+/** An optional id from a select: "" means none. */
+export const optionalUuid = z
+  .string()
+  .max(64)
+  .optional()
+  .transform((value) => value || undefined)
+  .pipe(uuid.optional());
+
 /** Skill requirements (lineage ids) an item covers: each once, however often a form or a file named it. */
 export function requirementIds(max: number) {
   return z

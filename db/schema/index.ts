@@ -6,3 +6,4 @@ export * from "./standards";
 export * from "./fees";
 export * from "./banks";
 export * from "./second-factor";
+export * from "./credentials";

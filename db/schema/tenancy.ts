@@ -18,6 +18,27 @@ import {
 
 export const tenantKind = pgEnum("tenant_kind", ["organization", "school", "committee"]);
 
+// Shanghai's 16 districts (exam sites and tenants are placed in one, §二.13).
+export const shanghaiDistrict = pgEnum("shanghai_district", [
+  "huangpu",
+  "xuhui",
+  "changning",
+  "jingan",
+  "putuo",
+  "hongkou",
+  "yangpu",
+  "minhang",
+  "baoshan",
+  "jiading",
+  "pudong",
+  "jinshan",
+  "songjiang",
+  "qingpu",
+  "fengxian",
+  "chongming",
+]);
+
+
 export const tenants = pgTable(
   "tenants",
   {
@@ -28,6 +49,7 @@ export const tenants = pgTable(
     nameEn: text("name_en"),
     // 统一社会信用代码, required for organizations and schools (checked in app and by a CHECK constraint).
     creditCode: text("credit_code"),
+    district: shanghaiDistrict("district"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

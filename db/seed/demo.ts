@@ -8,6 +8,7 @@ import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedActor } from "./actor";
 import { seedCases } from "./cases";
 import { seedCertificates } from "./certificates";
+import { seedCredentials } from "./credentials";
 import { seedFees } from "./fees";
 import { seedLibrary } from "./library";
 import { seedMaterials } from "./materials";
@@ -18,9 +19,9 @@ import { seedStandards } from "./standards";
 export const demoPassword = "demo-password-2026";
 
 export const demoTenants = [
-  { slug: "demo-ai", kind: "organization", name: "上海智训人工智能科技有限公司", nameEn: "Shanghai Zhixun AI Technology Co., Ltd.", creditCode: "91310000MA1FL7XK0H" },
-  { slug: "demo-care", kind: "organization", name: "上海颐康老年照护服务有限公司", nameEn: "Shanghai Yikang Elderly Care Services Co., Ltd.", creditCode: "91310115MA1H8Y2J3U" },
-  { slug: "demo-school", kind: "school", name: "上海城市职业技术学院", nameEn: "Shanghai City Vocational and Technical College", creditCode: "12310000425012345C" },
+  { slug: "demo-ai", kind: "organization", name: "上海智训人工智能科技有限公司", nameEn: "Shanghai Zhixun AI Technology Co., Ltd.", creditCode: "91310000MA1FL7XK0H", district: "pudong" },
+  { slug: "demo-care", kind: "organization", name: "上海颐康老年照护服务有限公司", nameEn: "Shanghai Yikang Elderly Care Services Co., Ltd.", creditCode: "91310115MA1H8Y2J3U", district: "minhang" },
+  { slug: "demo-school", kind: "school", name: "上海城市职业技术学院", nameEn: "Shanghai City Vocational and Technical College", creditCode: "12310000425012345C", district: "xuhui" },
   { slug: "committee", kind: "committee", name: "上海市1+X证书专家指导委员会", nameEn: "Shanghai 1+X Certificate Expert Committee", creditCode: null },
 ] as const;
 
@@ -91,6 +92,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedMaterials(tx, tenantIds, certificateIds);
     await seedCases(tx, tenantIds, certificateIds);
     await seedLibrary(tx, tenantIds, certificateIds);
+    await seedCredentials(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }

@@ -5,6 +5,7 @@
 // holds (the demo may be there); refuses to run twice.
 import { sql, type SQL } from "drizzle-orm";
 import { hashPassword } from "../../app/modules/auth/password.server";
+import { formatCredentialNumber } from "../../app/modules/credentials/number";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import { getDatabase, rowsOf, type Db } from "../client.server";
 import { demoPassword } from "./demo";
@@ -23,9 +24,12 @@ export function scaleCounts(scale = Number(process.env.SCALE ?? 1)) {
     materials: count(200_000),
     disclosures: count(50_000),
     orders: count(200_000),
+    // Trainers and examiners: about 200 per organization (issue 16, the /verify benchmark).
+    credentials: count(60_000),
   };
 }
-export type ScaleCounts = ReturnType<typeof scaleCounts>;
+// Credentials are optional: a generator configured before them (the query-plans test) leaves them out.
+export type ScaleCounts = Omit<ReturnType<typeof scaleCounts>, "credentials"> & { credentials?: number };
 const batch = 100_000;
 
 /** A deterministic uuid for the n-th row of a kind. */
@@ -255,9 +259,40 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
       now() - make_interval(days => ${pick("m-age", "g", 900)}::int), now() - make_interval(days => ${pick("m-age", "g", 900)}::int)
     from generate_series(${start}::int, ${end}::int) g`);
 
+  if (c.credentials) await seedScaleCredentials(db, c.credentials, c);
+
   await run(db, "the committee's fee audit (stored findings)", sql`select refresh_fee_findings(null)`);
   await run(db, "analyze", sql`analyze`);
   return "seeded" as const;
+}
+
+/**
+ * One holder per credential, on the certificates of the organizations; numbers XC-2024-<g>-<check>
+ * (a year the demo never issues in), the ID hash a made-up 64-hex value, 40% industry experts.
+ */
+async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
+  const numbers = Array.from({ length: total }, (_, i) => formatCredentialNumber(2024, i + 1));
+  const certificateOf = `1 + (g - 1) % ${c.certificates}`;
+  const tenantOf = `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`;
+  await batched(db, "credential holders and credentials", total, (start, end) => sql`
+    with h as (
+      insert into credential_holders (tenant_id, id, name, id_hash, id_last4, source, employer_name, contact)
+      select ${id("org", tenantOf)}, ${id("holder", "g")},
+        ${from(["张", "李", "王", "刘", "陈", "杨", "赵", "黄", "周", "吴"], "h-surname", "g")} || ${from(["明", "伟", "芳", "敏", "静", "丽", "强", "磊", "洋", "艳"], "h-given", "g")} || ${from(["华", "军", "杰", "娟", "涛"], "h-given2", "g")},
+        md5(${`${seed}:idhash:`} || g) || md5(${`${seed}:idhash2:`} || g), lpad((g % 10000)::text, 4, '0'),
+        case when g % 5 < 2 then 'industry_expert' else 'school_teacher' end::holder_source,
+        '上海' || ${from(subjects, "h-employer", "g")} || '企业' || (g % 500), '1390000' || lpad((g % 10000)::text, 4, '0')
+      from generate_series(${start}::int, ${end}::int) g
+      returning tenant_id, id
+    )
+    insert into credentials (tenant_id, id, holder_id, role, certificate_id, levels, number, issued_on, expires_on, status)
+    select ${id("org", tenantOf)}, ${id("credential", "g")}, ${id("holder", "g")},
+      case when g % 4 = 0 then 'examiner' else 'trainer' end::credential_role, ${id("certificate", certificateOf)},
+      array[(${arr(levels)})[1 + g % 3]]::certificate_level[], (string_to_array(${numbers.slice(start - 1, end).join(",")}, ','))[g - ${start - 1}],
+      '2024-01-01'::date + (g % 300), '2027-01-01'::date + (g % 700),
+      case when g % 50 = 0 then 'suspended' else 'active' end::credential_status
+    from generate_series(${start}::int, ${end}::int) g`);
+  await exec(db, sql`select setval('credential_number_seq', greatest(${total}::bigint, (select last_value from credential_number_seq)))`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

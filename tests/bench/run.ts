@@ -22,6 +22,8 @@ import { benchImport } from "./import";
 import type { LoadResult, LoadSpec } from "./load";
 import { checkTargets, textTable, writePerformanceDoc, type BenchResults, type PageResult } from "./report";
 import { parseTrace, planOf, roundTrips, statementCount, type Plan } from "./trace";
+import { exportJWK, generateKeyPair } from "jose";
+import { formatCredentialNumber } from "../../app/modules/credentials/number";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const scale = Number(process.env.SCALE ?? 1);
@@ -49,6 +51,8 @@ const allPages: PageSpec[] = [
   { name: "question list + search", path: `/w/org-00001/questions?q=${term}`, as: "org" },
   { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
+  // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
+  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2024, 31_337)}` },
   { name: "/committee", path: "/committee", as: "committee", optional: true },
   // The shared library as a school reads it: every organization's shared items (decision 033).
   { name: "/library?q=…", path: `/library?q=${term}`, as: "school" },
@@ -93,6 +97,12 @@ function load(spec: LoadSpec): Promise<LoadResult> {
   });
 }
 
+// Production refuses to start without the credential registry's keys (decisions 038, 039): the bench's own.
+const credentialKeys = {
+  CREDENTIAL_ID_KEY: "bench-credential-id-key-0123456789abcdef",
+  CREDENTIAL_SIGNING_KEY: JSON.stringify(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)),
+};
+
 function serverOn(url: string, trace?: string, workers = 1) {
   return startServer({
     data: "none",
@@ -100,7 +110,7 @@ function serverOn(url: string, trace?: string, workers = 1) {
     database: { kind: "postgres", env: { DATABASE_URL: url, PGLITE_DIR: undefined }, url, drop: async () => {} },
     // Demo mode: the seeded accounts it logs in as are exempt from the second factor only there
     // (decision 031). Apart from the session cookie's name, nothing the bench measures differs.
-    env: { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace, WEB_CONCURRENCY: String(workers), LOG_LEVEL: "warn" },
+    env: { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace, WEB_CONCURRENCY: String(workers), LOG_LEVEL: "warn", ...credentialKeys },
     startTimeoutMs: 120_000,
   });
 }

@@ -85,6 +85,19 @@ export const auditActions = [
   "payment.stripe_ignored",
   "payments.account_created",
   "payments.account_updated",
+  // Trainers, examiners and exam sites (`credential.expire` by the nightly job).
+  "credential_holder.create",
+  "credential.create",
+  "credential.activate",
+  "credential.suspend",
+  "credential.revoke",
+  "credential.expire",
+  "exam_site.create",
+  "exam_site.propose",
+  "exam_site.approve",
+  "exam_site.decline",
+  "assessment_session.create",
+  "examiner_assignment.create",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
@@ -113,6 +126,11 @@ export const auditEntityTypes = [
   "assessment_order",
   "payment",
   "payment_account",
+  "credential_holder",
+  "credential",
+  "exam_site",
+  "assessment_session",
+  "examiner_assignment",
 ] as const;
 
 export type AuditEntityType = (typeof auditEntityTypes)[number];

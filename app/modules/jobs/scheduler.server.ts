@@ -2,14 +2,16 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { scheduledJobs } from "../../../db/schema";
 import { sendFindingDigest } from "~/modules/committee/digest.server";
+import { runCredentialExpiry } from "~/modules/credentials/expiry.server";
 import { withSystem } from "~/modules/tenancy/context.server";
+import { shanghaiDate } from "~/ui/format";
 
 // Periodic jobs shared by every app instance: each job is a row claimed with FOR UPDATE SKIP LOCKED,
 // so it runs once per period however many servers poll.
 
 interface Job {
   name: string;
-  run: (tx: Tx) => Promise<unknown>;
+  run: (tx: Tx, now: Date) => Promise<unknown>;
   /** The next run after `from`. */
   next: (from: Date) => Date;
 }
@@ -24,11 +26,25 @@ export function nextMondayMorning(from: Date) {
   return next;
 }
 
-export const jobs: Job[] = [{ name: "fee-audit-digest", run: sendFindingDigest, next: nextMondayMorning }];
+/** Every day 08:00 in Asia/Shanghai (00:00 UTC). */
+export function nextMorning(from: Date) {
+  const next = new Date(from);
+  next.setUTCHours(0, 0, 0, 0);
+  if (next <= from) next.setUTCDate(next.getUTCDate() + 1);
+  return next;
+}
 
-export async function runDueJobs(now = new Date()) {
+export const jobs: Job[] = [
+  { name: "fee-audit-digest", run: sendFindingDigest, next: nextMondayMorning },
+  // Credentials past their date turn expired; 60/30/7-day reminders (issue 16).
+  { name: "credential-expiry", run: (tx, now) => runCredentialExpiry(tx, shanghaiDate(now)), next: nextMorning },
+];
+
+/** Runs the jobs due at `now` (`only`: just these, for a test of one job). */
+export async function runDueJobs(now = new Date(), only?: string[]) {
   const ran: string[] = [];
   for (const job of jobs) {
+    if (only && !only.includes(job.name)) continue;
     await withSystem(async (tx) => {
       await tx.insert(scheduledJobs).values({ name: job.name, nextRunAt: job.next(now) }).onConflictDoNothing();
       const [due] = await tx
@@ -37,7 +53,7 @@ export async function runDueJobs(now = new Date()) {
         .where(and(eq(scheduledJobs.name, job.name), lte(scheduledJobs.nextRunAt, now)))
         .for("update", { skipLocked: true });
       if (!due) return;
-      await job.run(tx);
+      await job.run(tx, now);
       await tx.update(scheduledJobs).set({ lastRunAt: sql`now()`, nextRunAt: job.next(now) }).where(eq(scheduledJobs.name, job.name));
       ran.push(job.name);
     });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { visibilities } from "~/modules/questions/schemas";
-import { requirementIds, text, uuid } from "~/ui/schema-fields";
+import { optionalUuid, requirementIds, text, uuid } from "~/ui/schema-fields";
 
 export const materialKinds = ["textbook", "loose_leaf", "workbook", "courseware", "video", "digital"] as const;
 export type MaterialKind = (typeof materialKinds)[number];
@@ -44,14 +44,6 @@ const isbnField = z
     const problem = isbn ? isbnProblem(isbn) : null;
     if (problem) ctx.addIssue({ code: "custom", params: { i18n: problem === "checksum" ? "isbnChecksum" : "isbnFormat" } });
   });
-
-/** An optional id from a select: "" means none. */
-const optionalUuid = z
-  .string()
-  .max(64)
-  .optional()
-  .transform((value) => value || undefined)
-  .pipe(uuid.optional());
 
 const materialObject = z.object({
   certificateId: uuid,

@@ -4,6 +4,7 @@ import { cases, materials, questions } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { auditRowsForDisplay, listAudit } from "~/modules/audit/audit.server";
 import { findingSummary } from "~/modules/committee/digest.server";
+import { industryShares } from "~/modules/credentials/service.server";
 import { feeFindings, type Finding } from "~/modules/committee/fee-audit.server";
 import { feesInForce, upcomingFees, type PublicFeeRow } from "~/modules/fees/public.server";
 import { listImportJobs } from "~/modules/imports/jobs.server";
@@ -170,7 +171,7 @@ export async function workspaceOverview(tx: Tx, ctx: TenantContext) {
   const can = (permission: Permission) => ctx.permissions.includes(permission);
   const organization = ctx.tenant.kind === "organization";
   const t = translator(ctx.locale);
-  const [memberCount, recent, bankSection, feeSection, findingSection, importSection, orderSection] = await Promise.all([
+  const [memberCount, recent, bankSection, feeSection, findingSection, importSection, orderSection, shareSection] = await Promise.all([
     can("members:read") ? listMembers(tx, ctx).then((rows) => rows.length) : null,
     can("audit:read") ? listAudit(tx, ctx.tenant.id, { limit: recentShown }).then(({ rows }) => auditRowsForDisplay(t, rows)) : null,
     organization && can("certificates:read") ? banks(tx, ctx) : null,
@@ -179,6 +180,8 @@ export async function workspaceOverview(tx: Tx, ctx: TenantContext) {
     organization && can("fees:publish") ? findings(tx, ctx) : null,
     organization && can("certificates:write") ? imports(tx, ctx) : null,
     ctx.tenant.kind === "school" && can("orders:read") ? orders(tx, ctx) : null,
+    // The 40% industry share of trainers (§二.10), flagged with the number still needed.
+    organization && can("credentials:read") ? industryShares(tx, ctx) : null,
   ]);
   return {
     kind: ctx.tenant.kind,
@@ -189,6 +192,7 @@ export async function workspaceOverview(tx: Tx, ctx: TenantContext) {
     findings: findingSection,
     imports: importSection,
     orders: orderSection,
+    industryShares: shareSection,
     can: {
       writeBanks: can("certificates:write"),
       publishFees: can("fees:publish"),

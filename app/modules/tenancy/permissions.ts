@@ -34,6 +34,12 @@ const grants = {
   "payments:setup": { organization: ["owner", "admin", "finance"] },
   "committee:settings": { committee: ["admin"] },
   "committee:audit": { committee: rolesByKind.committee },
+  // Trainers and examiners are people: owner and admin keep the register, editors read it (issue 16).
+  "credentials:read": { organization: ["owner", "admin", "editor"] },
+  "credentials:write": { organization: ["owner", "admin"] },
+  // Exam sites: the organization's register; a school admin proposes hosting one.
+  "sites:read": { organization: ["owner", "admin", "editor"], school: ["admin"] },
+  "sites:propose": { school: ["admin"] },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;
