@@ -9,6 +9,7 @@ import enOverview from "./en/overview.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
+import enSchool from "./en/school.json";
 import enStandards from "./en/standards.json";
 import en from "./en.json";
 import zhCNAudit from "./zh-CN/audit.json";
@@ -21,6 +22,7 @@ import zhCNOverview from "./zh-CN/overview.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
+import zhCNSchool from "./zh-CN/school.json";
 import zhCNStandards from "./zh-CN/standards.json";
 import zhCN from "./zh-CN.json";
 
@@ -32,9 +34,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, errors: { ...zhCN.errors, ...zhCNMaterials.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, overview: zhCNOverview, audit: zhCNAudit, school: zhCNSchool, pilot_majors: zhCNSchool.majors, errors: { ...zhCN.errors, ...zhCNMaterials.errors, ...zhCNSchool.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, errors: { ...en.errors, ...enMaterials.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, overview: enOverview, audit: enAudit, school: enSchool, pilot_majors: enSchool.majors, errors: { ...en.errors, ...enMaterials.errors, ...enSchool.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -50,6 +50,9 @@ export const auditActions = [
   "case_import.create",
   "case_import.done",
   "case_import.failed",
+  "pilot_major_import.create",
+  "pilot_major_import.done",
+  "pilot_major_import.failed",
   // Fees and the committee's rules.
   "fee_disclosure.create",
   "fee_disclosure.update",

@@ -4,6 +4,8 @@ import { importFiles, importJobs, importRows } from "../../../db/schema";
 import { isLocale, translator } from "~/i18n/i18n";
 import type { ImportAuditPrefix } from "~/modules/audit/actions";
 import { audit } from "~/modules/audit/audit.server";
+import { majorSheet, parseMajorRow } from "~/modules/majors/import-rows";
+import { moveMajors } from "~/modules/majors/import.server";
 import { skillRequirements } from "~/modules/questions/service.server";
 import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
@@ -45,6 +47,7 @@ interface BankImport {
 const banks: Record<ImportKind, BankImport> = {
   questions: { formats: ["xlsx", "csv", "moodle"], sheet: questionSheet, parseRow: parseQuestionRow, move: moveQuestions, audit: "question_import" },
   cases: { formats: ["xlsx", "csv"], sheet: caseSheet, parseRow: parseCaseRow, move: moveCases, audit: "case_import" },
+  pilot_majors: { formats: ["xlsx", "csv"], sheet: majorSheet, parseRow: parseMajorRow, move: moveMajors, audit: "pilot_major_import" },
 };
 
 // Transactions plan every statement for its parameters (plan_cache_mode = force_custom_plan, set with
@@ -104,7 +107,7 @@ async function moveCases(tx: Tx, job: Job) {
 }
 
 /** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
-export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string; fileName: string; bytes: Uint8Array }) {
+export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string | null; fileName: string; bytes: Uint8Array }) {
   const t = translator(ctx.locale);
   const kind = input.kind ?? "questions";
   const format = detectFormat(input.bytes, input.fileName);
@@ -274,9 +277,11 @@ export async function runImportJob(tenantId: string, id: string): Promise<Job | 
       return null;
     }
     await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
-    const requirements = await transaction(system(tenantId), (tx) => skillRequirements(tx, tenantId, job.certificateId));
+    // Requirement codes resolve against the job's certificate; a job of no certificate (majors) has none.
+    const certificateId = job.certificateId;
+    const requirements = certificateId ? await transaction(system(tenantId), (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
     const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
-    const context = { certificateId: job.certificateId, requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
+    const context = { certificateId: certificateId ?? "", requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
 
     // 1. Validate every row; stop at nothing so the report lists all errors.
     const valid: unknown[] = [];

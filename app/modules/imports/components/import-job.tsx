@@ -47,7 +47,7 @@ export function ImportJobView({
   errors,
 }: {
   ns: "questions" | "cases";
-  job: Progress & { id: string; fileName: string; certificateId: string; errorCount: number };
+  job: Progress & { id: string; fileName: string; certificateId: string | null; errorCount: number };
   errors: { row: number; column: string; message: string }[];
 }) {
   const { t } = useTranslation();
