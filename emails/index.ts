@@ -1,10 +1,12 @@
 import type { TFunction } from "i18next";
 import type { ReactElement } from "react";
+import { FilingStatusEmail, filingStatusSubject, type FilingStatusEmailProps } from "./filing-status";
 import { FindingDigestEmail, findingDigestSubject, type FindingDigestEmailProps } from "./finding-digest";
 import { InvitationEmail, invitationSubject, type InvitationEmailProps } from "./invitation";
 import { OrderConfirmationEmail, orderConfirmationSubject, type OrderConfirmationEmailProps } from "./order-confirmation";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
 import { PaymentReceiptEmail, paymentReceiptSubject, type PaymentReceiptEmailProps } from "./payment-receipt";
+import { ProgressReminderEmail, progressReminderSubject, type ProgressReminderEmailProps } from "./progress-reminder";
 
 type Template<P> = {
   subject: (t: TFunction, props: P) => string;
@@ -17,6 +19,8 @@ interface Templates {
   "order-confirmation": Template<OrderConfirmationEmailProps>;
   "payment-receipt": Template<PaymentReceiptEmailProps>;
   "finding-digest": Template<FindingDigestEmailProps>;
+  "filing-status": Template<FilingStatusEmailProps>;
+  "progress-reminder": Template<ProgressReminderEmailProps>;
 }
 
 export const emailTemplates: Templates = {
@@ -25,6 +29,8 @@ export const emailTemplates: Templates = {
   "order-confirmation": { subject: orderConfirmationSubject, render: OrderConfirmationEmail },
   "payment-receipt": { subject: paymentReceiptSubject, render: PaymentReceiptEmail },
   "finding-digest": { subject: findingDigestSubject, render: FindingDigestEmail },
+  "filing-status": { subject: filingStatusSubject, render: FilingStatusEmail },
+  "progress-reminder": { subject: progressReminderSubject, render: ProgressReminderEmail },
 };
 
 export type EmailTemplateName = keyof Templates;

@@ -75,6 +75,32 @@ export const auditActions = [
   "payment.stripe_ignored",
   "payments.account_created",
   "payments.account_updated",
+  // The school side: majors, adoptions, 书证融通, credit rules, filings, reports.
+  "pilot_major.create",
+  "pilot_major.update",
+  "cohort.create",
+  "cohort.update",
+  "cohort.delete",
+  "adoption.propose",
+  "adoption.approve",
+  "adoption.reject",
+  "adoption.opt_in",
+  "school_course.create",
+  "requirement_mapping.create",
+  "requirement_mapping.delete",
+  "credit_rule.create",
+  "credit_rule.end",
+  "filing.create",
+  "filing.update",
+  "filing.submit",
+  "filing.resubmit",
+  "filing.approve",
+  "filing.return",
+  "filing.reject",
+  "progress_report.save",
+  "progress_report.submit",
+  "violation_report.create",
+  "violation_report.status",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
@@ -102,6 +128,14 @@ export const auditEntityTypes = [
   "assessment_order",
   "payment",
   "payment_account",
+  "pilot_major",
+  "cohort",
+  "adoption",
+  "school_course",
+  "credit_rule",
+  "filing",
+  "progress_report",
+  "violation_report",
 ] as const;
 
 export type AuditEntityType = (typeof auditEntityTypes)[number];

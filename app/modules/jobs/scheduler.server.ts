@@ -2,6 +2,7 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { scheduledJobs } from "../../../db/schema";
 import { sendFindingDigest } from "~/modules/committee/digest.server";
+import { sendProgressReminders } from "~/modules/school/progress.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 
 // Periodic jobs shared by every app instance: each job is a row claimed with FOR UPDATE SKIP LOCKED,
@@ -9,7 +10,7 @@ import { withSystem } from "~/modules/tenancy/context.server";
 
 interface Job {
   name: string;
-  run: (tx: Tx) => Promise<unknown>;
+  run: (tx: Tx, now: Date) => Promise<unknown>;
   /** The next run after `from`. */
   next: (from: Date) => Date;
 }
@@ -24,7 +25,19 @@ export function nextMondayMorning(from: Date) {
   return next;
 }
 
-export const jobs: Job[] = [{ name: "fee-audit-digest", run: sendFindingDigest, next: nextMondayMorning }];
+/** Every day 09:00 in Asia/Shanghai (01:00 UTC). */
+export function nextMorning(from: Date) {
+  const next = new Date(from);
+  next.setUTCHours(1, 0, 0, 0);
+  if (next <= from) next.setUTCDate(next.getUTCDate() + 1);
+  return next;
+}
+
+export const jobs: Job[] = [
+  { name: "fee-audit-digest", run: sendFindingDigest, next: nextMondayMorning },
+  // Progress-report reminders, 14 and 3 days before the due day, each once (app/modules/school/progress.server.ts).
+  { name: "progress-report-reminders", run: sendProgressReminders, next: nextMorning },
+];
 
 export async function runDueJobs(now = new Date()) {
   const ran: string[] = [];
@@ -37,7 +50,7 @@ export async function runDueJobs(now = new Date()) {
         .where(and(eq(scheduledJobs.name, job.name), lte(scheduledJobs.nextRunAt, now)))
         .for("update", { skipLocked: true });
       if (!due) return;
-      await job.run(tx);
+      await job.run(tx, now);
       await tx.update(scheduledJobs).set({ lastRunAt: sql`now()`, nextRunAt: job.next(now) }).where(eq(scheduledJobs.name, job.name));
       ran.push(job.name);
     });
