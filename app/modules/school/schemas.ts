@@ -38,13 +38,16 @@ export const majorActionSchema = z.discriminatedUnion("intent", [
 
 // Adoptions. A certificate level is named by its certificate and level (there is no level table):
 // the library links here with ?certificate=<certificate id>&level=<junior|intermediate|senior>.
+// Checkboxes of one name: none, one (a string) or several (an array).
+const idList = z.preprocess((value) => (value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]), z.array(uuid).max(500));
+
 export const adoptionFields = z.object({
   majorId: uuid,
   certificateId: uuid,
   level: z.enum(levels),
-  questionIds: z.array(uuid).max(500).optional().default([]),
-  caseIds: z.array(uuid).max(500).optional().default([]),
-  materialIds: z.array(uuid).max(500).optional().default([]),
+  questionIds: idList,
+  caseIds: idList,
+  materialIds: idList,
   proposalNote: text(1000, 0).optional().default(""),
 });
 export type AdoptionInput = z.infer<typeof adoptionFields>;
