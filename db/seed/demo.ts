@@ -6,6 +6,7 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedActor } from "./actor";
 import { seedCases } from "./cases";
+import { seedSchool } from "./school";
 import { seedCertificates } from "./certificates";
 import { seedFees } from "./fees";
 import { seedMaterials } from "./materials";
@@ -73,6 +74,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedQuestions(tx, tenantIds, certificateIds);
     await seedMaterials(tx, tenantIds, certificateIds);
     await seedCases(tx, tenantIds, certificateIds);
+    await seedSchool(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }
