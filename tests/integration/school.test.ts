@@ -266,9 +266,25 @@ describe("the school side", () => {
   });
 
   describe("assessment coverage", () => {
-    it("flags the cohort graduating within six months with students never assessed", async () => {
-      const page = await (await schoolAdmin.get("/w/demo-school/assessment-coverage")).text();
+    it("flags the cohort graduating within six months with students never assessed, until a paid order covers it", async () => {
+      let page = await (await schoolAdmin.get("/w/demo-school/assessment-coverage")).text();
       expect(page.match(/data-testid="cohort-flagged"/g)?.length).toBe(1);
+      const [cohort] = await db.rows<{ id: string; major_id: string; student_count: number }>(
+        sql`select id, major_id, student_count from cohorts where tenant_id = ${ids.school} and expected_graduation < current_date + 200 order by expected_graduation limit 1`,
+      );
+      const [earlier] = await db.rows<{ certificate_id: string; level: string }>(sql`select certificate_id, level from assessment_orders where school_tenant_id = ${ids.school} limit 1`);
+      const examDate = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
+      const order = { certificateId: earlier.certificate_id, level: earlier.level, examSite: "闵行校区实训中心", examDate, headcount: String(cohort.student_count) };
+      expect((await schoolAdmin.post("/w/demo-school/orders/new", { ...order, cohortId: "00000000-0000-4000-8000-000000000000" })).status).toBe(400);
+      const placed = await schoolAdmin.post("/w/demo-school/orders/new", { ...order, cohortId: cohort.id });
+      expect(placed.status).toBe(302);
+      const [stored] = await db.rows<{ id: string; pilot_major_id: string; cohort_id: string }>(sql`select id, pilot_major_id, cohort_id from assessment_orders where cohort_id = ${cohort.id}`);
+      expect(stored.pilot_major_id).toBe(cohort.major_id);
+      page = await (await schoolAdmin.get("/w/demo-school/assessment-coverage")).text();
+      expect(page.match(/data-testid="cohort-flagged"/g)?.length).toBe(1); // not paid yet
+      await system(sql`update assessment_orders set status = 'paid', paid_at = now() where id = ${stored.id} returning id`);
+      page = await (await schoolAdmin.get("/w/demo-school/assessment-coverage")).text();
+      expect(page.match(/data-testid="cohort-flagged"/g)).toBeNull();
     });
   });
 

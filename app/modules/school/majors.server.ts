@@ -132,3 +132,20 @@ export async function majorsWithCohorts(tx: Tx, ctx: TenantContext, limit = 100_
     .orderBy(asc(pilotMajors.code), asc(cohorts.entryYear))
     .limit(limit);
 }
+
+/** A cohort of the school's (an order names the cohort it assesses). */
+export async function cohortOf(tx: Tx, ctx: TenantContext, id: string) {
+  if (!isUuid(id)) return null;
+  const [cohort] = await tx.select({ id: cohorts.id, majorId: cohorts.majorId }).from(cohorts).where(and(eq(cohorts.tenantId, ctx.tenant.id), eq(cohorts.id, id)));
+  return cohort ?? null;
+}
+
+/** Cohorts for a select: "590302 智慧健康养老服务与管理 · 2024". */
+export function cohortOptions(tx: Tx, ctx: TenantContext) {
+  return tx
+    .select({ id: cohorts.id, entryYear: cohorts.entryYear, majorCode: pilotMajors.code, majorName: pilotMajors.name })
+    .from(cohorts)
+    .innerJoin(pilotMajors, and(eq(pilotMajors.tenantId, cohorts.tenantId), eq(pilotMajors.id, cohorts.majorId)))
+    .where(eq(cohorts.tenantId, ctx.tenant.id))
+    .orderBy(asc(pilotMajors.code), asc(cohorts.entryYear));
+}
