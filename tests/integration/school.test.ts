@@ -66,6 +66,35 @@ describe("the school side", () => {
       expect(await databaseError(asApp(scope, (tx) => query(tx, sql`insert into pilot_majors (tenant_id, code, name, education_level) values (${ids.school}, '500103', 'x', 'secondary')`)))).toMatch(/row-level security/);
     });
 
+    it("imports majors and cohorts through the import pipeline (a job of no certificate); a bad row imports nothing", async () => {
+      const upload = (text: string, name: string) => {
+        const form = new FormData();
+        form.set("file", new File([`\uFEFF${text}`], name, { type: "text/csv" }));
+        return schoolAdmin.post("/w/demo-school/majors/import", form);
+      };
+      const waitFor = async (location: string) => {
+        const id = location.split("/").pop()!;
+        for (let i = 0; i < 200; i++) {
+          const [job] = await db.rows<{ status: string; certificate_id: string | null; error_count: number }>(sql`select status, certificate_id, error_count from import_jobs where id = ${id}`);
+          if (job.status === "done" || job.status === "failed") return job;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error("import did not finish");
+      };
+      const before = await db.count("cohorts");
+      const bad = await upload("专业代码,专业名称,层次,入学年份,学生人数,预计毕业日期\n530701,电子商务,高职专科,2025,40,2028-06-30\n12,坏,不知道,,,\n", "bad.csv");
+      expect(bad.status).toBe(302);
+      const failed = await waitFor(bad.headers.get("location")!);
+      expect(failed).toMatchObject({ status: "failed", certificate_id: null });
+      expect(failed.error_count).toBeGreaterThanOrEqual(2);
+      expect(await db.count("pilot_majors", sql`code = '530701'`)).toBe(0);
+      const good = await upload("专业代码,专业名称,层次,入学年份,学生人数,预计毕业日期\n530701,电子商务,高职专科,2025,40,2028-06-30\n530701,电子商务,高职专科,2026,45,2029-06-30\n590302,智慧健康养老服务与管理,高职专科,2026,50,2029-06-30\n", "majors.csv");
+      expect((await waitFor(good.headers.get("location")!)).status).toBe("done");
+      expect(await db.count("pilot_majors", sql`code = '530701'`)).toBe(1);
+      expect(await db.count("cohorts")).toBe(before + 3);
+      expect(await db.count("audit_log", sql`action = 'pilot_major_import.done'`)).toBe(1);
+    });
+
     it("exports majors with their cohorts in the import template's columns", async () => {
       const csv = await (await schoolAdmin.get("/w/demo-school/export/majors?format=csv")).text();
       expect(csv).toContain("专业代码");
