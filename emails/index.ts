@@ -1,11 +1,13 @@
 import type { TFunction } from "i18next";
 import type { ReactElement } from "react";
 import { CredentialExpiryEmail, credentialExpirySubject, type CredentialExpiryEmailProps } from "./credential-expiry";
+import { FilingStatusEmail, filingStatusSubject, type FilingStatusEmailProps } from "./filing-status";
 import { FindingDigestEmail, findingDigestSubject, type FindingDigestEmailProps } from "./finding-digest";
 import { InvitationEmail, invitationSubject, type InvitationEmailProps } from "./invitation";
 import { OrderConfirmationEmail, orderConfirmationSubject, type OrderConfirmationEmailProps } from "./order-confirmation";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
 import { PaymentReceiptEmail, paymentReceiptSubject, type PaymentReceiptEmailProps } from "./payment-receipt";
+import { ProgressReminderEmail, progressReminderSubject, type ProgressReminderEmailProps } from "./progress-reminder";
 
 type Template<P> = {
   subject: (t: TFunction, props: P) => string;
@@ -19,6 +21,8 @@ interface Templates {
   "payment-receipt": Template<PaymentReceiptEmailProps>;
   "finding-digest": Template<FindingDigestEmailProps>;
   "credential-expiry": Template<CredentialExpiryEmailProps>;
+  "filing-status": Template<FilingStatusEmailProps>;
+  "progress-reminder": Template<ProgressReminderEmailProps>;
 }
 
 export const emailTemplates: Templates = {
@@ -28,6 +32,8 @@ export const emailTemplates: Templates = {
   "payment-receipt": { subject: paymentReceiptSubject, render: PaymentReceiptEmail },
   "finding-digest": { subject: findingDigestSubject, render: FindingDigestEmail },
   "credential-expiry": { subject: credentialExpirySubject, render: CredentialExpiryEmail },
+  "filing-status": { subject: filingStatusSubject, render: FilingStatusEmail },
+  "progress-reminder": { subject: progressReminderSubject, render: ProgressReminderEmail },
 };
 
 export type EmailTemplateName = keyof Templates;

@@ -12,6 +12,7 @@ import { listOrgDisclosures } from "~/modules/fees/disclosures.server";
 import { materialFilterSchema } from "~/modules/materials/schemas";
 import { listMaterials } from "~/modules/materials/service.server";
 import { listOrders } from "~/modules/payments/orders.server";
+import { schoolExports } from "~/modules/school/exports.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { listMembers } from "~/modules/tenancy/service.server";
@@ -35,6 +36,7 @@ function define<Row>(list: ListExport<Row>) {
 const exportLimit = 100_000;
 
 export const workspaceExports: Record<string, ListExport<unknown>> = {
+  ...schoolExports,
   certificates: define({
     permission: "certificates:read",
     load: async (tx, ctx, query) =>

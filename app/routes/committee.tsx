@@ -18,6 +18,8 @@ export default function Committee() {
     { to: "fees", label: "committee.nav.feeAudit", show: true },
     { to: "banks", label: "committee.nav.banks", show: true },
     { to: "/library", label: "library.nav", show: true },
+    { to: "filings", label: "school.filings.committeeNav", show: true },
+    { to: "violations", label: "school.violations.committeeNav", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];

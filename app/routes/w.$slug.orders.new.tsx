@@ -6,6 +6,7 @@ import { useTranslation } from "react-i18next";
 import { levels } from "~/modules/certificates/schemas";
 import { createOrder, orderableFees } from "~/modules/payments/orders.server";
 import { orderSchema } from "~/modules/payments/schemas";
+import { cohortOptions } from "~/modules/school/majors.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { EmptyState } from "~/ui/list";
 import { ErrorList, Field, SelectField, SubmitButton } from "~/ui/form";
@@ -17,8 +18,9 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "orders.new" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return withTenant({ request, context }, params.slug, "orders:create", async (tx) => ({
+  return withTenant({ request, context }, params.slug, "orders:create", async (tx, ctx) => ({
     certificates: await orderableFees(tx),
+    cohorts: await cohortOptions(tx, ctx),
     suggestedDate: addDays(shanghaiDate(), 30),
   }));
 }
@@ -34,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function NewOrder() {
-  const { certificates, suggestedDate } = useLoaderData<typeof loader>();
+  const { certificates, cohorts, suggestedDate } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const [form, fields] = useForm({
@@ -62,6 +64,7 @@ export default function NewOrder() {
         <Field label={t("orders.examSite")} meta={fields.examSite} hint={t("orders.examSiteHint")} />
         <Field label={t("orders.examDate")} meta={fields.examDate} type="date" />
         <Field label={t("orders.headcount")} meta={fields.headcount} type="number" />
+        <SelectField label={t("school.orders.cohort")} meta={fields.cohortId} placeholder={t("school.none")} options={cohorts.map((c) => ({ value: c.id, label: `${c.majorCode} ${c.majorName} · ${c.entryYear}` }))} />
         <ErrorList id={form.errorId} errors={form.errors} />
         <SubmitButton>{t("orders.place")}</SubmitButton>
       </Form>

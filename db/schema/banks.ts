@@ -185,7 +185,7 @@ export const questionVersions = pgTable(
   ],
 );
 
-export const importKind = pgEnum("import_kind", ["questions", "cases"]);
+export const importKind = pgEnum("import_kind", ["questions", "cases", "pilot_majors"]);
 export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle"]);
 export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done"]);
 
@@ -199,7 +199,8 @@ export const importJobs = pgTable(
     id: uuid("id").notNull().defaultRandom(),
     kind: importKind("kind").notNull(),
     format: importFormat("format").notNull(),
-    certificateId: uuid("certificate_id").notNull(),
+    // The certificate a bank import goes into; null for imports that belong to no certificate (majors).
+    certificateId: uuid("certificate_id"),
     fileName: text("file_name").notNull(),
     status: importStatus("status").notNull().default("queued"),
     totalRows: integer("total_rows").notNull().default(0),

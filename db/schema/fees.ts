@@ -160,6 +160,10 @@ export const assessmentOrders = pgTable(
     paidAt: timestamp("paid_at", { withTimezone: true }),
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
     refundedFen: bigint("refunded_fen", { mode: "number" }).notNull().default(0),
+    // The school's pilot major and cohort this assessment is for (null for older orders). They are
+    // the school's rows: no foreign key across tenants; the order service checks them.
+    pilotMajorId: uuid("pilot_major_id"),
+    cohortId: uuid("cohort_id"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

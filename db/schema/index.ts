@@ -7,3 +7,4 @@ export * from "./fees";
 export * from "./banks";
 export * from "./second-factor";
 export * from "./credentials";
+export * from "./school";

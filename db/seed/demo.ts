@@ -7,6 +7,7 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
 import { seedActor } from "./actor";
 import { seedCases } from "./cases";
+import { seedSchool } from "./school";
 import { seedCertificates } from "./certificates";
 import { seedCredentials } from "./credentials";
 import { seedFees } from "./fees";
@@ -92,6 +93,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedMaterials(tx, tenantIds, certificateIds);
     await seedCases(tx, tenantIds, certificateIds);
     await seedLibrary(tx, tenantIds, certificateIds);
+    await seedSchool(tx, tenantIds, certificateIds);
     await seedCredentials(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });

@@ -63,6 +63,9 @@ export const auditActions = [
   "case_import.create",
   "case_import.done",
   "case_import.failed",
+  "pilot_major_import.create",
+  "pilot_major_import.done",
+  "pilot_major_import.failed",
   // Fees and the committee's rules.
   "fee_disclosure.create",
   "fee_disclosure.update",
@@ -98,6 +101,32 @@ export const auditActions = [
   "exam_site.decline",
   "assessment_session.create",
   "examiner_assignment.create",
+  // The school side: majors, adoptions, 书证融通, credit rules, filings, reports.
+  "pilot_major.create",
+  "pilot_major.update",
+  "cohort.create",
+  "cohort.update",
+  "cohort.delete",
+  "adoption.propose",
+  "adoption.approve",
+  "adoption.reject",
+  "adoption.opt_in",
+  "school_course.create",
+  "requirement_mapping.create",
+  "requirement_mapping.delete",
+  "credit_rule.create",
+  "credit_rule.end",
+  "filing.create",
+  "filing.update",
+  "filing.submit",
+  "filing.resubmit",
+  "filing.approve",
+  "filing.return",
+  "filing.reject",
+  "progress_report.save",
+  "progress_report.submit",
+  "violation_report.create",
+  "violation_report.status",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
@@ -131,6 +160,14 @@ export const auditEntityTypes = [
   "exam_site",
   "assessment_session",
   "examiner_assignment",
+  "pilot_major",
+  "cohort",
+  "adoption",
+  "school_course",
+  "credit_rule",
+  "filing",
+  "progress_report",
+  "violation_report",
 ] as const;
 
 export type AuditEntityType = (typeof auditEntityTypes)[number];

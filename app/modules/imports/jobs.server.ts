@@ -32,7 +32,7 @@ const keptErrors = 10_000;
 const banks = bankImports;
 
 /** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
-export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string; fileName: string; bytes: Uint8Array }) {
+export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string | null; fileName: string; bytes: Uint8Array }) {
   const t = translator(ctx.locale);
   const kind = input.kind ?? "questions";
   const format = detectFormat(input.bytes, input.fileName);
@@ -231,9 +231,11 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       return null;
     }
     await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
-    const requirements = await transaction(system(tenantId), (tx) => skillRequirements(tx, tenantId, job.certificateId));
+    // Requirement codes resolve against the job's certificate; a job of no certificate (majors) has none.
+    const certificateId = job.certificateId;
+    const requirements = certificateId ? await transaction(system(tenantId), (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
     const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
-    const context = { certificateId: job.certificateId, requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
+    const context = { certificateId: certificateId ?? "", requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
 
     // 1. Validate every row; stop at nothing so the report lists all errors.
     const valid: unknown[] = [];

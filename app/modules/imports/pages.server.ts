@@ -3,6 +3,7 @@ import type { Tx } from "../../../db/client.server";
 import { translator } from "~/i18n/i18n";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { withTenant, type TenantContext } from "~/modules/tenancy/context.server";
+import type { Permission } from "~/modules/tenancy/permissions";
 import { exportResponse } from "~/ui/export.server";
 import { shutdownSignal } from "~/request-store.server";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
@@ -71,8 +72,8 @@ export async function importErrorsReport(tx: Tx, ctx: TenantContext, id: string 
  * request wrapper (so a session logged out or a membership removed ends the stream), until the job
  * ends or the browser leaves.
  */
-export async function importEvents(request: Request, slug: string | undefined, id: string | undefined, kind: ImportKind) {
-  const read = () => withTenant(request, slug, "certificates:write", (tx, ctx) => requireJob(tx, ctx, id, kind));
+export async function importEvents(request: Request, slug: string | undefined, id: string | undefined, kind: ImportKind, permission: Permission = "certificates:write") {
+  const read = () => withTenant(request, slug, permission, (tx, ctx) => requireJob(tx, ctx, id, kind));
   await read(); // the first read answers 404 or the login before any stream starts
   const encoder = new TextEncoder();
   const deadline = Date.now() + 15 * 60_000;

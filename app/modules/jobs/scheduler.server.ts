@@ -3,6 +3,7 @@ import type { Tx } from "../../../db/client.server";
 import { scheduledJobs } from "../../../db/schema";
 import { sendFindingDigest } from "~/modules/committee/digest.server";
 import { runCredentialExpiry } from "~/modules/credentials/expiry.server";
+import { sendProgressReminders } from "~/modules/school/progress.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 import { shanghaiDate } from "~/ui/format";
 
@@ -26,7 +27,7 @@ export function nextMondayMorning(from: Date) {
   return next;
 }
 
-/** Every day 08:00 in Asia/Shanghai (00:00 UTC). */
+/** Every day 08:00 in Asia/Shanghai (00:00 UTC): credential expiry, progress-report reminders. */
 export function nextMorning(from: Date) {
   const next = new Date(from);
   next.setUTCHours(0, 0, 0, 0);
@@ -38,6 +39,8 @@ export const jobs: Job[] = [
   { name: "fee-audit-digest", run: sendFindingDigest, next: nextMondayMorning },
   // Credentials past their date turn expired; 60/30/7-day reminders (issue 16).
   { name: "credential-expiry", run: (tx, now) => runCredentialExpiry(tx, shanghaiDate(now)), next: nextMorning },
+  // Progress-report reminders, 14 and 3 days before the due day, each once (app/modules/school/progress.server.ts).
+  { name: "progress-report-reminders", run: sendProgressReminders, next: nextMorning },
 ];
 
 /** Runs the jobs due at `now` (`only`: just these, for a test of one job). */

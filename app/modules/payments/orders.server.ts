@@ -8,6 +8,7 @@ import { assessmentOrders, certificates, payments, refunds, tenants } from "../.
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
+import { cohortOf } from "~/modules/school/majors.server";
 import { feeInForce } from "~/modules/fees/disclosures.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { formatDateTime, formatFen, shanghaiDate } from "~/ui/format";
@@ -110,6 +111,8 @@ export async function createOrder(tx: Tx, ctx: TenantContext, input: z.infer<typ
   if (!certificate.levels.includes(input.level)) return { ok: false, status: 400, fieldErrors: { level: [t("fees.errors.levelNotOffered")] } } as const;
   const fee = await feeInForce(tx, { tenantId: certificate.tenantId, certificateId: input.certificateId, level: input.level, kind: "assessment" }, today);
   if (!fee) return { ok: false, status: 400, fieldErrors: { level: [t("orders.errors.noFee")] } } as const;
+  const cohort = input.cohortId ? await cohortOf(tx, ctx, input.cohortId) : null;
+  if (input.cohortId && !cohort) return { ok: false, status: 400, fieldErrors: { cohortId: [t("errors.invalidOption")] } } as const;
   const [order] = await tx
     .insert(assessmentOrders)
     .values({
@@ -123,6 +126,8 @@ export async function createOrder(tx: Tx, ctx: TenantContext, input: z.infer<typ
       examDate: input.examDate,
       orderDate: today,
       headcount: input.headcount,
+      pilotMajorId: cohort?.majorId ?? null,
+      cohortId: cohort?.id ?? null,
       unitPriceFen: fee.amountFen,
       totalFen: fee.amountFen * input.headcount,
       contactEmail: ctx.user.email,

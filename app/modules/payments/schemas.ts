@@ -11,6 +11,8 @@ export const orderSchema = z.object({
   examSite: text(200),
   examDate: dayField,
   headcount: z.coerce.number().int().min(1).max(5000),
+  // The pilot major's cohort the assessment is for (assessment coverage, §二.14); optional.
+  cohortId: uuid.optional(),
 });
 
 export const orderActionSchema = z.discriminatedUnion("intent", [

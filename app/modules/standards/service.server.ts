@@ -404,7 +404,7 @@ function diffNodes(nodes: StandardNode[]) {
 }
 
 /** What changed from one version to another, node by node (matched by lineage id), per level. */
-function diffVersions(fromNodes: StandardNode[], toNodes: StandardNode[]): LevelDiff[] {
+export function diffVersions(fromNodes: StandardNode[], toNodes: StandardNode[]): LevelDiff[] {
   const from = diffNodes(fromNodes);
   const to = diffNodes(toNodes);
   const result = levels.map((level): LevelDiff => ({ level, added: [], removed: [], changed: [] }));

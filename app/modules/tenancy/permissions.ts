@@ -40,6 +40,14 @@ const grants = {
   // Exam sites: the organization's register; a school admin proposes hosting one.
   "sites:read": { organization: ["owner", "admin", "editor"], school: ["admin"] },
   "sites:propose": { school: ["admin"] },
+  // The school side (issue 15): every member reads; teachers propose, map and report; the admin
+  // (the academic office) manages majors, approves adoptions, files and records credit rules.
+  "school:read": { school: rolesByKind.school },
+  "school:contribute": { school: ["admin", "teacher"] },
+  "school:manage": { school: ["admin"] },
+  "credit_rules:read": { organization: rolesByKind.organization, school: rolesByKind.school },
+  "credit_rules:write": { organization: ["owner", "admin", "editor"], school: ["admin"] },
+  "committee:review": { committee: rolesByKind.committee },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;

@@ -45,9 +45,12 @@ export function ImportJobView({
   ns,
   job,
   errors,
+  listHref,
 }: {
-  ns: "questions" | "cases";
-  job: Progress & { id: string; fileName: string; certificateId: string; errorCount: number };
+  ns: "questions" | "cases" | "pilot_majors";
+  /** Where "done" links to (default: the bank's list of the job's certificate). */
+  listHref?: string;
+  job: Progress & { id: string; fileName: string; certificateId: string | null; errorCount: number };
   errors: { row: number; column: string; message: string }[];
 }) {
   const { t } = useTranslation();
@@ -73,7 +76,7 @@ export function ImportJobView({
       {job.status === "done" ? (
         <Notice tone="success">
           <span data-testid="import-summary">{k("doneSummary", { count: job.importedRows })}</span>{" "}
-          <Link to={`/w/${slug}/${ns}?certificate=${job.certificateId}`} className="underline">
+          <Link to={listHref ?? `/w/${slug}/${ns}?certificate=${job.certificateId}`} className="underline">
             {t(`${ns}.title`)}
           </Link>
         </Notice>
