@@ -14,6 +14,7 @@ SELECT create_reference_table('finding_notices');
 SELECT create_reference_table('login_attempts');
 SELECT create_reference_table('notice_period_settings');
 SELECT create_reference_table('password_resets');
+SELECT create_reference_table('public_data_versions');
 SELECT create_reference_table('scheduled_jobs');
 SELECT create_reference_table('sessions');
 SELECT create_reference_table('stripe_events');

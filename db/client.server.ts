@@ -79,11 +79,19 @@ export function assertPrepareQueryFits(version: string, method: unknown) {
   }
 }
 
-assertPrepareQueryFits(drizzleVersion, PostgresJsSession.prototype.prepareQuery);
-const prepareQuery = PostgresJsSession.prototype.prepareQuery as unknown as PrepareQuery;
-(PostgresJsSession.prototype as unknown as { prepareQuery: PrepareQuery }).prepareQuery = function (query, fields, name, ...rest) {
-  return prepareQuery.call(this, query, fields, name ?? (preparesStatement(query.params.length) ? "" : undefined), ...rest);
-};
+// Once per process: the server build and the tests' own import of this file share drizzle-orm.
+const overridden = Symbol.for("xcert.prepareQuery");
+const sessionPrototype = PostgresJsSession.prototype as unknown as { prepareQuery: PrepareQuery & { [overridden]?: true } };
+if (!sessionPrototype.prepareQuery[overridden]) {
+  assertPrepareQueryFits(drizzleVersion, sessionPrototype.prepareQuery);
+  const prepareQuery = sessionPrototype.prepareQuery;
+  sessionPrototype.prepareQuery = Object.assign(
+    function (this: unknown, query: { params: unknown[] }, fields: unknown, name: string | undefined, ...rest: unknown[]) {
+      return prepareQuery.call(this, query, fields, name ?? (preparesStatement(query.params.length) ? "" : undefined), ...rest);
+    },
+    { [overridden]: true as const },
+  );
+}
 
 /** Opens the database named by the environment: PostgreSQL with DATABASE_URL, embedded PGlite without. */
 export async function openDatabase(url = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Database> {

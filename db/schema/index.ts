@@ -5,3 +5,4 @@ export * from "./certificates";
 export * from "./standards";
 export * from "./fees";
 export * from "./banks";
+export * from "./public-pages";

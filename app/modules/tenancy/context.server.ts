@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
-import { getDatabase, type Tx } from "../../../db/client.server";
+import { getDatabase, rowsOf, type Tx } from "../../../db/client.server";
 import { memberships, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
 import { getLocale, type Locale } from "~/i18n/locale.server";
@@ -127,6 +127,22 @@ async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, optio
 /** Background work and the seed: an explicit system scope, optionally inside one tenant. */
 export function withSystem<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
   return transaction({ role: "system", tenantId }, fn);
+}
+
+/**
+ * The data version of a group of public pages (decision 026): one statement outside any transaction,
+ * as the query role with no scope, i.e. what the public sees. Bumped in the same transaction as the
+ * data, so a page produced after reading version N shows data at least as new as N.
+ */
+export async function publicDataVersion(group: string): Promise<number> {
+  try {
+    const { app } = await getDatabase();
+    const [row] = rowsOf<{ version: string | number }>(await app.execute(sql`select version from public_data_versions where name = ${group}`));
+    return Number(row?.version ?? 0);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
 }
 
 export function clientIp(request: Request): string | null {
