@@ -30,10 +30,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  return withAuthFlow(request, async (tx, ctx) => {
+  return withAuthFlow(request, async (tx, ctx, rescope) => {
     const submission = await parseForm(request, acceptInvitationSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
-    const result = await acceptInvitation(tx, ctx, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"));
+    const result = await acceptInvitation(tx, ctx, rescope, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"));
     if (!result.ok) return rejectSubmission(submission, result);
     const headers = new Headers();
     if (result.value.sessionToken) headers.append("Set-Cookie", await commitSessionCookie(result.value.sessionToken));

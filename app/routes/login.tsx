@@ -20,10 +20,10 @@ export async function action({ request }: ActionFunctionArgs) {
   // Failed attempts must stay counted, so this transaction commits on failure too.
   return withAuthFlow(
     request,
-    async (tx, ctx) => {
+    async (tx, ctx, rescope) => {
       const submission = await parseForm(request, loginSchema, ctx.locale);
       if (submission.status !== "success") return rejectSubmission(submission);
-      const result = await login(tx, ctx, submission.value, request.headers.get("user-agent"));
+      const result = await login(tx, ctx, rescope, submission.value, request.headers.get("user-agent"));
       if (!result.ok) return rejectSubmission(submission, result);
       const headers = new Headers();
       headers.append("Set-Cookie", await commitSessionCookie(result.value.token));

@@ -15,10 +15,10 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "signup.title" };
 
 export async function action({ request }: ActionFunctionArgs) {
-  return withAuthFlow(request, async (tx, ctx) => {
+  return withAuthFlow(request, async (tx, ctx, rescope) => {
     const submission = await parseForm(request, signUpSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
-    const result = await signUp(tx, ctx, submission.value, request.headers.get("user-agent"));
+    const result = await signUp(tx, ctx, rescope, submission.value, request.headers.get("user-agent"));
     if (!result.ok) return rejectSubmission(submission, result);
     return redirect(`/w/${result.value.tenant.slug}`, {
       headers: { "Set-Cookie": await commitSessionCookie(result.value.token) },

@@ -22,7 +22,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const payload = body.bytes.toString("utf8");
   const event = verifyWebhook(payload, request.headers.get("stripe-signature"));
   if (!event) return json({ error: "invalid signature" }, { status: 400 });
-  const outcome = await withSystem((tx) => applyStripeEvent(tx, event));
+  const outcome = await withSystem((tx, rescope) => applyStripeEvent(tx, rescope, event));
   return json({ received: true, outcome });
 }
 

@@ -3,7 +3,8 @@ import { rowsOf, type Tx } from "../client.server";
 import { memberships, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
-import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
+import { withSystem } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 import { seedCases } from "./cases";
 import { seedCertificates } from "./certificates";
@@ -47,13 +48,13 @@ async function seedTenancy(tx: Tx) {
     tenantIds.set(tenant.slug, row.id);
   }
   for (const account of demoAccounts) {
-    await setScope(tx, { role: "system" });
+    await seedScope(tx, { role: "system" });
     const [user] = await tx
       .insert(users)
       .values({ email: account.email, name: account.name, passwordHash, locale: account.locale })
       .returning({ id: users.id });
     const tenantId = tenantIds.get(account.tenant)!;
-    await setScope(tx, { tenantId, role: "system" });
+    await seedScope(tx, { tenantId, role: "system" });
     const [membership] = await tx.insert(memberships).values({ tenantId, userId: user.id, role: account.role }).returning();
     await audit(tx, seedActor(tenantId), { action: "membership.create", entityType: "membership", entityId: membership.id, after: { email: account.email, role: account.role, via: "demo seed" } });
   }

@@ -5,7 +5,7 @@ import { memberships, passwordResets, sessions, tenants, users } from "../../../
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { setScope, type RequestContext } from "~/modules/tenancy/context.server";
+import type { Rescope, RequestContext } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 import { hashPassword, verifyPassword } from "./password.server";
@@ -52,13 +52,13 @@ export async function openSession(tx: Tx, ctx: RequestContext, userId: string, u
   return token;
 }
 
-export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof signUpSchema>, userAgent: string | null) {
+export async function signUp(tx: Tx, ctx: RequestContext, rescope: Rescope, input: z.infer<typeof signUpSchema>, userAgent: string | null) {
   const t = translator(ctx.locale);
   const fieldErrors: FieldErrors = {};
   // Sign-ups take turns, so two at once with the same slug get a field error, not a unique violation.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('xcert:signup'))`);
   // Sign-up creates a tenant, which only the system scope may: checked input from here on.
-  await setScope(tx, { role: "system" });
+  await rescope({ role: "system" });
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1)).length)
     fieldErrors.slug = [t("errors.slugTaken")];
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.creditCode, input.creditCode)).limit(1)).length)
@@ -74,7 +74,7 @@ export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof 
     .insert(tenants)
     .values({ kind: input.kind, slug: input.slug, name: input.tenantName, creditCode: input.creditCode })
     .returning();
-  await setScope(tx, { tenantId: tenant.id, userId: user.id, role: "system" });
+  await rescope({ tenantId: tenant.id, tenantKind: tenant.kind, userId: user.id, role: "system" });
   const role = input.kind === "organization" ? "owner" : "admin";
   const [membership] = await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role }).returning();
   const actor = { ...ctx, user, role, tenant };
@@ -85,7 +85,7 @@ export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof 
   return { ok: true, value: { token, tenant } } as const;
 }
 
-export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof loginSchema>, userAgent: string | null) {
+export async function login(tx: Tx, ctx: RequestContext, rescope: Rescope, input: z.infer<typeof loginSchema>, userAgent: string | null) {
   const t = translator(ctx.locale);
   const retryAfter = await loginRetryAfter(tx, input.email, ctx.ip);
   if (retryAfter > 0) {
@@ -104,7 +104,7 @@ export async function login(tx: Tx, ctx: RequestContext, input: z.infer<typeof l
   const token = await openSession(tx, ctx, user.id, userAgent);
   await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id });
   // The password matched: the rest reads as this user (their own memberships), still not as system.
-  await setScope(tx, { userId: user.id, role: "auth" });
+  await rescope({ userId: user.id, role: "auth" });
   const [first] = await tx
     .select({ slug: tenants.slug, kind: tenants.kind })
     .from(memberships)

@@ -2,14 +2,14 @@ import { and, eq, lte, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { scheduledJobs } from "../../../db/schema";
 import { sendFindingDigest } from "~/modules/committee/digest.server";
-import { withSystem } from "~/modules/tenancy/context.server";
+import { withSystem, type Rescope } from "~/modules/tenancy/context.server";
 
 // Periodic jobs shared by every app instance: each job is a row claimed with FOR UPDATE SKIP LOCKED,
 // so it runs once per period however many servers poll.
 
 interface Job {
   name: string;
-  run: (tx: Tx) => Promise<unknown>;
+  run: (tx: Tx, rescope: Rescope) => Promise<unknown>;
   /** The next run after `from`. */
   next: (from: Date) => Date;
 }
@@ -29,7 +29,7 @@ export const jobs: Job[] = [{ name: "fee-audit-digest", run: sendFindingDigest, 
 export async function runDueJobs(now = new Date()) {
   const ran: string[] = [];
   for (const job of jobs) {
-    await withSystem(async (tx) => {
+    await withSystem(async (tx, rescope) => {
       await tx.insert(scheduledJobs).values({ name: job.name, nextRunAt: job.next(now) }).onConflictDoNothing();
       const [due] = await tx
         .select()
@@ -37,7 +37,7 @@ export async function runDueJobs(now = new Date()) {
         .where(and(eq(scheduledJobs.name, job.name), lte(scheduledJobs.nextRunAt, now)))
         .for("update", { skipLocked: true });
       if (!due) return;
-      await job.run(tx);
+      await job.run(tx, rescope);
       await tx.update(scheduledJobs).set({ lastRunAt: sql`now()`, nextRunAt: job.next(now) }).where(eq(scheduledJobs.name, job.name));
       ran.push(job.name);
     });

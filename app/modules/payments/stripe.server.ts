@@ -5,7 +5,7 @@ import { assessmentOrders, paymentAccounts, payments, stripeEvents } from "../..
 import { env } from "~/env.server";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { setScope, type TenantContext } from "~/modules/tenancy/context.server";
+import type { Rescope, TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import { appUrl } from "~/ui/url.server";
 import { getOrder, settleOrder } from "./orders.server";
@@ -236,7 +236,7 @@ async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.C
  * Applies one verified event in the caller's transaction (system scope). The event id is stored in
  * the same transaction as its effect: a replay finds it and changes nothing.
  */
-export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"applied" | "duplicate" | "ignored"> {
+export async function applyStripeEvent(tx: Tx, rescope: Rescope, event: Stripe.Event): Promise<"applied" | "duplicate" | "ignored"> {
   const account = event.account ?? null;
   let tenantId: string | null = null;
   if (account) {
@@ -250,7 +250,7 @@ export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"ap
     .returning({ id: stripeEvents.id });
   if (!inserted.length) return "duplicate";
   if (!tenantId) return "ignored";
-  await setScope(tx, { tenantId, role: "system" });
+  await rescope({ tenantId, tenantKind: "organization", role: "system" });
   switch (event.type) {
     case "checkout.session.completed": {
       const session = event.data.object;
