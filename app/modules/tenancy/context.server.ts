@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
@@ -90,11 +91,20 @@ async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options:
   }
 }
 
+// Which code runs inside one of the wrappers' transactions: nothing may wait on the network there
+// (decision 010). The Stripe client asks before every call (payments/stripe.server.ts).
+const openTransaction = new AsyncLocalStorage<true>();
+
+/** Whether the caller runs inside a database transaction a wrapper opened. */
+export function insideTransaction() {
+  return openTransaction.getStore() === true;
+}
+
 /** The transaction without the 503 translation, for a result several callers await. */
 async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const { app, kind } = await getDatabase();
   try {
-    return await app.transaction(async (tx) => {
+    return await openTransaction.run(true, () => app.transaction(async (tx) => {
       // On PostgreSQL the scope statement is not awaited: postgres.js writes it and `fn`'s first query
       // to the transaction's one connection in a single write (one round trip fewer per transaction).
       // The server runs them in order, and if the scope fails the transaction is aborted, so nothing
@@ -109,7 +119,7 @@ async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, optio
       await entered;
       if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
       return result;
-    });
+    }));
   } catch (error) {
     if (error instanceof RollbackWith) return error.response as T;
     throw error;
