@@ -236,7 +236,7 @@ export async function checkRefund(tx: Tx, ctx: TenantContext, id: string, input:
 /**
  * Records a refund checked by checkRefund; an online one after Stripe made it (`stripeRefundId`,
  * outside any transaction). A double-submitted form sends the same idempotency key, so Stripe answers
- * the same refund: the second request finds it recorded and records nothing. Checked again here under
+ * the same refund: the second request finds it recorded, records nothing and is refused. Checked again here under
  * the order's lock for a bank transfer; an online refund is recorded whatever came in between, since
  * the money has moved and Stripe refuses more than the charge.
  */
@@ -245,8 +245,10 @@ export async function recordRefund(tx: Tx, ctx: TenantContext, id: string, input
   if (isUuid(id)) await tx.select({ id: assessmentOrders.id }).from(assessmentOrders).where(and(eq(assessmentOrders.tenantId, ctx.tenant.id), eq(assessmentOrders.id, id))).for("update");
   const found = await getOrder(tx, ctx, id);
   if (!found || found.order.tenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
-  const recorded = stripeRefundId ? found.refunds.find((r) => r.stripeRefundId === stripeRefundId) : undefined;
-  if (recorded) return { ok: true, value: recorded } as const;
+  // The form sent twice: Stripe answered the second with the first's refund (the same key), which the
+  // first recorded. Refused as the second would have been had it come after: nothing is left of it.
+  if (stripeRefundId && found.refunds.some((r) => r.stripeRefundId === stripeRefundId))
+    return { ok: false, status: 400, fieldErrors: { amount: [translator(ctx.locale)("orders.errors.refundTooLarge")] } } as const;
   if (!stripeRefundId) {
     const checked = await checkRefund(tx, ctx, id, input);
     if (!checked.ok) return checked;
