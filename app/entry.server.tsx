@@ -6,6 +6,15 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { startBackground, stopBackground } from "./background.server";
 import { getLocale } from "./i18n/locale.server";
+import {
+  cachedDocument,
+  keepDocument,
+  matchesEtag,
+  notModified,
+  privateHeaders,
+  publicAnswerOf,
+  publicHeaders,
+} from "./modules/public-cache/public-cache.server";
 import { retryAfterSeconds } from "./modules/tenancy/unavailable.server";
 import { DocumentProvider } from "./ui/document-context";
 
@@ -17,6 +26,9 @@ export const background = { ready: startBackground, stop: stopBackground };
 
 const abortDelay = 5_000;
 
+const newNonce = () => randomBytes(16).toString("base64");
+const nonceOf = (loadContext: AppLoadContext) => (typeof loadContext?.cspNonce === "string" ? loadContext.cspNonce : newNonce());
+
 export default function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -26,8 +38,44 @@ export default function handleRequest(
 ) {
   // The server (server/app.ts) made this answer's nonce and put it in the Content-Security-Policy
   // header with the other security headers; without it (no server in front) the document still renders.
-  const nonce = typeof loadContext?.cspNonce === "string" ? loadContext.cspNonce : randomBytes(16).toString("base64");
-  const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
+  const answer = publicAnswerOf(loadContext);
+  if (answer && "private" in answer) privateHeaders(responseHeaders);
+  else if (answer && responseStatusCode === 200) return publicDocument(request, responseHeaders, remixContext, answer, nonceOf(loadContext));
+  return renderDocument(request, responseStatusCode, responseHeaders, remixContext, nonceOf(loadContext));
+}
+
+/**
+ * A public page for an anonymous visitor (decision 026): 304 when the client has this version, else the
+ * HTML rendered once per page key and kept with a placeholder where the nonce goes; every response
+ * gets its own nonce in the HTML, the one the server (server/app.ts) put in its CSP header. The 304
+ * carries no CSP (the server drops it): the client keeps the one stored with the body it already has,
+ * whose nonce matches that body.
+ */
+async function publicDocument(request: Request, responseHeaders: Headers, remixContext: EntryContext, answer: { key: string; etag: string; dataEtag: string }, nonce: string) {
+  if (matchesEtag(request, answer.etag)) return notModified(answer.etag);
+  let kept = cachedDocument(answer);
+  if (!kept) {
+    const placeholder = newNonce();
+    const rendered = await renderDocument(request, 200, responseHeaders, remixContext, placeholder, true);
+    if (rendered.status !== 200) return rendered;
+    const html = await rendered.text();
+    keepDocument(answer, html, rendered.headers, placeholder);
+    kept = { body: html, headers: [...rendered.headers], noncePlaceholder: placeholder };
+  }
+  const headers = new Headers(kept.headers);
+  publicHeaders(headers, answer.etag);
+  return new Response((kept.body as string).replaceAll(kept.noncePlaceholder!, nonce), { status: 200, headers });
+}
+
+function renderDocument(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  nonce: string,
+  whole = false,
+): Promise<Response> {
+  const waitForAll = whole || isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
@@ -72,6 +120,18 @@ function withoutTrailingNuls() {
       callback(null, end === chunk.length ? chunk : chunk.subarray(0, end));
     },
   });
+}
+
+/** Data requests of a public page (`?_data=`): the same ETag, 304 and Cache-Control as its document. */
+export function handleDataRequest(response: Response, { request, context }: { request: Request; context: AppLoadContext }) {
+  const answer = publicAnswerOf(context);
+  if (!answer) return response;
+  if ("private" in answer) privateHeaders(response.headers);
+  else if (response.status === 200) {
+    if (matchesEtag(request, answer.dataEtag)) return notModified(answer.dataEtag);
+    publicHeaders(response.headers, answer.dataEtag);
+  }
+  return response;
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {

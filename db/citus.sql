@@ -17,6 +17,7 @@ SELECT create_reference_table('login_challenges');
 SELECT create_reference_table('notice_period_settings');
 SELECT create_reference_table('password_resets');
 SELECT create_reference_table('report_periods');
+SELECT create_reference_table('public_data_versions');
 SELECT create_reference_table('rate_limit_hits');
 SELECT create_reference_table('recovery_codes');
 SELECT create_reference_table('scheduled_jobs');

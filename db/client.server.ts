@@ -11,6 +11,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { PostgresJsSession } from "drizzle-orm/postgres-js/session";
+import { npmVersion as drizzleVersion } from "drizzle-orm/version";
 import postgres from "postgres";
 import { preparesStatement } from "./prepare";
 import * as schema from "./schema";
@@ -61,10 +62,36 @@ export interface OpenOptions {
 // `preparesStatement` (db/prepare.ts) says so. Patched on the prototype because drizzle builds the
 // session of every transaction itself.
 type PrepareQuery = (this: unknown, query: { params: unknown[] }, fields: unknown, name: string | undefined, ...rest: unknown[]) => unknown;
-const prepareQuery = PostgresJsSession.prototype.prepareQuery as unknown as PrepareQuery;
-(PostgresJsSession.prototype as unknown as { prepareQuery: PrepareQuery }).prepareQuery = function (query, fields, name, ...rest) {
-  return prepareQuery.call(this, query, fields, name ?? (preparesStatement(query.params.length) ? "" : undefined), ...rest);
-};
+
+/** The drizzle-orm releases the override below was written and tested for (its `name` argument). */
+export const prepareQueryWrittenFor = ["0.45.4"];
+
+/**
+ * Refuses a drizzle-orm the override does not know: it relies on `prepareQuery`'s third argument
+ * being the statement name and "prepared" meaning `name !== undefined` (0.45.4's session.js). A
+ * release that changes either would silently stop preparing statements, or prepare them all.
+ */
+export function assertPrepareQueryFits(version: string, method: unknown) {
+  if (!prepareQueryWrittenFor.includes(version) || typeof method !== "function" || method.length !== 7) {
+    throw new Error(
+      `db/client.server.ts overrides PostgresJsSession.prototype.prepareQuery for drizzle-orm ${prepareQueryWrittenFor.join(", ")}, not ${version}: check its arguments (decision 015) and update prepareQueryWrittenFor.`,
+    );
+  }
+}
+
+// Once per process: the server build and the tests' own import of this file share drizzle-orm.
+const overridden = Symbol.for("xcert.prepareQuery");
+const sessionPrototype = PostgresJsSession.prototype as unknown as { prepareQuery: PrepareQuery & { [overridden]?: true } };
+if (!sessionPrototype.prepareQuery[overridden]) {
+  assertPrepareQueryFits(drizzleVersion, sessionPrototype.prepareQuery);
+  const prepareQuery = sessionPrototype.prepareQuery;
+  sessionPrototype.prepareQuery = Object.assign(
+    function (this: unknown, query: { params: unknown[] }, fields: unknown, name: string | undefined, ...rest: unknown[]) {
+      return prepareQuery.call(this, query, fields, name ?? (preparesStatement(query.params.length) ? "" : undefined), ...rest);
+    },
+    { [overridden]: true as const },
+  );
+}
 
 /** Opens the database named by the environment: PostgreSQL with DATABASE_URL, embedded PGlite without. */
 export async function openDatabase(url = process.env.DATABASE_URL, options: OpenOptions = {}): Promise<Database> {

@@ -171,6 +171,9 @@ export function createApp(options: AppOptions): ServerApp {
   app.use((req, res, next) => {
     const authenticated = sessionCookie.test(req.headers.cookie ?? "");
     onHeaders(res, function (this: ServerResponse) {
+      // A 304 updates the headers the browser stored with the body it keeps: a new nonce there would no
+      // longer match that body's scripts (decision 026), so a 304 carries no policy.
+      if (this.statusCode === 304) this.removeHeader("Content-Security-Policy");
       if (this.getHeader("Cache-Control") !== undefined) return;
       const download = /attachment/i.test(String(this.getHeader("Content-Disposition") ?? ""));
       if (authenticated || download || this.getHeader("Set-Cookie") !== undefined) this.setHeader("Cache-Control", "no-store");

@@ -1,10 +1,9 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { desc } from "drizzle-orm";
 import { useTranslation } from "react-i18next";
-import { emailOutbox } from "../../db/schema";
 import { env, isProduction } from "~/env.server";
 import type { Locale } from "~/i18n/i18n";
+import { latestMessages } from "~/modules/email/outbox.server";
 import { redactedBody } from "~/modules/email/worker.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
@@ -16,13 +15,7 @@ export const handle: RouteHandle = { title: "devMail.title" };
 
 export async function loader(_args: LoaderFunctionArgs) {
   if (isProduction() || env().RESEND_API_KEY) throw new Response("Not found", { status: 404 });
-  const messages = await withSystem((tx) =>
-    tx
-      .select({ id: emailOutbox.id, to: emailOutbox.to, subject: emailOutbox.subject, text: emailOutbox.text, status: emailOutbox.status, createdAt: emailOutbox.createdAt })
-      .from(emailOutbox)
-      .orderBy(desc(emailOutbox.createdAt))
-      .limit(50),
-  );
+  const messages = await withSystem((tx) => latestMessages(tx, 50));
   // A sent reset or invitation keeps no link (decision 021): say so instead of showing the marker.
   return { messages: messages.map((m) => ({ ...m, text: m.text === redactedBody ? null : m.text })) };
 }

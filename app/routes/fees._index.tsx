@@ -5,6 +5,7 @@ import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
 import { feesInForce, publicFeeFacets, upcomingFees, type PublicFeeRow } from "~/modules/fees/public.server";
 import { feeKinds, publicFeeFilterSchema } from "~/modules/fees/schemas";
+import { publicPage } from "~/modules/public-cache/public-cache.server";
 import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDay, formatFen } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -15,7 +16,8 @@ const pageSize = 50;
 export const handle: RouteHandle = { title: "fees.publicTitle" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return withPublic({ request, context }, async (tx, { locale }) => {
+  // Shared by every anonymous visitor until a fee changes (decision 026).
+  return publicPage({ request, context }, "fees", () => withPublic({ request, context }, async (tx, { locale }) => {
     const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     // 50 rows a page, and the 50 nearest announcements: the page is read on phones, and at the national
     // scale a longer one cost more to render than its queries took (PERFORMANCE.md). The three reads
@@ -26,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       publicFeeFacets(tx, locale, filter.organization),
     ]);
     return { ...inForce, upcoming: upcoming.slice(0, pageSize), moreUpcoming: upcoming.length > pageSize, facets };
-  });
+  }));
 }
 
 function FeeRows({ rows }: { rows: PublicFeeRow[] }) {

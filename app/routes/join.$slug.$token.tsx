@@ -44,8 +44,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!open) return rejectSubmission(submission, { status: 410, formErrors: [translator(locale)("errors.invitationInvalid")] });
     passwordHash = await hashPassword(submission.value.password);
   }
-  return withAuthFlow(request, async (tx, ctx) => {
-    const result = await acceptInvitation(tx, ctx, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"), passwordHash);
+  return withAuthFlow(request, async (tx, ctx, rescope) => {
+    const result = await acceptInvitation(tx, ctx, rescope, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"), passwordHash);
     if (!result.ok) return rejectSubmission(submission, result);
     const headers = new Headers();
     if (result.value.sessionToken) headers.append("Set-Cookie", await commitSessionCookie(result.value.sessionToken));

@@ -30,8 +30,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const passwordOk = await verifyPassword(begun.value.passwordHash, submission.value.password);
   return withAuthFlow(
     request,
-    async (tx, ctx) => {
-      const result = await finishLogin(tx, ctx, begun.value, passwordOk, request.headers.get("user-agent"));
+    async (tx, ctx, rescope) => {
+      const result = await finishLogin(tx, ctx, rescope, begun.value, passwordOk, request.headers.get("user-agent"));
       if (!result.ok) return rejectSubmission(submission, result);
       if ("challenge" in result.value)
         return redirect(secondFactorStepPath, { headers: { "Set-Cookie": await commitChallengeCookie(result.value.challenge) } });

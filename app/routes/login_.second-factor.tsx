@@ -33,13 +33,13 @@ export async function action({ request }: ActionFunctionArgs) {
   // Wrong codes must stay counted (a challenge ends after five), so this commits on failure too.
   return withAuthFlow(
     request,
-    async (tx, ctx) => {
+    async (tx, ctx, rescope) => {
       const submission = await parseForm(request, secondFactorLoginSchema, ctx.locale);
       if (submission.status !== "success") return rejectSubmission(submission);
       const result = await answerLoginChallenge(tx, ctx, token, submission.value.code);
       if (!result.ok) return rejectSubmission(submission, result, ["code"]);
       const { user, redirectTo, method } = result.value;
-      const session = await completeLogin(tx, ctx, user, request.headers.get("user-agent"), { secondFactor: method });
+      const session = await completeLogin(tx, ctx, rescope, user, request.headers.get("user-agent"), { secondFactor: method });
       const headers = new Headers();
       headers.append("Set-Cookie", await commitSessionCookie(session.token));
       headers.append("Set-Cookie", await clearChallengeCookie());

@@ -24,8 +24,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const limited = await withAuthFlow(request, (tx, ctx) => limitAuthFlow(tx, ctx, "signup", submission.value.email));
   if (limited) return rejectSubmission(submission, limited);
   const passwordHash = await hashPassword(submission.value.password);
-  return withAuthFlow(request, async (tx, ctx) => {
-    const result = await signUp(tx, ctx, submission.value, request.headers.get("user-agent"), passwordHash);
+  return withAuthFlow(request, async (tx, ctx, rescope) => {
+    const result = await signUp(tx, ctx, rescope, submission.value, request.headers.get("user-agent"), passwordHash);
     if (!result.ok) return rejectSubmission(submission, result);
     return redirect(`/w/${result.value.tenant.slug}`, {
       headers: { "Set-Cookie": await commitSessionCookie(result.value.token) },

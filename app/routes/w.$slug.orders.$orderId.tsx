@@ -3,9 +3,17 @@ import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { OrderSummary } from "~/modules/payments/components/order-summary";
-import { cancelOrder, confirmBankTransfer, getOrder, recordBankTransfer, recordRefund } from "~/modules/payments/orders.server";
+import { cancelOrder, checkRefund, confirmBankTransfer, getOrder, recordBankTransfer, recordRefund } from "~/modules/payments/orders.server";
 import { orderActionSchema } from "~/modules/payments/schemas";
-import { checkoutUrl, onlinePaymentsEnabled, orderPaymentAccount, refundOnline } from "~/modules/payments/stripe.server";
+import {
+  createCheckoutSession,
+  onlinePaymentsEnabled,
+  orderPaymentAccount,
+  planCheckout,
+  planOnlineRefund,
+  recordCheckout,
+  refundOnline,
+} from "~/modules/payments/stripe.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import type { Permission } from "~/modules/tenancy/permissions";
 import { ErrorList, Notice } from "~/ui/form";
@@ -38,28 +46,51 @@ const intentPermission: Record<string, Permission> = {
 };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  return withTenant(request, params.slug, "orders:read", async (tx, ctx) => {
-    const id = params.orderId ?? "";
+  const id = params.orderId ?? "";
+  // A refund and Checkout call Stripe between two transactions, never inside one (decision 010): the
+  // first checks and plans, Stripe answers, the second records; the idempotency key makes a retry safe.
+  const first = await withTenant(request, params.slug, "orders:read", async (tx, ctx) => {
     const submission = await parseForm(request, orderActionSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
     const input = submission.value;
     if (!ctx.permissions.includes(intentPermission[input.intent])) throw new Response("Forbidden", { status: 403 });
     if (input.intent === "cancel" && !(ctx.permissions.includes("orders:create") || ctx.permissions.includes("payments:confirm")))
       throw new Response("Forbidden", { status: 403 });
+    if (input.intent === "refund") {
+      const checked = await checkRefund(tx, ctx, id, input);
+      if (!checked.ok) return rejectSubmission(submission, checked);
+      const { payment, refundedBefore } = checked.value;
+      const online = payment.method === "stripe" ? await planOnlineRefund(tx, ctx.tenant.id, payment, input.amount, refundedBefore) : null;
+      return { submission, refund: { input, online }, checkout: null };
+    }
+    if (input.intent === "checkout") {
+      const planned = await planCheckout(tx, ctx, id);
+      if (!planned.ok) return rejectSubmission(submission, planned);
+      return { submission, refund: null, checkout: planned.value };
+    }
     const result =
       input.intent === "cancel"
         ? await cancelOrder(tx, ctx, id)
         : input.intent === "transfer"
           ? await recordBankTransfer(tx, ctx, id, input)
-          : input.intent === "confirm"
-            ? await confirmBankTransfer(tx, ctx, id, input.paymentId)
-            : input.intent === "refund"
-              ? await recordRefund(tx, ctx, id, input, (payment, amount, refundedBefore) => refundOnline(ctx.tenant.id, payment, amount, refundedBefore, tx))
-              : await checkoutUrl(tx, ctx, id);
+          : await confirmBankTransfer(tx, ctx, id, input.paymentId);
     if (!result.ok) return rejectSubmission(submission, result);
-    if (input.intent === "checkout" && typeof result.value === "string") return redirect(result.value);
     return json({ result: submission.reply({ resetForm: true }), done: input.intent });
   });
+  if (!("submission" in first)) return first;
+  const { submission, checkout } = first;
+  if (checkout) {
+    const session = await createCheckoutSession(checkout);
+    const recorded = await withTenant(request, params.slug, "orders:create", (tx, ctx) => recordCheckout(tx, ctx, checkout, session));
+    if (!recorded.ok) return rejectSubmission(submission, recorded);
+    return redirect(recorded.value);
+  }
+  if (!first.refund) throw new Error("unreachable: a plan is a refund or a checkout");
+  const { input, online } = first.refund;
+  const stripeRefundId = online ? await refundOnline(online) : null;
+  const recorded = await withTenant(request, params.slug, "payments:confirm", (tx, ctx) => recordRefund(tx, ctx, id, input, stripeRefundId));
+  if (!recorded.ok) return rejectSubmission(submission, recorded);
+  return json({ result: submission.reply({ resetForm: true }), done: input.intent });
 }
 
 export default function Order() {

@@ -1,7 +1,15 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { onboardingLink, onlinePaymentsEnabled, paymentAccountOf, refreshAccount } from "~/modules/payments/stripe.server";
+import {
+  createStripeAccount,
+  onboardingLink,
+  onlinePaymentsEnabled,
+  paymentAccountOf,
+  recordAccountState,
+  recordStripeAccount,
+  retrieveStripeAccount,
+} from "~/modules/payments/stripe.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
 import type { RouteHandle } from "~/ui/page-title";
@@ -9,16 +17,26 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "payments.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return withTenant({ request, context }, params.slug, "payments:setup", async (tx, ctx) => {
-    if (!onlinePaymentsEnabled()) return { enabled: false, account: null };
-    const refresh = new URL(request.url).searchParams.has("refresh");
-    const account = refresh ? await refreshAccount(tx, ctx) : await paymentAccountOf(tx, ctx.tenant.id);
-    return { enabled: true, account };
-  });
+  const source = { request, context };
+  const account = await withTenant(source, params.slug, "payments:setup", async (tx, ctx) => (onlinePaymentsEnabled() ? paymentAccountOf(tx, ctx.tenant.id) : null));
+  if (!onlinePaymentsEnabled()) return { enabled: false, account: null };
+  // Back from Stripe's onboarding (?refresh=1): read the account from Stripe outside any transaction,
+  // then record it (decision 010).
+  if (!account || !new URL(request.url).searchParams.has("refresh")) return { enabled: true, account };
+  const state = await retrieveStripeAccount(account.stripeAccountId);
+  if (!state) return { enabled: true, account };
+  return { enabled: true, account: await withTenant(source, params.slug, "payments:setup", (tx, ctx) => recordAccountState(tx, ctx, state)) };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  return withTenant(request, params.slug, "payments:setup", async (tx, ctx) => redirect(await onboardingLink(tx, ctx)));
+  // Read, create at Stripe, record, link: no Stripe call inside a transaction (decision 010).
+  const { ctx, account } = await withTenant(request, params.slug, "payments:setup", async (tx, ctx) => ({ ctx, account: await paymentAccountOf(tx, ctx.tenant.id) }));
+  let recorded = account;
+  if (!recorded) {
+    const created = await createStripeAccount(ctx.tenant);
+    recorded = await withTenant(request, params.slug, "payments:setup", (tx, ctx) => recordStripeAccount(tx, ctx, created));
+  }
+  return redirect(await onboardingLink(ctx, recorded.stripeAccountId));
 }
 
 export default function Payments() {

@@ -1,5 +1,5 @@
 import { json, type ActionFunctionArgs } from "@remix-run/node";
-import { applyStripeEvent, verifyWebhook } from "~/modules/payments/stripe.server";
+import { applyStripeEvent, verifyWebhook, webhookPrefetch } from "~/modules/payments/stripe.server";
 import { withSystem } from "~/modules/tenancy/context.server";
 import { formMaxBytes, readBounded } from "~/ui/forms.server";
 
@@ -22,7 +22,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const payload = body.bytes.toString("utf8");
   const event = verifyWebhook(payload, request.headers.get("stripe-signature"));
   if (!event) return json({ error: "invalid signature" }, { status: 400 });
-  const outcome = await withSystem((tx) => applyStripeEvent(tx, event));
+  const accountNow = await webhookPrefetch(event);
+  const outcome = await withSystem((tx, rescope) => applyStripeEvent(tx, rescope, event, accountNow));
   return json({ received: true, outcome });
 }
 

@@ -8,3 +8,4 @@ export * from "./banks";
 export * from "./second-factor";
 export * from "./credentials";
 export * from "./school";
+export * from "./public-pages";

@@ -2,7 +2,7 @@ import type { Tx } from "../client.server";
 import { cases } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { skillRequirements } from "../../app/modules/standards/requirements.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 
 // The case bank of AI-TRAINER as a new user should find it: real project settings in Markdown
@@ -169,7 +169,7 @@ const bank: Seed[] = [
 export async function seedCases(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;
   const certificateId = certificateIds.get("AI-TRAINER")!;
-  await setScope(tx, { tenantId, role: "system" });
+  await seedScope(tx, { tenantId, role: "system" });
   const requirements = await skillRequirements(tx, tenantId, certificateId);
   for (const seed of bank) {
     const ofLevel = requirements.filter((r) => r.level === seed.level);

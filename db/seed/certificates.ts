@@ -1,7 +1,7 @@
 import type { Tx } from "../client.server";
 import { certificates } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 
 export const demoCertificates = [
   {
@@ -40,7 +40,7 @@ export async function seedCertificates(tx: Tx, tenantIds: Map<string, string>) {
   const ids = new Map<string, string>();
   for (const { tenant, ...certificate } of demoCertificates) {
     const tenantId = tenantIds.get(tenant)!;
-    await setScope(tx, { tenantId, role: "system" });
+    await seedScope(tx, { tenantId, role: "system" });
     const [row] = await tx.insert(certificates).values({ ...certificate, levels: [...certificate.levels], tenantId }).returning();
     await audit(tx, { requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } }, { action: "certificate.create", entityType: "certificate", entityId: row.id, after: row });
     ids.set(certificate.code, row.id);

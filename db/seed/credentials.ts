@@ -4,7 +4,7 @@ import { assessmentSessions, credentialHolders, credentials, examinerAssignments
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashIdNumber } from "../../app/modules/credentials/keys.server";
 import { nextNumber } from "../../app/modules/credentials/service.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { seedActor } from "./actor";
 
@@ -47,7 +47,7 @@ interface Issue {
 }
 
 async function issue(tx: Tx, tenantId: string, tenantNo: number, list: Issue[]) {
-  await setScope(tx, { tenantId, tenantKind: "organization", role: "system" });
+  await seedScope(tx, { tenantId, tenantKind: "organization", role: "system" });
   const ids: string[] = [];
   for (const [i, item] of list.entries()) {
     const id = idNumber(tenantNo, i + 1);
@@ -129,7 +129,7 @@ export async function seedCredentials(tx: Tx, tenantIds: Map<string, string>, ce
   ]);
 
   // Two exam sites in Xuhui: one at demo-school (proposed by the school, approved), one at a company.
-  await setScope(tx, { tenantId: ai, tenantKind: "organization", role: "system" });
+  await seedScope(tx, { tenantId: ai, tenantKind: "organization", role: "system" });
   const [schoolSite] = await tx
     .insert(examSites)
     .values({ tenantId: ai, name: "上海城市职业技术学院 人工智能实训中心", hostTenantId: school, district: "xuhui", certificateId: aiTrainer, levels: ["junior", "intermediate"], capacity: 60, equipment: "GPU 工作站 30 台", status: "approved", proposedByTenantId: school, decidedAt: new Date() })

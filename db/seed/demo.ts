@@ -4,7 +4,8 @@ import { rowsOf, type Tx } from "../client.server";
 import { invitations, memberships, secondFactorExemptions, tenants, users } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { hashPassword } from "../../app/modules/auth/password.server";
-import { setScope, withSystem } from "../../app/modules/tenancy/context.server";
+import { withSystem } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 import { seedCases } from "./cases";
 import { seedSchool } from "./school";
@@ -51,7 +52,7 @@ async function seedTenancy(tx: Tx) {
     tenantIds.set(tenant.slug, row.id);
   }
   for (const account of demoAccounts) {
-    await setScope(tx, { role: "system" });
+    await seedScope(tx, { role: "system" });
     const [user] = await tx
       .insert(users)
       .values({ email: account.email, name: account.name, passwordHash, locale: account.locale })
@@ -60,7 +61,7 @@ async function seedTenancy(tx: Tx) {
     // counts only under XCERT_DEMO=1 (decision 031). README shows how to enrol one anyway.
     await tx.insert(secondFactorExemptions).values({ userId: user.id });
     const tenantId = tenantIds.get(account.tenant)!;
-    await setScope(tx, { tenantId, role: "system" });
+    await seedScope(tx, { tenantId, role: "system" });
     const [membership] = await tx.insert(memberships).values({ tenantId, userId: user.id, role: account.role }).returning();
     await audit(tx, seedActor(tenantId), { action: "membership.create", entityType: "membership", entityId: membership.id, after: { email: account.email, role: account.role, via: "demo seed" } });
     // A pending invitation sent by demo-ai's admin, for the members page to show (and withdraw). Its

@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../client.server";
 import { assessmentOrders, costCaps, feeDisclosures, payments } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { seedActor } from "./actor";
 
@@ -24,7 +24,7 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
   const elderly = certificateIds.get("ELDERLY-CARE")!;
 
   // Caps are set by the committee (system scope here), stored with the certificate's organization.
-  await setScope(tx, { role: "system" });
+  await seedScope(tx, { role: "system" });
   await tx.insert(costCaps).values([
     { tenantId: ai, certificateId: trainer, level: "junior", amountFen: 30_000, effectiveFrom: at("2025-01-01"), reason: "教职成厅函〔2020〕11号" },
     { tenantId: ai, certificateId: trainer, level: "intermediate", amountFen: 50_000, effectiveFrom: at("2025-01-01"), reason: "教职成厅函〔2020〕11号" },
@@ -35,7 +35,7 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
 
   const contact = "021-6482 0000 · fees@demo-ai.xcert.test";
   const disclose = async (tenantId: string, values: Omit<typeof feeDisclosures.$inferInsert, "tenantId" | "status">) => {
-    await setScope(tx, { tenantId, role: "system" });
+    await seedScope(tx, { tenantId, role: "system" });
     const [row] = await tx.insert(feeDisclosures).values({ ...values, tenantId, status: "published" }).returning();
     await audit(tx, seedActor(tenantId), { action: "fee_disclosure.publish", entityType: "fee_disclosure", entityId: row.id, after: row });
     return row;
@@ -79,7 +79,7 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
   const orderDay = addDays(today, -10);
   const fee = old;
   // Placed as the school's admin places it (the trigger checks the price), paid as finance confirms.
-  await setScope(tx, { tenantId: school, tenantKind: "school", role: "admin" });
+  await seedScope(tx, { tenantId: school, tenantKind: "school", role: "admin" });
   const [placed] = await tx
     .insert(assessmentOrders)
     .values({
@@ -99,7 +99,7 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
     })
     .returning();
   await audit(tx, { ...seedActor(school), role: "admin" }, { action: "order.create", entityType: "assessment_order", entityId: placed.id, after: placed });
-  await setScope(tx, { tenantId: ai, role: "system" });
+  await seedScope(tx, { tenantId: ai, role: "system" });
   const [order] = await tx
     .update(assessmentOrders)
     .set({ status: "paid", paidAt: at(addDays(today, -8)) })

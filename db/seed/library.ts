@@ -2,7 +2,7 @@ import type { Tx } from "../client.server";
 import { cases, materials, questions, questionVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { snapshotOf } from "../../app/modules/questions/service.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 
 // The shared course library (/library) as a school teacher should find it: searching
@@ -107,7 +107,7 @@ const libraryQuestions: {
 export async function seedLibrary(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   for (const seed of libraryCases) {
     const tenantId = tenantIds.get(seed.tenant)!;
-    await setScope(tx, { tenantId, role: "system" });
+    await seedScope(tx, { tenantId, role: "system" });
     const [row] = await tx
       .insert(cases)
       .values({
@@ -125,7 +125,7 @@ export async function seedLibrary(tx: Tx, tenantIds: Map<string, string>, certif
   }
   for (const seed of libraryQuestions) {
     const tenantId = tenantIds.get(seed.tenant)!;
-    await setScope(tx, { tenantId, role: "system" });
+    await seedScope(tx, { tenantId, role: "system" });
     const [row] = await tx
       .insert(questions)
       .values({
@@ -152,7 +152,7 @@ export async function seedLibrary(tx: Tx, tenantIds: Map<string, string>, certif
     await audit(tx, seedActor(tenantId), { action: "question.publish", entityType: "question", entityId: row.id, after: row });
   }
   const care = tenantIds.get("demo-care")!;
-  await setScope(tx, { tenantId: care, role: "system" });
+  await seedScope(tx, { tenantId: care, role: "system" });
   const [material] = await tx
     .insert(materials)
     .values({

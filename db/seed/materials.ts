@@ -6,7 +6,7 @@ import { audit } from "../../app/modules/audit/audit.server";
 import { isbn13CheckDigit } from "../../app/modules/materials/schemas";
 import { skillRequirements } from "../../app/modules/standards/requirements.server";
 import { newStorageKey, storage } from "../../app/modules/storage/storage.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 
 // Teaching materials of AI-TRAINER as a new user should find them (§二.5): a loose-leaf textbook
@@ -41,7 +41,7 @@ export function tinyPdf(line: string) {
 export async function seedMaterials(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;
   const certificateId = certificateIds.get("AI-TRAINER")!;
-  await setScope(tx, { tenantId, role: "system" });
+  await seedScope(tx, { tenantId, role: "system" });
   const requirements = await skillRequirements(tx, tenantId, certificateId);
   const ofLevel = (level: string) => requirements.filter((r) => r.level === level).map((r) => r.lineageId);
   const [standard] = await tx

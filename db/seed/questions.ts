@@ -4,7 +4,7 @@ import { questions, questionVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
 import { snapshotOf } from "../../app/modules/questions/service.server";
 import { skillRequirements } from "../../app/modules/standards/requirements.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 
 // The question bank of AI-TRAINER as a new user should find it: every type, both pools, linked to
@@ -51,7 +51,7 @@ const bank: Seed[] = [
 export async function seedQuestions(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;
   const certificateId = certificateIds.get("AI-TRAINER")!;
-  await setScope(tx, { tenantId, role: "system" });
+  await seedScope(tx, { tenantId, role: "system" });
   const requirements = await skillRequirements(tx, tenantId, certificateId);
   const byLevel = (level: Level) => requirements.filter((r) => r.level === level);
   for (const [i, seed] of bank.entries()) {

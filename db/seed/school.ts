@@ -25,7 +25,7 @@ import {
 import { audit } from "../../app/modules/audit/audit.server";
 import { snapshotOf } from "../../app/modules/questions/service.server";
 import { semesterOf } from "../../app/modules/school/progress.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { seedActor } from "./actor";
 
@@ -79,7 +79,7 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
   const today = shanghaiDate();
 
   // demo-care: standard v1 (later superseded) and v2, both published.
-  await setScope(tx, { tenantId: care, tenantKind: "organization", role: "system" });
+  await seedScope(tx, { tenantId: care, tenantKind: "organization", role: "system" });
   const lineages = new Map<string, string>();
   const v1 = await insertVersion(tx, care, certificateId, 1, lineages, new Date(Date.now() - 200 * day));
   await tx.update(standardVersions).set({ status: "published", publishedAt: new Date(Date.now() - 200 * day) }).where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v1.id)));
@@ -150,7 +150,7 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
   await audit(tx, seedActor(care), { action: "material.create", entityType: "material", entityId: careMaterial.id, after: careMaterial });
 
   // demo-school.
-  await setScope(tx, { tenantId: school, tenantKind: "school", role: "system" });
+  await seedScope(tx, { tenantId: school, tenantKind: "school", role: "system" });
   const [admin] = await tx.select({ id: users.id }).from(users).where(eq(users.email, "school-admin@demo.xcert.test"));
   const [teacher] = await tx.select({ id: users.id }).from(users).where(eq(users.email, "school-teacher@demo.xcert.test"));
   const [elderly, computing] = await tx

@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../client.server";
 import { standardNodes, standardVersions } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
-import { setScope } from "../../app/modules/tenancy/context.server";
+import { seedScope } from "./scope";
 import { seedActor } from "./actor";
 
 // The skill standard (职业技能等级标准) of AI-TRAINER 人工智能训练师: version 1 published, then
@@ -291,7 +291,7 @@ function nodeRows(tenantId: string, versionId: string, tree: Record<Level, SeedN
 export async function seedStandards(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;
   const certificateId = certificateIds.get("AI-TRAINER")!;
-  await setScope(tx, { tenantId, role: "system" });
+  await seedScope(tx, { tenantId, role: "system" });
   const actor = seedActor(tenantId);
   const lineage = new Map<string, string>();
   const day = 24 * 60 * 60 * 1000;

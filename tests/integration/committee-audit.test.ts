@@ -318,7 +318,7 @@ describe("committee fee audit", () => {
 
     // Again the same week: not due. Running the digest itself again: nothing new, nothing sent.
     expect(await runDueJobs(new Date(monday.getTime() + 3_600_000), ["fee-audit-digest"])).toEqual([]);
-    expect(await withSystem((tx) => sendFindingDigest(tx))).toEqual({ sent: 0, findings: 0 });
+    expect(await withSystem((tx, rescope) => sendFindingDigest(tx, rescope))).toEqual({ sent: 0, findings: 0 });
     expect(await digests()).toHaveLength(2);
     // The next Monday with nothing new: the job runs and sends nothing.
     const nextWeek = new Date(monday.getTime() + 7 * 86_400_000);

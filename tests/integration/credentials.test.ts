@@ -328,13 +328,13 @@ describe("credential registry", () => {
     const { runCredentialExpiry } = await import("../../app/modules/credentials/expiry.server");
     const { withSystem } = await import("../../app/modules/tenancy/context.server");
     const day = shanghaiDate(morning);
-    expect(await withSystem((tx) => runCredentialExpiry(tx, day))).toEqual({ expired: 0, reminded: 0 });
-    expect(await withSystem((tx) => runCredentialExpiry(tx, day))).toEqual({ expired: 0, reminded: 0 });
+    expect(await withSystem((tx, rescope) => runCredentialExpiry(tx, rescope, day))).toEqual({ expired: 0, reminded: 0 });
+    expect(await withSystem((tx, rescope) => runCredentialExpiry(tx, rescope, day))).toEqual({ expired: 0, reminded: 0 });
     expect(await reminders()).toHaveLength(first.length);
 
     // Forty days on, with no page visited: every one of those twelve is expired, in the table and on /verify.
     const later = addDays(day, 40);
-    const result = await withSystem((tx) => runCredentialExpiry(tx, later));
+    const result = await withSystem((tx, rescope) => runCredentialExpiry(tx, rescope, later));
     expect(result.expired).toBeGreaterThanOrEqual(12);
     const numbers = [...thirty.meta.credentials, ...seven.meta.credentials];
     const statuses = await db().rows<{ status: string }>(sql`select status from credentials where number in ${numbers}`);
@@ -342,6 +342,6 @@ describe("credential registry", () => {
     expect(await db().count("credential_status_history", sql`status = 'expired'`)).toBe(result.expired);
     expect(await db().count("audit_log", sql`action = 'credential.expire'`)).toBe(result.expired);
     // A 7-day reminder is never sent for a credential that already had it, nor after its date.
-    expect(await withSystem((tx) => runCredentialExpiry(tx, later))).toEqual({ expired: 0, reminded: 0 });
+    expect(await withSystem((tx, rescope) => runCredentialExpiry(tx, rescope, later))).toEqual({ expired: 0, reminded: 0 });
   });
 });

@@ -497,4 +497,20 @@ describe("online payments (Stripe Connect)", () => {
     expect(await db().count("refunds", sql`order_id = ${id}`)).toBe(2);
     expect(stripeApi.requests.at(-1)!.idempotencyKey).toBe(`refund-${payment.id}-10000-${Math.round(half * 100)}`);
   });
+
+  it("never calls Stripe inside a database transaction: the client refuses such a call (decision 010)", async () => {
+    // The flows above (onboarding, refresh, Checkout, refunds, the webhook) would each have answered 500
+    // had they called Stripe inside their transaction; here the guard itself, from the app's modules.
+    const { stripe } = await import("../../app/modules/payments/stripe.server");
+    const { withSystem } = await import("../../app/modules/tenancy/context.server");
+    const before = stripeApi.requests.length;
+    const inside = await withSystem(() => stripe()!.accounts.retrieve(aiAccount)).then(
+      () => null,
+      (error: Error & { detail?: Error }) => `${error.message} ${error.detail?.message ?? ""}`,
+    );
+    expect(inside).toMatch(/inside a database transaction/);
+    expect(stripeApi.requests.length).toBe(before);
+    await expect(stripe()!.accounts.retrieve(aiAccount)).resolves.toMatchObject({ id: aiAccount });
+    expect(stripeApi.requests.length).toBe(before + 1);
+  });
 });

@@ -13,9 +13,9 @@ import { listOrders } from "../../app/modules/payments/orders.server";
 import { bankUpdatedAt, coverage } from "../../app/modules/banks/service.server";
 import { listQuestions } from "../../app/modules/questions/service.server";
 import { searchWorkspace } from "../../app/modules/search/search.server";
-import { transaction, type TenantContext } from "../../app/modules/tenancy/context.server";
+import type { TenantContext } from "../../app/modules/tenancy/context.server";
 import { permissionsOf } from "../../app/modules/tenancy/permissions";
-import { createTestDatabase, owner, query, type TestDatabase } from "../support/db";
+import { asApp, createTestDatabase, owner, query, type TestDatabase } from "../support/db";
 
 // Query plans on the scale schema: the scale generator with many tenants and few rows each (the
 // shape of the real data, small enough for a test), analyzed, planner settings untouched. Each key
@@ -88,15 +88,15 @@ describe("query plans on the scale schema", () => {
   afterAll(() => database.drop());
 
   /** Runs `fn` as the organization's admin, recording every statement, then explains each in the same scope. */
-  async function plansOf(fn: (tx: Tx) => Promise<unknown>, scope: Parameters<typeof transaction>[0] = { tenantId: ctx.tenant.id, tenantKind: "organization", userId: ctx.user.id, role: "admin" }) {
+  async function plansOf(fn: (tx: Tx) => Promise<unknown>, scope: Parameters<typeof asApp>[0] = { tenantId: ctx.tenant.id, tenantKind: "organization", userId: ctx.user.id, role: "admin" }) {
     recording = [];
-    await transaction(scope, async (tx) => {
+    await asApp(scope, async (tx) => {
       await fn(tx);
     });
     const statements = recording.filter((s) => /^\s*(select|with)\b/i.test(s.query) && !/set_config\(/.test(s.query));
     recording = null;
     expect(statements.length).toBeGreaterThan(0);
-    return transaction(scope, async (tx) => {
+    return asApp(scope, async (tx) => {
       const plans: { query: string; nodes: PlanNode[] }[] = [];
       for (const statement of statements) {
         // The statement as the app sent it, with its parameters bound: the plan the app gets.

@@ -268,9 +268,9 @@ describe("the school side", () => {
     it("sends each reminder once across two scheduler runs", async () => {
       const sent = () => db.count("email_outbox", sql`template = 'progress-reminder'`);
       expect(await sent()).toBe(0);
-      const first = await withSystem((tx) => sendProgressReminders(tx));
+      const first = await withSystem((tx, rescope) => sendProgressReminders(tx, rescope));
       expect(first.sent).toBe(1); // demo-school's one admin, the 14-day reminder (due in 10 days)
-      const second = await withSystem((tx) => sendProgressReminders(tx));
+      const second = await withSystem((tx, rescope) => sendProgressReminders(tx, rescope));
       expect(second.sent).toBe(0);
       await runDueJobs(new Date(Date.now() + 2 * 86_400_000));
       await runDueJobs(new Date(Date.now() + 3 * 86_400_000));

@@ -80,7 +80,7 @@ describe("security review, small findings", () => {
     // The same URL, two languages: a shared cache must key on the cookie.
     expect((await zh.text()).split("\r\n")[0]).not.toBe((await en.text()).split("\r\n")[0]);
     for (const response of [zh, en]) {
-      expect(response.headers.get("cache-control")).toBe("public, max-age=60");
+      expect(response.headers.get("cache-control")).toBe("public, max-age=60, stale-while-revalidate=300");
       expect(response.headers.get("vary")?.split(/,\s*/).map((v) => v.toLowerCase())).toContain("cookie");
     }
   });

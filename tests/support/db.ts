@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { sql, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { inject } from "vitest";
-import { createPglite, fromPglite, openDatabase, rowsOf, type Database, type OpenOptions, type Tx } from "../../db/client.server";
-import { transaction } from "../../app/modules/tenancy/context.server";
+import { createPglite, fromPglite, getDatabase, openDatabase, rowsOf, type Database, type OpenOptions, type Tx } from "../../db/client.server";
+import { enterScopeStatement, type Scope } from "../../app/modules/tenancy/scope.server";
 import { withDatabase } from "./global-setup";
 
 export interface TestDatabase extends Database {
@@ -37,9 +37,17 @@ export async function createTestDatabase(options: OpenOptions = {}): Promise<Tes
   return Object.assign(database, { drop });
 }
 
-/** Raw SQL as the app role inside a request-like transaction with the given scope. */
-export function asApp<T>(scope: { tenantId?: string | null; tenantKind?: string | null; userId?: string | null; role: string }, fn: (tx: Tx) => Promise<T>) {
-  return transaction(scope, fn);
+/**
+ * Raw SQL as the app role inside a request-like transaction with the given scope: the first statement
+ * every request transaction sends, then `fn` (the app's own transactions are the wrappers' alone).
+ */
+// Tests also probe roles the app never uses: any string.
+export async function asApp<T>(scope: Omit<Scope, "role"> & { role: string }, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const { app } = await getDatabase();
+  return app.transaction(async (tx) => {
+    await tx.execute(enterScopeStatement(scope as Scope));
+    return fn(tx);
+  });
 }
 
 export async function query<T = Record<string, unknown>>(executor: { execute: (q: SQL) => Promise<unknown> }, statement: SQL) {

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { AgnosticRouteObject } from "@remix-run/router";
 import { describe, expect, it } from "vitest";
 
-// app/patch-remix-router.mjs (decision 012): the server's router caches compiled patterns and ranked
+// patches/@remix-run+router+1.23.4.patch and its server-rendering companions (decision 012): the server's router caches compiled patterns and ranked
 // branches. The cache must never change an answer: repeated matches agree, and routes patched in
 // place (lazy route discovery) are seen at once.
 

@@ -5,7 +5,7 @@ import { memberships, passwordResets, sessions, tenants, users } from "../../../
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { setScope, type RequestContext } from "~/modules/tenancy/context.server";
+import type { Rescope, RequestContext } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 import { authLimits, clearLimit, releaseHits, takeLimit, takeLimits } from "./limits.server";
@@ -54,13 +54,13 @@ export async function openSession(tx: Tx, ctx: RequestContext, userId: string, u
 }
 
 /** Sign-up with the password already hashed by the route, outside the transaction (F17). */
-export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof signUpSchema>, userAgent: string | null, passwordHash: string) {
+export async function signUp(tx: Tx, ctx: RequestContext, rescope: Rescope, input: z.infer<typeof signUpSchema>, userAgent: string | null, passwordHash: string) {
   const t = translator(ctx.locale);
   const fieldErrors: FieldErrors = {};
   // Sign-ups take turns, so two at once with the same slug get a field error, not a unique violation.
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext('xcert:signup'))`);
   // Sign-up creates a tenant, which only the system scope may: checked input from here on.
-  await setScope(tx, { role: "system" });
+  await rescope({ role: "system" });
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1)).length)
     fieldErrors.slug = [t("errors.slugTaken")];
   if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.creditCode, input.creditCode)).limit(1)).length)
@@ -76,7 +76,7 @@ export async function signUp(tx: Tx, ctx: RequestContext, input: z.infer<typeof 
     .insert(tenants)
     .values({ kind: input.kind, slug: input.slug, name: input.tenantName, creditCode: input.creditCode })
     .returning();
-  await setScope(tx, { tenantId: tenant.id, userId: user.id, role: "system" });
+  await rescope({ tenantId: tenant.id, tenantKind: tenant.kind, userId: user.id, role: "system" });
   const role = input.kind === "organization" ? "owner" : "admin";
   const [membership] = await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role }).returning();
   const actor = { ...ctx, user, role, tenant };
@@ -122,7 +122,7 @@ export async function beginLogin(tx: Tx, ctx: RequestContext, input: z.infer<typ
 }
 
 /** Login, step 2: record the verified outcome; a success opens the session and clears the account's delay. */
-export async function finishLogin(tx: Tx, ctx: RequestContext, attempt: LoginAttempt, passwordOk: boolean, userAgent: string | null) {
+export async function finishLogin(tx: Tx, ctx: RequestContext, rescope: Rescope, attempt: LoginAttempt, passwordOk: boolean, userAgent: string | null) {
   const t = translator(ctx.locale);
   const { user } = attempt;
   const ok = passwordOk && user !== null;
@@ -137,15 +137,15 @@ export async function finishLogin(tx: Tx, ctx: RequestContext, attempt: LoginAtt
   // An account with a second factor gets a challenge, not a session (decision 031).
   const challenge = await startLoginChallenge(tx, ctx, user.id, attempt.redirectTo);
   if (challenge) return { ok: true, value: { challenge } } as const;
-  return { ok: true, value: await completeLogin(tx, ctx, { id: user.id, locale: user.locale }, userAgent) } as const;
+  return { ok: true, value: await completeLogin(tx, ctx, rescope, { id: user.id, locale: user.locale }, userAgent) } as const;
 }
 
 /** The last step of a login (after the password, or after the second factor): the session and where to land. */
-export async function completeLogin(tx: Tx, ctx: RequestContext, user: { id: string; locale: string }, userAgent: string | null, detail?: object) {
+export async function completeLogin(tx: Tx, ctx: RequestContext, rescope: Rescope, user: { id: string; locale: string }, userAgent: string | null, detail?: object) {
   const token = await openSession(tx, ctx, user.id, userAgent);
   await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id, after: detail });
   // The password matched: the rest reads as this user (their own memberships), still not as system.
-  await setScope(tx, { userId: user.id, role: "auth" });
+  await rescope({ userId: user.id, role: "auth" });
   const [first] = await tx
     .select({ slug: tenants.slug, kind: tenants.kind })
     .from(memberships)

@@ -3,7 +3,7 @@ import type { Tx } from "../../../db/client.server";
 import { findingNotices, memberships, tenants, users } from "../../../db/schema";
 import { isLocale, translator } from "~/i18n/i18n";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { setScope } from "~/modules/tenancy/context.server";
+import type { Rescope } from "~/modules/tenancy/context.server";
 import { formatFen } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 import { feeFindings, type Finding } from "./fee-audit.server";
@@ -23,10 +23,10 @@ function summary(t: (key: string, options?: Record<string, unknown>) => string, 
  * The weekly digest: findings the committee has not been told about yet, emailed to every committee
  * member in their language. Runs in the system scope, reading as the committee.
  */
-export async function sendFindingDigest(tx: Tx) {
+export async function sendFindingDigest(tx: Tx, rescope: Rescope) {
   const [committee] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.kind, "committee")).limit(1);
   if (!committee) return { sent: 0, findings: 0 };
-  await setScope(tx, { tenantId: committee.id, tenantKind: "committee", role: "system" });
+  await rescope({ tenantId: committee.id, tenantKind: "committee", role: "system" });
   const findings = await feeFindings(tx);
   if (findings.length)
     await tx

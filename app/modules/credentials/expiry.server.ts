@@ -5,7 +5,7 @@ import { certificates, credentialHolders, credentialReminders, credentials, memb
 import { isLocale, translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { setScope } from "~/modules/tenancy/context.server";
+import type { Rescope } from "~/modules/tenancy/context.server";
 import { addDays, formatDay, shanghaiDate } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
 
@@ -28,7 +28,7 @@ function daysBetween(from: string, to: string) {
 const systemActor = () => ({ requestId: randomUUID(), ip: null, user: null, role: "system" });
 
 /** Runs in the system scope (the scheduler's transaction), one organization at a time under RLS. */
-export async function runCredentialExpiry(tx: Tx, today = shanghaiDate()) {
+export async function runCredentialExpiry(tx: Tx, rescope: Rescope, today = shanghaiDate()) {
   const organizations = await tx
     .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, nameEn: tenants.nameEn })
     .from(tenants)
@@ -37,7 +37,7 @@ export async function runCredentialExpiry(tx: Tx, today = shanghaiDate()) {
   let expired = 0;
   let reminded = 0;
   for (const organization of organizations) {
-    await setScope(tx, { tenantId: organization.id, tenantKind: "organization", role: "system" });
+    await rescope({ tenantId: organization.id, tenantKind: "organization", role: "system" });
     const gone = await tx
       .update(credentials)
       .set({ status: "expired", statusReason: "" })
@@ -48,7 +48,7 @@ export async function runCredentialExpiry(tx: Tx, today = shanghaiDate()) {
     expired += gone.length;
     reminded += await sendReminders(tx, organization, today);
   }
-  await setScope(tx, { role: "system" });
+  await rescope({ role: "system" });
   return { expired, reminded };
 }
 

@@ -1,3 +1,4 @@
+import { desc } from "drizzle-orm";
 import { render } from "@react-email/render";
 import { createElement } from "react";
 import type { Tx } from "../../../db/client.server";
@@ -31,4 +32,13 @@ export async function enqueueEmail<N extends EmailTemplateName>(
     text,
     meta: message.meta ?? null,
   });
+}
+
+/** The development mailbox (/dev/mail): the newest messages of the outbox. */
+export function latestMessages(tx: Tx, limit: number) {
+  return tx
+    .select({ id: emailOutbox.id, to: emailOutbox.to, subject: emailOutbox.subject, text: emailOutbox.text, status: emailOutbox.status, createdAt: emailOutbox.createdAt })
+    .from(emailOutbox)
+    .orderBy(desc(emailOutbox.createdAt))
+    .limit(limit);
 }

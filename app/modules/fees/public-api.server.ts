@@ -24,7 +24,10 @@ export function apiDisclosure(d: PublicDisclosure) {
   };
 }
 
-/** A JSON answer that caches: a strong ETag of the body, 304 when the client has it. */
+/**
+ * A JSON answer with a strong ETag of its body, 304 when the client has it: for public APIs not yet
+ * kept per data version (the credit rules; the fee API goes through publicResource, decision 026).
+ */
 export function cachedJson(request: Request, body: unknown, maxAgeSeconds = 60) {
   const text = JSON.stringify(body);
   const etag = `"${createHash("sha256").update(text).digest("base64url").slice(0, 32)}"`;
@@ -37,6 +40,14 @@ export function cachedJson(request: Request, body: unknown, maxAgeSeconds = 60) 
   const match = request.headers.get("if-none-match");
   if (match && match.split(",").some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) return new Response(null, { status: 304, headers });
   return new Response(text, { status: 200, headers });
+}
+
+/** The API's JSON, readable from any origin; caching and the ETag come from publicResource (decision 026). */
+export function publicJson(body: unknown) {
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Access-Control-Allow-Origin": "*" },
+  });
 }
 
 export function publicFeeColumns(t: TFunction, locale: Locale): ExportColumn<PublicDisclosure>[] {

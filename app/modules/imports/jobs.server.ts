@@ -5,7 +5,7 @@ import { isLocale, translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { bankImports } from "~/modules/banks/imports.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
-import { transaction, type TenantContext } from "~/modules/tenancy/context.server";
+import { withSystem, type TenantContext } from "~/modules/tenancy/context.server";
 import { shutdownSignal } from "~/request-store.server";
 import { isUuid } from "~/ui/ids";
 import { cachedPlans, customPlans, type ImportKind, type Job } from "./bank-import";
@@ -100,11 +100,12 @@ export function progressView(job: Pick<Job, "status" | "totalRows" | "processedR
   return { status: job.status, totalRows: job.totalRows, processedRows: job.processedRows, failedRows: job.failedRows, importedRows: job.importedRows, progress: progressOf(job) };
 }
 
-const system = (tenantId: string) => ({ tenantId, tenantKind: "organization", role: "system" });
+/** A job's own short transaction, in the system scope inside its organization. */
+const inOrganization = <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) => withSystem(fn, tenantId, "organization");
 
 /** Takes the job for this runner unless another live runner holds it. */
 async function claim(tenantId: string, id: string) {
-  return transaction(system(tenantId), async (tx) => {
+  return inOrganization(tenantId, async (tx) => {
     const [job] = await tx
       .update(importJobs)
       .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})`, updatedAt: sql`now()`, attempts: sql`${importJobs.attempts} + 1` })
@@ -122,7 +123,7 @@ async function claim(tenantId: string, id: string) {
 }
 
 function update(tenantId: string, id: string, changes: Partial<Job>) {
-  return transaction(system(tenantId), (tx) =>
+  return inOrganization(tenantId, (tx) =>
     tx
       .update(importJobs)
       // The lease is renewed unless the changes set it (a released lease: lockedUntil null).
@@ -134,7 +135,7 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
 /** Ends a job as failed; `checked` and `failedRows` count rows validated (none when the file itself was refused). */
 async function fail(job: Job, errors: RowError[], { errorCount = errors.length, checked = 0, failedRows = 0 } = {}) {
   // Once the job reads "failed", nothing of the upload is left behind (same transaction).
-  await transaction(system(job.tenantId), async (tx) => {
+  await inOrganization(job.tenantId, async (tx) => {
     await tx.delete(importRows).where(and(eq(importRows.tenantId, job.tenantId), eq(importRows.jobId, job.id)));
     await tx.delete(importFiles).where(and(eq(importFiles.tenantId, job.tenantId), eq(importFiles.jobId, job.id)));
     await tx
@@ -214,7 +215,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
   const checkpoint = (status: "validating" | "importing", totalRows: number, processedRows: number, importedRows: number) =>
     gate?.({ jobId: id, step: ++step, status, totalRows, processedRows, importedRows, progress: progressOf({ status, totalRows, processedRows, importedRows }) });
   try {
-    const [file] = await transaction(system(tenantId), (tx) =>
+    const [file] = await inOrganization(tenantId, (tx) =>
       tx.select({ bytes: importFiles.bytes }).from(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
     );
     if (!file) {
@@ -233,7 +234,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
     // Requirement codes resolve against the job's certificate; a job of no certificate (majors) has none.
     const certificateId = job.certificateId;
-    const requirements = certificateId ? await transaction(system(tenantId), (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
+    const requirements = certificateId ? await inOrganization(tenantId, (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
     const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
     const context = { certificateId: certificateId ?? "", requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
 
@@ -266,13 +267,13 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     await update(tenantId, id, { status: "importing", processedRows: rows.length });
 
     // 2. Stage in batches, each its own transaction; a resumed job starts after what is staged.
-    const [{ staged }] = await transaction(system(tenantId), async (tx) =>
+    const [{ staged }] = await inOrganization(tenantId, async (tx) =>
       rowsOf<{ staged: number }>(await tx.execute(sql`select coalesce(max(row_number), 0)::int as staged from import_rows where tenant_id = ${tenantId} and job_id = ${id}`)),
     );
     for (let start = Number(staged); start < valid.length; start += batchSize) {
       stopIfShuttingDown();
       const batch = valid.slice(start, start + batchSize);
-      await transaction(system(tenantId), async (tx) => {
+      await inOrganization(tenantId, async (tx) => {
         // Each staged row's key check reads the job (not growing): a cached plan.
         await tx.execute(cachedPlans);
         await tx.insert(importRows).values(batch.map((data, i) => ({ tenantId, jobId: id, rowNumber: start + i + 1, data: data as Record<string, unknown> })));
@@ -285,7 +286,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     }
 
     // 3. Into the bank, in one transaction.
-    const done = await transaction(system(tenantId), async (tx) => {
+    const done = await inOrganization(tenantId, async (tx) => {
       await tx.execute(cachedPlans);
       const count = await bank.move(tx, job);
       await tx.execute(customPlans);
@@ -327,7 +328,7 @@ export function startImportJob(tenantId: string, id: string) {
 
 /** Jobs left behind by a runner that died: picked up by the background loop. */
 export async function resumeStaleImports() {
-  const stale = await transaction({ role: "system" }, async (tx) =>
+  const stale = await withSystem(async (tx) =>
     rowsOf<{ tenant_id: string; id: string }>(
       await tx.execute(sql`select tenant_id, id from import_jobs
         where status in ('queued', 'validating', 'importing') and (locked_until is null or locked_until < now())

@@ -4,7 +4,7 @@ import { scheduledJobs } from "../../../db/schema";
 import { sendFindingDigest } from "~/modules/committee/digest.server";
 import { runCredentialExpiry } from "~/modules/credentials/expiry.server";
 import { sendProgressReminders } from "~/modules/school/progress.server";
-import { withSystem } from "~/modules/tenancy/context.server";
+import { withSystem, type Rescope } from "~/modules/tenancy/context.server";
 import { shanghaiDate } from "~/ui/format";
 
 // Periodic jobs shared by every app instance: each job is a row claimed with FOR UPDATE SKIP LOCKED,
@@ -12,7 +12,7 @@ import { shanghaiDate } from "~/ui/format";
 
 interface Job {
   name: string;
-  run: (tx: Tx, now: Date) => Promise<unknown>;
+  run: (tx: Tx, now: Date, rescope: Rescope) => Promise<unknown>;
   /** The next run after `from`. */
   next: (from: Date) => Date;
 }
@@ -36,11 +36,11 @@ export function nextMorning(from: Date) {
 }
 
 export const jobs: Job[] = [
-  { name: "fee-audit-digest", run: sendFindingDigest, next: nextMondayMorning },
+  { name: "fee-audit-digest", run: (tx, _now, rescope) => sendFindingDigest(tx, rescope), next: nextMondayMorning },
   // Credentials past their date turn expired; 60/30/7-day reminders (issue 16).
-  { name: "credential-expiry", run: (tx, now) => runCredentialExpiry(tx, shanghaiDate(now)), next: nextMorning },
+  { name: "credential-expiry", run: (tx, now, rescope) => runCredentialExpiry(tx, rescope, shanghaiDate(now)), next: nextMorning },
   // Progress-report reminders, 14 and 3 days before the due day, each once (app/modules/school/progress.server.ts).
-  { name: "progress-report-reminders", run: sendProgressReminders, next: nextMorning },
+  { name: "progress-report-reminders", run: (tx, now, rescope) => sendProgressReminders(tx, rescope, now), next: nextMorning },
 ];
 
 /** Runs the jobs due at `now` (`only`: just these, for a test of one job). */
@@ -48,7 +48,7 @@ export async function runDueJobs(now = new Date(), only?: string[]) {
   const ran: string[] = [];
   for (const job of jobs) {
     if (only && !only.includes(job.name)) continue;
-    await withSystem(async (tx) => {
+    await withSystem(async (tx, rescope) => {
       await tx.insert(scheduledJobs).values({ name: job.name, nextRunAt: job.next(now) }).onConflictDoNothing();
       const [due] = await tx
         .select()
@@ -56,7 +56,7 @@ export async function runDueJobs(now = new Date(), only?: string[]) {
         .where(and(eq(scheduledJobs.name, job.name), lte(scheduledJobs.nextRunAt, now)))
         .for("update", { skipLocked: true });
       if (!due) return;
-      await job.run(tx, now);
+      await job.run(tx, now, rescope);
       await tx.update(scheduledJobs).set({ lastRunAt: sql`now()`, nextRunAt: job.next(now) }).where(eq(scheduledJobs.name, job.name));
       ran.push(job.name);
     });

@@ -225,16 +225,9 @@ export async function confirmBankTransfer(tx: Tx, ctx: TenantContext, id: string
   return { ok: true, value: after } as const;
 }
 
-export async function recordRefund(
-  tx: Tx,
-  ctx: TenantContext,
-  id: string,
-  input: { paymentId: string; amount: number; reason: string },
-  refundOnline: (payment: typeof payments.$inferSelect, amountFen: number, refundedBefore: number) => Promise<string | null>,
-) {
+/** Whether `input` may be refunded now: the payment and what was refunded of it before (no writes). */
+export async function checkRefund(tx: Tx, ctx: TenantContext, id: string, input: { paymentId: string; amount: number }) {
   const t = translator(ctx.locale);
-  // A double-submitted refund form: the second request waits here and sees the first one's refund.
-  if (isUuid(id)) await tx.select({ id: assessmentOrders.id }).from(assessmentOrders).where(and(eq(assessmentOrders.tenantId, ctx.tenant.id), eq(assessmentOrders.id, id))).for("update");
   const found = await getOrder(tx, ctx, id);
   if (!found || found.order.tenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
   const payment = found.payments.find((p) => p.id === input.paymentId && p.status === "succeeded");
@@ -242,10 +235,32 @@ export async function recordRefund(
   if (!payment) return { ok: false, status: 400, fieldErrors: { paymentId: [t("errors.invalidOption")] } } as const;
   if (input.amount <= 0 || input.amount > payment.amountFen - refundedOfPayment || found.order.refundedFen + input.amount > found.order.totalFen)
     return { ok: false, status: 400, fieldErrors: { amount: [t("orders.errors.refundTooLarge")] } } as const;
-  const stripeRefundId = payment.method === "stripe" ? await refundOnline(payment, input.amount, refundedOfPayment) : null;
+  return { ok: true, value: { payment, refundedBefore: refundedOfPayment } } as const;
+}
+
+/**
+ * Records a refund checked by checkRefund; an online one after Stripe made it (`stripeRefundId`,
+ * outside any transaction). A double-submitted form sends the same idempotency key, so Stripe answers
+ * the same refund: the second request finds it recorded, records nothing and is refused. Checked again here under
+ * the order's lock for a bank transfer; an online refund is recorded whatever came in between, since
+ * the money has moved and Stripe refuses more than the charge.
+ */
+export async function recordRefund(tx: Tx, ctx: TenantContext, id: string, input: { paymentId: string; amount: number; reason: string }, stripeRefundId: string | null) {
+  // A double-submitted refund form: the second request waits here and sees the first one's refund.
+  if (isUuid(id)) await tx.select({ id: assessmentOrders.id }).from(assessmentOrders).where(and(eq(assessmentOrders.tenantId, ctx.tenant.id), eq(assessmentOrders.id, id))).for("update");
+  const found = await getOrder(tx, ctx, id);
+  if (!found || found.order.tenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
+  // The form sent twice: Stripe answered the second with the first's refund (the same key), which the
+  // first recorded. Refused as the second would have been had it come after: nothing is left of it.
+  if (stripeRefundId && found.refunds.some((r) => r.stripeRefundId === stripeRefundId))
+    return { ok: false, status: 400, fieldErrors: { amount: [translator(ctx.locale)("orders.errors.refundTooLarge")] } } as const;
+  if (!stripeRefundId) {
+    const checked = await checkRefund(tx, ctx, id, input);
+    if (!checked.ok) return checked;
+  }
   const [refund] = await tx
     .insert(refunds)
-    .values({ tenantId: ctx.tenant.id, orderId: id, paymentId: payment.id, amountFen: input.amount, reason: input.reason, stripeRefundId, recordedByUserId: ctx.user.id })
+    .values({ tenantId: ctx.tenant.id, orderId: id, paymentId: input.paymentId, amountFen: input.amount, reason: input.reason, stripeRefundId, recordedByUserId: ctx.user.id })
     .returning();
   const after = await setOrder(tx, found.order, { refundedFen: found.order.refundedFen + input.amount });
   await audit(tx, ctx, { action: "order.refund", entityType: "assessment_order", entityId: id, before: found.order, after: { ...after, refund } });

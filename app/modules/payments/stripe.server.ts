@@ -5,13 +5,23 @@ import { assessmentOrders, paymentAccounts, payments, stripeEvents } from "../..
 import { env } from "~/env.server";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { setScope, type TenantContext } from "~/modules/tenancy/context.server";
+import { insideTransaction, type Rescope, type TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import { appUrl } from "~/ui/url.server";
 import { getOrder, settleOrder } from "./orders.server";
 
 // Stripe Connect: each organization is paid on its own account (direct charges, no platform fee).
 // An order becomes paid only from a verified webhook, never from the browser's redirect.
+// No Stripe call waits inside a database transaction (decision 010): each flow reads in one
+// transaction, calls Stripe outside it, and records the answer in another; the idempotency key makes
+// a retry after a failed record get Stripe's first answer back. The client refuses a call made inside
+// a wrapper's transaction, so a regression fails every test that reaches it.
+
+export class StripeInsideTransaction extends Error {
+  constructor() {
+    super("Stripe called inside a database transaction: call it between transactions (decision 010)");
+  }
+}
 
 let client: Stripe | null | undefined;
 
@@ -20,7 +30,16 @@ export function stripe(): Stripe | null {
   const { STRIPE_SECRET_KEY: key, STRIPE_API_BASE: base } = env();
   if (!key) return (client = null);
   const local = base ? new URL(base) : null;
+  const httpClient = Stripe.createNodeHttpClient();
+  const send = httpClient.makeRequest.bind(httpClient);
+  httpClient.makeRequest = (...args) => {
+    if (!insideTransaction()) return send(...args);
+    const error = new StripeInsideTransaction();
+    console.error(error.stack);
+    return Promise.reject(error);
+  };
   client = new Stripe(key, {
+    httpClient,
     maxNetworkRetries: local ? 0 : 2,
     telemetry: false,
     ...(local ? { host: local.hostname, port: Number(local.port), protocol: local.protocol.replace(":", "") as "http" | "https" } : {}),
@@ -70,21 +89,28 @@ async function saveAccount(tx: Tx, tenantId: string, account: Stripe.Account) {
   return row;
 }
 
-/** Creates the organization's Stripe account on first use and returns the onboarding link. */
-export async function onboardingLink(tx: Tx, ctx: TenantContext) {
+/** The organization's Stripe account, created on first use (outside any transaction: the key is the tenant's). */
+export async function createStripeAccount(tenant: { id: string; slug: string }) {
   const api = stripe();
   if (!api) throw new Response("Not found", { status: 404 });
-  let account = await paymentAccountOf(tx, ctx.tenant.id);
-  if (!account) {
-    const created = await api.accounts.create(
-      { type: "standard", metadata: { tenantId: ctx.tenant.id, slug: ctx.tenant.slug } },
-      { idempotencyKey: `account-${ctx.tenant.id}` },
-    );
-    account = await saveAccount(tx, ctx.tenant.id, created);
-    await audit(tx, ctx, { action: "payments.account_created", entityType: "payment_account", entityId: account.id, after: account });
-  }
+  return api.accounts.create({ type: "standard", metadata: { tenantId: tenant.id, slug: tenant.slug } }, { idempotencyKey: `account-${tenant.id}` });
+}
+
+/** Records a newly created account (a second record of the same account changes nothing). */
+export async function recordStripeAccount(tx: Tx, ctx: TenantContext, created: Stripe.Account) {
+  const existing = await paymentAccountOf(tx, ctx.tenant.id);
+  if (existing) return existing;
+  const account = await saveAccount(tx, ctx.tenant.id, created);
+  await audit(tx, ctx, { action: "payments.account_created", entityType: "payment_account", entityId: account.id, after: account });
+  return account;
+}
+
+/** The onboarding link of a recorded account (no database). */
+export async function onboardingLink(ctx: TenantContext, stripeAccountId: string) {
+  const api = stripe();
+  if (!api) throw new Response("Not found", { status: 404 });
   const link = await api.accountLinks.create({
-    account: account.stripeAccountId,
+    account: stripeAccountId,
     type: "account_onboarding",
     refresh_url: appUrl(`/w/${ctx.tenant.slug}/payments`),
     return_url: appUrl(`/w/${ctx.tenant.slug}/payments?refresh=1`),
@@ -92,23 +118,33 @@ export async function onboardingLink(tx: Tx, ctx: TenantContext) {
   return link.url;
 }
 
-export async function refreshAccount(tx: Tx, ctx: TenantContext) {
+/** What Stripe says of an account now (outside any transaction), or null without Stripe. */
+export async function retrieveStripeAccount(stripeAccountId: string) {
   const api = stripe();
-  const account = await paymentAccountOf(tx, ctx.tenant.id);
-  if (!api || !account) return account;
-  const before = account;
-  const after = await saveAccount(tx, ctx.tenant.id, await api.accounts.retrieve(account.stripeAccountId));
+  return api ? api.accounts.retrieve(stripeAccountId) : null;
+}
+
+/** Records what Stripe said of the organization's account, audited when it changed. */
+export async function recordAccountState(tx: Tx, ctx: TenantContext, state: Stripe.Account) {
+  const before = await paymentAccountOf(tx, ctx.tenant.id);
+  if (!before || before.stripeAccountId !== state.id) return before;
+  const after = await saveAccount(tx, ctx.tenant.id, state);
   if (JSON.stringify({ ...before, updatedAt: null }) !== JSON.stringify({ ...after, updatedAt: null }))
     await audit(tx, ctx, { action: "payments.account_updated", entityType: "payment_account", entityId: after.id, before, after });
   return after;
 }
 
-/** A Checkout Session on the organization's account for a pending order, in CNY. */
-export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
+export interface CheckoutPlan {
+  orderId: string;
+  stripeAccount: string;
+  params: Stripe.Checkout.SessionCreateParams;
+}
+
+/** Checks a pending order can be paid online and builds its Checkout Session (in the caller's transaction). */
+export async function planCheckout(tx: Tx, ctx: TenantContext, orderId: string) {
   const t = translator(ctx.locale);
-  const api = stripe();
   const found = await getOrder(tx, ctx, orderId);
-  if (!api || !found || found.order.schoolTenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
+  if (!stripe() || !found || found.order.schoolTenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
   const { order } = found;
   if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
   const account = await orderPaymentAccount(tx, order);
@@ -117,25 +153,41 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
   // Stripe refuses a reused idempotency key with other parameters, and the key is the order's.
   const orderLocale = order.locale === "en" ? "en" : "zh-CN";
   const name = `${found.certificateNameZh ?? found.certificateCode ?? ""} · ${translator(orderLocale)(`certificates.levelNames.${order.level}`)} · ${order.number}`;
-  const session = await api.checkout.sessions.create(
-    {
-      mode: "payment",
-      currency: "cny",
-      line_items: [{ quantity: order.headcount, price_data: { currency: "cny", unit_amount: order.unitPriceFen, product_data: { name } } }],
-      // Stripe picks the methods the account has enabled; this keeps the choice to card, Alipay, WeChat Pay.
-      allowed_payment_method_types: account.paymentMethods as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
-      ...(account.paymentMethods.includes("wechat_pay") ? { payment_method_options: { wechat_pay: { client: "web" } } } : {}),
-      client_reference_id: order.id,
-      metadata: { orderId: order.id, tenantId: order.tenantId, number: order.number },
-      success_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}?checkout=done`),
-      cancel_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}`),
-      locale: orderLocale === "en" ? "en" : "zh",
-    },
-    { stripeAccount: account.stripeAccountId, idempotencyKey: `checkout-${order.id}` },
-  );
-  // The session XCert made, recorded as the order's pending online payment for the order's total in
-  // CNY: a webhook counts only for a session recorded here (F16). A second click gets the same session
-  // back from Stripe (the order's idempotency key) and finds it recorded.
+  const params: Stripe.Checkout.SessionCreateParams = {
+    mode: "payment",
+    currency: "cny",
+    line_items: [{ quantity: order.headcount, price_data: { currency: "cny", unit_amount: order.unitPriceFen, product_data: { name } } }],
+    // Stripe picks the methods the account has enabled; this keeps the choice to card, Alipay, WeChat Pay.
+    allowed_payment_method_types: account.paymentMethods as Stripe.Checkout.SessionCreateParams.AllowedPaymentMethodType[],
+    ...(account.paymentMethods.includes("wechat_pay") ? { payment_method_options: { wechat_pay: { client: "web" } } } : {}),
+    client_reference_id: order.id,
+    metadata: { orderId: order.id, tenantId: order.tenantId, number: order.number },
+    success_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}?checkout=done`),
+    cancel_url: appUrl(`/w/${ctx.tenant.slug}/orders/${order.id}`),
+    locale: orderLocale === "en" ? "en" : "zh",
+  };
+  return { ok: true, value: { orderId: order.id, stripeAccount: account.stripeAccountId, params } satisfies CheckoutPlan } as const;
+}
+
+/** Creates the planned session on the organization's account (outside any transaction; the order's key). */
+export async function createCheckoutSession(plan: CheckoutPlan) {
+  const api = stripe();
+  if (!api) throw new Response("Not found", { status: 404 });
+  return api.checkout.sessions.create(plan.params, { stripeAccount: plan.stripeAccount, idempotencyKey: `checkout-${plan.orderId}` });
+}
+
+/**
+ * Records the session XCert made as the order's pending online payment for the order's total in CNY:
+ * a webhook counts only for a session recorded here (F16). A second click gets the same session back
+ * from Stripe (the order's idempotency key) and finds it recorded. An order no longer pending by now
+ * records nothing: its session's events are then ignored.
+ */
+export async function recordCheckout(tx: Tx, ctx: TenantContext, plan: CheckoutPlan, session: Stripe.Checkout.Session) {
+  const t = translator(ctx.locale);
+  const found = await getOrder(tx, ctx, plan.orderId);
+  if (!found || found.order.schoolTenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
+  const { order } = found;
+  if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
   await tx
     .insert(payments)
     .values({ tenantId: order.tenantId, orderId: order.id, method: "stripe", status: "pending", amountFen: order.totalFen, currency: "CNY", stripeCheckoutSessionId: session.id })
@@ -144,18 +196,29 @@ export async function checkoutUrl(tx: Tx, ctx: TenantContext, orderId: string) {
   return { ok: true, value: session.url ?? "" } as const;
 }
 
+export interface OnlineRefund {
+  stripeAccount: string;
+  paymentIntent: string;
+  amountFen: number;
+  idempotencyKey: string;
+}
+
 /**
- * The key names the refund by what it is (this payment, after what was refunded before, this amount):
- * a retry after a failed commit gets Stripe's first answer back instead of refunding twice.
+ * The Stripe refund a checked refund needs (in the caller's transaction). The key names the refund by
+ * what it is (this payment, after what was refunded before, this amount): a retry after a failed
+ * record gets Stripe's first answer back instead of refunding twice.
  */
-export async function refundOnline(tenantId: string, payment: typeof payments.$inferSelect, amountFen: number, refundedBefore: number, tx: Tx) {
-  const api = stripe();
+export async function planOnlineRefund(tx: Tx, tenantId: string, payment: typeof payments.$inferSelect, amountFen: number, refundedBefore: number): Promise<OnlineRefund> {
   const account = await paymentAccountOf(tx, tenantId);
-  if (!api || !account || !payment.stripePaymentIntentId) throw new Response("Online refund unavailable", { status: 409 });
-  const refund = await api.refunds.create(
-    { payment_intent: payment.stripePaymentIntentId, amount: amountFen },
-    { stripeAccount: account.stripeAccountId, idempotencyKey: `refund-${payment.id}-${refundedBefore}-${amountFen}` },
-  );
+  if (!stripe() || !account || !payment.stripePaymentIntentId) throw new Response("Online refund unavailable", { status: 409 });
+  return { stripeAccount: account.stripeAccountId, paymentIntent: payment.stripePaymentIntentId, amountFen, idempotencyKey: `refund-${payment.id}-${refundedBefore}-${amountFen}` };
+}
+
+/** Makes the refund on the organization's account (outside any transaction). */
+export async function refundOnline(plan: OnlineRefund) {
+  const api = stripe();
+  if (!api) throw new Response("Online refund unavailable", { status: 409 });
+  const refund = await api.refunds.create({ payment_intent: plan.paymentIntent, amount: plan.amountFen }, { stripeAccount: plan.stripeAccount, idempotencyKey: plan.idempotencyKey });
   return refund.id;
 }
 
@@ -232,11 +295,16 @@ async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.C
   return "applied";
 }
 
+/** What the webhook reads from Stripe before its transaction: an account.updated event's account now. */
+export async function webhookPrefetch(event: Stripe.Event) {
+  return event.type === "account.updated" && event.account ? retrieveStripeAccount(event.account) : null;
+}
+
 /**
  * Applies one verified event in the caller's transaction (system scope). The event id is stored in
  * the same transaction as its effect: a replay finds it and changes nothing.
  */
-export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"applied" | "duplicate" | "ignored"> {
+export async function applyStripeEvent(tx: Tx, rescope: Rescope, event: Stripe.Event, accountNow: Stripe.Account | null = null): Promise<"applied" | "duplicate" | "ignored"> {
   const account = event.account ?? null;
   let tenantId: string | null = null;
   if (account) {
@@ -250,7 +318,7 @@ export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"ap
     .returning({ id: stripeEvents.id });
   if (!inserted.length) return "duplicate";
   if (!tenantId) return "ignored";
-  await setScope(tx, { tenantId, role: "system" });
+  await rescope({ tenantId, tenantKind: "organization", role: "system" });
   switch (event.type) {
     case "checkout.session.completed": {
       const session = event.data.object;
@@ -261,10 +329,9 @@ export async function applyStripeEvent(tx: Tx, event: Stripe.Event): Promise<"ap
     case "checkout.session.async_payment_failed":
       return recordCheckoutPayment(tx, tenantId, event.data.object, "failed");
     case "account.updated": {
-      // Events arrive out of order, and an older one would undo a newer state: read the account's
-      // state now from Stripe rather than trusting the payload.
-      const api = stripe();
-      await saveAccount(tx, tenantId, api && account ? await api.accounts.retrieve(account) : event.data.object);
+      // Events arrive out of order, and an older one would undo a newer state: the account's state as
+      // Stripe reports it now (read by the caller before the transaction), rather than the payload.
+      await saveAccount(tx, tenantId, accountNow ?? event.data.object);
       return "applied";
     }
     default:

@@ -4,7 +4,7 @@ import { memberships, progressReportReminders, progressReports, reportPeriods, t
 import { isLocale, translator, type Locale } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
-import { setScope, type TenantContext } from "~/modules/tenancy/context.server";
+import type { Rescope, TenantContext } from "~/modules/tenancy/context.server";
 import { addDays, formatDay, shanghaiDate } from "~/ui/format";
 import { isUuid } from "~/ui/ids";
 import { refuse, type Result } from "./common.server";
@@ -89,7 +89,7 @@ export async function saveReport(tx: Tx, ctx: TenantContext, periodId: string, i
  * The scheduler's job (system scope): keeps the default periods ahead, then sends each school whose
  * report is not submitted the reminder due today or earlier (14 days before, then 3), once each.
  */
-export async function sendProgressReminders(tx: Tx, now = new Date()) {
+export async function sendProgressReminders(tx: Tx, rescope: Rescope, now = new Date()) {
   const today = shanghaiDate(now);
   await ensurePeriods(tx, today);
   const periods = await tx
@@ -104,7 +104,7 @@ export async function sendProgressReminders(tx: Tx, now = new Date()) {
     const daysLeft = Math.round((Date.parse(period.dueOn) - Date.parse(today)) / 86_400_000);
     const daysBefore = daysLeft <= 3 ? 3 : 14;
     for (const school of schools) {
-      await setScope(tx, { tenantId: school.id, tenantKind: "school", role: "system" });
+      await rescope({ tenantId: school.id, tenantKind: "school", role: "system" });
       const [report] = await tx
         .select({ status: progressReports.status })
         .from(progressReports)
@@ -135,6 +135,6 @@ export async function sendProgressReminders(tx: Tx, now = new Date()) {
       }
     }
   }
-  await setScope(tx, { role: "system" });
+  await rescope({ role: "system" });
   return { sent };
 }

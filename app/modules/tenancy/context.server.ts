@@ -1,7 +1,8 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
-import { getDatabase, type Tx } from "../../../db/client.server";
+import { getDatabase, rowsOf, type Tx } from "../../../db/client.server";
 import { memberships, secondFactorExemptions, secondFactors, sessions, tenants, users } from "../../../db/schema";
 import { env } from "~/env.server";
 import { currentRequest } from "~/request-store.server";
@@ -10,6 +11,7 @@ import { isSlug } from "~/ui/ids";
 import { enrolmentPath, requiresSecondFactor } from "../auth/second-factor-rule";
 import { hashToken, readSessionToken } from "../auth/session.server";
 import { can, permissionsOf, type MemberRole, type Permission, type TenantKind } from "./permissions";
+import { enterScopeStatement, rescopeStatement, type Scope } from "./scope.server";
 import { isDatabaseUnavailable, serviceUnavailable } from "./unavailable.server";
 
 // The one way a request reaches the database: resolve user, tenant and role, open the transaction
@@ -50,31 +52,22 @@ export interface TenantContext extends UserContext {
   permissions: Permission[];
 }
 
-type Scope = { tenantId?: string | null; tenantKind?: string | null; userId?: string | null; role: string };
+/**
+ * Changes the scope of the transaction a wrapper opened, mid-way: given only by `withAuthFlow` (a
+ * sign-up or an invitation switches to the system scope once its input or token was checked; login
+ * reads as the user once the password matched) and `withSystem` (a webhook or the digest enters the
+ * tenant it found). Nothing else can change a scope: the setter is not exported.
+ */
+export type Rescope = (scope: Scope) => Promise<void>;
 
-function scopeSettings(scope: Scope) {
-  return sql`
-    set_config('app.tenant_id', ${scope.tenantId ?? ""}, true),
-    set_config('app.tenant_kind', ${scope.tenantKind ?? ""}, true),
-    set_config('app.user_id', ${scope.userId ?? ""}, true),
-    set_config('app.role', ${scope.role}, true)`;
-}
+const rescopeOf =
+  (tx: Tx): Rescope =>
+  async (scope) => {
+    await tx.execute(rescopeStatement(scope));
+  };
 
-/** Sets the row-level-security scope of the current transaction (all settings are transaction-local). */
-export async function setScope(tx: Tx, scope: Scope) {
-  await tx.execute(sql`select ${scopeSettings(scope)}`);
-}
-
-// The first statement of every transaction: the query role and the scope in one round trip.
-// set_config('role', …, true) is what `set local role` does (and is checked the same way). JIT off:
-// a request's queries run in milliseconds, and compiling them (PostgreSQL turns JIT on by cost, which
-// the cross-tenant fee pages reach) took 40–90 ms on the benchmark's data. Custom plans: statements are
-// prepared (decision 015) but each is planned for its parameters, as an unnamed one would be; a
-// generic plan cannot see the tenant or the search term, and under RLS its estimates are worse still.
 async function enterScope(tx: Tx, scope: Scope) {
-  await tx.execute(
-    sql`select set_config('role', 'app_user', true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true), ${scopeSettings(scope)}`,
-  );
+  await tx.execute(enterScopeStatement(scope));
 }
 
 class RollbackWith {
@@ -91,7 +84,7 @@ export interface TransactionOptions {
  * rejected submission never leaves a partial write behind. A database out of reach becomes a thrown
  * 503 (Retry-After, no driver details), whichever route asked.
  */
-export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   try {
     return await rawTransaction(scope, fn, options);
   } catch (error) {
@@ -100,11 +93,20 @@ export async function transaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, o
   }
 }
 
+// Which code runs inside one of the wrappers' transactions: nothing may wait on the network there
+// (decision 010). The Stripe client asks before every call (payments/stripe.server.ts).
+const openTransaction = new AsyncLocalStorage<true>();
+
+/** Whether the caller runs inside a database transaction a wrapper opened. */
+export function insideTransaction() {
+  return openTransaction.getStore() === true;
+}
+
 /** The transaction without the 503 translation, for a result several callers await. */
 async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const { app, kind } = await getDatabase();
   try {
-    return await app.transaction(async (tx) => {
+    return await openTransaction.run(true, () => app.transaction(async (tx) => {
       // On PostgreSQL the scope statement is not awaited: postgres.js writes it and `fn`'s first query
       // to the transaction's one connection in a single write (one round trip fewer per transaction).
       // The server runs them in order, and if the scope fails the transaction is aborted, so nothing
@@ -119,16 +121,46 @@ async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, optio
       await entered;
       if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
       return result;
-    });
+    }));
   } catch (error) {
     if (error instanceof RollbackWith) return error.response as T;
     throw error;
   }
 }
 
-/** Background work and the seed: an explicit system scope, optionally inside one tenant. */
-export function withSystem<T>(fn: (tx: Tx) => Promise<T>, tenantId?: string): Promise<T> {
-  return transaction({ role: "system", tenantId }, fn);
+/**
+ * Background work and the seed: an explicit system scope, optionally inside one tenant (of `tenantKind`).
+ * `rescope` moves it into the tenant a webhook or a job found.
+ */
+export function withSystem<T>(fn: (tx: Tx, rescope: Rescope) => Promise<T>, tenantId?: string, tenantKind?: TenantKind): Promise<T> {
+  return transaction({ role: "system", tenantId, tenantKind }, (tx) => fn(tx, rescopeOf(tx)));
+}
+
+/**
+ * The data version of a group of public pages (decision 026): one statement outside any transaction,
+ * as the query role with no scope, i.e. what the public sees. Bumped in the same transaction as the
+ * data, so a page produced after reading version N shows data at least as new as N.
+ */
+export async function publicDataVersion(group: string): Promise<number> {
+  try {
+    const { app } = await getDatabase();
+    const [row] = rowsOf<{ version: string | number }>(await app.execute(sql`select version from public_data_versions where name = ${group}`));
+    return Number(row?.version ?? 0);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
+/** The health check: whether the query pool answers `select 1` (no scope, no transaction). */
+export async function pingDatabase(): Promise<boolean> {
+  try {
+    const { app } = await getDatabase();
+    await app.execute(sql`select 1`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -353,7 +385,7 @@ export async function withPublic<T>(source: RequestSource, fn: (tx: Tx, ctx: Req
  */
 export async function withAuthFlow<T>(
   request: Request,
-  fn: (tx: Tx, ctx: RequestContext) => Promise<T>,
+  fn: (tx: Tx, ctx: RequestContext, rescope: Rescope) => Promise<T>,
   options?: TransactionOptions,
 ): Promise<T> {
   const { ctx, tokenHash } = await openRequest(request);
@@ -365,7 +397,7 @@ export async function withAuthFlow<T>(
         Object.assign(ctx, { user: found.user, sessionTokenHash: found.tokenHash });
         noteActor({ userId: found.user.id });
       }
-      return fn(tx, ctx);
+      return fn(tx, ctx, rescopeOf(tx));
     },
     options,
   );

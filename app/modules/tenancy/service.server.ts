@@ -11,7 +11,7 @@ import { hashToken, newToken } from "~/modules/auth/session.server";
 import { enqueueEmail } from "~/modules/email/outbox.server";
 import { formatDateTime } from "~/ui/format";
 import { appUrl } from "~/ui/url.server";
-import { setScope, type MyMembership, type RequestContext, type TenantContext } from "./context.server";
+import type { MyMembership, Rescope, RequestContext, TenantContext } from "./context.server";
 import { invitableRoles, type MemberRole, type TenantKind } from "./permissions";
 import type { inviteSchema } from "./schemas";
 
@@ -122,6 +122,7 @@ export async function findInvitation(tx: Tx, slug: string, token: string): Promi
 export async function acceptInvitation(
   tx: Tx,
   ctx: RequestContext,
+  rescope: Rescope,
   slug: string,
   token: string,
   input: z.infer<typeof acceptInvitationSchema>,
@@ -155,7 +156,7 @@ export async function acceptInvitation(
   }
   // The link matched and the account is checked or created: creating the membership and closing the
   // invitation is the one step that needs the system scope, inside the inviting tenant.
-  await setScope(tx, { tenantId: tenant.id, userId, role: "system" });
+  await rescope({ tenantId: tenant.id, tenantKind: tenant.kind, userId, role: "system" });
   const existing = await tx
     .select({ id: memberships.id })
     .from(memberships)

@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, shanghaiDate } from "../../app/ui/format";
+import { startApp, type HttpClient, type TestApp } from "../support/app";
+import { asApp, owner, query } from "../support/db";
+
+// Issue 18 item 6, decision 026: the public fee pages answer from a shared cache keyed by a data
+// version the database keeps (statement triggers), with a strong ETag, 304 to If-None-Match, and
+// public caching headers; a visitor with a session is never cached.
+
+const pages = {
+  document: "/fees",
+  data: "/fees?_data=routes%2Ffees._index",
+  csv: "/fees.csv",
+  api: "/api/v1/fee-disclosures",
+};
+const cacheControl = "public, max-age=60, stale-while-revalidate=300";
+
+describe("public pages ahead of their floor", () => {
+  let app: TestApp;
+  let zh: HttpClient;
+  let en: HttpClient;
+  let finance: HttpClient;
+  let trainer: string;
+  const db = () => owner(app.database);
+  const version = async () => (await db().rows<{ version: number }>(sql`select version::int from public_data_versions where name = 'fees'`))[0].version;
+  const etags = async (client: HttpClient) => {
+    const tags: Record<string, string | null> = {};
+    for (const [name, path] of Object.entries(pages)) {
+      const response = await client.get(path);
+      expect(response.status, name).toBe(200);
+      await response.arrayBuffer();
+      tags[name] = response.headers.get("etag");
+    }
+    return tags;
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+    zh = app.client();
+    en = app.client({ locale: "en" });
+    finance = app.client();
+    await finance.login("org-finance@demo.xcert.test");
+    [{ id: trainer }] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'AI-TRAINER'`);
+  });
+  afterAll(() => app.close());
+
+  it("answers each page with a strong ETag that stays the same across requests, and public caching headers", async () => {
+    const first = await etags(zh);
+    const second = await etags(app.client());
+    for (const [name, tag] of Object.entries(first)) {
+      expect(tag, name).toMatch(/^"[\w-]{32}"$/);
+      expect(second[name], name).toBe(tag);
+    }
+    expect(new Set(Object.values(first)).size).toBe(4);
+    for (const [name, path] of Object.entries(pages)) {
+      const response = await zh.get(path);
+      await response.arrayBuffer();
+      expect(response.headers.get("cache-control"), name).toBe(cacheControl);
+      expect(response.headers.get("vary"), name).toBe("Cookie");
+    }
+  });
+
+  it("answers 304 with no body to If-None-Match, and the document's 304 keeps the client's own CSP", async () => {
+    const tags = await etags(zh);
+    for (const [name, path] of Object.entries(pages)) {
+      const response = await zh.get(path, { "if-none-match": tags[name]! });
+      expect(response.status, name).toBe(304);
+      expect(await response.text(), name).toBe("");
+      expect(response.headers.get("etag"), name).toBe(tags[name]);
+      expect(response.headers.get("cache-control"), name).toBe(cacheControl);
+    }
+    // The stored body carries the nonce of the CSP stored with it: a 304 must not bring another.
+    expect((await zh.get(pages.document, { "if-none-match": tags.document! })).headers.get("content-security-policy")).toBeNull();
+    // Several tags, one of them current, and a stale one alone.
+    expect((await zh.get(pages.api, { "if-none-match": `"old", ${tags.api}` })).status).toBe(304);
+    expect((await zh.get(pages.api, { "if-none-match": '"old"' })).status).toBe(200);
+  });
+
+  it("gives every document response its own nonce, in its CSP and in its HTML alike", async () => {
+    const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1];
+    const [a, b] = [await zh.get(pages.document), await zh.get(pages.document)];
+    const [htmlA, htmlB] = [await a.text(), await b.text()];
+    expect(a.headers.get("etag")).toBe(b.headers.get("etag"));
+    const [nonceA, nonceB] = [nonceOf(a)!, nonceOf(b)!];
+    expect(nonceA).toBeTruthy();
+    expect(nonceA).not.toBe(nonceB);
+    expect(htmlA).toContain(`nonce="${nonceA}"`);
+    expect(htmlA).not.toContain(nonceB);
+    expect(htmlB).toContain(`nonce="${nonceB}"`);
+    // Apart from the nonce, the same bytes.
+    expect(htmlA.replaceAll(nonceA, "N")).toBe(htmlB.replaceAll(nonceB, "N"));
+  });
+
+  it("differs per language: another ETag and the reader's language", async () => {
+    const [zhTags, enTags] = [await etags(zh), await etags(en)];
+    for (const name of Object.keys(pages)) expect(enTags[name], name).not.toBe(zhTags[name]);
+    expect(await (await en.get(pages.document)).text()).toContain('<html lang="en"');
+    expect(await (await zh.get(pages.document)).text()).toContain('<html lang="zh-CN"');
+    expect((await (await en.get(pages.csv)).text()).split("\r\n")[0]).toContain("Organization");
+  });
+
+  it("changes when a fee is published, at once: the trigger bumps the version in the publishing transaction", async () => {
+    const before = await etags(zh);
+    const versionBefore = await version();
+    const published = await finance.post("/w/demo-ai/fees/new", {
+      certificateId: trainer,
+      level: "intermediate",
+      kind: "assessment",
+      amount: "380.00",
+      unit: "per_person",
+      includes: "理论考试与实操考核各一次。",
+      effectiveFrom: addDays(shanghaiDate(), 50),
+      contact: "021-6482 0000",
+      changeReason: "缓存测试：新公示。",
+      intent: "publish",
+    });
+    expect(published.status, await published.clone().text()).toBe(302);
+    const id = published.headers.get("location")!.split("/").at(-1)!;
+    expect(await version()).toBeGreaterThan(versionBefore);
+    const after = await etags(zh);
+    for (const name of Object.keys(pages)) expect(after[name], name).not.toBe(before[name]);
+    // The old tag is no longer current: a full answer, with the new fee in it.
+    const api = await zh.get(pages.api, { "if-none-match": before.api! });
+    expect(api.status).toBe(200);
+    expect(JSON.stringify(await api.json())).toContain(id);
+    expect(await (await zh.get(pages.csv)).text()).toContain(id);
+    const page = (await (await zh.get(pages.data)).json()) as { upcoming: { id: string }[] };
+    expect(page.upcoming.map((d) => d.id)).toContain(id);
+  });
+
+  it("bumps once per statement on every table the pages read, and the public scope can read the version", async () => {
+    for (const statement of [
+      sql`update tenants set name = name`,
+      sql`update certificates set name_zh = name_zh`,
+      sql`update fee_disclosures set contact = contact where false`,
+    ]) {
+      const before = await version();
+      await db().rows(statement);
+      expect(await version()).toBe(before + 1);
+    }
+    // A write elsewhere does not.
+    const before = await version();
+    await db().rows(sql`update users set name = name`);
+    expect(await version()).toBe(before);
+    // Readable in the public scope under RLS, and not writable by the app role.
+    const [row] = await asApp({ role: "public" }, (tx) => query<{ version: number }>(tx, sql`select version::int from public_data_versions where name = 'fees'`));
+    expect(row.version).toBe(before);
+    const refused = await asApp({ role: "system" }, (tx) => query(tx, sql`update public_data_versions set version = 0`)).catch((error: Error & { cause?: Error }) => (error.cause ?? error).message);
+    expect(refused).toMatch(/permission denied/);
+  });
+
+  it("never caches a signed-in visitor: private, no ETag, and their page never reaches anyone else", async () => {
+    const anonymous = await etags(zh);
+    for (const [name, path] of Object.entries(pages)) {
+      const response = await finance.get(path, { "if-none-match": anonymous[name]! });
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get("cache-control"), name).toBe("private, no-store");
+      expect(response.headers.get("etag"), name).toBeNull();
+      await response.arrayBuffer();
+    }
+    const [{ name }] = await db().rows<{ name: string }>(sql`select name from users where email = 'org-finance@demo.xcert.test'`);
+    expect(await (await finance.get(pages.document)).text()).toContain(name);
+    const publicHtml = await (await zh.get(pages.document)).text();
+    expect(publicHtml).not.toContain(name);
+    expect(publicHtml).not.toContain("/logout");
+  });
+});
