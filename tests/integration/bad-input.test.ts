@@ -790,7 +790,8 @@ describe("bad input", () => {
       expect(statuses).toEqual(Object.fromEntries(values.map((ip) => [ip, 401])));
       expect(await db().count("login_attempts")).toBe(before + values.length);
       const stored = await db().rows<{ ip: string | null }>(sql`select host(ip) as ip from login_attempts where email like 'xff-probe-%'`);
-      expect(stored.map((r) => r.ip).filter(Boolean).sort()).toEqual(["1.2.3.4", "2001:db8::1"]);
+      // Behind the one trusted proxy the client is the right-most hop (decision 024), never the left-most.
+      expect(stored.map((r) => r.ip).filter(Boolean).sort()).toEqual(["10.0.0.1", "2001:db8::1"]);
     });
 
     it("never redirects off the site or answers 500, whatever the redirectTo", async () => {
