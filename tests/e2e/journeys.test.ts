@@ -423,5 +423,6 @@ describe("browser journeys against the production server", () => {
       expect(await admin.locator("main h1").count(), path).toBeGreaterThan(0);
     }
     expectNoProblems(admin);
-  });
+    // Forty pages in a real browser: more than the default minute on a loaded 2-core machine.
+  }, 300_000);
 });

@@ -6,6 +6,7 @@ import { withSystem } from "../../app/modules/tenancy/context.server";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
+import { enrolSecondFactor } from "../support/second-factor";
 
 // The committee's fee audit (DOMAIN §二.10, §二.14) across every tenant: each kind of finding made
 // from data, with its evidence; filters, sort, counts per organization; the CSV; who may see it; and
@@ -101,6 +102,8 @@ describe("committee fee audit", () => {
     const path = /\/join\/[a-z0-9-]+\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0];
     member = app.client({ locale: "en" });
     expect((await member.post(path, { intent: "create", name: "委员", password: "committee-member-pw-1" })).status).toBe(302);
+    // Committee members must enrol a second factor before anything else (decision 031).
+    await enrolSecondFactor(member);
 
     // late_notice at demo-ai: a training fee taking effect in 5 days, published today.
     ids.late = await insertDisclosure({ tenant: ai, certificate: trainer, level: "intermediate", kind: "training", fen: 300_000, from: addDays(today, 5), publishedDaysAgo: 0 });

@@ -53,10 +53,9 @@ describe("credential registry", () => {
   afterAll(() => app.close());
 
   it("refuses to start in production without the ID-hash key or the signing key", async () => {
-    const serve = path.resolve(import.meta.dirname, "../../node_modules/@remix-run/serve/dist/cli.js");
-    const base = { NODE_ENV: "production", XCERT_DEMO: undefined, PORT: "0", EMAIL_WORKER: "off" };
+    const base = { NODE_ENV: "production", XCERT_DEMO: undefined, PORT: "0", EMAIL_WORKER: "off", XCERT_SECOND_FACTOR_KEY: "5f".repeat(32) };
     for (const missing of ["CREDENTIAL_ID_KEY", "CREDENTIAL_SIGNING_KEY"]) {
-      const run = await runCommand(process.execPath, [serve, "./build/index.js"], childEnv({ ...base, [missing]: undefined }), 60_000);
+      const run = await runCommand(process.execPath, ["--import", "tsx", "server/index.ts"], childEnv({ ...base, [missing]: undefined }), 60_000);
       expect(run.code, missing).not.toBe(0);
       expect(run.stderr, missing).toContain(`Refusing to start in production without ${missing}`);
     }
