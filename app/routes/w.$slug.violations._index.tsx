@@ -1,12 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Locale } from "~/i18n/i18n";
-import { ViolationStatusChip } from "~/modules/school/components/violation-view";
+import { ViolationTable } from "~/modules/school/components/violation-view";
 import { listViolationReports } from "~/modules/school/violations.server";
 import { withTenant } from "~/modules/tenancy/context.server";
-import { formatDate } from "~/ui/format";
-import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, NextPage } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "school.violations.title" };
@@ -20,8 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export default function Violations() {
   const { page, canReport } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -39,32 +36,7 @@ export default function Violations() {
       {page.rows.length === 0 ? (
         <EmptyState>{t("school.violations.empty")}</EmptyState>
       ) : (
-        <Table
-          caption={t("school.violations.title")}
-          head={
-            <tr>
-              <th className="px-3 py-2">{t("school.violations.organization")}</th>
-              <th className="px-3 py-2">{t("school.violations.category")}</th>
-              <th className="px-3 py-2">{t("school.violations.status")}</th>
-              <th className="px-3 py-2">{t("school.violations.filedAt")}</th>
-            </tr>
-          }
-        >
-          {page.rows.map((r) => (
-            <tr key={r.id}>
-              <td className="px-3 py-2">
-                <Link to={r.id} className="text-blue-700 hover:underline">
-                  {r.organizationName}
-                </Link>
-              </td>
-              <td className="px-3 py-2">{t(`school.violations.categories.${r.category}`)}</td>
-              <td className="px-3 py-2">
-                <ViolationStatusChip status={r.status} />
-              </td>
-              <td className="px-3 py-2">{formatDate(r.createdAt, locale)}</td>
-            </tr>
-          ))}
-        </Table>
+        <ViolationTable rows={page.rows} caption={t("school.violations.title")} />
       )}
       <NextPage cursor={page.nextCursor} />
     </div>

@@ -1,5 +1,7 @@
+import { Link } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { formatBytes, formatDateTime } from "~/ui/format";
+import { formatBytes, formatDate, formatDateTime } from "~/ui/format";
+import { Table } from "~/ui/list";
 import type { Locale } from "~/i18n/i18n";
 import { Chip } from "./schema-form";
 
@@ -11,6 +13,46 @@ export function ViolationStatusChip({ status }: { status: keyof typeof tone }) {
     <Chip tone={tone[status]} testId="violation-status">
       {t(`school.violations.statuses.${status}`)}
     </Chip>
+  );
+}
+
+/** The list of reports, the same for the reporting school and the committee: each links to its page. */
+export function ViolationTable({
+  rows,
+  caption,
+}: {
+  rows: { id: string; organizationName: string; category: string; status: keyof typeof tone; createdAt: string }[];
+  caption: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  return (
+    <Table
+      caption={caption}
+      head={
+        <tr>
+          <th className="px-3 py-2">{t("school.violations.organization")}</th>
+          <th className="px-3 py-2">{t("school.violations.category")}</th>
+          <th className="px-3 py-2">{t("school.violations.status")}</th>
+          <th className="px-3 py-2">{t("school.violations.filedAt")}</th>
+        </tr>
+      }
+    >
+      {rows.map((r) => (
+        <tr key={r.id}>
+          <td className="px-3 py-2">
+            <Link to={r.id} className="text-blue-700 hover:underline">
+              {r.organizationName}
+            </Link>
+          </td>
+          <td className="px-3 py-2">{t(`school.violations.categories.${r.category}`)}</td>
+          <td className="px-3 py-2">
+            <ViolationStatusChip status={r.status} />
+          </td>
+          <td className="px-3 py-2">{formatDate(r.createdAt, locale)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
