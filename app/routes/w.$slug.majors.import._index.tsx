@@ -1,14 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import type { Locale } from "~/i18n/i18n";
 import { majorsImportPage, majorsImportSchema, uploadMajors } from "~/modules/school/majors-import.server";
+import { ImportJobsTable } from "~/modules/imports/components/import-upload";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, SubmitButton } from "~/ui/form";
-import { formatDateTime } from "~/ui/format";
-import { EmptyState, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 import { zodErrorMap } from "~/ui/zod-errors";
 
@@ -25,8 +23,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ImportMajors() {
   const { jobs } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
   const { slug } = useParams();
   const k = (key: string) => t(`school.majors.import.${key}`);
   const [form, fields] = useForm({
@@ -61,37 +58,7 @@ export default function ImportMajors() {
           </a>
         </div>
       </Form>
-      <section>
-        <h2 className="mb-2 text-lg font-semibold">{k("jobs")}</h2>
-        {jobs.length === 0 ? (
-          <EmptyState>{k("noJobs")}</EmptyState>
-        ) : (
-          <Table
-            caption={k("jobs")}
-            head={
-              <tr>
-                <th className="px-3 py-2">{k("fileName")}</th>
-                <th className="px-3 py-2">{k("startedAt")}</th>
-                <th className="px-3 py-2">{k("progress")}</th>
-              </tr>
-            }
-          >
-            {jobs.map((job) => (
-              <tr key={job.id}>
-                <td className="px-3 py-2">
-                  <Link to={job.id} className="text-blue-700 hover:underline">
-                    {job.fileName}
-                  </Link>
-                </td>
-                <td className="px-3 py-2">{formatDateTime(job.createdAt, locale)}</td>
-                <td className="px-3 py-2">
-                  {k(`statuses.${job.status}`)} · {job.progress}%
-                </td>
-              </tr>
-            ))}
-          </Table>
-        )}
-      </section>
+      <ImportJobsTable jobs={jobs} k={k} statusHeading={k("status")} />
     </div>
   );
 }

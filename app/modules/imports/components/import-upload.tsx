@@ -84,39 +84,48 @@ export function ImportUpload({
           </span>
         </div>
       </Form>
-      <section>
-        <h2 className="mb-2 text-lg font-semibold">{k("jobs")}</h2>
-        {jobs.length === 0 ? (
-          <EmptyState>{k("noJobs")}</EmptyState>
-        ) : (
-          <Table
-            caption={k("jobs")}
-            head={
-              <tr>
-                <th className="px-3 py-2">{k("fileName")}</th>
-                <th className="px-3 py-2">{k("startedAt")}</th>
-                <th className="px-3 py-2">{t(`${ns}.status`)}</th>
-                <th className="px-3 py-2">{k("progress")}</th>
-              </tr>
-            }
-          >
-            {jobs.map((job) => (
-              <tr key={job.id}>
-                <td className="px-3 py-2">
-                  <Link to={job.id} className="text-blue-700 hover:underline">
-                    {job.fileName}
-                  </Link>
-                </td>
-                <td className="whitespace-nowrap px-3 py-2">{formatDateTime(job.createdAt, locale)}</td>
-                <td className="px-3 py-2">{k(`statuses.${job.status}`)}</td>
-                <td className="px-3 py-2">
-                  <progress max={100} value={job.progress} className="w-32" /> {job.progress}%
-                </td>
-              </tr>
-            ))}
-          </Table>
-        )}
-      </section>
+      <ImportJobsTable jobs={jobs} k={k} statusHeading={t(`${ns}.status`)} />
     </div>
+  );
+}
+
+/** An import page's recent jobs (the banks' and the pilot majors'): each links to its progress page. */
+export function ImportJobsTable({ jobs, k, statusHeading }: { jobs: ImportJobRow[]; k: (key: string) => string; statusHeading: string }) {
+  const { i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  return (
+    <section>
+      <h2 className="mb-2 text-lg font-semibold">{k("jobs")}</h2>
+      {jobs.length === 0 ? (
+        <EmptyState>{k("noJobs")}</EmptyState>
+      ) : (
+        <Table
+          caption={k("jobs")}
+          head={
+            <tr>
+              <th className="px-3 py-2">{k("fileName")}</th>
+              <th className="px-3 py-2">{k("startedAt")}</th>
+              <th className="px-3 py-2">{statusHeading}</th>
+              <th className="px-3 py-2">{k("progress")}</th>
+            </tr>
+          }
+        >
+          {jobs.map((job) => (
+            <tr key={job.id}>
+              <td className="px-3 py-2">
+                <Link to={job.id} className="text-blue-700 hover:underline">
+                  {job.fileName}
+                </Link>
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">{formatDateTime(job.createdAt, locale)}</td>
+              <td className="px-3 py-2">{k(`statuses.${job.status}`)}</td>
+              <td className="px-3 py-2">
+                <progress max={100} value={job.progress} className="w-32" /> {job.progress}%
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
   );
 }
