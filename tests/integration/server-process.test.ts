@@ -1,12 +1,16 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import postgres from "postgres";
+import { createPglite } from "../../db/client.server";
+import { questionColumns } from "../../app/modules/questions/import-rows";
 import { HttpClient } from "../support/app";
+import { createImportGate, type ImportGate } from "../support/import-gate";
 import { startResendDouble, type ResendDouble } from "../support/resend-double";
 import { startServer, type ServerProcess } from "../support/server-process";
 
 // The server as `npm start` runs it (server/index.ts in a process of its own, decisions 023 and 025):
-// its request log, its graceful shutdown on SIGTERM, and WEB_CONCURRENCY. The answers themselves are
+// its request log, its graceful shutdown on SIGTERM (issue 18 item 10), and WEB_CONCURRENCY. The answers themselves are
 // tests/integration/server.test.ts.
 
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -38,13 +42,17 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-describe("the request log", () => {
+// One server for the request log and then its shutdown (the second test ends it).
+describe("one server process", () => {
   let server: ServerProcess;
+  let gate: ImportGate;
   beforeAll(async () => {
-    server = await startServer({ env: { LOG_LEVEL: "info", EMAIL_WORKER: "off" } });
+    gate = await createImportGate();
+    server = await startServer({ env: { LOG_LEVEL: "info", EMAIL_WORKER: "on", ...gate.env } });
   });
   afterAll(async () => {
     await server.stop();
+    await gate.close();
   });
 
   const lines = () =>
@@ -77,18 +85,25 @@ describe("the request log", () => {
     const output = server.output();
     for (const secret of ["demo-password-2026", "secret-reset-token-abc123", "secret-invite-token-xyz789", "110101199001011234", "xcert_session="]) expect(output).not.toContain(secret);
   });
-});
 
-describe("SIGTERM", () => {
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await startServer({ env: { EMAIL_WORKER: "on", LOG_LEVEL: "info" } });
-  });
-  afterAll(async () => {
-    await server.stop();
-  });
+  it("on SIGTERM stops accepting, finishes the request in flight, ends event streams, gives back import leases, closes the pool and exits 0", async () => {
+    // An import standing at its first checkpoint (the gate, decision 017): its runner holds the lease.
+    const admin = new HttpClient(server.url);
+    await admin.login("org-admin@demo.xcert.test");
+    const { certificates } = (await (await admin.data("/w/demo-ai/questions/import", "routes/w.$slug.questions.import._index")).json()) as { certificates: { id: string }[] };
+    const upload = new FormData();
+    upload.append("certificateId", certificates[0].id);
+    upload.append("file", new Blob([questionsCsv(2500)]), "停机.csv");
+    const queued = await admin.post("/w/demo-ai/questions/import", upload);
+    expect(queued.status, await queued.clone().text()).toBe(302);
+    const jobPath = queued.headers.get("location")!;
+    const jobId = jobPath.split("/").pop()!;
+    expect(await gate.next(jobId)).toMatchObject({ status: "validating", processedRows: 1000 });
+    // Its progress as server-sent events, read to the stream's end.
+    const events = await admin.get(`${jobPath}/events`);
+    expect(events.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    const streamed = new Response(events.body).text();
 
-  it("stops accepting, finishes the request in flight, closes the pool and exits 0", async () => {
     const { port } = new URL(server.url);
     const body = "email=org-admin%40demo.xcert.test&password=demo-password-2026";
     // A login whose body is held back: the server cannot answer it until the test sends the rest.
@@ -118,11 +133,52 @@ describe("SIGTERM", () => {
     await ended;
     expect(answer).toMatch(/^HTTP\/1\.1 302 /);
     expect(answer).toMatch(/\r\nlocation: \/workspaces\r\n|\r\nLocation: /i);
+    // The event stream ended (the browser's EventSource reconnects to the next server).
+    expect(await streamed).toMatch(/^event: progress\ndata: /);
     const exited = await waitFor("the process to exit", () => (exitCodeOf(server.pid) === "gone" ? true : undefined), 20_000);
     expect(exited).toBe(true);
     expect(server.output()).toContain('"msg":"stopped"');
+    // The runner stopped at its checkpoint and gave the lease back, the run not counted as an attempt:
+    // another server process resumes the job at once.
+    expect(await importJobRow(server, jobId)).toEqual({ status: "validating", locked: false, attempts: 0 });
   });
 });
+
+/** 2,500 valid practice questions as a CSV file: checkpoints every 1,000 rows while validating. */
+function questionsCsv(count: number) {
+  const cells = (i: number): Record<string, string> => ({
+    type: "单选题",
+    stem: `停机测试 ${i}：数据标注质检时，抽检比例一般由什么决定？`,
+    optionA: "标注员的喜好",
+    optionB: "项目质量要求与数据量",
+    answer: "B",
+    difficulty: "3",
+    level: "中级",
+    pool: "练习",
+    visibility: "仅本机构",
+  });
+  const rows = [questionColumns.map((c) => c.zh), ...Array.from({ length: count }, (_, i) => questionColumns.map((c) => cells(i)[c.key] ?? ""))];
+  return `\uFEFF${rows.map((r) => r.map((c) => `"${c}"`).join(",")).join("\r\n")}\r\n`;
+}
+
+/** The job's row read as the database's owner, once the server process is gone. */
+async function importJobRow(server: ServerProcess, jobId: string) {
+  const statement = "select status, locked_until is not null as locked, attempts from import_jobs where id = $1";
+  if (server.database.kind === "pglite") {
+    const pglite = await createPglite({ dataDir: server.database.dir! });
+    try {
+      return (await pglite.query(statement, [jobId])).rows[0];
+    } finally {
+      await pglite.close();
+    }
+  }
+  const sql = postgres(server.database.url!, { max: 1, onnotice: () => {} });
+  try {
+    return { ...(await sql.unsafe(statement, [jobId]))[0] };
+  } finally {
+    await sql.end();
+  }
+}
 
 /** "gone" once the process no longer exists (its parent, the test, reaps it). */
 function exitCodeOf(pid: number): "running" | "gone" {

@@ -3,7 +3,6 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ServerBuild } from "@remix-run/node";
 import { pino } from "pino";
-import { seedDemo } from "../../db/seed/demo";
 import type { OpenOptions } from "../../db/client.server";
 import { createApp } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./db";
@@ -26,8 +25,7 @@ export interface TestApp {
  * (the test setup trusts one hop, so a client's `ip` option is its X-Forwarded-For).
  */
 export async function startApp(options: { seed?: boolean; logger?: OpenOptions["logger"]; trustProxy?: number } = {}): Promise<TestApp> {
-  const database = await createTestDatabase({ logger: options.logger });
-  if (options.seed !== false) await seedDemo();
+  const database = await createTestDatabase({ logger: options.logger, seeded: options.seed !== false });
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const { app } = createApp({
     build,

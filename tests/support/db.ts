@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { cp, readFile } from "node:fs/promises";
 import { sql, type SQL } from "drizzle-orm";
 import postgres from "postgres";
 import { inject } from "vitest";
 import { createPglite, fromPglite, getDatabase, openDatabase, rowsOf, type Database, type OpenOptions, type Tx } from "../../db/client.server";
+import { storageDir } from "../../app/modules/storage/storage.server";
 import { enterScopeStatement, type Scope } from "../../app/modules/tenancy/scope.server";
 import { withDatabase } from "./global-setup";
 
@@ -11,9 +12,14 @@ export interface TestDatabase extends Database {
   drop(): Promise<void>;
 }
 
-/** A clean, migrated database for one test file, installed as the process's database. */
-export async function createTestDatabase(options: OpenOptions = {}): Promise<TestDatabase> {
-  const template = inject("pgTemplate");
+/**
+ * A clean, migrated database for one test file, installed as the process's database; with `seeded`,
+ * a copy of the demo the global setup seeded once (and the files the seed stored, copied into this
+ * file's STORAGE_DIR), as `seedDemo()` would have left it.
+ */
+export async function createTestDatabase(options: OpenOptions & { seeded?: boolean } = {}): Promise<TestDatabase> {
+  const template = inject(options.seeded ? "seededTemplate" : "pgTemplate");
+  if (options.seeded) await cp(inject("seededFiles"), storageDir(), { recursive: true });
   let database: Database;
   let drop: () => Promise<void>;
   if (template) {
@@ -28,7 +34,7 @@ export async function createTestDatabase(options: OpenOptions = {}): Promise<Tes
       await admin.end();
     };
   } else {
-    const dump = await readFile(inject("pgliteDump"));
+    const dump = await readFile(inject(options.seeded ? "seededDump" : "pgliteDump"));
     const pglite = await createPglite({ loadDataDir: new Blob([dump]) });
     database = fromPglite(pglite, options);
     drop = () => database.close();

@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { createPglite } from "../../db/client.server";
 
 // The real production server, as `npm start` runs it: `node --import tsx server/index.ts` in a process
 // of its own (the build comes from `remix build`, which `npm test` runs first), on a free loopback
@@ -143,7 +144,8 @@ export interface StartOptions {
   /**
    * How the database is prepared before the server starts:
    * - "demo" (default): `npx tsx db/seed/index.ts`, which migrates and seeds the demo, as `npm start` does
-   *   (run without NODE_ENV, as `npm start` runs it: the seed refuses NODE_ENV=production);
+   *   (run without NODE_ENV, as `npm start` runs it: the seed refuses NODE_ENV=production); under vitest,
+   *   a copy of the demo the global setup seeded once (request-size.test.ts runs the script itself);
    * - "migrate": `npx tsx db/migrate.ts` only, an empty product (production has no demo);
    * - "none": nothing (the caller already prepared `database`).
    */
@@ -157,6 +159,30 @@ export interface StartOptions {
   database?: ServerDatabase;
   /** How long to wait for /healthz. */
   startTimeoutMs?: number;
+}
+
+/** The demo seeded once for the run (global-setup.ts), when the tests run under vitest. */
+let seededDemo: { pgliteDump: string; pgTemplate: string; files: string } | undefined;
+export function startServersFromSeededDemo(source: typeof seededDemo) {
+  seededDemo = source;
+}
+
+/** Copies the demo seeded once into `database` and its files into `storage`: what the seed script would write. */
+async function copySeededDemo(source: NonNullable<typeof seededDemo>, database: ServerDatabase, storage: string) {
+  await cp(source.files, storage, { recursive: true });
+  if (database.kind === "pglite") {
+    const pglite = await createPglite({ dataDir: database.dir!, loadDataDir: new Blob([await readFile(source.pgliteDump)]) });
+    await pglite.close();
+    return;
+  }
+  const name = new URL(database.url!).pathname.slice(1);
+  const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`drop database ${name} with (force)`);
+    await admin.unsafe(`create database ${name} template ${source.pgTemplate}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
 }
 
 const running = new Set<ChildProcess>();
@@ -180,7 +206,11 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   const ownsDatabase = !options.database;
   const database = options.database ?? (await createServerDatabase());
   try {
-    if ((options.data ?? "demo") === "demo") await runScript("db/seed/index.ts", childEnv(options.env ?? {}, database.env, { NODE_ENV: undefined }));
+    const seedEnv = childEnv(options.env ?? {}, database.env, { NODE_ENV: undefined });
+    if ((options.data ?? "demo") === "demo") {
+      if (seededDemo) await copySeededDemo(seededDemo, database, seedEnv.STORAGE_DIR ?? path.join(root, ".data/storage"));
+      else await runScript("db/seed/index.ts", seedEnv);
+    }
     else if (options.data === "migrate") await runScript("db/migrate.ts", childEnv(options.env ?? {}, database.env));
   } catch (error) {
     if (ownsDatabase) await database.drop().catch(() => {});

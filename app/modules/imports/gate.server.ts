@@ -1,6 +1,7 @@
 import { access, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { env, isProduction, type Env } from "~/env.server";
+import { shutdownSignal } from "~/request-store.server";
 
 // Tests only (decision 017). With XCERT_IMPORT_GATE_DIR set, an import runner stops at each progress
 // checkpoint, once that progress is committed and outside any transaction, writes the checkpoint as
@@ -44,6 +45,8 @@ export function importGate(): ((checkpoint: ImportCheckpoint) => Promise<void>) 
     // Written aside, then renamed: the test never reads half a checkpoint.
     await writeFile(`${file}.part`, JSON.stringify(checkpoint));
     await rename(`${file}.part`, file);
-    while (await access(file).then(() => true, () => false)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // A shutdown ends the pause: the runner then stops at this checkpoint and gives its lease back.
+    const shutdown = shutdownSignal();
+    while (!shutdown.aborted && (await access(file).then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 20));
   };
 }

@@ -212,8 +212,10 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
   // Tests only: stop at each checkpoint until released (decision 017); null everywhere else.
   const gate = importGate();
   let step = 0;
-  const checkpoint = (status: "validating" | "importing", totalRows: number, processedRows: number, importedRows: number) =>
-    gate?.({ jobId: id, step: ++step, status, totalRows, processedRows, importedRows, progress: progressOf({ status, totalRows, processedRows, importedRows }) });
+  const checkpoint = async (status: "validating" | "importing", totalRows: number, processedRows: number, importedRows: number) => {
+    await gate?.({ jobId: id, step: ++step, status, totalRows, processedRows, importedRows, progress: progressOf({ status, totalRows, processedRows, importedRows }) });
+    stopIfShuttingDown();
+  };
   try {
     const [file] = await inOrganization(tenantId, (tx) =>
       tx.select({ bytes: importFiles.bytes }).from(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
