@@ -169,7 +169,7 @@ function errorKey(error: unknown) {
 }
 
 /** 404, 403, 413 and 500 pages in the user's language; no stack traces for users. */
-export function ErrorPage() {
+function ErrorPage() {
   const error = useRouteError();
   const { t } = useTranslation();
   const status = isRouteErrorResponse(error) ? error.status : 500;

@@ -1,12 +1,14 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import type { SubmissionResult } from "@conform-to/react";
 import { useTranslation } from "react-i18next";
 import { levels } from "~/modules/certificates/schemas";
 import { SchemaForm } from "~/modules/school/components/schema-form";
-import { createCreditRule, listCreditRules, ruleCertificates } from "~/modules/school/credit-rules.server";
-import { creditRuleFields, creditRuleQuerySchema, exemptions } from "~/modules/school/schemas";
+import { createCreditRule, endCreditRule, listCreditRules, ruleCertificates } from "~/modules/school/credit-rules.server";
+import { creditRuleActionFields, creditRuleFields, creditRuleQuerySchema, exemptions } from "~/modules/school/schemas";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { shanghaiDate } from "~/ui/format";
+import { ErrorList, SubmitButton } from "~/ui/form";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
@@ -21,6 +23,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       page: await listCreditRules(tx, ctx, query),
       certificates: await ruleCertificates(tx, ctx),
       canWrite: ctx.permissions.includes("credit_rules:write"),
+      tenantId: ctx.tenant.id,
       today: shanghaiDate(),
     };
   });
@@ -28,17 +31,20 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   return withTenant(request, params.slug, "credit_rules:write", async (tx, ctx) => {
-    const submission = await parseForm(request, creditRuleFields, ctx.locale);
+    const submission = await parseForm(request, creditRuleActionFields, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
-    const result = await createCreditRule(tx, ctx, submission.value);
+    const input = submission.value;
+    const result = input.intent === "end" ? await endCreditRule(tx, ctx, input.ruleId, input.lastDay) : await createCreditRule(tx, ctx, input);
     if (!result.ok) return rejectSubmission(submission, result);
-    return json({ result: submission.reply({ resetForm: true }) });
+    return json({ result: submission.reply({ resetForm: true }), ended: input.intent === "end" ? input.ruleId : null });
   });
 }
 
 export default function CreditRules() {
-  const { page, certificates, canWrite, today } = useLoaderData<typeof loader>();
+  const { page, certificates, canWrite, tenantId, today } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  // Which of the page's forms the last answer belongs to (the record form, or a row's end form).
+  const ending = (actionData?.result.initialValue as { intent?: string } | undefined)?.intent === "end";
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const en = i18n.language === "en";
@@ -73,6 +79,11 @@ export default function CreditRules() {
           {t("school.search")}
         </button>
       </Form>
+      {actionData && "ended" in actionData && actionData.ended ? (
+        <p role="status" className="rounded border border-green-200 bg-green-50 px-3 py-2 text-sm text-green-800">
+          {t("school.creditRules.ended")}
+        </p>
+      ) : null}
       {page.rows.length === 0 ? (
         <EmptyState>{t("school.creditRules.empty")}</EmptyState>
       ) : (
@@ -86,6 +97,7 @@ export default function CreditRules() {
               <th className="px-3 py-2">{t("school.creditRules.exemption")}</th>
               <th className="px-3 py-2">{t("school.creditRules.valid")}</th>
               <th className="px-3 py-2">{t("school.creditRules.recordedBy")}</th>
+              {canWrite ? <th className="px-3 py-2">{t("school.creditRules.endOn")}</th> : null}
             </tr>
           }
         >
@@ -104,6 +116,11 @@ export default function CreditRules() {
                 {r.validFrom} – {r.validUntil ?? t("school.creditRules.open")}
               </td>
               <td className="px-3 py-2">{r.recorderName}</td>
+              {canWrite ? (
+                <td className="px-3 py-2">
+                  {r.recorderId === tenantId && (!r.validUntil || r.validUntil >= today) ? <EndRule ruleId={r.id} today={today} lastResult={ending ? actionData?.result : undefined} /> : null}
+                </td>
+              ) : null}
             </tr>
           ))}
         </Table>
@@ -112,10 +129,11 @@ export default function CreditRules() {
       {canWrite ? (
         <section>
           <h2 className="mb-2 text-lg font-semibold">{t("school.creditRules.new")}</h2>
+          <p className="mb-2 text-sm text-gray-600">{t("school.creditRules.endHint")}</p>
           <SchemaForm
             id="rule"
             schema={creditRuleFields}
-            lastResult={actionData?.result}
+            lastResult={ending ? undefined : actionData?.result}
             columns={2}
             defaultValue={{ level: "intermediate", exemption: "exempt_course", validFrom: today }}
             fields={[
@@ -129,10 +147,41 @@ export default function CreditRules() {
               { name: "validFrom", label: t("school.creditRules.validFrom"), kind: "date" },
               { name: "validUntil", label: t("school.creditRules.validUntil"), kind: "date", hint: t("school.creditRules.untilHint") },
             ]}
-            submit={{ label: t("school.creditRules.create") }}
+            submit={{ label: t("school.creditRules.create"), intent: "create" }}
           />
         </section>
       ) : null}
     </div>
+  );
+}
+
+/** Ends one of the tenant's own rules on a last day; a refusal shows under the row's date field. */
+function EndRule({ ruleId, today, lastResult }: { ruleId: string; today: string; lastResult?: SubmissionResult<string[]> | null }) {
+  const { t } = useTranslation();
+  const mine = (lastResult?.initialValue as { ruleId?: string } | undefined)?.ruleId === ruleId;
+  const errors = mine ? lastResult?.error?.lastDay : undefined;
+  const id = `end-${ruleId}`;
+  return (
+    <Form method="post" className="flex flex-wrap items-start gap-2">
+      <input type="hidden" name="ruleId" value={ruleId} />
+      <label htmlFor={id} className="sr-only">
+        {t("school.creditRules.endOn")}
+      </label>
+      <input
+        id={id}
+        type="date"
+        name="lastDay"
+        required
+        min={today}
+        defaultValue={today}
+        aria-invalid={errors ? true : undefined}
+        aria-describedby={errors ? `${id}-error` : undefined}
+        className="rounded border border-gray-300 px-2 py-1 text-sm"
+      />
+      <SubmitButton name="intent" value="end" variant="secondary">
+        {t("school.creditRules.end")}
+      </SubmitButton>
+      {errors ? <ErrorList id={`${id}-error`} errors={errors} /> : null}
+    </Form>
   );
 }

@@ -525,6 +525,8 @@ describe("accounts", () => {
           const body = await response.text();
           expect(body, path).not.toMatch(/at \S+ \(|node_modules/);
           if (response.status !== 403) failures.push(`${response.status} ${path} ${JSON.stringify(headers)}`);
+          // The 403 page is titled as one (it was titled "page not found").
+          else if (!body.includes("<title>没有权限 · XCert</title>")) failures.push(`${path}: ${/<title>[^<]*<\/title>/.exec(body)?.[0]}`);
         }
       await nothingHappened(before);
       expect(failures).toEqual([]);

@@ -173,7 +173,7 @@ describe("the school side", () => {
   describe("credit rules", () => {
     it("refuses an overlapping rule with a field message, and at the database when the app is bypassed", async () => {
       const [certificate] = await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ids.care}`);
-      const rule = { certificateId: certificate.id, level: "intermediate", courseCode: "ZH201", courseName: "养老照护综合实训", credits: "2", exemption: "exempt_course", validFrom: "2030-01-01" };
+      const rule = { intent: "create", certificateId: certificate.id, level: "intermediate", courseCode: "ZH201", courseName: "养老照护综合实训", credits: "2", exemption: "exempt_course", validFrom: "2030-01-01" };
       const before = await db.count("credit_rules");
       const refused = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", rule);
       expect(refused.status).toBe(400);
@@ -201,6 +201,56 @@ describe("the school side", () => {
       expect(body.data.some((r) => r.course.code === "ZH101")).toBe(false); // valid from 2030
       expect((await app.client().get("/api/v1/credit-rules?asOf=2030-02-01")).status).toBe(200);
       expect((await app.client().get("/api/v1/credit-rules?asOf=tomorrow")).status).toBe(400);
+    });
+  });
+
+  describe("ending a credit rule", () => {
+    const ruleOf = async (courseCode: string) =>
+      (await db.rows<{ id: string; valid_until: string | null }>(sql`select id, valid_until::text from credit_rules where tenant_id = ${ids.school} and course_code = ${courseCode}`))[0];
+
+    it("ends the school's own rule on a last day, audited; refuses extending it or a bad day with a field message, writing nothing", async () => {
+      const rule = await ruleOf("ZH101"); // recorded above, valid from 2030-01-01, open-ended
+      expect(rule.valid_until).toBeNull();
+      const page = await (await schoolAdmin.get("/w/demo-school/credit-rules?course=ZH101")).text();
+      expect(page).toContain(`name="ruleId" value="${rule.id}"`);
+      const audits = await db.count("audit_log");
+      for (const [lastDay, message] of [
+        ["2029-12-31", "有效期截止日不能早于生效日期"],
+        ["someday", ""],
+      ]) {
+        const refused = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", { intent: "end", ruleId: rule.id, lastDay });
+        expect(refused.status).toBe(400);
+        expect((await errorsOf(refused)).lastDay?.[0]).toContain(message);
+      }
+      expect((await ruleOf("ZH101")).valid_until).toBeNull();
+      expect(await db.count("audit_log")).toBe(audits);
+
+      const ended = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", { intent: "end", ruleId: rule.id, lastDay: "2030-06-30" });
+      expect(ended.status).toBe(200);
+      expect((await ruleOf("ZH101")).valid_until).toBe("2030-06-30");
+      const [entry] = await db.rows<{ action: string; after: { validUntil: string } }>(sql`select action, after from audit_log where entity_id = ${rule.id} order by at desc limit 1`);
+      expect(entry).toMatchObject({ action: "credit_rule.end", after: { validUntil: "2030-06-30" } });
+      // Only shortened: a later last day would be a new rule's period.
+      const longer = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", { intent: "end", ruleId: rule.id, lastDay: "2031-01-01" });
+      expect(longer.status).toBe(400);
+      expect((await errorsOf(longer)).lastDay?.[0]).toContain("只能提前终止");
+      expect((await ruleOf("ZH101")).valid_until).toBe("2030-06-30");
+    });
+
+    it("lets no one else end it: a teacher is refused, another tenant's rule is not found", async () => {
+      const rule = await ruleOf("ZH101");
+      expect((await teacher.post("/w/demo-school/credit-rules", { intent: "end", ruleId: rule.id, lastDay: "2030-03-31" })).status).toBe(403);
+      // demo-care records a rule of its own: the school cannot end it, nor demo-care the school's.
+      const organization = app.client();
+      await organization.login("org2-admin@demo.xcert.test");
+      const [certificate] = await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ids.care}`);
+      const recorded = await organization.post("/w/demo-care/credit-rules", { intent: "create", certificateId: certificate.id, level: "intermediate", courseCode: "YL301", courseName: "康复护理", credits: "1", exemption: "none", validFrom: "2030-01-01" });
+      expect(recorded.status).toBe(200);
+      const [other] = await db.rows<{ id: string }>(sql`select id from credit_rules where tenant_id = ${ids.care} and course_code = 'YL301'`);
+      expect((await schoolAdmin.post("/w/demo-school/credit-rules", { intent: "end", ruleId: other.id, lastDay: "2030-03-31" })).status).toBe(404);
+      expect((await organization.post("/w/demo-care/credit-rules", { intent: "end", ruleId: rule.id, lastDay: "2030-03-31" })).status).toBe(404);
+      expect((await db.rows<{ valid_until: string | null }>(sql`select valid_until::text from credit_rules where id = ${other.id}`))[0].valid_until).toBeNull();
+      expect((await ruleOf("ZH101")).valid_until).toBe("2030-06-30");
     });
   });
 

@@ -97,6 +97,11 @@ export async function endCreditRule(tx: Tx, ctx: TenantContext, id: string, last
   const [rule] = await tx.select().from(creditRules).where(and(eq(creditRules.tenantId, ctx.tenant.id), eq(creditRules.id, id)));
   if (!rule) throw new Response("Not found", { status: 404 });
   if (lastDay < rule.validFrom) return fieldError(ctx, "lastDay", "school.creditRules.untilBeforeFrom");
+  // Only shortened: a longer rule could overlap the next one; a new period is a new rule.
+  if (rule.validUntil && lastDay > rule.validUntil) return fieldError(ctx, "lastDay", "school.creditRules.endLater");
+  // Conversions already made under a rule in force stand: it ends today at the earliest.
+  const today = shanghaiDate();
+  if (rule.validFrom <= today && lastDay < today) return fieldError(ctx, "lastDay", "school.creditRules.endInPast");
   await tx.update(creditRules).set({ validUntil: lastDay }).where(and(eq(creditRules.tenantId, ctx.tenant.id), eq(creditRules.id, id)));
   await audit(tx, ctx, { action: "credit_rule.end", entityType: "credit_rule", entityId: id, before: { validUntil: rule.validUntil }, after: { validUntil: lastDay } });
   return { ok: true, value: { id } };

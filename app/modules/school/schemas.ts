@@ -96,6 +96,12 @@ export const creditRuleFields = z.object({
 });
 export type CreditRuleInput = z.infer<typeof creditRuleFields>;
 
+/** The credit-rule page's two forms: record a rule, or end one of the tenant's own on a last day. */
+export const creditRuleActionFields = z.discriminatedUnion("intent", [
+  creditRuleFields.extend({ intent: z.literal("create") }),
+  z.object({ intent: z.literal("end"), ruleId: uuid, lastDay: dayField }),
+]);
+
 export const creditRuleQuerySchema = z.object({
   certificate: uuid.optional().catch(undefined),
   course: text(32, 0).optional().catch(undefined),
