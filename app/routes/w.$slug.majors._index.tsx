@@ -18,7 +18,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     page: await listMajors(tx, ctx, { cursor: new URL(request.url).searchParams.get("cursor") ?? undefined }),
     canManage: ctx.permissions.includes("school:manage"),
     // 1:80 (issue 16 item 7): the cohorts above it, with the trainers they are short.
-    shortfalls: (await listMajorRatios(tx, ctx.tenant.id)).filter((r) => r.over),
+    shortfalls: (await listMajorRatios(tx, ctx.tenant.id)).filter((r) => r.scope === "major" && r.over),
   }));
 }
 

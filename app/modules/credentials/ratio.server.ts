@@ -20,6 +20,8 @@ export function trainersMissing(students: number, trainers: number) {
 }
 
 export interface CohortRatio {
+  /** `major`: all the major's cohorts together (the row the flag is read from); `cohort`: one cohort. */
+  scope: "major" | "cohort";
   majorId: string;
   majorCode: string;
   majorName: string;
@@ -35,7 +37,8 @@ export interface CohortRatio {
 }
 
 /**
- * Every cohort of a school's majors with its ratio (a major without cohorts once, with 0 students).
+ * Per major (all its cohorts) and per cohort, students ÷ the major's credentialed trainers: a major's
+ * row first, then its cohorts (a major without cohorts has its row only, with 0 students).
  * The one computation of the ratio: the school's majors pages and the committee's dashboard call it.
  * `schoolId` defaults to the scope's tenant; the committee passes the school it looks at.
  */
@@ -52,23 +55,32 @@ export async function listMajorRatios(tx: Tx, schoolId: string, options: { major
       where m.tenant_id = ${schoolId}::uuid ${options.majorId ? sql`and m.id = ${options.majorId}::uuid` : sql``}
       order by m.code, c.entry_year`),
   );
-  return rows.map((r) => {
-    const students = Number(r.students);
+  const out: CohortRatio[] = [];
+  const row = (scope: CohortRatio["scope"], r: (typeof rows)[number], students: number): CohortRatio => {
     const trainers = Number(r.trainers);
     const missing = trainersMissing(students, trainers);
     return {
+      scope,
       majorId: r.major_id,
       majorCode: r.code,
       majorName: r.name,
-      cohortId: r.cohort_id,
-      entryYear: r.entry_year === null ? null : Number(r.entry_year),
+      cohortId: scope === "cohort" ? r.cohort_id : null,
+      entryYear: scope === "cohort" && r.entry_year !== null ? Number(r.entry_year) : null,
       students,
       trainers,
       ratio: trainers ? Math.round((students / trainers) * 10) / 10 : null,
       over: missing > 0,
       missing,
     };
-  });
+  };
+  for (const [i, r] of rows.entries()) {
+    if (i === 0 || rows[i - 1].major_id !== r.major_id) {
+      const total = rows.filter((x) => x.major_id === r.major_id).reduce((sum, x) => sum + Number(x.students), 0);
+      out.push(row("major", r, total));
+    }
+    if (r.cohort_id) out.push(row("cohort", r, Number(r.students)));
+  }
+  return out;
 }
 
 /** The credentials a school linked to one of its majors, each with whether it counts today. */

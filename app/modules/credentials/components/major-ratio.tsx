@@ -2,6 +2,7 @@ import { useTranslation } from "react-i18next";
 import { EmptyState, Table } from "~/ui/list";
 
 export interface RatioRow {
+  scope: "major" | "cohort";
   cohortId: string | null;
   majorId: string;
   majorCode: string;
@@ -33,13 +34,13 @@ export function RatioTable({ rows, showMajor = false }: { rows: RatioRow[]; show
       }
     >
       {rows.map((r) => (
-        <tr key={`${r.majorId}:${r.cohortId ?? "none"}`} data-testid="ratio-row">
+        <tr key={`${r.majorId}:${r.cohortId ?? "all"}`} data-testid="ratio-row" className={r.scope === "major" ? "font-medium" : undefined}>
           {showMajor ? (
             <td className="px-3 py-2">
               <span className="font-mono">{r.majorCode}</span> {r.majorName}
             </td>
           ) : null}
-          <td className="px-3 py-2">{r.entryYear ?? "—"}</td>
+          <td className="px-3 py-2">{r.scope === "major" ? t("credentials.ratio.allCohorts") : r.entryYear}</td>
           <td className="px-3 py-2 text-right">{r.students}</td>
           <td className="px-3 py-2 text-right">{r.trainers}</td>
           <td className="px-3 py-2 text-right">{r.ratio === null ? "—" : `1:${r.ratio}`}</td>
