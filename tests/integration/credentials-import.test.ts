@@ -103,7 +103,7 @@ describe("importing trainers and examiners", () => {
     expect(report.headers.get("content-type")).toContain("spreadsheetml");
   });
 
-  it("imports 400 trainers and examiners in one job: numbered, hashed, audited, and the industry share follows", async () => {
+  it("imports 400 trainers and examiners in one job: numbered, hashed, audited, public at once", async () => {
     const before = { holders: await db.count("credential_holders", sql`tenant_id = ${ai}`), credentials: await db.count("credentials", sql`tenant_id = ${ai}`) };
     const response = await upload(admin, [header, ...rows(400)].join("\n"), "400.csv");
     expect(response.status).toBe(302);
