@@ -56,10 +56,9 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           ? {
               requests: [
                 {
-                  setupRequest: (request: { headers?: Record<string, string> }) => {
+                  setupRequest: (request: autocannon.Request) => {
                     const n = Math.floor(Math.random() * 2 ** 24);
-                    request.headers = { ...request.headers, "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
-                    return request;
+                    return { ...request, headers: { ...request.headers, "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` } };
                   },
                 },
               ],
