@@ -78,6 +78,8 @@ export default function Training() {
   const [sessionForm, sessionFields] = useIntentForm("session", intent === "session" ? actionData?.result : undefined);
   const [enrolForm, enrolFields] = useIntentForm("enrol", intent === "enrol" ? actionData?.result : undefined);
   const open = sessions.filter((s) => !s.cancelled);
+  // Completing or cancelling has no form of its own: its refusal is told above the lists.
+  const refused = intent === "complete" || intent === "cancel" ? Object.values((actionData?.result?.error ?? {}) as Record<string, string[] | null>).flat().filter(Boolean) : [];
   return (
     <div className="space-y-6">
       <div>
@@ -87,6 +89,11 @@ export default function Training() {
       <p className="rounded border border-blue-200 bg-blue-50 p-3 text-sm text-blue-900" role="note" data-testid="training-voluntary">
         {t("credentials.training.voluntary")}
       </p>
+      {refused.length ? (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-900">
+          {refused.join(" ")}
+        </p>
+      ) : null}
       {sessions.length === 0 ? (
         <EmptyState>{t("credentials.training.empty")}</EmptyState>
       ) : (

@@ -56,7 +56,7 @@ const allPages: PageSpec[] = [
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
   // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
   // Counted per client address in PostgreSQL (decision 054): driven from many addresses, as the public uses it.
-  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2024, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`, distinctClients: true },
+  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2019, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`, distinctClients: true },
   { name: "/committee", path: "/committee", as: "committee", optional: true },
   // The shared library as a school reads it: every organization's shared items (decision 033).
   { name: "/library?q=…", path: `/library?q=${term}`, as: "school" },
