@@ -9,7 +9,7 @@ import { newStorageKey, storage, type FileChanges } from "~/modules/storage/stor
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { attachmentDisposition } from "~/ui/export.server";
 import { isUuid } from "~/ui/ids";
-import { stripControlChars } from "~/ui/schema-fields";
+import { stripControlChars, uuid } from "~/ui/schema-fields";
 
 // A credential's evidence (training certificates, appointment letters): files through
 // app/modules/storage, written aside and removed again unless the request commits (FileChanges).
@@ -19,7 +19,7 @@ const evidenceTypes = new Set(["image/png", "image/jpeg", "image/webp", "applica
 
 export const evidenceActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("evidence"), file: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "required" } }) }),
-  z.object({ intent: z.literal("removeEvidence"), evidenceId: z.string().uuid() }),
+  z.object({ intent: z.literal("removeEvidence"), evidenceId: uuid }),
 ]);
 
 type Result = { ok: true; value: { id: string } } | { ok: false; status: 400; fieldErrors: Record<string, string[]> };
