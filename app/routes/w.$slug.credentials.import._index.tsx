@@ -56,6 +56,9 @@ export default function ImportCredentials() {
           <a href={`/w/${slug}/credentials/template?format=csv`} className="text-sm text-blue-700 underline" download>
             {k("templateCsv")}
           </a>
+          <a href={`/w/${slug}/credentials/template?format=xlsx&filled=1`} className="text-sm text-blue-700 underline" download>
+            {k("exportFilled")}
+          </a>
         </div>
       </Form>
       <ImportJobsTable jobs={jobs} k={k} statusHeading={k("status")} />

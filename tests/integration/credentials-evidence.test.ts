@@ -23,7 +23,7 @@ describe("credential evidence and the tenant's district", () => {
   let credentialId: string;
 
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
-  const evidenceForm = (bytes: Uint8Array, name: string) => {
+  const evidenceForm = (bytes: Uint8Array<ArrayBuffer>, name: string) => {
     const form = new FormData();
     form.set("intent", "evidence");
     form.set("file", new File([bytes], name));
