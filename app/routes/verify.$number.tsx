@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { lookUpCredential, publicUrl, qrCodeSvg, verifyRetryAfter } from "~/modules/credentials/verify.server";
+import { publicPage } from "~/modules/public-cache/public-cache.server";
 import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDay } from "~/ui/format";
 import { titleFrom } from "~/ui/page-title";
@@ -10,17 +11,21 @@ import { titleFrom } from "~/ui/page-title";
 export const handle = titleFrom<typeof loader>((data, t) => (data.found ? `${t("credentials.verifyTitle")} ${data.credential?.number}` : t("credentials.verifyTitle")));
 
 // Whatever the number, the answer has the same keys: a malformed, unknown or draft number is a 404
-// with `credential: null`, so the page tells nothing about why (issue 16, item 4).
+// with `credential: null`, so the page tells nothing about why (issue 16, item 4). The lookup is counted
+// first (per client address, in PostgreSQL); the page itself comes from the public cache (decision 026):
+// produced once per 'verify' data version, language, day and number, a 304 for a client that has it.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return withPublic({ request, context }, async (tx, ctx) => {
-    const wait = verifyRetryAfter(ctx.ip);
-    // Refused: the same shape again, told apart only by the status and Retry-After.
-    if (wait) return json({ found: false, credential: null, pageUrl: null, qrSvg: null, retryAfter: wait }, { status: 429, headers: { "Retry-After": String(wait) } });
-    const credential = await lookUpCredential(tx, params.number ?? "");
-    const pageUrl = credential ? publicUrl(request, `/verify/${credential.number}`) : null;
-    const data = { found: credential !== null, credential, pageUrl, qrSvg: pageUrl ? await qrCodeSvg(pageUrl) : null, retryAfter: null };
-    return json(data, { status: credential ? 200 : 404 });
-  });
+  const wait = await verifyRetryAfter();
+  // Refused: the same shape again, told apart only by the status and Retry-After; never cached.
+  if (wait) return json({ found: false, credential: null, pageUrl: null, qrSvg: null, retryAfter: wait }, { status: 429, headers: { "Retry-After": String(wait) } });
+  const data = await publicPage({ request, context }, "verify", () =>
+    withPublic({ request, context }, async (tx) => {
+      const credential = await lookUpCredential(tx, params.number ?? "");
+      const pageUrl = credential ? publicUrl(request, `/verify/${credential.number}`) : null;
+      return { found: credential !== null, credential, pageUrl, qrSvg: pageUrl ? await qrCodeSvg(pageUrl) : null, retryAfter: null as number | null };
+    }),
+  );
+  return json(data, { status: data.found ? 200 : 404 });
 }
 
 // A refused lookup (429) keeps its Retry-After.

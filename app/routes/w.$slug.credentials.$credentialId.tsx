@@ -4,7 +4,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { addEvidence, evidenceActionSchema, listEvidence, maxCredentialEvidenceBytes, removeEvidence } from "~/modules/credentials/evidence.server";
 import { settableStatuses, statusChangeSchema } from "~/modules/credentials/schemas";
+import { withFileChanges } from "~/modules/storage/storage.server";
 import { changeCredentialStatus, credentialHistory, getCredential } from "~/modules/credentials/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Field, Notice, SelectField, SubmitButton } from "~/ui/form";
@@ -20,11 +22,31 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "credentials:read", async (tx, ctx) => {
     const found = await getCredential(tx, ctx, params.credentialId ?? "");
     if (!found) throw new Response("Not found", { status: 404 });
-    return { ...found, history: await credentialHistory(tx, ctx, found.credential.id), canWrite: ctx.permissions.includes("credentials:write") };
+    return {
+      ...found,
+      history: await credentialHistory(tx, ctx, found.credential.id),
+      evidence: await listEvidence(tx, ctx, found.credential.id),
+      canWrite: ctx.permissions.includes("credentials:write"),
+    };
   });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  // Evidence files (multipart): stored through app/modules/storage, removed again unless the request commits.
+  if (request.headers.get("content-type")?.startsWith("multipart/form-data")) {
+    return withFileChanges((files) =>
+      withTenant(request, params.slug, "credentials:write", async (tx, ctx) => {
+        const submission = await parseForm(request, evidenceActionSchema, ctx.locale, { field: "file", maxBytes: maxCredentialEvidenceBytes });
+        if (submission.status !== "success") return rejectSubmission(submission);
+        const found = await getCredential(tx, ctx, params.credentialId ?? "");
+        if (!found) throw new Response("Not found", { status: 404 });
+        const input = submission.value;
+        const result = input.intent === "evidence" ? await addEvidence(tx, ctx, files, found.credential.id, input.file) : await removeEvidence(tx, ctx, files, found.credential.id, input.evidenceId);
+        if (!result.ok) return rejectSubmission(submission, result);
+        return json({ result: submission.reply({ resetForm: true }), evidence: input.intent });
+      }),
+    );
+  }
   return withTenant(request, params.slug, "credentials:write", async (tx, ctx) => {
     const submission = await parseForm(request, statusChangeSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
@@ -35,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function CredentialPage() {
-  const { credential, holder, certificate, history, canWrite } = useLoaderData<typeof loader>();
+  const { credential, holder, certificate, history, evidence, canWrite } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -44,6 +66,13 @@ export default function CredentialPage() {
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: statusChangeSchema, error: zodErrorMap(t) }),
+  });
+  const evidenceResult = actionData && "evidence" in actionData ? actionData.result : (actionData?.result?.initialValue as { intent?: string } | undefined)?.intent === "evidence" ? actionData?.result : undefined;
+  const [evidenceForm, evidenceFields] = useForm({
+    id: "evidence",
+    lastResult: evidenceResult,
+    shouldValidate: "onSubmit",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: evidenceActionSchema, error: zodErrorMap(t) }),
   });
   return (
     <div className="space-y-6">
@@ -101,6 +130,54 @@ export default function CredentialPage() {
           <SubmitButton>{t("credentials.applyStatus")}</SubmitButton>
         </Form>
       ) : null}
+      <section>
+        <h2 className="mb-2 text-lg font-semibold">{t("credentials.evidence.title")}</h2>
+        {evidence.length === 0 ? (
+          <p className="text-sm text-gray-600">{t("credentials.evidence.none")}</p>
+        ) : (
+          <ul className="mb-2 space-y-1 text-sm">
+            {evidence.map((e) => (
+              <li key={e.id} className="flex items-center gap-3" data-testid="evidence-file">
+                <a href={`evidence/${e.id}`} className="text-blue-700 underline" download>
+                  {e.fileName}
+                </a>
+                <span className="text-gray-500">{Math.ceil(e.byteSize / 1024)} KB</span>
+                {canWrite ? (
+                  <Form method="post" encType="multipart/form-data">
+                    <input type="hidden" name="evidenceId" value={e.id} />
+                    <button type="submit" name="intent" value="removeEvidence" className="text-red-700 underline">
+                      {t("credentials.evidence.remove")}
+                    </button>
+                  </Form>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canWrite ? (
+          <Form method="post" encType="multipart/form-data" {...getFormProps(evidenceForm)} className="max-w-2xl rounded border border-gray-200 bg-white p-4">
+            <input type="hidden" name="intent" value="evidence" />
+            <label htmlFor={evidenceFields.file.id} className="block text-sm font-medium text-gray-800">
+              {t("credentials.evidence.file")}
+            </label>
+            <input
+              id={evidenceFields.file.id}
+              name={evidenceFields.file.name}
+              type="file"
+              accept=".pdf,.png,.jpg,.jpeg,.webp"
+              aria-invalid={evidenceFields.file.errors ? true : undefined}
+              aria-describedby={evidenceFields.file.errors ? evidenceFields.file.errorId : undefined}
+              className="mt-1 block w-full text-sm"
+            />
+            <p className="mt-1 text-xs text-gray-500">{t("credentials.evidence.hint")}</p>
+            <ErrorList id={evidenceFields.file.errorId} errors={evidenceFields.file.errors} />
+            <ErrorList id={evidenceForm.errorId} errors={evidenceForm.errors} />
+            <div className="mt-2">
+              <SubmitButton>{t("credentials.evidence.upload")}</SubmitButton>
+            </div>
+          </Form>
+        ) : null}
+      </section>
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("credentials.history")}</h2>
         <Table

@@ -45,6 +45,11 @@ export default function Credentials() {
         <div className="flex flex-wrap items-center gap-2">
           <ExportLinks list="credentials" />
           {canWrite ? (
+            <Link to="import" className="rounded border border-gray-300 bg-white px-2 py-1 text-sm hover:bg-gray-100">
+              {t("credentials.import.open")}
+            </Link>
+          ) : null}
+          {canWrite ? (
             <Link to="new" className="rounded bg-blue-700 px-3 py-1 text-sm text-white hover:bg-blue-800">
               {t("credentials.new")}
             </Link>

@@ -1,6 +1,8 @@
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { RatioTable } from "~/modules/credentials/components/major-ratio";
+import { listMajorRatios } from "~/modules/credentials/ratio.server";
 import { SchemaForm } from "~/modules/school/components/schema-form";
 import { createMajor, listMajors } from "~/modules/school/majors.server";
 import { educationLevels, majorFields } from "~/modules/school/schemas";
@@ -15,6 +17,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "school:read", async (tx, ctx) => ({
     page: await listMajors(tx, ctx, { cursor: new URL(request.url).searchParams.get("cursor") ?? undefined }),
     canManage: ctx.permissions.includes("school:manage"),
+    // 1:80 (issue 16 item 7): the cohorts above it, with the trainers they are short.
+    shortfalls: (await listMajorRatios(tx, ctx.tenant.id)).filter((r) => r.scope === "major" && r.over),
   }));
 }
 
@@ -29,7 +33,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Majors() {
-  const { page, canManage } = useLoaderData<typeof loader>();
+  const { page, canManage, shortfalls } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation();
   return (
@@ -46,6 +50,12 @@ export default function Majors() {
         </div>
       </div>
       <p className="text-sm text-gray-600">{t("school.majors.lead")}</p>
+      {shortfalls.length ? (
+        <section className="rounded border border-amber-200 bg-amber-50 p-4" data-testid="ratio-shortfalls">
+          <h2 className="mb-2 font-semibold text-amber-900">{t("credentials.ratio.shortTitle")}</h2>
+          <RatioTable rows={shortfalls} showMajor />
+        </section>
+      ) : null}
       {page.rows.length === 0 ? (
         <EmptyState>{t("school.majors.empty")}</EmptyState>
       ) : (

@@ -28,6 +28,7 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
   { to: "search", label: "questions.searchPage.nav", permission: "certificates:read" },
   { to: "credentials", label: "credentials.title", permission: "credentials:read" },
   { to: "exam-sites", label: "credentials.sites.title", permission: "sites:read" },
+  { to: "training", label: "credentials.training.title", permission: "training:read" },
   { to: "/library", label: "library.nav", permission: "library:read" },
   { to: "fees", label: "nav.fees", permission: "fees:read" },
   { to: "majors", label: "school.nav.majors", permission: "school:read" },
@@ -42,6 +43,7 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
   { to: "payments", label: "nav.payments", permission: "payments:setup" },
   { to: "members", label: "nav.members", permission: "members:read" },
   { to: "audit", label: "nav.audit", permission: "audit:read" },
+  { to: "settings", label: "credentials.district.nav", permission: "members:manage" },
 ];
 
 export default function Workspace() {

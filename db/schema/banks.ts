@@ -185,7 +185,7 @@ export const questionVersions = pgTable(
   ],
 );
 
-export const importKind = pgEnum("import_kind", ["questions", "cases", "pilot_majors"]);
+export const importKind = pgEnum("import_kind", ["questions", "cases", "pilot_majors", "credentials"]);
 export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle"]);
 export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done"]);
 

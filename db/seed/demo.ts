@@ -11,6 +11,7 @@ import { seedCases } from "./cases";
 import { seedSchool } from "./school";
 import { seedCertificates } from "./certificates";
 import { seedCredentials } from "./credentials";
+import { seedCredentialLinks } from "./credential-links";
 import { seedFees } from "./fees";
 import { seedLibrary } from "./library";
 import { seedMaterials } from "./materials";
@@ -96,6 +97,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedLibrary(tx, tenantIds, certificateIds);
     await seedSchool(tx, tenantIds, certificateIds);
     await seedCredentials(tx, tenantIds, certificateIds);
+    await seedCredentialLinks(tx, tenantIds, certificateIds);
     return "seeded" as const;
   });
 }

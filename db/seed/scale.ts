@@ -267,11 +267,11 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
 }
 
 /**
- * One holder per credential, on the certificates of the organizations; numbers XC-2024-<g>-<check>
+ * One holder per credential, on the certificates of the organizations; numbers XC-2019-<g>-<check>
  * (a year the demo never issues in), the ID hash a made-up 64-hex value, 40% industry experts.
  */
 async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
-  const numbers = Array.from({ length: total }, (_, i) => formatCredentialNumber(2024, i + 1));
+  const numbers = Array.from({ length: total }, (_, i) => formatCredentialNumber(2019, i + 1));
   const certificateOf = `1 + (g - 1) % ${c.certificates}`;
   const tenantOf = `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`;
   await batched(db, "credential holders and credentials", total, (start, end) => sql`

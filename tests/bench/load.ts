@@ -12,6 +12,11 @@ export interface LoadSpec {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * Each request from another client address (X-Forwarded-For; the server trusts one proxy hop): a
+   * page limited per address (/verify) measured as many visitors use it, not one refused visitor.
+   */
+  distinctClients?: boolean;
 }
 
 export interface LoadResult {
@@ -47,6 +52,18 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
         headers: spec.headers,
         body: spec.body,
         timeout: 10,
+        ...(spec.distinctClients
+          ? {
+              requests: [
+                {
+                  setupRequest: (request: autocannon.Request) => {
+                    const n = Math.floor(Math.random() * 2 ** 24);
+                    return { ...request, headers: { ...request.headers, "x-forwarded-for": `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` } };
+                  },
+                },
+              ],
+            }
+          : {}),
       },
       (error, result) => {
         if (error) return reject(error);

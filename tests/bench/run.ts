@@ -17,6 +17,7 @@ import path from "node:path";
 import postgres from "postgres";
 import { password } from "../support/demo";
 import { childEnv, freePort, runCommand, startServer, type ServerProcess } from "../support/server-process";
+import { scaleCounts } from "../../db/seed/scale";
 import { adminUrl, prepareBenchDatabase } from "./database";
 import { benchImport } from "./import";
 import type { LoadResult, LoadSpec } from "./load";
@@ -43,6 +44,8 @@ interface PageSpec {
   as?: keyof typeof accounts;
   /** Pages the issue names for later: measured once the route exists and answers 200. */
   optional?: boolean;
+  /** Each request from another client address (a page limited per address). */
+  distinctClients?: boolean;
 }
 
 const allPages: PageSpec[] = [
@@ -52,7 +55,8 @@ const allPages: PageSpec[] = [
   { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
   // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
-  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2024, 31_337)}` },
+  // Counted per client address in PostgreSQL (decision 054): driven from many addresses, as the public uses it.
+  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2019, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`, distinctClients: true },
   { name: "/committee", path: "/committee", as: "committee", optional: true },
   // The shared library as a school reads it: every organization's shared items (decision 033).
   { name: "/library?q=…", path: `/library?q=${term}`, as: "school" },
@@ -83,7 +87,7 @@ async function login(base: string, email: string): Promise<string> {
 function requestOf(page: PageSpec, cookies: Record<string, string>) {
   const headers: Record<string, string> = page.method === "POST" ? { ...formHeaders } : {};
   if (page.as) headers.cookie = cookies[page.as];
-  return { method: page.method ?? "GET", headers, body: page.method === "POST" ? loginBody : undefined };
+  return { method: page.method ?? "GET", headers, body: page.method === "POST" ? loginBody : undefined, distinctClients: page.distinctClients };
 }
 
 /** The load generator in its own process (tests/bench/load.ts), so it never shares an event loop with what it measures. */
@@ -110,7 +114,7 @@ function serverOn(url: string, trace?: string, workers = 1) {
     database: { kind: "postgres", env: { DATABASE_URL: url, PGLITE_DIR: undefined }, url, drop: async () => {} },
     // Demo mode: the seeded accounts it logs in as are exempt from the second factor only there
     // (decision 031). Apart from the session cookie's name, nothing the bench measures differs.
-    env: { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "off", TRUST_PROXY: "0", XCERT_SQL_TRACE: trace, WEB_CONCURRENCY: String(workers), LOG_LEVEL: "warn", ...credentialKeys },
+    env: { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "off", TRUST_PROXY: "1", XCERT_SQL_TRACE: trace, WEB_CONCURRENCY: String(workers), LOG_LEVEL: "warn", ...credentialKeys },
     startTimeoutMs: 120_000,
   });
 }

@@ -41,10 +41,15 @@ const isBegin = (q: string) => /^\s*begin\b/i.test(q);
 const endOf = (q: string) => (/^\s*commit\b/i.test(q) ? "commit" : /^\s*rollback\b/i.test(q) ? "rollback" : null);
 const tokenLike = /^[0-9a-f]{64}$/;
 
+// A per-address rate limit's key (10.1.2.3, or "verify.ip|10.1.2.3" for its advisory lock): fresh per
+// replay, as the page is driven from many addresses (decision 054), so the floor does not queue on one key.
+const addressLike = /(^|\|)(\d{1,3}\.){3}\d{1,3}$/;
+
 function statementOf(line: TraceLine, previous?: TraceLine): Statement {
-  const fresh = /^\s*insert\b/i.test(line.query)
-    ? line.parameters.flatMap((p, i) => (typeof p === "string" && tokenLike.test(p) ? [i] : []))
-    : [];
+  const limited = /rate_limit_hits|pg_advisory_xact_lock/i.test(line.query);
+  const fresh = line.parameters.flatMap((p, i) =>
+    typeof p === "string" && ((/^\s*insert\b/i.test(line.query) && tokenLike.test(p)) || (limited && addressLike.test(p))) ? [i] : [],
+  );
   const withPrevious = previous !== undefined && line.batch !== undefined && previous.batch === line.batch;
   return { query: line.query, parameters: line.parameters, ...(fresh.length ? { fresh } : {}), ...(withPrevious ? { withPrevious } : {}) };
 }

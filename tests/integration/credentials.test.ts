@@ -163,6 +163,39 @@ describe("credential registry", () => {
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await refused.text()).toContain("查验次数过多");
     expect((await app.client({ ip: "10.9.9.10" }).get(`/verify/${validNumber}`)).status).toBe(200);
+    // Counted in PostgreSQL by the generalized limiter (decision 054), so every instance counts alike;
+    // a refusal is never kept by the public cache.
+    expect(await db().rows(sql`select count(*)::int as n from rate_limit_hits where kind = 'verify.ip' and key = '10.9.9.9'`)).toEqual([{ n: 30 }]);
+    expect(refused.headers.get("cache-control") ?? "").not.toContain("public");
+  });
+
+  it("serves /verify/:number from the public cache: a 304 for the same version, a new answer once the credential changes", async () => {
+    const reader = app.client({ ip: "10.8.8.8" });
+    const first = await reader.get(`/verify/${suspendedNumber}`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-control")).toContain("public");
+    const etag = first.headers.get("etag")!;
+    expect(etag).toBeTruthy();
+    expect((await reader.get(`/verify/${suspendedNumber}`, { "if-none-match": etag })).status).toBe(304);
+    const signed = await reader.get(`/verify/${suspendedNumber}.json`);
+    const signedTag = signed.headers.get("etag")!;
+    expect((await reader.get(`/verify/${suspendedNumber}.json`, { "if-none-match": signedTag })).status).toBe(304);
+    // The organization reactivates it: the 'verify' version moves in the same transaction.
+    const [{ version: before }] = await db().rows<{ version: number }>(sql`select version::int from public_data_versions where name = 'verify'`);
+    const [row] = await db().rows<{ id: string }>(sql`select id from credentials where number = ${suspendedNumber}`);
+    const activated = await admin.post(`/w/demo-ai/credentials/${row.id}`, { intent: "status", status: "active", reason: "调查结束" });
+    expect(activated.status).toBeLessThan(400);
+    const [{ version: after }] = await db().rows<{ version: number }>(sql`select version::int from public_data_versions where name = 'verify'`);
+    expect(after).toBeGreaterThan(before);
+    const again = await reader.get(`/verify/${suspendedNumber}`, { "if-none-match": etag });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("etag")).not.toBe(etag);
+    expect(await again.text()).toContain('data-testid="verify-status"');
+    const data = await (await reader.data(`/verify/${suspendedNumber}`, verifyRoute)).json();
+    expect(data.credential).toMatchObject({ status: "active", valid: true });
+    expect((await reader.get(`/verify/${suspendedNumber}.json`, { "if-none-match": signedTag })).status).toBe(200);
+    // Back as the seed had it, for the tests below.
+    await admin.post(`/w/demo-ai/credentials/${row.id}`, { intent: "status", status: "suspended", reason: "培训质量投诉调查中" });
   });
 
   it("issues a credential with validation, keeps only the ID's keyed hash and last 4, and records suspensions in the history", async () => {

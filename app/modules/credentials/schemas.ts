@@ -91,3 +91,43 @@ export const siteActionSchema = z.discriminatedUnion("intent", [
   sessionFields,
   assignmentFields,
 ]);
+
+// 1:80: a school links a trainer credential to a major by its number and the holder's name or ID ending.
+export const linkFields = z.object({ number: text(40), proof: text(60) });
+export const linkActionSchema = z.discriminatedUnion("intent", [
+  linkFields.extend({ intent: z.literal("link") }),
+  z.object({ intent: z.literal("unlink"), linkId: uuid }),
+]);
+
+// Teacher-training sessions (师资培训), always voluntary.
+export const trainingModes = ["onsite", "online"] as const;
+export const trainingSessionFields = z.object({
+  title: text(120),
+  certificateId: uuid,
+  levels: z.array(z.enum(levels)).min(1).max(3),
+  role: z.enum(credentialRoles),
+  startsOn: dayField,
+  endsOn: dayField,
+  mode: z.enum(trainingModes),
+  place: text(200, 0).optional().default(""),
+  capacity: z.coerce.number().int().min(1).max(10_000),
+  feeDisclosureId: optionalUuid,
+});
+export type TrainingSessionInput = z.infer<typeof trainingSessionFields>;
+
+export const enrolmentFields = z.object({
+  sessionId: uuid,
+  teacherName: text(60),
+  idNumber,
+  contact: text(120, 0).optional().default(""),
+});
+export type EnrolmentInput = z.infer<typeof enrolmentFields>;
+
+export const trainingActionSchema = z.discriminatedUnion("intent", [
+  trainingSessionFields.extend({ intent: z.literal("session") }),
+  z.object({ intent: z.literal("cancel"), sessionId: uuid }),
+  enrolmentFields.extend({ intent: z.literal("enrol") }),
+  z.object({ intent: z.literal("complete"), enrolmentId: uuid, draft: z.literal("on").optional(), validYears: z.coerce.number().int().min(1).max(10).optional().default(3) }),
+]);
+
+export const districtSchema = z.object({ district: z.enum(shanghaiDistricts) });

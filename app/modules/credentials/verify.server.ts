@@ -3,6 +3,8 @@ import QRCode from "qrcode";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { env } from "~/env.server";
+import { takeLimit, type WindowLimit } from "~/modules/auth/limits.server";
+import { clientIp, withSystem } from "~/modules/tenancy/context.server";
 import { credentialSigningKey } from "./keys.server";
 import { normalizeCredentialNumber } from "./number";
 
@@ -140,21 +142,15 @@ export async function publicJwks() {
   return { keys: [key.publicJwk] };
 }
 
-// The per-client-address limit of the public lookup. A small fixed window in this process: the
-// generalized limiter of issue 14 replaces it when it lands (the lookup reveals nothing without a
-// valid number, and numbers carry a check character, so enumeration is slow anyway).
-export const verifyLimit = { perMinute: 30 } as const;
-const windows = new Map<string, { start: number; count: number }>();
+// The per-client-address limit of the public lookup (decision 040, amended by 054): 30 lookups a
+// minute per address, page and .json together, counted in PostgreSQL by the generalized limiter
+// (rate_limit_hits), so every server process and instance counts the same hits. Taken in a short
+// system-scope transaction of its own before the page is read (or served from the public cache).
+export const verifyLimit = { kind: "verify.ip", windowSeconds: 60, max: 30 } as const satisfies WindowLimit;
 
 /** Seconds to wait when this client has used up its lookups this minute; 0 when it may look up now. */
-export function verifyRetryAfter(ip: string | null, now = Date.now()): number {
+export async function verifyRetryAfter(ip: string | null = clientIp()): Promise<number> {
   if (!ip) return 0;
-  const window = windows.get(ip);
-  if (!window || now - window.start >= 60_000) {
-    if (windows.size > 50_000) windows.clear();
-    windows.set(ip, { start: now, count: 1 });
-    return 0;
-  }
-  window.count++;
-  return window.count > verifyLimit.perMinute ? Math.ceil((window.start + 60_000 - now) / 1000) : 0;
+  const taken = await withSystem((tx) => takeLimit(tx, verifyLimit, ip));
+  return taken.ok ? 0 : taken.retryAfter;
 }

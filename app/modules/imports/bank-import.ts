@@ -17,6 +17,8 @@ export interface BankImport {
   parseRow: (row: SheetRow, rowNumber: number, context: RowContext) => RowResult<unknown>;
   /** Moves the job's staged rows into the bank in the caller's transaction (cached plans); returns how many. */
   move: (tx: Tx, job: Job) => Promise<number>;
+  /** Reads once per job, before validation, what rows are checked against (RowContext.lookups). */
+  lookups?: (tx: Tx, tenantId: string) => Promise<Record<string, unknown>>;
   /** Audit action prefix (`<prefix>.create|done|failed`). */
   audit: ImportAuditPrefix;
 }

@@ -238,7 +238,8 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     const certificateId = job.certificateId;
     const requirements = certificateId ? await inOrganization(tenantId, (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
     const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
-    const context = { certificateId: certificateId ?? "", requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale };
+    const lookups = bank.lookups ? await inOrganization(tenantId, (tx) => bank.lookups!(tx, tenantId)) : undefined;
+    const context = { certificateId: certificateId ?? "", requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale, lookups };
 
     // 1. Validate every row; stop at nothing so the report lists all errors.
     const valid: unknown[] = [];

@@ -28,6 +28,8 @@ export interface RowContext {
   requirementIds: (level: string, code: string) => string | undefined;
   t: TFunction;
   locale: "zh-CN" | "en";
+  /** What an adapter's `lookups` read once per job (e.g. the organization's certificates by code). */
+  lookups?: Record<string, unknown>;
 }
 
 export type RowResult<T> = { ok: true; value: T } | { ok: false; errors: RowError[] };

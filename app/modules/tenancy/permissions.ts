@@ -40,6 +40,9 @@ const grants = {
   // Exam sites: the organization's register; a school admin proposes hosting one.
   "sites:read": { organization: ["owner", "admin", "editor"], school: ["admin"] },
   "sites:propose": { school: ["admin"] },
+  // Teacher-training sessions (issue 16 item 9): the organization's register; every school member reads, the admin enrols.
+  "training:read": { organization: ["owner", "admin", "editor"], school: rolesByKind.school },
+  "training:enrol": { school: ["admin"] },
   // The school side (issue 15): every member reads; teachers propose, map and report; the admin
   // (the academic office) manages majors, approves adoptions, files and records credit rules.
   "school:read": { school: rolesByKind.school },

@@ -47,7 +47,7 @@ export function ImportJobView({
   errors,
   listHref,
 }: {
-  ns: "questions" | "cases" | "pilot_majors";
+  ns: "questions" | "cases" | "pilot_majors" | "credentials";
   /** Where "done" links to (default: the bank's list of the job's certificate). */
   listHref?: string;
   job: Progress & { id: string; fileName: string; certificateId: string | null; errorCount: number };

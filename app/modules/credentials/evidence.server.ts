@@ -1,0 +1,90 @@
+import { and, asc, eq } from "drizzle-orm";
+import { fileTypeFromBuffer } from "file-type";
+import { z } from "zod";
+import type { Tx } from "../../../db/client.server";
+import { credentialEvidence, credentials } from "../../../db/schema";
+import { translator } from "~/i18n/i18n";
+import { audit } from "~/modules/audit/audit.server";
+import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
+import type { TenantContext } from "~/modules/tenancy/context.server";
+import { attachmentDisposition } from "~/ui/export.server";
+import { isUuid } from "~/ui/ids";
+import { stripControlChars, uuid } from "~/ui/schema-fields";
+
+// A credential's evidence (training certificates, appointment letters): files through
+// app/modules/storage, written aside and removed again unless the request commits (FileChanges).
+
+export const maxCredentialEvidenceBytes = 10 * 1024 * 1024;
+const evidenceTypes = new Set(["image/png", "image/jpeg", "image/webp", "application/pdf"]);
+
+export const evidenceActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("evidence"), file: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "required" } }) }),
+  z.object({ intent: z.literal("removeEvidence"), evidenceId: uuid }),
+]);
+
+type Result = { ok: true; value: { id: string } } | { ok: false; status: 400; fieldErrors: Record<string, string[]> };
+
+export function listEvidence(tx: Tx, ctx: TenantContext, credentialId: string) {
+  return tx
+    .select({ id: credentialEvidence.id, fileName: credentialEvidence.fileName, contentType: credentialEvidence.contentType, byteSize: credentialEvidence.byteSize, createdAt: credentialEvidence.createdAt })
+    .from(credentialEvidence)
+    .where(and(eq(credentialEvidence.tenantId, ctx.tenant.id), eq(credentialEvidence.credentialId, credentialId)))
+    .orderBy(asc(credentialEvidence.createdAt));
+}
+
+export async function addEvidence(tx: Tx, ctx: TenantContext, files: FileChanges, credentialId: string, file: File): Promise<Result> {
+  const t = translator(ctx.locale);
+  const [credential] = await tx.select({ id: credentials.id }).from(credentials).where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.id, credentialId)));
+  if (!credential) throw new Response("Not found", { status: 404 });
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !evidenceTypes.has(type.mime)) return { ok: false, status: 400, fieldErrors: { file: [t("credentials.evidence.fileType")] } };
+  const key = newStorageKey(ctx.tenant.id);
+  await files.put(key, bytes);
+  const [saved] = await tx
+    .insert(credentialEvidence)
+    .values({
+      tenantId: ctx.tenant.id,
+      credentialId,
+      fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200) || `evidence.${type.ext}`,
+      contentType: type.mime,
+      byteSize: bytes.byteLength,
+      storageKey: key,
+      createdByUserId: ctx.user.id,
+    })
+    .returning();
+  await audit(tx, ctx, { action: "credential_evidence.create", entityType: "credential_evidence", entityId: saved.id, after: { credentialId, fileName: saved.fileName, contentType: saved.contentType, byteSize: saved.byteSize } });
+  return { ok: true, value: { id: saved.id } };
+}
+
+export async function removeEvidence(tx: Tx, ctx: TenantContext, files: FileChanges, credentialId: string, evidenceId: string): Promise<Result> {
+  const t = translator(ctx.locale);
+  const [gone] = await tx
+    .delete(credentialEvidence)
+    .where(and(eq(credentialEvidence.tenantId, ctx.tenant.id), eq(credentialEvidence.credentialId, credentialId), eq(credentialEvidence.id, evidenceId)))
+    .returning();
+  if (!gone) return { ok: false, status: 400, fieldErrors: { evidenceId: [t("errors.invalidOption")] } };
+  files.removeAfterCommit(gone.storageKey);
+  await audit(tx, ctx, { action: "credential_evidence.delete", entityType: "credential_evidence", entityId: evidenceId, before: { credentialId, fileName: gone.fileName } });
+  return { ok: true, value: { id: evidenceId } };
+}
+
+/** One evidence file as a download (its detected type, never inline). */
+export async function evidenceDownload(tx: Tx, ctx: TenantContext, credentialId: string, evidenceId: string) {
+  if (!isUuid(credentialId) || !isUuid(evidenceId)) throw new Response("Not found", { status: 404 });
+  const [file] = await tx
+    .select()
+    .from(credentialEvidence)
+    .where(and(eq(credentialEvidence.tenantId, ctx.tenant.id), eq(credentialEvidence.credentialId, credentialId), eq(credentialEvidence.id, evidenceId)));
+  const stored = file ? await storage().get(file.storageKey) : null;
+  if (!file || !stored) throw new Response("Not found", { status: 404 });
+  return new Response(stored.stream(), {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Length": String(stored.size),
+      "Content-Disposition": attachmentDisposition(file.fileName),
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "private, no-store",
+    },
+  });
+}
