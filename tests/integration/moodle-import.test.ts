@@ -275,7 +275,7 @@ describe("Moodle XML import", () => {
     form.append("defaultLevel", "expert");
     form.append("defaultDifficulty", "9");
     form.append("file", new Blob([fixture("truefalse.xml")]), "tf.xml");
-    const response = await editor.post("/w/demo-ai/questions/import", form);
+    const response = await editor.post(`/w/demo-ai/questions/import?_data=${encodeURIComponent("routes/w.$slug.questions.import._index")}`, form);
     expect(response.status).toBe(400);
     const errors = (await response.json()).result.error;
     expect(Object.keys(errors).sort()).toEqual(["defaultDifficulty", "defaultLevel"]);

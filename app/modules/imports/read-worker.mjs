@@ -192,8 +192,8 @@ function readMoodle() {
 }
 
 /**
- * GIFT → its blocks (a question, a $CATEGORY line), split at blank lines with comment lines left out;
- * each block is parsed by app/modules/questions/gift.ts. A blank line inside braces does not split.
+ * GIFT → its blocks (a question with its comment lines, a $CATEGORY line), split at blank lines; each
+ * block is parsed by app/modules/questions/gift.ts. A blank line inside braces does not split.
  */
 function readGift() {
   const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
@@ -209,7 +209,11 @@ function readGift() {
     current = [];
   };
   for (const line of text.split(/\r?\n/)) {
-    if (depth === 0 && /^\s*\/\//.test(line)) continue;
+    // Comment lines stay with their question (XCert's own fields ride in one), braces in them not counted.
+    if (depth === 0 && /^\s*\/\//.test(line)) {
+      current.push(line);
+      continue;
+    }
     if (depth === 0 && line.trim() === "") {
       flush();
       continue;
