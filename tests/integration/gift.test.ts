@@ -26,6 +26,7 @@ describe("GIFT parser", () => {
     expect(parseGiftBlock("Pick {~%50%a ~%50%b ~%-100%c}")).toMatchObject({ type: "multichoice", single: false, answers: [{ fraction: "50" }, { fraction: "50" }, { fraction: "-100" }] });
     expect(parseGiftBlock("Sky is blue {T}")).toMatchObject({ type: "truefalse", answers: [{ text: "true", fraction: "100" }, { text: "false", fraction: "0" }] });
     expect(parseGiftBlock("Sky is green {FALSE#no ####the sky is blue}")).toMatchObject({ type: "truefalse", generalFeedback: "the sky is blue", answers: [{ fraction: "0" }, { fraction: "100" }] });
+    expect(parseGiftBlock("No spaces {=yes~no~%-50%never}")).toMatchObject({ type: "multichoice", answers: [{ text: "yes" }, { text: "no" }, { text: "never", fraction: "-50" }] });
     expect(parseGiftBlock("Two plus two {=four =4}")).toMatchObject({ type: "shortanswer", answers: [{ text: "four" }, { text: "4" }] });
     expect(parseGiftBlock("Pi {#3.14:0.01}")).toMatchObject({ type: "numerical", answers: [{ text: "3.14", tolerance: "0.01", fraction: "100" }] });
     expect(parseGiftBlock("Range {#1..5}")).toMatchObject({ type: "numerical", answers: [{ text: "3", tolerance: "2" }] });

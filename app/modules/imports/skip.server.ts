@@ -33,7 +33,8 @@ export async function skipListedQuestions(request: Request, slug: string | undef
       .update(importJobs)
       .set({
         status: "queued",
-        settings: { defaults: settings.defaults, skip: listed },
+        // Skipped before (a second run that failed again) stay skipped.
+        settings: { defaults: settings.defaults, skip: [...new Set([...(settings.skip ?? []), ...listed])].sort((a, b) => a - b) },
         errors: [],
         errorCount: 0,
         failedRows: 0,

@@ -22,7 +22,7 @@ function unescape(text: string) {
   return text.replace(/\\(.)/gs, (_, ch: string) => (ch === "n" ? "\n" : ch));
 }
 
-/** Splits at unescaped occurrences of any of `chars` (the delimiter kept at the start of each piece). */
+/** Splits where `test` holds at an unescaped character (the delimiter kept at the start of each piece), as Moodle splits answers at every unescaped = and ~. */
 function splitAt(text: string, test: (text: string, i: number) => boolean) {
   const pieces: string[] = [];
   let start = 0;
@@ -147,7 +147,7 @@ export function parseGiftBlock(block: string): ForeignQuestion | null {
     return { ...q, type: "truefalse", answers: [answer("true", value ? "100" : "0"), answer("false", value ? "0" : "100")] };
   }
   if (inner.startsWith("#")) return { ...q, type: "numerical", answers: numericalAnswers(inner.slice(1)) };
-  const pieces = splitAt(inner, (s, i) => (s[i] === "=" || s[i] === "~") && /\s/.test(s[i - 1] ?? " ")).map((p) => p.trim()).filter(Boolean);
+  const pieces = splitAt(inner, (s, i) => s[i] === "=" || s[i] === "~").map((p) => p.trim()).filter(Boolean);
   if (!pieces.length || pieces.some((p) => p[0] !== "=" && p[0] !== "~")) return { ...q, type: "unreadable" };
   if (pieces.some((p) => p[0] === "=" && /(?:^|[^\\])->/.test(p))) return { ...q, type: "match" };
   const parsed = pieces.map((piece) => {
@@ -166,7 +166,7 @@ function answer(text: string, fraction: string, format = "plain_text"): ForeignA
 
 /** {#3.14:0.01}, {#1..5}, {#=3.14:0.01 =%50%3:0.5} → answers with tolerance. */
 function numericalAnswers(inner: string): ForeignAnswer[] {
-  const pieces = /^\s*=/.test(inner) ? splitAt(inner.trim(), (s, i) => (s[i] === "=" || s[i] === "~") && /\s/.test(s[i - 1] ?? " ")) : [`=${inner}`];
+  const pieces = /^\s*=/.test(inner) ? splitAt(inner.trim(), (s, i) => s[i] === "=" || s[i] === "~") : [`=${inner}`];
   return pieces.map((piece) => {
     const weight = /^[=~]%(-?\d+(?:\.\d+)?)%/.exec(piece.trim());
     const value = unescape(withoutFeedback(piece.trim().slice(weight ? weight[0].length : 1))).trim();

@@ -107,7 +107,9 @@ export async function foreignRows(entries: ForeignQuestion[], t: TFunction) {
   let number = 0;
   const media = (kind: string, name: string) => t(`moodle.media.${kind}`, { name });
   const text = (value: string, format: string) => (format === "html" ? htmlToText(value, media) : value.trim());
-  for (const q of entries) {
+  for (const [i, q] of entries.entries()) {
+    // Cleaning HTML is CPU work in the server's thread: let it answer other requests meanwhile.
+    if (i % 250 === 249) await new Promise((resolve) => setImmediate(resolve));
     if (q.type === "category") {
       category = categoryTag(q.category ?? "");
       continue;
