@@ -7,6 +7,7 @@ import { renderMarkdown } from "~/modules/cases/markdown.server";
 import { QuestionForm } from "~/modules/questions/components/question-form";
 import { QuestionMedia } from "~/modules/questions/components/question-media";
 import { questionAttachmentsOf } from "~/modules/questions/attachments.server";
+import { weightsFit } from "~/modules/questions/weights";
 import { questionFormSchema } from "~/modules/questions/schemas";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { deleteQuestion, diffSnapshots, getQuestion, questionVersionsOf, saveQuestion, type Snapshot } from "~/modules/questions/service.server";
@@ -129,7 +130,7 @@ export default function Question() {
           <dd className="whitespace-pre-wrap">{question.explanation || "—"}</dd>
         </dl>
       )}
-      <QuestionMedia questionId={question.id} attachments={attachments} weights={question.answerWeights} options={question.options} />
+      <QuestionMedia questionId={question.id} attachments={attachments} weights={weightsFit(question) ? question.answerWeights : null} options={question.options} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("questions.versions")}</h2>
         {versions.length === 0 ? (

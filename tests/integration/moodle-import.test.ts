@@ -122,6 +122,12 @@ describe("Moodle XML import", () => {
     expect(page.replace(/<!-- -->/g, "")).toContain("随意删除异常样本: -100%");
     const xml = await (await editor.get(`/w/demo-ai/questions/export?certificate=${trainer}&format=moodle`)).text();
     expect(xml).toMatch(/<answer fraction="-100" format="html">\s*<text>随意删除异常样本<\/text>/);
+    // Grades an edit made stale (the key no longer matches them) are neither shown nor exported.
+    await db().rows(sql`update questions set answer = 'AB' where id = ${three.id}`);
+    expect((await (await editor.get(`/w/demo-ai/questions/${three.id}`)).text()).replace(/<!-- -->/g, "")).not.toContain("-100%");
+    const after = await (await editor.get(`/w/demo-ai/questions/export?certificate=${trainer}&format=moodle`)).text();
+    expect(after).toMatch(/<answer fraction="0" format="html">\s*<text>随意删除异常样本<\/text>/);
+    expect(after).toMatch(/<answer fraction="50" format="html">\s*<text>去除重复记录<\/text>/);
   });
 
   it("maps truefalse, shortanswer (→ fill in the blank), essay (→ short answer) and numerical (→ fill in the blank, tolerance noted)", async () => {

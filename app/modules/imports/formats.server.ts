@@ -12,6 +12,7 @@ import { labelOf, questionSheet } from "~/modules/questions/import-rows";
 import { giftEscape, parseGift } from "~/modules/questions/gift";
 import { foreignRows, fromMoodleXml } from "~/modules/questions/moodle.server";
 import { textToHtml } from "~/modules/questions/moodle-html.server";
+import { weightsFit } from "~/modules/questions/weights";
 import { mapSheetHeaders, unneutralise, type Sheet, type SheetRow } from "./sheet";
 import { zipEntries, type ZipEntry } from "./zip.server";
 
@@ -166,7 +167,7 @@ const fraction = (value: number) => String(Math.round(value * 1e7) / 1e7);
 
 /** The grades of a choice question's options in percent: the kept weights, or right options sharing 100. */
 export function optionFractions(q: Pick<ExportQuestion, "type" | "answer" | "options" | "answerWeights">) {
-  if (q.answerWeights && q.answerWeights.length === q.options.length) return q.answerWeights;
+  if (weightsFit(q)) return q.answerWeights;
   const right = q.answer.split("");
   // 100 / k as Moodle's grade list has it (33.33333, 14.28571): k of them total 100 within its tolerance.
   return q.options.map((_, i) => (right.includes(optionLetters[i]) ? Math.round((100 / right.length) * 1e5) / 1e5 : 0));
