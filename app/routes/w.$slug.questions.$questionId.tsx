@@ -2,7 +2,12 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { MarkdownBody } from "~/modules/cases/components/markdown-body";
+import { renderMarkdown } from "~/modules/cases/markdown.server";
 import { QuestionForm } from "~/modules/questions/components/question-form";
+import { QuestionMedia } from "~/modules/questions/components/question-media";
+import { questionAttachmentsOf } from "~/modules/questions/attachments.server";
+import { weightsFit } from "~/modules/questions/weights";
 import { questionFormSchema } from "~/modules/questions/schemas";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { deleteQuestion, diffSnapshots, getQuestion, questionVersionsOf, saveQuestion, type Snapshot } from "~/modules/questions/service.server";
@@ -31,6 +36,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       certificates: await bankCertificates(tx, ctx),
       requirements: await skillRequirements(tx, ctx.tenant.id, question.certificateId),
       canWrite: ctx.permissions.includes("certificates:write"),
+      // Formatted text (Markdown, e.g. from a Moodle import), rendered and sanitized like a case body.
+      stemHtml: renderMarkdown(question.stem),
+      attachments: await questionAttachmentsOf(tx, ctx, question.id),
     };
   });
 }
@@ -58,7 +66,7 @@ function show(value: unknown) {
 }
 
 export default function Question() {
-  const { question, versions, diff, certificates, requirements, canWrite } = useLoaderData<typeof loader>();
+  const { question, versions, diff, certificates, requirements, canWrite, stemHtml, attachments } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { slug } = useParams();
   const { t, i18n } = useTranslation();
@@ -101,7 +109,9 @@ export default function Question() {
       ) : (
         <dl className="grid max-w-3xl grid-cols-[8rem_1fr] gap-2 rounded border border-gray-200 bg-white p-6 text-sm">
           <dt className="text-gray-600">{t("questions.stem")}</dt>
-          <dd className="whitespace-pre-wrap">{question.stem}</dd>
+          <dd>
+            <MarkdownBody html={stemHtml} />
+          </dd>
           {question.options.length ? (
             <>
               <dt className="text-gray-600">{t("questions.options")}</dt>
@@ -120,6 +130,7 @@ export default function Question() {
           <dd className="whitespace-pre-wrap">{question.explanation || "—"}</dd>
         </dl>
       )}
+      <QuestionMedia questionId={question.id} attachments={attachments} weights={weightsFit(question) ? question.answerWeights : null} options={question.options} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("questions.versions")}</h2>
         {versions.length === 0 ? (

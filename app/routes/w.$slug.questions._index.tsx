@@ -51,7 +51,7 @@ export default function Questions() {
         {certificate ? (
           <BankActions
             certificateId={certificate.id}
-            exports={(["xlsx", "csv", "moodle"] as const).map((format) => ({ href: exportHref(format), label: t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`) }))}
+            exports={(["xlsx", "csv", "moodle", "gift"] as const).map((format) => ({ href: exportHref(format), label: format === "gift" ? t("moodle.exportGift") : t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`) }))}
             canWrite={canWrite}
             importLabel={t("questions.import.title")}
             newLabel={t("questions.new")}

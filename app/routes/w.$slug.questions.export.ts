@@ -4,7 +4,7 @@ import { bankExportResponse } from "~/modules/imports/exports.server";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 
-const querySchema = z.object({ certificate: z.string().max(64), format: z.enum(["xlsx", "csv", "moodle"]) });
+const querySchema = z.object({ certificate: z.string().max(64), format: z.enum(["xlsx", "csv", "moodle", "gift"]) });
 
 // The organization's own bank, exam pool included: RLS keeps it from everyone else.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {

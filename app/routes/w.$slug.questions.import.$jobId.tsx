@@ -1,7 +1,9 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useActionData, useLoaderData } from "@remix-run/react";
 import { ImportJobView } from "~/modules/imports/components/import-job";
+import { ImportSkip } from "~/modules/imports/components/import-skip";
 import { importJobData } from "~/modules/imports/pages.server";
+import { skipListedQuestions } from "~/modules/imports/skip.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { titleFrom } from "~/ui/page-title";
 
@@ -11,7 +13,18 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:write", (tx, ctx) => importJobData(tx, ctx, params.jobId, "questions"));
 }
 
+/** "Skip the N listed": the failed Moodle/GIFT import runs again without the listed questions. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  return skipListedQuestions(request, params.slug, params.jobId);
+}
+
 export default function ImportJob() {
   const { job, errors } = useLoaderData<typeof loader>();
-  return <ImportJobView ns="questions" job={job} errors={errors} />;
+  const actionData = useActionData<typeof action>();
+  return (
+    <div className="space-y-6">
+      <ImportJobView ns="questions" job={job} errors={errors} />
+      <ImportSkip status={job.status} totalRows={job.totalRows} settings={job.settings} lastResult={actionData?.result} />
+    </div>
+  );
 }

@@ -18,5 +18,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ImportQuestions() {
   const data = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  return <ImportUpload ns="questions" accept=".xlsx,.csv,.xml" {...data} lastResult={actionData?.result} />;
+  return <ImportUpload ns="questions" accept=".xlsx,.csv,.xml,.gift,.txt" {...data} lastResult={actionData?.result} />;
 }

@@ -136,6 +136,9 @@ export const questions = pgTable(
     // The latest published version (0: never published). Saving a draft does not create a version.
     version: integer("version").notNull().default(0),
     importJobId: uuid("import_job_id"),
+    // Choice questions imported with partial credit (Moodle/GIFT fractions, percent per option, negative
+    // allowed); null when the answer letters say it all (decision 049).
+    answerWeights: jsonb("answer_weights").$type<number[]>(),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -185,9 +188,45 @@ export const questionVersions = pgTable(
   ],
 );
 
+// Media of a question (images, audio embedded in a Moodle XML file): readable exactly where the
+// question is (the read policy asks the questions table, under its own RLS), so an exam-pool
+// question's media is as confidential as the question (0044).
+export const questionAttachments = pgTable(
+  "question_attachments",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    questionId: uuid("question_id").notNull(),
+    fileName: text("file_name").notNull(),
+    // Detected from the file's first bytes, never taken from the file's name.
+    contentType: text("content_type").notNull(),
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    sha256: text("sha256").notNull(),
+    storageKey: text("storage_key").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("question_attachments_question_idx").on(t.tenantId, t.questionId),
+    foreignKey({ name: "question_attachments_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete("cascade"),
+  ],
+);
+
 export const importKind = pgEnum("import_kind", ["questions", "cases", "pilot_majors", "credentials"]);
-export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle"]);
+export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle", "gift"]);
 export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done"]);
+
+export interface ImportJobSettings {
+  defaults?: { level?: string; pool?: string; difficulty?: string };
+  /** Question numbers the file's problems were listed for; the user may import the rest (skip them). */
+  skippable?: number[];
+  /** Question numbers to leave out, as the user confirmed them. */
+  skip?: number[];
+  /** Entries left out without an error (Moodle descriptions), by number. */
+  notes?: { row: number; key: string }[];
+}
 
 // An import runs as a job so a long one can be left and returned to; its file waits in import_files.
 export const importJobs = pgTable(
@@ -212,6 +251,9 @@ export const importJobs = pgTable(
     // The first errors (row, column, message key and params); the full list is regenerated for download.
     errors: jsonb("errors").$type<{ row: number; column: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
     locale: text("locale").notNull().default("zh-CN"),
+    // What the upload form chose for the whole file (defaults for questions that carry none), the
+    // questions the user chose to skip, and what a Moodle/GIFT read noted (decision 049).
+    settings: jsonb("settings").$type<ImportJobSettings>().notNull().default(sql`'{}'::jsonb`),
     // Whoever runs the job holds it until then; a job whose holder died is picked up again.
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     // Runs started (each claim counts one): a job whose runner keeps dying is failed, not resumed forever.

@@ -16,6 +16,7 @@ import { seedFees } from "./fees";
 import { seedLibrary } from "./library";
 import { seedMaterials } from "./materials";
 import { seedQuestions } from "./questions";
+import { seedQuestionMedia } from "./question-media";
 import { seedStandards } from "./standards";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
@@ -92,6 +93,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedFees(tx, tenantIds, certificateIds);
     await seedStandards(tx, tenantIds, certificateIds);
     await seedQuestions(tx, tenantIds, certificateIds);
+    await seedQuestionMedia(tx, tenantIds, certificateIds);
     await seedMaterials(tx, tenantIds, certificateIds);
     await seedCases(tx, tenantIds, certificateIds);
     await seedLibrary(tx, tenantIds, certificateIds);

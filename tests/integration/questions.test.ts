@@ -520,7 +520,7 @@ describe("question bank", () => {
       form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
       const response = await editor.action("/w/demo-ai/questions/import", "routes/w.$slug.questions.import._index", form);
       expect(response.status, name).toBe(400);
-      expect((await errorsOf(response)).file).toEqual(["请上传 XLSX、CSV 或 Moodle XML 文件（以文件内容判断，不以扩展名判断）。"]);
+      expect((await errorsOf(response)).file).toEqual(["请上传 XLSX、CSV、Moodle XML 或 GIFT（.gift、.txt）文件（以文件内容判断，不以扩展名判断）。"]);
     }
     const empty = new FormData();
     empty.append("certificateId", trainer);

@@ -60,6 +60,8 @@ export const auditActions = [
   "question_import.create",
   "question_import.done",
   "question_import.failed",
+  // The user chose to import a Moodle/GIFT file without the questions listed as not importable.
+  "question_import.skip",
   "case_import.create",
   "case_import.done",
   "case_import.failed",

@@ -3,6 +3,7 @@ import sanitizeHtml from "sanitize-html";
 
 // Case bodies are Markdown written by editors and read by schools: rendered on the server, raw HTML
 // never passes (markdown-it escapes it, sanitize-html drops anything else), links open nothing of ours.
+// The same policy cleans the HTML of imported Moodle questions (questions/moodle-html.server.ts).
 
 const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false });
 
@@ -15,7 +16,7 @@ const alignCell: sanitizeHtml.Transformer = (tagName, attribs) => {
   return { tagName, attribs: kept };
 };
 
-const policy: sanitizeHtml.IOptions = {
+export const sanitizePolicy: sanitizeHtml.IOptions = {
   allowedTags: ["h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "strong", "em", "s", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td"],
   allowedAttributes: { a: ["href", "title", "rel"], ol: ["start"], th: ["class"], td: ["class"] },
   allowedClasses: { th: Object.values(alignClass), td: Object.values(alignClass) },
@@ -25,5 +26,5 @@ const policy: sanitizeHtml.IOptions = {
 };
 
 export function renderMarkdown(source: string) {
-  return sanitizeHtml(markdown.render(source), policy);
+  return sanitizeHtml(markdown.render(source), sanitizePolicy);
 }

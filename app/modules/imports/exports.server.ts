@@ -6,14 +6,15 @@ import { skillRequirements } from "~/modules/standards/requirements.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { attachmentDisposition, exportResponse } from "~/ui/export.server";
 import { caseColumns, caseToRow } from "~/modules/cases/import-rows";
-import { toMoodleXml } from "./formats.server";
+import { toGift, toMoodleXml } from "./formats.server";
 import { questionColumns, questionToRow } from "~/modules/questions/import-rows";
 
-type BankFormat = "xlsx" | "csv" | "moodle";
+type BankFormat = "xlsx" | "csv" | "moodle" | "gift";
 
-/** Moodle XML as a download (the spreadsheets go through the shared exporter). */
-function moodleDownload(xml: string, name: string) {
-  return new Response(xml, { headers: { "Content-Type": "application/xml; charset=utf-8", "Content-Disposition": attachmentDisposition(`${name}.xml`) } });
+/** Moodle XML or GIFT as a download (the spreadsheets go through the shared exporter). */
+function moodleDownload(text: string, name: string, format: "moodle" | "gift" = "moodle") {
+  const type = format === "gift" ? "text/plain" : "application/xml";
+  return new Response(text, { headers: { "Content-Type": `${type}; charset=utf-8`, "Content-Disposition": attachmentDisposition(`${name}.${format === "gift" ? "gift" : "xml"}`) } });
 }
 
 const columns = questionColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "stem" ? 50 : 14 }));
@@ -37,11 +38,10 @@ export async function bankExportResponse(tx: Tx, ctx: TenantContext, certificate
     .orderBy(asc(questions.createdAt), asc(questions.id));
   const codes = new Map((await skillRequirements(tx, ctx.tenant.id, certificate.id)).map((r) => [r.lineageId, r.code]));
   const name = `questions-${certificate.code}`;
-  if (format === "moodle")
-    return moodleDownload(
-      toMoodleXml(rows.map((q) => ({ ...q, requirementCodes: q.requirementIds.map((id) => codes.get(id)).filter((code): code is string => Boolean(code)) }))),
-      name,
-    );
+  if (format === "moodle" || format === "gift") {
+    const exported = rows.map((q) => ({ ...q, requirementCodes: q.requirementIds.map((id) => codes.get(id)).filter((code): code is string => Boolean(code)) }));
+    return moodleDownload(format === "gift" ? toGift(exported, certificate.code) : toMoodleXml(exported, certificate.code), name, format);
+  }
   const table = rows.map((q) => questionToRow(q, (id) => codes.get(id)));
   return exportResponse(format, name, columns, table, certificate.code);
 }

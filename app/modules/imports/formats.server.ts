@@ -5,16 +5,22 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { XMLBuilder } from "fast-xml-parser";
+import type { TFunction } from "i18next";
+import { translator } from "~/i18n/i18n";
 import { optionLetters } from "~/modules/questions/schemas";
-import { labelOf, questionSheet, type QuestionRow } from "~/modules/questions/import-rows";
+import { labelOf, questionSheet } from "~/modules/questions/import-rows";
+import { giftEscape, parseGift } from "~/modules/questions/gift";
+import { foreignRows, fromMoodleXml } from "~/modules/questions/moodle.server";
+import { textToHtml } from "~/modules/questions/moodle-html.server";
+import { weightsFit } from "~/modules/questions/weights";
 import { mapSheetHeaders, unneutralise, type Sheet, type SheetRow } from "./sheet";
 import { zipEntries, type ZipEntry } from "./zip.server";
 
 // Reading and writing the import formats. Spreadsheets (XLSX, CSV) carry the bank's template
-// columns; Moodle XML (questions only) is translated to and from the same rows, so one validation
-// path serves all.
+// columns; Moodle XML and GIFT (questions only) are translated to and from the same rows
+// (questions/moodle.server.ts, questions/gift.ts), so one validation path serves all.
 
-export type ImportFormat = "xlsx" | "csv" | "moodle";
+export type ImportFormat = "xlsx" | "csv" | "moodle" | "gift";
 
 /** A file that cannot be read as rows; `key` names a message under `<bank>.import.`. */
 export class FormatError extends Error {
@@ -34,6 +40,8 @@ export function detectFormat(bytes: Uint8Array, fileName: string): ImportFormat 
   if (head.startsWith("<?xml") || head.startsWith("<quiz")) return /\.xml$/i.test(fileName) ? "moodle" : null;
   // Text without NUL bytes named .csv.
   if (/\.csv$/i.test(fileName) && !bytes.subarray(0, 4096).includes(0)) return "csv";
+  // GIFT: text without NUL bytes named .gift or .txt.
+  if (/\.(gift|txt)$/i.test(fileName) && !bytes.subarray(0, 4096).includes(0)) return "gift";
   return null;
 }
 
@@ -43,55 +51,6 @@ function rowsFromTable(table: string[][], sheet: Sheet): SheetRow[] {
   if (missing.length) throw new FormatError("missingColumns", { columns: missing.map((key) => sheet.columns.find((c) => c.key === key)!.zh).join("、") });
   // Blank rows were left out by the read worker (blank in every column, not only the template's).
   return body.map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, unneutralise(String(cells[i] ?? ""))]] : []))));
-}
-
-function textOf(node: unknown): string {
-  if (node === undefined || node === null) return "";
-  if (typeof node === "string" || typeof node === "number") return String(node);
-  const text = (node as { text?: unknown }).text;
-  const value = typeof text === "object" && text !== null ? ((text as { "#text"?: unknown })["#text"] ?? "") : (text ?? "");
-  const format = (node as { "@format"?: string })["@format"];
-  const raw = String(value);
-  return format === "html" ? raw.replace(/<br\s*\/?>/gi, "\n").replace(/<[^>]+>/g, "").trim() : raw;
-}
-
-/** Moodle questions (as the read worker parsed them) → template rows. XCert's own fields travel as tags `xcert:<field>:<value>`. */
-function moodleRows(questions: Record<string, unknown>[]): QuestionRow[] {
-  return questions.map((q) => {
-    const tags = ((q.tags as { tag?: unknown[] } | undefined)?.tag ?? []).map(textOf);
-    const own = (field: string) => tags.find((tag) => tag.startsWith(`xcert:${field}:`))?.slice(field.length + 7);
-    const answers = (q.answer as Record<string, unknown>[] | undefined) ?? [];
-    const moodleType = String(q["@type"]);
-    const row: QuestionRow = {
-      stem: textOf(q.questiontext),
-      explanation: textOf(q.generalfeedback),
-      level: own("level"),
-      difficulty: own("difficulty"),
-      pool: own("pool"),
-      visibility: own("visibility"),
-      requirements: tags.filter((tag) => tag.startsWith("xcert:req:")).map((tag) => tag.slice(10)).join(";"),
-      tags: tags.filter((tag) => !tag.startsWith("xcert:")).join(","),
-    };
-    if (moodleType === "multichoice") {
-      row.type = String(q.single) === "false" ? "multiple_choice" : "single_choice";
-      answers.forEach((answer, i) => (row[`option${optionLetters[i]}`] = textOf(answer)));
-      row.answer = answers.flatMap((answer, i) => (Number(answer["@fraction"]) > 0 ? [optionLetters[i]] : [])).join("");
-    } else if (moodleType === "truefalse") {
-      row.type = "true_false";
-      const right = answers.find((answer) => Number(answer["@fraction"]) > 0);
-      row.answer = textOf(right).toLowerCase();
-    } else if (moodleType === "shortanswer") {
-      row.type = "fill_blank";
-      row.answer = textOf(answers.find((answer) => Number(answer["@fraction"]) > 0) ?? answers[0]);
-    } else if (moodleType === "essay") {
-      row.type = own("type") === "practical" ? "practical" : "short_answer";
-      row.answer = textOf(q.graderinfo);
-      row.rubric = own("type") === "practical" ? textOf(q.responsetemplate) : "";
-    } else {
-      row.type = moodleType; // refused by validation with the row's number
-    }
-    return row;
-  });
 }
 
 /** Bounds on what one import may read (decision 020). */
@@ -113,7 +72,7 @@ const readWorkerFile = (() => {
   return path.join(dir, "app/modules/imports/read-worker.mjs");
 })();
 
-type WorkerAnswer = { table: string[][] } | { questions: Record<string, unknown>[] } | { refusal: { key: string; params: Record<string, string> } };
+type WorkerAnswer = { table: string[][] } | { questions: Record<string, unknown>[] } | { gift: string[] } | { refusal: { key: string; params: Record<string, string> } };
 
 /**
  * Reads the file in a worker thread with a bounded heap and time: a file that would take more is
@@ -162,13 +121,22 @@ export function checkZip(bytes: Uint8Array) {
   return result.entries;
 }
 
-/** The rows of an uploaded file, in the column keys of the bank's template. */
-export async function readRows(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet): Promise<SheetRow[]> {
+/**
+ * The rows of an uploaded file, in the column keys of the bank's template; for Moodle XML and GIFT
+ * also the notes (entries left out without an error). `t` (the uploader's language) names media.
+ */
+export async function readImport(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet, t: TFunction = translator("zh-CN")): Promise<{ rows: SheetRow[]; notes: { row: number; key: string }[] }> {
   const entries = format === "xlsx" ? checkZip(bytes) : [];
   const answer = await readInWorker(bytes, format, sheet, entries);
   if ("refusal" in answer) throw new FormatError(answer.refusal.key, answer.refusal.params);
-  if ("questions" in answer) return moodleRows(answer.questions);
-  return rowsFromTable(answer.table, sheet);
+  if ("questions" in answer) return foreignRows(answer.questions.map(fromMoodleXml), t);
+  if ("gift" in answer) return foreignRows(parseGift(answer.gift), t);
+  return { rows: rowsFromTable(answer.table, sheet), notes: [] };
+}
+
+/** The rows of an uploaded file, in the column keys of the bank's template. */
+export async function readRows(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet): Promise<SheetRow[]> {
+  return (await readImport(bytes, format, sheet)).rows;
 }
 
 export interface ExportQuestion {
@@ -184,13 +152,45 @@ export interface ExportQuestion {
   tags: string[];
   pool: string;
   visibility: string;
+  /** Choice questions: kept partial credit, percent per option (null: the letters say it all). */
+  answerWeights?: number[] | null;
 }
 
-const plain = (text: string) => ({ "@format": "plain_text", text });
+const html = (text: string) => ({ "@format": "html", text: textToHtml(text) });
+const levelOrder = ["junior", "intermediate", "senior"];
 
-/** Questions as Moodle XML (quiz format), importable by Moodle and back into XCert. */
-export function toMoodleXml(questions: ExportQuestion[]) {
-  const quiz = questions.map((q, index) => {
+/** A certificate level's category, as Moodle's importer creates it under the course's top category. */
+export const levelCategory = (certificateCode: string, level: string) => `$course$/top/${certificateCode}/${labelOf("level", level)}`;
+
+/** A fraction as Moodle writes it (up to 7 decimals, no trailing zeros). */
+const fraction = (value: number) => String(Math.round(value * 1e7) / 1e7);
+
+/** The grades of a choice question's options in percent: the kept weights, or right options sharing 100. */
+export function optionFractions(q: Pick<ExportQuestion, "type" | "answer" | "options" | "answerWeights">) {
+  if (weightsFit(q)) return q.answerWeights;
+  const right = q.answer.split("");
+  // 100 / k as Moodle's grade list has it (33.33333, 14.28571): k of them total 100 within its tolerance.
+  return q.options.map((_, i) => (right.includes(optionLetters[i]) ? Math.round((100 / right.length) * 1e5) / 1e5 : 0));
+}
+
+/** The bank's questions grouped by level, as both exports write them (one category per level). */
+export function byLevel<Q extends { level: string }>(questions: Q[]) {
+  return levelOrder.flatMap((level) => questions.filter((q) => q.level === level)).concat(questions.filter((q) => !levelOrder.includes(q.level)));
+}
+
+/**
+ * Questions as Moodle XML (quiz format), in the shape Moodle's importer expects (a category entry per
+ * certificate level, HTML question text, grades from Moodle's list): importable by Moodle and back
+ * into XCert, XCert's own fields travelling as tags `xcert:<field>:<value>`.
+ */
+export function toMoodleXml(questions: ExportQuestion[], certificateCode = "XCert") {
+  const quiz: Record<string, unknown>[] = [];
+  let level = "";
+  byLevel(questions).forEach((q, index) => {
+    if (q.level !== level) {
+      level = q.level;
+      quiz.push({ "@type": "category", category: { text: levelCategory(certificateCode, level) }, info: { "@format": "html", text: "" } });
+    }
     const tags = [
       ...q.tags,
       `xcert:level:${q.level}`,
@@ -202,43 +202,99 @@ export function toMoodleXml(questions: ExportQuestion[]) {
     ].map((text) => ({ text }));
     const base = {
       name: { text: `${labelOf("type", q.type)} ${index + 1}` },
-      questiontext: plain(q.stem),
-      generalfeedback: plain(q.explanation),
-      defaultgrade: 1,
-      tags: { tag: tags },
+      questiontext: html(q.stem),
+      generalfeedback: html(q.explanation),
+      defaultgrade: "1.0000000",
+      penalty: "0.3333333",
+      hidden: 0,
+      idnumber: "",
     };
+    const tagged = { tags: { tag: tags } };
     switch (q.type) {
       case "single_choice":
       case "multiple_choice": {
-        const right = q.answer.split("");
-        return {
+        const fractions = optionFractions(q);
+        quiz.push({
           "@type": "multichoice",
           ...base,
           single: q.type === "single_choice" ? "true" : "false",
-          shuffleanswers: 0,
+          shuffleanswers: "false",
           answernumbering: "ABCD",
-          answer: q.options.map((text, i) => ({
-            "@fraction": right.includes(optionLetters[i]) ? (q.type === "single_choice" ? "100" : String(Math.round((100 / right.length) * 1e5) / 1e5)) : "0",
-            "@format": "plain_text",
-            text,
-          })),
-        };
+          showstandardinstruction: 0,
+          answer: q.options.map((text, i) => ({ "@fraction": fraction(fractions[i]), "@format": "html", text: textToHtml(text), feedback: { "@format": "html", text: "" } })),
+          ...tagged,
+        });
+        return;
       }
       case "true_false":
-        return {
+        quiz.push({
           "@type": "truefalse",
           ...base,
           answer: [
-            { "@fraction": q.answer === "true" ? "100" : "0", text: "true" },
-            { "@fraction": q.answer === "false" ? "100" : "0", text: "false" },
+            { "@fraction": q.answer === "true" ? "100" : "0", "@format": "moodle_auto_format", text: "true", feedback: { "@format": "html", text: "" } },
+            { "@fraction": q.answer === "false" ? "100" : "0", "@format": "moodle_auto_format", text: "false", feedback: { "@format": "html", text: "" } },
           ],
-        };
+          ...tagged,
+        });
+        return;
       case "fill_blank":
-        return { "@type": "shortanswer", ...base, usecase: 0, answer: [{ "@fraction": "100", "@format": "plain_text", text: q.answer }] };
+        quiz.push({ "@type": "shortanswer", ...base, usecase: 0, answer: [{ "@fraction": "100", "@format": "plain_text", text: q.answer, feedback: { "@format": "html", text: "" } }], ...tagged });
+        return;
       default:
-        return { "@type": "essay", ...base, responseformat: "editor", graderinfo: plain(q.answer), responsetemplate: plain(q.rubric) };
+        quiz.push({
+          "@type": "essay",
+          ...base,
+          responseformat: "editor",
+          responserequired: 1,
+          responsefieldlines: 15,
+          attachments: 0,
+          graderinfo: { "@format": "plain_text", text: q.answer },
+          responsetemplate: { "@format": "plain_text", text: q.rubric },
+          ...tagged,
+        });
     }
   });
   const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@", format: true, suppressEmptyNode: false });
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ quiz: { question: quiz } })}`;
+}
+
+/**
+ * Questions as GIFT: a $CATEGORY line per certificate level, then each question; XCert's own fields
+ * ride in a `// xcert: {…}` comment before it (Moodle ignores comments), so the file imports back
+ * into XCert as the same bank.
+ */
+export function toGift(questions: ExportQuestion[], certificateCode = "XCert") {
+  const out: string[] = [`// ${certificateCode}: exported by XCert`, ""];
+  let level = "";
+  byLevel(questions).forEach((q, index) => {
+    if (q.level !== level) {
+      level = q.level;
+      out.push(`$CATEGORY: ${levelCategory(certificateCode, level)}`, "");
+    }
+    const tags = [...q.tags, `xcert:level:${q.level}`, `xcert:difficulty:${q.difficulty}`, `xcert:pool:${q.pool}`, `xcert:visibility:${q.visibility}`, `xcert:type:${q.type}`, ...q.requirementCodes.map((code) => `xcert:req:${code}`)];
+    let answers: string;
+    switch (q.type) {
+      case "single_choice":
+      case "multiple_choice": {
+        const fractions = optionFractions(q);
+        answers = q.options
+          .map((option, i) => (q.type === "single_choice" && fractions[i] === 100 ? `=${giftEscape(option)}` : `~${fractions[i] === 0 ? "" : `%${fraction(fractions[i])}%`}${giftEscape(option)}`))
+          .join(" ");
+        break;
+      }
+      case "true_false":
+        answers = q.answer === "true" ? "TRUE" : "FALSE";
+        break;
+      case "fill_blank":
+        answers = `=${giftEscape(q.answer)}`;
+        break;
+      default:
+        // Essay: the expected answer and the rubric travel in the xcert comment (GIFT has no field for them).
+        answers = "";
+    }
+    const essay = q.type === "short_answer" || q.type === "practical" ? { answer: q.answer, rubric: q.rubric } : {};
+    const general = q.explanation ? ` ####${giftEscape(q.explanation)}` : "";
+    out.push(`// xcert: ${JSON.stringify({ tags, ...essay })}`, `::${giftEscape(`${labelOf("type", q.type)} ${index + 1}`)}::${giftEscape(q.stem)} {${answers}${general}}`, "");
+  });
+  return out.join("\n");
 }

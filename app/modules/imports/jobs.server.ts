@@ -9,7 +9,8 @@ import { withSystem, type TenantContext } from "~/modules/tenancy/context.server
 import { shutdownSignal } from "~/request-store.server";
 import { isUuid } from "~/ui/ids";
 import { cachedPlans, customPlans, type ImportKind, type Job } from "./bank-import";
-import { checkZip, detectFormat, FormatError, readRows, type ImportFormat } from "./formats.server";
+import { checkZip, detectFormat, FormatError, readImport, type ImportFormat } from "./formats.server";
+import { applyDefaults, foreignProblem, jobSettings, skippableOnly, withForeignFields } from "./foreign.server";
 import { importGate } from "./gate.server";
 import type { RowError } from "./sheet";
 
@@ -32,7 +33,7 @@ const keptErrors = 10_000;
 const banks = bankImports;
 
 /** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
-export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string | null; fileName: string; bytes: Uint8Array }) {
+export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string | null; fileName: string; bytes: Uint8Array; settings?: Job["settings"] }) {
   const t = translator(ctx.locale);
   const kind = input.kind ?? "questions";
   const format = detectFormat(input.bytes, input.fileName);
@@ -48,10 +49,10 @@ export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?
   }
   const [job] = await tx
     .insert(importJobs)
-    .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, locale: ctx.locale, createdByUserId: ctx.user.id })
+    .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, locale: ctx.locale, createdByUserId: ctx.user.id, settings: input.settings ?? {} })
     .returning();
   await tx.insert(importFiles).values({ tenantId: ctx.tenant.id, jobId: job.id, bytes: input.bytes });
-  await audit(tx, ctx, { action: `${banks[kind].audit}.create`, entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId } });
+  await audit(tx, ctx, { action: `${banks[kind].audit}.create`, entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId, ...(input.settings?.defaults ? { defaults: input.settings.defaults } : {}) } });
   return { ok: true, value: job } as const;
 }
 
@@ -132,12 +133,16 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
   );
 }
 
-/** Ends a job as failed; `checked` and `failedRows` count rows validated (none when the file itself was refused). */
-async function fail(job: Job, errors: RowError[], { errorCount = errors.length, checked = 0, failedRows = 0 } = {}) {
+/**
+ * Ends a job as failed; `checked` and `failedRows` count rows validated (none when the file itself was
+ * refused). `skippable`: the failed questions are all ones XCert cannot take (decision 049): the file
+ * is kept so the user may import the rest.
+ */
+async function fail(job: Job, errors: RowError[], { errorCount = errors.length, checked = 0, failedRows = 0, skippable = [] as number[] } = {}) {
   // Once the job reads "failed", nothing of the upload is left behind (same transaction).
   await inOrganization(job.tenantId, async (tx) => {
     await tx.delete(importRows).where(and(eq(importRows.tenantId, job.tenantId), eq(importRows.jobId, job.id)));
-    await tx.delete(importFiles).where(and(eq(importFiles.tenantId, job.tenantId), eq(importFiles.jobId, job.id)));
+    if (!skippable.length) await tx.delete(importFiles).where(and(eq(importFiles.tenantId, job.tenantId), eq(importFiles.jobId, job.id)));
     await tx
       .update(importJobs)
       .set({
@@ -150,6 +155,7 @@ async function fail(job: Job, errors: RowError[], { errorCount = errors.length, 
         lockedUntil: null,
         finishedAt: new Date(),
         updatedAt: new Date(),
+        settings: { ...job.settings, skippable: skippable.length ? skippable : undefined },
       })
       .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id)));
     await audit(tx, { requestId: `import:${job.id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: job.tenantId } }, {
@@ -227,8 +233,12 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     const bytes = file.bytes;
     // The read worker may take minutes on a large file: the lease is renewed meanwhile.
     const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
-    const rows = await readRows(bytes, job.format as ImportFormat, bank.sheet).finally(() => clearInterval(renew));
+    const read = await readImport(bytes, job.format as ImportFormat, bank.sheet, t).finally(() => clearInterval(renew));
     stopIfShuttingDown();
+    // The upload form's defaults fill what a row leaves empty; questions the user chose to skip are left out.
+    const settings = jobSettings(job);
+    const rows = applyDefaults(read.rows, settings);
+    if (read.notes.length) await update(tenantId, id, { settings: { ...job.settings, notes: read.notes } });
     if (rows.length === 0) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
       return null;
@@ -247,8 +257,9 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     let errorCount = 0;
     let failedRows = 0;
     for (let i = 0; i < rows.length; i++) {
-      // Row 1 is the header in a spreadsheet; a Moodle question is numbered from 1.
-      const result = bank.parseRow(rows[i], job.format === "moodle" ? i + 1 : i + 2, context);
+      // Row 1 is the header in a spreadsheet; a Moodle or GIFT question carries its number in the file.
+      const rowNumber = rows[i].__number ? Number(rows[i].__number) : i + 2;
+      const result = foreignProblem(rows[i], rowNumber, t) ?? withForeignFields(bank.parseRow(rows[i], rowNumber, context), rows[i]);
       if (result.ok) valid.push(result.value);
       else {
         failedRows++;
@@ -264,7 +275,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (errorCount) {
-      await fail({ ...job, totalRows: rows.length }, errors, { errorCount, checked: rows.length, failedRows });
+      await fail({ ...job, totalRows: rows.length, settings: { ...job.settings, notes: read.notes.length ? read.notes : undefined } }, errors, { errorCount, checked: rows.length, failedRows, skippable: skippableOnly(rows, errors, errorCount) });
       return null;
     }
     await update(tenantId, id, { status: "importing", processedRows: rows.length });
@@ -297,14 +308,14 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       await tx.delete(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id)));
       const [finished] = await tx
         .update(importJobs)
-        .set({ status: "done", importedRows: count, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date() })
+        .set({ status: "done", importedRows: count, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date(), settings: { ...job.settings, skippable: undefined, notes: read.notes.length ? read.notes : undefined } })
         .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
         .returning();
       await audit(tx, { requestId: `import:${id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: tenantId } }, {
         action: `${bank.audit}.done`,
         entityType: "import_job",
         entityId: id,
-        after: { imported: count, fileName: job.fileName, certificateId: job.certificateId },
+        after: { imported: count, fileName: job.fileName, certificateId: job.certificateId, ...(settings.skip?.length ? { skipped: settings.skip } : {}) },
       });
       return finished;
     });

@@ -32,10 +32,11 @@ export async function uploadImport(request: Request, slug: string | undefined, k
   const response = await withTenant(request, slug, "certificates:write", async (tx, ctx) => {
     const submission = await parseForm(request, importUploadSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
-    const { certificateId, file } = submission.value;
+    const { certificateId, file, defaultLevel, defaultPool, defaultDifficulty } = submission.value;
+    const defaults = kind === "questions" ? Object.fromEntries(Object.entries({ level: defaultLevel, pool: defaultPool, difficulty: defaultDifficulty?.toString() }).filter(([, v]) => v)) : {};
     const certificates = await bankCertificates(tx, ctx);
     if (!certificates.some((c) => c.id === certificateId)) return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [translator(ctx.locale)("errors.invalidOption")] } });
-    const result = await createImportJob(tx, ctx, { kind, certificateId, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
+    const result = await createImportJob(tx, ctx, { kind, certificateId, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()), settings: Object.keys(defaults).length ? { defaults } : {} });
     if (!result.ok) return rejectSubmission(submission, result);
     queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
     return redirect(`/w/${ctx.tenant.slug}/${kind}/import/${result.value.id}`);

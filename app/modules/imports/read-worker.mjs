@@ -3,10 +3,10 @@
 // because the server build is one bundle and a worker needs a file of its own
 // (app/modules/imports/formats.server.ts starts it and turns its answer into rows).
 //
-// In: workerData { bytes, format: "xlsx" | "csv" | "moodle", entries (the zip's, for xlsx), limits,
+// In: workerData { bytes, format: "xlsx" | "csv" | "moodle" | "gift", entries (the zip's, for xlsx), limits,
 // names (the template's header names, lower-cased) }.
 // Out: { table } (header row first, then the non-blank rows, only the columns whose header names a
-// template column), { questions } (Moodle XML), or { refusal: { key, params } } (a message key).
+// template column), { questions } (Moodle XML), { gift } (GIFT blocks), or { refusal: { key, params } } (a message key).
 
 import { Buffer } from "node:buffer";
 import { createRequire } from "node:module";
@@ -15,7 +15,7 @@ import { Readable } from "node:stream";
 import { TextDecoder } from "node:util";
 import { parentPort, workerData } from "node:worker_threads";
 import zlib from "node:zlib";
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import Papa from "papaparse";
 
 // ExcelJS's streaming reader decodes each chunk of a part on its own, so a character cut by a chunk
@@ -160,31 +160,85 @@ function readCsv() {
   return builder.table;
 }
 
-/** Moodle XML → its questions (not categories), as parsed; formats.server.ts maps them to rows. */
+/**
+ * Moodle XML → its entries in the file's order, category entries included (they set the tags of the
+ * questions after them) and embedded <file> elements kept as base64; formats.server.ts maps them.
+ */
 function readMoodle() {
   const xml = new TextDecoder().decode(bytes);
   // No DTDs, no entities beyond XML's own: an external entity is refused, not resolved.
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Refusal("unreadable");
+  // The parser is lenient (an unclosed or mismatched tag still gives a tree): a file that is not
+  // well-formed XML is refused as a whole rather than read as questions without their answers.
+  if (XMLValidator.validate(xml) !== true) throw new Refusal("unreadable");
   let document;
   try {
     document = new XMLParser({
       ignoreAttributes: false,
       attributeNamePrefix: "@",
-      isArray: (name) => ["question", "answer", "tag"].includes(name),
+      isArray: (name) => ["question", "answer", "tag", "file", "subquestion"].includes(name),
       processEntities: true,
+      htmlEntities: false,
       parseTagValue: false,
+      trimValues: false,
     }).parse(xml);
   } catch {
     throw new Refusal("unreadable");
   }
-  const questions = (document.quiz?.question ?? []).filter((q) => q["@type"] !== "category");
-  if (questions.length > limits.maxRows) throw tooManyRows();
+  if (!document.quiz) throw new Refusal("unreadable");
+  const questions = document.quiz.question ?? [];
+  if (questions.filter((q) => q["@type"] !== "category").length > limits.maxRows) throw tooManyRows();
   return questions;
+}
+
+/**
+ * GIFT → its blocks (a question with its comment lines, a $CATEGORY line), split at blank lines; each
+ * block is parsed by app/modules/questions/gift.ts. A blank line inside braces does not split.
+ */
+function readGift() {
+  const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
+  const blocks = [];
+  let current = [];
+  let depth = 0;
+  const flush = () => {
+    const block = current.join("\n").trim();
+    if (block) {
+      blocks.push(block);
+      if (blocks.length > limits.maxRows) throw tooManyRows();
+    }
+    current = [];
+  };
+  for (const line of text.split(/\r?\n/)) {
+    // Comment lines stay with their question (XCert's own fields ride in one), braces in them not counted.
+    if (depth === 0 && /^\s*\/\//.test(line)) {
+      current.push(line);
+      continue;
+    }
+    if (depth === 0 && line.trim() === "") {
+      flush();
+      continue;
+    }
+    if (depth === 0 && /^\s*\$CATEGORY:/i.test(line)) {
+      flush();
+      current.push(line);
+      flush();
+      continue;
+    }
+    current.push(line);
+    for (let i = 0; i < line.length; i++) {
+      if (line[i] === "\\") i++;
+      else if (line[i] === "{") depth++;
+      else if (line[i] === "}") depth = Math.max(0, depth - 1);
+    }
+  }
+  flush();
+  return blocks;
 }
 
 try {
   if (format === "xlsx") parentPort.postMessage({ table: await readXlsx() });
   else if (format === "csv") parentPort.postMessage({ table: readCsv() });
+  else if (format === "gift") parentPort.postMessage({ gift: readGift() });
   else parentPort.postMessage({ questions: readMoodle() });
 } catch (error) {
   if (!(error instanceof Refusal)) throw error;

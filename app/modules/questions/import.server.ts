@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { customPlans, type BankImport, type Job } from "~/modules/imports/bank-import";
 import { parseQuestionRow, questionSheet } from "./import-rows";
+import { moveQuestionAttachments } from "./attachments.server";
 import { snapshotFields } from "./service.server";
 
 // The question bank's import adapter: the pipeline (app/modules/imports/jobs.server.ts) validates and
@@ -19,9 +20,9 @@ const snapshotSql = sql.raw(`jsonb_build_object(${snapshotFields.map((field) => 
  */
 async function moveQuestions(tx: Tx, job: Job) {
   await tx.execute(sql`
-    insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
+    insert into questions (tenant_id, id, answer_weights, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
       requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
-    select r.tenant_id, ${job.certificateId}::uuid, (d->>'level')::certificate_level, (d->>'type')::question_type, d->>'stem', d->'options',
+    select r.tenant_id, coalesce((d->>'questionId')::uuid, gen_random_uuid()), d->'answerWeights', ${job.certificateId}::uuid, (d->>'level')::certificate_level, (d->>'type')::question_type, d->>'stem', d->'options',
       d->>'answer', d->>'explanation', d->>'rubric', (d->>'difficulty')::smallint,
       array(select jsonb_array_elements_text(d->'requirementIds'))::uuid[], array(select jsonb_array_elements_text(d->'tags')),
       (d->>'pool')::question_pool, (d->>'visibility')::resource_visibility, 'published', 1, now(), ${job.id}::uuid, ${job.createdByUserId}::uuid
@@ -40,7 +41,8 @@ async function moveQuestions(tx: Tx, job: Job) {
       )
       select count(*)::int as n from versions`),
   );
+  await moveQuestionAttachments(tx, job);
   return Number(inserted[0]?.n ?? 0);
 }
 
-export const questionImport: BankImport = { formats: ["xlsx", "csv", "moodle"], sheet: questionSheet, parseRow: parseQuestionRow, move: moveQuestions, audit: "question_import" };
+export const questionImport: BankImport = { formats: ["xlsx", "csv", "moodle", "gift"], sheet: questionSheet, parseRow: parseQuestionRow, move: moveQuestions, audit: "question_import" };

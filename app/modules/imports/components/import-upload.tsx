@@ -7,6 +7,8 @@ import { ErrorList, SelectField, SubmitButton } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
 import { EmptyState, Table } from "~/ui/list";
 import { zodErrorMap } from "~/ui/zod-errors";
+import { levels } from "~/modules/certificates/schemas";
+import { pools } from "~/modules/questions/schemas";
 import { importUploadSchema } from "../schemas";
 
 export interface ImportJobRow {
@@ -69,6 +71,15 @@ export function ImportUpload({
           <p className="mt-1 text-xs text-gray-500">{k("fileHint")}</p>
           <ErrorList id={fields.file.errorId} errors={fields.file.errors} />
         </div>
+        {ns === "questions" ? (
+          <fieldset className="mb-4 rounded border border-gray-200 p-4">
+            <legend className="px-1 text-sm font-medium text-gray-800">{t("moodle.defaults.title")}</legend>
+            <p className="mb-3 text-xs text-gray-500">{t("moodle.defaults.hint")}</p>
+            <SelectField label={t("moodle.defaults.level")} meta={fields.defaultLevel} placeholder={t("moodle.defaults.none")} options={levels.map((level) => ({ value: level, label: t(`certificates.levelNames.${level}`) }))} />
+            <SelectField label={t("moodle.defaults.pool")} meta={fields.defaultPool} placeholder={t("moodle.defaults.none")} options={pools.map((pool) => ({ value: pool, label: t(`questions.pools.${pool}`) }))} />
+            <SelectField label={t("moodle.defaults.difficulty")} meta={fields.defaultDifficulty} placeholder={t("moodle.defaults.none")} options={[1, 2, 3, 4, 5].map((d) => ({ value: String(d), label: String(d) }))} />
+          </fieldset>
+        ) : null}
         <ErrorList id={form.errorId} errors={form.errors} />
         <div className="flex flex-wrap items-center gap-4">
           <SubmitButton>{k("start")}</SubmitButton>
