@@ -187,7 +187,9 @@ export async function saveScore(
   periodId: string,
   input: { organizationId: string; criterion: Criterion; score: number; comment: string },
 ): Promise<Result<null>> {
-  const period = await periodOf(tx, ctx, periodId, true);
+  // No row lock here (a member may not lock the period: FOR UPDATE needs its UPDATE policy);
+  // evaluation_frozen locks it FOR SHARE as the owner, so a score racing the finalizing is refused.
+  const period = await periodOf(tx, ctx, periodId);
   const refused = refuseFinalized(ctx, period);
   if (refused) return refused;
   if (!(await organizationOf(tx, input.organizationId))) return fieldError(ctx, "organizationId", "errors.invalidOption");
