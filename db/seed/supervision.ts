@@ -32,8 +32,9 @@ export async function seedSupervision(tx: Tx, tenantIds: Map<string, string>) {
   const member = await userId("committee-member@demo.xcert.test");
   const year = new Date().getFullYear();
 
-  // The violation report the school filed: received, now under investigation.
-  await seedScope(tx, { tenantId: committee, tenantKind: "committee", role: "system" });
+  // The violation report the school filed: received, now under investigation (moved by the
+  // secretary: only the committee's members move a report, decision 037).
+  await seedScope(tx, { tenantId: committee, tenantKind: "committee", role: "admin", userId: secretary });
   const [report] = await tx.select().from(violationReports).where(eq(violationReports.tenantId, school));
   await tx.update(violationReports).set({ status: "investigating" }).where(and(eq(violationReports.tenantId, school), eq(violationReports.id, report.id)));
   await tx.insert(violationReportUpdates).values({ tenantId: school, reportId: report.id, status: "investigating", note: "已受理，正在向该组织调取收费公示与培训报名记录。", byUserId: secretary });
@@ -41,6 +42,7 @@ export async function seedSupervision(tx: Tx, tenantIds: Map<string, string>) {
   await audit(tx, seedActor(committee), { action: "violation_report.status", entityType: "violation_report", entityId: report.id, after: { status: "investigating", via: "demo seed" } });
 
   // Evaluations. 2025: scored by both members, decided and finalized with the evidence as it stood.
+  await seedScope(tx, { tenantId: committee, tenantKind: "committee", role: "system" });
   const evidence = await evaluationEvidence(tx);
   const [past] = await tx
     .insert(evaluationPeriods)

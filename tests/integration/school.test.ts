@@ -255,7 +255,7 @@ describe("the school side", () => {
       expect(filed.status).toBe(302);
       const id = filed.headers.get("location")!.split("/").pop()!;
       expect(await db.count("violation_evidence", sql`report_id = ${id}`)).toBe(1);
-      expect((await committee.post(`/committee/violations/${id}`, { status: "under_review", note: "已联系该组织核实。" })).status).toBe(200);
+      expect((await committee.post(`/committee/violations/${id}`, { intent: "status", status: "investigating", note: "已联系该组织核实。" })).status).toBe(200);
       const page = await (await teacher.get(`/w/demo-school/violations/${id}`)).text();
       expect(page).toContain("已联系该组织核实。");
       const careAdmin = app.client();
