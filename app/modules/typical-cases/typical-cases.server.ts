@@ -72,8 +72,10 @@ export async function committeeTypicalCase(tx: Tx, id: string) {
   return { ...found, scores };
 }
 
-async function caseOf(tx: Tx, id: string) {
-  const found = isUuid(id) ? (await tx.select().from(typicalCases).where(eq(typicalCases.id, id)).for("update"))[0] : undefined;
+// Only the admin, who may update a case, locks it (FOR UPDATE needs the UPDATE policy).
+async function caseOf(tx: Tx, id: string, lock = false) {
+  const query = tx.select().from(typicalCases).where(eq(typicalCases.id, id));
+  const found = isUuid(id) ? (lock ? await query.for("update") : await query)[0] : undefined;
   if (!found) throw new Response("Not found", { status: 404 });
   return found;
 }
@@ -91,7 +93,7 @@ export async function scoreTypicalCase(tx: Tx, ctx: TenantContext, id: string, i
 
 /** The admin's choice: selected (published at /cases/selected) or declined. */
 export async function decideTypicalCase(tx: Tx, ctx: TenantContext, id: string, decision: "select" | "decline"): Promise<Result<null>> {
-  const found = await caseOf(tx, id);
+  const found = await caseOf(tx, id, true);
   const status = decision === "select" ? "selected" : "declined";
   if (found.status === status) return refuse(ctx, 409, "supervision.typicalCases.decided");
   await tx
