@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { criteria, decideSchema, decisions, evaluationActionSchema, scoreSchema, weightsSchema } from "~/modules/evaluations/criteria";
 import { EvidenceList } from "~/modules/evaluations/components/evidence";
+import { CommitteeExportLinks } from "~/modules/evaluations/components/export-links";
 import { decide, finalize, getEvaluation, saveScore, setWeights } from "~/modules/evaluations/evaluations.server";
 import { Chip, SchemaForm } from "~/modules/school/components/schema-form";
 import { withCommittee } from "~/modules/tenancy/context.server";
@@ -20,7 +21,7 @@ export const handle = titleFrom<typeof loader>((data, t) => `${t("supervision.ev
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:review", async (tx, ctx) => ({
     ...(await getEvaluation(tx, ctx, params.periodId ?? "")),
-    me: ctx.user.id,
+    slug: ctx.tenant.slug,
     canDecide: ctx.permissions.includes("committee:decide"),
   }));
 }
@@ -53,7 +54,7 @@ function formIdOf(payload: Record<string, unknown>) {
 }
 
 export default function EvaluationPeriod() {
-  const { period, weights, organizations, canDecide } = useLoaderData<typeof loader>();
+  const { period, weights, organizations, canDecide, slug } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { result?: never; form?: string; done?: string } | undefined;
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -79,6 +80,9 @@ export default function EvaluationPeriod() {
             </>
           ) : null}
         </p>
+        <div className="mt-2">
+          <CommitteeExportLinks slug={slug} list="evaluation" query={{ period: period.id }} />
+        </div>
         {actionData?.done ? <Notice tone="success">{t(`supervision.evaluations.done.${actionData.done}`)}</Notice> : null}
       </div>
 

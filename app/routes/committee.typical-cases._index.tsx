@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { CommitteeExportLinks } from "~/modules/evaluations/components/export-links";
 import { Chip } from "~/modules/school/components/schema-form";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { committeeTypicalCases } from "~/modules/typical-cases/typical-cases.server";
@@ -13,18 +14,20 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "supervision.typicalCases.committeeTitle" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return withCommittee({ request, context }, "committee:review", async (tx) => ({
+  return withCommittee({ request, context }, "committee:review", async (tx, ctx) => ({
+    slug: ctx.tenant.slug,
     page: await committeeTypicalCases(tx, new URL(request.url).searchParams.get("cursor") ?? undefined),
   }));
 }
 
 export default function CommitteeTypicalCases() {
-  const { page } = useLoaderData<typeof loader>();
+  const { page, slug } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("supervision.typicalCases.committeeTitle")}</h1>
+      <CommitteeExportLinks slug={slug} list="typical-cases" />
       <p className="text-sm">
         <Link to="/cases/selected" className="text-blue-700 hover:underline">
           {t("supervision.typicalCases.publicTitle")}

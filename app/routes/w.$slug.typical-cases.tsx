@@ -9,7 +9,7 @@ import { ownTypicalCases, submitTypicalCase } from "~/modules/typical-cases/typi
 import { Notice } from "~/ui/form";
 import { formatDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
-import { EmptyState, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // 典型案例 (issue 17 item 6): a school or an organization submits a case of its practice and follows
@@ -39,6 +39,7 @@ export default function TypicalCases() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("supervision.typicalCases.title")}</h1>
       <p className="max-w-3xl text-sm text-gray-600">{t("supervision.typicalCases.intro")}</p>
+      <ExportLinks list="my-typical-cases" />
       {actionData?.submitted ? <Notice tone="success">{t("supervision.typicalCases.submitted")}</Notice> : null}
       {cases.length === 0 ? (
         <EmptyState>{t("supervision.typicalCases.noneOwn")}</EmptyState>

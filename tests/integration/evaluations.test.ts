@@ -229,6 +229,19 @@ describe("organization evaluations (动态遴选)", () => {
     expect(await asApp({ tenantId: null, tenantKind: null, role: "none" } as never, (tx) => query(tx, sql`select * from evaluation_results`))).toEqual([]);
   });
 
+  it("exports a period's evidence, means and decisions as CSV and XLSX, to the committee only", async () => {
+    const [past] = await db.rows<{ id: string }>(sql`select id from evaluation_periods where code = ${String(year - 1)}`);
+    const csv = await (await member.get(`/w/committee/export/evaluation?period=${past.id}&format=csv`)).text();
+    expect(csv).toContain("上海智训人工智能科技有限公司");
+    expect(csv).toContain("Warn");
+    const xlsx = await secretary.get(`/w/committee/export/evaluation?period=${past.id}&format=xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get("content-type")).toContain("spreadsheetml");
+    const orgAdmin = app.client();
+    await orgAdmin.login("org-admin@demo.xcert.test");
+    expect((await orgAdmin.get(`/w/demo-ai/export/evaluation?period=${past.id}&format=csv`)).status).toBe(403);
+  });
+
   it("opens a period (admin only) with field messages for a bad or taken code", async () => {
     const before = await db.count("evaluation_periods");
     const bad = await secretary.action("/committee/evaluations?index", "routes/committee.evaluations._index", { code: "20 26!", title: "x" });

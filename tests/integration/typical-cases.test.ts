@@ -99,6 +99,9 @@ describe("typical cases", () => {
         asApp({ tenantId: ids.committee, tenantKind: "committee", role: "admin", userId: users["committee@demo.xcert.test"] }, (tx) => query(tx, sql`update typical_cases set title = 'rewritten' where id = ${id}`)),
       ),
     ).toMatch(/never edits/);
+    expect(await (await secretary.get("/w/committee/export/typical-cases?format=csv")).text()).toContain("岗课赛证融通的实训课程改革,上海城市职业技术学院,90");
+    expect(await (await teacher.get("/w/demo-school/export/my-typical-cases?format=csv")).text()).toContain("岗课赛证融通的实训课程改革,已入选");
+    expect((await teacher.get("/w/demo-school/export/typical-cases?format=csv")).status).toBe(403);
     const schoolPage = await (await teacher.get("/w/demo-school/typical-cases")).text();
     expect(schoolPage).toContain("已入选");
     expect(schoolPage).not.toContain("思路清晰");
