@@ -4,12 +4,12 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { criteria, decideSchema, decisions, evaluationActionSchema, scoreSchema, weightsSchema } from "~/modules/evaluations/criteria";
 import { EvidenceList } from "~/modules/evaluations/components/evidence";
-import { CommitteeExportLinks } from "~/modules/evaluations/components/export-links";
 import { decide, finalize, getEvaluation, saveScore, setWeights } from "~/modules/evaluations/evaluations.server";
 import { Chip, SchemaForm } from "~/modules/school/components/schema-form";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice, SubmitButton } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
+import { ExportLinks } from "~/ui/list";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { titleFrom } from "~/ui/page-title";
 
@@ -81,7 +81,7 @@ export default function EvaluationPeriod() {
           ) : null}
         </p>
         <div className="mt-2">
-          <CommitteeExportLinks slug={slug} list="evaluation" query={{ period: period.id }} />
+          <ExportLinks slug={slug} list="evaluation" query={{ period: period.id }} />
         </div>
         {actionData?.done ? <Notice tone="success">{t(`supervision.evaluations.done.${actionData.done}`)}</Notice> : null}
       </div>

@@ -2,12 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { CommitteeExportLinks } from "~/modules/evaluations/components/export-links";
 import { Chip } from "~/modules/school/components/schema-form";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { committeeTypicalCases } from "~/modules/typical-cases/typical-cases.server";
 import { formatDate } from "~/ui/format";
-import { EmptyState, NextPage, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // 典型案例: every submission with the members' mean score; the shortlist is read here.
@@ -27,7 +26,7 @@ export default function CommitteeTypicalCases() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("supervision.typicalCases.committeeTitle")}</h1>
-      <CommitteeExportLinks slug={slug} list="typical-cases" />
+      <ExportLinks slug={slug} list="typical-cases" />
       <p className="text-sm">
         <Link to="/cases/selected" className="text-blue-700 hover:underline">
           {t("supervision.typicalCases.publicTitle")}

@@ -58,3 +58,25 @@ export function weightedScore(means: Partial<Record<Criterion, number>>, weights
   }
   return weightSum === 0 ? null : Math.round((total / weightSum) * 100) / 100;
 }
+
+/** Evidence of one organization, computed from the data by organization_evaluation_evidence(). */
+export interface Evidence {
+  organizationId: string;
+  organizationName: string;
+  organizationNameEn: string | null;
+  feeFindings: number;
+  upheldViolations: number;
+  openViolations: number;
+  trainers: number;
+  industryTrainers: number;
+  /** Percent of active trainers from industry (§二.10 asks at least 40), null with no trainers. */
+  industryShare: number | null;
+  bankUpdatedAt: string | null;
+  /** Days since any bank item changed, null with empty banks. */
+  bankAgeDays: number | null;
+  reportsSubmitted: number;
+  reportsLate: number;
+  filingsApproved: number;
+  filingsPending: number;
+  filingsRefused: number;
+}

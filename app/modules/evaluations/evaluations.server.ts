@@ -5,34 +5,12 @@ import { audit } from "~/modules/audit/audit.server";
 import { fieldError, refuse, type Result } from "~/modules/school/common.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
-import { criteria, defaultWeights, weightedScore, type Criterion, type Decision } from "./criteria";
+import { criteria, defaultWeights, weightedScore, type Criterion, type Decision, type Evidence } from "./criteria";
 
 // 动态遴选 (issue 17 item 2, decision 046). The committee's rows: periods, weights (a row per change,
 // the newest in force), members' scores with comments, and the admin's decision per organization
 // with the evidence as it stood. A finalized period is a record: evaluation_period_guard and
 // evaluation_frozen refuse any change at the database; these functions answer with messages first.
-
-/** Evidence of one organization, computed from the data by organization_evaluation_evidence(). */
-export interface Evidence {
-  organizationId: string;
-  organizationName: string;
-  organizationNameEn: string | null;
-  feeFindings: number;
-  upheldViolations: number;
-  openViolations: number;
-  trainers: number;
-  industryTrainers: number;
-  /** Percent of active trainers from industry (§二.10 asks at least 40), null with no trainers. */
-  industryShare: number | null;
-  bankUpdatedAt: string | null;
-  /** Days since any bank item changed, null with empty banks. */
-  bankAgeDays: number | null;
-  reportsSubmitted: number;
-  reportsLate: number;
-  filingsApproved: number;
-  filingsPending: number;
-  filingsRefused: number;
-}
 
 export async function evaluationEvidence(tx: Tx, now = new Date()): Promise<Evidence[]> {
   const rows = rowsOf<Omit<Evidence, "industryShare" | "bankAgeDays">>(

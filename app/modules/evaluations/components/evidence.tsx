@@ -1,25 +1,11 @@
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { formatDate } from "~/ui/format";
+import type { Evidence } from "../criteria";
 
 // The evidence beside an organization's scores, computed from the data (decision 046).
-export interface EvidenceView {
-  feeFindings: number;
-  upheldViolations: number;
-  openViolations: number;
-  trainers: number;
-  industryTrainers: number;
-  industryShare: number | null;
-  bankUpdatedAt: string | null;
-  bankAgeDays: number | null;
-  reportsSubmitted: number;
-  reportsLate: number;
-  filingsApproved: number;
-  filingsPending: number;
-  filingsRefused: number;
-}
 
-export function EvidenceList({ evidence: e }: { evidence: EvidenceView }) {
+export function EvidenceList({ evidence: e }: { evidence: Evidence }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const items: [string, string, boolean][] = [
