@@ -13,7 +13,7 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "supervision.triage.findingsTitle" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return withTenant({ request, context }, params.slug, "fees:read", async (tx, ctx) => ({ findings: await disclosuresFor(tx, ctx) }));
+  return withTenant({ request, context }, params.slug, "violation_findings:read", async (tx, ctx) => ({ findings: await disclosuresFor(tx, ctx) }));
 }
 
 export default function ViolationFindings() {

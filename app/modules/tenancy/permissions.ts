@@ -52,6 +52,8 @@ const grants = {
   // organizations submit typical cases.
   "committee:decide": { committee: ["admin"] },
   "typical_cases:submit": { school: ["admin", "teacher"], organization: ["owner", "admin", "editor"] },
+  // What the committee disclosed about reports naming the organization (never who reported).
+  "violation_findings:read": { organization: rolesByKind.organization },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;
