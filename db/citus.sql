@@ -45,6 +45,10 @@ SELECT create_distributed_table('credential_links', 'tenant_id', colocate_with =
 SELECT create_distributed_table('credential_reminders', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('credential_status_history', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('credit_rules', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('evaluation_periods', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('evaluation_results', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('evaluation_scores', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('evaluation_weights', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('examiner_assignments', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('fee_disclosure_withdrawals', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('fee_findings', 'tenant_id', colocate_with => 'pilot_majors');
@@ -72,7 +76,11 @@ SELECT create_distributed_table('requirement_mappings', 'tenant_id', colocate_wi
 SELECT create_distributed_table('standard_nodes', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('training_sessions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('training_enrolments', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('typical_cases', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('typical_case_scores', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('violation_disclosures', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('violation_reports', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('violation_evidence', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('violation_report_notes', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('violation_report_updates', 'tenant_id', colocate_with => 'pilot_majors');
 COMMIT;

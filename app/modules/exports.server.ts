@@ -8,6 +8,7 @@ import { certificateFilterSchema } from "~/modules/certificates/schemas";
 import { listCertificates } from "~/modules/certificates/service.server";
 import { credentialFilterSchema } from "~/modules/credentials/schemas";
 import { listCredentials } from "~/modules/credentials/service.server";
+import { supervisionExports } from "~/modules/evaluations/exports.server";
 import { listOrgDisclosures } from "~/modules/fees/disclosures.server";
 import { materialFilterSchema } from "~/modules/materials/schemas";
 import { listMaterials } from "~/modules/materials/service.server";
@@ -37,6 +38,7 @@ const exportLimit = 100_000;
 
 export const workspaceExports: Record<string, ListExport<unknown>> = {
   ...schoolExports,
+  ...supervisionExports,
   certificates: define({
     permission: "certificates:read",
     load: async (tx, ctx, query) =>

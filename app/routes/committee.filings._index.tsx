@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, NavLink, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { FilingStatusChip } from "~/modules/school/components/filing-status";
@@ -9,22 +9,33 @@ import { formatDate } from "~/ui/format";
 import { EmptyState, NextPage, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
-// The committee's minimal review list of school filings (the committee issue extends it).
+// The committee's review queue of school filings: waiting for a decision first (issue 17 item 3),
+// the decided ones and all of them a tab away; each filing's page shows its history and comments.
 export const handle: RouteHandle = { title: "school.filings.committeeTitle" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
+  const params = new URL(request.url).searchParams;
+  const queue = params.get("queue") === "decided" ? "decided" : params.get("queue") === "all" ? undefined : "pending";
   return withCommittee({ request, context }, "committee:review", async (tx, ctx) => ({
-    page: await listFilings(tx, ctx, { all: true, cursor: new URL(request.url).searchParams.get("cursor") ?? undefined }),
+    queue: queue ?? "all",
+    page: await listFilings(tx, ctx, { all: true, queue, cursor: params.get("cursor") ?? undefined }),
   }));
 }
 
 export default function CommitteeFilings() {
-  const { page } = useLoaderData<typeof loader>();
+  const { page, queue } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-bold">{t("school.filings.committeeTitle")}</h1>
+      <nav aria-label={t("supervision.filings.queues")} className="flex gap-2 text-sm">
+        {(["pending", "decided", "all"] as const).map((q) => (
+          <NavLink key={q} to={`?queue=${q}`} aria-current={queue === q ? "page" : undefined} className={`rounded px-3 py-1 ${queue === q ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`}>
+            {t(`supervision.filings.queue.${q}`)}
+          </NavLink>
+        ))}
+      </nav>
       {page.rows.length === 0 ? (
         <EmptyState>{t("school.filings.committeeEmpty")}</EmptyState>
       ) : (

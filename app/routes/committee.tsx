@@ -20,6 +20,8 @@ export default function Committee() {
     { to: "/library", label: "library.nav", show: true },
     { to: "filings", label: "school.filings.committeeNav", show: true },
     { to: "violations", label: "school.violations.committeeNav", show: true },
+    { to: "evaluations", label: "supervision.nav.evaluations", show: true },
+    { to: "typical-cases", label: "supervision.nav.typicalCases", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];

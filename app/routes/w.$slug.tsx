@@ -39,6 +39,8 @@ const menu: { to: string; label: string; permission: Permission; end?: boolean }
   { to: "progress", label: "school.nav.progress", permission: "school:read" },
   { to: "violations", label: "school.nav.violations", permission: "school:read" },
   { to: "assessment-coverage", label: "school.nav.coverage", permission: "school:read" },
+  { to: "typical-cases", label: "supervision.typicalCases.title", permission: "typical_cases:submit" },
+  { to: "violation-findings", label: "supervision.triage.findingsTitle", permission: "violation_findings:read" },
   { to: "orders", label: "nav.orders", permission: "orders:read" },
   { to: "payments", label: "nav.payments", permission: "payments:setup" },
   { to: "members", label: "nav.members", permission: "members:read" },

@@ -2,16 +2,19 @@ import { Link, useLocation, useParams } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
-/** Links to /w/:slug/export/:list with the page's current filters (paging dropped). */
-export function ExportLinks({ list }: { list: string }) {
+/**
+ * Links to /w/:slug/export/:list with the page's current filters (paging dropped). Pages outside
+ * /w/:slug (the committee's) name the workspace and the query themselves.
+ */
+export function ExportLinks({ list, slug, query: fixed }: { list: string; slug?: string; query?: Record<string, string> }) {
   const location = useLocation();
   const params = useParams();
   const { t } = useTranslation();
   const href = (format: string) => {
-    const query = new URLSearchParams(location.search);
+    const query = new URLSearchParams(fixed ?? location.search);
     query.delete("cursor");
     query.set("format", format);
-    return `/w/${params.slug}/export/${list}?${query}`;
+    return `/w/${slug ?? params.slug}/export/${list}?${query}`;
   };
   return (
     <span className="no-print flex gap-2 text-sm">

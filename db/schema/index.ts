@@ -10,3 +10,4 @@ export * from "./credentials";
 export * from "./school";
 export * from "./public-pages";
 export * from "./credential-links";
+export * from "./supervision";

@@ -383,7 +383,9 @@ export const violationCategory = pgEnum("violation_category", [
   "exam_irregularity",
   "other",
 ]);
-export const violationStatus = pgEnum("violation_status", ["submitted", "under_review", "resolved", "dismissed"]);
+// Triage (issue 17 item 4, migration 0041 renamed submitted/under_review/resolved): received →
+// investigating → upheld | dismissed.
+export const violationStatus = pgEnum("violation_status", ["received", "investigating", "upheld", "dismissed"]);
 
 export const violationReports = pgTable(
   "violation_reports",
@@ -397,7 +399,7 @@ export const violationReports = pgTable(
       .references(() => tenants.id),
     category: violationCategory("category").notNull(),
     description: text("description").notNull(),
-    status: violationStatus("status").notNull().default("submitted"),
+    status: violationStatus("status").notNull().default("received"),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -18,6 +18,7 @@ import { seedMaterials } from "./materials";
 import { seedQuestions } from "./questions";
 import { seedQuestionMedia } from "./question-media";
 import { seedStandards } from "./standards";
+import { seedSupervision } from "./supervision";
 
 // The demo a new user sees after `npm start`. Every capability adds its part below.
 export const demoPassword = "demo-password-2026";
@@ -37,6 +38,7 @@ export const demoAccounts = [
   { email: "school-admin@demo.xcert.test", name: "周航", tenant: "demo-school", role: "admin", locale: "zh-CN" },
   { email: "school-teacher@demo.xcert.test", name: "吴老师", tenant: "demo-school", role: "teacher", locale: "zh-CN" },
   { email: "committee@demo.xcert.test", name: "孙主任", tenant: "committee", role: "admin", locale: "zh-CN" },
+  { email: "committee-member@demo.xcert.test", name: "钱委员", tenant: "committee", role: "member", locale: "zh-CN" },
 ] as const;
 
 
@@ -100,6 +102,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedSchool(tx, tenantIds, certificateIds);
     await seedCredentials(tx, tenantIds, certificateIds);
     await seedCredentialLinks(tx, tenantIds, certificateIds);
+    await seedSupervision(tx, tenantIds);
     return "seeded" as const;
   });
 }

@@ -309,35 +309,36 @@ describe("committee fee audit", () => {
     expect(await runDueJobs(monday, ["fee-audit-digest"])).toEqual(["fee-audit-digest"]);
     const first = await digests();
     expect(first.map((m) => [m.to, m.locale])).toEqual([
+      ["committee-member@demo.xcert.test", "zh-CN"],
       ["committee@demo.xcert.test", "zh-CN"],
       ["member@committee.example.test", "en"],
     ]);
-    expect(first[0].text).toContain("上海智训人工智能科技有限公司");
-    expect(first[0].text).toContain("订单 XC-AUDIT-PRICE 单价 ¥300.00，当日公示为 ¥350.00。");
-    expect(first[0].text).toMatch(/\/committee\/fees/);
-    expect(first[0].subject).toContain("8");
+    expect(first[1].text).toContain("上海智训人工智能科技有限公司");
+    expect(first[1].text).toContain("订单 XC-AUDIT-PRICE 单价 ¥300.00，当日公示为 ¥350.00。");
+    expect(first[1].text).toMatch(/\/committee\/fees/);
     expect(first[1].subject).toContain("8");
+    expect(first[2].subject).toContain("8");
     expect(await db().count("finding_notices", sql`digested_at is not null`)).toBe(8);
 
     // Again the same week: not due. Running the digest itself again: nothing new, nothing sent.
     expect(await runDueJobs(new Date(monday.getTime() + 3_600_000), ["fee-audit-digest"])).toEqual([]);
     expect(await withSystem((tx, rescope) => sendFindingDigest(tx, rescope))).toEqual({ sent: 0, findings: 0 });
-    expect(await digests()).toHaveLength(2);
+    expect(await digests()).toHaveLength(3);
     // The next Monday with nothing new: the job runs and sends nothing.
     const nextWeek = new Date(monday.getTime() + 7 * 86_400_000);
     expect(await runDueJobs(nextWeek, ["fee-audit-digest"])).toEqual(["fee-audit-digest"]);
-    expect(await digests()).toHaveLength(2);
+    expect(await digests()).toHaveLength(3);
 
     // A new finding: the following Monday's digest lists it alone.
     const fresh = await insertOrder({ number: "XC-AUDIT-NEW", level: "senior", unitFen: 10_000, headcount: 1, disclosure: null });
     expect(await runDueJobs(new Date(nextWeek.getTime() + 7 * 86_400_000), ["fee-audit-digest"])).toEqual(["fee-audit-digest"]);
     const latest = (await digests()).filter((m) => m.text.includes("XC-AUDIT-NEW"));
-    expect(latest.map((m) => m.to)).toEqual(["committee@demo.xcert.test", "member@committee.example.test"]);
+    expect(latest.map((m) => m.to)).toEqual(["committee-member@demo.xcert.test", "committee@demo.xcert.test", "member@committee.example.test"]);
     for (const mail of latest) {
       expect(mail.subject).toContain("1");
       expect(mail.text).not.toContain("XC-AUDIT-PRICE");
     }
-    expect(await db().count("email_outbox", sql`template = 'finding-digest'`)).toBe(4);
+    expect(await db().count("email_outbox", sql`template = 'finding-digest'`)).toBe(6);
     expect(await db().count("finding_notices", sql`key = ${`no_disclosure:${fresh}`} and digested_at is not null`)).toBe(1);
   });
   // The audit is stored (decision 011): the database refreshes a fee key's findings with every write

@@ -274,6 +274,27 @@ describe("the school side", () => {
       expect((await db.rows<{ status: string; record_number: string }>(sql`select status, record_number from filings where id = ${filing.id}`))[0]).toEqual({ status: "approved", record_number: "JYB-2026-0001" });
       expect(await db.count("email_outbox", sql`template = 'filing-status'`)).toBe(2);
     });
+
+    it("queues filings waiting for review apart from decided ones; a rejection needs a comment and emails the school", async () => {
+      const [filing] = await system<{ id: string }>(sql`insert into filings (tenant_id, major_id, organization_id, certificate_id, level, certificate_name, expected_students_per_year, exam_site_plan, responsible_office, responsible_person, contact_email, status, submitted_at)
+        select tenant_id, major_id, organization_id, certificate_id, level, '队列样本证书', 30, exam_site_plan, responsible_office, responsible_person, contact_email, 'submitted', now() from filings where tenant_id = ${ids.school} limit 1 returning id`);
+      const pending = await (await committee.get("/committee/filings?queue=pending")).text();
+      expect(pending).toContain("队列样本证书");
+      expect(await (await committee.get("/committee/filings?queue=decided")).text()).not.toContain("队列样本证书");
+      const emails = await db.count("email_outbox", sql`template = 'filing-status'`);
+      const noComment = await committee.action(`/committee/filings/${filing.id}`, "routes/committee.filings.$filingId", { intent: "reject", comment: "" });
+      expect(noComment.status).toBe(400);
+      expect(((await noComment.json()) as { result: { error: Record<string, string[]> } }).result.error.comment).toBeTruthy();
+      expect(await db.count("email_outbox", sql`template = 'filing-status'`)).toBe(emails);
+      expect((await committee.post(`/committee/filings/${filing.id}`, { intent: "reject", comment: "该证书等级与专业培养目标不符。" })).status).toBe(200);
+      expect(await db.count("email_outbox", sql`template = 'filing-status'`)).toBe(emails + 1);
+      expect(await (await committee.get("/committee/filings?queue=decided")).text()).toContain("队列样本证书");
+      expect(await (await committee.get("/committee/filings")).text()).not.toContain("队列样本证书");
+      const history = await (await committee.get(`/committee/filings/${filing.id}`)).text();
+      expect(history).toContain("该证书等级与专业培养目标不符。");
+      // A school never reaches the committee's queue.
+      expect([403, 404]).toContain((await schoolAdmin.get("/committee/filings")).status);
+    });
   });
 
   describe("violation reports", () => {
@@ -305,7 +326,7 @@ describe("the school side", () => {
       expect(filed.status).toBe(302);
       const id = filed.headers.get("location")!.split("/").pop()!;
       expect(await db.count("violation_evidence", sql`report_id = ${id}`)).toBe(1);
-      expect((await committee.post(`/committee/violations/${id}`, { status: "under_review", note: "已联系该组织核实。" })).status).toBe(200);
+      expect((await committee.post(`/committee/violations/${id}`, { intent: "status", status: "investigating", note: "已联系该组织核实。" })).status).toBe(200);
       const page = await (await teacher.get(`/w/demo-school/violations/${id}`)).text();
       expect(page).toContain("已联系该组织核实。");
       const careAdmin = app.client();

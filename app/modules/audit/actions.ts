@@ -141,6 +141,18 @@ export const auditActions = [
   "progress_report.submit",
   "violation_report.create",
   "violation_report.status",
+  // The committee's supervision (issue 17): evaluations, triage, typical cases.
+  "violation_report.note",
+  "violation_report.disclose",
+  "evaluation_period.create",
+  "evaluation_period.weights",
+  "evaluation_period.finalize",
+  "evaluation_score.save",
+  "evaluation_result.decide",
+  "typical_case.submit",
+  "typical_case.score",
+  "typical_case.select",
+  "typical_case.decline",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
@@ -186,6 +198,8 @@ export const auditEntityTypes = [
   "filing",
   "progress_report",
   "violation_report",
+  "evaluation_period",
+  "typical_case",
 ] as const;
 
 export type AuditEntityType = (typeof auditEntityTypes)[number];

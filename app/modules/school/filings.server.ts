@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { certificates, filingEvents, filings, pilotMajors, tenants } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
@@ -17,7 +17,11 @@ import type { FilingInput } from "./schemas";
 
 export type FilingStatus = (typeof filings.$inferSelect)["status"];
 
-export async function listFilings(tx: Tx, ctx: TenantContext, options: { cursor?: string; all?: boolean } = {}, limit = pageSize) {
+/** The committee's queue: waiting for a decision (submitted, resubmitted) or already decided. */
+export type FilingQueue = "pending" | "decided";
+const queueStatuses: Record<FilingQueue, FilingStatus[]> = { pending: ["submitted", "resubmitted"], decided: ["returned", "approved", "rejected"] };
+
+export async function listFilings(tx: Tx, ctx: TenantContext, options: { cursor?: string; all?: boolean; queue?: FilingQueue } = {}, limit = pageSize) {
   const keyset = newestFirst(filings.createdAt, filings.id, options.cursor);
   const rows = await tx
     .select({
@@ -38,7 +42,13 @@ export async function listFilings(tx: Tx, ctx: TenantContext, options: { cursor?
     .innerJoin(tenants, eq(tenants.id, filings.tenantId))
     .innerJoin(pilotMajors, and(eq(pilotMajors.tenantId, filings.tenantId), eq(pilotMajors.id, filings.majorId)))
     // The committee sees every school's filings (but drafts); a school its own.
-    .where(and(options.all ? sql`${filings.status} <> 'draft'` : eq(filings.tenantId, ctx.tenant.id), keyset.after))
+    .where(
+      and(
+        options.all ? sql`${filings.status} <> 'draft'` : eq(filings.tenantId, ctx.tenant.id),
+        options.queue ? inArray(filings.status, queueStatuses[options.queue]) : undefined,
+        keyset.after,
+      ),
+    )
     .orderBy(...keyset.order)
     .limit(limit + 1);
   return pageOf(rows, limit);

@@ -146,7 +146,7 @@ export const progressActionSchema = z
 export type ProgressInput = z.infer<typeof progressActionSchema>;
 
 export const violationCategories = ["forced_paid_training", "fee_above_disclosure", "undisclosed_fee", "exam_irregularity", "other"] as const;
-export const violationStatuses = ["submitted", "under_review", "resolved", "dismissed"] as const;
+export const violationStatuses = ["received", "investigating", "upheld", "dismissed"] as const;
 
 export const violationFields = z.object({
   organizationId: uuid,
@@ -157,6 +157,13 @@ export const violationFields = z.object({
 });
 
 export const violationUpdateSchema = z.object({
+  intent: z.literal("status"),
   status: z.enum(violationStatuses),
   note: text(2000, 0).optional().default(""),
 });
+
+// Triage (issue 17 item 4): the status with a message to the reporter, an internal note, a finding
+// disclosed to the reported organization.
+export const violationNoteSchema = z.object({ intent: z.literal("note"), body: text(4000, 2) });
+export const violationDisclosureSchema = z.object({ intent: z.literal("disclose"), finding: text(4000, 10) });
+export const violationTriageSchema = z.discriminatedUnion("intent", [violationUpdateSchema, violationNoteSchema, violationDisclosureSchema]);

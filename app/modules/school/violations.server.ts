@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, desc, eq, ne } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
 import type { Tx } from "../../../db/client.server";
-import { tenants, violationEvidence, violationReports, violationReportUpdates } from "../../../db/schema";
+import { tenants, users, violationDisclosures, violationEvidence, violationReportNotes, violationReports, violationReportUpdates } from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
@@ -118,6 +118,8 @@ export async function updateViolationStatus(tx: Tx, ctx: TenantContext, id: stri
   const found = await getViolationReport(tx, ctx, id, { any: true });
   if (!found) throw new Response("Not found", { status: 404 });
   if (found.report.status === input.status && !input.note) return refuse(ctx, 400, "school.violations.nothingChanged");
+  if (!allowedStatuses(found.report.status).includes(input.status))
+    return fieldError(ctx, "status", "supervision.triage.badStep", { from: found.report.status, to: input.status });
   await tx
     .update(violationReports)
     .set({ status: input.status })
@@ -140,4 +142,68 @@ export async function evidenceDownload(file: typeof violationEvidence.$inferSele
       "Cache-Control": "private, no-store",
     },
   });
+}
+
+// Triage (issue 17 item 4, decision 048): received → investigating → upheld | dismissed. The note
+// with a move is the message the reporting school reads; internal notes stay with the committee; the
+// finding disclosed to the reported organization is its own row and names neither the school nor
+// the reporter.
+const nextStatuses: Record<ViolationStatus, ViolationStatus[]> = {
+  received: ["investigating"],
+  investigating: ["upheld", "dismissed"],
+  upheld: [],
+  dismissed: [],
+};
+export type ViolationStatus = (typeof violationReports.$inferSelect)["status"];
+
+export function allowedStatuses(status: ViolationStatus): ViolationStatus[] {
+  return [status, ...nextStatuses[status]];
+}
+
+/** The committee's own view of a report: internal notes and what was disclosed to the organization. */
+export async function triageOf(tx: Tx, report: { tenantId: string; id: string; organizationId: string }) {
+  const [notes, disclosures] = await Promise.all([
+    tx
+      .select({ id: violationReportNotes.id, body: violationReportNotes.body, createdAt: violationReportNotes.createdAt, author: users.name })
+      .from(violationReportNotes)
+      .leftJoin(users, eq(users.id, violationReportNotes.authorUserId))
+      .where(and(eq(violationReportNotes.tenantId, report.tenantId), eq(violationReportNotes.reportId, report.id)))
+      .orderBy(asc(violationReportNotes.createdAt)),
+    tx
+      .select({ id: violationDisclosures.id, outcome: violationDisclosures.outcome, finding: violationDisclosures.finding, createdAt: violationDisclosures.createdAt })
+      .from(violationDisclosures)
+      .where(and(eq(violationDisclosures.tenantId, report.organizationId), eq(violationDisclosures.reference, report.id)))
+      .orderBy(asc(violationDisclosures.createdAt)),
+  ]);
+  return { notes, disclosures };
+}
+
+export async function addInternalNote(tx: Tx, ctx: TenantContext, id: string, body: string): Promise<Result<null>> {
+  const found = await getViolationReport(tx, ctx, id, { any: true });
+  if (!found) throw new Response("Not found", { status: 404 });
+  await tx.insert(violationReportNotes).values({ tenantId: found.report.tenantId, reportId: id, body, authorUserId: ctx.user.id });
+  // The audit row is the committee's (its tenant): the school's audit log never shows the note.
+  await audit(tx, ctx, { action: "violation_report.note", entityType: "violation_report", entityId: id, after: { body } });
+  return { ok: true, value: null };
+}
+
+/** The finding the committee chooses to tell the reported organization, once the report is decided. */
+export async function discloseFinding(tx: Tx, ctx: TenantContext, id: string, finding: string): Promise<Result<null>> {
+  const found = await getViolationReport(tx, ctx, id, { any: true });
+  if (!found) throw new Response("Not found", { status: 404 });
+  const { status, organizationId, category } = found.report;
+  if (status !== "upheld" && status !== "dismissed") return refuse(ctx, 409, "supervision.triage.notDecided");
+  await tx.insert(violationDisclosures).values({ tenantId: organizationId, reference: id, category, outcome: status, finding, disclosedByUserId: ctx.user.id });
+  await audit(tx, ctx, { action: "violation_report.disclose", entityType: "violation_report", entityId: id, after: { organizationId, outcome: status, finding } });
+  return { ok: true, value: null };
+}
+
+/** What the committee disclosed to this organization (the organization's own rows). */
+export function disclosuresFor(tx: Tx, ctx: TenantContext) {
+  return tx
+    .select({ id: violationDisclosures.id, category: violationDisclosures.category, outcome: violationDisclosures.outcome, finding: violationDisclosures.finding, createdAt: violationDisclosures.createdAt })
+    .from(violationDisclosures)
+    .where(eq(violationDisclosures.tenantId, ctx.tenant.id))
+    .orderBy(desc(violationDisclosures.createdAt))
+    .limit(200);
 }

@@ -51,6 +51,12 @@ const grants = {
   "credit_rules:read": { organization: rolesByKind.organization, school: rolesByKind.school },
   "credit_rules:write": { organization: ["owner", "admin", "editor"], school: ["admin"] },
   "committee:review": { committee: rolesByKind.committee },
+  // Issue 17: the committee's admin decides evaluations and typical cases; members score. Schools and
+  // organizations submit typical cases.
+  "committee:decide": { committee: ["admin"] },
+  "typical_cases:submit": { school: ["admin", "teacher"], organization: ["owner", "admin", "editor"] },
+  // What the committee disclosed about reports naming the organization (never who reported).
+  "violation_findings:read": { organization: rolesByKind.organization },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;

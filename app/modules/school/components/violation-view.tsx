@@ -5,7 +5,7 @@ import { Table } from "~/ui/list";
 import type { Locale } from "~/i18n/i18n";
 import { Chip } from "./schema-form";
 
-const tone = { submitted: "blue", under_review: "amber", resolved: "green", dismissed: "gray" } as const;
+const tone = { received: "blue", investigating: "amber", upheld: "red", dismissed: "gray" } as const;
 
 export function ViolationStatusChip({ status }: { status: keyof typeof tone }) {
   const { t } = useTranslation();
