@@ -9,3 +9,4 @@ export * from "./second-factor";
 export * from "./credentials";
 export * from "./school";
 export * from "./public-pages";
+export * from "./committee";
