@@ -117,7 +117,9 @@ describe("committee dashboard and supervision settings", () => {
     await app.database.db.transaction(async (tx) => {
       await tx.execute(sql`alter table questions disable trigger ${sql.identifier(trigger.tgname)}`);
       await tx.execute(sql`update questions set updated_at = now() - interval '400 days' where tenant_id = (select id from tenants where slug = 'demo-care')`);
+      await tx.execute(sql`alter table cases disable trigger cases_touch`);
       await tx.execute(sql`update cases set updated_at = now() - interval '400 days' where tenant_id = (select id from tenants where slug = 'demo-care')`);
+      await tx.execute(sql`alter table cases enable trigger cases_touch`);
       await tx.execute(sql`alter table questions enable trigger ${sql.identifier(trigger.tgname)}`);
     });
     const banks = (await (await committee.data("/committee/banks", "routes/committee.banks")).json()) as { rows: { organizationSlug: string; certificateCode: string | null; flag: string | null; practice: number }[] };

@@ -39,14 +39,23 @@ export const industryFieldSchema = z.object({
   reason: text(500),
 });
 
+// Filters from a link: anything odd is dropped, not an error ("none" is the bucket without a value).
+const token = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[a-z0-9][a-z0-9_-]*$/)
+    .optional()
+    .catch(undefined);
+
 export const siteFilterSchema = z.object({
   flag: z.enum(["gap", "duplicate"]).optional().catch(undefined),
-  district: z.string().max(40).optional().catch(undefined),
+  district: token(40),
 });
 
 export const figureFilterSchema = z.object({
-  organization: z.string().max(60).optional().catch(undefined),
-  district: z.string().max(40).optional().catch(undefined),
-  industry: z.string().max(40).optional().catch(undefined),
+  organization: token(60),
+  district: token(40),
+  industry: token(40),
 });
 export type FigureFilter = z.infer<typeof figureFilterSchema>;
