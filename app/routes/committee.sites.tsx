@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { shanghaiDistrict } from "../../db/schema/tenancy";
 import { CommitteeExportLinks } from "~/modules/committee/components/export-links";
 import { siteFilterSchema } from "~/modules/committee/schemas";
 import { siteLayout } from "~/modules/committee/sites.server";
@@ -15,12 +14,11 @@ export const handle: RouteHandle = { title: "supervision.sites.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const filter = siteFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  const district = filter.district && (shanghaiDistrict.enumValues as readonly string[]).includes(filter.district) ? filter.district : undefined;
-  return withCommittee({ request, context }, "committee:audit", (tx) => siteLayout(tx, { flag: filter.flag, district }));
+  return withCommittee({ request, context }, "committee:audit", (tx) => siteLayout(tx, filter));
 }
 
 export default function CommitteeSites() {
-  const { rows, threshold } = useLoaderData<typeof loader>();
+  const { rows, threshold, districts } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const { t, i18n } = useTranslation();
   const en = i18n.language === "en";
@@ -46,7 +44,7 @@ export default function CommitteeSites() {
             {t("supervision.sites.district")}
             {filterSelect(searchParams, t("committee.banks.all"))(
               "district",
-              shanghaiDistrict.enumValues.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) })),
+              districts.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) })),
             )}
           </label>
           <button type="submit" className="rounded border border-gray-300 bg-white px-3 py-1 hover:bg-gray-100">

@@ -11,6 +11,7 @@ import { seedCases } from "./cases";
 import { seedSchool } from "./school";
 import { seedCertificates } from "./certificates";
 import { seedCredentials } from "./credentials";
+import { seedCommittee } from "./committee";
 import { seedFees } from "./fees";
 import { seedLibrary } from "./library";
 import { seedMaterials } from "./materials";
@@ -96,6 +97,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedLibrary(tx, tenantIds, certificateIds);
     await seedSchool(tx, tenantIds, certificateIds);
     await seedCredentials(tx, tenantIds, certificateIds);
+    await seedCommittee(tx, tenantIds);
     return "seeded" as const;
   });
 }

@@ -267,11 +267,14 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
 }
 
 /**
- * One holder per credential, on the certificates of the organizations; numbers XC-2024-<g>-<check>
- * (a year the demo never issues in), the ID hash a made-up 64-hex value, 40% industry experts.
+ * One holder per credential, on the certificates of the organizations; numbers XC-2024-<100000 + g>-<check>
+ * (the demo issues from the sequence's start, some in 2024 as the calendar moves: kept apart by the offset), the ID hash a made-up 64-hex value, 40% industry experts.
  */
+/** Scale credential numbers start after this (the demo draws its numbers from the sequence's start). */
+export const scaleNumberOffset = 100_000;
+
 async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
-  const numbers = Array.from({ length: total }, (_, i) => formatCredentialNumber(2024, i + 1));
+  const numbers = Array.from({ length: total }, (_, i) => formatCredentialNumber(2024, scaleNumberOffset + i + 1));
   const certificateOf = `1 + (g - 1) % ${c.certificates}`;
   const tenantOf = `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`;
   await batched(db, "credential holders and credentials", total, (start, end) => sql`
@@ -292,7 +295,7 @@ async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
       '2024-01-01'::date + (g % 300), '2027-01-01'::date + (g % 700),
       case when g % 50 = 0 then 'suspended' else 'active' end::credential_status
     from generate_series(${start}::int, ${end}::int) g`);
-  await exec(db, sql`select setval('credential_number_seq', greatest(${total}::bigint, (select last_value from credential_number_seq)))`);
+  await exec(db, sql`select setval('credential_number_seq', greatest(${scaleNumberOffset + total}::bigint, (select last_value from credential_number_seq)))`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

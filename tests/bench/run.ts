@@ -24,6 +24,7 @@ import { checkTargets, textTable, writePerformanceDoc, type BenchResults, type P
 import { parseTrace, planOf, roundTrips, statementCount, type Plan } from "./trace";
 import { exportJWK, generateKeyPair } from "jose";
 import { formatCredentialNumber } from "../../app/modules/credentials/number";
+import { scaleNumberOffset } from "../../db/seed/scale";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const scale = Number(process.env.SCALE ?? 1);
@@ -52,8 +53,9 @@ const allPages: PageSpec[] = [
   { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
   // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
-  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2024, 31_337)}` },
-  { name: "/committee", path: "/committee", as: "committee", optional: true },
+  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2024, scaleNumberOffset + 31_337)}` },
+  // The committee dashboard (issue 17): every figure across every tenant, counted in SQL.
+  { name: "/committee", path: "/committee", as: "committee" },
   // The shared library as a school reads it: every organization's shared items (decision 033).
   { name: "/library?q=…", path: `/library?q=${term}`, as: "school" },
   { name: "login", path: "/login", method: "POST" },

@@ -184,7 +184,7 @@ describe("committee dashboard and supervision settings", () => {
     expect(await db().count("audit_log", sql`action = 'committee.setting' and tenant_id = ${committeeId}`)).toBeGreaterThanOrEqual(1);
     const settings = (await (await committee.data("/committee/settings", settingsRoute)).json()) as { thresholds: { current: Record<string, number>; history: { key: string; value: number }[] } };
     expect(settings.thresholds.current.bank_staleness_days).toBe(90);
-    expect(settings.thresholds.history.filter((h) => h.key === "bank_staleness_days").map((h) => h.value)).toEqual([90, 180]);
+    expect(settings.thresholds.history.filter((h) => h.key === "bank_staleness_days").map((h) => h.value)).toEqual([90, 120, 180]);
 
     // The industry-field list: a new field, applied to the list certificates choose from.
     expect((await committee.action("/committee/settings", settingsRoute, { intent: "industry", code: "aerospace", nameZh: "航空航天", nameEn: "Aerospace", reason: "新增" })).status).toBe(200);

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
+import { shanghaiDistrict } from "../../../db/schema/tenancy";
 import { shanghaiDate } from "~/ui/format";
 import { settingAt } from "./settings.server";
 
@@ -9,6 +10,8 @@ import { settingAt } from "./settings.server";
 // sites than max(1, ⌈students / students-per-site⌉) for one certificate in one district a duplicate.
 
 export type SiteFlag = "gap" | "duplicate";
+
+export const districts = shanghaiDistrict.enumValues;
 
 export interface SiteLayoutRow {
   tenantId: string;
@@ -52,16 +55,18 @@ export function siteLayoutSql(studentsPerSite: number, today = shanghaiDate()) {
 }
 
 export async function siteLayout(tx: Tx, filter: { flag?: SiteFlag; district?: string } = {}) {
+  const district = filter.district && (districts as readonly string[]).includes(filter.district) ? filter.district : undefined;
   const threshold = await settingAt(tx, "site_students_per_site");
   const rows = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
       select l.*, t.slug, t.name, t.name_en from (${siteLayoutSql(threshold)}) l join tenants t on t.id = l.tenant_id
-      where true ${filter.flag ? sql`and l.flag = ${filter.flag}` : sql``} ${filter.district ? sql`and l.district = ${filter.district}` : sql``}
+      where true ${filter.flag ? sql`and l.flag = ${filter.flag}` : sql``} ${district ? sql`and l.district = ${district}` : sql``}
       order by l.flag is null, l.district, l.certificate_code, t.slug
       limit 5000`),
   );
   return {
     threshold,
+    districts,
     rows: rows.map(
       (r): SiteLayoutRow => ({
         tenantId: String(r.tenant_id),
