@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
+import type { CommitteeSettingKey } from "../../../db/schema";
 import { shanghaiDate } from "~/ui/format";
 import { bankLevelsSql } from "./bank-levels.server";
 import type { FigureFilter } from "./schemas";
@@ -17,8 +18,11 @@ export interface FigureProvider {
   key: string;
   /** Work that must run first (the fee audit catches up with the calendar). */
   prepare?: (tx: Tx) => Promise<void>;
-  /** Columns: tenant_id uuid, industry_code text|null, kind text, subject text, detail text, href text|null, at timestamptz|null. */
-  source: (tx: Tx) => Promise<SQL>;
+  /**
+   * Columns: tenant_id uuid, industry_code text|null, kind text, subject text, detail text, href text|null, at timestamptz|null.
+   * `settings`: the committee's thresholds when the caller has read them already.
+   */
+  source: (tx: Tx, settings?: Partial<Record<CommitteeSettingKey, number>>) => Promise<SQL>;
   /** The figure's own page, when it has one beyond the generic list. */
   page?: string;
 }
@@ -103,8 +107,8 @@ export function staleBanksFigure(): FigureProvider {
   return {
     key: "stale-banks",
     page: "/committee/banks",
-    source: async (tx) => {
-      const days = await settingAt(tx, "bank_staleness_days");
+    source: async (tx, settings) => {
+      const days = settings?.bank_staleness_days ?? (await settingAt(tx, "bank_staleness_days"));
       return sql`
         select b.tenant_id, b.industry_code, b.flag as kind, coalesce(b.certificate_code || ' · ' || b.level, '—') as subject,
           (b.practice + b.exam + b.cases)::text as detail, '/committee/banks?organization=' || t.slug as href,
@@ -132,8 +136,8 @@ export function examSitesFigure(): FigureProvider {
   return {
     key: "exam-sites",
     page: "/committee/sites",
-    source: async (tx) => {
-      const threshold = await settingAt(tx, "site_students_per_site");
+    source: async (tx, settings) => {
+      const threshold = settings?.site_students_per_site ?? (await settingAt(tx, "site_students_per_site"));
       return sql`
         select l.tenant_id, l.industry_code, l.flag as kind, l.certificate_code || ' · ' || l.district as subject,
           l.sites || ' / ' || l.students as detail, '/committee/sites?flag=' || l.flag || '&district=' || l.district as href, null::timestamptz as at
@@ -180,14 +184,21 @@ export async function dashboard(tx: Tx) {
     entry.total += n;
     map.set(key, entry);
   };
-  for (const provider of figureProviders) {
-    await provider.prepare?.(tx);
-    const rows = rowsOf<{ slug: string; name: string; name_en: string | null; district: string | null; industry_code: string | null; n: number }>(
-      await tx.execute(sql`
+  // The thresholds and the fee audit's catch-up first, then every figure's count sent together: the
+  // transaction's one connection runs them in order, and the page waits for one round trip, not eight.
+  const [stalenessDays, studentsPerSite] = await Promise.all([settingAt(tx, "bank_staleness_days"), settingAt(tx, "site_students_per_site"), ...figureProviders.map((p) => p.prepare?.(tx))]);
+  const settings = { bank_staleness_days: stalenessDays, site_students_per_site: studentsPerSite };
+  const sources = await Promise.all(figureProviders.map((provider) => provider.source(tx, settings)));
+  const results = await Promise.all(
+    sources.map((source) =>
+      tx.execute(sql`
         select t.slug, t.name, t.name_en, t.district::text as district, s.industry_code, count(*)::int as n
-        from (${await provider.source(tx)}) s join tenants t on t.id = s.tenant_id
+        from (${source}) s join tenants t on t.id = s.tenant_id
         group by t.slug, t.name, t.name_en, t.district, s.industry_code`),
-    );
+    ),
+  );
+  for (const [i, provider] of figureProviders.entries()) {
+    const rows = rowsOf<{ slug: string; name: string; name_en: string | null; district: string | null; industry_code: string | null; n: number }>(results[i]);
     totals[provider.key] = 0;
     for (const row of rows) {
       const n = Number(row.n);
