@@ -96,9 +96,9 @@ export function openViolationsFigure(): FigureProvider {
     key: "open-violations",
     page: "/committee/violations",
     source: async () => sql`
-      select v.organization_id as tenant_id, null::text as industry_code, v.category::text as kind, v.status::text as subject,
+      select v.organization_id as tenant_id, null::text as industry_code, v.category::text as kind, s.name as subject,
         '' as detail, '/committee/violations/' || v.id as href, v.created_at as at
-      from violation_reports v where v.status::text not in ('resolved', 'dismissed', 'upheld')`,
+      from violation_reports v join tenants s on s.id = v.tenant_id where v.status::text not in ('resolved', 'dismissed', 'upheld')`,
   };
 }
 
