@@ -262,8 +262,7 @@ export function IndustryFieldsSection({ current, history, canEdit, errors }: { c
           <tr>
             <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
             <th className="px-3 py-2">{t("supervision.settings.industryCode")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.nameZh")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.nameEn")}</th>
+            <th className="px-3 py-2">{t("supervision.settings.name")}</th>
             <th className="px-3 py-2">{t("committee.reason")}</th>
             <th className="px-3 py-2">{t("committee.setBy")}</th>
           </tr>
@@ -273,8 +272,7 @@ export function IndustryFieldsSection({ current, history, canEdit, errors }: { c
           <tr key={h.id}>
             <td className="px-3 py-2">{formatDateTime(h.effectiveFrom, locale)}</td>
             <td className="px-3 py-2 font-mono text-xs">{h.code}</td>
-            <td className="px-3 py-2">{h.nameZh}</td>
-            <td className="px-3 py-2">{h.nameEn}</td>
+            <td className="px-3 py-2">{en ? h.nameEn : h.nameZh}</td>
             <td className="px-3 py-2">{h.reason}</td>
             <td className="px-3 py-2">{h.setBy ?? "—"}</td>
           </tr>
