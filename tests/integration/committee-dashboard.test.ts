@@ -166,7 +166,7 @@ describe("committee dashboard and supervision settings", () => {
     expect(await db().count("cost_caps", sql`certificate_id = ${elderly.id} and level = 'junior'`)).toBe(0);
     await asSystem(sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
       values (${elderly.tenant_id}, ${elderly.id}, 'junior', 'assessment', 40000, 'per_person', ${shanghaiDate()}, '021-0000 0000', 'published', now() - interval '40 days')`);
-    const findings = () => db().rows<{ type: string; actual_fen: number }>(sql`select type, actual_fen from fee_findings where certificate_id = ${elderly.id} and level = 'junior'`);
+    const findings = () => db().rows<{ type: string; actual_fen: number }>(sql`select type, actual_fen::int as actual_fen from fee_findings where certificate_id = ${elderly.id} and level = 'junior'`);
     expect(await findings()).toEqual([{ type: "no_cap", actual_fen: 40000 }]);
     const list = await figure("fee-findings", "?organization=demo-care");
     expect(list.rows.some((r) => r.kind === "no_cap")).toBe(true);
