@@ -33,8 +33,8 @@ import zhCNSchool from "./zh-CN/school.json";
 import zhCNSecondFactor from "./zh-CN/secondFactor.json";
 import zhCNStandards from "./zh-CN/standards.json";
 import zhCN from "./zh-CN.json";
-import enSupervision from "./en/supervision.json";
-import zhCNSupervision from "./zh-CN/supervision.json";
+import enOversight from "./en/oversight.json";
+import zhCNOversight from "./zh-CN/oversight.json";
 
 export const locales = ["zh-CN", "en"] as const;
 export type Locale = (typeof locales)[number];
@@ -44,9 +44,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' and the second factor's form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, supervision: zhCNSupervision, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, oversight: zhCNOversight, errors: { ...zhCN.errors, ...zhCNOversight.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, supervision: enSupervision, errors: { ...en.errors, ...enSupervision.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, oversight: enOversight, errors: { ...en.errors, ...enOversight.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -8,7 +8,7 @@ import type { RouteHandle } from "~/ui/page-title";
 
 // The committee's dashboard (issue 17 item 1): every figure across every organization and school,
 // each number a link to the rows it counts, with breakdowns by district, industry field and organization.
-export const handle: RouteHandle = { title: "supervision.dashboard.title" };
+export const handle: RouteHandle = { title: "oversight.dashboard.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:audit", (tx) => dashboard(tx));
@@ -22,7 +22,7 @@ export default function CommitteeDashboard() {
   const en = i18n.language === "en";
   const figureHref = (key: string, query?: Record<string, string>) => `/committee/figures/${key}${query ? `?${new URLSearchParams(query)}` : ""}`;
   const label = (dimension: Dimension, b: Breakdown) => {
-    if (b.key === "none") return t("supervision.dashboard.none");
+    if (b.key === "none") return t("oversight.dashboard.none");
     if (dimension === "district") return t(`credentials.districts.${b.key}`);
     return (en && b.labelEn) || b.label;
   };
@@ -34,12 +34,12 @@ export default function CommitteeDashboard() {
           {title}
         </h2>
         {shown.length === 0 ? (
-          <p className="text-sm text-gray-600">{t("supervision.dashboard.noData")}</p>
+          <p className="text-sm text-gray-600">{t("oversight.dashboard.noData")}</p>
         ) : (
           <BarChart
             title={title}
-            labelHeader={t(`supervision.dashboard.dimensions.${dimension}`)}
-            valueHeader={t("supervision.dashboard.total")}
+            labelHeader={t(`oversight.dashboard.dimensions.${dimension}`)}
+            valueHeader={t("oversight.dashboard.total")}
             bars={shown.map((b) => ({ key: b.key, label: label(dimension, b), value: b.total, href: `#${dimension}-${b.key}` }))}
           >
             <div className="overflow-x-auto">
@@ -48,15 +48,15 @@ export default function CommitteeDashboard() {
                 <thead>
                   <tr className="text-left text-gray-600">
                     <th scope="col" className="px-2 py-1">
-                      {t(`supervision.dashboard.dimensions.${dimension}`)}
+                      {t(`oversight.dashboard.dimensions.${dimension}`)}
                     </th>
                     {data.figures.map((f) => (
                       <th key={f.key} scope="col" className="px-2 py-1 text-right">
-                        {t(`supervision.figures.${f.key}.short`)}
+                        {t(`oversight.figures.${f.key}.short`)}
                       </th>
                     ))}
                     <th scope="col" className="px-2 py-1 text-right">
-                      {t("supervision.dashboard.total")}
+                      {t("oversight.dashboard.total")}
                     </th>
                   </tr>
                 </thead>
@@ -85,41 +85,41 @@ export default function CommitteeDashboard() {
             </div>
           </BarChart>
         )}
-        {rows.length > shown.length ? <p className="text-xs text-gray-500">{t("supervision.dashboard.topOnly", { count: shown.length, total: rows.length })}</p> : null}
+        {rows.length > shown.length ? <p className="text-xs text-gray-500">{t("oversight.dashboard.topOnly", { count: shown.length, total: rows.length })}</p> : null}
       </section>
     );
   };
   return (
     <div className="space-y-8">
       <div>
-        <h1 className="text-2xl font-bold">{t("supervision.dashboard.title")}</h1>
-        <p className="text-sm text-gray-600">{t("supervision.dashboard.lead")}</p>
+        <h1 className="text-2xl font-bold">{t("oversight.dashboard.title")}</h1>
+        <p className="text-sm text-gray-600">{t("oversight.dashboard.lead")}</p>
       </div>
       <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-4">
         {data.figures.map((f) => (
           <li key={f.key} className="rounded border border-gray-200 bg-white p-4" data-testid={`figure-${f.key}`}>
-            <p className="text-sm text-gray-600">{t(`supervision.figures.${f.key}.title`)}</p>
-            <Link to={figureHref(f.key)} className="text-3xl font-bold text-blue-800 underline decoration-1" data-testid="figure-count" aria-label={`${t(`supervision.figures.${f.key}.title`)}: ${f.total}`}>
+            <p className="text-sm text-gray-600">{t(`oversight.figures.${f.key}.title`)}</p>
+            <Link to={figureHref(f.key)} className="text-3xl font-bold text-blue-800 underline decoration-1" data-testid="figure-count" aria-label={`${t(`oversight.figures.${f.key}.title`)}: ${f.total}`}>
               {f.total}
             </Link>
-            <p className="mt-1 text-xs text-gray-500">{t(`supervision.figures.${f.key}.lead`)}</p>
+            <p className="mt-1 text-xs text-gray-500">{t(`oversight.figures.${f.key}.lead`)}</p>
             {f.page ? (
               <Link to={f.page} className="mt-1 inline-block text-xs text-blue-700 underline">
-                {t("supervision.dashboard.openPage")}
+                {t("oversight.dashboard.openPage")}
               </Link>
             ) : null}
           </li>
         ))}
       </ul>
       <BarChart
-        title={t("supervision.dashboard.figuresChart")}
-        labelHeader={t("supervision.dashboard.figure")}
-        valueHeader={t("supervision.dashboard.count")}
-        bars={data.figures.map((f) => ({ key: f.key, label: t(`supervision.figures.${f.key}.short`), value: f.total, href: figureHref(f.key) }))}
+        title={t("oversight.dashboard.figuresChart")}
+        labelHeader={t("oversight.dashboard.figure")}
+        valueHeader={t("oversight.dashboard.count")}
+        bars={data.figures.map((f) => ({ key: f.key, label: t(`oversight.figures.${f.key}.short`), value: f.total, href: figureHref(f.key) }))}
       />
-      {breakdown("district", data.byDistrict, t("supervision.dashboard.byDistrict"))}
-      {breakdown("industry", data.byIndustry, t("supervision.dashboard.byIndustry"))}
-      {breakdown("organization", data.byOrganization, t("supervision.dashboard.byOrganization"))}
+      {breakdown("district", data.byDistrict, t("oversight.dashboard.byDistrict"))}
+      {breakdown("industry", data.byIndustry, t("oversight.dashboard.byIndustry"))}
+      {breakdown("organization", data.byOrganization, t("oversight.dashboard.byOrganization"))}
     </div>
   );
 }

@@ -31,7 +31,7 @@ export default function CommitteeBanks() {
       <div>
         <h1 className="text-2xl font-bold">{t("committee.banks.title")}</h1>
         <p className="text-sm text-gray-600">{t("committee.banks.lead")}</p>
-        <p className="text-sm text-gray-600">{t("supervision.banks.staleRule", { days: staleDays })}</p>
+        <p className="text-sm text-gray-600">{t("oversight.banks.staleRule", { days: staleDays })}</p>
       </div>
       <Form method="get" role="search" className="flex flex-wrap items-end gap-3 text-sm">
         <label>
@@ -42,10 +42,10 @@ export default function CommitteeBanks() {
           )}
         </label>
         <label>
-          {t("supervision.banks.flag")}
+          {t("oversight.banks.flag")}
           {filterSelect(searchParams, t("committee.banks.all"))("flag", [
-            { value: "empty", label: t("supervision.kinds.empty") },
-            { value: "stale", label: t("supervision.kinds.stale") },
+            { value: "empty", label: t("oversight.kinds.empty") },
+            { value: "stale", label: t("oversight.kinds.stale") },
           ])}
         </label>
         <button type="submit" className="rounded border border-gray-300 bg-white px-3 py-1 hover:bg-gray-100">
@@ -68,7 +68,7 @@ export default function CommitteeBanks() {
               <th className="px-3 py-2 text-right">{t("committee.banks.cases")}</th>
               <th className="px-3 py-2">{t("committee.banks.questionsUpdated")}</th>
               <th className="px-3 py-2">{t("committee.banks.casesUpdated")}</th>
-              <th className="px-3 py-2">{t("supervision.banks.flag")}</th>
+              <th className="px-3 py-2">{t("oversight.banks.flag")}</th>
             </tr>
           }
         >
@@ -81,7 +81,7 @@ export default function CommitteeBanks() {
                     <span className="font-mono text-xs">{r.certificateCode}</span> {en ? r.certificateNameEn : r.certificateNameZh}
                   </>
                 ) : (
-                  t("supervision.banks.noCertificate")
+                  t("oversight.banks.noCertificate")
                 )}
               </td>
               <td className="px-3 py-2">{r.level ? t(`certificates.levelNames.${r.level}`) : "—"}</td>
@@ -91,7 +91,7 @@ export default function CommitteeBanks() {
               <td className="whitespace-nowrap px-3 py-2">{when(r.questionsUpdated)}</td>
               <td className="whitespace-nowrap px-3 py-2">{when(r.casesUpdated)}</td>
               <td className="px-3 py-2" data-testid="bank-flag">
-                {r.flag ? <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "empty" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>{t(`supervision.kinds.${r.flag}`)}</span> : null}
+                {r.flag ? <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "empty" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>{t(`oversight.kinds.${r.flag}`)}</span> : null}
               </td>
             </tr>
           ))}

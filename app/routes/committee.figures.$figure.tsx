@@ -12,7 +12,7 @@ import type { RouteHandle } from "~/ui/page-title";
 
 // The rows behind one dashboard figure, filtered as the dashboard's link says (organization, district,
 // industry field): the same SQL as the number, so the count here is the number there.
-export const handle: RouteHandle = { title: "supervision.figureList.title" };
+export const handle: RouteHandle = { title: "oversight.figureList.title" };
 
 const pageSize = 100;
 
@@ -34,7 +34,7 @@ export default function FigureList() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
-  const kind = (value: string) => t(`supervision.kinds.${value}`, { defaultValue: t(`committee.findingTypes.${value}`, { defaultValue: value }) });
+  const kind = (value: string) => t(`oversight.kinds.${value}`, { defaultValue: t(`committee.findingTypes.${value}`, { defaultValue: value }) });
   const pageHref = (page: number) => {
     const query = new URLSearchParams(searchParams);
     query.set("page", String(page));
@@ -45,21 +45,21 @@ export default function FigureList() {
     <div className="space-y-4">
       <p className="text-sm">
         <Link to="/committee" className="text-blue-700 underline">
-          {t("supervision.dashboard.title")}
+          {t("oversight.dashboard.title")}
         </Link>
       </p>
       <div className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold">{t(`supervision.figures.${data.key}.title`)}</h1>
-          <p className="text-sm text-gray-600">{t(`supervision.figures.${data.key}.lead`)}</p>
+          <h1 className="text-2xl font-bold">{t(`oversight.figures.${data.key}.title`)}</h1>
+          <p className="text-sm text-gray-600">{t(`oversight.figures.${data.key}.lead`)}</p>
           <p className="text-sm" data-testid="figure-total">
-            {t("supervision.figureList.total", { count: data.total })}
+            {t("oversight.figureList.total", { count: data.total })}
           </p>
           {filters.length ? (
             <p className="text-sm text-gray-600">
-              {filters.map(([name, value]) => `${t(`supervision.dashboard.dimensions.${name}`)}: ${name === "district" && value !== "none" ? t(`credentials.districts.${value}`) : value}`).join(" · ")}{" "}
+              {filters.map(([name, value]) => `${t(`oversight.dashboard.dimensions.${name}`)}: ${name === "district" && value !== "none" ? t(`credentials.districts.${value}`) : value}`).join(" · ")}{" "}
               <Link to={`/committee/figures/${data.key}`} className="text-blue-700 underline">
-                {t("supervision.figureList.clear")}
+                {t("oversight.figureList.clear")}
               </Link>
             </p>
           ) : null}
@@ -67,28 +67,28 @@ export default function FigureList() {
         <div className="flex items-center gap-3">
           {data.pageLink ? (
             <Link to={data.pageLink} className="text-sm text-blue-700 underline">
-              {t("supervision.dashboard.openPage")}
+              {t("oversight.dashboard.openPage")}
             </Link>
           ) : null}
           <CommitteeExportLinks list={data.key} />
         </div>
       </div>
       {data.rows.length === 0 ? (
-        <EmptyState>{t("supervision.figureList.empty")}</EmptyState>
+        <EmptyState>{t("oversight.figureList.empty")}</EmptyState>
       ) : (
         <Table
-          caption={t(`supervision.figures.${data.key}.title`)}
+          caption={t(`oversight.figures.${data.key}.title`)}
           head={
             <tr>
-              <th className="px-3 py-2">{t("supervision.dashboard.dimensions.organization")}</th>
-              <th className="px-3 py-2">{t("supervision.dashboard.dimensions.district")}</th>
-              <th className="px-3 py-2">{t("supervision.dashboard.dimensions.industry")}</th>
-              <th className="px-3 py-2">{t("supervision.figureList.kind")}</th>
-              <th className="px-3 py-2">{t("supervision.figureList.subject")}</th>
-              <th className="px-3 py-2">{t("supervision.figureList.detail")}</th>
-              <th className="px-3 py-2">{t("supervision.figureList.at")}</th>
+              <th className="px-3 py-2">{t("oversight.dashboard.dimensions.organization")}</th>
+              <th className="px-3 py-2">{t("oversight.dashboard.dimensions.district")}</th>
+              <th className="px-3 py-2">{t("oversight.dashboard.dimensions.industry")}</th>
+              <th className="px-3 py-2">{t("oversight.figureList.kind")}</th>
+              <th className="px-3 py-2">{t("oversight.figureList.subject")}</th>
+              <th className="px-3 py-2">{t("oversight.figureList.detail")}</th>
+              <th className="px-3 py-2">{t("oversight.figureList.at")}</th>
               <th className="px-3 py-2">
-                <span className="sr-only">{t("supervision.figureList.open")}</span>
+                <span className="sr-only">{t("oversight.figureList.open")}</span>
               </th>
             </tr>
           }
@@ -105,7 +105,7 @@ export default function FigureList() {
               <td className="px-3 py-2">
                 {r.href ? (
                   <Link to={r.href} className="text-blue-700 underline">
-                    {t("supervision.figureList.open")}
+                    {t("oversight.figureList.open")}
                   </Link>
                 ) : null}
               </td>
@@ -113,15 +113,15 @@ export default function FigureList() {
           ))}
         </Table>
       )}
-      <nav className="flex gap-3 text-sm" aria-label={t("supervision.figureList.pages")}>
+      <nav className="flex gap-3 text-sm" aria-label={t("oversight.figureList.pages")}>
         {data.page > 1 ? (
           <Link to={pageHref(data.page - 1)} className="text-blue-700 underline">
-            {t("supervision.figureList.previous")}
+            {t("oversight.figureList.previous")}
           </Link>
         ) : null}
         {data.page * data.pageSize < data.total ? (
           <Link to={pageHref(data.page + 1)} className="text-blue-700 underline">
-            {t("supervision.figureList.next")}
+            {t("oversight.figureList.next")}
           </Link>
         ) : null}
       </nav>

@@ -82,7 +82,7 @@ export default function CommitteeSettings() {
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("committee.settings")}</h1>
       {actionData && "done" in actionData ? (
-        <Notice tone="success">{t(`committee.saved.${actionData.done}`, { defaultValue: t("supervision.settings.saved") })}</Notice>
+        <Notice tone="success">{t(`committee.saved.${actionData.done}`, { defaultValue: t("oversight.settings.saved") })}</Notice>
       ) : null}
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">{t("committee.noticePeriod")}</h2>

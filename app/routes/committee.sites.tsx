@@ -10,7 +10,7 @@ import type { RouteHandle } from "~/ui/page-title";
 
 // The exam-site layout (issue 17 item 5): approved sites per certificate and district against the
 // demand of pilot majors, with gaps and duplicates flagged by the committee's threshold.
-export const handle: RouteHandle = { title: "supervision.sites.title" };
+export const handle: RouteHandle = { title: "oversight.sites.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const filter = siteFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
@@ -25,23 +25,23 @@ export default function CommitteeSites() {
   return (
     <div className="space-y-6">
       <div>
-        <h1 className="text-2xl font-bold">{t("supervision.sites.title")}</h1>
-        <p className="text-sm text-gray-600">{t("supervision.sites.lead", { threshold })}</p>
+        <h1 className="text-2xl font-bold">{t("oversight.sites.title")}</h1>
+        <p className="text-sm text-gray-600">{t("oversight.sites.lead", { threshold })}</p>
         <Link to="/committee/settings#thresholds" className="text-sm text-blue-700 underline">
-          {t("supervision.sites.changeThreshold")}
+          {t("oversight.sites.changeThreshold")}
         </Link>
       </div>
       <div className="flex flex-wrap items-end justify-between gap-3">
         <Form method="get" role="search" className="flex flex-wrap items-end gap-3 text-sm">
           <label>
-            {t("supervision.sites.flag")}
+            {t("oversight.sites.flag")}
             {filterSelect(searchParams, t("committee.banks.all"))("flag", [
-              { value: "gap", label: t("supervision.kinds.gap") },
-              { value: "duplicate", label: t("supervision.kinds.duplicate") },
+              { value: "gap", label: t("oversight.kinds.gap") },
+              { value: "duplicate", label: t("oversight.kinds.duplicate") },
             ])}
           </label>
           <label>
-            {t("supervision.sites.district")}
+            {t("oversight.sites.district")}
             {filterSelect(searchParams, t("committee.banks.all"))(
               "district",
               districts.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) })),
@@ -54,20 +54,20 @@ export default function CommitteeSites() {
         <CommitteeExportLinks list="sites" />
       </div>
       {rows.length === 0 ? (
-        <EmptyState>{t("supervision.sites.empty")}</EmptyState>
+        <EmptyState>{t("oversight.sites.empty")}</EmptyState>
       ) : (
         <Table
-          caption={t("supervision.sites.title")}
+          caption={t("oversight.sites.title")}
           head={
             <tr>
-              <th className="px-3 py-2">{t("supervision.sites.district")}</th>
-              <th className="px-3 py-2">{t("supervision.sites.certificate")}</th>
-              <th className="px-3 py-2">{t("supervision.dashboard.dimensions.organization")}</th>
-              <th className="px-3 py-2 text-right">{t("supervision.sites.students")}</th>
-              <th className="px-3 py-2 text-right">{t("supervision.sites.sites")}</th>
-              <th className="px-3 py-2 text-right">{t("supervision.sites.justified")}</th>
-              <th className="px-3 py-2 text-right">{t("supervision.sites.capacity")}</th>
-              <th className="px-3 py-2">{t("supervision.sites.flag")}</th>
+              <th className="px-3 py-2">{t("oversight.sites.district")}</th>
+              <th className="px-3 py-2">{t("oversight.sites.certificate")}</th>
+              <th className="px-3 py-2">{t("oversight.dashboard.dimensions.organization")}</th>
+              <th className="px-3 py-2 text-right">{t("oversight.sites.students")}</th>
+              <th className="px-3 py-2 text-right">{t("oversight.sites.sites")}</th>
+              <th className="px-3 py-2 text-right">{t("oversight.sites.justified")}</th>
+              <th className="px-3 py-2 text-right">{t("oversight.sites.capacity")}</th>
+              <th className="px-3 py-2">{t("oversight.sites.flag")}</th>
             </tr>
           }
         >
@@ -83,7 +83,7 @@ export default function CommitteeSites() {
               <td className="px-3 py-2 text-right tabular-nums">{r.justified}</td>
               <td className="px-3 py-2 text-right tabular-nums">{r.capacity}</td>
               <td className="px-3 py-2">
-                {r.flag ? <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "gap" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>{t(`supervision.kinds.${r.flag}`)}</span> : null}
+                {r.flag ? <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "gap" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>{t(`oversight.kinds.${r.flag}`)}</span> : null}
               </td>
             </tr>
           ))}

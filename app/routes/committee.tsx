@@ -15,13 +15,13 @@ export default function Committee() {
   const { tenant, role, permissions } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const items = [
-    { to: "/committee", label: "supervision.nav.dashboard", show: true, end: true },
+    { to: "/committee", label: "oversight.nav.dashboard", show: true, end: true },
     { to: "fees", label: "committee.nav.feeAudit", show: true },
     { to: "banks", label: "committee.nav.banks", show: true },
     { to: "/library", label: "library.nav", show: true },
     { to: "filings", label: "school.filings.committeeNav", show: true },
     { to: "violations", label: "school.violations.committeeNav", show: true },
-    { to: "sites", label: "supervision.nav.sites", show: true },
+    { to: "sites", label: "oversight.nav.sites", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];

@@ -39,13 +39,13 @@ export function ThresholdsSection({ history, current, canEdit, errors }: { histo
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   return (
-    <SettingsSection id="thresholds" title={t("supervision.settings.thresholds")} lead={t("supervision.settings.thresholdsLead")}>
+    <SettingsSection id="thresholds" title={t("oversight.settings.thresholds")} lead={t("oversight.settings.thresholdsLead")}>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
         {Object.entries(current).map(([key, value]) => (
           <div key={key} className="contents">
-            <dt>{t(`supervision.settings.keys.${key}`)}</dt>
+            <dt>{t(`oversight.settings.keys.${key}`)}</dt>
             <dd>
-              <strong data-testid={`setting-${key}`}>{value}</strong> {t(`supervision.settings.units.${key}`)}
+              <strong data-testid={`setting-${key}`}>{value}</strong> {t(`oversight.settings.units.${key}`)}
             </dd>
           </div>
         ))}
@@ -54,17 +54,17 @@ export function ThresholdsSection({ history, current, canEdit, errors }: { histo
         <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
           <input type="hidden" name="intent" value="threshold" />
           <label>
-            {t("supervision.settings.setting")}
+            {t("oversight.settings.setting")}
             <select name="key" className={input} aria-invalid={Boolean(errors("key"))}>
               {Object.keys(current).map((key) => (
                 <option key={key} value={key}>
-                  {t(`supervision.settings.keys.${key}`)}
+                  {t(`oversight.settings.keys.${key}`)}
                 </option>
               ))}
             </select>
           </label>
           <label>
-            {t("supervision.settings.value")}
+            {t("oversight.settings.value")}
             <input name="value" type="number" min={1} max={100000} className={`${input} w-28`} aria-invalid={Boolean(errors("value"))} />
           </label>
           <label className="flex-1">
@@ -82,12 +82,12 @@ export function ThresholdsSection({ history, current, canEdit, errors }: { histo
         </Form>
       ) : null}
       <Table
-        caption={t("supervision.settings.thresholdsHistory")}
+        caption={t("oversight.settings.thresholdsHistory")}
         head={
           <tr>
             <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.setting")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.value")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.setting")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.value")}</th>
             <th className="px-3 py-2">{t("committee.reason")}</th>
             <th className="px-3 py-2">{t("committee.setBy")}</th>
           </tr>
@@ -96,7 +96,7 @@ export function ThresholdsSection({ history, current, canEdit, errors }: { histo
         {history.map((h) => (
           <tr key={h.id} data-testid="threshold-history">
             <td className="px-3 py-2">{formatDateTime(h.effectiveFrom, locale)}</td>
-            <td className="px-3 py-2">{t(`supervision.settings.keys.${h.key}`)}</td>
+            <td className="px-3 py-2">{t(`oversight.settings.keys.${h.key}`)}</td>
             <td className="px-3 py-2">{h.value}</td>
             <td className="px-3 py-2">{h.reason}</td>
             <td className="px-3 py-2">{h.setBy ?? "—"}</td>
@@ -119,22 +119,22 @@ export function ReportPeriodsSection({ periods, canEdit, errors }: { periods: Pe
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   return (
-    <SettingsSection id="periods" title={t("supervision.settings.periods")} lead={t("supervision.settings.periodsLead")}>
+    <SettingsSection id="periods" title={t("oversight.settings.periods")} lead={t("oversight.settings.periodsLead")}>
       {canEdit ? (
         <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
           <input type="hidden" name="intent" value="period" />
           <label>
-            {t("supervision.settings.periodCode")}
+            {t("oversight.settings.periodCode")}
             <input name="code" placeholder="2027-2028-1" className={`${input} w-32`} aria-invalid={Boolean(errors("code"))} />
           </label>
           {(["startsOn", "endsOn", "dueOn"] as const).map((name) => (
             <label key={name}>
-              {t(`supervision.settings.${name}`)}
+              {t(`oversight.settings.${name}`)}
               <input name={name} type="date" className={input} aria-invalid={Boolean(errors(name))} />
             </label>
           ))}
           <button type="submit" className={button}>
-            {t("supervision.settings.addPeriod")}
+            {t("oversight.settings.addPeriod")}
           </button>
           <div className="w-full">
             {(["code", "startsOn", "endsOn", "dueOn"] as const).map((name) => (
@@ -144,14 +144,14 @@ export function ReportPeriodsSection({ periods, canEdit, errors }: { periods: Pe
         </Form>
       ) : null}
       <Table
-        caption={t("supervision.settings.periods")}
+        caption={t("oversight.settings.periods")}
         head={
           <tr>
-            <th className="px-3 py-2">{t("supervision.settings.periodCode")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.startsOn")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.endsOn")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.dueOn")}</th>
-            {canEdit ? <th className="px-3 py-2">{t("supervision.settings.moveDue")}</th> : null}
+            <th className="px-3 py-2">{t("oversight.settings.periodCode")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.startsOn")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.endsOn")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.dueOn")}</th>
+            {canEdit ? <th className="px-3 py-2">{t("oversight.settings.moveDue")}</th> : null}
           </tr>
         }
       >
@@ -167,7 +167,7 @@ export function ReportPeriodsSection({ periods, canEdit, errors }: { periods: Pe
                   <input type="hidden" name="intent" value="movePeriod" />
                   <input type="hidden" name="periodId" value={p.id} />
                   <label className="sr-only" htmlFor={`due-${p.id}`}>
-                    {t("supervision.settings.dueOn")}
+                    {t("oversight.settings.dueOn")}
                   </label>
                   <input id={`due-${p.id}`} name="dueOn" type="date" defaultValue={p.dueOn} className="rounded border border-gray-300 px-2 py-1" />
                   <label className="sr-only" htmlFor={`due-reason-${p.id}`}>
@@ -208,7 +208,7 @@ export function IndustryFieldsSection({ current, history, canEdit, errors }: { c
   const locale = i18n.language as Locale;
   const en = locale === "en";
   return (
-    <SettingsSection id="industries" title={t("supervision.settings.industries")} lead={t("supervision.settings.industriesLead")}>
+    <SettingsSection id="industries" title={t("oversight.settings.industries")} lead={t("oversight.settings.industriesLead")}>
       <ul className="flex flex-wrap gap-2 text-sm" data-testid="industry-list">
         {current.map((i) => (
           <li key={i.code} className="rounded border border-gray-200 bg-white px-2 py-1">
@@ -220,24 +220,24 @@ export function IndustryFieldsSection({ current, history, canEdit, errors }: { c
         <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
           <input type="hidden" name="intent" value="industry" />
           <label>
-            {t("supervision.settings.industryCode")}
+            {t("oversight.settings.industryCode")}
             <input name="code" className={`${input} w-32`} aria-invalid={Boolean(errors("code"))} />
           </label>
           <label>
-            {t("supervision.settings.nameZh")}
+            {t("oversight.settings.nameZh")}
             <input name="nameZh" className={input} aria-invalid={Boolean(errors("nameZh"))} />
           </label>
           <label>
-            {t("supervision.settings.nameEn")}
+            {t("oversight.settings.nameEn")}
             <input name="nameEn" className={input} aria-invalid={Boolean(errors("nameEn"))} />
           </label>
           <label>
-            {t("supervision.settings.priorityArea")}
+            {t("oversight.settings.priorityArea")}
             <select name="priorityArea" className={input}>
               <option value="">—</option>
               {["five-centres", "four-brands", "new-occupations", "new-infrastructure"].map((area) => (
                 <option key={area} value={area}>
-                  {t(`supervision.settings.areas.${area}`)}
+                  {t(`oversight.settings.areas.${area}`)}
                 </option>
               ))}
             </select>
@@ -257,12 +257,12 @@ export function IndustryFieldsSection({ current, history, canEdit, errors }: { c
         </Form>
       ) : null}
       <Table
-        caption={t("supervision.settings.industriesHistory")}
+        caption={t("oversight.settings.industriesHistory")}
         head={
           <tr>
             <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.industryCode")}</th>
-            <th className="px-3 py-2">{t("supervision.settings.name")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.industryCode")}</th>
+            <th className="px-3 py-2">{t("oversight.settings.name")}</th>
             <th className="px-3 py-2">{t("committee.reason")}</th>
             <th className="px-3 py-2">{t("committee.setBy")}</th>
           </tr>
