@@ -10,6 +10,7 @@ import enLibrary from "./en/library.json";
 import enMaterials from "./en/materials.json";
 import enMoodle from "./en/moodle.json";
 import enOverview from "./en/overview.json";
+import enOversight from "./en/oversight.json";
 import enOrders from "./en/orders.json";
 import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
@@ -29,6 +30,7 @@ import zhCNLibrary from "./zh-CN/library.json";
 import zhCNMaterials from "./zh-CN/materials.json";
 import zhCNMoodle from "./zh-CN/moodle.json";
 import zhCNOverview from "./zh-CN/overview.json";
+import zhCNOversight from "./zh-CN/oversight.json";
 import zhCNOrders from "./zh-CN/orders.json";
 import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
@@ -46,9 +48,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' and the second factor's form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, moodle: zhCNMoodle, supervision: zhCNSupervision, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
+    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, moodle: zhCNMoodle, supervision: zhCNSupervision, oversight: zhCNOversight, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNOversight.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, moodle: enMoodle, supervision: enSupervision, errors: { ...en.errors, ...enSupervision.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
+  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, moodle: enMoodle, supervision: enSupervision, oversight: enOversight, errors: { ...en.errors, ...enSupervision.errors, ...enOversight.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -3,7 +3,11 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { capsOverview, noticeHistory, setCostCap, setNoticePeriod } from "~/modules/fees/settings.server";
-import { committeeSettingsSchema } from "~/modules/fees/schemas";
+import { costCapSchema, noticePeriodSchema } from "~/modules/fees/schemas";
+import { IndustryFieldsSection, ReportPeriodsSection, ThresholdsSection } from "~/modules/committee/components/settings-sections";
+import { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema } from "~/modules/committee/schemas";
+import { addReportPeriod, industryFields, listReportPeriods, moveReportPeriod, setIndustryField, setThreshold, settingAt, thresholdHistory } from "~/modules/committee/settings.server";
+import { z } from "zod";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime, formatFen } from "~/ui/format";
@@ -17,36 +21,69 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => ({
     notice: await noticeHistory(tx),
     caps: await capsOverview(tx),
+    thresholds: {
+      current: { bank_staleness_days: await settingAt(tx, "bank_staleness_days"), site_students_per_site: await settingAt(tx, "site_students_per_site") },
+      history: await thresholdHistory(tx),
+    },
+    periods: await listReportPeriods(tx),
+    industries: await industryFields(tx),
     canEdit: ctx.permissions.includes("committee:settings"),
   }));
 }
 
+// Every section's form, told apart by its intent (one more section: one more entry here).
+const settingsSchema = z.discriminatedUnion("intent", [noticePeriodSchema, costCapSchema, thresholdSchema, reportPeriodSchema, movePeriodSchema, industryFieldSchema]);
+
 export async function action({ request }: ActionFunctionArgs) {
   return withCommittee(request, "committee:settings", async (tx, ctx) => {
-    const submission = await parseForm(request, committeeSettingsSchema, ctx.locale);
+    const submission = await parseForm(request, settingsSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
-    if (submission.value.intent === "notice") {
-      await setNoticePeriod(tx, ctx, submission.value);
-      return json({ result: submission.reply({ resetForm: true }), done: "notice" as const });
+    const value = submission.value;
+    const done = (intent: typeof value.intent) => json({ result: submission.reply({ resetForm: true }), done: intent });
+    switch (value.intent) {
+      case "notice":
+        await setNoticePeriod(tx, ctx, value);
+        return done("notice");
+      case "threshold":
+        await setThreshold(tx, ctx, value);
+        return done("threshold");
+      case "industry":
+        await setIndustryField(tx, ctx, value);
+        return done("industry");
+      case "period": {
+        const result = await addReportPeriod(tx, ctx, value);
+        return result.ok ? done("period") : rejectSubmission(submission, result);
+      }
+      case "movePeriod": {
+        const result = await moveReportPeriod(tx, ctx, value);
+        return result.ok ? done("movePeriod") : rejectSubmission(submission, result);
+      }
+      case "cap": {
+        const result = await setCostCap(tx, ctx, value);
+        return result.ok ? done("cap") : rejectSubmission(submission, result);
+      }
     }
-    const result = await setCostCap(tx, ctx, submission.value);
-    if (!result.ok) return rejectSubmission(submission, result);
-    return json({ result: submission.reply({ resetForm: true }), done: "cap" as const });
   });
 }
 
 export default function CommitteeSettings() {
-  const { notice, caps, canEdit } = useLoaderData<typeof loader>();
+  const { notice, caps, thresholds, periods, industries, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
-  const errors = (name: string) => (actionData?.result && "error" in actionData.result ? actionData.result.error?.[name] : undefined);
+  // Field messages belong to the form that was sent (several forms have a "reason").
+  const failed = actionData?.result && "initialValue" in actionData.result ? (actionData.result.initialValue as Record<string, unknown> | null)?.intent : undefined;
+  const errorsOf = (intent: string | string[]) => (name: string) =>
+    actionData?.result && "error" in actionData.result && (failed === undefined || [intent].flat().includes(String(failed))) ? (actionData.result.error?.[name] ?? undefined) : undefined;
+  const errors = errorsOf(["notice", "cap"]);
   const current = notice.find((n) => new Date(n.effectiveFrom) <= new Date());
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("committee.settings")}</h1>
-      {actionData && "done" in actionData ? <Notice tone="success">{t(`committee.saved.${actionData.done}`)}</Notice> : null}
+      {actionData && "done" in actionData ? (
+        <Notice tone="success">{t(`committee.saved.${actionData.done}`, { defaultValue: t("oversight.settings.saved") })}</Notice>
+      ) : null}
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">{t("committee.noticePeriod")}</h2>
         <p>
@@ -144,6 +181,9 @@ export default function CommitteeSettings() {
         <ErrorList errors={errors("amount")} />
         <ErrorList errors={errors("reason")} />
       </section>
+      <ThresholdsSection current={thresholds.current} history={thresholds.history} canEdit={canEdit} errors={errorsOf("threshold")} />
+      <ReportPeriodsSection periods={periods} canEdit={canEdit} errors={errorsOf(["period", "movePeriod"])} />
+      <IndustryFieldsSection current={industries.current} history={industries.history} canEdit={canEdit} errors={errorsOf("industry")} />
     </div>
   );
 }

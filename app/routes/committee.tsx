@@ -15,6 +15,7 @@ export default function Committee() {
   const { tenant, role, permissions } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const items = [
+    { to: "/committee", label: "oversight.nav.dashboard", show: true, end: true },
     { to: "fees", label: "committee.nav.feeAudit", show: true },
     { to: "banks", label: "committee.nav.banks", show: true },
     { to: "/library", label: "library.nav", show: true },
@@ -22,6 +23,7 @@ export default function Committee() {
     { to: "violations", label: "school.violations.committeeNav", show: true },
     { to: "evaluations", label: "supervision.nav.evaluations", show: true },
     { to: "typical-cases", label: "supervision.nav.typicalCases", show: true },
+    { to: "sites", label: "oversight.nav.sites", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];
@@ -38,6 +40,7 @@ export default function Committee() {
                 <li key={item.to}>
                   <NavLink
                     to={item.to}
+                    end={"end" in item}
                     className={({ isActive }) => `block rounded px-3 py-2 text-sm ${isActive ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`}
                   >
                     {t(item.label)}

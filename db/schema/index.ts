@@ -11,3 +11,4 @@ export * from "./school";
 export * from "./public-pages";
 export * from "./credential-links";
 export * from "./supervision";
+export * from "./committee";

@@ -12,6 +12,7 @@ import { seedSchool } from "./school";
 import { seedCertificates } from "./certificates";
 import { seedCredentials } from "./credentials";
 import { seedCredentialLinks } from "./credential-links";
+import { seedCommittee } from "./committee";
 import { seedFees } from "./fees";
 import { seedLibrary } from "./library";
 import { seedMaterials } from "./materials";
@@ -103,6 +104,7 @@ export async function seedDemo(): Promise<"seeded" | "skipped"> {
     await seedCredentials(tx, tenantIds, certificateIds);
     await seedCredentialLinks(tx, tenantIds, certificateIds);
     await seedSupervision(tx, tenantIds);
+    await seedCommittee(tx, tenantIds);
     return "seeded" as const;
   });
 }

@@ -57,7 +57,8 @@ const allPages: PageSpec[] = [
   // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
   // Counted per client address in PostgreSQL (decision 054): driven from many addresses, as the public uses it.
   { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2019, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`, distinctClients: true },
-  { name: "/committee", path: "/committee", as: "committee", optional: true },
+  // The committee dashboard (issue 17): every figure across every tenant, counted in SQL.
+  { name: "/committee", path: "/committee", as: "committee" },
   // The shared library as a school reads it: every organization's shared items (decision 033).
   { name: "/library?q=…", path: `/library?q=${term}`, as: "school" },
   { name: "login", path: "/login", method: "POST" },

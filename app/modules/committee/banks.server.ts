@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
+import { isSlug } from "~/ui/ids";
+import { bankLevelsSql } from "./bank-levels.server";
+import { settingAt } from "./settings.server";
 
 // The committee's view of every organization's banks (§二.5 教考分离, §二.6 freshness): how many
 // practice and exam questions, cases and materials each certificate level has, and when each bank
@@ -16,13 +19,22 @@ interface BankOf {
   certificateNameEn: string;
 }
 
-export interface BankOverviewRow extends BankOf {
-  level: string;
+/** One level of one certificate; an organization without any certificate has one row, certificate null. */
+export interface BankOverviewRow {
+  organizationSlug: string;
+  organizationName: string;
+  organizationNameEn: string | null;
+  certificateCode: string | null;
+  certificateNameZh: string | null;
+  certificateNameEn: string | null;
+  level: string | null;
   practice: number;
   exam: number;
   cases: number;
   questionsUpdated: string | null;
   casesUpdated: string | null;
+  /** empty: nothing in it; stale: not changed within the committee's staleness threshold. */
+  flag: "empty" | "stale" | null;
 }
 
 export interface MaterialsOverviewRow extends BankOf {
@@ -30,26 +42,18 @@ export interface MaterialsOverviewRow extends BankOf {
   updated: string;
 }
 
-export async function bankOverview(tx: Tx, organization?: string) {
+export async function bankOverview(tx: Tx, filter: { organization?: string; flag?: string } = {}) {
+  const organization = filter.organization && isSlug(filter.organization) ? filter.organization : undefined;
+  const flag = filter.flag === "empty" || filter.flag === "stale" ? filter.flag : undefined;
+  const staleDays = await settingAt(tx, "bank_staleness_days");
   const rows = rowsOf<BankOverviewRow>(
     await tx.execute(sql`
-      with q as (
-        select tenant_id, certificate_id, level,
-          sum(questions) filter (where pool = 'practice')::int as practice, sum(questions) filter (where pool = 'exam')::int as exam,
-          max(last_updated) as updated
-        from question_bank_counts() group by 1, 2, 3
-      ), k as (
-        select tenant_id, certificate_id, level, count(*)::int as cases, max(updated_at) as updated from cases group by 1, 2, 3
-      )
       select t.slug as "organizationSlug", t.name as "organizationName", t.name_en as "organizationNameEn",
-        c.code as "certificateCode", c.name_zh as "certificateNameZh", c.name_en as "certificateNameEn",
-        coalesce(q.level, k.level)::text as level, coalesce(q.practice, 0) as practice, coalesce(q.exam, 0) as exam,
-        coalesce(k.cases, 0) as cases, q.updated as "questionsUpdated", k.updated as "casesUpdated"
-      from q full join k on k.tenant_id = q.tenant_id and k.certificate_id = q.certificate_id and k.level = q.level
-      join tenants t on t.id = coalesce(q.tenant_id, k.tenant_id)
-      join certificates c on c.tenant_id = coalesce(q.tenant_id, k.tenant_id) and c.id = coalesce(q.certificate_id, k.certificate_id)
-      ${organization ? sql`where t.slug = ${organization}` : sql``}
-      order by t.slug, c.code, array_position(array['junior', 'intermediate', 'senior'], coalesce(q.level, k.level)::text)`),
+        b.certificate_code as "certificateCode", b.certificate_name_zh as "certificateNameZh", b.certificate_name_en as "certificateNameEn",
+        b.level, b.practice, b.exam, b.cases, b.questions_updated as "questionsUpdated", b.cases_updated as "casesUpdated", b.flag
+      from (${bankLevelsSql(staleDays)}) b join tenants t on t.id = b.tenant_id
+      where true ${organization ? sql`and t.slug = ${organization}` : sql``} ${flag ? sql`and b.flag = ${flag}` : sql``}
+      order by t.slug, b.certificate_code nulls first, array_position(array['junior', 'intermediate', 'senior'], b.level)`),
   );
   const materials = rowsOf<MaterialsOverviewRow>(
     await tx.execute(sql`
@@ -64,5 +68,5 @@ export async function bankOverview(tx: Tx, organization?: string) {
   const organizations = rowsOf<{ slug: string; name: string; nameEn: string | null }>(
     await tx.execute(sql`select slug, name, name_en as "nameEn" from tenants where kind = 'organization' order by name`),
   );
-  return { rows, materials, organizations };
+  return { rows, materials, organizations, staleDays };
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 // The kinds of finding of the committee's fee audit and its filters: shared by the server (which
 // computes findings) and the page (which lists the kinds in its filter), so not in a .server module.
 
-export const findingTypes = ["late_notice", "over_cap", "order_price_mismatch", "payment_mismatch", "no_disclosure", "unverified_payment"] as const;
+export const findingTypes = ["late_notice", "over_cap", "no_cap", "order_price_mismatch", "payment_mismatch", "no_disclosure", "unverified_payment"] as const;
 export type FindingType = (typeof findingTypes)[number];
 
 export const findingFilterSchema = z.object({
