@@ -24,6 +24,7 @@ SELECT create_reference_table('scheduled_jobs');
 SELECT create_reference_table('second_factor_exemptions');
 SELECT create_reference_table('second_factors');
 SELECT create_reference_table('sessions');
+SELECT create_reference_table('signup_verifications');
 SELECT create_reference_table('stripe_events');
 -- Tenant-owned tables: sharded by tenant_id, all colocated, so every request's queries stay on one node.
 SELECT create_distributed_table('pilot_majors', 'tenant_id');
@@ -68,6 +69,7 @@ SELECT create_distributed_table('refunds', 'tenant_id', colocate_with => 'pilot_
 SELECT create_distributed_table('school_courses', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('requirement_mappings', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('standard_nodes', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('tenant_admissions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('violation_reports', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('violation_evidence', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('violation_report_updates', 'tenant_id', colocate_with => 'pilot_majors');

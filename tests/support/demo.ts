@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import type { HttpClient } from "./app";
 import { enrolSecondFactor } from "./second-factor";
+import { admit, signUpAndVerify } from "./signup";
 
 export { demoPassword as password } from "../../db/seed/demo";
 
@@ -14,14 +15,15 @@ export function creditCode(first17: string) {
 }
 
 /**
- * A new organization of its own, signed up through the form (so on any server, demo data or not), with
- * one draft certificate at the intermediate level; the client is left logged in as its owner, who
- * has enrolled a second factor (required of owners).
+ * A new organization of its own, signed up through the form and the emailed link (decision 041; the
+ * server runs in this process, the link is read from its outbox), admitted by the committee unless
+ * told otherwise (decision 042), with one draft certificate at the intermediate level; the client is
+ * left logged in as its owner, who has enrolled a second factor (required of owners).
  */
-export async function signUpOrganization(client: HttpClient, label: { slug: string; name: string; code: string }) {
+export async function signUpOrganization(client: HttpClient, label: { slug: string; name: string; code: string }, options: { admitted?: boolean } = {}) {
   const suffix = randomBytes(4).toString("hex");
   const slug = `${label.slug}-${suffix}`;
-  const signup = await client.post("/signup", {
+  const signup = await signUpAndVerify(client, {
     kind: "organization",
     tenantName: `${label.name}机构`,
     slug,
@@ -30,7 +32,8 @@ export async function signUpOrganization(client: HttpClient, label: { slug: stri
     email: `${slug}@example.test`,
     password: `${label.slug}-password-2026`,
   });
-  expect(signup.status, await signup.clone().text()).toBe(302);
+  expect(signup.headers.get("location")).toBe(`/w/${slug}`);
+  if (options.admitted !== false) await admit(slug);
   // An organization's owner must enrol a second factor before anything else (decision 031).
   await enrolSecondFactor(client);
   const certificate = await client.post(`/w/${slug}/certificates/new`, { code: label.code, nameZh: `${label.name}证书`, nameEn: `${label.slug} test`, industryCode: "digital", levels: "intermediate" });

@@ -127,6 +127,17 @@ export const auditActions = [
   "progress_report.submit",
   "violation_report.create",
   "violation_report.status",
+  // Sign-up by email verification (decision 041) and admission by the committee (decision 042).
+  "user.sign_up_existing",
+  "user.verification_resend_unknown",
+  "user.verification_resent",
+  "user.email_verified",
+  "login.unverified",
+  "admission.file",
+  "admission.admit",
+  "admission.refuse",
+  "admission.suspend",
+  "admission.reinstate",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
@@ -168,6 +179,7 @@ export const auditEntityTypes = [
   "filing",
   "progress_report",
   "violation_report",
+  "tenant_admission",
 ] as const;
 
 export type AuditEntityType = (typeof auditEntityTypes)[number];
