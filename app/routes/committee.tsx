@@ -20,6 +20,7 @@ export default function Committee() {
     { to: "/library", label: "library.nav", show: true },
     { to: "filings", label: "school.filings.committeeNav", show: true },
     { to: "violations", label: "school.violations.committeeNav", show: true },
+    { to: "admissions", label: "admission.committee.nav", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];

@@ -84,6 +84,26 @@ REVOKE ALL ON FUNCTION decide_admission(uuid, admission_status, text) FROM PUBLI
 GRANT EXECUTE ON FUNCTION decide_admission(uuid, admission_status, text) TO app_user;
 --> statement-breakpoint
 
+-- Whom the decision is mailed to: the applicant's owners and admins (the committee reads no other
+-- tenant's members otherwise). The committee's admin and the system scope only.
+CREATE FUNCTION admission_contacts(p_tenant uuid) RETURNS TABLE (email text, locale text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF NOT (app_is_system() OR (app_tenant_kind() = 'committee' AND app_role() = 'admin')) THEN
+    RAISE EXCEPTION 'only the committee''s admin reads admission contacts' USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  RETURN QUERY
+    SELECT u.email, u.locale FROM memberships m JOIN users u ON u.id = m.user_id
+    WHERE m.tenant_id = p_tenant AND m.role IN ('owner', 'admin')
+    ORDER BY m.created_at, u.email;
+END
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION admission_contacts(uuid) FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION admission_contacts(uuid) TO app_user;
+--> statement-breakpoint
+
 -- The walls: what reaches the public needs an admitted tenant. Building banks, drafts and private
 -- items stays open to a pending one; publishing, sharing and issuing do not.
 CREATE FUNCTION require_admitted(p_tenant uuid, p_what text) RETURNS void

@@ -48,6 +48,8 @@ const grants = {
   "credit_rules:read": { organization: rolesByKind.organization, school: rolesByKind.school },
   "credit_rules:write": { organization: ["owner", "admin", "editor"], school: ["admin"] },
   "committee:review": { committee: rolesByKind.committee },
+  // Admission (§二.2, decision 042): every committee member reads the filings; the admin decides.
+  "committee:admit": { committee: ["admin"] },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;
