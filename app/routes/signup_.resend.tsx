@@ -1,5 +1,6 @@
-import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { useActionData } from "@remix-run/react";
+import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { Link, useActionData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
 import { resendVerificationSchema } from "~/modules/auth/schemas";
 import { limitAuthFlow } from "~/modules/auth/service.server";
 import { resendVerification } from "~/modules/auth/signup.server";
@@ -10,10 +11,6 @@ import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "admission.signup.sentTitle" };
 
-// Nothing to show without a form sent: the page is the answer to one.
-export function loader() {
-  return redirect("/signup");
-}
 
 /** "Send the link again" (decision 041): limited per IP and per email; the same answer for any address. */
 export async function action({ request }: ActionFunctionArgs) {
@@ -28,8 +25,18 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Resend() {
+  const { t } = useTranslation();
   const actionData = useActionData<typeof action>();
   const sent = actionData && "sent" in actionData ? actionData.sent : undefined;
   const email = typeof sent === "string" ? sent : "";
+  // Opened without a form sent: the page is the answer to one.
+  if (!actionData)
+    return (
+      <p className="mx-auto max-w-lg">
+        <Link to="/signup" className="text-blue-700 hover:underline">
+          {t("admission.verify.again")}
+        </Link>
+      </p>
+    );
   return <CheckInbox email={email} resent={Boolean(actionData && "resent" in actionData)} result={actionData?.result} />;
 }
