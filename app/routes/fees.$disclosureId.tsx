@@ -8,8 +8,7 @@ import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDateTime, formatDay, formatFen } from "~/ui/format";
 import { Table } from "~/ui/list";
 import { titleFrom } from "~/ui/page-title";
-import { eq } from "drizzle-orm";
-import { tenants } from "../../db/schema";
+import { admissionBySlug } from "~/modules/admission/service.server";
 
 export const handle = titleFrom<typeof loader>((data, t, en) => {
   const d = data.history[0];
@@ -21,8 +20,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const history = await feeHistory(tx, params.disclosureId ?? "");
     if (!history) throw new Response("Not found", { status: 404 });
     // A suspended organization's page says so (decision 042).
-    const [tenant] = await tx.select({ admission: tenants.admission }).from(tenants).where(eq(tenants.slug, history[0].organizationSlug));
-    return { history, suspended: tenant?.admission === "suspended" };
+    return { history, suspended: (await admissionBySlug(tx, history[0].organizationSlug)) === "suspended" };
   });
 }
 

@@ -112,6 +112,12 @@ export async function admissionOf(tx: Tx, tenantId: string) {
   return { status: (row?.status ?? "pending") as AdmissionStatus, reason: row?.reason ?? "" };
 }
 
+/** A tenant's admission by its slug (public: the status of an organization is public, its filing is not). */
+export async function admissionBySlug(tx: Tx, slug: string) {
+  const [row] = await tx.select({ status: tenants.admission }).from(tenants).where(eq(tenants.slug, slug));
+  return row?.status ?? null;
+}
+
 /** A 409 for what needs an admitted tenant (the database refuses it anyway: decision 042). */
 export async function requireAdmitted(tx: Tx, ctx: TenantContext): Promise<Failure | null> {
   const { status } = await admissionOf(tx, ctx.tenant.id);

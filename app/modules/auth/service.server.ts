@@ -11,7 +11,7 @@ import { appUrl } from "~/ui/url.server";
 import { authLimits, clearLimit, releaseHits, takeLimit, takeLimits } from "./limits.server";
 import { recordLoginAttempt } from "./rate-limit.server";
 import { startLoginChallenge } from "./second-factor.server";
-import type { forgotPasswordSchema, loginSchema, signUpSchema } from "./schemas";
+import type { forgotPasswordSchema, loginSchema } from "./schemas";
 import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
 
 // The auth flows run in the narrow `auth` scope (withAuthFlow, decision 021): users, sessions, resets
