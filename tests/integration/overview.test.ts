@@ -303,7 +303,7 @@ describe("workspace overview", () => {
     expect(view.fees).toMatchObject({ inForce: [], announced: [] });
     expect(view.findings).toEqual({ total: 0, rows: [] });
     expect(view.imports).toEqual([]);
-    expect(view.recent!.map((r) => r.action)).toEqual(["加入成员", "注册工作区"]);
+    expect(view.recent!.map((r) => r.action)).toEqual(["提交准入申请", "加入成员", "注册工作区"]);
     const page = await html(founder, "/w/fresh-start");
     expect(page).toContain("请先新建证书并发布职业技能等级标准");
     expect(page).toContain('href="/w/fresh-start/certificates/new"');

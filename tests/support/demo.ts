@@ -40,3 +40,16 @@ export async function signUpOrganization(client: HttpClient, label: { slug: stri
   expect(certificate.status, await certificate.clone().text()).toBe(302);
   return { slug, certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
 }
+
+/**
+ * For a server in another process (whose outbox this process cannot read, so no sign-up link): the
+ * demo's demo-ai, its editor logged in (no second factor asked of editors), with a new draft
+ * certificate at the intermediate level. The server must have the demo data (`data: "demo"`).
+ */
+export async function demoOrganization(client: HttpClient, label: { name: string; code: string }) {
+  await client.login("org-editor@demo.xcert.test");
+  const code = `${label.code}-${randomBytes(2).toString("hex").toUpperCase()}`;
+  const certificate = await client.post("/w/demo-ai/certificates/new", { code, nameZh: `${label.name}证书`, nameEn: `${label.code} test`, industryCode: "digital", levels: "intermediate" });
+  expect(certificate.status, await certificate.clone().text()).toBe(302);
+  return { slug: "demo-ai", certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
+}
