@@ -26,6 +26,7 @@ SELECT create_reference_table('scheduled_jobs');
 SELECT create_reference_table('second_factor_exemptions');
 SELECT create_reference_table('second_factors');
 SELECT create_reference_table('sessions');
+SELECT create_reference_table('signup_verifications');
 SELECT create_reference_table('stripe_events');
 -- Tenant-owned tables: sharded by tenant_id, all colocated, so every request's queries stay on one node.
 SELECT create_distributed_table('pilot_majors', 'tenant_id');
@@ -76,6 +77,7 @@ SELECT create_distributed_table('refunds', 'tenant_id', colocate_with => 'pilot_
 SELECT create_distributed_table('school_courses', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('requirement_mappings', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('standard_nodes', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('tenant_admissions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('training_sessions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('training_enrolments', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('typical_cases', 'tenant_id', colocate_with => 'pilot_majors');

@@ -1,5 +1,6 @@
 import type { TFunction } from "i18next";
 import type { ReactElement } from "react";
+import { AdmissionDecisionEmail, admissionDecisionSubject, type AdmissionDecisionEmailProps } from "./admission-decision";
 import { CredentialExpiryEmail, credentialExpirySubject, type CredentialExpiryEmailProps } from "./credential-expiry";
 import { FilingStatusEmail, filingStatusSubject, type FilingStatusEmailProps } from "./filing-status";
 import { FindingDigestEmail, findingDigestSubject, type FindingDigestEmailProps } from "./finding-digest";
@@ -8,6 +9,8 @@ import { OrderConfirmationEmail, orderConfirmationSubject, type OrderConfirmatio
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
 import { PaymentReceiptEmail, paymentReceiptSubject, type PaymentReceiptEmailProps } from "./payment-receipt";
 import { ProgressReminderEmail, progressReminderSubject, type ProgressReminderEmailProps } from "./progress-reminder";
+import { SignupAccountExistsEmail, signupAccountExistsSubject, type SignupAccountExistsEmailProps } from "./signup-account-exists";
+import { SignupVerificationEmail, signupVerificationSubject, type SignupVerificationEmailProps } from "./signup-verification";
 
 type Template<P> = {
   subject: (t: TFunction, props: P) => string;
@@ -23,6 +26,9 @@ interface Templates {
   "credential-expiry": Template<CredentialExpiryEmailProps>;
   "filing-status": Template<FilingStatusEmailProps>;
   "progress-reminder": Template<ProgressReminderEmailProps>;
+  "signup-verification": Template<SignupVerificationEmailProps>;
+  "signup-account-exists": Template<SignupAccountExistsEmailProps>;
+  "admission-decision": Template<AdmissionDecisionEmailProps>;
 }
 
 export const emailTemplates: Templates = {
@@ -34,6 +40,9 @@ export const emailTemplates: Templates = {
   "credential-expiry": { subject: credentialExpirySubject, render: CredentialExpiryEmail },
   "filing-status": { subject: filingStatusSubject, render: FilingStatusEmail },
   "progress-reminder": { subject: progressReminderSubject, render: ProgressReminderEmail },
+  "signup-verification": { subject: signupVerificationSubject, render: SignupVerificationEmail },
+  "signup-account-exists": { subject: signupAccountExistsSubject, render: SignupAccountExistsEmail },
+  "admission-decision": { subject: admissionDecisionSubject, render: AdmissionDecisionEmail },
 };
 
 export type EmailTemplateName = keyof Templates;
@@ -42,5 +51,5 @@ export type EmailTemplateName = keyof Templates;
  * Templates whose body carries a bearer link (a reset or invitation token): the worker blanks their
  * stored body once the message has left (decision 021), so the outbox never keeps a usable token.
  */
-export const bearerLinkTemplates: ReadonlySet<string> = new Set<EmailTemplateName>(["invitation", "password-reset"]);
+export const bearerLinkTemplates: ReadonlySet<string> = new Set<EmailTemplateName>(["invitation", "password-reset", "signup-verification"]);
 export type EmailProps<N extends EmailTemplateName> = Templates[N] extends Template<infer P> ? P : never;

@@ -1,5 +1,6 @@
 import i18next, { type TFunction } from "i18next";
 import enAccount from "./en/account.json";
+import enAdmission from "./en/admission.json";
 import enAudit from "./en/audit.json";
 import enCases from "./en/cases.json";
 import enCertificates from "./en/certificates.json";
@@ -20,6 +21,7 @@ import enStandards from "./en/standards.json";
 import enSupervision from "./en/supervision.json";
 import en from "./en.json";
 import zhCNAccount from "./zh-CN/account.json";
+import zhCNAdmission from "./zh-CN/admission.json";
 import zhCNAudit from "./zh-CN/audit.json";
 import zhCNCases from "./zh-CN/cases.json";
 import zhCNCertificates from "./zh-CN/certificates.json";
@@ -48,9 +50,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' and the second factor's form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, moodle: zhCNMoodle, supervision: zhCNSupervision, oversight: zhCNOversight, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNOversight.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
+    translation: { ...zhCN, admission: zhCNAdmission, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, moodle: zhCNMoodle, supervision: zhCNSupervision, oversight: zhCNOversight, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNOversight.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
   },
-  en: { translation: { ...en, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, moodle: enMoodle, supervision: enSupervision, oversight: enOversight, errors: { ...en.errors, ...enSupervision.errors, ...enOversight.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
+  en: { translation: { ...en, admission: enAdmission, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, moodle: enMoodle, supervision: enSupervision, oversight: enOversight, errors: { ...en.errors, ...enSupervision.errors, ...enOversight.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

@@ -24,6 +24,7 @@ export default function Committee() {
     { to: "evaluations", label: "supervision.nav.evaluations", show: true },
     { to: "typical-cases", label: "supervision.nav.typicalCases", show: true },
     { to: "sites", label: "oversight.nav.sites", show: true },
+    { to: "admissions", label: "admission.committee.nav", show: true },
     { to: "settings", label: "committee.nav.settings", show: permissions.includes("committee:audit") },
     { to: `/w/${tenant.slug}`, label: "committee.nav.workspace", show: true },
   ];

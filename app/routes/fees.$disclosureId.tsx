@@ -8,6 +8,7 @@ import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDateTime, formatDay, formatFen } from "~/ui/format";
 import { Table } from "~/ui/list";
 import { titleFrom } from "~/ui/page-title";
+import { admissionBySlug } from "~/modules/admission/service.server";
 
 export const handle = titleFrom<typeof loader>((data, t, en) => {
   const d = data.history[0];
@@ -18,12 +19,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withPublic({ request, context }, async (tx) => {
     const history = await feeHistory(tx, params.disclosureId ?? "");
     if (!history) throw new Response("Not found", { status: 404 });
-    return { history };
+    // A suspended organization's page says so (decision 042).
+    return { history, suspended: (await admissionBySlug(tx, history[0].organizationSlug)) === "suspended" };
   });
 }
 
 export default function FeeHistory() {
-  const { history } = useLoaderData<typeof loader>();
+  const { history, suspended } = useLoaderData<typeof loader>();
   const { disclosureId } = useParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -41,6 +43,11 @@ export default function FeeHistory() {
         </h1>
         <p className="mt-1 text-sm">{t(`fees.states.${current.status}`)}</p>
       </div>
+      {suspended ? (
+        <p role="status" data-testid="organization-suspended" className="rounded border border-red-300 bg-red-50 px-4 py-3 text-red-900">
+          {t("admission.public.suspended")}
+        </p>
+      ) : null}
       <DisclosureFacts disclosure={current} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("fees.historyTitle")}</h2>

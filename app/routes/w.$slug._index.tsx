@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { admissionOf } from "~/modules/admission/service.server";
 import { IndustryShare } from "~/modules/credentials/components/industry-share";
 import { Banks, Committee, Fees, Findings, Imports, Orders, RecentActivity } from "~/modules/overview/components/sections";
 import { workspaceOverview } from "~/modules/overview/overview.server";
@@ -11,7 +12,11 @@ export const handle: RouteHandle = { title: "overview.title" };
 
 // The page a member lands on: each figure links to its page, each section shown by permission.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return withTenant({ request, context }, params.slug, "workspace:read", (tx, ctx) => workspaceOverview(tx, ctx));
+  return withTenant({ request, context }, params.slug, "workspace:read", async (tx, ctx) => ({
+    ...(await workspaceOverview(tx, ctx)),
+    // Not yet admitted, refused or suspended by the committee: say so first (decision 042).
+    admission: ctx.tenant.kind === "committee" ? null : await admissionOf(tx, ctx.tenant.id),
+  }));
 }
 
 export default function Overview() {
@@ -20,6 +25,11 @@ export default function Overview() {
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("overview.title")}</h1>
+      {data.admission && data.admission.status !== "admitted" ? (
+        <div role="status" data-testid="admission-banner" className="rounded border border-amber-300 bg-amber-50 px-4 py-3 text-amber-900">
+          {t(`admission.banner.${data.admission.status}`, { reason: data.admission.reason })}
+        </div>
+      ) : null}
       {data.findings && data.findings.total > 0 ? <Findings findings={data.findings} /> : null}
       {data.imports ? <Imports jobs={data.imports} /> : null}
       {data.banks ? <Banks banks={data.banks} canWrite={data.can.writeBanks} /> : null}

@@ -39,6 +39,11 @@ export const shanghaiDistrict = pgEnum("shanghai_district", [
 ]);
 
 
+// Admission (§二.2, decision 042): an organization or school that signs up is pending until the
+// committee admits it; the committee may refuse it, or later suspend an admitted one. Only an
+// admitted tenant publishes fees, shares to the library or issues credentials (database triggers).
+export const admissionStatus = pgEnum("admission_status", ["pending", "admitted", "refused", "suspended"]);
+
 export const tenants = pgTable(
   "tenants",
   {
@@ -50,6 +55,8 @@ export const tenants = pgTable(
     // 统一社会信用代码, required for organizations and schools (checked in app and by a CHECK constraint).
     creditCode: text("credit_code"),
     district: shanghaiDistrict("district"),
+    // Changed only through decide_admission() (the committee admin, or the system scope).
+    admission: admissionStatus("admission").notNull().default("pending"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -66,6 +73,9 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash").notNull(),
     locale: text("locale").notNull().default("zh-CN"),
+    // Null while a self-service sign-up has not followed its emailed link (decision 041). Accounts
+    // made any other way (an invitation link, the seed) are verified when created.
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }).defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex("users_email_key").on(sql`lower(${t.email})`)],
@@ -103,6 +113,28 @@ export const passwordResets = pgTable(
     usedAt: timestamp("used_at", { withTimezone: true }),
   },
   (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
+// A sign-up waiting for its email to be verified (decision 041): what the form collected, kept until
+// the emailed link (its sha256 only) creates the tenant. Single use, expires, a newer one ends it.
+export const signupVerifications = pgTable(
+  "signup_verifications",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: tenantKind("kind").notNull(),
+    tenantName: text("tenant_name").notNull(),
+    slug: text("slug").notNull(),
+    creditCode: text("credit_code").notNull(),
+    businessScope: text("business_scope").notNull().default(""),
+    proposedCertificates: text("proposed_certificates").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("signup_verifications_user_idx").on(t.userId)],
 );
 
 // Failed and successful logins, counted in the database so every app instance shares one limit.
@@ -192,4 +224,27 @@ export const invitations = pgTable(
       foreignColumns: [memberships.tenantId, memberships.id],
     }),
   ],
+);
+
+// What an organization or school filed for admission (§二.2, decision 042): its credit code, business
+// scope and the certificates it proposes, and the committee's decision on it. Written at sign-up (the
+// system scope); the decision only through decide_admission(). One row per filing, newest counts.
+export const tenantAdmissions = pgTable(
+  "tenant_admissions",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    id: uuid("id").notNull().defaultRandom(),
+    creditCode: text("credit_code").notNull(),
+    businessScope: text("business_scope").notNull().default(""),
+    proposedCertificates: text("proposed_certificates").notNull().default(""),
+    filedByUserId: uuid("filed_by_user_id"),
+    filedAt: timestamp("filed_at", { withTimezone: true }).notNull().defaultNow(),
+    status: admissionStatus("status").notNull().default("pending"),
+    reason: text("reason").notNull().default(""),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    decidedByUserId: uuid("decided_by_user_id"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("tenant_admissions_filed_idx").on(t.tenantId, t.filedAt)],
 );

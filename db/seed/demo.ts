@@ -7,6 +7,7 @@ import { hashPassword } from "../../app/modules/auth/password.server";
 import { withSystem } from "../../app/modules/tenancy/context.server";
 import { seedScope } from "./scope";
 import { seedActor } from "./actor";
+import { seedAdmissions } from "./admissions";
 import { seedCases } from "./cases";
 import { seedSchool } from "./school";
 import { seedCertificates } from "./certificates";
@@ -56,6 +57,7 @@ async function seedTenancy(tx: Tx) {
     const [row] = await tx.insert(tenants).values(tenant).returning({ id: tenants.id });
     tenantIds.set(tenant.slug, row.id);
   }
+  // Admitted here, before anything of theirs is published (decision 042); the pending one is added after.
   for (const account of demoAccounts) {
     await seedScope(tx, { role: "system" });
     const [user] = await tx
@@ -82,6 +84,7 @@ async function seedTenancy(tx: Tx) {
       });
     }
   }
+  await seedAdmissions(tx, tenantIds, passwordHash);
   return tenantIds;
 }
 

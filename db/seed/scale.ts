@@ -93,15 +93,15 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
 
   await run(db, `${c.organizations} organizations, ${c.schools} schools, one admin each`, sql`
     with t as (
-      insert into tenants (id, kind, slug, name, name_en, credit_code)
+      insert into tenants (id, kind, slug, name, name_en, credit_code, admission)
       select ${id("org", "g")}, 'organization'::tenant_kind, 'org-' || lpad(g::text, 5, '0'),
         '上海' || ${from(subjects, "org-name", "g")} || '培训评价中心' || g, 'Shanghai training and evaluation organization ' || g,
-        (string_to_array(${creditCodes(c.organizations).join(",")}, ','))[g]
+        (string_to_array(${creditCodes(c.organizations).join(",")}, ','))[g], 'admitted'::admission_status
       from generate_series(1, ${c.organizations}::int) g
       union all
       select ${id("school", "g")}, 'school'::tenant_kind, 'school-' || lpad(g::text, 5, '0'),
         '上海市' || ${from(districts, "school-district", "g")} || '区职业技术学校' || g, 'Shanghai vocational school ' || g,
-        (string_to_array(${creditCodes(c.schools, "12310000").join(",")}, ','))[g]
+        (string_to_array(${creditCodes(c.schools, "12310000").join(",")}, ','))[g], 'admitted'::admission_status
       from generate_series(1, ${c.schools}::int) g
       returning id, slug
     ), u as (

@@ -94,6 +94,16 @@ describe("browser journeys against the production server", () => {
     const passwordInput = form.locator('input[name="password"]');
     if ((await passwordInput.inputValue()) === "") await passwordInput.fill("e2e-password-2026");
     await form.locator('button[type="submit"]').click();
+    // Decision 041: "check your inbox"; the emailed link (from /dev/mail) creates the workspace.
+    await page.getByTestId("signup-sent").waitFor();
+    expect(await page.getByTestId("signup-sent").textContent()).toContain(values.email);
+    await open(page, "/dev/mail");
+    const mail = page.locator('[data-testid="dev-mail"]').filter({ hasText: values.email });
+    await poll(() => mail.count()).toBe(1);
+    const link = /https?:\/\/[^\s\])>"]+\/signup\/verify\/[A-Za-z0-9_-]{43}/.exec((await mail.textContent()) ?? "")?.[0];
+    expect(link).toBeTruthy();
+    await open(page, new URL(link!).pathname);
+    await page.locator("form#verify-signup button[type=submit]").click();
     // An organization's owner enrols a second factor before anything else (decision 031).
     await page.waitForURL((url) => url.pathname === "/account/second-factor");
     await enrolInBrowser(page);

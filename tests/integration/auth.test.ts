@@ -5,6 +5,7 @@ import { startApp, type FormInput, type HttpClient, type TestApp } from "../supp
 import { owner } from "../support/db";
 import { creditCode, password } from "../support/demo";
 import { enrolSecondFactor } from "../support/second-factor";
+import { followVerification, submitSignUp, verificationPath } from "../support/signup";
 
 // Accounts end to end over HTTP: sign-up, login (rotation, same answer for unknown email and wrong
 // password, limits per account and per IP), logout, and the refusal of cross-origin posts.
@@ -74,9 +75,13 @@ describe("accounts", () => {
       password: "yunzhi-password-1",
     } satisfies FormInput;
 
-    it("signs up a training-evaluation organization: tenant, owner membership, session and audit rows", async () => {
+    it("signs up a training-evaluation organization: the emailed link creates tenant, owner membership, session and audit rows", async () => {
       const client = app.client();
-      const response = await client.post("/signup", organization, { "x-request-id": "signup-org-1", "user-agent": "vitest-signup" });
+      // The form records the account and mails the link (decision 041); the link creates the rest.
+      await submitSignUp(client, organization);
+      expect(await db().count("tenants", sql`slug = 'yunzhi-data'`)).toBe(0);
+      const { path } = await verificationPath(organization.email);
+      const response = await client.post(path, {}, { "x-request-id": "signup-org-1", "user-agent": "vitest-signup" });
       expect(response.status).toBe(302);
       expect(response.headers.get("location")).toBe("/w/yunzhi-data");
       const cookie = setCookieLine(response, "xcert_session")!;
@@ -106,12 +111,12 @@ describe("accounts", () => {
       const tenantAudit = await db().rows<{ action: string; actor_user_id: string; actor_role: string; request_id: string }>(
         sql`select action, actor_user_id, actor_role, request_id from audit_log where tenant_id = ${tenant.id} order by id`,
       );
-      expect(tenantAudit.map((r) => r.action)).toEqual(["tenant.create", "membership.create"]);
+      expect(tenantAudit.map((r) => r.action)).toEqual(["tenant.create", "membership.create", "admission.file"]);
       for (const row of tenantAudit) expect(row).toMatchObject({ actor_user_id: user.id, actor_role: "owner", request_id: "signup-org-1" });
       const accountAudit = await db().rows<{ action: string; detail: { after: { email: string } } }>(
         sql`select action, detail from account_audit_log where user_id = ${user.id}`,
       );
-      expect(accountAudit.map((r) => r.action)).toContain("user.sign_up");
+      expect(accountAudit.map((r) => r.action)).toEqual(expect.arrayContaining(["user.sign_up", "user.email_verified"]));
       expect(accountAudit.find((r) => r.action === "user.sign_up")!.detail.after.email).toBe(organization.email);
       // No log keeps the password.
       expect(await db().count("audit_log", sql`after::text like ${`%${organization.password}%`}`)).toBe(0);
@@ -130,7 +135,7 @@ describe("accounts", () => {
     it("signs up a pilot school whose creator becomes its admin, normalising slug, code and email", async () => {
       const client = app.client({ locale: "en" });
       const code = creditCode("12310000MB2YD0002");
-      const response = await client.post("/signup", {
+      await submitSignUp(client, {
         kind: "school",
         tenantName: "  上海浦东职业技术学院  ",
         slug: "  PuDong-Vocational ",
@@ -139,7 +144,7 @@ describe("accounts", () => {
         email: "  Chen.Teacher@PuDong.Example ",
         password: "pudong-password-1",
       });
-      expect(response.status).toBe(302);
+      const response = await followVerification(client, "chen.teacher@pudong.example");
       expect(response.headers.get("location")).toBe("/w/pudong-vocational");
       const [row] = await db().rows<{ kind: string; name: string; credit_code: string; role: string; email: string; locale: string }>(sql`
         select t.kind, t.name, t.credit_code, m.role, u.email, u.locale from tenants t
@@ -151,27 +156,25 @@ describe("accounts", () => {
       expect((await app.client().post("/login", { email: "CHEN.teacher@pudong.example", password: "pudong-password-1" })).status).toBe(302);
     });
 
-    it("refuses a taken slug, email and credit code with a message on each field, writing nothing", async () => {
+    // A taken email is never said (decision 041): tests/integration/signup-verification.test.ts.
+    it("refuses a taken slug and credit code with a message on each field, writing nothing, and never names the email", async () => {
       const before = await counts();
       const taken = { ...organization, slug: "Demo-AI", email: "ORG-ADMIN@demo.xcert.test", creditCode: "91310000ma1fl7xk0h" };
       const zh = await app.client().action("/signup", "routes/signup", taken);
       expect(zh.status).toBe(400);
       expect(await errorsOf(zh)).toEqual({
         slug: ["该工作区地址已被使用。"],
-        email: ["该邮箱已注册，请直接登录。"],
         creditCode: ["该统一社会信用代码已注册。"],
       });
       const en = await app.client({ locale: "en" }).action("/signup", "routes/signup", taken);
       expect(en.status).toBe(400);
       expect(await errorsOf(en)).toEqual({
         slug: ["This workspace address is taken."],
-        email: ["This email already has an account. Log in instead."],
         creditCode: ["This unified social credit code is already registered."],
       });
       // One taken field is enough to refuse the whole sign-up.
       for (const [field, value] of [
         ["slug", "yunzhi-data"],
-        ["email", organization.email],
         ["creditCode", organization.creditCode],
       ] as const) {
         const fresh = { ...organization, slug: "fresh-slug", email: "fresh@example.test", creditCode: creditCode("91310000MA1XC0009"), [field]: value };
@@ -208,7 +211,7 @@ describe("accounts", () => {
       expect(await counts()).toEqual(before);
     });
 
-    it("answers two simultaneous sign-ups of one workspace address with one workspace and one 400, never a 500", async () => {
+    it("answers two simultaneous sign-ups of one workspace address with one waiting sign-up and one 400, never a 500", async () => {
       const form = (i: number) => ({
         ...organization,
         slug: "same-time",
@@ -217,10 +220,11 @@ describe("accounts", () => {
       });
       const responses = await Promise.all([1, 2].map((i) => app.client().action("/signup", "routes/signup", form(i))));
       const statuses = responses.map((r) => r.status).sort();
-      expect(statuses).toEqual([204, 400]);
+      expect(statuses).toEqual([200, 400]);
       const refused = responses.find((r) => r.status === 400)!;
       expect((await errorsOf(refused)).slug).toEqual(["该工作区地址已被使用。"]);
-      expect(await db().count("tenants", sql`slug = 'same-time'`)).toBe(1);
+      // The first holds the address while its link is open (decision 041).
+      expect(await db().count("signup_verifications", sql`slug = 'same-time'`)).toBe(1);
     });
   });
 

@@ -2,7 +2,7 @@ import { readdir } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/questions/import-rows";
 import { HttpClient } from "../support/app";
-import { signUpOrganization } from "../support/demo";
+import { demoOrganization } from "../support/demo";
 import { createImportGate, type ImportGate } from "../support/import-gate";
 import { startServer, type ServerProcess } from "../support/server-process";
 
@@ -16,7 +16,7 @@ let server: ServerProcess | undefined;
 
 beforeAll(async () => {
   gate = await createImportGate();
-  server = await startServer({ data: "migrate", env: { NODE_ENV: "production", XCERT_DEMO: undefined, XCERT_SECOND_FACTOR_KEY: "5f".repeat(32), ...gate.env } });
+  server = await startServer({ data: "demo", env: { NODE_ENV: "production", XCERT_DEMO: undefined, XCERT_SECOND_FACTOR_KEY: "5f".repeat(32), ...gate.env } });
 });
 
 afterAll(async () => {
@@ -28,7 +28,7 @@ describe("the import gate in production proper", () => {
   it("is ignored: an import with checkpoints runs to its end, no checkpoint file is written, the server says why", async () => {
     const url = server!.url;
     const client = new HttpClient(url);
-    const { slug, certificateId } = await signUpOrganization(client, { slug: "gate", name: "导入闸门测试", code: "GATE-1" });
+    const { slug, certificateId } = await demoOrganization(client, { name: "导入闸门测试", code: "GATE-1" });
 
     // 2,500 rows: checkpoints in validation (every 1,000 rows) and in staging (every batch).
     const rowCount = 2500;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/questions/import-rows";
 import { HttpClient } from "../support/app";
-import { signUpOrganization } from "../support/demo";
+import { demoOrganization } from "../support/demo";
 import { startServer, type ServerProcess } from "../support/server-process";
 import { sheetXlsx } from "../support/zip";
 
@@ -24,9 +24,9 @@ const header = questionColumns.map((c) => c.zh);
 const tinyRow = `<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>`;
 
 beforeAll(async () => {
-  server = await startServer({ data: "migrate", env: { NODE_OPTIONS: "--max-old-space-size=1024" } });
+  server = await startServer({ data: "demo", env: { NODE_OPTIONS: "--max-old-space-size=1024" } });
   client = new HttpClient(server.url);
-  ({ slug, certificateId } = await signUpOrganization(client, { slug: "limits", name: "导入上限测试", code: "LIM-1" }));
+  ({ slug, certificateId } = await demoOrganization(client, { name: "导入上限测试", code: "LIM-1" }));
   english = new HttpClient(server.url, { locale: "en" });
   english.cookies = new Map([...client.cookies, ["lng", "en"]]);
 }, 120_000);

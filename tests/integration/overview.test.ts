@@ -8,6 +8,7 @@ import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { creditCode } from "../support/demo";
 import { owner } from "../support/db";
 import { enrolSecondFactor } from "../support/second-factor";
+import { signUpAndVerify } from "../support/signup";
 
 // The workspace overview (issue 13, items 4 and 9): each figure equals what the page it links to
 // shows, each section only for roles that may open that page, and audit actions by their labels.
@@ -286,7 +287,7 @@ describe("workspace overview", () => {
 
   it("tells a new organization what to do first, in each section", async () => {
     const founder = app.client();
-    const signedUp = await founder.post("/signup", {
+    const signedUp = await signUpAndVerify(founder, {
       kind: "organization",
       tenantName: "上海新起点职业技能评价有限公司",
       slug: "fresh-start",
@@ -295,14 +296,14 @@ describe("workspace overview", () => {
       email: "lin.li@fresh-start.example",
       password: "fresh-start-password-1",
     });
-    expect(signedUp.status).toBe(302);
+    expect(signedUp.headers.get("location")).toBe("/w/fresh-start");
     await enrolSecondFactor(founder);
     const view = await overview(founder, "fresh-start");
     expect(view.banks!.certificates).toEqual([]);
     expect(view.fees).toMatchObject({ inForce: [], announced: [] });
     expect(view.findings).toEqual({ total: 0, rows: [] });
     expect(view.imports).toEqual([]);
-    expect(view.recent!.map((r) => r.action)).toEqual(["加入成员", "注册工作区"]);
+    expect(view.recent!.map((r) => r.action)).toEqual(["提交准入申请", "加入成员", "注册工作区"]);
     const page = await html(founder, "/w/fresh-start");
     expect(page).toContain("请先新建证书并发布职业技能等级标准");
     expect(page).toContain('href="/w/fresh-start/certificates/new"');

@@ -39,6 +39,30 @@ async function countRows(): Promise<Record<string, number>> {
   return counts;
 }
 
+/** The path of the newest sign-up link mailed to an address, read as the owner with the server stopped. */
+async function verificationPathFor(email: string): Promise<string> {
+  const statement = `select text from email_outbox where template = 'signup-verification' and "to" = '${email.replace(/'/g, "''")}' order by created_at desc limit 1`;
+  let text: string | undefined;
+  if (database.kind === "pglite") {
+    const pg = await createPglite({ dataDir: database.dir! });
+    try {
+      text = (await pg.query<{ text: string }>(statement)).rows[0]?.text;
+    } finally {
+      await pg.close();
+    }
+  } else {
+    const sql = postgres(database.url!, { max: 1, onnotice: () => {} });
+    try {
+      text = (await sql.unsafe<{ text: string }[]>(statement))[0]?.text;
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  }
+  const path = /\/signup\/verify\/[A-Za-z0-9_-]{43}/.exec(text ?? "")?.[0];
+  if (!path) throw new Error(`no sign-up link mailed to ${email}: ${text}`);
+  return path;
+}
+
 function sessionCookie(response: Response) {
   const lines = response.headers.getSetCookie();
   const line = lines.find((l) => l.startsWith("__Host-xcert_session="));
@@ -95,22 +119,32 @@ describe("production mode (NODE_ENV=production, no XCERT_DEMO)", () => {
     expect(await mail.text()).not.toContain('data-testid="dev-mail"');
   });
 
-  it("signs up through the form and logs in with a __Host- session cookie: Secure, HttpOnly, SameSite=Lax, Path=/", async () => {
-    const url = server!.url;
+  it("signs up through the form and the emailed link, and logs in with a __Host- session cookie: Secure, HttpOnly, SameSite=Lax, Path=/", async () => {
+    let url = server!.url;
     const suffix = randomBytes(4).toString("hex");
     // Hex digits (0-9, A-F) are all in the code's alphabet.
     const first17 = `91310106${randomBytes(5).toString("hex").toUpperCase().slice(0, 9)}`;
     const creditCode = first17 + creditCodeCheckChar(first17)!;
     const email = `prod-owner-${suffix}@example.test`;
     const password = "production-password-2026";
-    const headers = { origin: url, "content-type": "application/x-www-form-urlencoded" };
+    let headers = { origin: url, "content-type": "application/x-www-form-urlencoded" };
 
-    const signup = await fetch(`${url}/signup`, {
+    const sent = await fetch(`${url}/signup`, {
       method: "POST",
       redirect: "manual",
       headers,
       body: new URLSearchParams({ kind: "organization", tenantName: "生产模式测试机构", slug: `prod-${suffix}`, creditCode, name: "生产测试", email, password }),
     });
+    expect(sent.status, await sent.clone().text()).toBe(200);
+    // The link is in the outbox (no email provider here): read with the server stopped, PGlite
+    // allowing one process per directory; then the same database is served again.
+    await server!.stop();
+    const link = await verificationPathFor(email);
+    server = await startServer({ data: "none", database, env: production });
+    url = server.url;
+    headers = { origin: url, "content-type": "application/x-www-form-urlencoded" };
+    expect((await fetch(`${url}${link}`, { redirect: "manual" })).status).toBe(200);
+    const signup = await fetch(`${url}${link}`, { method: "POST", redirect: "manual", headers, body: "" });
     expect(signup.status, await signup.clone().text()).toBe(302);
     expect(signup.headers.get("location")).toBe(`/w/prod-${suffix}`);
     expectHostCookie(sessionCookie(signup));

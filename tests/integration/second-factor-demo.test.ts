@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type TestApp } from "../support/app";
 import { creditCode } from "../support/demo";
 import { enrolSecondFactor, totpCode } from "../support/second-factor";
+import { signUpAndVerify } from "../support/signup";
 
 // Demo mode (XCERT_DEMO=1, as tests/support/setup-file.ts sets): the accounts the seed made are exempt
 // from the second factor, so a visitor tries everything with the password alone. The exemption is the
@@ -35,7 +36,7 @@ describe("second factor in demo mode (XCERT_DEMO=1)", () => {
   it("sends a new owner to enrolment, whatever their address looks like", async () => {
     const client = app.client();
     const slug = `demo-like-${randomBytes(3).toString("hex")}`;
-    const signup = await client.post("/signup", {
+    const signup = await signUpAndVerify(client, {
       kind: "organization",
       tenantName: "演示模式新机构",
       slug,
@@ -44,7 +45,7 @@ describe("second factor in demo mode (XCERT_DEMO=1)", () => {
       email: `${slug}@demo.xcert.test`,
       password: "demo-like-password-2026",
     });
-    expect(signup.status).toBe(302);
+    expect(signup.headers.get("location")).toBe(`/w/${slug}`);
     const workspace = await client.get(`/w/${slug}`);
     expect(workspace.status).toBe(302);
     expect(workspace.headers.get("location")).toBe("/account/second-factor");

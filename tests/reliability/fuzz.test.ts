@@ -108,7 +108,9 @@ describe("fuzzing every action", () => {
     });
 
   const targets: Target[] = [
-    { route: "signup", client: () => app.client(), path: () => "/signup", baseline: () => ({ kind: "organization", tenantName: "上海某某培训评价有限公司", slug: "fuzz-org", creditCode: creditCode("91310000MA1XC0300"), name: "张三", email: "fuzz@example.test", password: "fuzz-password-2026" }), anchors: () => [{ kind: "company" }, { slug: "ab" }, { creditCode: "123" }, { email: "not-an-email" }, { password: "short" }] },
+    { route: "signup", client: () => app.client(), path: () => "/signup", baseline: () => ({ kind: "organization", tenantName: "上海某某培训评价有限公司", slug: "fuzz-org", creditCode: creditCode("91310000MA1XC0300"), name: "张三", email: "fuzz@example.test", password: "fuzz-password-2026" }), anchors: () => [{ kind: "company" }, { slug: "ab" }, { creditCode: "123" }, { email: "not-an-email" }, { password: "short" }, { businessScope: "x".repeat(2001) }] },
+    // Decision 041: "send the link again" after a sign-up.
+    { route: "signup_.resend", client: () => app.client(), path: () => "/signup/resend", baseline: () => ({ email: "fuzz@example.test" }), anchors: () => [{ email: "not-an-email" }, { email: null }, { email: ["a@example.test", "b@example.test"] }] },
     { route: "login", client: () => app.client(), path: () => "/login", baseline: () => ({ email: "org-admin@demo.xcert.test", password: "not-the-password-1" }), anchors: () => [{ email: "" }, { email: "not-an-email" }, { password: "wrong-password-9" }], writes: ["login_attempts", "account_audit_log", "rate_limit_hits"] },
     { route: "forgot-password", client: () => app.client(), path: () => "/forgot-password", baseline: () => ({ email: "org-finance@demo.xcert.test" }), anchors: () => [{ email: "not-an-email" }, { email: "" }, { email: ["org-finance@demo.xcert.test", "org-admin@demo.xcert.test"] }] },
     { route: "reset-password.$token", client: () => app.client(), path: () => resetPath, baseline: () => ({ password: "new-password-123", confirm: "new-password-123" }), anchors: () => [{ confirm: "new-password-124" }, { password: "short", confirm: "short" }, { password: null }] },

@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { creditCodeCheckChar } from "../../app/modules/tenancy/credit-code";
 import type { HttpClient } from "./app";
 import { enrolSecondFactor } from "./second-factor";
+import { admit, signUpAndVerify } from "./signup";
 
 export { demoPassword as password } from "../../db/seed/demo";
 
@@ -14,14 +15,15 @@ export function creditCode(first17: string) {
 }
 
 /**
- * A new organization of its own, signed up through the form (so on any server, demo data or not), with
- * one draft certificate at the intermediate level; the client is left logged in as its owner, who
- * has enrolled a second factor (required of owners).
+ * A new organization of its own, signed up through the form and the emailed link (decision 041; the
+ * server runs in this process, the link is read from its outbox), admitted by the committee unless
+ * told otherwise (decision 042), with one draft certificate at the intermediate level; the client is
+ * left logged in as its owner, who has enrolled a second factor (required of owners).
  */
-export async function signUpOrganization(client: HttpClient, label: { slug: string; name: string; code: string }) {
+export async function signUpOrganization(client: HttpClient, label: { slug: string; name: string; code: string }, options: { admitted?: boolean } = {}) {
   const suffix = randomBytes(4).toString("hex");
   const slug = `${label.slug}-${suffix}`;
-  const signup = await client.post("/signup", {
+  const signup = await signUpAndVerify(client, {
     kind: "organization",
     tenantName: `${label.name}机构`,
     slug,
@@ -30,10 +32,24 @@ export async function signUpOrganization(client: HttpClient, label: { slug: stri
     email: `${slug}@example.test`,
     password: `${label.slug}-password-2026`,
   });
-  expect(signup.status, await signup.clone().text()).toBe(302);
+  expect(signup.headers.get("location")).toBe(`/w/${slug}`);
+  if (options.admitted !== false) await admit(slug);
   // An organization's owner must enrol a second factor before anything else (decision 031).
   await enrolSecondFactor(client);
   const certificate = await client.post(`/w/${slug}/certificates/new`, { code: label.code, nameZh: `${label.name}证书`, nameEn: `${label.slug} test`, industryCode: "digital", levels: "intermediate" });
   expect(certificate.status, await certificate.clone().text()).toBe(302);
   return { slug, certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
+}
+
+/**
+ * For a server in another process (whose outbox this process cannot read, so no sign-up link): the
+ * demo's demo-ai, its editor logged in (no second factor asked of editors), with a new draft
+ * certificate at the intermediate level. The server must have the demo data (`data: "demo"`).
+ */
+export async function demoOrganization(client: HttpClient, label: { name: string; code: string }) {
+  await client.login("org-editor@demo.xcert.test");
+  const code = `${label.code}-${randomBytes(2).toString("hex").toUpperCase()}`;
+  const certificate = await client.post("/w/demo-ai/certificates/new", { code, nameZh: `${label.name}证书`, nameEn: `${label.code} test`, industryCode: "digital", levels: "intermediate" });
+  expect(certificate.status, await certificate.clone().text()).toBe(302);
+  return { slug: "demo-ai", certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
 }

@@ -157,6 +157,17 @@ export const auditActions = [
   "typical_case.score",
   "typical_case.select",
   "typical_case.decline",
+  // Sign-up by email verification (decision 041) and admission by the committee (decision 042).
+  "user.sign_up_existing",
+  "user.verification_resend_unknown",
+  "user.verification_resent",
+  "user.email_verified",
+  "login.unverified",
+  "admission.file",
+  "admission.admit",
+  "admission.refuse",
+  "admission.suspend",
+  "admission.reinstate",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];
@@ -207,6 +218,7 @@ export const auditEntityTypes = [
   "violation_report",
   "evaluation_period",
   "typical_case",
+  "tenant_admission",
 ] as const;
 
 export type AuditEntityType = (typeof auditEntityTypes)[number];

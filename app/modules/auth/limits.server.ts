@@ -39,6 +39,9 @@ export const authLimits = {
   signUpEmail: { kind: "signup.email", windowSeconds: 60 * 60, max: 3 },
   resetIp: { kind: "reset.ip", windowSeconds: 60 * 60, max: 10 },
   resetEmail: { kind: "reset.email", windowSeconds: 60 * 60, max: 3 },
+  // "Send the verification link again" (decision 041): per IP and per email, like forgot-password.
+  resendIp: { kind: "signup-resend.ip", windowSeconds: 60 * 60, max: 10 },
+  resendEmail: { kind: "signup-resend.email", windowSeconds: 60 * 60, max: 3 },
 } as const satisfies Record<string, Limit>;
 
 export type Taken = { ok: true; hitId: string } | { ok: false; retryAfter: number };

@@ -21,10 +21,15 @@ export const signUpSchema = z.object({
     .max(72)
     .transform((value) => value.trim().toUpperCase())
     .pipe(z.string().refine(isValidCreditCode, { params: { i18n: "creditCode" } })),
+  // The evidence an organization files for admission (§二.2, decision 042); optional for a school.
+  businessScope: text(2000, 0).optional().default(""),
+  proposedCertificates: text(1000, 0).optional().default(""),
   name: text(60),
   email,
   password,
 });
+
+export const resendVerificationSchema = z.object({ email });
 
 export const loginSchema = z.object({
   email,

@@ -11,7 +11,7 @@ import { appUrl } from "~/ui/url.server";
 import { authLimits, clearLimit, releaseHits, takeLimit, takeLimits } from "./limits.server";
 import { recordLoginAttempt } from "./rate-limit.server";
 import { startLoginChallenge } from "./second-factor.server";
-import type { forgotPasswordSchema, loginSchema, signUpSchema } from "./schemas";
+import type { forgotPasswordSchema, loginSchema } from "./schemas";
 import { hashToken, newToken, sessionMaxAgeMs } from "./session.server";
 
 // The auth flows run in the narrow `auth` scope (withAuthFlow, decision 021): users, sessions, resets
@@ -22,7 +22,7 @@ export type FieldErrors = Record<string, string[]>;
 export type Result<T> = { ok: true; value: T } | { ok: false; status: number; fieldErrors?: FieldErrors; formErrors?: string[]; retryAfter?: number };
 
 // Every column but password_hash: the app role may not read that column (passwordHashOf reads it).
-const userColumns = { id: users.id, email: users.email, name: users.name, locale: users.locale, createdAt: users.createdAt };
+const userColumns = { id: users.id, email: users.email, name: users.name, locale: users.locale, createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt };
 
 export async function findUserByEmail(tx: Tx, email: string) {
   const [user] = await tx.select(userColumns).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
@@ -53,44 +53,10 @@ export async function openSession(tx: Tx, ctx: RequestContext, userId: string, u
   return token;
 }
 
-/** Sign-up with the password already hashed by the route, outside the transaction (F17). */
-export async function signUp(tx: Tx, ctx: RequestContext, rescope: Rescope, input: z.infer<typeof signUpSchema>, userAgent: string | null, passwordHash: string) {
-  const t = translator(ctx.locale);
-  const fieldErrors: FieldErrors = {};
-  // Sign-ups take turns, so two at once with the same slug get a field error, not a unique violation.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('xcert:signup'))`);
-  // Sign-up creates a tenant, which only the system scope may: checked input from here on.
-  await rescope({ role: "system" });
-  if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug)).limit(1)).length)
-    fieldErrors.slug = [t("errors.slugTaken")];
-  if ((await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.creditCode, input.creditCode)).limit(1)).length)
-    fieldErrors.creditCode = [t("errors.creditCodeTaken")];
-  if (await findUserByEmail(tx, input.email)) fieldErrors.email = [t("errors.emailTaken")];
-  if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
-
-  const [user] = await tx
-    .insert(users)
-    .values({ email: input.email, name: input.name, passwordHash, locale: ctx.locale })
-    .returning({ id: users.id, email: users.email, name: users.name });
-  const [tenant] = await tx
-    .insert(tenants)
-    .values({ kind: input.kind, slug: input.slug, name: input.tenantName, creditCode: input.creditCode })
-    .returning();
-  await rescope({ tenantId: tenant.id, tenantKind: tenant.kind, userId: user.id, role: "system" });
-  const role = input.kind === "organization" ? "owner" : "admin";
-  const [membership] = await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role }).returning();
-  const actor = { ...ctx, user, role, tenant };
-  await audit(tx, actor, { action: "tenant.create", entityType: "tenant", entityId: tenant.id, after: tenant });
-  await audit(tx, actor, { action: "membership.create", entityType: "membership", entityId: membership.id, after: membership });
-  await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: user.email, name: user.name } });
-  const token = await openSession(tx, ctx, user.id, userAgent);
-  return { ok: true, value: { token, tenant } } as const;
-}
-
 /** What the first step of a login found: the attempt counted, and the hash to verify outside any transaction. */
 export interface LoginAttempt {
   email: string;
-  user: { id: string; email: string; name: string; locale: string } | null;
+  user: { id: string; email: string; name: string; locale: string; emailVerifiedAt: Date | null } | null;
   passwordHash: string | null;
   ipHits: string[];
   redirectTo: string | undefined;
@@ -131,6 +97,13 @@ export async function finishLogin(tx: Tx, ctx: RequestContext, rescope: Rescope,
     await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: attempt.email } });
     return { ok: false, status: 401, formErrors: [t("errors.badCredentials")] } as const;
   }
+  // The right password of an account that never followed its sign-up link: no session until it does
+  // (decision 041). Said only now, to whoever knows the password.
+  if (!user.emailVerifiedAt) {
+    await releaseHits(tx, attempt.ipHits);
+    await audit(tx, { ...ctx, user: { id: user.id } }, { action: "login.unverified", entityType: "user", entityId: user.id });
+    return { ok: false, status: 403, formErrors: [t("admission.signup.unverifiedLogin")] } as const;
+  }
   // A success is no failure of its IP (its own hit goes back) but never erases the IP's other failures (F4 c).
   await releaseHits(tx, attempt.ipHits);
   await clearLimit(tx, authLimits.loginAccount, attempt.email);
@@ -162,8 +135,13 @@ export async function completeLogin(tx: Tx, ctx: RequestContext, rescope: Rescop
  * Sign-up and forgot-password are limited per IP and per email (F17). Counted in a transaction of its
  * own before the flow (a refused sign-up is rolled back, its hit must stay). Null when allowed.
  */
-export async function limitAuthFlow(tx: Tx, ctx: RequestContext, flow: "signup" | "reset", email: string) {
-  const limits = flow === "signup" ? [authLimits.signUpIp, authLimits.signUpEmail] : [authLimits.resetIp, authLimits.resetEmail];
+export async function limitAuthFlow(tx: Tx, ctx: RequestContext, flow: "signup" | "reset" | "resend", email: string) {
+  const limits =
+    flow === "signup"
+      ? [authLimits.signUpIp, authLimits.signUpEmail]
+      : flow === "resend"
+        ? [authLimits.resendIp, authLimits.resendEmail]
+        : [authLimits.resetIp, authLimits.resetEmail];
   const taken = await takeLimits(tx, [
     { limit: limits[0], key: ctx.ip },
     { limit: limits[1], key: email },

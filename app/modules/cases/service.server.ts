@@ -8,6 +8,7 @@ import { isUuid } from "~/ui/ids";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import { likePattern } from "~/ui/like";
 import type { CaseFilter, CaseInput } from "./schemas";
+import { requireAdmitted } from "~/modules/admission/service.server";
 
 // The case bank (案例库, §二.6): an organization's cases per certificate and level, linked to the
 // skill requirements of the certificate's latest published standard, shared with schools or not.
@@ -75,6 +76,9 @@ export async function saveCase(tx: Tx, ctx: TenantContext, id: string | null, in
   // A case's certificate, level and requirements follow the same rules as a question's.
   const fieldErrors = await checkPlacement(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
+  // Sharing to the library needs an admitted organization (decision 042; the trigger is the wall).
+  const notAdmitted = input.visibility === "shared" && before?.visibility !== "shared" ? await requireAdmitted(tx, ctx) : null;
+  if (notAdmitted) return notAdmitted;
   const values = {
     certificateId: input.certificateId,
     level: input.level,

@@ -10,6 +10,7 @@ import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset
 import { hashIdNumber } from "./keys.server";
 import { formatCredentialNumber } from "./number";
 import type { CredentialFilter, CredentialInput, CredentialStatus } from "./schemas";
+import { requireAdmitted } from "~/modules/admission/service.server";
 
 const pageSize = 50;
 
@@ -159,6 +160,9 @@ async function checkCredential(tx: Tx, ctx: TenantContext, input: CredentialInpu
 export async function createCredential(tx: Tx, ctx: TenantContext, input: CredentialInput) {
   const fieldErrors = await checkCredential(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
+  // Only an admitted organization issues (decision 042; credentials_admitted is the wall). Drafts are fine.
+  const notAdmitted = input.draft ? null : await requireAdmitted(tx, ctx);
+  if (notAdmitted) return notAdmitted;
   const holder = await holderFor(tx, ctx, input);
   const [saved] = await tx
     .insert(credentials)
@@ -193,6 +197,8 @@ export async function changeCredentialStatus(tx: Tx, ctx: TenantContext, id: str
   if (!found) throw new Response("Not found", { status: 404 });
   const before = found.credential;
   if (!allowed[before.status].includes(input.status)) return { ok: false, status: 400, fieldErrors: { status: [t("credentials.errors.transition")] } } as const;
+  const notAdmitted = before.status === "draft" && input.status === "active" ? await requireAdmitted(tx, ctx) : null;
+  if (notAdmitted) return notAdmitted;
   if (input.status === "active" && before.expiresOn < shanghaiDate()) return { ok: false, status: 400, fieldErrors: { status: [t("credentials.errors.pastExpiry")] } } as const;
   const [after] = await tx
     .update(credentials)

@@ -8,6 +8,7 @@ import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { addDays, formatFen, shanghaiDate } from "~/ui/format";
 import type { disclosureFields, withdrawSchema } from "./schemas";
+import { requireAdmitted } from "~/modules/admission/service.server";
 
 type DisclosureInput = z.infer<typeof disclosureFields>;
 type FieldErrors = Record<string, string[]>;
@@ -193,6 +194,9 @@ export async function saveDisclosure(tx: Tx, ctx: TenantContext, id: string | nu
     return { ok: false, status: 409, formErrors: [translator(ctx.locale)("fees.errors.immutable")] } as const;
   const errors = await check(tx, ctx, input, publish, id ?? undefined);
   if (Object.keys(errors).length) return { ok: false, status: 400, fieldErrors: errors } as const;
+  // Only an admitted organization publishes (decision 042; fee_disclosures_admitted is the wall).
+  const notAdmitted = publish ? await requireAdmitted(tx, ctx) : null;
+  if (notAdmitted) return notAdmitted;
   const row = values(ctx, input);
   if (publish && !row.supersedesId) row.supersedesId = await latestPublished(tx, ctx, input);
   const status = publish ? ("published" as const) : ("draft" as const);

@@ -17,6 +17,7 @@ import { stripControlChars } from "~/ui/schema-fields";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import { likePattern } from "~/ui/like";
 import type { MaterialFilter, MaterialInput } from "./schemas";
+import { requireAdmitted } from "~/modules/admission/service.server";
 
 const materialPageSize = 50;
 
@@ -164,6 +165,9 @@ export async function saveMaterial(tx: Tx, ctx: TenantContext, id: string | null
   if (id && !before) throw new Response("Not found", { status: 404 });
   const fieldErrors = await checkMaterial(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
+  // Sharing to the library needs an admitted organization (decision 042; the trigger is the wall).
+  const notAdmitted = input.visibility === "shared" && before?.visibility !== "shared" ? await requireAdmitted(tx, ctx) : null;
+  if (notAdmitted) return notAdmitted;
   const [saved] = before
     ? await tx
         .update(materials)

@@ -9,6 +9,7 @@ import { isUuid } from "~/ui/ids";
 import { likePattern } from "~/ui/like";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import type { QuestionFilter, QuestionInput } from "./schemas";
+import { requireAdmitted } from "~/modules/admission/service.server";
 
 const questionPageSize = 50;
 
@@ -139,6 +140,9 @@ export async function saveQuestion(tx: Tx, ctx: TenantContext, id: string | null
   if (id && !before) throw new Response("Not found", { status: 404 });
   const fieldErrors = await checkPlacement(tx, ctx, input);
   if (Object.keys(fieldErrors).length) return { ok: false, status: 400, fieldErrors } as const;
+  // Sharing to the library needs an admitted organization (decision 042; the trigger is the wall).
+  const notAdmitted = input.visibility === "shared" && before?.visibility !== "shared" ? await requireAdmitted(tx, ctx) : null;
+  if (notAdmitted) return notAdmitted;
   const version = publish ? (before?.version ?? 0) + 1 : (before?.version ?? 0);
   const state = publish ? { status: "published" as const, version, publishedAt: new Date() } : { status: "draft" as const };
   const [saved] = before

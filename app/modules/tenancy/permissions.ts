@@ -57,6 +57,8 @@ const grants = {
   "typical_cases:submit": { school: ["admin", "teacher"], organization: ["owner", "admin", "editor"] },
   // What the committee disclosed about reports naming the organization (never who reported).
   "violation_findings:read": { organization: rolesByKind.organization },
+  // Admission (§二.2, decision 042): every committee member reads the filings; the admin decides.
+  "committee:admit": { committee: ["admin"] },
 } satisfies Record<string, Partial<Record<TenantKind, readonly string[]>>>;
 
 export type Permission = keyof typeof grants;

@@ -1,0 +1,181 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, shanghaiDate } from "../../app/ui/format";
+import { startApp, type HttpClient, type TestApp } from "../support/app";
+import { asApp, databaseError, owner, query } from "../support/db";
+import { signUpOrganization } from "../support/demo";
+
+// Decision 042: an organization or school is pending until the committee admits it. Pending (or
+// suspended) it builds its banks but cannot publish fees, share to the library or issue credentials,
+// at the database whatever the app does; the committee's admin admits, refuses or suspends with a
+// reason, the applicant hears of it by email, and everything is audited.
+
+describe("admission of organizations and schools", () => {
+  let app: TestApp;
+  let committee: HttpClient;
+  let founder: HttpClient;
+  let pendingSlug: string;
+  let pendingId: string;
+  let pendingCertificate: string;
+  const db = () => owner(app.database);
+  const tenantId = async (slug: string) => (await db().rows<{ id: string }>(sql`select id from tenants where slug = ${slug}`))[0].id;
+  const admissionOf = async (slug: string) => (await db().rows<{ admission: string }>(sql`select admission from tenants where slug = ${slug}`))[0].admission;
+  const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
+  const decide = (client: HttpClient, id: string, form: Record<string, string>) => client.action(`/committee/admissions/${id}`, "routes/committee.admissions.$tenantId", form);
+  const feeRow = (tenant: string, certificate: string) => sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
+    values (${tenant}, ${certificate}, 'intermediate', 'assessment', 10000, 'per_person', ${addDays(shanghaiDate(), 60)}, '021-0000 0000', 'published', now())`;
+
+  beforeAll(async () => {
+    app = await startApp();
+    committee = app.client();
+    await committee.login("committee@demo.xcert.test");
+    founder = app.client();
+    const signed = await signUpOrganization(founder, { slug: "pending", name: "待准入", code: "PEND-1" }, { admitted: false });
+    pendingSlug = signed.slug;
+    pendingCertificate = signed.certificateId;
+    pendingId = await tenantId(pendingSlug);
+  });
+  afterAll(() => app.close());
+
+  it("lists every organization and school for the committee, filtered, paginated and exported; the seed's pending one with its evidence", async () => {
+    const page = await (await committee.data("/committee/admissions?status=pending", "routes/committee.admissions._index")).json();
+    const rows = (page as { page: { rows: { slug: string; status: string }[]; nextCursor: string | null } }).page.rows;
+    expect(rows.map((r) => r.slug)).toEqual(expect.arrayContaining(["demo-pending", pendingSlug]));
+    expect(rows.every((r) => r.status === "pending")).toBe(true);
+    const admitted = (await (await committee.data("/committee/admissions?status=admitted", "routes/committee.admissions._index")).json()) as { page: { rows: { slug: string }[] } };
+    expect(admitted.page.rows.map((r) => r.slug)).toEqual(expect.arrayContaining(["demo-ai", "demo-care", "demo-school"]));
+    expect(admitted.page.rows.map((r) => r.slug)).not.toContain("committee");
+    const html = await (await committee.get("/committee/admissions")).text();
+    expect(html).toContain('href="/committee/admissions"');
+    const seeded = await tenantId("demo-pending");
+    const detail = await (await committee.get(`/committee/admissions/${seeded}`)).text();
+    expect(detail).toContain("数字技术服务");
+    expect(detail).toContain("DIGI-OPS");
+    const csv = await committee.get("/committee/admissions/export?format=csv&status=pending");
+    expect(csv.status).toBe(200);
+    expect(await csv.text()).toContain("上海申数数字技能评价有限公司");
+    expect((await committee.get("/committee/admissions/export?format=xlsx")).status).toBe(200);
+  });
+
+  it("lets a pending organization build its banks but not publish, share or issue, at the database", async () => {
+    const scope = { tenantId: pendingId, tenantKind: "organization", role: "owner" };
+    // A private material is fine; a shared one, or sharing it later, is refused.
+    const [material] = await asApp(scope, (tx) =>
+      query<{ id: string }>(tx, sql`insert into materials (tenant_id, certificate_id, kind, title) values (${pendingId}, ${pendingCertificate}, 'textbook', '自编教材') returning id`),
+    );
+    expect(material.id).toBeTruthy();
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update materials set visibility = 'shared' where tenant_id = ${pendingId} and id = ${material.id}`)))).toMatch(/not admitted.*share/);
+    expect(
+      await databaseError(asApp(scope, (tx) => tx.execute(sql`insert into materials (tenant_id, certificate_id, kind, title, visibility) values (${pendingId}, ${pendingCertificate}, 'textbook', 'x', 'shared')`))),
+    ).toMatch(/not admitted/);
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(feeRow(pendingId, pendingCertificate))))).toMatch(/not admitted.*publish fees/);
+    // Even the system scope (a job, the seed) cannot.
+    expect(await databaseError(asApp({ tenantId: pendingId, role: "system" }, (tx) => tx.execute(feeRow(pendingId, pendingCertificate))))).toMatch(/not admitted/);
+    // The organization cannot admit itself, nor read another's filing.
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'admitted', '')`)))).toMatch(/committee's admin/);
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update tenants set admission = 'admitted' where id = ${pendingId}`)))).toMatch(/permission denied/);
+    const seen = await asApp(scope, (tx) => query<{ tenant_id: string }>(tx, sql`select tenant_id from tenant_admissions`));
+    expect(seen.map((r) => r.tenant_id)).toEqual([pendingId]);
+    expect(await asApp({ tenantId: await tenantId("demo-ai"), tenantKind: "organization", role: "editor" }, (tx) => query(tx, sql`select * from tenant_admissions`))).toEqual([]);
+    expect(await asApp({ role: "public" }, (tx) => query(tx, sql`select * from tenant_admissions`))).toEqual([]);
+    expect(await databaseError(asApp({ role: "public" }, (tx) => tx.execute(sql`select * from admission_contacts(${pendingId})`)))).toMatch(/committee's admin/);
+    // The workspace says why.
+    const overview = await (await founder.get(`/w/${pendingSlug}`)).text();
+    expect(overview).toContain('data-testid="admission-banner"');
+    // Nothing of it is public.
+    expect(await (await app.client().get("/fees")).text()).not.toContain(pendingSlug);
+  });
+
+  it("keeps the committee's pages from organizations, and decisions from committee members other than the admin", async () => {
+    expect([403, 404]).toContain((await founder.get("/committee/admissions")).status);
+    expect([403, 404]).toContain((await founder.post(`/committee/admissions/${pendingId}`, { intent: "admit" })).status);
+    const orgAdmin = app.client();
+    await orgAdmin.login("org-admin@demo.xcert.test");
+    expect([403, 404]).toContain((await orgAdmin.get(`/committee/admissions/${pendingId}`)).status);
+    expect([403, 404]).toContain((await orgAdmin.get("/committee/admissions/export?format=csv")).status);
+    // A committee member who is not the admin: the database refuses too.
+    const committeeId = await tenantId("committee");
+    expect(await databaseError(asApp({ tenantId: committeeId, tenantKind: "committee", role: "member" }, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'admitted', '')`)))).toMatch(
+      /committee's admin/,
+    );
+    expect(await admissionOf(pendingSlug)).toBe("pending");
+  });
+
+  it("refuses bad decisions with 4xx and field messages, changing nothing", async () => {
+    const before = await db().count("audit_log", sql`action like 'admission.%'`);
+    const noReason = await decide(committee, pendingId, { intent: "refuse", reason: "  " });
+    expect(noReason.status).toBe(400);
+    expect(Object.keys(await errorsOf(noReason))).toEqual(["reason"]);
+    expect((await decide(committee, pendingId, { intent: "approve" })).status).toBe(400);
+    expect((await decide(committee, pendingId, { intent: "admit", reason: "x".repeat(1001) })).status).toBe(400);
+    // Not from this status.
+    const wrong = await decide(committee, pendingId, { intent: "suspend", reason: "无" });
+    expect(wrong.status).toBe(409);
+    expect((await committee.post("/committee/admissions/not-a-uuid", { intent: "admit" })).status).toBe(404);
+    expect((await committee.post(`/committee/admissions/${await tenantId("committee")}`, { intent: "admit" })).status).toBe(404);
+    // At the database: a refusal states its reason, and no illegal move.
+    const scope = { tenantId: await tenantId("committee"), tenantKind: "committee", role: "admin" };
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'refused', '')`)))).toMatch(/reason/);
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'suspended', 'x')`)))).toMatch(/cannot go from pending to suspended/);
+    expect(await admissionOf(pendingSlug)).toBe("pending");
+    expect(await db().count("audit_log", sql`action like 'admission.%'`)).toBe(before);
+  });
+
+  it("admits: audited, the applicant mailed, publishing opens", async () => {
+    const response = await decide(committee, pendingId, { intent: "admit", reason: "" });
+    expect(response.status).toBe(200);
+    expect(await admissionOf(pendingSlug)).toBe("admitted");
+    const [entry] = await db().rows<{ action: string; tenant_id: string }>(sql`select action, tenant_id from audit_log where action = 'admission.admit' and entity_id = ${pendingId}::text`);
+    expect(entry.tenant_id).toBe(await tenantId("committee"));
+    const mails = await db().rows<{ template: string; subject: string }>(sql`select template, subject from email_outbox where "to" = ${`${pendingSlug}@example.test`} and template = 'admission-decision'`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toContain("准入");
+    const [filing] = await db().rows<{ status: string; decided_at: Date | null }>(sql`select status, decided_at from tenant_admissions where tenant_id = ${pendingId}`);
+    expect(filing.status).toBe("admitted");
+    expect(filing.decided_at).not.toBeNull();
+    // The database lets it share now.
+    const scope = { tenantId: pendingId, tenantKind: "organization", role: "owner" };
+    await asApp(scope, (tx) => tx.execute(sql`insert into materials (tenant_id, certificate_id, kind, title, visibility) values (${pendingId}, ${pendingCertificate}, 'textbook', '共享教材', 'shared')`));
+    expect(await db().count("materials", sql`tenant_id = ${pendingId} and visibility = 'shared'`)).toBe(1);
+  });
+
+  it("refuses a pending one with its reason, mailed", async () => {
+    const seeded = await tenantId("demo-pending");
+    const response = await decide(committee, seeded, { intent: "refuse", reason: "经营范围不含技能评价。" });
+    expect(response.status).toBe(200);
+    expect(await admissionOf("demo-pending")).toBe("refused");
+    const [filing] = await db().rows<{ reason: string }>(sql`select reason from tenant_admissions where tenant_id = ${seeded}`);
+    expect(filing.reason).toBe("经营范围不含技能评价。");
+    expect(await db().count("email_outbox", sql`template = 'admission-decision' and "to" = 'pending-owner@demo.xcert.test'`)).toBe(1);
+  });
+
+  it("suspends an admitted organization: its public fee pages say so, new publishing is refused; reinstating restores it", async () => {
+    const ai = await tenantId("demo-ai");
+    const [published] = await db().rows<{ id: string; certificate_id: string }>(sql`select id, certificate_id from fee_disclosures where tenant_id = ${ai} and status = 'published' limit 1`);
+    expect((await decide(committee, ai, { intent: "suspend", reason: "年度评价不合格。" })).status).toBe(200);
+    expect(await admissionOf("demo-ai")).toBe("suspended");
+    const page = await (await app.client().get(`/fees/${published.id}`)).text();
+    expect(page).toContain('data-testid="organization-suspended"');
+    // The app answers 409 with a message; the database refuses anyway.
+    const finance = app.client();
+    await finance.login("org-finance@demo.xcert.test");
+    const refused = await finance.action("/w/demo-ai/fees/new", "routes/w.$slug.fees.new", {
+      certificateId: published.certificate_id,
+      level: "intermediate",
+      kind: "training",
+      amount: "100.00",
+      unit: "per_person",
+      includes: "培训。",
+      effectiveFrom: addDays(shanghaiDate(), 60),
+      contact: "021-6482 0000",
+      changeReason: "",
+      intent: "publish",
+    });
+    expect([400, 409]).toContain(refused.status);
+    expect(await databaseError(asApp({ tenantId: ai, tenantKind: "organization", role: "finance" }, (tx) => tx.execute(feeRow(ai, published.certificate_id))))).toMatch(/not admitted \(suspended\)/);
+    expect((await decide(committee, ai, { intent: "reinstate", reason: "" })).status).toBe(200);
+    expect(await admissionOf("demo-ai")).toBe("admitted");
+    expect(await (await app.client().get(`/fees/${published.id}`)).text()).not.toContain('data-testid="organization-suspended"');
+    expect(await db().count("audit_log", sql`action in ('admission.suspend', 'admission.reinstate') and entity_id = ${ai}::text`)).toBe(2);
+  });
+});
