@@ -27,6 +27,8 @@ export async function seedSupervision(tx: Tx, tenantIds: Map<string, string>) {
   const ai = tenantIds.get("demo-ai")!;
   const care = tenantIds.get("demo-care")!;
   const school = tenantIds.get("demo-school")!;
+  // The seeds before this one leave the scope on their last tenant: back to the system's to read users.
+  await seedScope(tx, { role: "system" });
   const userId = async (email: string) => (await tx.select({ id: users.id }).from(users).where(eq(users.email, email)))[0].id;
   const secretary = await userId("committee@demo.xcert.test");
   const member = await userId("committee-member@demo.xcert.test");
