@@ -7,6 +7,9 @@ import { questionFormSchema } from "~/modules/questions/schemas";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { deleteQuestion, diffSnapshots, getQuestion, questionVersionsOf, saveQuestion, type Snapshot } from "~/modules/questions/service.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
+import { similarQuestions } from "~/modules/questions/duplicates.server";
+import { questionText, suggestRequirements } from "~/modules/standards/suggestions.server";
+import { RequirementSuggestions, SimilarQuestions } from "~/modules/standards/components/suggestions";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
@@ -22,6 +25,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (!question) throw new Response("Not found", { status: 404 });
     const versions = await questionVersionsOf(tx, ctx, question.id);
     const query = new URL(request.url).searchParams;
+    const canWrite = ctx.permissions.includes("certificates:write");
+    // Issue 19: near-identical questions of the bank; requirement suggestions for a question without any.
+    const similar = await similarQuestions(tx, ctx.tenant.id, question);
+    const suggestions =
+      canWrite && question.requirementIds.length === 0
+        ? ((await suggestRequirements(tx, ctx.tenant.id, question.certificateId, [{ id: question.id, level: question.level, text: questionText(question) }])).get(question.id) ?? [])
+        : null;
     const from = versions.find((v) => String(v.version) === query.get("from"));
     const to = versions.find((v) => String(v.version) === query.get("to"));
     return {
@@ -30,7 +40,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       diff: from && to ? { from: from.version, to: to.version, changes: diffSnapshots(from.snapshot as Partial<Snapshot>, to.snapshot as Partial<Snapshot>) } : null,
       certificates: await bankCertificates(tx, ctx),
       requirements: await skillRequirements(tx, ctx.tenant.id, question.certificateId),
-      canWrite: ctx.permissions.includes("certificates:write"),
+      canWrite,
+      similar,
+      suggestions,
     };
   });
 }
@@ -58,7 +70,7 @@ function show(value: unknown) {
 }
 
 export default function Question() {
-  const { question, versions, diff, certificates, requirements, canWrite } = useLoaderData<typeof loader>();
+  const { question, versions, diff, certificates, requirements, canWrite, similar, suggestions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { slug } = useParams();
   const { t, i18n } = useTranslation();
@@ -76,6 +88,7 @@ export default function Question() {
       </div>
       {done ? <Notice tone="success">{t(`questions.done.${done}`)}</Notice> : null}
       <ErrorList errors={formErrors} />
+      {suggestions ? <RequirementSuggestions action={`/w/${slug}/questions/${question.id}/suggestions`} suggestions={suggestions} /> : null}
       {canWrite ? (
         <QuestionForm
           key={`${question.id}-${String(question.updatedAt)}`}
@@ -120,6 +133,7 @@ export default function Question() {
           <dd className="whitespace-pre-wrap">{question.explanation || "—"}</dd>
         </dl>
       )}
+      <SimilarQuestions slug={slug ?? ""} similar={similar} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("questions.versions")}</h2>
         {versions.length === 0 ? (
