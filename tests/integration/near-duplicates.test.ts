@@ -102,7 +102,8 @@ describe("near-duplicate questions", () => {
       row({ stem: "近重复检测导入测试：下列哪项是标注质检的抽检依据？" }), // new
     ]);
     const first = await importCsv(editor, "demo-ai", trainer, file);
-    expect(first.job).toMatchObject({ status: "review", importedRows: 2 });
+    // All three rows are staged (the job's imported count while it runs), none is in the bank yet.
+    expect(first.job).toMatchObject({ status: "review", importedRows: 3 });
     expect(first.review.duplicateRows).toBe(1);
     expect(first.review.flagged).toHaveLength(1);
     expect(first.review.flagged[0]).toMatchObject({ rowNumber: 1, stem: "数据标注中，用矩形框标出图像中目标位置的方法叫做？" });
@@ -159,7 +160,7 @@ describe("near-duplicate questions", () => {
       expect(await query(tx, sql`select 1 from import_rows where tenant_id = ${ai}`)).toEqual([]);
       expect(await query(tx, sql`select 1 from questions where tenant_id = ${ai}`)).toEqual([]);
     });
-    // A viewer-less role cannot flag: the staged rows' flag column is writable only through the policy.
-    expect((await db().rows<{ status: string }>(sql`select status from import_jobs where id = ${waiting.jobId}`))[0].status).toBe("review");
+    // The refused decisions changed nothing.
+    expect((await db().rows<{ status: string; duplicates: string | null }>(sql`select status, duplicates from import_jobs where id = ${waiting.jobId}`))[0]).toEqual({ status: "review", duplicates: null });
   });
 });
