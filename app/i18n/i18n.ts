@@ -17,6 +17,7 @@ import enPayments from "./en/payments.json";
 import enQuestions from "./en/questions.json";
 import enSchool from "./en/school.json";
 import enSecondFactor from "./en/secondFactor.json";
+import enSmart from "./en/smart.json";
 import enStandards from "./en/standards.json";
 import enSupervision from "./en/supervision.json";
 import en from "./en.json";
@@ -38,6 +39,7 @@ import zhCNPayments from "./zh-CN/payments.json";
 import zhCNQuestions from "./zh-CN/questions.json";
 import zhCNSchool from "./zh-CN/school.json";
 import zhCNSecondFactor from "./zh-CN/secondFactor.json";
+import zhCNSmart from "./zh-CN/smart.json";
 import zhCNStandards from "./zh-CN/standards.json";
 import zhCNSupervision from "./zh-CN/supervision.json";
 import zhCN from "./zh-CN.json";
@@ -50,9 +52,9 @@ export const defaultLocale: Locale = "zh-CN";
 // Materials' and the second factor's form messages also join `errors`, where zodErrorMap looks them up.
 export const resources = {
   "zh-CN": {
-    translation: { ...zhCN, admission: zhCNAdmission, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, moodle: zhCNMoodle, supervision: zhCNSupervision, oversight: zhCNOversight, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNOversight.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
+    translation: { ...zhCN, admission: zhCNAdmission, certificates: zhCNCertificates, fees: zhCNFees, orders: zhCNOrders, payments: zhCNPayments, questions: zhCNQuestions, standards: zhCNStandards, materials: zhCNMaterials, cases: zhCNCases, committee: zhCNCommittee, credentials: zhCNCredentials, school: zhCNSchool, pilot_majors: zhCNSchool.majors, overview: zhCNOverview, audit: zhCNAudit, account: zhCNAccount, library: zhCNLibrary, secondFactor: zhCNSecondFactor, moodle: zhCNMoodle, smart: zhCNSmart, supervision: zhCNSupervision, oversight: zhCNOversight, errors: { ...zhCN.errors, ...zhCNSupervision.errors, ...zhCNOversight.errors, ...zhCNMaterials.errors, ...zhCNAccount.errors, ...zhCNSecondFactor.errors, ...zhCNCredentials.fieldErrors, ...zhCNSchool.errors } },
   },
-  en: { translation: { ...en, admission: enAdmission, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, moodle: enMoodle, supervision: enSupervision, oversight: enOversight, errors: { ...en.errors, ...enSupervision.errors, ...enOversight.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
+  en: { translation: { ...en, admission: enAdmission, certificates: enCertificates, fees: enFees, orders: enOrders, payments: enPayments, questions: enQuestions, standards: enStandards, materials: enMaterials, cases: enCases, committee: enCommittee, credentials: enCredentials, school: enSchool, pilot_majors: enSchool.majors, overview: enOverview, audit: enAudit, account: enAccount, library: enLibrary, secondFactor: enSecondFactor, moodle: enMoodle, smart: enSmart, supervision: enSupervision, oversight: enOversight, errors: { ...en.errors, ...enSupervision.errors, ...enOversight.errors, ...enMaterials.errors, ...enAccount.errors, ...enSecondFactor.errors, ...enCredentials.fieldErrors, ...enSchool.errors } } },
 } as const;
 
 export function isLocale(value: unknown): value is Locale {

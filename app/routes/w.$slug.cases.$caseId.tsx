@@ -1,5 +1,5 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { CaseForm } from "~/modules/cases/components/case-form";
@@ -9,6 +9,8 @@ import { caseFormSchema } from "~/modules/cases/schemas";
 import { deleteCase, getCase, saveCase } from "~/modules/cases/service.server";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
+import { caseText, suggestRequirements } from "~/modules/standards/suggestions.server";
+import { RequirementSuggestions } from "~/modules/standards/components/suggestions";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
@@ -29,6 +31,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       requirements,
       certificates: await bankCertificates(tx, ctx),
       canWrite: ctx.permissions.includes("certificates:write"),
+      // Issue 19 item 5: requirement suggestions for a case without any.
+      suggestions:
+        ctx.permissions.includes("certificates:write") && found.requirementIds.length === 0
+          ? ((await suggestRequirements(tx, ctx.tenant.id, found.certificateId, [{ id: found.id, level: found.level, text: caseText(found) }])).get(found.id) ?? [])
+          : null,
     };
   });
 }
@@ -49,8 +56,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Case() {
-  const { case: item, bodyHtml, linked, requirements, certificates, canWrite } = useLoaderData<typeof loader>();
+  const { case: item, bodyHtml, linked, requirements, certificates, canWrite, suggestions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const { slug } = useParams();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";
@@ -76,6 +84,7 @@ export default function Case() {
         ) : null}
         <MarkdownBody html={bodyHtml} />
       </article>
+      {suggestions ? <RequirementSuggestions action={`/w/${slug}/cases/${item.id}/suggestions`} suggestions={suggestions} /> : null}
       {canWrite ? (
         <section className="space-y-3">
           <h2 className="text-lg font-semibold">{t("cases.edit")}</h2>

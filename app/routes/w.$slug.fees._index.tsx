@@ -34,6 +34,9 @@ export default function Fees() {
         <h1 className="text-2xl font-bold">{t("fees.title")}</h1>
         <div className="flex items-center gap-2">
           <ExportLinks list="fees" />
+          <Link to="../fees/notice" relative="path" reloadDocument className="rounded border border-gray-300 bg-white px-3 py-1 text-sm hover:bg-gray-100">
+            {t("smart.notice.print")}
+          </Link>
           {canPublish ? (
             <Link to="new" className="rounded bg-blue-700 px-3 py-1 text-sm text-white hover:bg-blue-800">
               {t("fees.new")}

@@ -12,6 +12,9 @@ import { questionFormSchema } from "~/modules/questions/schemas";
 import { bankCertificates } from "~/modules/banks/service.server";
 import { deleteQuestion, diffSnapshots, getQuestion, questionVersionsOf, saveQuestion, type Snapshot } from "~/modules/questions/service.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
+import { similarQuestions } from "~/modules/questions/duplicates.server";
+import { questionText, suggestRequirements } from "~/modules/standards/suggestions.server";
+import { RequirementSuggestions, SimilarQuestions } from "~/modules/standards/components/suggestions";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
 import { formatDateTime } from "~/ui/format";
@@ -27,6 +30,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (!question) throw new Response("Not found", { status: 404 });
     const versions = await questionVersionsOf(tx, ctx, question.id);
     const query = new URL(request.url).searchParams;
+    const canWrite = ctx.permissions.includes("certificates:write");
+    // Issue 19: near-identical questions of the bank; requirement suggestions for a question without any.
+    const similar = await similarQuestions(tx, ctx.tenant.id, question);
+    const suggestions =
+      canWrite && question.requirementIds.length === 0
+        ? ((await suggestRequirements(tx, ctx.tenant.id, question.certificateId, [{ id: question.id, level: question.level, text: questionText(question) }])).get(question.id) ?? [])
+        : null;
     const from = versions.find((v) => String(v.version) === query.get("from"));
     const to = versions.find((v) => String(v.version) === query.get("to"));
     return {
@@ -35,10 +45,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       diff: from && to ? { from: from.version, to: to.version, changes: diffSnapshots(from.snapshot as Partial<Snapshot>, to.snapshot as Partial<Snapshot>) } : null,
       certificates: await bankCertificates(tx, ctx),
       requirements: await skillRequirements(tx, ctx.tenant.id, question.certificateId),
-      canWrite: ctx.permissions.includes("certificates:write"),
+      canWrite,
       // Formatted text (Markdown, e.g. from a Moodle import), rendered and sanitized like a case body.
       stemHtml: renderMarkdown(question.stem),
       attachments: await questionAttachmentsOf(tx, ctx, question.id),
+      similar,
+      suggestions,
     };
   });
 }
@@ -66,7 +78,7 @@ function show(value: unknown) {
 }
 
 export default function Question() {
-  const { question, versions, diff, certificates, requirements, canWrite, stemHtml, attachments } = useLoaderData<typeof loader>();
+  const { question, versions, diff, certificates, requirements, canWrite, stemHtml, attachments, similar, suggestions } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { slug } = useParams();
   const { t, i18n } = useTranslation();
@@ -84,6 +96,7 @@ export default function Question() {
       </div>
       {done ? <Notice tone="success">{t(`questions.done.${done}`)}</Notice> : null}
       <ErrorList errors={formErrors} />
+      {suggestions ? <RequirementSuggestions action={`/w/${slug}/questions/${question.id}/suggestions`} suggestions={suggestions} /> : null}
       {canWrite ? (
         <QuestionForm
           key={`${question.id}-${String(question.updatedAt)}`}
@@ -131,6 +144,7 @@ export default function Question() {
         </dl>
       )}
       <QuestionMedia questionId={question.id} attachments={attachments} weights={weightsFit(question) ? question.answerWeights : null} options={question.options} />
+      <SimilarQuestions slug={slug ?? ""} similar={similar} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("questions.versions")}</h2>
         {versions.length === 0 ? (

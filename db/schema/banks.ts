@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, customType, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, customType, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { standardVersions } from "./standards";
 import { tenants, users } from "./tenancy";
@@ -216,7 +216,8 @@ export const questionAttachments = pgTable(
 
 export const importKind = pgEnum("import_kind", ["questions", "cases", "pilot_majors", "credentials"]);
 export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle", "gift"]);
-export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done"]);
+// review: a question import whose rows resemble questions in the bank waits for the user (migration 0045).
+export const importStatus = pgEnum("import_status", ["queued", "validating", "importing", "failed", "done", "review"]);
 
 export interface ImportJobSettings {
   defaults?: { level?: string; pool?: string; difficulty?: string };
@@ -250,6 +251,10 @@ export const importJobs = pgTable(
     errorCount: integer("error_count").notNull().default(0),
     // The first errors (row, column, message key and params); the full list is regenerated for download.
     errors: jsonb("errors").$type<{ row: number; column: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
+    // Near-duplicates (decision 051): staged rows resembling a question of the bank, and the user's
+    // choice once shown them ('keep' imports them, 'skip' leaves them out; null: not asked yet).
+    duplicateRows: integer("duplicate_rows").notNull().default(0),
+    duplicates: text("duplicates").$type<"keep" | "skip">(),
     locale: text("locale").notNull().default("zh-CN"),
     // What the upload form chose for the whole file (defaults for questions that carry none), the
     // questions the user chose to skip, and what a Moodle/GIFT read noted (decision 049).
@@ -297,6 +302,9 @@ export const importRows = pgTable(
     jobId: uuid("job_id").notNull(),
     rowNumber: integer("row_number").notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    // The bank's question this row's stem resembles (decision 051), and how closely (pg_trgm similarity).
+    duplicateOf: uuid("duplicate_of"),
+    duplicateSimilarity: real("duplicate_similarity"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.jobId, t.rowNumber] }),

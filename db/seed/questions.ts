@@ -9,7 +9,8 @@ import { seedActor } from "./actor";
 
 // The question bank of AI-TRAINER as a new user should find it: every type, both pools, linked to
 // the published standard's skill requirements (one requirement left uncovered, for the coverage
-// page), a question with two published versions (for the diff), and a draft.
+// page), a question with two published versions (for the diff), and a draft; a near-duplicate pair
+// and two questions without requirements (issue 19: similar questions, requirement suggestions).
 
 type Level = "junior" | "intermediate" | "senior";
 type Seed = {
@@ -44,6 +45,11 @@ const bank: Seed[] = [
   { level: "intermediate", type: "fill_blank", stem: "混淆矩阵中，实际为正、预测为负的样本称为假（　　）例。", answer: "负", difficulty: 3, requirement: 1, pool: "exam" },
   { level: "senior", type: "single_choice", stem: "对智能系统做 A/B 测试时，评价指标应在何时确定？", options: ["测试结束后根据结果选择", "测试开始前", "任意时间", "由用户投票决定"], answer: "B", explanation: "事先确定指标，避免结果导向地挑选指标。", difficulty: 4, requirement: 0, tags: ["算法测试"], shared: true },
   { level: "senior", type: "multiple_choice", stem: "以下哪些做法有助于发现模型的偏差（bias）？", options: ["按人群分组评估指标", "检查训练数据的分布", "只看总体准确率", "构造对照测试样本"], answer: "ABD", difficulty: 4, requirement: 0, tags: ["算法测试", "公平性"] },
+  // Issue 19 item 4: a near-duplicate of the first question (same type, stems alike), shown under "similar questions".
+  { level: "junior", type: "single_choice", stem: "数据标注中，用矩形框标出图像中目标所在位置的方法称为？", options: ["拉框标注", "语义分割", "关键点标注", "文本转写"], answer: "A", difficulty: 1, tags: ["数据标注", "图像"] },
+  // Issue 19 item 5: questions without skill requirements, for which the question page suggests some.
+  { level: "junior", type: "single_choice", stem: "对采集到的个人信息数据进行脱敏处理，是为了满足哪项要求？", options: ["个人信息保护要求", "数据格式统一", "标注效率", "存储空间"], answer: "A", difficulty: 2, tags: ["合规"] },
+  { level: "intermediate", type: "true_false", stem: "用图表呈现业务指标的变化，有助于发现业务数据中的趋势。", answer: "true", difficulty: 1, tags: ["数据分析"] },
   { level: "senior", type: "practical", stem: "为一个图像分类模型设计并执行一轮回归测试，输出测试报告。", answer: "测试计划、测试集说明、结果对比表与结论。", rubric: "测试计划完整 30 分；测试集代表性 20 分；结果分析 30 分；报告规范 20 分。", difficulty: 5, requirement: 0, pool: "exam" },
 ];
 

@@ -13,6 +13,9 @@ import { seedDemo } from "../../db/seed/demo";
 import { questionColumns } from "../../app/modules/questions/import-rows";
 
 const rows = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+// The near-duplicate check (issue 19 item 4): staged rows checked against a bank of this size.
+const duplicateBank = Number(process.env.BENCH_DUP_BANK ?? 1_000_000);
+const duplicateRows = Number(process.env.BENCH_DUP_ROWS ?? 100_000);
 const root = path.resolve(import.meta.dirname, "../..");
 
 function csvCell(value: string) {
@@ -90,6 +93,86 @@ async function freshDatabase(serverUrl: string | undefined): Promise<{ database:
   };
 }
 
+// Varied Chinese stems for the duplicate check: a trigram index over the pipeline's template stems
+// (identical but for a number) would be all one posting list, which no real bank looks like.
+const vocabulary = (
+  "数据 标注 采集 清洗 质检 抽检 模型 训练 测试 验证 评估 准确率 召回率 混淆矩阵 意图 识别 知识库 客服 对话 日志 语音 转写 切分 图像 分类 " +
+  "拉框 关键点 分割 文本 实体 关系 抽取 脱敏 隐私 授权 合规 存储 传输 权限 巡检 运维 异常 上报 设备 指导 用户 问题 流程 业务 需求 方案 " +
+  "成本 风险 报告 图表 指标 统计 分析 迭代 优化 参数 过拟合 欠拟合 特征 样本 标签 规范 歧义 负责人 项目 交付 归档 记录 工具 平台 系统 " +
+  "算法 偏差 公平 分组 回归 对照 上线 监控 告警 容量 性能 延迟 吞吐 部署 版本 发布 回滚 备份 恢复 安全 审计 日志 接口 格式 编码 字段"
+).split(" ");
+function prng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1664525 + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+function variedStem(random: () => number) {
+  const words = Array.from({ length: 10 + Math.floor(random() * 8) }, () => vocabulary[Math.floor(random() * vocabulary.length)]);
+  return `${words.join("")}？`;
+}
+
+export interface DuplicateCheckResult {
+  bankRows: number;
+  stagedRows: number;
+  planted: number;
+  flagged: number;
+  ms: number;
+  perRowMs: number;
+}
+
+/**
+ * The cost of the near-duplicate check alone: a bank of `bank` varied single-choice stems in one
+ * certificate (COPY), `staged` rows of a question job in import_rows, 5% of them a bank stem with one
+ * word changed; then flagDuplicateRows in the job's own scope (RLS on), timed.
+ */
+async function benchDuplicateCheck(database: Database, target: { tenant_id: string; id: string; user_id: string }, bank: number, staged: number): Promise<DuplicateCheckResult> {
+  const random = prng(19);
+  const bankStems = Array.from({ length: bank }, () => variedStem(random));
+  const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
+  const text = `${bankStems.map((stem) => [target.tenant_id, target.id, "intermediate", "single_choice", stem, "[]", "A", "", "", 3, "{}", "{}", "practice", "private", "published", 1].map((v) => escape(String(v))).join("\t")).join("\n")}\n`;
+  if (database.pglite) await database.pglite.query(`copy questions (${copyColumns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+  else {
+    const writable = await database.sql!.unsafe(`copy questions (${copyColumns}) from stdin`).writable();
+    await new Promise<void>((resolve, reject) => {
+      writable.on("error", reject);
+      writable.on("finish", () => resolve());
+      writable.end(text);
+    });
+  }
+  await database.db.execute(sql`analyze questions`);
+  const [job] = rowsOf<{ id: string }>(
+    await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id, status)
+      values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'dup-bench.csv', ${target.user_id}, 'importing') returning id`),
+  );
+  let planted = 0;
+  const rowsData = Array.from({ length: staged }, (_, i) => {
+    let stem = variedStem(random);
+    if (i % 20 === 0) {
+      planted++;
+      const original = bankStems[Math.floor(random() * bankStems.length)];
+      stem = original.replace(/^../, "标注");
+    }
+    return { tenantId: target.tenant_id, jobId: job.id, rowNumber: i + 1, data: { type: "single_choice", level: "intermediate", stem } };
+  });
+  const { importRows } = await import("../../db/schema");
+  for (let start = 0; start < rowsData.length; start += 2000) await database.db.insert(importRows).values(rowsData.slice(start, start + 2000));
+  const { flagDuplicateRows } = await import("../../app/modules/questions/duplicates.server");
+  const { withSystem } = await import("../../app/modules/tenancy/context.server");
+  const started = performance.now();
+  const flagged = await withSystem((tx) => flagDuplicateRows(tx, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }), target.tenant_id, "organization");
+  const ms = performance.now() - started;
+  if (process.env.BENCH_DUP_DEBUG) {
+    const probe = await database.db.execute(sql`select r.row_number, r.data->>'stem' as stem,
+      (select max(similarity(q.stem, r.data->>'stem')) from questions q where q.tenant_id = ${target.tenant_id} and q.certificate_id = ${target.id}) as best,
+      (select count(*) from questions q where q.tenant_id = ${target.tenant_id} and q.certificate_id = ${target.id}) as bank
+      from import_rows r where r.job_id = ${job.id} and r.row_number = 1`);
+    console.log(JSON.stringify(rowsOf(probe)));
+  }
+  return { bankRows: bank, stagedRows: staged, planted, flagged, ms: Math.round(ms), perRowMs: Math.round((ms / staged) * 100) / 100 };
+}
+
 export interface ImportResult {
   at: string;
   database: string;
@@ -97,6 +180,7 @@ export interface ImportResult {
   importMs: number;
   copyMs: number;
   ratio: number;
+  duplicateCheck?: DuplicateCheckResult;
   machine: { cpus: number; model: string | undefined; memoryGiB: number; node: string };
 }
 
@@ -153,6 +237,19 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
     const [{ n }] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from questions where certificate_id = ${target.id}`));
     if (n !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
 
+    // The near-duplicate check on a bank of its own size (the pipeline's rows leave first).
+    await database.db.transaction(async (tx) => {
+      await tx.execute(sql`alter table questions disable trigger questions_keep_published`);
+      await tx.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
+      await tx.execute(sql`alter table questions enable trigger questions_keep_published`);
+    });
+    const duplicateCheck = duplicateBank > 0 && duplicateRows > 0 ? await benchDuplicateCheck(database, target, duplicateBank, duplicateRows) : undefined;
+    if (duplicateCheck) {
+      console.log(
+        `near-duplicate check (${kind}): ${duplicateCheck.stagedRows} staged rows against a bank of ${duplicateCheck.bankRows}: ${(duplicateCheck.ms / 1000).toFixed(1)} s (${duplicateCheck.perRowMs} ms a row), ${duplicateCheck.flagged} flagged of ${duplicateCheck.planted} planted`,
+      );
+    }
+
     const result: ImportResult = {
       at: new Date().toISOString(),
       database: kind,
@@ -160,6 +257,7 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
       importMs: Math.round(importMs),
       copyMs: Math.round(copyMs),
       ratio: Math.round((importMs / copyMs) * 100) / 100,
+      duplicateCheck,
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     };
     console.log(`import of ${rows} questions (${kind}): pipeline ${(importMs / 1000).toFixed(1)} s, COPY ${(copyMs / 1000).toFixed(1)} s, ratio ${result.ratio}×`);

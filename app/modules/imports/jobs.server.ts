@@ -4,6 +4,7 @@ import { importFiles, importJobs, importRows } from "../../../db/schema";
 import { isLocale, translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { bankImports } from "~/modules/banks/imports.server";
+import { flagDuplicateRows } from "~/modules/questions/duplicates.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
 import { withSystem, type TenantContext } from "~/modules/tenancy/context.server";
 import { shutdownSignal } from "~/request-store.server";
@@ -299,9 +300,28 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       if (gate) await checkpoint("importing", rows.length, rows.length, start + batch.length);
     }
 
+    // 2b. Near-duplicates (decision 051): a question import whose rows resemble questions of the bank
+    // waits for the user, who imports them anyway or skips them (app/modules/smart/review.server.ts).
+    if (job.kind === "questions" && !job.duplicates) {
+      const flagged = await inOrganization(tenantId, (tx) => flagDuplicateRows(tx, job!));
+      if (flagged > 0) {
+        const [waiting] = await inOrganization(tenantId, (tx) =>
+          tx
+            .update(importJobs)
+            .set({ status: "review", duplicateRows: flagged, lockedUntil: null, updatedAt: new Date() })
+            .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
+            .returning(),
+        );
+        return waiting ?? null;
+      }
+    }
+    const skipDuplicates = job.duplicates === "skip";
+
     // 3. Into the bank, in one transaction.
     const done = await inOrganization(tenantId, async (tx) => {
       await tx.execute(cachedPlans);
+      // The rows the user chose to skip leave in the same transaction as the rest moves in.
+      if (skipDuplicates) await tx.execute(sql`delete from import_rows where tenant_id = ${tenantId} and job_id = ${id} and duplicate_of is not null`);
       const count = await bank.move(tx, job);
       await tx.execute(customPlans);
       await tx.delete(importRows).where(and(eq(importRows.tenantId, tenantId), eq(importRows.jobId, id)));
@@ -315,7 +335,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
         action: `${bank.audit}.done`,
         entityType: "import_job",
         entityId: id,
-        after: { imported: count, fileName: job.fileName, certificateId: job.certificateId, ...(settings.skip?.length ? { skipped: settings.skip } : {}) },
+        after: { imported: count, fileName: job.fileName, certificateId: job.certificateId, ...(settings.skip?.length ? { skipped: settings.skip } : {}), ...(job.duplicates ? { duplicates: job.duplicates, duplicateRows: job.duplicateRows } : {}) },
       });
       return finished;
     });

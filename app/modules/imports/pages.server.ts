@@ -90,7 +90,7 @@ export async function importEvents(request: Request, slug: string | undefined, i
         if (payload !== last) controller.enqueue(encoder.encode(`event: progress\ndata: ${payload}\n\n`));
         else controller.enqueue(encoder.encode(": still working\n\n"));
         last = payload;
-        if (job.status === "done" || job.status === "failed") break;
+        if (job.status === "done" || job.status === "failed" || job.status === "review") break;
         await new Promise<void>((resolve) => {
           const timer = setTimeout(done, 500);
           function done() {

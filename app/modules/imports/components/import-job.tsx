@@ -23,14 +23,15 @@ function useLiveProgress(initial: Progress) {
   useEffect(() => {
     revalidate.current = revalidator.revalidate;
   });
-  const running = !["done", "failed"].includes(initial.status);
+  // A job in review (near-duplicates, decision 051) waits for the user: its page shows the choice.
+  const running = !["done", "failed", "review"].includes(initial.status);
   useEffect(() => {
     if (!running) return;
     const source = new EventSource(`${window.location.pathname}/events`);
     source.addEventListener("progress", (event) => {
       const next = JSON.parse((event as MessageEvent<string>).data) as Progress;
       setLive(next);
-      if (next.status === "done" || next.status === "failed") {
+      if (next.status === "done" || next.status === "failed" || next.status === "review") {
         source.close();
         revalidate.current();
       }
@@ -65,13 +66,13 @@ export function ImportJobView({
       </div>
       <section aria-live="polite" className="max-w-2xl rounded border border-gray-200 bg-white p-6">
         <p className="mb-2 font-medium" data-testid="import-status">
-          {k(`statuses.${live.status}`)}
+          {live.status === "review" ? t("smart.duplicates.reviewStatus") : k(`statuses.${live.status}`)}
         </p>
         <progress max={100} value={live.progress} className="h-3 w-full" data-testid="import-progress" aria-label={k("progress")} />
         <p className="mt-2 text-sm text-gray-600" data-testid="import-phase">
           {live.progress}% · {phaseText(live, k)}
         </p>
-        {live.status !== "done" && live.status !== "failed" ? <p className="mt-2 text-sm text-gray-500">{k("leaveHint")}</p> : null}
+        {live.status !== "done" && live.status !== "failed" && live.status !== "review" ? <p className="mt-2 text-sm text-gray-500">{k("leaveHint")}</p> : null}
       </section>
       {job.status === "done" ? (
         <Notice tone="success">

@@ -1,0 +1,166 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { questionColumns } from "../../app/modules/questions/import-rows";
+import { startApp, type HttpClient, type TestApp } from "../support/app";
+import { asApp, owner, query } from "../support/db";
+
+// Near-duplicate questions (issue 19 item 4, decision 051): the seeded pair shows as "similar
+// questions"; an import whose rows resemble the bank's questions stops for review, row by row, and the
+// user imports or skips the flagged rows in one transaction; nothing crosses organizations.
+
+const questionRoute = "routes/w.$slug.questions.$questionId";
+const jobRoute = "routes/w.$slug.questions.import.$jobId";
+const reviewRoute = "routes/w.$slug.questions.import.$jobId_.review";
+const seededStem = "数据标注中，用矩形框标出图像中目标位置的方法称为？";
+const seededTwin = "数据标注中，用矩形框标出图像中目标所在位置的方法称为？";
+
+type Job = { status: string; importedRows: number; duplicateRows: number; duplicates: string | null };
+type Review = { flagged: { rowNumber: number; duplicateOf: string; similarity: number; stem: string }[] };
+
+describe("near-duplicate questions", () => {
+  let app: TestApp;
+  let editor: HttpClient; // editor of demo-ai
+  let careAdmin: HttpClient; // admin of demo-care
+  let trainer: string;
+  let elderly: string;
+  let ai: string;
+  let care: string;
+  const db = () => owner(app.database);
+
+  const csv = (rows: string[][]) => Buffer.from(`\uFEFF${[questionColumns.map((c) => c.zh), ...rows].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\r\n")}\r\n`);
+  const row = (cells: Record<string, string>) => {
+    const all: Record<string, string> = { type: "单选题", optionA: "拉框标注", optionB: "语义分割", optionC: "关键点标注", optionD: "文本转写", answer: "A", difficulty: "2", level: "初级", pool: "练习", visibility: "仅本机构", ...cells };
+    return questionColumns.map((c) => all[c.key] ?? "");
+  };
+
+  /** Uploads a CSV and waits until its job ends or waits for review. */
+  const importCsv = async (client: HttpClient, slug: string, certificateId: string, bytes: Buffer) => {
+    const form = new FormData();
+    form.append("certificateId", certificateId);
+    form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), "questions.csv");
+    const response = await client.post(`/w/${slug}/questions/import`, form);
+    expect(response.status, await response.clone().text()).toBe(302);
+    const jobId = response.headers.get("location")!.split("/").at(-1)!;
+    return { jobId, ...(await settle(client, slug, jobId)) };
+  };
+  const settle = async (client: HttpClient, slug: string, jobId: string) => {
+    for (let i = 0; i < 600; i++) {
+      const data = (await (await client.data(`/w/${slug}/questions/import/${jobId}`, jobRoute)).json()) as { job: Job; review: Review & Job };
+      if (["done", "failed", "review"].includes(data.job.status)) return data;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`import ${jobId} did not settle`);
+  };
+
+  beforeAll(async () => {
+    app = await startApp();
+    editor = app.client();
+    await editor.login("org-editor@demo.xcert.test");
+    careAdmin = app.client({ locale: "en" });
+    await careAdmin.login("org2-admin@demo.xcert.test");
+    const ids = await db().rows<{ code: string; id: string; tenant_id: string }>(sql`select code, id, tenant_id from certificates`);
+    trainer = ids.find((c) => c.code === "AI-TRAINER")!.id;
+    ai = ids.find((c) => c.code === "AI-TRAINER")!.tenant_id;
+    elderly = ids.find((c) => c.code === "ELDERLY-CARE")!.id;
+    care = ids.find((c) => c.code === "ELDERLY-CARE")!.tenant_id;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("counts Chinese characters in trigrams the same way on this database as on the other", async () => {
+    // Han characters are letters for pg_trgm under UTF-8 on PGlite and PostgreSQL alike: 老年照护 has
+    // five trigrams (two padded), and near-identical Chinese stems are similar.
+    const [trigrams] = await db().rows<{ n: number; sim: number }>(sql`select array_length(show_trgm('老年照护'), 1) as n, similarity(${seededStem}, ${seededTwin}) as sim`);
+    expect(Number(trigrams.n)).toBe(5);
+    expect(Number(trigrams.sim)).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it("shows the seeded near-duplicate pair as similar questions, each linking to the other", async () => {
+    const pair = await db().rows<{ id: string; stem: string }>(sql`select id, stem from questions where stem in (${seededStem}, ${seededTwin}) order by stem = ${seededStem} desc`);
+    expect(pair).toHaveLength(2);
+    const [first, twin] = pair;
+    const data = (await (await editor.data(`/w/demo-ai/questions/${first.id}`, questionRoute)).json()) as { similar: { id: string; similarity: number }[] };
+    expect(data.similar.map((q) => q.id)).toEqual([twin.id]);
+    expect(data.similar[0].similarity).toBeGreaterThanOrEqual(0.6);
+    const back = (await (await editor.data(`/w/demo-ai/questions/${twin.id}`, questionRoute)).json()) as { similar: { id: string }[] };
+    expect(back.similar.map((q) => q.id)).toContain(first.id);
+    const page = await (await editor.get(`/w/demo-ai/questions/${first.id}`)).text();
+    expect(page).toContain("相似习题");
+    expect(page).toContain(`/w/demo-ai/questions/${twin.id}`);
+    // A question unlike any other lists none.
+    const [lonely] = await db().rows<{ id: string }>(sql`select id from questions where stem like '%A/B 测试%'`);
+    expect(((await (await editor.data(`/w/demo-ai/questions/${lonely.id}`, questionRoute)).json()) as { similar: unknown[] }).similar).toEqual([]);
+  });
+
+  it("flags resembling rows at import row by row, and skips them when asked, in one transaction", async () => {
+    const [seeded] = await db().rows<{ id: string }>(sql`select id from questions where stem = ${seededStem}`);
+    const before = await db().count("questions", sql`certificate_id = ${trainer}`);
+    const file = csv([
+      row({ stem: "数据标注中，用矩形框标出图像中目标位置的方法叫做？" }), // resembles the seeded pair (row 2)
+      row({ type: "判断题", stem: seededStem, optionA: "", optionB: "", optionC: "", optionD: "", answer: "正确" }), // same stem, other type: not flagged
+      row({ stem: "近重复检测导入测试：下列哪项是标注质检的抽检依据？" }), // new
+    ]);
+    const first = await importCsv(editor, "demo-ai", trainer, file);
+    // All three rows are staged (the job's imported count while it runs), none is in the bank yet.
+    expect(first.job).toMatchObject({ status: "review", importedRows: 3 });
+    expect(first.review.duplicateRows).toBe(1);
+    expect(first.review.flagged).toHaveLength(1);
+    expect(first.review.flagged[0]).toMatchObject({ rowNumber: 1, stem: "数据标注中，用矩形框标出图像中目标位置的方法叫做？" });
+    expect([seeded.id]).toContain(first.review.flagged[0].duplicateOf);
+    const page = await (await editor.get(`/w/demo-ai/questions/import/${first.jobId}`)).text();
+    expect(page).toContain("跳过标记的 1 行");
+    expect(page).toContain(`/w/demo-ai/questions/${seeded.id}`);
+    // Nothing is in the bank while the job waits.
+    expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before);
+
+    // Bad input: an unknown choice is refused with a field message, nothing changes.
+    const bad = await editor.action(`/w/demo-ai/questions/import/${first.jobId}/review`, reviewRoute, { intent: "later" });
+    expect(bad.status).toBe(400);
+    expect((await db().rows<{ status: string }>(sql`select status from import_jobs where id = ${first.jobId}`))[0].status).toBe("review");
+
+    const skip = await editor.post(`/w/demo-ai/questions/import/${first.jobId}/review`, { intent: "skip" });
+    expect(skip.status).toBe(302);
+    const skipped = await settle(editor, "demo-ai", first.jobId);
+    expect(skipped.job).toMatchObject({ status: "done", importedRows: 2, duplicates: "skip", duplicateRows: 1 });
+    expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 2);
+    expect(await db().count("questions", sql`stem = '数据标注中，用矩形框标出图像中目标位置的方法叫做？'`)).toBe(0);
+    expect(await db().count("import_rows", sql`job_id = ${first.jobId}`)).toBe(0);
+    expect(await db().count("audit_log", sql`entity_id = ${first.jobId} and action = 'question_import.duplicates'`)).toBe(1);
+    // A job no longer in review cannot be decided again.
+    const again = await editor.action(`/w/demo-ai/questions/import/${first.jobId}/review`, reviewRoute, { intent: "keep" });
+    expect(again.status).toBe(409);
+
+    // The same file again: now all three rows resemble questions of the bank; "keep" imports them all.
+    const second = await importCsv(editor, "demo-ai", trainer, file);
+    expect(second.job.status).toBe("review");
+    expect(second.review.flagged.map((f) => f.rowNumber)).toEqual([1, 2, 3]);
+    expect((await editor.post(`/w/demo-ai/questions/import/${second.jobId}/review`, { intent: "keep" })).status).toBe(302);
+    expect((await settle(editor, "demo-ai", second.jobId)).job).toMatchObject({ status: "done", importedRows: 3, duplicates: "keep" });
+    expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 5);
+  });
+
+  it("never flags or lists another organization's questions, and keeps its jobs to itself", async () => {
+    // demo-care imports a stem identical to a demo-ai question: nothing in its own bank resembles it.
+    const file = csv([row({ stem: seededStem, level: "初级" })]);
+    const own = await importCsv(careAdmin, "demo-care", elderly, file);
+    expect(own.job.status, JSON.stringify(own)).toBe("done");
+    const [mine] = await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${care} and stem = ${seededStem}`);
+    const similar = ((await (await careAdmin.data(`/w/demo-care/questions/${mine.id}`, questionRoute)).json()) as { similar: unknown[] }).similar;
+    expect(similar).toEqual([]);
+
+    // A demo-ai job in review: another organization gets 404 for its page and its review form.
+    const waiting = await importCsv(editor, "demo-ai", trainer, csv([row({ stem: seededTwin })]));
+    expect(waiting.job.status).toBe("review");
+    expect((await careAdmin.get(`/w/demo-ai/questions/import/${waiting.jobId}`)).status).toBe(404);
+    expect((await careAdmin.post(`/w/demo-care/questions/import/${waiting.jobId}/review`, { intent: "keep" })).status).toBe(404);
+    expect((await careAdmin.post(`/w/demo-ai/questions/import/${waiting.jobId}/review`, { intent: "keep" })).status).toBe(404);
+    // Raw SQL as demo-care's admin sees none of demo-ai's staged rows or questions.
+    await asApp({ tenantId: care, tenantKind: "organization", role: "admin" }, async (tx) => {
+      expect(await query(tx, sql`select 1 from import_rows where tenant_id = ${ai}`)).toEqual([]);
+      expect(await query(tx, sql`select 1 from questions where tenant_id = ${ai}`)).toEqual([]);
+    });
+    // The refused decisions changed nothing.
+    expect((await db().rows<{ status: string; duplicates: string | null }>(sql`select status, duplicates from import_jobs where id = ${waiting.jobId}`))[0]).toEqual({ status: "review", duplicates: null });
+  });
+});
