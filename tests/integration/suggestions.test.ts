@@ -138,8 +138,11 @@ describe("skill-requirement suggestions", () => {
     expect(data!.job.status).toBe("done");
     const imported = data!.review.suggestions;
     expect(imported).toHaveLength(2);
-    expect(imported[0].suggestions[0].titleZh).toContain("巡检");
-    expect(imported[1].suggestions[0].titleZh).toContain("测试用例");
+    // Listed in no particular order: each question found by its stem.
+    const stems = new Map((await db().rows<{ id: string; stem: string }>(sql`select id, stem from questions where id in ${sql.raw(`('${imported.map((q) => q.id).join("','")}')`)}`)).map((r) => [r.id, r.stem]));
+    const byStem = (part: string) => imported.find((q) => stems.get(q.id)?.includes(part))!;
+    expect(byStem("巡检").suggestions[0].titleZh).toContain("巡检");
+    expect(byStem("测试用例").suggestions[0].titleZh).toContain("测试用例");
     const pairs = imported.map((q) => `${q.id}:${q.suggestions[0].lineageId}`);
 
     // One bad pair refuses the whole form: the good one before it is not written either.
@@ -178,9 +181,16 @@ describe("skill-requirement suggestions", () => {
     const careRequirements = new Set((await db().rows<{ lineage_id: string }>(sql`select lineage_id from standard_nodes where tenant_id = ${care}`)).map((r) => r.lineage_id));
     expect(theirs.every((s) => careRequirements.has(s.lineageId))).toBe(true);
     expect(theirs.some((s) => s.lineageId === top.lineageId)).toBe(false);
-    // Raw SQL as demo-care sees none of demo-ai's requirements to match against.
+    // Raw SQL as demo-care: demo-ai's published standard is public (a skill standard is published to be
+    // read), its drafts are not; the suggestions above came from demo-care's own standard only.
+    const drafts = sql`select 1 from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where n.tenant_id = ${ai} and v.status = 'draft'`;
+    // A draft of demo-ai's (its certificate's one draft, if the seed left none).
+    await db().rows(sql`insert into standard_versions (tenant_id, certificate_id, version, status) values (${ai}, ${trainer}, 99, 'draft') on conflict do nothing returning 1`);
+    await db().rows(sql`insert into standard_nodes (tenant_id, version_id, level, kind, position, code, title_zh)
+      select tenant_id, id, 'intermediate', 'work_area', 9, '9', '草稿中的工作领域' from standard_versions where tenant_id = ${ai} and certificate_id = ${trainer} and status = 'draft' returning 1`);
+    expect((await db().rows(drafts)).length).toBeGreaterThan(0);
     await asApp({ tenantId: care, tenantKind: "organization", role: "admin" }, async (tx) => {
-      expect(await query(tx, sql`select 1 from standard_nodes where tenant_id = ${ai}`)).toEqual([]);
+      expect(await query(tx, drafts)).toEqual([]);
     });
   });
 });

@@ -6,15 +6,15 @@ import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 
 // Near-duplicate questions (issue 19 item 4, decision 051): within one certificate's bank, questions of
-// the same type whose stems are near-identical by pg_trgm similarity. The lookup goes through the
-// trigram GIN index (tenant_id, stem gin_trgm_ops) with the `%` operator, whose threshold is set for
-// the transaction. Trigrams of Chinese text are character trigrams: the same on PGlite and PostgreSQL
+// the same type whose stems are near-identical by pg_trgm similarity. Trigrams of Chinese text are character trigrams: the same on PGlite and PostgreSQL
 // (both UTF-8 with Han characters counted as letters; checked in tests/integration/near-duplicates).
 
 export const duplicateThreshold = 0.6;
 
-/** The `%` operator's threshold for the rest of the transaction. */
-export const duplicateScope = sql`select set_config('pg_trgm.similarity_threshold', ${String(duplicateThreshold)}, true)`;
+// similarity() on the certificate's questions of the same type, not the `%` operator through the
+// trigram index: on PGlite a `%` index scan over Chinese stems made the next statement spin inside
+// PGlite's error handling now and then (a test hung at 100% CPU; decision 051). The index path
+// is owed back once that is understood: at scale this reads the certificate's questions.
 
 export interface SimilarQuestion {
   id: string;
@@ -28,12 +28,11 @@ export interface SimilarQuestion {
 
 /** Questions of the same certificate and type whose stem resembles this one's, most similar first. */
 export async function similarQuestions(tx: Tx, tenantId: string, question: { id: string; certificateId: string; type: string; stem: string }, limit = 5): Promise<SimilarQuestion[]> {
-  await tx.execute(duplicateScope);
   const rows = rowsOf<SimilarQuestion>(
     await tx.execute(sql`
       select q.id, q.stem, q.level, q.type, q.status, q.version, similarity(q.stem, ${question.stem}) as similarity
       from questions q
-      where q.tenant_id = ${tenantId} and q.stem % ${question.stem}
+      where q.tenant_id = ${tenantId} and similarity(q.stem, ${question.stem}) >= ${duplicateThreshold}
         and q.certificate_id = ${question.certificateId} and q.type = ${question.type}::question_type and q.id <> ${question.id}
       order by similarity desc, q.id
       limit ${limit}`),
@@ -48,7 +47,6 @@ export async function similarQuestions(tx: Tx, tenantId: string, question: { id:
  */
 export async function flagDuplicateRows(tx: Tx, job: { tenantId: string; id: string; certificateId: string | null }): Promise<number> {
   if (!job.certificateId) return 0;
-  await tx.execute(duplicateScope);
   const [row] = rowsOf<{ n: number }>(
     await tx.execute(sql`
       with matches as (
@@ -57,7 +55,7 @@ export async function flagDuplicateRows(tx: Tx, job: { tenantId: string; id: str
         cross join lateral (
           select q.id, similarity(q.stem, s.data->>'stem') as sim
           from questions q
-          where q.tenant_id = ${job.tenantId} and q.stem % (s.data->>'stem')
+          where q.tenant_id = ${job.tenantId} and similarity(q.stem, s.data->>'stem') >= ${duplicateThreshold}
             and q.certificate_id = ${job.certificateId} and q.type = (s.data->>'type')::question_type
           order by sim desc, q.id
           limit 1) best

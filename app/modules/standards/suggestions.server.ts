@@ -9,9 +9,9 @@ import type { TenantContext } from "~/modules/tenancy/context.server";
 // Skill-requirement suggestions (issue 19 item 5, decision 052): for a question or case without
 // requirements, the three requirements of the certificate's latest published standard (same level)
 // whose title and description share the most weighted terms with the item's text. Terms are Chinese
-// character bigrams and Latin words (text_terms, migration 0046); weights are TF-IDF over the level's
-// requirements, scored as the requirement-normalised dot product. All in SQL, in the caller's
-// transaction (RLS applies): no model, nothing leaves the database.
+// character bigrams and Latin words (textTerms below, as text_terms in migration 0046); weights are
+// TF-IDF over the level's requirements, scored as the requirement-normalised dot product. The
+// requirements are read in the caller's transaction (RLS applies); no model is downloaded.
 
 export interface Suggestion {
   itemId: string;
@@ -28,56 +28,80 @@ export interface SuggestionItem {
   text: string;
 }
 
+/**
+ * An item's or a requirement's terms: Latin words (two or more letters or digits, lower-cased) and the
+ * character bigrams of each run of Chinese characters, as text_terms() in SQL (migration 0046) splits.
+ */
+export function textTerms(input: string): string[] {
+  const terms = [...input.toLowerCase().matchAll(/[a-z0-9]{2,}/g)].map((m) => m[0]);
+  for (const run of input.match(/[\u3400-\u4dbf\u4e00-\u9fff]{2,}/gu) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i < chars.length - 1; i++) terms.push(chars[i] + chars[i + 1]);
+  }
+  return terms;
+}
+
+function counts(terms: string[]) {
+  const tf = new Map<string, number>();
+  for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
+  return tf;
+}
+
 /** The top `limit` requirements for each item (items of one certificate), best first. */
 export async function suggestRequirements(tx: Tx, tenantId: string, certificateId: string, items: SuggestionItem[], limit = 3): Promise<Map<string, Suggestion[]>> {
   const result = new Map<string, Suggestion[]>();
   if (items.length === 0) return result;
-  const rows = rowsOf<Suggestion>(
+  // The requirements are read in SQL, under RLS; the scoring runs here: the same TF-IDF as one SQL
+  // statement made PGlite spin on an error inside it now and then (decision 052).
+  const requirements = rowsOf<{ lineageId: string; level: string; code: string; titleZh: string; titleEn: string; body: string }>(
     await tx.execute(sql`
-      with req as (
-        select n.lineage_id, n.level::text as level, n.code, n.title_zh, n.title_en, n.title_zh || ' ' || n.description as body
-        from standard_nodes n
-        where n.tenant_id = ${tenantId} and n.kind = 'skill_requirement' and n.version_id = (
-          select v.id from standard_versions v
-          where v.tenant_id = ${tenantId} and v.certificate_id = ${certificateId} and v.status = 'published'
-          order by v.version desc limit 1)
-      ), req_terms as (
-        select r.lineage_id, r.level, t.term, count(*) as tf
-        from req r cross join lateral text_terms(r.body) as t(term)
-        group by r.lineage_id, r.level, t.term
-      ), docs as (
-        select level, count(*)::float8 as n from req group by level
-      ), df as (
-        select level, term, count(*)::float8 as df from req_terms group by level, term
-      ), weights as (
-        select rt.lineage_id, rt.level, rt.term, (1 + ln(rt.tf)) * ln(1 + d.n / df.df) as w, ln(1 + d.n / df.df) as idf
-        from req_terms rt join df on df.level = rt.level and df.term = rt.term join docs d on d.level = rt.level
-      ), norms as (
-        select lineage_id, sqrt(sum(w * w)) as norm from weights group by lineage_id
-      ), items as (
-        select i.id, i.level, i.text from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as i(id uuid, level text, text text)
-      ), item_terms as (
-        select i.id, i.level, t.term, count(*) as tf
-        from items i cross join lateral text_terms(i.text) as t(term)
-        group by i.id, i.level, t.term
-      ), scores as (
-        select it.id, w.lineage_id, sum(w.w * (1 + ln(it.tf)) * w.idf) / max(nm.norm) as score
-        from item_terms it
-        join weights w on w.level = it.level and w.term = it.term
-        join norms nm on nm.lineage_id = w.lineage_id
-        group by it.id, w.lineage_id
-      ), ranked as (
-        select s.*, row_number() over (partition by s.id order by s.score desc, s.lineage_id) as rank from scores s where s.score > 0
-      )
-      select ranked.id as "itemId", ranked.lineage_id as "lineageId", req.code, req.title_zh as "titleZh", req.title_en as "titleEn", ranked.score
-      from ranked join req on req.lineage_id = ranked.lineage_id
-      where ranked.rank <= ${limit}
-      order by ranked.id, ranked.rank`),
+      select n.lineage_id as "lineageId", n.level::text as level, n.code, n.title_zh as "titleZh", n.title_en as "titleEn", n.title_zh || ' ' || n.description as body
+      from standard_nodes n
+      where n.tenant_id = ${tenantId} and n.kind = 'skill_requirement' and n.version_id = (
+        select v.id from standard_versions v
+        where v.tenant_id = ${tenantId} and v.certificate_id = ${certificateId} and v.status = 'published'
+        order by v.version desc limit 1)`),
   );
-  for (const row of rows) {
-    const list = result.get(row.itemId) ?? [];
-    list.push({ ...row, score: Number(row.score) });
-    result.set(row.itemId, list);
+  // Per level: document frequencies, then each requirement's weights w = (1 + ln tf) · idf, idf = ln(1 + n / df).
+  const byLevel = new Map<string, { requirement: (typeof requirements)[number]; tf: Map<string, number> }[]>();
+  for (const requirement of requirements) {
+    const list = byLevel.get(requirement.level) ?? [];
+    list.push({ requirement, tf: counts(textTerms(requirement.body)) });
+    byLevel.set(requirement.level, list);
+  }
+  const weighted = new Map<string, { requirement: (typeof requirements)[number]; weights: Map<string, { w: number; idf: number }>; norm: number }[]>();
+  for (const [level, list] of byLevel) {
+    const df = new Map<string, number>();
+    for (const { tf } of list) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+    weighted.set(
+      level,
+      list.map(({ requirement, tf }) => {
+        const weights = new Map<string, { w: number; idf: number }>();
+        let squares = 0;
+        for (const [term, count] of tf) {
+          const idf = Math.log(1 + list.length / df.get(term)!);
+          const w = (1 + Math.log(count)) * idf;
+          weights.set(term, { w, idf });
+          squares += w * w;
+        }
+        return { requirement, weights, norm: Math.sqrt(squares) };
+      }),
+    );
+  }
+  // Each item against the requirements of its level: the requirement-normalised dot product.
+  for (const item of items) {
+    const tf = counts(textTerms(item.text));
+    const scored: Suggestion[] = [];
+    for (const { requirement, weights, norm } of weighted.get(item.level) ?? []) {
+      let dot = 0;
+      for (const [term, count] of tf) {
+        const weight = weights.get(term);
+        if (weight) dot += weight.w * (1 + Math.log(count)) * weight.idf;
+      }
+      if (dot > 0) scored.push({ itemId: item.id, lineageId: requirement.lineageId, code: requirement.code, titleZh: requirement.titleZh, titleEn: requirement.titleEn, score: dot / norm });
+    }
+    scored.sort((a, b) => b.score - a.score || (a.lineageId < b.lineageId ? -1 : a.lineageId > b.lineageId ? 1 : 0));
+    if (scored.length) result.set(item.id, scored.slice(0, limit));
   }
   return result;
 }
