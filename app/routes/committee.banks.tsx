@@ -3,10 +3,9 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { bankOverview } from "~/modules/committee/banks.server";
-import { CommitteeExportLinks } from "~/modules/committee/components/export-links";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, filterSelect, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, filterSelect, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "committee.banks.title" };
@@ -52,7 +51,7 @@ export default function CommitteeBanks() {
           {t("committee.banks.filter")}
         </button>
       </Form>
-      <CommitteeExportLinks list="banks" />
+      <ExportLinks list="banks" to="/committee/export/banks" />
       {rows.length === 0 ? (
         <EmptyState>{t("committee.banks.empty")}</EmptyState>
       ) : (

@@ -2,12 +2,11 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { CommitteeExportLinks } from "~/modules/committee/components/export-links";
 import { figureProvider, figureRows } from "~/modules/committee/dashboard.server";
 import { figureFilterSchema } from "~/modules/committee/schemas";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { formatDateTime } from "~/ui/format";
-import { EmptyState, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // The rows behind one dashboard figure, filtered as the dashboard's link says (organization, district,
@@ -70,7 +69,7 @@ export default function FigureList() {
               {t("oversight.dashboard.openPage")}
             </Link>
           ) : null}
-          <CommitteeExportLinks list={data.key} />
+          <ExportLinks list={data.key} to={`/committee/export/${data.key}`} />
         </div>
       </div>
       {data.rows.length === 0 ? (

@@ -1,11 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { CommitteeExportLinks } from "~/modules/committee/components/export-links";
 import { siteFilterSchema } from "~/modules/committee/schemas";
 import { siteLayout } from "~/modules/committee/sites.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
-import { EmptyState, filterSelect, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, filterSelect, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // The exam-site layout (issue 17 item 5): approved sites per certificate and district against the
@@ -51,7 +50,7 @@ export default function CommitteeSites() {
             {t("committee.banks.filter")}
           </button>
         </Form>
-        <CommitteeExportLinks list="sites" />
+        <ExportLinks list="sites" to="/committee/export/sites" />
       </div>
       {rows.length === 0 ? (
         <EmptyState>{t("oversight.sites.empty")}</EmptyState>

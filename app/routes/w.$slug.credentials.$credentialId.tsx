@@ -4,8 +4,8 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { addEvidence, evidenceActionSchema, listEvidence, maxCredentialEvidenceBytes, removeEvidence } from "~/modules/credentials/evidence.server";
-import { settableStatuses, statusChangeSchema } from "~/modules/credentials/schemas";
+import { addEvidence, listEvidence, maxCredentialEvidenceBytes, removeEvidence } from "~/modules/credentials/evidence.server";
+import { evidenceActionSchema, settableStatuses, statusChangeSchema } from "~/modules/credentials/schemas";
 import { withFileChanges } from "~/modules/storage/storage.server";
 import { changeCredentialStatus, credentialHistory, getCredential } from "~/modules/credentials/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";

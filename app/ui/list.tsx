@@ -4,17 +4,18 @@ import { useTranslation } from "react-i18next";
 
 /**
  * Links to /w/:slug/export/:list with the page's current filters (paging dropped). Pages outside
- * /w/:slug (the committee's) name the workspace and the query themselves.
+ * /w/:slug name the workspace and the query themselves, or the export route (`to`, the committee's).
  */
-export function ExportLinks({ list, slug, query: fixed }: { list: string; slug?: string; query?: Record<string, string> }) {
+export function ExportLinks({ list, slug, query: fixed, to }: { list: string; slug?: string; query?: Record<string, string>; to?: string }) {
   const location = useLocation();
   const params = useParams();
   const { t } = useTranslation();
   const href = (format: string) => {
     const query = new URLSearchParams(fixed ?? location.search);
     query.delete("cursor");
+    query.delete("page");
     query.set("format", format);
-    return `/w/${slug ?? params.slug}/export/${list}?${query}`;
+    return `${to ?? `/w/${slug ?? params.slug}/export/${list}`}?${query}`;
   };
   return (
     <span className="no-print flex gap-2 text-sm">

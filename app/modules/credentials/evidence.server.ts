@@ -1,6 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
 import { fileTypeFromBuffer } from "file-type";
-import { z } from "zod";
 import type { Tx } from "../../../db/client.server";
 import { credentialEvidence, credentials } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
@@ -9,18 +8,13 @@ import { newStorageKey, storage, type FileChanges } from "~/modules/storage/stor
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { attachmentDisposition } from "~/ui/export.server";
 import { isUuid } from "~/ui/ids";
-import { stripControlChars, uuid } from "~/ui/schema-fields";
+import { stripControlChars } from "~/ui/schema-fields";
 
 // A credential's evidence (training certificates, appointment letters): files through
 // app/modules/storage, written aside and removed again unless the request commits (FileChanges).
 
 export const maxCredentialEvidenceBytes = 10 * 1024 * 1024;
 const evidenceTypes = new Set(["image/png", "image/jpeg", "image/webp", "application/pdf"]);
-
-export const evidenceActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("evidence"), file: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "required" } }) }),
-  z.object({ intent: z.literal("removeEvidence"), evidenceId: uuid }),
-]);
 
 type Result = { ok: true; value: { id: string } } | { ok: false; status: 400; fieldErrors: Record<string, string[]> };
 

@@ -9,6 +9,7 @@ import { createImportJob, listImportJobs, maxImportBytes, progressOf, startImpor
 import { labelIn, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "~/modules/imports/sheet";
 import { withTenant, type TenantContext } from "~/modules/tenancy/context.server";
 import { exportResponse, type ExportFormat } from "~/ui/export.server";
+import { fileImportSchema } from "~/modules/imports/schemas";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { stripControlChars } from "~/ui/schema-fields";
 import { zodErrorMap } from "~/ui/zod-errors";
@@ -198,10 +199,6 @@ export const credentialImport: BankImport = {
   audit: "credential_import",
 };
 
-export const credentialsImportSchema = z.object({
-  file: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "required" } }),
-});
-
 export async function credentialsImportPage(tx: Tx, ctx: TenantContext) {
   return { jobs: (await listImportJobs(tx, ctx, "credentials")).map((job) => ({ ...job, progress: progressOf(job) })) };
 }
@@ -210,7 +207,7 @@ export async function credentialsImportPage(tx: Tx, ctx: TenantContext) {
 export async function uploadCredentials(request: Request, slug: string | undefined) {
   const queued: { job?: { tenantId: string; id: string } } = {};
   const response = await withTenant(request, slug, "credentials:write", async (tx, ctx) => {
-    const submission = await parseForm(request, credentialsImportSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
+    const submission = await parseForm(request, fileImportSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
     const { file } = submission.value;
     const result = await createImportJob(tx, ctx, { kind: "credentials", certificateId: null, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });

@@ -131,3 +131,9 @@ export const trainingActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export const districtSchema = z.object({ district: z.enum(shanghaiDistricts) });
+
+/** A credential's evidence form: add a file, or remove one (the browser validates with it too). */
+export const evidenceActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("evidence"), file: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "required" } }) }),
+  z.object({ intent: z.literal("removeEvidence"), evidenceId: uuid }),
+]);

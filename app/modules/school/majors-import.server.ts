@@ -1,18 +1,14 @@
 import { redirect } from "@remix-run/node";
-import { z } from "zod";
 import type { Tx } from "../../../db/client.server";
 import { createImportJob, listImportJobs, maxImportBytes, progressOf, startImportJob } from "~/modules/imports/jobs.server";
 import { withTenant, type TenantContext } from "~/modules/tenancy/context.server";
 import { exportResponse, type ExportFormat } from "~/ui/export.server";
+import { fileImportSchema } from "~/modules/imports/schemas";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { stripControlChars } from "~/ui/schema-fields";
 import { majorColumns } from "./import-rows";
 
 // Majors through the one import pipeline (kind pilot_majors, a job of no certificate).
-
-export const majorsImportSchema = z.object({
-  file: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "required" } }),
-});
 
 export async function majorsImportPage(tx: Tx, ctx: TenantContext) {
   return { jobs: (await listImportJobs(tx, ctx, "pilot_majors")).map((job) => ({ ...job, progress: progressOf(job) })) };
@@ -22,7 +18,7 @@ export async function majorsImportPage(tx: Tx, ctx: TenantContext) {
 export async function uploadMajors(request: Request, slug: string | undefined) {
   const queued: { job?: { tenantId: string; id: string } } = {};
   const response = await withTenant(request, slug, "school:manage", async (tx, ctx) => {
-    const submission = await parseForm(request, majorsImportSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
+    const submission = await parseForm(request, fileImportSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
     const { file } = submission.value;
     const result = await createImportJob(tx, ctx, { kind: "pilot_majors", certificateId: null, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });

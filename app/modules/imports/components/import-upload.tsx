@@ -9,7 +9,7 @@ import { EmptyState, Table } from "~/ui/list";
 import { zodErrorMap } from "~/ui/zod-errors";
 import { levels } from "~/modules/certificates/schemas";
 import { pools } from "~/modules/questions/schemas";
-import { importUploadSchema } from "../schemas";
+import { fileImportSchema, importUploadSchema } from "../schemas";
 
 export interface ImportJobRow {
   id: string;
@@ -96,6 +96,63 @@ export function ImportUpload({
         </div>
       </Form>
       <ImportJobsTable jobs={jobs} k={k} statusHeading={t(`${ns}.status`)} />
+    </div>
+  );
+}
+
+/**
+ * The import page of a register (pilot majors, credentials): one file, its templates, recent jobs.
+ * `prefix` names the page's translation keys; `template` is the template route, whose links add
+ * `?format=` (and any `extra` links, e.g. the register exported in the template's columns).
+ */
+export function FileImportPage({
+  prefix,
+  template,
+  extra = [],
+  jobs,
+  lastResult,
+}: {
+  prefix: string;
+  template: string;
+  extra?: { query: string; label: string }[];
+  jobs: ImportJobRow[];
+  lastResult?: SubmissionResult<string[]> | null;
+}) {
+  const { t } = useTranslation();
+  const k = (key: string) => t(`${prefix}.${key}`);
+  const [form, fields] = useForm({
+    id: "import",
+    lastResult,
+    shouldValidate: "onSubmit",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: fileImportSchema, error: zodErrorMap(t) }),
+  });
+  const links = [{ query: "format=xlsx", label: k("templateXlsx") }, { query: "format=csv", label: k("templateCsv") }, ...extra];
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-bold">{k("title")}</h1>
+        <p className="text-sm text-gray-600">{k("lead")}</p>
+      </div>
+      <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="max-w-2xl rounded border border-gray-200 bg-white p-6">
+        <div className="mb-4">
+          <label htmlFor={fields.file.id} className="block text-sm font-medium text-gray-800">
+            {k("file")}
+          </label>
+          <input id={fields.file.id} name={fields.file.name} type="file" accept=".xlsx,.csv" aria-invalid={fields.file.errors ? true : undefined} aria-describedby={fields.file.errors ? fields.file.errorId : undefined} className="mt-1 block w-full text-sm" />
+          <p className="mt-1 text-xs text-gray-500">{k("fileHint")}</p>
+          <ErrorList id={fields.file.errorId} errors={fields.file.errors} />
+        </div>
+        <ErrorList id={form.errorId} errors={form.errors} />
+        <div className="flex flex-wrap items-center gap-4">
+          <SubmitButton>{k("start")}</SubmitButton>
+          {links.map((link) => (
+            <a key={link.query} href={`${template}?${link.query}`} className="text-sm text-blue-700 underline" download>
+              {link.label}
+            </a>
+          ))}
+        </div>
+      </Form>
+      <ImportJobsTable jobs={jobs} k={k} statusHeading={k("status")} />
     </div>
   );
 }
