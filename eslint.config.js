@@ -51,7 +51,10 @@ export default tseslint.config(
           patterns: [
             scopeImport,
             databaseDoor,
-            { group: ["**/db/**", "**/db/*", "drizzle-orm", "drizzle-orm/*"], message: "Routes hold no SQL: call a domain module under app/modules/ through a tenancy wrapper." },
+            {
+              group: ["**/db/**", "**/db/*", "drizzle-orm", "drizzle-orm/*"],
+              message: "Routes hold no SQL: call a domain module under app/modules/ through a tenancy wrapper.",
+            },
           ],
         },
       ],

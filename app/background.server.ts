@@ -43,7 +43,8 @@ export function startBackground(): Promise<Background> {
     const jobs = env().EMAIL_WORKER === "on" ? setInterval(() => void runDueJobs().catch((e: Error) => console.error("[jobs]", e.message)), 60_000) : undefined;
     jobs?.unref();
     // Imports whose runner died (a restart mid-import) are picked up again.
-    const imports = env().EMAIL_WORKER === "on" ? setInterval(() => void resumeStaleImports().catch((e: Error) => console.error("[imports]", e.message)), 15_000) : undefined;
+    const imports =
+      env().EMAIL_WORKER === "on" ? setInterval(() => void resumeStaleImports().catch((e: Error) => console.error("[imports]", e.message)), 15_000) : undefined;
     imports?.unref();
     return {
       stop: async (timeoutMs: number) => {

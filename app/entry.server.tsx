@@ -51,7 +51,13 @@ export default function handleRequest(
  * carries no CSP (the server drops it): the client keeps the one stored with the body it already has,
  * whose nonce matches that body.
  */
-async function publicDocument(request: Request, responseHeaders: Headers, remixContext: EntryContext, answer: { key: string; etag: string; dataEtag: string }, nonce: string) {
+async function publicDocument(
+  request: Request,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+  answer: { key: string; etag: string; dataEtag: string },
+  nonce: string,
+) {
   if (matchesEtag(request, answer.etag)) return notModified(answer.etag);
   let kept = cachedDocument(answer);
   if (!kept) {

@@ -137,11 +137,15 @@ export async function openDatabase(url = process.env.DATABASE_URL, options: Open
  */
 function sqlTrace(file: string) {
   const encode = (value: unknown): unknown =>
-    value instanceof Date ? { $date: value.toISOString() }
-    : value instanceof Uint8Array ? { $bytes: Buffer.from(value).toString("base64") }
-    : typeof value === "bigint" ? { $bigint: value.toString() }
-    : Array.isArray(value) ? value.map(encode)
-    : value;
+    value instanceof Date
+      ? { $date: value.toISOString() }
+      : value instanceof Uint8Array
+        ? { $bytes: Buffer.from(value).toString("base64") }
+        : typeof value === "bigint"
+          ? { $bigint: value.toString() }
+          : Array.isArray(value)
+            ? value.map(encode)
+            : value;
   // Statements sent in one turn of the event loop did not wait for each other's results (a
   // Promise.all, or the scope before the first query): postgres.js writes them to a transaction's
   // connection together, and the floor sends them together too. The turn ends with the check phase.
@@ -156,7 +160,10 @@ function sqlTrace(file: string) {
       });
     }
     // Synchronous on purpose: the trace must be complete when the response leaves the server.
-    appendFileSync(file, `${JSON.stringify({ at: performance.timeOrigin + performance.now(), pid: process.pid, connection, batch, query, parameters: parameters.map(encode), types })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ at: performance.timeOrigin + performance.now(), pid: process.pid, connection, batch, query, parameters: parameters.map(encode), types })}\n`,
+    );
   };
 }
 
@@ -229,9 +236,7 @@ export async function checkQueryRole(db: Db, roleName = queryRole): Promise<stri
   const problems: string[] = [];
   if (role.rolsuper) problems.push(`${roleName} is a superuser`);
   if (role.rolbypassrls) problems.push(`${roleName} has BYPASSRLS`);
-  const owned = rowsOf<{ tablename: string }>(
-    await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tableowner = ${roleName}`),
-  );
+  const owned = rowsOf<{ tablename: string }>(await db.execute(sql`select tablename from pg_tables where schemaname = 'public' and tableowner = ${roleName}`));
   if (owned.length) problems.push(`${roleName} owns tables: ${owned.map((t) => t.tablename).join(", ")}`);
   // Every tenant-owned table, and every table the role can write (a column grant counts), has RLS
   // enabled and forced.

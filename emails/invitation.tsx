@@ -16,12 +16,7 @@ export function invitationSubject(t: TFunction, props: InvitationEmailProps) {
 
 export function InvitationEmail({ t, lang, ...props }: InvitationEmailProps & { t: TFunction; lang: string }) {
   return (
-    <EmailLayout
-      lang={lang}
-      preview={invitationSubject(t, props)}
-      heading={invitationSubject(t, props)}
-      footer={t("email.footer")}
-    >
+    <EmailLayout lang={lang} preview={invitationSubject(t, props)} heading={invitationSubject(t, props)} footer={t("email.footer")}>
       <Text>{t("email.invitation.body", { inviter: props.inviterName, tenant: props.tenantName, role: props.roleLabel })}</Text>
       <Button href={props.acceptUrl} style={{ backgroundColor: "#1d4ed8", color: "#ffffff", padding: "10px 18px", borderRadius: "6px" }}>
         {t("email.invitation.cta")}

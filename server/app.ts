@@ -92,7 +92,14 @@ export function createApp(options: AppOptions): ServerApp {
   const describe = (req: IncomingMessage, res: ServerResponse, value: Record<string, unknown>) => {
     const store = (res as Response).locals?.store as RequestStore | undefined;
     const asked = ((res as Response).locals?.askedUrl as string | undefined) ?? req.url ?? "/";
-    return { ...value, method: (res as Response).locals?.askedMethod, path: loggedPath(asked), route: matchRoute(asked), tenant: store?.tenantSlug, user: store?.userId };
+    return {
+      ...value,
+      method: (res as Response).locals?.askedMethod,
+      path: loggedPath(asked),
+      route: matchRoute(asked),
+      tenant: store?.tenantSlug,
+      user: store?.userId,
+    };
   };
 
   // 1. The request's store: id, client address, CSP nonce; the rest of the request runs inside it.
@@ -213,7 +220,12 @@ export function createApp(options: AppOptions): ServerApp {
       chunks = [];
       return true;
     };
-    const bytesOf = (chunk: unknown, encoding: unknown) => (Buffer.isBuffer(chunk) ? chunk : typeof chunk === "string" ? Buffer.from(chunk, (typeof encoding === "string" ? encoding : "utf8") as BufferEncoding) : Buffer.from(chunk as Uint8Array));
+    const bytesOf = (chunk: unknown, encoding: unknown) =>
+      Buffer.isBuffer(chunk)
+        ? chunk
+        : typeof chunk === "string"
+          ? Buffer.from(chunk, (typeof encoding === "string" ? encoding : "utf8") as BufferEncoding)
+          : Buffer.from(chunk as Uint8Array);
     res.write = ((chunk: unknown, encoding?: unknown, callback?: unknown) => {
       if (!gathering()) return write(chunk, encoding, callback);
       chunks!.push(bytesOf(chunk, encoding));
@@ -296,7 +308,10 @@ export function createApp(options: AppOptions): ServerApp {
     if (res.headersSent) return next(error);
     const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) res.err = error;
-    res.status(status).type("text/plain").send(status === 404 ? "Not found" : status < 500 ? "Bad request" : "Internal server error");
+    res
+      .status(status)
+      .type("text/plain")
+      .send(status === 404 ? "Not found" : status < 500 ? "Bad request" : "Internal server error");
   });
 
   return { app, streams };

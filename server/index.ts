@@ -31,7 +31,10 @@ function workerCount(): number {
   }
   if (count > 1 && !process.env.DATABASE_URL) {
     // Two processes opening one PGlite directory corrupt it (it takes no lock): one process it is.
-    if (asked) logger.warn(`WEB_CONCURRENCY=${count} ignored: the embedded PGlite database can be opened by one process only; serving with 1 process (set DATABASE_URL to run several)`);
+    if (asked)
+      logger.warn(
+        `WEB_CONCURRENCY=${count} ignored: the embedded PGlite database can be opened by one process only; serving with 1 process (set DATABASE_URL to run several)`,
+      );
     return 1;
   }
   return count;

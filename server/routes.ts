@@ -12,7 +12,16 @@ export function routeMatcher(build: ServerBuild): (url: string) => string | unde
   const tree = (parentId: string | undefined): RouteObject[] =>
     Object.values(build.routes)
       .filter((route) => route.parentId === parentId)
-      .map((route) => ({ id: route.id, path: route.path, index: route.index, caseSensitive: route.caseSensitive, children: route.index ? undefined : tree(route.id) }) as RouteObject);
+      .map(
+        (route) =>
+          ({
+            id: route.id,
+            path: route.path,
+            index: route.index,
+            caseSensitive: route.caseSensitive,
+            children: route.index ? undefined : tree(route.id),
+          }) as RouteObject,
+      );
   const routes = tree(undefined);
   return (url) => {
     const [pathname, search = ""] = url.split("?");

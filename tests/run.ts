@@ -28,7 +28,19 @@ process.exit(result.status ?? 1);
 function buildIsCurrent() {
   const built = ["build/index.js", "public/build"].map((file) => (existsSync(file) ? statSync(file).mtimeMs : 0));
   if (built.includes(0)) return false;
-  const sources = ["app", "db", "emails", "patches", "remix.config.js", "tailwind.config.ts", "postcss.config.js", "tsconfig.json", "package.json", "package-lock.json", "node_modules/.package-lock.json"];
+  const sources = [
+    "app",
+    "db",
+    "emails",
+    "patches",
+    "remix.config.js",
+    "tailwind.config.ts",
+    "postcss.config.js",
+    "tsconfig.json",
+    "package.json",
+    "package-lock.json",
+    "node_modules/.package-lock.json",
+  ];
   return Math.max(...sources.map(newest)) < Math.min(...built);
 }
 

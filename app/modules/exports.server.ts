@@ -101,7 +101,8 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
   }),
   materials: define({
     permission: "certificates:read",
-    load: async (tx, ctx, query) => (await listMaterials(tx, ctx, { ...materialFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
+    load: async (tx, ctx, query) =>
+      (await listMaterials(tx, ctx, { ...materialFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
     columns: (t, locale) => [
       { header: t("materials.materialTitle"), value: (m) => m.title, width: 36 },
       { header: t("materials.kind"), value: (m) => t(`materials.kinds.${m.kind}`), width: 14 },
@@ -120,7 +121,8 @@ export const workspaceExports: Record<string, ListExport<unknown>> = {
   // Holders and their credentials, one row per credential (the ID document only by its last 4).
   credentials: define({
     permission: "credentials:read",
-    load: async (tx, ctx, query) => (await listCredentials(tx, ctx, { ...credentialFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
+    load: async (tx, ctx, query) =>
+      (await listCredentials(tx, ctx, { ...credentialFilterSchema.parse(Object.fromEntries(query)), cursor: undefined }, exportLimit)).rows,
     columns: (t, locale) => [
       { header: t("credentials.number"), value: (c) => c.number, width: 20 },
       { header: t("credentials.holderName"), value: (c) => c.holderName, width: 14 },

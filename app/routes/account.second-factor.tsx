@@ -54,7 +54,11 @@ export async function action({ request }: ActionFunctionArgs) {
 
 // A refused code keeps the secret on screen (a new one would not match what the app just scanned).
 export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) =>
-  actionResult && typeof actionResult === "object" && "recoveryCodes" in actionResult ? false : actionResult?.result?.status === "error" ? false : defaultShouldRevalidate;
+  actionResult && typeof actionResult === "object" && "recoveryCodes" in actionResult
+    ? false
+    : actionResult?.result?.status === "error"
+      ? false
+      : defaultShouldRevalidate;
 
 export default function SecondFactor() {
   const { status, enrolment } = useLoaderData<typeof loader>();

@@ -85,7 +85,9 @@ export default function CommitteeDashboard() {
             </div>
           </BarChart>
         )}
-        {rows.length > shown.length ? <p className="text-xs text-gray-500">{t("oversight.dashboard.topOnly", { count: shown.length, total: rows.length })}</p> : null}
+        {rows.length > shown.length ? (
+          <p className="text-xs text-gray-500">{t("oversight.dashboard.topOnly", { count: shown.length, total: rows.length })}</p>
+        ) : null}
       </section>
     );
   };
@@ -99,7 +101,12 @@ export default function CommitteeDashboard() {
         {data.figures.map((f) => (
           <li key={f.key} className="rounded border border-gray-200 bg-white p-4" data-testid={`figure-${f.key}`}>
             <p className="text-sm text-gray-600">{t(`oversight.figures.${f.key}.title`)}</p>
-            <Link to={figureHref(f.key)} className="text-3xl font-bold text-blue-800 underline decoration-1" data-testid="figure-count" aria-label={`${t(`oversight.figures.${f.key}.title`)}: ${f.total}`}>
+            <Link
+              to={figureHref(f.key)}
+              className="text-3xl font-bold text-blue-800 underline decoration-1"
+              data-testid="figure-count"
+              aria-label={`${t(`oversight.figures.${f.key}.title`)}: ${f.total}`}
+            >
               {f.total}
             </Link>
             <p className="mt-1 text-xs text-gray-500">{t(`oversight.figures.${f.key}.lead`)}</p>

@@ -41,11 +41,19 @@ export default function CommitteeAdmission() {
   const error = (actionData?.result && "error" in actionData.result ? actionData.result.error : undefined) ?? {};
   const [current] = filings;
   const intents =
-    tenant.status === "pending" ? (["admit", "refuse"] as const) : tenant.status === "admitted" ? (["suspend"] as const) : tenant.status === "suspended" ? (["reinstate"] as const) : [];
+    tenant.status === "pending"
+      ? (["admit", "refuse"] as const)
+      : tenant.status === "admitted"
+        ? (["suspend"] as const)
+        : tenant.status === "suspended"
+          ? (["reinstate"] as const)
+          : [];
   return (
     <div className="space-y-6">
       <div>
-        <p className="text-sm text-gray-500">{t(`tenantKinds.${tenant.kind}`)} · /w/{tenant.slug}</p>
+        <p className="text-sm text-gray-500">
+          {t(`tenantKinds.${tenant.kind}`)} · /w/{tenant.slug}
+        </p>
         <h1 className="text-2xl font-bold">{locale === "en" && tenant.nameEn ? tenant.nameEn : tenant.name}</h1>
         <p className="mt-1">
           <AdmissionChip status={tenant.status} />
@@ -70,7 +78,14 @@ export default function CommitteeAdmission() {
           <label htmlFor="reason" className="block text-sm font-medium">
             {t("admission.committee.detail.reason")}
           </label>
-          <textarea id="reason" name="reason" rows={3} maxLength={1000} className="block w-full rounded border border-gray-300 px-3 py-2" aria-describedby="reason-hint reason-error" />
+          <textarea
+            id="reason"
+            name="reason"
+            rows={3}
+            maxLength={1000}
+            className="block w-full rounded border border-gray-300 px-3 py-2"
+            aria-describedby="reason-hint reason-error"
+          />
           <p id="reason-hint" className="text-xs text-gray-500">
             {t("admission.committee.detail.reasonHint")}
           </p>
@@ -94,7 +109,11 @@ export default function CommitteeAdmission() {
             <li key={f.id} className="rounded border border-gray-200 bg-white p-3">
               <AdmissionChip status={f.status} /> · {t("admission.committee.columns.filedAt")} {formatDateTime(f.filedAt, locale)}
               {f.decidedAt ? ` · ${t("admission.committee.columns.decidedAt")} ${formatDateTime(f.decidedAt, locale)}` : ""}
-              {f.reason ? <p className="mt-1 whitespace-pre-wrap text-gray-700">{t("admission.committee.detail.reason")}: {f.reason}</p> : null}
+              {f.reason ? (
+                <p className="mt-1 whitespace-pre-wrap text-gray-700">
+                  {t("admission.committee.detail.reason")}: {f.reason}
+                </p>
+              ) : null}
             </li>
           ))}
         </ul>

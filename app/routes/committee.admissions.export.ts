@@ -19,15 +19,20 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     const { rows } = await listAdmissions(tx, { status: filter.status }, 100_000);
     const t = translator(ctx.locale);
     type Row = (typeof rows)[number];
-    return exportResponse(format.data, "admissions", [
-      { header: t("admission.committee.columns.name"), value: (r: Row) => r.name },
-      { header: "slug", value: (r: Row) => r.slug },
-      { header: t("admission.committee.columns.kind"), value: (r: Row) => t(`tenantKinds.${r.kind}`) },
-      { header: t("admission.committee.columns.creditCode"), value: (r: Row) => r.creditCode },
-      { header: t("admission.committee.columns.status"), value: (r: Row) => t(`admission.status.${r.status}`) },
-      { header: t("admission.committee.detail.reason"), value: (r: Row) => r.reason },
-      { header: t("admission.committee.columns.filedAt"), value: (r: Row) => (r.filedAt ? formatDateTime(r.filedAt, ctx.locale) : "") },
-      { header: t("admission.committee.columns.decidedAt"), value: (r: Row) => (r.decidedAt ? formatDateTime(r.decidedAt, ctx.locale) : "") },
-    ], rows);
+    return exportResponse(
+      format.data,
+      "admissions",
+      [
+        { header: t("admission.committee.columns.name"), value: (r: Row) => r.name },
+        { header: "slug", value: (r: Row) => r.slug },
+        { header: t("admission.committee.columns.kind"), value: (r: Row) => t(`tenantKinds.${r.kind}`) },
+        { header: t("admission.committee.columns.creditCode"), value: (r: Row) => r.creditCode },
+        { header: t("admission.committee.columns.status"), value: (r: Row) => t(`admission.status.${r.status}`) },
+        { header: t("admission.committee.detail.reason"), value: (r: Row) => r.reason },
+        { header: t("admission.committee.columns.filedAt"), value: (r: Row) => (r.filedAt ? formatDateTime(r.filedAt, ctx.locale) : "") },
+        { header: t("admission.committee.columns.decidedAt"), value: (r: Row) => (r.decidedAt ? formatDateTime(r.decidedAt, ctx.locale) : "") },
+      ],
+      rows,
+    );
   });
 }

@@ -90,7 +90,11 @@ export default function CommitteeBanks() {
               <td className="whitespace-nowrap px-3 py-2">{when(r.questionsUpdated)}</td>
               <td className="whitespace-nowrap px-3 py-2">{when(r.casesUpdated)}</td>
               <td className="px-3 py-2" data-testid="bank-flag">
-                {r.flag ? <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "empty" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>{t(`oversight.kinds.${r.flag}`)}</span> : null}
+                {r.flag ? (
+                  <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "empty" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>
+                    {t(`oversight.kinds.${r.flag}`)}
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}

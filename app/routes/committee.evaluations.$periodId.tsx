@@ -60,8 +60,10 @@ export default function EvaluationPeriod() {
   const locale = i18n.language as Locale;
   const open = period.status === "open";
   const resultFor = (form: string) => (actionData?.form === form ? actionData.result : undefined);
-  const nameOf = (e: { organizationName: string; organizationNameEn: string | null }) => (locale === "en" && e.organizationNameEn ? e.organizationNameEn : e.organizationName);
-  const finalizeErrors = actionData?.form === "finalize" && actionData.result ? ((actionData.result as { error?: Record<string, string[]> }).error?.[""] ?? []) : [];
+  const nameOf = (e: { organizationName: string; organizationNameEn: string | null }) =>
+    locale === "en" && e.organizationNameEn ? e.organizationNameEn : e.organizationName;
+  const finalizeErrors =
+    actionData?.form === "finalize" && actionData.result ? ((actionData.result as { error?: Record<string, string[]> }).error?.[""] ?? []) : [];
   return (
     <div className="space-y-8">
       <div>
@@ -123,7 +125,12 @@ export default function EvaluationPeriod() {
       </section>
 
       {organizations.map(({ evidence, means, weighted, scores, result }) => (
-        <section key={evidence.organizationId} aria-labelledby={`org-${evidence.organizationId}`} className="space-y-3 rounded border border-gray-200 p-4" data-testid="evaluation-organization">
+        <section
+          key={evidence.organizationId}
+          aria-labelledby={`org-${evidence.organizationId}`}
+          className="space-y-3 rounded border border-gray-200 p-4"
+          data-testid="evaluation-organization"
+        >
           <h2 id={`org-${evidence.organizationId}`} className="text-lg font-semibold">
             {nameOf(evidence)}{" "}
             {result ? (
@@ -177,7 +184,12 @@ export default function EvaluationPeriod() {
                 lastResult={resultFor(`score-${evidence.organizationId}`)}
                 hidden={{ intent: "score", organizationId: evidence.organizationId }}
                 fields={[
-                  { name: "criterion", label: t("supervision.evaluations.criterion"), kind: "select", options: criteria.map((c) => ({ value: c, label: t(`supervision.criteria.${c}`) })) },
+                  {
+                    name: "criterion",
+                    label: t("supervision.evaluations.criterion"),
+                    kind: "select",
+                    options: criteria.map((c) => ({ value: c, label: t(`supervision.criteria.${c}`) })),
+                  },
                   { name: "score", label: t("supervision.evaluations.score"), kind: "number" },
                   { name: "comment", label: t("supervision.evaluations.comment"), kind: "textarea" },
                 ]}
@@ -191,7 +203,12 @@ export default function EvaluationPeriod() {
                   defaultValue={result ? { decision: result.decision, note: result.note } : undefined}
                   hidden={{ intent: "decide", organizationId: evidence.organizationId }}
                   fields={[
-                    { name: "decision", label: t("supervision.evaluations.decision"), kind: "select", options: decisions.map((d) => ({ value: d, label: t(`supervision.decisions.${d}`) })) },
+                    {
+                      name: "decision",
+                      label: t("supervision.evaluations.decision"),
+                      kind: "select",
+                      options: decisions.map((d) => ({ value: d, label: t(`supervision.decisions.${d}`) })),
+                    },
                     { name: "note", label: t("supervision.evaluations.note"), kind: "textarea" },
                   ]}
                   submit={{ label: t("supervision.evaluations.saveDecision") }}

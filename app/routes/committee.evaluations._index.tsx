@@ -15,7 +15,10 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "supervision.evaluations.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return withCommittee({ request, context }, "committee:review", async (tx, ctx) => ({ periods: await listPeriods(tx, ctx), canDecide: ctx.permissions.includes("committee:decide") }));
+  return withCommittee({ request, context }, "committee:review", async (tx, ctx) => ({
+    periods: await listPeriods(tx, ctx),
+    canDecide: ctx.permissions.includes("committee:decide"),
+  }));
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -85,4 +88,3 @@ export default function Evaluations() {
     </div>
   );
 }
-

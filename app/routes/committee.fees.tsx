@@ -62,7 +62,11 @@ export default function FeeAudit() {
       <Form method="get" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm" role="search">
         <label>
           {t("fees.organization")}
-          <select name="organization" defaultValue={searchParams.get("organization") ?? ""} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+          <select
+            name="organization"
+            defaultValue={searchParams.get("organization") ?? ""}
+            className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1"
+          >
             <option value="">{t("fees.all")}</option>
             {counts.map((c) => (
               <option key={c.slug} value={c.slug}>

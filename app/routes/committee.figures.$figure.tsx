@@ -56,7 +56,12 @@ export default function FigureList() {
           </p>
           {filters.length ? (
             <p className="text-sm text-gray-600">
-              {filters.map(([name, value]) => `${t(`oversight.dashboard.dimensions.${name}`)}: ${name === "district" && value !== "none" ? t(`credentials.districts.${value}`) : value}`).join(" · ")}{" "}
+              {filters
+                .map(
+                  ([name, value]) =>
+                    `${t(`oversight.dashboard.dimensions.${name}`)}: ${name === "district" && value !== "none" ? t(`credentials.districts.${value}`) : value}`,
+                )
+                .join(" · ")}{" "}
               <Link to={`/committee/figures/${data.key}`} className="text-blue-700 underline">
                 {t("oversight.figureList.clear")}
               </Link>

@@ -31,7 +31,12 @@ export default function CommitteeFilings() {
       <h1 className="text-2xl font-bold">{t("school.filings.committeeTitle")}</h1>
       <nav aria-label={t("supervision.filings.queues")} className="flex gap-2 text-sm">
         {(["pending", "decided", "all"] as const).map((q) => (
-          <NavLink key={q} to={`?queue=${q}`} aria-current={queue === q ? "page" : undefined} className={`rounded px-3 py-1 ${queue === q ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`}>
+          <NavLink
+            key={q}
+            to={`?queue=${q}`}
+            aria-current={queue === q ? "page" : undefined}
+            className={`rounded px-3 py-1 ${queue === q ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`}
+          >
             {t(`supervision.filings.queue.${q}`)}
           </NavLink>
         ))}

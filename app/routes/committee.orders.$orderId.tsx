@@ -18,7 +18,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (!found) throw new Response("Not found", { status: 404 });
     // The audit's verdict on this order: the same findings as /committee/fees, for this order only.
     const t = translator(ctx.locale);
-    const findings = (await feeFindings(tx, { tenantId: found.order.tenantId, entityId: found.order.id })).map((f) => ({ key: f.key, type: f.type, summary: findingSummary(t, f, ctx.locale) }));
+    const findings = (await feeFindings(tx, { tenantId: found.order.tenantId, entityId: found.order.id })).map((f) => ({
+      key: f.key,
+      type: f.type,
+      summary: findingSummary(t, f, ctx.locale),
+    }));
     return { ...found, findings };
   });
 }

@@ -6,7 +6,16 @@ import { capsOverview, noticeHistory, setCostCap, setNoticePeriod } from "~/modu
 import { costCapSchema, noticePeriodSchema } from "~/modules/fees/schemas";
 import { IndustryFieldsSection, ReportPeriodsSection, ThresholdsSection } from "~/modules/committee/components/settings-sections";
 import { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema } from "~/modules/committee/schemas";
-import { addReportPeriod, industryFields, listReportPeriods, moveReportPeriod, setIndustryField, setThreshold, settingAt, thresholdHistory } from "~/modules/committee/settings.server";
+import {
+  addReportPeriod,
+  industryFields,
+  listReportPeriods,
+  moveReportPeriod,
+  setIndustryField,
+  setThreshold,
+  settingAt,
+  thresholdHistory,
+} from "~/modules/committee/settings.server";
 import { z } from "zod";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
@@ -32,7 +41,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 // Every section's form, told apart by its intent (one more section: one more entry here).
-const settingsSchema = z.discriminatedUnion("intent", [noticePeriodSchema, costCapSchema, thresholdSchema, reportPeriodSchema, movePeriodSchema, industryFieldSchema]);
+const settingsSchema = z.discriminatedUnion("intent", [
+  noticePeriodSchema,
+  costCapSchema,
+  thresholdSchema,
+  reportPeriodSchema,
+  movePeriodSchema,
+  industryFieldSchema,
+]);
 
 export async function action({ request }: ActionFunctionArgs) {
   return withCommittee(request, "committee:settings", async (tx, ctx) => {
@@ -73,9 +89,12 @@ export default function CommitteeSettings() {
   const locale = i18n.language as Locale;
   const en = locale === "en";
   // Field messages belong to the form that was sent (several forms have a "reason").
-  const failed = actionData?.result && "initialValue" in actionData.result ? (actionData.result.initialValue as Record<string, unknown> | null)?.intent : undefined;
+  const failed =
+    actionData?.result && "initialValue" in actionData.result ? (actionData.result.initialValue as Record<string, unknown> | null)?.intent : undefined;
   const errorsOf = (intent: string | string[]) => (name: string) =>
-    actionData?.result && "error" in actionData.result && (failed === undefined || [intent].flat().includes(String(failed))) ? (actionData.result.error?.[name] ?? undefined) : undefined;
+    actionData?.result && "error" in actionData.result && (failed === undefined || [intent].flat().includes(String(failed)))
+      ? (actionData.result.error?.[name] ?? undefined)
+      : undefined;
   const errors = errorsOf(["notice", "cap"]);
   const current = notice.find((n) => new Date(n.effectiveFrom) <= new Date());
   return (
@@ -94,7 +113,15 @@ export default function CommitteeSettings() {
             <input type="hidden" name="intent" value="notice" />
             <label>
               {t("committee.days")}
-              <input name="days" type="number" min={0} max={365} defaultValue={current?.days ?? 30} className="mt-1 block w-28 rounded border border-gray-300 px-2 py-1" aria-invalid={Boolean(errors("days"))} />
+              <input
+                name="days"
+                type="number"
+                min={0}
+                max={365}
+                defaultValue={current?.days ?? 30}
+                className="mt-1 block w-28 rounded border border-gray-300 px-2 py-1"
+                aria-invalid={Boolean(errors("days"))}
+              />
             </label>
             <label className="flex-1">
               {t("committee.reason")}
@@ -167,7 +194,12 @@ export default function CommitteeSettings() {
                       <label className="sr-only" htmlFor={`reason-${c.id}-${l.level}`}>
                         {t("committee.reason")}
                       </label>
-                      <input id={`reason-${c.id}-${l.level}`} name="reason" placeholder={t("committee.reason")} className="w-40 rounded border border-gray-300 px-2 py-1" />
+                      <input
+                        id={`reason-${c.id}-${l.level}`}
+                        name="reason"
+                        placeholder={t("committee.reason")}
+                        className="w-40 rounded border border-gray-300 px-2 py-1"
+                      />
                       <button type="submit" className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
                         {t("committee.save")}
                       </button>

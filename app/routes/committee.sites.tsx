@@ -82,7 +82,11 @@ export default function CommitteeSites() {
               <td className="px-3 py-2 text-right tabular-nums">{r.justified}</td>
               <td className="px-3 py-2 text-right tabular-nums">{r.capacity}</td>
               <td className="px-3 py-2">
-                {r.flag ? <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "gap" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>{t(`oversight.kinds.${r.flag}`)}</span> : null}
+                {r.flag ? (
+                  <span className={`rounded px-2 py-0.5 text-xs ${r.flag === "gap" ? "bg-red-100 text-red-900" : "bg-amber-100 text-amber-900"}`}>
+                    {t(`oversight.kinds.${r.flag}`)}
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}

@@ -26,7 +26,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== "success") return rejectSubmission(submission);
     const input = submission.value;
     if (input.intent !== "score" && !ctx.permissions.includes("committee:decide")) throw new Response("Forbidden", { status: 403 });
-    const result = input.intent === "score" ? await scoreTypicalCase(tx, ctx, params.caseId ?? "", input) : await decideTypicalCase(tx, ctx, params.caseId ?? "", input.intent);
+    const result =
+      input.intent === "score"
+        ? await scoreTypicalCase(tx, ctx, params.caseId ?? "", input)
+        : await decideTypicalCase(tx, ctx, params.caseId ?? "", input.intent);
     if (!result.ok) return rejectSubmission(submission, result);
     return json({ result: submission.reply({ resetForm: true }) });
   });

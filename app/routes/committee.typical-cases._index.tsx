@@ -57,7 +57,9 @@ export default function CommitteeTypicalCases() {
               <td className="px-3 py-2">{c.submitter}</td>
               <td className="px-3 py-2">{c.meanScore ? `${c.meanScore} (${c.scoreCount})` : "—"}</td>
               <td className="px-3 py-2">
-                <Chip tone={c.status === "selected" ? "green" : c.status === "declined" ? "gray" : "blue"}>{t(`supervision.typicalCases.statuses.${c.status}`)}</Chip>
+                <Chip tone={c.status === "selected" ? "green" : c.status === "declined" ? "gray" : "blue"}>
+                  {t(`supervision.typicalCases.statuses.${c.status}`)}
+                </Chip>
               </td>
               <td className="px-3 py-2">{formatDate(c.createdAt, locale)}</td>
             </tr>

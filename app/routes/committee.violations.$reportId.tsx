@@ -32,7 +32,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const input = submission.value;
     const id = params.reportId ?? "";
     const result =
-      input.intent === "status" ? await updateViolationStatus(tx, ctx, id, input) : input.intent === "note" ? await addInternalNote(tx, ctx, id, input.body) : await discloseFinding(tx, ctx, id, input.finding);
+      input.intent === "status"
+        ? await updateViolationStatus(tx, ctx, id, input)
+        : input.intent === "note"
+          ? await addInternalNote(tx, ctx, id, input.body)
+          : await discloseFinding(tx, ctx, id, input.finding);
     if (!result.ok) return rejectSubmission(submission, result);
     return json({ result: submission.reply({ resetForm: true }), form });
   });
@@ -47,7 +51,13 @@ export default function CommitteeViolation() {
   const decided = report.status === "upheld" || report.status === "dismissed";
   return (
     <div className="space-y-6">
-      <ViolationView report={report} organizationName={organizationName} evidence={evidence} updates={updates} evidenceHref={(id) => `${report.id}/evidence/${id}`} />
+      <ViolationView
+        report={report}
+        organizationName={organizationName}
+        evidence={evidence}
+        updates={updates}
+        evidenceHref={(id) => `${report.id}/evidence/${id}`}
+      />
       {!decided ? (
         <section>
           <h2 className="mb-2 text-lg font-semibold">{t("supervision.triage.move")}</h2>
@@ -58,7 +68,12 @@ export default function CommitteeViolation() {
             defaultValue={{ status: report.status }}
             hidden={{ intent: "status" }}
             fields={[
-              { name: "status", label: t("school.violations.status"), kind: "select", options: nextStatuses.map((s) => ({ value: s, label: t(`school.violations.statuses.${s}`) })) },
+              {
+                name: "status",
+                label: t("school.violations.status"),
+                kind: "select",
+                options: nextStatuses.map((s) => ({ value: s, label: t(`school.violations.statuses.${s}`) })),
+              },
               { name: "note", label: t("supervision.triage.messageToReporter"), kind: "textarea" },
             ]}
             submit={{ label: t("school.violations.updateStatus") }}

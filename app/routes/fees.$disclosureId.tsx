@@ -35,7 +35,10 @@ export default function FeeHistory() {
   const current = history.find((d) => d.id === disclosureId) ?? history[0];
   const en = locale === "en";
   // A scanned printout of an outdated fee: when it was superseded, and the fee in force now.
-  const successor = current.status === "superseded" ? history.find((d) => d.supersedesId === current.id && d.status !== "withdrawn") ?? history.find((d) => d.supersedesId === current.id) : undefined;
+  const successor =
+    current.status === "superseded"
+      ? (history.find((d) => d.supersedesId === current.id && d.status !== "withdrawn") ?? history.find((d) => d.supersedesId === current.id))
+      : undefined;
   const inForce = history.find((d) => d.status === "published" && d.id !== current.id);
   return (
     <div className="space-y-6">
@@ -59,7 +62,9 @@ export default function FeeHistory() {
           </p>
         ) : null}
         {current.status === "withdrawn" && current.withdrawnFrom ? (
-          <p className="mt-2 rounded bg-red-50 px-3 py-2 text-sm text-red-900">{t("smart.notice.withdrawnFrom", { date: formatDay(current.withdrawnFrom, locale) })}</p>
+          <p className="mt-2 rounded bg-red-50 px-3 py-2 text-sm text-red-900">
+            {t("smart.notice.withdrawnFrom", { date: formatDay(current.withdrawnFrom, locale) })}
+          </p>
         ) : null}
       </div>
       {suspended ? (

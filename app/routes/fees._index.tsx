@@ -17,18 +17,20 @@ export const handle: RouteHandle = { title: "fees.publicTitle" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   // Shared by every anonymous visitor until a fee changes (decision 026).
-  return publicPage({ request, context }, "fees", () => withPublic({ request, context }, async (tx, { locale }) => {
-    const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    // 50 rows a page, and the 50 nearest announcements: the page is read on phones, and at the national
-    // scale a longer one cost more to render than its queries took (PERFORMANCE.md). The three reads
-    // are sent together: one round trip.
-    const [inForce, upcoming, facets] = await Promise.all([
-      feesInForce(tx, filter, locale, pageSize),
-      filter.cursor ? [] : upcomingFees(tx, filter, locale, pageSize + 1),
-      publicFeeFacets(tx, locale, filter.organization),
-    ]);
-    return { ...inForce, upcoming: upcoming.slice(0, pageSize), moreUpcoming: upcoming.length > pageSize, facets };
-  }));
+  return publicPage({ request, context }, "fees", () =>
+    withPublic({ request, context }, async (tx, { locale }) => {
+      const filter = publicFeeFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+      // 50 rows a page, and the 50 nearest announcements: the page is read on phones, and at the national
+      // scale a longer one cost more to render than its queries took (PERFORMANCE.md). The three reads
+      // are sent together: one round trip.
+      const [inForce, upcoming, facets] = await Promise.all([
+        feesInForce(tx, filter, locale, pageSize),
+        filter.cursor ? [] : upcomingFees(tx, filter, locale, pageSize + 1),
+        publicFeeFacets(tx, locale, filter.organization),
+      ]);
+      return { ...inForce, upcoming: upcoming.slice(0, pageSize), moreUpcoming: upcoming.length > pageSize, facets };
+    }),
+  );
 }
 
 function FeeRows({ rows }: { rows: PublicFeeRow[] }) {
@@ -99,12 +101,18 @@ export default function PublicFees() {
       <Form method="get" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm" role="search">
         <label>
           {t("fees.organization")}
-          {select("organization", facets.organizations.map((o) => ({ value: o.slug, label: o.name })))}
+          {select(
+            "organization",
+            facets.organizations.map((o) => ({ value: o.slug, label: o.name })),
+          )}
         </label>
         {facets.certificates ? (
           <label>
             {t("fees.certificate")}
-            {select("certificate", facets.certificates.map((c) => ({ value: c.code, label: c.name })))}
+            {select(
+              "certificate",
+              facets.certificates.map((c) => ({ value: c.code, label: c.name })),
+            )}
           </label>
         ) : (
           <label>
@@ -125,11 +133,17 @@ export default function PublicFees() {
         )}
         <label>
           {t("fees.level")}
-          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
+          {select(
+            "level",
+            levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })),
+          )}
         </label>
         <label>
           {t("fees.kind")}
-          {select("kind", feeKinds.map((k) => ({ value: k, label: t(`fees.kinds.${k}`) })))}
+          {select(
+            "kind",
+            feeKinds.map((k) => ({ value: k, label: t(`fees.kinds.${k}`) })),
+          )}
         </label>
         <label>
           {t("fees.asOf")}

@@ -45,7 +45,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     passwordHash = await hashPassword(submission.value.password);
   }
   return withAuthFlow(request, async (tx, ctx, rescope) => {
-    const result = await acceptInvitation(tx, ctx, rescope, params.slug ?? "", params.token ?? "", submission.value, request.headers.get("user-agent"), passwordHash);
+    const result = await acceptInvitation(
+      tx,
+      ctx,
+      rescope,
+      params.slug ?? "",
+      params.token ?? "",
+      submission.value,
+      request.headers.get("user-agent"),
+      passwordHash,
+    );
     if (!result.ok) return rejectSubmission(submission, result);
     const headers = new Headers();
     if (result.value.sessionToken) headers.append("Set-Cookie", await commitSessionCookie(result.value.sessionToken));

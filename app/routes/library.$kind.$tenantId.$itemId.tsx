@@ -14,7 +14,9 @@ import { titleFrom } from "~/ui/page-title";
 
 // One item of the library: what it is, who shares it (provenance), its version and last update.
 export const handle = titleFrom<typeof loader>((data, t, en) =>
-  data.item.kind === "standard" ? t("library.standardOf", { name: en ? data.item.certificateNameEn : data.item.certificateNameZh }) : data.item.title.slice(0, 40),
+  data.item.kind === "standard"
+    ? t("library.standardOf", { name: en ? data.item.certificateNameEn : data.item.certificateNameZh })
+    : data.item.title.slice(0, 40),
 );
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -109,7 +111,9 @@ export default function LibraryItemPage() {
           </p>
           {item.isbn ? <p className="font-mono text-xs">ISBN {item.isbn}</p> : null}
           {item.publisher ? <p>{item.publisher}</p> : null}
-          {[item.schoolEditor, item.enterpriseEditor].filter(Boolean).length ? <p>{[item.schoolEditor, item.enterpriseEditor].filter(Boolean).join(" · ")}</p> : null}
+          {[item.schoolEditor, item.enterpriseEditor].filter(Boolean).length ? (
+            <p>{[item.schoolEditor, item.enterpriseEditor].filter(Boolean).join(" · ")}</p>
+          ) : null}
           {item.description ? <p className="whitespace-pre-wrap text-gray-700">{item.description}</p> : null}
           <h2 className="pt-2 font-semibold">{t("library.attachments")}</h2>
           {item.attachments.length ? (

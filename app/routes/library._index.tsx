@@ -37,7 +37,8 @@ export async function action({ request }: ActionFunctionArgs) {
   return withLibrary(request, undefined, async (_tx, ctx, choices) => {
     const submission = await parseForm(request, libraryScopeSchema, ctx.locale);
     if (submission.status !== "success") return rejectSubmission(submission);
-    if (!choices.some((c) => c.slug === submission.value.scope)) return rejectSubmission(submission, { status: 400, fieldErrors: { scope: [translator(ctx.locale)("errors.invalidOption")] } });
+    if (!choices.some((c) => c.slug === submission.value.scope))
+      return rejectSubmission(submission, { status: 400, fieldErrors: { scope: [translator(ctx.locale)("errors.invalidOption")] } });
     return redirect("/library", { headers: { "Set-Cookie": await libraryScopeCookie().serialize(submission.value.scope) } });
   });
 }
@@ -91,7 +92,12 @@ export default function Library() {
           )}
           <span className="flex gap-2 text-sm">
             {(["csv", "xlsx"] as const).map((format) => (
-              <a key={format} href={`/library/export?${new URLSearchParams([...exportQuery, ["format", format]])}`} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100" download>
+              <a
+                key={format}
+                href={`/library/export?${new URLSearchParams([...exportQuery, ["format", format]])}`}
+                className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100"
+                download
+              >
                 {t(format === "csv" ? "common.exportCsv" : "common.exportXlsx")}
               </a>
             ))}
@@ -102,23 +108,38 @@ export default function Library() {
         <SearchBox label={t("library.search")} className="min-w-64 flex-1" />
         <label>
           {t("library.kind")}
-          {select("kind", libraryKinds.map((k) => ({ value: k, label: t(`library.kinds.${k}`) })))}
+          {select(
+            "kind",
+            libraryKinds.map((k) => ({ value: k, label: t(`library.kinds.${k}`) })),
+          )}
         </label>
         <label>
           {t("library.organization")}
-          {select("organization", options.organizations.map((o) => ({ value: o.id, label: nameOf(o) })))}
+          {select(
+            "organization",
+            options.organizations.map((o) => ({ value: o.id, label: nameOf(o) })),
+          )}
         </label>
         <label>
           {t("library.industry")}
-          {select("industry", options.industries.map((i) => ({ value: i.code, label: en ? i.nameEn : i.nameZh })))}
+          {select(
+            "industry",
+            options.industries.map((i) => ({ value: i.code, label: en ? i.nameEn : i.nameZh })),
+          )}
         </label>
         <label>
           {t("library.certificate")}
-          {select("certificate", options.certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })))}
+          {select(
+            "certificate",
+            options.certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })),
+          )}
         </label>
         <label>
           {t("library.level")}
-          {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
+          {select(
+            "level",
+            levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })),
+          )}
         </label>
         <UpdatedSinceFilter label={t("library.updatedSince")} />
       </BankFilterForm>

@@ -47,7 +47,12 @@ export default function CertificateCatalogue() {
         </div>
         <span className="flex gap-2 text-sm">
           {(["csv", "xlsx"] as const).map((format) => (
-            <a key={format} href={`/library/certificates/export?${new URLSearchParams([...exportQuery, ["format", format]])}`} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100" download>
+            <a
+              key={format}
+              href={`/library/certificates/export?${new URLSearchParams([...exportQuery, ["format", format]])}`}
+              className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100"
+              download
+            >
               {t(format === "csv" ? "common.exportCsv" : "common.exportXlsx")}
             </a>
           ))}
@@ -57,7 +62,10 @@ export default function CertificateCatalogue() {
         <SearchBox label={t("library.catalogue.search")} />
         <label>
           {t("library.industry")}
-          {select("industry", industries.map((i) => ({ value: i.code, label: en ? i.nameEn : i.nameZh })))}
+          {select(
+            "industry",
+            industries.map((i) => ({ value: i.code, label: en ? i.nameEn : i.nameZh })),
+          )}
         </label>
       </BankFilterForm>
       {rows.length === 0 ? (
@@ -86,7 +94,9 @@ export default function CertificateCatalogue() {
               <td className="px-3 py-2">{en ? c.industryEn : c.industryZh}</td>
               <td className="px-3 py-2">{en && c.organizationNameEn ? c.organizationNameEn : c.organizationName}</td>
               <td className="whitespace-nowrap px-3 py-2">
-                {c.standardVersion ? t("library.catalogue.inForce", { version: c.standardVersion, date: c.standardPublishedAt ? formatDate(c.standardPublishedAt, locale) : "" }) : "—"}
+                {c.standardVersion
+                  ? t("library.catalogue.inForce", { version: c.standardVersion, date: c.standardPublishedAt ? formatDate(c.standardPublishedAt, locale) : "" })
+                  : "—"}
               </td>
               {c.propose ? (
                 <td className="whitespace-nowrap px-3 py-2">

@@ -11,7 +11,6 @@ import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "admission.signup.sentTitle" };
 
-
 /** "Send the link again" (decision 041): limited per IP and per email; the same answer for any address. */
 export async function action({ request }: ActionFunctionArgs) {
   return withAuthFlow(request, async (tx, ctx) => {

@@ -8,7 +8,9 @@ import { withPublic } from "~/modules/tenancy/context.server";
 import { formatDay } from "~/ui/format";
 import { titleFrom } from "~/ui/page-title";
 
-export const handle = titleFrom<typeof loader>((data, t) => (data.found ? `${t("credentials.verifyTitle")} ${data.credential?.number}` : t("credentials.verifyTitle")));
+export const handle = titleFrom<typeof loader>((data, t) =>
+  data.found ? `${t("credentials.verifyTitle")} ${data.credential?.number}` : t("credentials.verifyTitle"),
+);
 
 // Whatever the number, the answer has the same keys: a malformed, unknown or draft number is a 404
 // with `credential: null`, so the page tells nothing about why (issue 16, item 4). The lookup is counted
@@ -17,7 +19,8 @@ export const handle = titleFrom<typeof loader>((data, t) => (data.found ? `${t("
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const wait = await verifyRetryAfter();
   // Refused: the same shape again, told apart only by the status and Retry-After; never cached.
-  if (wait) return json({ found: false, credential: null, pageUrl: null, qrSvg: null, retryAfter: wait }, { status: 429, headers: { "Retry-After": String(wait) } });
+  if (wait)
+    return json({ found: false, credential: null, pageUrl: null, qrSvg: null, retryAfter: wait }, { status: 429, headers: { "Retry-After": String(wait) } });
   const data = await publicPage({ request, context }, "verify", () =>
     withPublic({ request, context }, async (tx) => {
       const credential = await lookUpCredential(tx, params.number ?? "");

@@ -10,13 +10,15 @@ import { withPublic } from "~/modules/tenancy/context.server";
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const wait = await verifyRetryAfter();
   if (wait) return Response.json({ error: "too_many_requests" }, { status: 429, headers: { "Retry-After": String(wait) } });
-  return publicResource({ request, context }, "verify", () => withPublic({ request, context }, async (tx) => {
-    const credential = await lookUpCredential(tx, params.number ?? "");
-    if (!credential) return Response.json({ error: "not_found" }, { status: 404 });
-    const jwt = await signCredential(openBadgeCredential(credential, request));
-    return Response.json(
-      { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["EnvelopedVerifiableCredential"], id: `data:application/vc+jwt,${jwt}` },
-      { headers: { Link: '</.well-known/jwks.json>; rel="jwks"' } },
-    );
-  }));
+  return publicResource({ request, context }, "verify", () =>
+    withPublic({ request, context }, async (tx) => {
+      const credential = await lookUpCredential(tx, params.number ?? "");
+      if (!credential) return Response.json({ error: "not_found" }, { status: 404 });
+      const jwt = await signCredential(openBadgeCredential(credential, request));
+      return Response.json(
+        { "@context": ["https://www.w3.org/ns/credentials/v2"], type: ["EnvelopedVerifiableCredential"], id: `data:application/vc+jwt,${jwt}` },
+        { headers: { Link: '</.well-known/jwks.json>; rel="jwks"' } },
+      );
+    }),
+  );
 }

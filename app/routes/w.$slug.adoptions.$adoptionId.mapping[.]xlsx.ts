@@ -11,12 +11,17 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     if (!mapping) throw new Response("Not found", { status: 404 });
     const t = translator(ctx.locale);
     type Row = (typeof mapping.rows)[number];
-    return exportResponse("xlsx", `mapping-${mapping.adoption.id.slice(0, 8)}`, [
-      { header: t("school.mapping.code"), value: (r: Row) => r.code, width: 10 },
-      { header: t("school.mapping.requirement"), value: (r) => (ctx.locale === "en" && r.titleEn ? r.titleEn : r.titleZh), width: 40 },
-      { header: t("school.mapping.courses"), value: (r) => r.courses.map((c) => `${c.code} ${c.name}`).join("; "), width: 40 },
-      { header: t("school.courses.semester"), value: (r) => r.courses.map((c) => c.semester ?? "—").join("; "), width: 12 },
-      { header: t("school.mapping.state"), value: (r) => t(`school.mapping.states.${r.state}`), width: 16 },
-    ], mapping.rows);
+    return exportResponse(
+      "xlsx",
+      `mapping-${mapping.adoption.id.slice(0, 8)}`,
+      [
+        { header: t("school.mapping.code"), value: (r: Row) => r.code, width: 10 },
+        { header: t("school.mapping.requirement"), value: (r) => (ctx.locale === "en" && r.titleEn ? r.titleEn : r.titleZh), width: 40 },
+        { header: t("school.mapping.courses"), value: (r) => r.courses.map((c) => `${c.code} ${c.name}`).join("; "), width: 40 },
+        { header: t("school.courses.semester"), value: (r) => r.courses.map((c) => c.semester ?? "—").join("; "), width: 12 },
+        { header: t("school.mapping.state"), value: (r) => t(`school.mapping.states.${r.state}`), width: 16 },
+      ],
+      mapping.rows,
+    );
   });
 }

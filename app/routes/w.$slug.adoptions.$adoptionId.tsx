@@ -66,9 +66,15 @@ export default function Adoption() {
           {adoption.standardVersion ? t("school.adoptions.pinnedTo", { version: adoption.standardVersion }) : t("school.adoptions.noStandard")}
         </p>
         {adoption.proposalNote ? <p className="mt-1 text-sm text-gray-600">{adoption.proposalNote}</p> : null}
-        {adoption.decisionNote ? <p className="mt-1 text-sm text-gray-600">{t("school.adoptions.decisionNote")}: {adoption.decisionNote}</p> : null}
+        {adoption.decisionNote ? (
+          <p className="mt-1 text-sm text-gray-600">
+            {t("school.adoptions.decisionNote")}: {adoption.decisionNote}
+          </p>
+        ) : null}
       </div>
-      {actionData && "done" in actionData ? <p className="rounded bg-green-50 px-3 py-2 text-sm text-green-900">{t(`school.adoptions.done.${actionData.done}`)}</p> : null}
+      {actionData && "done" in actionData ? (
+        <p className="rounded bg-green-50 px-3 py-2 text-sm text-green-900">{t(`school.adoptions.done.${actionData.done}`)}</p>
+      ) : null}
       <ErrorList errors={errors} />
       {adoption.status === "proposed" && canDecide ? (
         <Form method="post" className="max-w-2xl space-y-3 rounded border border-gray-200 bg-white p-4">

@@ -79,7 +79,8 @@ export default function NewAdoption() {
         <label key={row.id} className="flex items-start gap-2 text-sm">
           <input type="checkbox" name={kind} value={row.id} defaultChecked className="mt-1" />
           <span>
-            {row.title.slice(0, 120)} <span className="text-xs text-gray-500">{t("school.adoptions.updated", { date: formatDate(row.updatedAt, locale) })}</span>
+            {row.title.slice(0, 120)}{" "}
+            <span className="text-xs text-gray-500">{t("school.adoptions.updated", { date: formatDate(row.updatedAt, locale) })}</span>
           </span>
         </label>
       ))}

@@ -34,7 +34,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       // Issue 19 item 5: requirement suggestions for a case without any.
       suggestions:
         ctx.permissions.includes("certificates:write") && found.requirementIds.length === 0
-          ? ((await suggestRequirements(tx, ctx.tenant.id, found.certificateId, [{ id: found.id, level: found.level, text: caseText(found) }])).get(found.id) ?? [])
+          ? ((await suggestRequirements(tx, ctx.tenant.id, found.certificateId, [{ id: found.id, level: found.level, text: caseText(found) }])).get(found.id) ??
+            [])
           : null,
     };
   });
@@ -68,7 +69,8 @@ export default function Case() {
       <article className="space-y-4">
         <div>
           <p className="text-sm text-gray-500">
-            {t(`certificates.levelNames.${item.level}`)} · {t(`cases.visibilities.${item.visibility}`)} · {t("cases.updatedAt")} {formatDateTime(item.updatedAt, locale)}
+            {t(`certificates.levelNames.${item.level}`)} · {t(`cases.visibilities.${item.visibility}`)} · {t("cases.updatedAt")}{" "}
+            {formatDateTime(item.updatedAt, locale)}
           </p>
           <h1 className="text-2xl font-bold">{item.title}</h1>
           {item.industryContext ? <p className="text-gray-700">{item.industryContext}</p> : null}

@@ -51,7 +51,10 @@ export default function Cases() {
         {certificate ? (
           <BankActions
             certificateId={certificate.id}
-            exports={(["xlsx", "csv"] as const).map((format) => ({ href: `/w/${slug}/cases/export?certificate=${certificate.id}&format=${format}`, label: t(format === "csv" ? "cases.exportCsv" : "cases.exportXlsx") }))}
+            exports={(["xlsx", "csv"] as const).map((format) => ({
+              href: `/w/${slug}/cases/export?certificate=${certificate.id}&format=${format}`,
+              label: t(format === "csv" ? "cases.exportCsv" : "cases.exportXlsx"),
+            }))}
             canWrite={canWrite}
             importLabel={t("cases.import.title")}
             newLabel={t("cases.new")}
@@ -64,7 +67,10 @@ export default function Cases() {
         <LevelFilter bank="cases" />
         <label>
           {t("cases.visibility")}
-          {select("visibility", visibilities.map((v) => ({ value: v, label: t(`cases.visibilities.${v}`) })))}
+          {select(
+            "visibility",
+            visibilities.map((v) => ({ value: v, label: t(`cases.visibilities.${v}`) })),
+          )}
         </label>
         <RequirementFilter bank="cases" requirements={requirements} />
       </BankFilterForm>

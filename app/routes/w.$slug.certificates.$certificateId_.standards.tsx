@@ -13,7 +13,9 @@ import { EmptyState, Table } from "~/ui/list";
 import { titleFrom } from "~/ui/page-title";
 
 // The versions of a certificate's skill standard (职业技能等级标准): open one, start a draft, compare two.
-export const handle = titleFrom<typeof loader>((data, t, en) => t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh }));
+export const handle = titleFrom<typeof loader>((data, t, en) =>
+  t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh }),
+);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   return withTenant({ request, context }, params.slug, "certificates:read", async (tx, ctx) => {

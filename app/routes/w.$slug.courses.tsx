@@ -82,8 +82,19 @@ export default function Courses() {
               { name: "name", label: t("school.courses.name") },
               { name: "credits", label: t("school.courses.credits") },
               { name: "semester", label: t("school.courses.semester"), kind: "number", hint: t("school.courses.semesterHint") },
-              { name: "kind", label: t("school.courses.kind"), kind: "select", options: courseKinds.map((k) => ({ value: k, label: t(`school.courses.kinds.${k}`) })) },
-              { name: "majorId", label: t("school.courses.major"), kind: "select", placeholder: t("school.none"), options: majors.map((m) => ({ value: m.id, label: `${m.code} ${m.name}` })) },
+              {
+                name: "kind",
+                label: t("school.courses.kind"),
+                kind: "select",
+                options: courseKinds.map((k) => ({ value: k, label: t(`school.courses.kinds.${k}`) })),
+              },
+              {
+                name: "majorId",
+                label: t("school.courses.major"),
+                kind: "select",
+                placeholder: t("school.none"),
+                options: majors.map((m) => ({ value: m.id, label: `${m.code} ${m.name}` })),
+              },
             ]}
             submit={{ label: t("school.courses.create") }}
           />

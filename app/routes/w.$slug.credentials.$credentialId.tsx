@@ -41,7 +41,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const found = await getCredential(tx, ctx, params.credentialId ?? "");
         if (!found) throw new Response("Not found", { status: 404 });
         const input = submission.value;
-        const result = input.intent === "evidence" ? await addEvidence(tx, ctx, files, found.credential.id, input.file) : await removeEvidence(tx, ctx, files, found.credential.id, input.evidenceId);
+        const result =
+          input.intent === "evidence"
+            ? await addEvidence(tx, ctx, files, found.credential.id, input.file)
+            : await removeEvidence(tx, ctx, files, found.credential.id, input.evidenceId);
         if (!result.ok) return rejectSubmission(submission, result);
         return json({ result: submission.reply({ resetForm: true }), evidence: input.intent });
       }),
@@ -67,7 +70,12 @@ export default function CredentialPage() {
     shouldValidate: "onBlur",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: statusChangeSchema, error: zodErrorMap(t) }),
   });
-  const evidenceResult = actionData && "evidence" in actionData ? actionData.result : (actionData?.result?.initialValue as { intent?: string } | undefined)?.intent === "evidence" ? actionData?.result : undefined;
+  const evidenceResult =
+    actionData && "evidence" in actionData
+      ? actionData.result
+      : (actionData?.result?.initialValue as { intent?: string } | undefined)?.intent === "evidence"
+        ? actionData?.result
+        : undefined;
   const [evidenceForm, evidenceFields] = useForm({
     id: "evidence",
     lastResult: evidenceResult,
@@ -91,7 +99,10 @@ export default function CredentialPage() {
       <dl className="grid max-w-2xl grid-cols-[auto_1fr] gap-x-4 gap-y-2 rounded border border-gray-200 bg-white p-4 text-sm">
         <dt className="text-gray-600">{t("credentials.holder")}</dt>
         <dd>
-          {holder.name} <span className="text-gray-500">({t("credentials.idLast4")} {holder.idLast4})</span>
+          {holder.name}{" "}
+          <span className="text-gray-500">
+            ({t("credentials.idLast4")} {holder.idLast4})
+          </span>
         </dd>
         <dt className="text-gray-600">{t("credentials.source")}</dt>
         <dd>{t(`credentials.sources.${holder.source}`)}</dd>
@@ -103,7 +114,8 @@ export default function CredentialPage() {
         <dd>{t(`credentials.roles.${credential.role}`)}</dd>
         <dt className="text-gray-600">{t("credentials.certificate")}</dt>
         <dd>
-          {certificate.code} · {locale === "en" ? certificate.nameEn : certificate.nameZh} · {credential.levels.map((l) => t(`certificates.levelNames.${l}`)).join("/")}
+          {certificate.code} · {locale === "en" ? certificate.nameEn : certificate.nameZh} ·{" "}
+          {credential.levels.map((l) => t(`certificates.levelNames.${l}`)).join("/")}
         </dd>
         <dt className="text-gray-600">{t("credentials.validity")}</dt>
         <dd>

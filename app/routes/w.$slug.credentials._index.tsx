@@ -59,11 +59,17 @@ export default function Credentials() {
       <Form method="get" role="search" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
         <label>
           {t("credentials.role")}
-          {select("role", credentialRoles.map((r) => ({ value: r, label: t(`credentials.roles.${r}`) })))}
+          {select(
+            "role",
+            credentialRoles.map((r) => ({ value: r, label: t(`credentials.roles.${r}`) })),
+          )}
         </label>
         <label>
           {t("credentials.status")}
-          {select("status", credentialStatuses.map((s) => ({ value: s, label: t(`credentials.statuses.${s}`) })))}
+          {select(
+            "status",
+            credentialStatuses.map((s) => ({ value: s, label: t(`credentials.statuses.${s}`) })),
+          )}
         </label>
         <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
           {t("credentials.apply")}

@@ -118,7 +118,9 @@ export default function CreditRules() {
               <td className="px-3 py-2">{r.recorderName}</td>
               {canWrite ? (
                 <td className="px-3 py-2">
-                  {r.recorderId === tenantId && (!r.validUntil || r.validUntil >= today) ? <EndRule ruleId={r.id} today={today} lastResult={ending ? actionData?.result : undefined} /> : null}
+                  {r.recorderId === tenantId && (!r.validUntil || r.validUntil >= today) ? (
+                    <EndRule ruleId={r.id} today={today} lastResult={ending ? actionData?.result : undefined} />
+                  ) : null}
                 </td>
               ) : null}
             </tr>
@@ -137,13 +139,28 @@ export default function CreditRules() {
             columns={2}
             defaultValue={{ level: "intermediate", exemption: "exempt_course", validFrom: today }}
             fields={[
-              { name: "certificateId", label: t("school.creditRules.certificate"), kind: "select", options: certificates.map((c) => ({ value: c.id, label: `${c.code} ${en ? c.nameEn : c.nameZh}` })) },
-              { name: "level", label: t("school.creditRules.level"), kind: "select", options: levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })) },
+              {
+                name: "certificateId",
+                label: t("school.creditRules.certificate"),
+                kind: "select",
+                options: certificates.map((c) => ({ value: c.id, label: `${c.code} ${en ? c.nameEn : c.nameZh}` })),
+              },
+              {
+                name: "level",
+                label: t("school.creditRules.level"),
+                kind: "select",
+                options: levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })),
+              },
               { name: "courseCode", label: t("school.creditRules.courseCode") },
               { name: "courseName", label: t("school.creditRules.courseName") },
               { name: "module", label: t("school.creditRules.module") },
               { name: "credits", label: t("school.creditRules.credits") },
-              { name: "exemption", label: t("school.creditRules.exemption"), kind: "select", options: exemptions.map((e) => ({ value: e, label: t(`school.creditRules.exemptions.${e}`) })) },
+              {
+                name: "exemption",
+                label: t("school.creditRules.exemption"),
+                kind: "select",
+                options: exemptions.map((e) => ({ value: e, label: t(`school.creditRules.exemptions.${e}`) })),
+              },
               { name: "validFrom", label: t("school.creditRules.validFrom"), kind: "date" },
               { name: "validUntil", label: t("school.creditRules.validUntil"), kind: "date", hint: t("school.creditRules.untilHint") },
             ]}

@@ -108,7 +108,9 @@ export default function ExamSites() {
               <td className="px-3 py-2">{organization ? site.host : site.organization}</td>
               <td className="whitespace-nowrap px-3 py-2">
                 {t(`credentials.districts.${site.district}`)}
-                {site.sameDistrict ? <span className="block text-xs text-amber-800">{t("credentials.sites.sameDistrict", { count: site.sameDistrict })}</span> : null}
+                {site.sameDistrict ? (
+                  <span className="block text-xs text-amber-800">{t("credentials.sites.sameDistrict", { count: site.sameDistrict })}</span>
+                ) : null}
               </td>
               <td className="whitespace-nowrap px-3 py-2">
                 {site.certificateCode ?? "—"} · {site.levels.map((l) => t(`certificates.levelNames.${l}`)).join("/")}
@@ -167,7 +169,10 @@ export default function ExamSites() {
               <SelectField
                 label={t("credentials.sites.sessions")}
                 meta={assignFields.sessionId}
-                options={sessions.map((s) => ({ value: s.id, label: `${formatDay(s.heldOn, locale)} · ${s.site} · ${t(`certificates.levelNames.${s.level}`)}` }))}
+                options={sessions.map((s) => ({
+                  value: s.id,
+                  label: `${formatDay(s.heldOn, locale)} · ${s.site} · ${t(`certificates.levelNames.${s.level}`)}`,
+                }))}
               />
               <Field label={t("credentials.sites.credentialNumber")} meta={assignFields.credentialNumber} autoComplete="off" />
               <ErrorList id={assignForm.errorId} errors={assignForm.errors} />
@@ -178,10 +183,18 @@ export default function ExamSites() {
             <Form method="post" {...getFormProps(sessionForm)} className="max-w-2xl rounded border border-gray-200 bg-white p-4">
               <h3 className="mb-2 font-semibold">{t("credentials.sites.newSession")}</h3>
               <input type="hidden" name="intent" value="session" />
-              <SelectField label={t("credentials.sites.site")} meta={sessionFields.siteId} options={sites.rows.filter((s) => s.status === "approved").map((s) => ({ value: s.id, label: s.name }))} />
+              <SelectField
+                label={t("credentials.sites.site")}
+                meta={sessionFields.siteId}
+                options={sites.rows.filter((s) => s.status === "approved").map((s) => ({ value: s.id, label: s.name }))}
+              />
               <div className="grid gap-x-4 sm:grid-cols-2">
                 <Field label={t("credentials.sites.heldOn")} meta={sessionFields.heldOn} type="date" />
-                <SelectField label={t("credentials.sites.level")} meta={sessionFields.level} options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))} />
+                <SelectField
+                  label={t("credentials.sites.level")}
+                  meta={sessionFields.level}
+                  options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))}
+                />
               </div>
               <ErrorList id={sessionForm.errorId} errors={sessionForm.errors} />
               <SubmitButton>{t("credentials.sites.newSession")}</SubmitButton>
@@ -206,7 +219,12 @@ export default function ExamSites() {
             </div>
           ) : null}
           <div className="grid gap-x-4 sm:grid-cols-2">
-            <SelectField label={t("credentials.sites.district")} meta={siteFields.district} placeholder={t("common.choose")} options={shanghaiDistricts.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) }))} />
+            <SelectField
+              label={t("credentials.sites.district")}
+              meta={siteFields.district}
+              placeholder={t("common.choose")}
+              options={shanghaiDistricts.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) }))}
+            />
             <Field label={t("credentials.sites.capacity")} meta={siteFields.capacity} type="number" />
           </div>
           <SelectField
@@ -215,7 +233,11 @@ export default function ExamSites() {
             placeholder={t("common.choose")}
             options={certificates.map((c) => ({ value: c.id, label: `${organization ? "" : `${c.organization} · `}${c.code} · ${en ? c.nameEn : c.nameZh}` }))}
           />
-          <CheckboxGroupField label={t("credentials.levels")} meta={siteFields.levels} options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))} />
+          <CheckboxGroupField
+            label={t("credentials.levels")}
+            meta={siteFields.levels}
+            options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))}
+          />
           <TextAreaField label={t("credentials.sites.equipment")} meta={siteFields.equipment} rows={2} />
           <ErrorList id={siteForm.errorId} errors={siteForm.errors} />
           <SubmitButton>{organization ? t("credentials.sites.new") : t("credentials.sites.propose")}</SubmitButton>

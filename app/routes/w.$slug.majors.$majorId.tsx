@@ -34,7 +34,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (!(await getMajor(tx, ctx, id))) throw new Response("Not found", { status: 404 });
       const linking = await parseForm(request, linkActionSchema, ctx.locale);
       if (linking.status !== "success") return rejectSubmission(linking);
-      const linked = linking.value.intent === "link" ? await linkCredential(tx, ctx, id, linking.value) : await unlinkCredential(tx, ctx, id, linking.value.linkId);
+      const linked =
+        linking.value.intent === "link" ? await linkCredential(tx, ctx, id, linking.value) : await unlinkCredential(tx, ctx, id, linking.value.linkId);
       if (!linked.ok) return rejectSubmission(linking, linked);
       return json({ result: linking.reply({ resetForm: true }), done: linking.value.intent, saved: 1 });
     }
@@ -202,7 +203,12 @@ export default function Major() {
               fields={[
                 { name: "code", label: t("school.majors.code") },
                 { name: "name", label: t("school.majors.name") },
-                { name: "educationLevel", label: t("school.majors.educationLevel"), kind: "select", options: educationLevels.map((l) => ({ value: l, label: t(`school.majors.levels.${l}`) })) },
+                {
+                  name: "educationLevel",
+                  label: t("school.majors.educationLevel"),
+                  kind: "select",
+                  options: educationLevels.map((l) => ({ value: l, label: t(`school.majors.levels.${l}`) })),
+                },
               ]}
               submit={{ label: t("school.save"), intent: "update" }}
             />

@@ -98,7 +98,12 @@ export default function Majors() {
             fields={[
               { name: "code", label: t("school.majors.code"), hint: t("school.majors.codeHint") },
               { name: "name", label: t("school.majors.name") },
-              { name: "educationLevel", label: t("school.majors.educationLevel"), kind: "select", options: educationLevels.map((l) => ({ value: l, label: t(`school.majors.levels.${l}`) })) },
+              {
+                name: "educationLevel",
+                label: t("school.majors.educationLevel"),
+                kind: "select",
+                options: educationLevels.map((l) => ({ value: l, label: t(`school.majors.levels.${l}`) })),
+              },
             ]}
             submit={{ label: t("school.majors.create") }}
           />

@@ -82,7 +82,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Material() {
-  const { material, certificateId, certificates, versions, requirements, standardVersion, covered, attachments, maxBytes, canWrite } = useLoaderData<typeof loader>();
+  const { material, certificateId, certificates, versions, requirements, standardVersion, covered, attachments, maxBytes, canWrite } =
+    useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;

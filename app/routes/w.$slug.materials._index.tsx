@@ -59,11 +59,17 @@ export default function Materials() {
         <SearchBox label={t("materials.search")} />
         <label>
           {t("materials.kind")}
-          {select("kind", materialKinds.map((k) => ({ value: k, label: t(`materials.kinds.${k}`) })))}
+          {select(
+            "kind",
+            materialKinds.map((k) => ({ value: k, label: t(`materials.kinds.${k}`) })),
+          )}
         </label>
         <label>
           {t("materials.visibility")}
-          {select("visibility", visibilities.map((v) => ({ value: v, label: t(`materials.visibilities.${v}`) })))}
+          {select(
+            "visibility",
+            visibilities.map((v) => ({ value: v, label: t(`materials.visibilities.${v}`) })),
+          )}
         </label>
       </BankFilterForm>
       <BankUpdated bank="materials" lastUpdated={lastUpdated} />

@@ -25,7 +25,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const assignable = assignableRoles(ctx.tenant.kind, ctx.role);
     return {
       // Whom this member may manage: no one above their own role.
-      members: members.map((member) => ({ ...member, manageable: assignable.length > 0 && !outranks(ctx.tenant.kind, member.role, ctx.role), me: member.id === ctx.membershipId })),
+      members: members.map((member) => ({
+        ...member,
+        manageable: assignable.length > 0 && !outranks(ctx.tenant.kind, member.role, ctx.role),
+        me: member.id === ctx.membershipId,
+      })),
       invitations: canInvite ? await listPendingInvitations(tx, ctx) : [],
       invitableRoles: invitableRoles(ctx.tenant.kind, ctx.role),
       assignableRoles: assignable,
@@ -116,9 +120,7 @@ export default function Members() {
         <div className="grid gap-6 md:grid-cols-2">
           <div>
             <h2 className="mb-3 text-lg font-semibold">{t("members.invite")}</h2>
-            {actionData && "invited" in actionData ? (
-              <Notice tone="success">{t("members.invited", { email: actionData.invited })}</Notice>
-            ) : null}
+            {actionData && "invited" in actionData ? <Notice tone="success">{t("members.invited", { email: actionData.invited })}</Notice> : null}
             <Form method="post" {...getFormProps(form)} className="rounded border border-gray-200 bg-white p-4">
               <Field label={t("fields.email")} meta={fields.email} type="email" />
               <SelectField
@@ -139,9 +141,7 @@ export default function Members() {
                 {data.invitations.map((invitation) => (
                   <li key={invitation.id} className="px-3 py-2 text-sm">
                     <span className="font-medium">{invitation.email}</span> · {t(`roles.${invitation.role}`)}
-                    <span className="block text-xs text-gray-500">
-                      {t("members.expires", { at: formatDateTime(invitation.expiresAt, locale) })}
-                    </span>
+                    <span className="block text-xs text-gray-500">{t("members.expires", { at: formatDateTime(invitation.expiresAt, locale) })}</span>
                     {data.assignableRoles.includes(invitation.role) ? (
                       <Form method="post" action="?do=revoke" className="mt-1">
                         <input type="hidden" name="invitationId" value={invitation.id} />

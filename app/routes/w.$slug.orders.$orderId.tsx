@@ -122,7 +122,12 @@ export default function Order() {
             <p className="mb-3 text-sm text-gray-600">{t("orders.transferLead", { total: formatFen(order.totalFen, locale) })}</p>
             <label className="mb-2 block text-sm">
               {t("orders.transferAmount")}
-              <input name="amount" defaultValue={(order.totalFen / 100).toFixed(2)} className="mt-1 block w-full rounded border border-gray-300 px-3 py-2" aria-invalid={Boolean(fieldErrors("amount"))} />
+              <input
+                name="amount"
+                defaultValue={(order.totalFen / 100).toFixed(2)}
+                className="mt-1 block w-full rounded border border-gray-300 px-3 py-2"
+                aria-invalid={Boolean(fieldErrors("amount"))}
+              />
             </label>
             <ErrorList errors={fieldErrors("amount")} />
             <label className="mb-3 block text-sm">

@@ -64,7 +64,12 @@ export default function NewOrder() {
         <Field label={t("orders.examSite")} meta={fields.examSite} hint={t("orders.examSiteHint")} />
         <Field label={t("orders.examDate")} meta={fields.examDate} type="date" />
         <Field label={t("orders.headcount")} meta={fields.headcount} type="number" />
-        <SelectField label={t("school.orders.cohort")} meta={fields.cohortId} placeholder={t("school.none")} options={cohorts.map((c) => ({ value: c.id, label: `${c.majorCode} ${c.majorName} · ${c.entryYear}` }))} />
+        <SelectField
+          label={t("school.orders.cohort")}
+          meta={fields.cohortId}
+          placeholder={t("school.none")}
+          options={cohorts.map((c) => ({ value: c.id, label: `${c.majorCode} ${c.majorName} · ${c.entryYear}` }))}
+        />
         <ErrorList id={form.errorId} errors={form.errors} />
         <SubmitButton>{t("orders.place")}</SubmitButton>
       </Form>

@@ -18,7 +18,9 @@ export const handle: RouteHandle = { title: "payments.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const source = { request, context };
-  const account = await withTenant(source, params.slug, "payments:setup", async (tx, ctx) => (onlinePaymentsEnabled() ? paymentAccountOf(tx, ctx.tenant.id) : null));
+  const account = await withTenant(source, params.slug, "payments:setup", async (tx, ctx) =>
+    onlinePaymentsEnabled() ? paymentAccountOf(tx, ctx.tenant.id) : null,
+  );
   if (!onlinePaymentsEnabled()) return { enabled: false, account: null };
   // Back from Stripe's onboarding (?refresh=1): read the account from Stripe outside any transaction,
   // then record it (decision 010).
@@ -30,7 +32,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   // Read, create at Stripe, record, link: no Stripe call inside a transaction (decision 010).
-  const { ctx, account } = await withTenant(request, params.slug, "payments:setup", async (tx, ctx) => ({ ctx, account: await paymentAccountOf(tx, ctx.tenant.id) }));
+  const { ctx, account } = await withTenant(request, params.slug, "payments:setup", async (tx, ctx) => ({
+    ctx,
+    account: await paymentAccountOf(tx, ctx.tenant.id),
+  }));
   let recorded = account;
   if (!recorded) {
     const created = await createStripeAccount(ctx.tenant);

@@ -44,15 +44,16 @@ export default function ProgressReport() {
         <p className="text-sm text-gray-500">{t("school.progress.title")}</p>
         <h1 className="text-2xl font-bold">{name}</h1>
         <p className="text-sm text-gray-600">
-          {t("school.progress.dueOn")}: {formatDay(period.dueOn, locale)}{" "}
-          {submitted ? <Chip tone="green">{t("school.progress.states.submitted")}</Chip> : null}{" "}
+          {t("school.progress.dueOn")}: {formatDay(period.dueOn, locale)} {submitted ? <Chip tone="green">{t("school.progress.states.submitted")}</Chip> : null}{" "}
           {report?.late ? (
             <Chip tone="red" testId="late">
               {t("school.progress.late")}
             </Chip>
           ) : null}
         </p>
-        {report?.submittedAt ? <p className="text-sm text-gray-600">{t("school.progress.submittedAt", { at: formatDateTime(report.submittedAt, locale) })}</p> : null}
+        {report?.submittedAt ? (
+          <p className="text-sm text-gray-600">{t("school.progress.submittedAt", { at: formatDateTime(report.submittedAt, locale) })}</p>
+        ) : null}
       </div>
       {submitted || !canWrite ? (
         report ? (
@@ -73,7 +74,9 @@ export default function ProgressReport() {
         )
       ) : (
         <>
-          {actionData && "done" in actionData ? <p className="rounded bg-green-50 px-3 py-2 text-sm text-green-900">{t(`school.progress.done.${actionData.done}`)}</p> : null}
+          {actionData && "done" in actionData ? (
+            <p className="rounded bg-green-50 px-3 py-2 text-sm text-green-900">{t(`school.progress.done.${actionData.done}`)}</p>
+          ) : null}
           <SchemaForm
             id="progress"
             schema={progressActionSchema}

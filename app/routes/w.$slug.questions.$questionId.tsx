@@ -35,14 +35,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const similar = await similarQuestions(tx, ctx.tenant.id, question);
     const suggestions =
       canWrite && question.requirementIds.length === 0
-        ? ((await suggestRequirements(tx, ctx.tenant.id, question.certificateId, [{ id: question.id, level: question.level, text: questionText(question) }])).get(question.id) ?? [])
+        ? ((
+            await suggestRequirements(tx, ctx.tenant.id, question.certificateId, [{ id: question.id, level: question.level, text: questionText(question) }])
+          ).get(question.id) ?? [])
         : null;
     const from = versions.find((v) => String(v.version) === query.get("from"));
     const to = versions.find((v) => String(v.version) === query.get("to"));
     return {
       question,
       versions: versions.map((v) => ({ version: v.version, publishedAt: v.publishedAt })),
-      diff: from && to ? { from: from.version, to: to.version, changes: diffSnapshots(from.snapshot as Partial<Snapshot>, to.snapshot as Partial<Snapshot>) } : null,
+      diff:
+        from && to
+          ? { from: from.version, to: to.version, changes: diffSnapshots(from.snapshot as Partial<Snapshot>, to.snapshot as Partial<Snapshot>) }
+          : null,
       certificates: await bankCertificates(tx, ctx),
       requirements: await skillRequirements(tx, ctx.tenant.id, question.certificateId),
       canWrite,
@@ -143,7 +148,12 @@ export default function Question() {
           <dd className="whitespace-pre-wrap">{question.explanation || "—"}</dd>
         </dl>
       )}
-      <QuestionMedia questionId={question.id} attachments={attachments} weights={weightsFit(question) ? question.answerWeights : null} options={question.options} />
+      <QuestionMedia
+        questionId={question.id}
+        attachments={attachments}
+        weights={weightsFit(question) ? question.answerWeights : null}
+        options={question.options}
+      />
       <SimilarQuestions slug={slug ?? ""} similar={similar} />
       <section>
         <h2 className="mb-2 text-lg font-semibold">{t("questions.versions")}</h2>
@@ -163,7 +173,11 @@ export default function Question() {
                 {(["from", "to"] as const).map((name, i) => (
                   <label key={name}>
                     {name === "from" ? t("questions.before") : t("questions.after")}
-                    <select name={name} defaultValue={String(diff ? diff[name] : versions[i === 0 ? 1 : 0].version)} className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1">
+                    <select
+                      name={name}
+                      defaultValue={String(diff ? diff[name] : versions[i === 0 ? 1 : 0].version)}
+                      className="mt-1 block rounded border border-gray-300 bg-white px-2 py-1"
+                    >
                       {versions.map((v) => (
                         <option key={v.version} value={v.version}>
                           v{v.version}

@@ -4,7 +4,15 @@ import { useTranslation } from "react-i18next";
 import { BankActions } from "~/modules/imports/components/bank-actions";
 import type { Locale } from "~/i18n/i18n";
 import { pools, questionFilterSchema, questionTypes } from "~/modules/questions/schemas";
-import { BankFilterForm, BankUpdated, CertificateFilter, LevelFilter, RequirementFilter, SearchBox, UpdatedSinceFilter } from "~/modules/banks/components/bank-filters";
+import {
+  BankFilterForm,
+  BankUpdated,
+  CertificateFilter,
+  LevelFilter,
+  RequirementFilter,
+  SearchBox,
+  UpdatedSinceFilter,
+} from "~/modules/banks/components/bank-filters";
 import { bankPage } from "~/modules/banks/service.server";
 import { listQuestions } from "~/modules/questions/service.server";
 import { withTenant } from "~/modules/tenancy/context.server";
@@ -51,7 +59,10 @@ export default function Questions() {
         {certificate ? (
           <BankActions
             certificateId={certificate.id}
-            exports={(["xlsx", "csv", "moodle", "gift"] as const).map((format) => ({ href: exportHref(format), label: format === "gift" ? t("moodle.exportGift") : t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`) }))}
+            exports={(["xlsx", "csv", "moodle", "gift"] as const).map((format) => ({
+              href: exportHref(format),
+              label: format === "gift" ? t("moodle.exportGift") : t(`questions.export${format === "moodle" ? "Moodle" : format === "csv" ? "Csv" : "Xlsx"}`),
+            }))}
             canWrite={canWrite}
             importLabel={t("questions.import.title")}
             newLabel={t("questions.new")}
@@ -64,15 +75,24 @@ export default function Questions() {
         <LevelFilter bank="questions" />
         <label>
           {t("questions.type")}
-          {select("type", questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })))}
+          {select(
+            "type",
+            questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })),
+          )}
         </label>
         <label>
           {t("questions.difficulty")}
-          {select("difficulty", ["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d })))}
+          {select(
+            "difficulty",
+            ["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d })),
+          )}
         </label>
         <label>
           {t("questions.pool")}
-          {select("pool", pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })))}
+          {select(
+            "pool",
+            pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })),
+          )}
         </label>
         <RequirementFilter bank="questions" requirements={requirements} />
         <UpdatedSinceFilter label={t("questions.updatedSince")} />
@@ -108,7 +128,11 @@ export default function Questions() {
               <td className="whitespace-nowrap px-3 py-2">{t(`questions.pools.${q.pool}`)}</td>
               <td className="whitespace-nowrap px-3 py-2">
                 {q.version ? `v${q.version}` : "—"}
-                {q.status === "draft" ? <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">{t(q.version ? "questions.draftChanges" : "questions.statuses.draft")}</span> : null}
+                {q.status === "draft" ? (
+                  <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">
+                    {t(q.version ? "questions.draftChanges" : "questions.statuses.draft")}
+                  </span>
+                ) : null}
               </td>
               <td className="whitespace-nowrap px-3 py-2">{formatDateTime(q.updatedAt, locale)}</td>
             </tr>

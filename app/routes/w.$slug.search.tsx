@@ -44,21 +44,33 @@ export default function Search() {
         <SearchBox label={t("questions.searchPage.query")} autoFocus className="min-w-64 flex-1" />
         <label>
           {t("questions.searchPage.kind")}
-          {select("kind", searchKinds.map((k) => ({ value: k, label: t(`questions.searchPage.kinds.${k}`) })))}
+          {select(
+            "kind",
+            searchKinds.map((k) => ({ value: k, label: t(`questions.searchPage.kinds.${k}`) })),
+          )}
         </label>
         <CertificateFilter bank="questions" certificates={certificates} />
         <LevelFilter bank="questions" />
         <label>
           {t("questions.type")}
-          {select("type", questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })))}
+          {select(
+            "type",
+            questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) })),
+          )}
         </label>
         <label>
           {t("questions.difficulty")}
-          {select("difficulty", ["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d })))}
+          {select(
+            "difficulty",
+            ["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d })),
+          )}
         </label>
         <label>
           {t("questions.pool")}
-          {select("pool", pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })))}
+          {select(
+            "pool",
+            pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) })),
+          )}
         </label>
         <UpdatedSinceFilter label={t("questions.updatedSince")} />
       </BankFilterForm>

@@ -12,7 +12,10 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "credentials.district.title" };
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  return withTenant({ request, context }, params.slug, "members:manage", async (tx, ctx) => ({ district: await tenantDistrict(tx, ctx), name: ctx.tenant.name }));
+  return withTenant({ request, context }, params.slug, "members:manage", async (tx, ctx) => ({
+    district: await tenantDistrict(tx, ctx),
+    name: ctx.tenant.name,
+  }));
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -44,7 +47,14 @@ export default function Settings() {
         schema={districtSchema}
         lastResult={actionData?.result}
         defaultValue={{ district: district ?? "" }}
-        fields={[{ name: "district", label: t("credentials.district.field"), kind: "select", options: shanghaiDistricts.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) })) }]}
+        fields={[
+          {
+            name: "district",
+            label: t("credentials.district.field"),
+            kind: "select",
+            options: shanghaiDistricts.map((d) => ({ value: d, label: t(`credentials.districts.${d}`) })),
+          },
+        ]}
         submit={{ label: t("credentials.district.save") }}
       />
     </div>

@@ -24,7 +24,8 @@ import { titleFrom } from "~/ui/page-title";
 
 // One version of a skill standard: the tree per level; a draft is edited here by editors and above.
 export const handle = titleFrom<typeof loader>(
-  (data, t, en) => `${t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh })} · ${t("standards.version", { version: data.version.version })}`,
+  (data, t, en) =>
+    `${t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh })} · ${t("standards.version", { version: data.version.version })}`,
 );
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -98,7 +99,10 @@ export default function StandardVersion() {
           {t("standards.exportXlsx")}
         </a>
         {previousId ? (
-          <Link to={`${base}/standards/diff?from=${previousId}&to=${version.id}`} className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
+          <Link
+            to={`${base}/standards/diff?from=${previousId}&to=${version.id}`}
+            className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100"
+          >
             {t("standards.compare")}
           </Link>
         ) : null}
@@ -124,13 +128,19 @@ export default function StandardVersion() {
         <div className="no-print flex flex-wrap gap-3">
           <Form method="post">
             <input type="hidden" name="intent" value="publish" />
-            <button type="submit" className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 focus:outline-none focus:ring-2 focus:ring-blue-300">
+            <button
+              type="submit"
+              className="rounded bg-blue-700 px-4 py-2 font-medium text-white hover:bg-blue-800 focus:outline-none focus:ring-2 focus:ring-blue-300"
+            >
               {t("standards.publish")}
             </button>
           </Form>
           <Form method="post">
             <input type="hidden" name="intent" value="discard" />
-            <button type="submit" className="rounded border border-red-200 px-4 py-2 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-200">
+            <button
+              type="submit"
+              className="rounded border border-red-200 px-4 py-2 text-red-700 hover:bg-red-50 focus:outline-none focus:ring-2 focus:ring-red-200"
+            >
               {t("standards.discard")}
             </button>
           </Form>

@@ -7,7 +7,15 @@ import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
 import { credentialRoles, trainingActionSchema, trainingModes } from "~/modules/credentials/schemas";
 import { credentialCertificates } from "~/modules/credentials/service.server";
-import { cancelTrainingSession, completeEnrolment, createTrainingSession, enrolTeacher, listEnrolments, listTrainingSessions, teacherTrainingFees } from "~/modules/credentials/training.server";
+import {
+  cancelTrainingSession,
+  completeEnrolment,
+  createTrainingSession,
+  enrolTeacher,
+  listEnrolments,
+  listTrainingSessions,
+  teacherTrainingFees,
+} from "~/modules/credentials/training.server";
 import { withTenant } from "~/modules/tenancy/context.server";
 import { CheckboxGroupField, ErrorList, Field, SelectField, SubmitButton } from "~/ui/form";
 import { formatDay, shanghaiDate } from "~/ui/format";
@@ -79,7 +87,12 @@ export default function Training() {
   const [enrolForm, enrolFields] = useIntentForm("enrol", intent === "enrol" ? actionData?.result : undefined);
   const open = sessions.filter((s) => !s.cancelled);
   // Completing or cancelling has no form of its own: its refusal is told above the lists.
-  const refused = intent === "complete" || intent === "cancel" ? Object.values((actionData?.result?.error ?? {}) as Record<string, string[] | null>).flat().filter(Boolean) : [];
+  const refused =
+    intent === "complete" || intent === "cancel"
+      ? Object.values((actionData?.result?.error ?? {}) as Record<string, string[] | null>)
+          .flat()
+          .filter(Boolean)
+      : [];
   return (
     <div className="space-y-6">
       <div>
@@ -219,21 +232,40 @@ export default function Training() {
           <input type="hidden" name="intent" value="session" />
           <Field label={t("credentials.training.sessionTitle")} meta={sessionFields.title} />
           <div className="grid gap-x-4 sm:grid-cols-2">
-            <SelectField label={t("credentials.certificate")} meta={sessionFields.certificateId} options={certificates.map((c) => ({ value: c.id, label: `${c.code} ${c.nameZh}` }))} />
-            <SelectField label={t("credentials.role")} meta={sessionFields.role} options={credentialRoles.map((r) => ({ value: r, label: t(`credentials.roles.${r}`) }))} />
+            <SelectField
+              label={t("credentials.certificate")}
+              meta={sessionFields.certificateId}
+              options={certificates.map((c) => ({ value: c.id, label: `${c.code} ${c.nameZh}` }))}
+            />
+            <SelectField
+              label={t("credentials.role")}
+              meta={sessionFields.role}
+              options={credentialRoles.map((r) => ({ value: r, label: t(`credentials.roles.${r}`) }))}
+            />
           </div>
-          <CheckboxGroupField label={t("credentials.levels")} meta={sessionFields.levels} options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))} />
+          <CheckboxGroupField
+            label={t("credentials.levels")}
+            meta={sessionFields.levels}
+            options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))}
+          />
           <div className="grid gap-x-4 sm:grid-cols-2">
             <Field label={t("credentials.training.startsOn")} meta={sessionFields.startsOn} type="date" />
             <Field label={t("credentials.training.endsOn")} meta={sessionFields.endsOn} type="date" />
-            <SelectField label={t("credentials.training.mode")} meta={sessionFields.mode} options={trainingModes.map((m) => ({ value: m, label: t(`credentials.training.modes.${m}`) }))} />
+            <SelectField
+              label={t("credentials.training.mode")}
+              meta={sessionFields.mode}
+              options={trainingModes.map((m) => ({ value: m, label: t(`credentials.training.modes.${m}`) }))}
+            />
             <Field label={t("credentials.training.place")} meta={sessionFields.place} />
             <Field label={t("credentials.training.capacity")} meta={sessionFields.capacity} type="number" />
             <SelectField
               label={t("credentials.training.fee")}
               meta={sessionFields.feeDisclosureId}
               placeholder={t("credentials.training.noFee")}
-              options={fees.map((f) => ({ value: f.id, label: `${f.certificateCode} ${t(`certificates.levelNames.${f.level}`)} ¥${fenToYuanInput(f.amountFen)}` }))}
+              options={fees.map((f) => ({
+                value: f.id,
+                label: `${f.certificateCode} ${t(`certificates.levelNames.${f.level}`)} ¥${fenToYuanInput(f.amountFen)}`,
+              }))}
             />
           </div>
           <p className="mb-3 text-xs text-gray-600">{t("credentials.training.feeHint")}</p>

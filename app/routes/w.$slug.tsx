@@ -72,9 +72,7 @@ export default function Workspace() {
                   <NavLink
                     to={item.to}
                     end={item.end}
-                    className={({ isActive }) =>
-                      `block rounded px-3 py-2 text-sm ${isActive ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`
-                    }
+                    className={({ isActive }) => `block rounded px-3 py-2 text-sm ${isActive ? "bg-blue-100 font-medium text-blue-900" : "hover:bg-gray-100"}`}
                   >
                     {t(item.label)}
                   </NavLink>

@@ -58,7 +58,9 @@ export default function TypicalCases() {
             <tr key={c.id}>
               <td className="px-3 py-2">{c.title}</td>
               <td className="px-3 py-2">
-                <Chip tone={c.status === "selected" ? "green" : c.status === "declined" ? "gray" : "blue"}>{t(`supervision.typicalCases.statuses.${c.status}`)}</Chip>
+                <Chip tone={c.status === "selected" ? "green" : c.status === "declined" ? "gray" : "blue"}>
+                  {t(`supervision.typicalCases.statuses.${c.status}`)}
+                </Chip>
               </td>
               <td className="px-3 py-2">{formatDate(c.createdAt, locale)}</td>
             </tr>

@@ -17,5 +17,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 export default function Violation() {
   const { report, organizationName, evidence, updates } = useLoaderData<typeof loader>();
-  return <ViolationView report={report} organizationName={organizationName} evidence={evidence} updates={updates} evidenceHref={(id) => `${report.id}/evidence/${id}`} />;
+  return (
+    <ViolationView
+      report={report}
+      organizationName={organizationName}
+      evidence={evidence}
+      updates={updates}
+      evidenceHref={(id) => `${report.id}/evidence/${id}`}
+    />
+  );
 }

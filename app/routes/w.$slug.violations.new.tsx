@@ -43,8 +43,20 @@ export default function NewViolation() {
         lastResult={actionData?.result}
         multipart
         fields={[
-          { name: "organizationId", label: t("school.violations.organization"), kind: "select", placeholder: t("school.choose"), options: organizations.map((o) => ({ value: o.id, label: o.name })) },
-          { name: "category", label: t("school.violations.category"), kind: "select", placeholder: t("school.choose"), options: violationCategories.map((c) => ({ value: c, label: t(`school.violations.categories.${c}`) })) },
+          {
+            name: "organizationId",
+            label: t("school.violations.organization"),
+            kind: "select",
+            placeholder: t("school.choose"),
+            options: organizations.map((o) => ({ value: o.id, label: o.name })),
+          },
+          {
+            name: "category",
+            label: t("school.violations.category"),
+            kind: "select",
+            placeholder: t("school.choose"),
+            options: violationCategories.map((c) => ({ value: c, label: t(`school.violations.categories.${c}`) })),
+          },
           { name: "description", label: t("school.violations.description"), kind: "textarea" },
           { name: "evidence", label: t("school.violations.evidenceFile"), kind: "file", hint: t("school.violations.evidenceHint") },
         ]}

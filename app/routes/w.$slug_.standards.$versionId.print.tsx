@@ -11,7 +11,8 @@ import { titleFrom } from "~/ui/page-title";
 // header is hidden when printing (.no-print). The table is the usual shape of a published
 // 职业技能等级标准: work area | work task | skill requirements.
 export const handle = titleFrom<typeof loader>(
-  (data, t, en) => `${t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh })} · ${t("standards.version", { version: data.version.version })}`,
+  (data, t, en) =>
+    `${t("standards.titleOf", { certificate: en ? data.certificate.nameEn : data.certificate.nameZh })} · ${t("standards.version", { version: data.version.version })}`,
 );
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -32,7 +33,15 @@ function rowsOf(nodes: Node[]): Row[] {
   for (const area of under(null)) {
     const tasks = under(area.id);
     const spans = tasks.map((task) => Math.max(1, under(task.id).length));
-    rows.push({ area: { node: area, span: Math.max(1, spans.reduce((a, b) => a + b, 0)) } });
+    rows.push({
+      area: {
+        node: area,
+        span: Math.max(
+          1,
+          spans.reduce((a, b) => a + b, 0),
+        ),
+      },
+    });
     let first = true;
     for (const [i, task] of tasks.entries()) {
       const requirements = under(task.id);

@@ -23,4 +23,3 @@ export function CheckInbox({ email, resent = false, result }: { email: string; r
     </div>
   );
 }
-

@@ -96,7 +96,17 @@ const buttonStyles = {
   secondary: "border border-gray-300 bg-white text-gray-900 hover:bg-gray-100",
 };
 
-export function SubmitButton({ children, name, value, variant = "primary" }: { children: ReactNode; name?: string; value?: string; variant?: keyof typeof buttonStyles }) {
+export function SubmitButton({
+  children,
+  name,
+  value,
+  variant = "primary",
+}: {
+  children: ReactNode;
+  name?: string;
+  value?: string;
+  variant?: keyof typeof buttonStyles;
+}) {
   const navigation = useNavigation();
   const { t } = useTranslation();
   const busy = navigation.state === "submitting";
@@ -143,15 +153,7 @@ export function TextAreaField({ label, meta, rows = 5 }: { label: string; meta: 
 }
 
 /** Several values of one field as checkboxes, in a fieldset with a legend. */
-export function CheckboxGroupField({
-  label,
-  meta,
-  options,
-}: {
-  label: string;
-  meta: FieldMetadata<unknown>;
-  options: { value: string; label: string }[];
-}) {
+export function CheckboxGroupField({ label, meta, options }: { label: string; meta: FieldMetadata<unknown>; options: { value: string; label: string }[] }) {
   const boxes = getCollectionProps(meta as FieldMetadata<string[]>, { type: "checkbox", options: options.map((o) => o.value) });
   return (
     <fieldset className="mb-4" aria-describedby={meta.errors?.length ? meta.errorId : undefined}>

@@ -147,11 +147,7 @@ type Failure = {
 };
 
 /** The 4xx answer of a failed submission: Conform's reply with field messages; nothing was written. */
-export function rejectSubmission<Output>(
-  submission: Submission<Output>,
-  failure?: Failure,
-  hideFields: string[] = ["password", "confirm"],
-) {
+export function rejectSubmission<Output>(submission: Submission<Output>, failure?: Failure, hideFields: string[] = ["password", "confirm"]) {
   const headers: Record<string, string> = {};
   if (failure?.retryAfter) headers["Retry-After"] = String(failure.retryAfter);
   const fieldErrors = failure?.fieldErrors

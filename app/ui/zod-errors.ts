@@ -11,9 +11,7 @@ export function zodErrorMap(t: TFunction): z.core.$ZodErrorMap {
     if (params?.i18n) return t(`errors.${params.i18n}`);
     switch (issue.code) {
       case "invalid_type":
-        return issue.input === undefined || issue.input === null || issue.input === ""
-          ? t("errors.required")
-          : t("errors.invalidType");
+        return issue.input === undefined || issue.input === null || issue.input === "" ? t("errors.required") : t("errors.invalidType");
       case "too_small":
         if (issue.origin === "string") return t("errors.tooShort", { count: Number(issue.minimum) });
         if (issue.origin === "array" || issue.origin === "set") return t("errors.tooFew", { count: Number(issue.minimum) });

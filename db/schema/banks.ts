@@ -33,9 +33,15 @@ export const materials = pgTable(
     // 双主编制: a school and an enterprise chief editor.
     schoolEditor: text("school_editor").notNull().default(""),
     enterpriseEditor: text("enterprise_editor").notNull().default(""),
-    levels: certificateLevel("levels").array().notNull().default(sql`'{}'`),
+    levels: certificateLevel("levels")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     standardVersionId: uuid("standard_version_id"),
-    requirementIds: uuid("requirement_ids").array().notNull().default(sql`'{}'`),
+    requirementIds: uuid("requirement_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     description: text("description").notNull().default(""),
     visibility: resourceVisibility("visibility").notNull().default("private"),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
@@ -48,9 +54,15 @@ export const materials = pgTable(
     index("materials_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
     index("materials_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
     // The library's newest shared materials of each organization (decision 033).
-    index("materials_library_updated_idx").on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`visibility = 'shared'`),
+    index("materials_library_updated_idx")
+      .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`visibility = 'shared'`),
     foreignKey({ name: "materials_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
-    foreignKey({ name: "materials_standard_version_fk", columns: [t.tenantId, t.standardVersionId], foreignColumns: [standardVersions.tenantId, standardVersions.id] }),
+    foreignKey({
+      name: "materials_standard_version_fk",
+      columns: [t.tenantId, t.standardVersionId],
+      foreignColumns: [standardVersions.tenantId, standardVersions.id],
+    }),
   ],
 );
 
@@ -74,7 +86,9 @@ export const materialAttachments = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("material_attachments_material_idx").on(t.tenantId, t.materialId),
-    foreignKey({ name: "material_attachments_material_fk", columns: [t.tenantId, t.materialId], foreignColumns: [materials.tenantId, materials.id] }).onDelete("cascade"),
+    foreignKey({ name: "material_attachments_material_fk", columns: [t.tenantId, t.materialId], foreignColumns: [materials.tenantId, materials.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );
 
@@ -91,7 +105,10 @@ export const cases = pgTable(
     industryContext: text("industry_context").notNull().default(""),
     // Markdown, sanitized when rendered.
     body: text("body").notNull(),
-    requirementIds: uuid("requirement_ids").array().notNull().default(sql`'{}'`),
+    requirementIds: uuid("requirement_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     visibility: resourceVisibility("visibility").notNull().default("private"),
     createdByUserId: uuid("created_by_user_id").references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -103,7 +120,9 @@ export const cases = pgTable(
     index("cases_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
     index("cases_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
     // The library's newest shared cases of each organization (decision 033).
-    index("cases_library_updated_idx").on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()).where(sql`visibility = 'shared'`),
+    index("cases_library_updated_idx")
+      .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`visibility = 'shared'`),
     index("cases_requirements_idx").using("gin", t.tenantId, t.requirementIds),
     foreignKey({ name: "cases_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
   ],
@@ -121,15 +140,24 @@ export const questions = pgTable(
     type: questionType("type").notNull(),
     stem: text("stem").notNull(),
     // Choice questions: the options in order (A, B, C…); empty for the other types.
-    options: jsonb("options").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    options: jsonb("options")
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     // Choice: the option letters ("A", "AC"); true/false: "true"/"false"; others: the expected text.
     answer: text("answer").notNull(),
     explanation: text("explanation").notNull().default(""),
     // 实操: how a practical task is scored.
     rubric: text("rubric").notNull().default(""),
     difficulty: smallint("difficulty").notNull().default(3),
-    requirementIds: uuid("requirement_ids").array().notNull().default(sql`'{}'`),
-    tags: text("tags").array().notNull().default(sql`'{}'`),
+    requirementIds: uuid("requirement_ids")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     pool: questionPool("pool").notNull().default("practice"),
     visibility: resourceVisibility("visibility").notNull().default("private"),
     status: bankItemStatus("status").notNull().default("draft"),
@@ -184,7 +212,9 @@ export const questionVersions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.questionId, t.version] }),
-    foreignKey({ name: "question_versions_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete("cascade"),
+    foreignKey({ name: "question_versions_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );
 
@@ -210,7 +240,9 @@ export const questionAttachments = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("question_attachments_question_idx").on(t.tenantId, t.questionId),
-    foreignKey({ name: "question_attachments_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete("cascade"),
+    foreignKey({ name: "question_attachments_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );
 
@@ -250,7 +282,10 @@ export const importJobs = pgTable(
     failedRows: integer("failed_rows").notNull().default(0),
     errorCount: integer("error_count").notNull().default(0),
     // The first errors (row, column, message key and params); the full list is regenerated for download.
-    errors: jsonb("errors").$type<{ row: number; column: string; message: string }[]>().notNull().default(sql`'[]'::jsonb`),
+    errors: jsonb("errors")
+      .$type<{ row: number; column: string; message: string }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     // Near-duplicates (decision 051): staged rows resembling a question of the bank, and the user's
     // choice once shown them ('keep' imports them, 'skip' leaves them out; null: not asked yet).
     duplicateRows: integer("duplicate_rows").notNull().default(0),
@@ -258,7 +293,10 @@ export const importJobs = pgTable(
     locale: text("locale").notNull().default("zh-CN"),
     // What the upload form chose for the whole file (defaults for questions that carry none), the
     // questions the user chose to skip, and what a Moodle/GIFT read noted (decision 049).
-    settings: jsonb("settings").$type<ImportJobSettings>().notNull().default(sql`'{}'::jsonb`),
+    settings: jsonb("settings")
+      .$type<ImportJobSettings>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     // Whoever runs the job holds it until then; a job whose holder died is picked up again.
     lockedUntil: timestamp("locked_until", { withTimezone: true }),
     // Runs started (each claim counts one): a job whose runner keeps dying is failed, not resumed forever.

@@ -39,5 +39,8 @@ export const industryFieldChanges = pgTable(
     reason: text("reason").notNull().default(""),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("industry_field_changes_code_idx").on(t.code, t.effectiveFrom), check("industry_field_changes_code_check", sql`${t.code} ~ '^[a-z][a-z0-9_-]{1,39}$'`)],
+  (t) => [
+    index("industry_field_changes_code_idx").on(t.code, t.effectiveFrom),
+    check("industry_field_changes_code_check", sql`${t.code} ~ '^[a-z][a-z0-9_-]{1,39}$'`),
+  ],
 );

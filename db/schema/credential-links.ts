@@ -1,17 +1,4 @@
-import {
-  boolean,
-  date,
-  foreignKey,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { credentialRole, credentials } from "./credentials";
 import { feeDisclosures } from "./fees";
@@ -45,7 +32,9 @@ export const credentialLinks = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("credential_links_once_key").on(t.tenantId, t.majorId, t.credentialNumber),
-    foreignKey({ name: "credential_links_major_fk", columns: [t.tenantId, t.majorId], foreignColumns: [pilotMajors.tenantId, pilotMajors.id] }).onDelete("cascade"),
+    foreignKey({ name: "credential_links_major_fk", columns: [t.tenantId, t.majorId], foreignColumns: [pilotMajors.tenantId, pilotMajors.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );
 
@@ -111,7 +100,11 @@ export const trainingEnrolments = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("training_enrolments_once_key").on(t.tenantId, t.sessionId, t.idHash),
     index("training_enrolments_school_idx").on(t.tenantId, t.schoolTenantId),
-    foreignKey({ name: "training_enrolments_session_fk", columns: [t.tenantId, t.sessionId], foreignColumns: [trainingSessions.tenantId, trainingSessions.id] }),
+    foreignKey({
+      name: "training_enrolments_session_fk",
+      columns: [t.tenantId, t.sessionId],
+      foreignColumns: [trainingSessions.tenantId, trainingSessions.id],
+    }),
     foreignKey({ name: "training_enrolments_credential_fk", columns: [t.tenantId, t.credentialId], foreignColumns: [credentials.tenantId, credentials.id] }),
   ],
 );

@@ -1,17 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  date,
-  foreignKey,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { date, foreignKey, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { shanghaiDistrict, tenants } from "./tenancy";
 
@@ -74,7 +62,9 @@ export const credentials = pgTable(
     uniqueIndex("credentials_number_key").on(t.tenantId, t.number),
     index("credentials_list_idx").on(t.tenantId, t.createdAt, t.id),
     index("credentials_holder_idx").on(t.tenantId, t.holderId),
-    index("credentials_expiry_idx").on(t.tenantId, t.expiresOn).where(sql`status in ('active', 'suspended')`),
+    index("credentials_expiry_idx")
+      .on(t.tenantId, t.expiresOn)
+      .where(sql`status in ('active', 'suspended')`),
     foreignKey({ name: "credentials_holder_fk", columns: [t.tenantId, t.holderId], foreignColumns: [credentialHolders.tenantId, credentialHolders.id] }),
     foreignKey({ name: "credentials_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
   ],
@@ -106,7 +96,11 @@ export const credentialStatusHistory = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("credential_status_history_credential_idx").on(t.tenantId, t.credentialId, t.changedAt),
-    foreignKey({ name: "credential_status_history_credential_fk", columns: [t.tenantId, t.credentialId], foreignColumns: [credentials.tenantId, credentials.id] }),
+    foreignKey({
+      name: "credential_status_history_credential_fk",
+      columns: [t.tenantId, t.credentialId],
+      foreignColumns: [credentials.tenantId, credentials.id],
+    }),
   ],
 );
 
@@ -148,7 +142,6 @@ export const credentialReminders = pgTable(
     foreignKey({ name: "credential_reminders_credential_fk", columns: [t.tenantId, t.credentialId], foreignColumns: [credentials.tenantId, credentials.id] }),
   ],
 );
-
 
 export const examSiteStatus = pgEnum("exam_site_status", ["proposed", "approved", "declined"]);
 
@@ -219,7 +212,11 @@ export const examinerAssignments = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("examiner_assignments_once_key").on(t.tenantId, t.sessionId, t.credentialId),
-    foreignKey({ name: "examiner_assignments_session_fk", columns: [t.tenantId, t.sessionId], foreignColumns: [assessmentSessions.tenantId, assessmentSessions.id] }),
+    foreignKey({
+      name: "examiner_assignments_session_fk",
+      columns: [t.tenantId, t.sessionId],
+      foreignColumns: [assessmentSessions.tenantId, assessmentSessions.id],
+    }),
     foreignKey({ name: "examiner_assignments_credential_fk", columns: [t.tenantId, t.credentialId], foreignColumns: [credentials.tenantId, credentials.id] }),
   ],
 );

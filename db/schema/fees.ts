@@ -1,20 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  date,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, boolean, date, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { tenants } from "./tenancy";
 
@@ -93,7 +78,9 @@ export const feeDisclosures = pgTable(
     index("fee_disclosures_published_idx").on(t.tenantId, t.publishedAt),
     // The public list's order, newest publication first with id breaking ties, read backwards one
     // organization at a time (app/modules/fees/public.server.ts).
-    index("fee_disclosures_public_order_idx").on(t.tenantId, t.publishedAt, t.id).where(sql`status = 'published'`),
+    index("fee_disclosures_public_order_idx")
+      .on(t.tenantId, t.publishedAt, t.id)
+      .where(sql`status = 'published'`),
     // The referencing side of the supersedes foreign key: "is this disclosure superseded?" is asked
     // for every row of the public fee list and the committee's audit (measured by the benchmark).
     index("fee_disclosures_supersedes_idx").on(t.tenantId, t.supersedesId),
@@ -122,7 +109,11 @@ export const feeDisclosureWithdrawals = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("fee_disclosure_withdrawals_disclosure_key").on(t.tenantId, t.disclosureId),
-    foreignKey({ name: "fee_disclosure_withdrawals_disclosure_fk", columns: [t.tenantId, t.disclosureId], foreignColumns: [feeDisclosures.tenantId, feeDisclosures.id] }),
+    foreignKey({
+      name: "fee_disclosure_withdrawals_disclosure_fk",
+      columns: [t.tenantId, t.disclosureId],
+      foreignColumns: [feeDisclosures.tenantId, feeDisclosures.id],
+    }),
   ],
 );
 
@@ -173,7 +164,11 @@ export const assessmentOrders = pgTable(
     // The fee key: the orders whose findings a disclosure, withdrawal or cap can change.
     index("assessment_orders_fee_key_idx").on(t.tenantId, t.certificateId, t.level, t.orderDate),
     foreignKey({ name: "assessment_orders_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
-    foreignKey({ name: "assessment_orders_disclosure_fk", columns: [t.tenantId, t.disclosureId], foreignColumns: [feeDisclosures.tenantId, feeDisclosures.id] }),
+    foreignKey({
+      name: "assessment_orders_disclosure_fk",
+      columns: [t.tenantId, t.disclosureId],
+      foreignColumns: [feeDisclosures.tenantId, feeDisclosures.id],
+    }),
   ],
 );
 
@@ -242,7 +237,10 @@ export const paymentAccounts = pgTable(
     stripeAccountId: text("stripe_account_id").notNull(),
     chargesEnabled: boolean("charges_enabled").notNull().default(false),
     detailsSubmitted: boolean("details_submitted").notNull().default(false),
-    paymentMethods: text("payment_methods").array().notNull().default(sql`'{card}'::text[]`),
+    paymentMethods: text("payment_methods")
+      .array()
+      .notNull()
+      .default(sql`'{card}'::text[]`),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

@@ -69,7 +69,11 @@ export const pilotMajorCertificates = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.majorId, t.certificateId, t.level] }),
     index("pilot_major_certificates_certificate_idx").on(t.tenantId, t.certificateId, t.level),
-    foreignKey({ name: "pilot_major_certificates_major_fk", columns: [t.tenantId, t.majorId], foreignColumns: [pilotMajors.tenantId, pilotMajors.id] }).onDelete("cascade"),
+    foreignKey({
+      name: "pilot_major_certificates_major_fk",
+      columns: [t.tenantId, t.majorId],
+      foreignColumns: [pilotMajors.tenantId, pilotMajors.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -131,7 +135,9 @@ export const adoptions = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     // One live adoption per major and certificate level (a rejected one may be proposed again).
-    uniqueIndex("adoptions_one_live_key").on(t.tenantId, t.majorId, t.certificateId, t.level).where(sql`status <> 'rejected'`),
+    uniqueIndex("adoptions_one_live_key")
+      .on(t.tenantId, t.majorId, t.certificateId, t.level)
+      .where(sql`status <> 'rejected'`),
     index("adoptions_created_idx").on(t.tenantId, t.createdAt, t.id),
     foreignKey({ name: "adoptions_major_fk", columns: [t.tenantId, t.majorId], foreignColumns: [pilotMajors.tenantId, pilotMajors.id] }),
   ],
@@ -159,7 +165,9 @@ export const adoptionItems = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.adoptionId, t.kind, t.itemId] }),
-    foreignKey({ name: "adoption_items_adoption_fk", columns: [t.tenantId, t.adoptionId], foreignColumns: [adoptions.tenantId, adoptions.id] }).onDelete("cascade"),
+    foreignKey({ name: "adoption_items_adoption_fk", columns: [t.tenantId, t.adoptionId], foreignColumns: [adoptions.tenantId, adoptions.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );
 
@@ -207,8 +215,14 @@ export const requirementMappings = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.adoptionId, t.lineageId, t.courseId] }),
     index("requirement_mappings_course_idx").on(t.tenantId, t.courseId),
-    foreignKey({ name: "requirement_mappings_adoption_fk", columns: [t.tenantId, t.adoptionId], foreignColumns: [adoptions.tenantId, adoptions.id] }).onDelete("cascade"),
-    foreignKey({ name: "requirement_mappings_course_fk", columns: [t.tenantId, t.courseId], foreignColumns: [schoolCourses.tenantId, schoolCourses.id] }).onDelete("cascade"),
+    foreignKey({ name: "requirement_mappings_adoption_fk", columns: [t.tenantId, t.adoptionId], foreignColumns: [adoptions.tenantId, adoptions.id] }).onDelete(
+      "cascade",
+    ),
+    foreignKey({
+      name: "requirement_mappings_course_fk",
+      columns: [t.tenantId, t.courseId],
+      foreignColumns: [schoolCourses.tenantId, schoolCourses.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -425,7 +439,11 @@ export const violationEvidence = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("violation_evidence_report_idx").on(t.tenantId, t.reportId),
-    foreignKey({ name: "violation_evidence_report_fk", columns: [t.tenantId, t.reportId], foreignColumns: [violationReports.tenantId, violationReports.id] }).onDelete("cascade"),
+    foreignKey({
+      name: "violation_evidence_report_fk",
+      columns: [t.tenantId, t.reportId],
+      foreignColumns: [violationReports.tenantId, violationReports.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -446,6 +464,10 @@ export const violationReportUpdates = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("violation_report_updates_report_idx").on(t.tenantId, t.reportId, t.createdAt),
-    foreignKey({ name: "violation_report_updates_report_fk", columns: [t.tenantId, t.reportId], foreignColumns: [violationReports.tenantId, violationReports.id] }).onDelete("cascade"),
+    foreignKey({
+      name: "violation_report_updates_report_fk",
+      columns: [t.tenantId, t.reportId],
+      foreignColumns: [violationReports.tenantId, violationReports.id],
+    }).onDelete("cascade"),
   ],
 );

@@ -27,7 +27,9 @@ export const standardVersions = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("standard_versions_certificate_version_key").on(t.tenantId, t.certificateId, t.version),
     // At most one draft per certificate.
-    uniqueIndex("standard_versions_one_draft_key").on(t.tenantId, t.certificateId).where(sql`status = 'draft'`),
+    uniqueIndex("standard_versions_one_draft_key")
+      .on(t.tenantId, t.certificateId)
+      .where(sql`status = 'draft'`),
     foreignKey({
       name: "standard_versions_certificate_fk",
       columns: [t.tenantId, t.certificateId],

@@ -128,7 +128,11 @@ export const violationReportNotes = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("violation_report_notes_report_idx").on(t.tenantId, t.reportId, t.createdAt),
-    foreignKey({ name: "violation_report_notes_report_fk", columns: [t.tenantId, t.reportId], foreignColumns: [violationReports.tenantId, violationReports.id] }).onDelete("cascade"),
+    foreignKey({
+      name: "violation_report_notes_report_fk",
+      columns: [t.tenantId, t.reportId],
+      foreignColumns: [violationReports.tenantId, violationReports.id],
+    }).onDelete("cascade"),
   ],
 );
 
@@ -172,7 +176,11 @@ export const typicalCases = pgTable(
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     decidedByUserId: uuid("decided_by_user_id").references(() => users.id),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("typical_cases_created_idx").on(t.tenantId, t.createdAt, t.id), index("typical_cases_status_idx").on(t.tenantId, t.status)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("typical_cases_created_idx").on(t.tenantId, t.createdAt, t.id),
+    index("typical_cases_status_idx").on(t.tenantId, t.status),
+  ],
 );
 
 // A member's score of a case: a row of the case's tenant that only the committee reads.
@@ -195,6 +203,8 @@ export const typicalCaseScores = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("typical_case_scores_key").on(t.tenantId, t.caseId, t.memberUserId),
-    foreignKey({ name: "typical_case_scores_case_fk", columns: [t.tenantId, t.caseId], foreignColumns: [typicalCases.tenantId, typicalCases.id] }).onDelete("cascade"),
+    foreignKey({ name: "typical_case_scores_case_fk", columns: [t.tenantId, t.caseId], foreignColumns: [typicalCases.tenantId, typicalCases.id] }).onDelete(
+      "cascade",
+    ),
   ],
 );

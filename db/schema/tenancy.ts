@@ -1,17 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  foreignKey,
-  index,
-  inet,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, foreignKey, index, inet, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 // Shared (not tenant-owned) tables: tenants, users, sessions, password resets, login attempts.
 // In a Citus deployment they become reference tables; see db/citus.sql.
@@ -38,7 +26,6 @@ export const shanghaiDistrict = pgEnum("shanghai_district", [
   "chongming",
 ]);
 
-
 // Admission (§二.2, decision 042): an organization or school that signs up is pending until the
 // committee admits it; the committee may refuse it, or later suspend an admitted one. Only an
 // admitted tenant publishes fees, shares to the library or issues credentials (database triggers).
@@ -59,10 +46,7 @@ export const tenants = pgTable(
     admission: admissionStatus("admission").notNull().default("pending"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [
-    uniqueIndex("tenants_slug_key").on(t.slug),
-    uniqueIndex("tenants_credit_code_key").on(t.creditCode),
-  ],
+  (t) => [uniqueIndex("tenants_slug_key").on(t.slug), uniqueIndex("tenants_credit_code_key").on(t.creditCode)],
 );
 
 export const users = pgTable(
@@ -166,15 +150,7 @@ export const rateLimitHits = pgTable(
 
 // Tenant-owned tables: tenant_id leads the primary key, every index and every foreign key (Citus rule).
 
-export const memberRole = pgEnum("member_role", [
-  "owner",
-  "admin",
-  "editor",
-  "finance",
-  "viewer",
-  "teacher",
-  "member",
-]);
+export const memberRole = pgEnum("member_role", ["owner", "admin", "editor", "finance", "viewer", "teacher", "member"]);
 
 export const memberships = pgTable(
   "memberships",

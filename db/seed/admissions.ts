@@ -22,7 +22,14 @@ const evidence: Record<string, { businessScope: string; proposedCertificates: st
 };
 
 export const pendingDemo = {
-  tenant: { slug: "demo-pending", kind: "organization", name: "上海申数数字技能评价有限公司", nameEn: "Shanghai Shenshu Digital Skills Evaluation Co., Ltd.", creditCode: "91310104MA1FR2QX5G", district: "xuhui" },
+  tenant: {
+    slug: "demo-pending",
+    kind: "organization",
+    name: "上海申数数字技能评价有限公司",
+    nameEn: "Shanghai Shenshu Digital Skills Evaluation Co., Ltd.",
+    creditCode: "91310104MA1FR2QX5G",
+    district: "xuhui",
+  },
   owner: { email: "pending-owner@demo.xcert.test", name: "钱申", locale: "zh-CN" },
   evidence: {
     businessScope: "数字技术服务；软件开发；职业技能培训（不含学历教育）；技能评价服务。",
@@ -30,24 +37,44 @@ export const pendingDemo = {
   },
 } as const;
 
-async function file(tx: Tx, tenantId: string, creditCode: string, filing: { businessScope: string; proposedCertificates: string }, filedByUserId: string | null) {
+async function file(
+  tx: Tx,
+  tenantId: string,
+  creditCode: string,
+  filing: { businessScope: string; proposedCertificates: string },
+  filedByUserId: string | null,
+) {
   await seedScope(tx, { tenantId, role: "system" });
-  const [row] = await tx.insert(tenantAdmissions).values({ tenantId, creditCode, ...filing, filedByUserId }).returning();
+  const [row] = await tx
+    .insert(tenantAdmissions)
+    .values({ tenantId, creditCode, ...filing, filedByUserId })
+    .returning();
   await audit(tx, seedActor(tenantId), { action: "admission.file", entityType: "tenant_admission", entityId: row.id, after: row });
 }
 
 export async function seedAdmissions(tx: Tx, tenantIds: Map<string, string>, passwordHash: string) {
   for (const [slug, filing] of Object.entries(evidence)) {
     const tenantId = tenantIds.get(slug)!;
-    const [tenant] = await tx.select({ creditCode: tenants.creditCode }).from(tenants).where(sql`${tenants.id} = ${tenantId}`);
+    const [tenant] = await tx
+      .select({ creditCode: tenants.creditCode })
+      .from(tenants)
+      .where(sql`${tenants.id} = ${tenantId}`);
     await file(tx, tenantId, tenant.creditCode!, filing, null);
     await tx.execute(sql`select decide_admission(${tenantId}, 'admitted', '')`);
-    await audit(tx, seedActor(tenantId), { action: "admission.admit", entityType: "tenant", entityId: tenantId, after: { admission: "admitted", via: "demo seed" } });
+    await audit(tx, seedActor(tenantId), {
+      action: "admission.admit",
+      entityType: "tenant",
+      entityId: tenantId,
+      after: { admission: "admitted", via: "demo seed" },
+    });
   }
   // The one waiting: a tenant as verification creates it (pending), its owner, its filing.
   await seedScope(tx, { role: "system" });
   const [tenant] = await tx.insert(tenants).values(pendingDemo.tenant).returning({ id: tenants.id });
-  const [user] = await tx.insert(users).values({ ...pendingDemo.owner, passwordHash }).returning({ id: users.id });
+  const [user] = await tx
+    .insert(users)
+    .values({ ...pendingDemo.owner, passwordHash })
+    .returning({ id: users.id });
   await tx.insert(secondFactorExemptions).values({ userId: user.id });
   await seedScope(tx, { tenantId: tenant.id, role: "system" });
   await tx.insert(memberships).values({ tenantId: tenant.id, userId: user.id, role: "owner" });

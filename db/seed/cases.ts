@@ -165,7 +165,6 @@ const bank: Seed[] = [
   },
 ];
 
-
 export async function seedCases(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
   const tenantId = tenantIds.get("demo-ai")!;
   const certificateId = certificateIds.get("AI-TRAINER")!;
@@ -176,7 +175,16 @@ export async function seedCases(tx: Tx, tenantIds: Map<string, string>, certific
     const requirementIds = [...new Set(seed.requirements.map((n) => ofLevel[n]?.lineageId).filter((id): id is string => Boolean(id)))];
     const [row] = await tx
       .insert(cases)
-      .values({ tenantId, certificateId, level: seed.level, title: seed.title, industryContext: seed.industryContext, body: seed.body, requirementIds, visibility: seed.shared ? "shared" : "private" })
+      .values({
+        tenantId,
+        certificateId,
+        level: seed.level,
+        title: seed.title,
+        industryContext: seed.industryContext,
+        body: seed.body,
+        requirementIds,
+        visibility: seed.shared ? "shared" : "private",
+      })
       .returning();
     await audit(tx, seedActor(tenantId), { action: "case.create", entityType: "case", entityId: row.id, after: row });
   }

@@ -41,8 +41,15 @@ export async function seedCertificates(tx: Tx, tenantIds: Map<string, string>) {
   for (const { tenant, ...certificate } of demoCertificates) {
     const tenantId = tenantIds.get(tenant)!;
     await seedScope(tx, { tenantId, role: "system" });
-    const [row] = await tx.insert(certificates).values({ ...certificate, levels: [...certificate.levels], tenantId }).returning();
-    await audit(tx, { requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } }, { action: "certificate.create", entityType: "certificate", entityId: row.id, after: row });
+    const [row] = await tx
+      .insert(certificates)
+      .values({ ...certificate, levels: [...certificate.levels], tenantId })
+      .returning();
+    await audit(
+      tx,
+      { requestId: "seed", ip: null, user: null, role: "system", tenant: { id: tenantId } },
+      { action: "certificate.create", entityType: "certificate", entityId: row.id, after: row },
+    );
     ids.set(certificate.code, row.id);
   }
   return ids;

@@ -14,7 +14,13 @@ export async function seedCommittee(tx: Tx, tenantIds: Map<string, string>) {
   const [secretary] = await tx.select({ id: users.id }).from(users).where(eq(users.email, "committee@demo.xcert.test"));
   const [row] = await tx
     .insert(committeeSettings)
-    .values({ key: "bank_staleness_days", value: 120, reason: "资源库每学期至少更新一次", setByUserId: secretary?.id ?? null, effectiveFrom: new Date(Date.now() - 30 * 86_400_000) })
+    .values({
+      key: "bank_staleness_days",
+      value: 120,
+      reason: "资源库每学期至少更新一次",
+      setByUserId: secretary?.id ?? null,
+      effectiveFrom: new Date(Date.now() - 30 * 86_400_000),
+    })
     .returning();
   await audit(tx, seedActor(committee), { action: "committee.setting", entityType: "committee_setting", entityId: row.id, after: row });
 }

@@ -35,7 +35,19 @@ export async function seedCredentialLinks(tx: Tx, tenantIds: Map<string, string>
     .select({ number: credentials.number, name: credentialHolders.name })
     .from(credentials)
     .innerJoin(credentialHolders, and(eq(credentialHolders.tenantId, credentials.tenantId), eq(credentialHolders.id, credentials.holderId)))
-    .where(and(eq(credentials.tenantId, ai), eq(credentials.role, "trainer"), eq(credentials.status, "active"), eq(credentialHolders.source, "industry_expert"), sql`${credentials.expiresOn} > ${addDays(today, 60)}`, sql`${credentials.number} not in (${sql.join(aiTrainers.map((n) => sql`${n}`), sql`, `)})`))
+    .where(
+      and(
+        eq(credentials.tenantId, ai),
+        eq(credentials.role, "trainer"),
+        eq(credentials.status, "active"),
+        eq(credentialHolders.source, "industry_expert"),
+        sql`${credentials.expiresOn} > ${addDays(today, 60)}`,
+        sql`${credentials.number} not in (${sql.join(
+          aiTrainers.map((n) => sql`${n}`),
+          sql`, `,
+        )})`,
+      ),
+    )
     .orderBy(credentials.number)
     .limit(1);
   const careTrainers = [await numberOf(care, "吴芳"), await numberOf(care, "赵颐")];
@@ -56,7 +68,12 @@ export async function seedCredentialLinks(tx: Tx, tenantIds: Map<string, string>
     const [row] = rowsOf<{ id: string | null }>(await tx.execute(sql`select link_school_credential(${majorId}::uuid, ${number}, ${proof}) as id`));
     if (!row?.id) throw new Error(`demo seed: ${number} did not link`);
     const id = row.id;
-    await audit(tx, seedActor(school), { action: "credential_link.create", entityType: "credential_link", entityId: id ?? null, after: { majorId, number, via: "demo seed" } });
+    await audit(tx, seedActor(school), {
+      action: "credential_link.create",
+      entityType: "credential_link",
+      entityId: id ?? null,
+      after: { majorId, number, via: "demo seed" },
+    });
   };
   await link(computing.id, aiTrainers[0], "张晓明");
   await link(computing.id, aiTrainers[1], "Emily Carter");
@@ -103,7 +120,21 @@ export async function seedCredentialLinks(tx: Tx, tenantIds: Map<string, string>
   const idNumber = "310104199001011234";
   const [enrolment] = await tx
     .insert(trainingEnrolments)
-    .values({ tenantId: ai, sessionId: session.id, schoolTenantId: school, teacherName: "吴老师", idHash: hashIdNumber(idNumber), idLast4: idNumber.slice(-4), contact: "13900001234", createdByUserId: admin?.id ?? null })
+    .values({
+      tenantId: ai,
+      sessionId: session.id,
+      schoolTenantId: school,
+      teacherName: "吴老师",
+      idHash: hashIdNumber(idNumber),
+      idLast4: idNumber.slice(-4),
+      contact: "13900001234",
+      createdByUserId: admin?.id ?? null,
+    })
     .returning();
-  await audit(tx, seedActor(school), { action: "training_enrolment.create", entityType: "training_enrolment", entityId: enrolment.id, after: { sessionId: session.id, teacherName: "吴老师" } });
+  await audit(tx, seedActor(school), {
+    action: "training_enrolment.create",
+    entityType: "training_enrolment",
+    entityId: enrolment.id,
+    after: { sessionId: session.id, teacherName: "吴老师" },
+  });
 }

@@ -77,8 +77,17 @@ async function issue(tx: Tx, tenantId: string, tenantNo: number, list: Issue[]) 
         expiresOn: item.expiresOn,
       })
       .returning();
-    if (item.status === "suspended") await tx.update(credentials).set({ status: "suspended", statusReason: item.reason ?? "" }).where(eqId(row.tenantId, row.id));
-    await audit(tx, seedActor(tenantId), { action: "credential.create", entityType: "credential", entityId: row.id, after: { number: row.number, via: "demo seed" } });
+    if (item.status === "suspended")
+      await tx
+        .update(credentials)
+        .set({ status: "suspended", statusReason: item.reason ?? "" })
+        .where(eqId(row.tenantId, row.id));
+    await audit(tx, seedActor(tenantId), {
+      action: "credential.create",
+      entityType: "credential",
+      entityId: row.id,
+      after: { number: row.number, via: "demo seed" },
+    });
     ids.push(row.id);
   }
   return ids;
@@ -99,8 +108,24 @@ export async function seedCredentials(tx: Tx, tenantIds: Map<string, string>, ce
   // demo-ai: 20 trainers, 7 from industry (35%): AI-TRAINER 14 (7 industry), BIGDATA-PY 6 (none).
   const aiList: Issue[] = [];
   // The two README numbers come first: a valid trainer and a suspended one.
-  aiList.push({ holder: { name: "张晓明", source: "industry_expert", employerName: companies[0] }, role: "trainer", certificateId: aiTrainer, levels: ["intermediate", "senior"], issuedOn: demoValidCredential.issuedOn, expiresOn: "2028-02-28" });
-  aiList.push({ holder: { name: "李华", source: "school_teacher", employerTenantId: school }, role: "trainer", certificateId: aiTrainer, levels: ["junior"], issuedOn: demoSuspendedCredential.issuedOn, expiresOn: "2028-02-28", status: "suspended", reason: "培训质量投诉调查中" });
+  aiList.push({
+    holder: { name: "张晓明", source: "industry_expert", employerName: companies[0] },
+    role: "trainer",
+    certificateId: aiTrainer,
+    levels: ["intermediate", "senior"],
+    issuedOn: demoValidCredential.issuedOn,
+    expiresOn: "2028-02-28",
+  });
+  aiList.push({
+    holder: { name: "李华", source: "school_teacher", employerTenantId: school },
+    role: "trainer",
+    certificateId: aiTrainer,
+    levels: ["junior"],
+    issuedOn: demoSuspendedCredential.issuedOn,
+    expiresOn: "2028-02-28",
+    status: "suspended",
+    reason: "培训质量投诉调查中",
+  });
   for (let i = 0; i < 18; i++) {
     const industry = i < 6; // with 张晓明: 7 industry trainers
     const expiring = i >= 6 && i < 18; // 12 expiring within 30 days
@@ -116,30 +141,115 @@ export async function seedCredentials(tx: Tx, tenantIds: Map<string, string>, ce
     });
   }
   // Examiners: one works at demo-school (assigning her to the school's site is refused), two do not.
-  aiList.push({ holder: { name: "周静", source: "school_teacher", employerTenantId: school }, role: "examiner", certificateId: aiTrainer, levels: ["intermediate"], issuedOn: "2025-01-10", expiresOn: "2028-01-09" });
-  aiList.push({ holder: { name: "Daniel Wong", source: "industry_expert", employerName: companies[1] }, role: "examiner", certificateId: aiTrainer, levels: ["intermediate", "senior"], issuedOn: "2025-01-10", expiresOn: "2028-01-09" });
-  aiList.push({ holder: { name: "孙涛", source: "industry_expert", employerName: companies[2] }, role: "examiner", certificateId: bigData, levels: ["junior"], issuedOn: "2025-01-10", expiresOn: "2028-01-09" });
+  aiList.push({
+    holder: { name: "周静", source: "school_teacher", employerTenantId: school },
+    role: "examiner",
+    certificateId: aiTrainer,
+    levels: ["intermediate"],
+    issuedOn: "2025-01-10",
+    expiresOn: "2028-01-09",
+  });
+  aiList.push({
+    holder: { name: "Daniel Wong", source: "industry_expert", employerName: companies[1] },
+    role: "examiner",
+    certificateId: aiTrainer,
+    levels: ["intermediate", "senior"],
+    issuedOn: "2025-01-10",
+    expiresOn: "2028-01-09",
+  });
+  aiList.push({
+    holder: { name: "孙涛", source: "industry_expert", employerName: companies[2] },
+    role: "examiner",
+    certificateId: bigData,
+    levels: ["junior"],
+    issuedOn: "2025-01-10",
+    expiresOn: "2028-01-09",
+  });
   const aiIds = await issue(tx, ai, 1, aiList);
 
   await issue(tx, care, 2, [
-    { holder: { name: "赵颐", source: "industry_expert", employerName: "上海颐康护理院" }, role: "trainer", certificateId: elderly, levels: ["junior", "intermediate"], issuedOn: "2025-06-01", expiresOn: "2028-05-31" },
-    { holder: { name: "钱敏", source: "industry_expert", employerName: "上海颐康护理院" }, role: "trainer", certificateId: elderly, levels: ["intermediate"], issuedOn: "2025-06-01", expiresOn: "2028-05-31" },
-    { holder: { name: "吴芳", source: "school_teacher", employerTenantId: school }, role: "trainer", certificateId: elderly, levels: ["junior"], issuedOn: "2025-06-01", expiresOn: "2028-05-31" },
-    { holder: { name: "冯强", source: "industry_expert", employerName: "上海市第一社会福利院" }, role: "examiner", certificateId: elderly, levels: ["intermediate"], issuedOn: "2025-06-01", expiresOn: "2028-05-31" },
+    {
+      holder: { name: "赵颐", source: "industry_expert", employerName: "上海颐康护理院" },
+      role: "trainer",
+      certificateId: elderly,
+      levels: ["junior", "intermediate"],
+      issuedOn: "2025-06-01",
+      expiresOn: "2028-05-31",
+    },
+    {
+      holder: { name: "钱敏", source: "industry_expert", employerName: "上海颐康护理院" },
+      role: "trainer",
+      certificateId: elderly,
+      levels: ["intermediate"],
+      issuedOn: "2025-06-01",
+      expiresOn: "2028-05-31",
+    },
+    {
+      holder: { name: "吴芳", source: "school_teacher", employerTenantId: school },
+      role: "trainer",
+      certificateId: elderly,
+      levels: ["junior"],
+      issuedOn: "2025-06-01",
+      expiresOn: "2028-05-31",
+    },
+    {
+      holder: { name: "冯强", source: "industry_expert", employerName: "上海市第一社会福利院" },
+      role: "examiner",
+      certificateId: elderly,
+      levels: ["intermediate"],
+      issuedOn: "2025-06-01",
+      expiresOn: "2028-05-31",
+    },
   ]);
 
   // Two exam sites in Xuhui: one at demo-school (proposed by the school, approved), one at a company.
   await seedScope(tx, { tenantId: ai, tenantKind: "organization", role: "system" });
   const [schoolSite] = await tx
     .insert(examSites)
-    .values({ tenantId: ai, name: "上海城市职业技术学院 人工智能实训中心", hostTenantId: school, district: "xuhui", certificateId: aiTrainer, levels: ["junior", "intermediate"], capacity: 60, equipment: "GPU 工作站 30 台", status: "approved", proposedByTenantId: school, decidedAt: new Date() })
+    .values({
+      tenantId: ai,
+      name: "上海城市职业技术学院 人工智能实训中心",
+      hostTenantId: school,
+      district: "xuhui",
+      certificateId: aiTrainer,
+      levels: ["junior", "intermediate"],
+      capacity: 60,
+      equipment: "GPU 工作站 30 台",
+      status: "approved",
+      proposedByTenantId: school,
+      decidedAt: new Date(),
+    })
     .returning();
   const [companySite] = await tx
     .insert(examSites)
-    .values({ tenantId: ai, name: "徐汇滨江 AI 考核中心", hostName: companies[0], district: "xuhui", certificateId: aiTrainer, levels: ["intermediate", "senior"], capacity: 40, equipment: "标准化考场 2 间", status: "approved", decidedAt: new Date() })
+    .values({
+      tenantId: ai,
+      name: "徐汇滨江 AI 考核中心",
+      hostName: companies[0],
+      district: "xuhui",
+      certificateId: aiTrainer,
+      levels: ["intermediate", "senior"],
+      capacity: 40,
+      equipment: "标准化考场 2 间",
+      status: "approved",
+      decidedAt: new Date(),
+    })
     .returning();
-  await tx.insert(examSites).values({ tenantId: ai, name: "城院 大数据机房", hostTenantId: school, district: "xuhui", certificateId: bigData, levels: ["junior"], capacity: 30, status: "proposed", proposedByTenantId: school });
-  const [session] = await tx.insert(assessmentSessions).values({ tenantId: ai, siteId: schoolSite.id, heldOn: addDays(today, 21), level: "intermediate" }).returning();
+  await tx.insert(examSites).values({
+    tenantId: ai,
+    name: "城院 大数据机房",
+    hostTenantId: school,
+    district: "xuhui",
+    certificateId: bigData,
+    levels: ["junior"],
+    capacity: 30,
+    status: "proposed",
+    proposedByTenantId: school,
+  });
+  const [session] = await tx
+    .insert(assessmentSessions)
+    .values({ tenantId: ai, siteId: schoolSite.id, heldOn: addDays(today, 21), level: "intermediate" })
+    .returning();
   await tx.insert(assessmentSessions).values({ tenantId: ai, siteId: companySite.id, heldOn: addDays(today, 35), level: "senior" });
   // Daniel Wong (not employed by the school) assesses at the school's site.
   await tx.insert(examinerAssignments).values({ tenantId: ai, sessionId: session.id, credentialId: aiIds[aiIds.length - 2] });

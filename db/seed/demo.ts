@@ -26,9 +26,30 @@ import { seedSupervision } from "./supervision";
 export const demoPassword = "demo-password-2026";
 
 export const demoTenants = [
-  { slug: "demo-ai", kind: "organization", name: "上海智训人工智能科技有限公司", nameEn: "Shanghai Zhixun AI Technology Co., Ltd.", creditCode: "91310000MA1FL7XK0H", district: "pudong" },
-  { slug: "demo-care", kind: "organization", name: "上海颐康老年照护服务有限公司", nameEn: "Shanghai Yikang Elderly Care Services Co., Ltd.", creditCode: "91310115MA1H8Y2J3U", district: "minhang" },
-  { slug: "demo-school", kind: "school", name: "上海城市职业技术学院", nameEn: "Shanghai City Vocational and Technical College", creditCode: "12310000425012345C", district: "xuhui" },
+  {
+    slug: "demo-ai",
+    kind: "organization",
+    name: "上海智训人工智能科技有限公司",
+    nameEn: "Shanghai Zhixun AI Technology Co., Ltd.",
+    creditCode: "91310000MA1FL7XK0H",
+    district: "pudong",
+  },
+  {
+    slug: "demo-care",
+    kind: "organization",
+    name: "上海颐康老年照护服务有限公司",
+    nameEn: "Shanghai Yikang Elderly Care Services Co., Ltd.",
+    creditCode: "91310115MA1H8Y2J3U",
+    district: "minhang",
+  },
+  {
+    slug: "demo-school",
+    kind: "school",
+    name: "上海城市职业技术学院",
+    nameEn: "Shanghai City Vocational and Technical College",
+    creditCode: "12310000425012345C",
+    district: "xuhui",
+  },
   { slug: "committee", kind: "committee", name: "上海市1+X证书专家指导委员会", nameEn: "Shanghai 1+X Certificate Expert Committee", creditCode: null },
 ] as const;
 
@@ -42,7 +63,6 @@ export const demoAccounts = [
   { email: "committee@demo.xcert.test", name: "孙主任", tenant: "committee", role: "admin", locale: "zh-CN" },
   { email: "committee-member@demo.xcert.test", name: "钱委员", tenant: "committee", role: "member", locale: "zh-CN" },
 ] as const;
-
 
 async function seedTenancy(tx: Tx) {
   const passwordHash = await hashPassword(demoPassword);
@@ -70,7 +90,12 @@ async function seedTenancy(tx: Tx) {
     const tenantId = tenantIds.get(account.tenant)!;
     await seedScope(tx, { tenantId, role: "system" });
     const [membership] = await tx.insert(memberships).values({ tenantId, userId: user.id, role: account.role }).returning();
-    await audit(tx, seedActor(tenantId), { action: "membership.create", entityType: "membership", entityId: membership.id, after: { email: account.email, role: account.role, via: "demo seed" } });
+    await audit(tx, seedActor(tenantId), {
+      action: "membership.create",
+      entityType: "membership",
+      entityId: membership.id,
+      after: { email: account.email, role: account.role, via: "demo seed" },
+    });
     // A pending invitation sent by demo-ai's admin, for the members page to show (and withdraw). Its
     // link was never mailed: the token is thrown away, only its hash is kept.
     if (account.email === "org-admin@demo.xcert.test") {

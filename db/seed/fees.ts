@@ -10,7 +10,6 @@ import { seedActor } from "./actor";
 // order, and two rule breaks at demo-care for the committee's fee audit (a legacy disclosure published
 // with 10 days' notice, above a cap the committee lowered since).
 
-
 function at(day: string) {
   return new Date(`${day}T10:00:00+08:00`);
 }
@@ -36,7 +35,10 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
   const contact = "021-6482 0000 · fees@demo-ai.xcert.test";
   const disclose = async (tenantId: string, values: Omit<typeof feeDisclosures.$inferInsert, "tenantId" | "status">) => {
     await seedScope(tx, { tenantId, role: "system" });
-    const [row] = await tx.insert(feeDisclosures).values({ ...values, tenantId, status: "published" }).returning();
+    const [row] = await tx
+      .insert(feeDisclosures)
+      .values({ ...values, tenantId, status: "published" })
+      .returning();
     await audit(tx, seedActor(tenantId), { action: "fee_disclosure.publish", entityType: "fee_disclosure", entityId: row.id, after: row });
     return row;
   };
@@ -61,8 +63,25 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
     supersedesId: old.id,
     changeReason: "实操考核新增数据标注工位，耗材成本上升。",
   });
-  await disclose(ai, { ...base, level: "intermediate", kind: "training", amountFen: 280_000, includes: "64 学时面授与实训，含教材。", effectiveFrom: addDays(today, -200), publishedAt: at(addDays(today, -260)) });
-  await disclose(ai, { ...base, level: "senior", kind: "teacher_training", unit: "per_session", amountFen: 120_000, includes: "师资培训 3 天，自愿报名。", effectiveFrom: addDays(today, -120), publishedAt: at(addDays(today, -170)) });
+  await disclose(ai, {
+    ...base,
+    level: "intermediate",
+    kind: "training",
+    amountFen: 280_000,
+    includes: "64 学时面授与实训，含教材。",
+    effectiveFrom: addDays(today, -200),
+    publishedAt: at(addDays(today, -260)),
+  });
+  await disclose(ai, {
+    ...base,
+    level: "senior",
+    kind: "teacher_training",
+    unit: "per_session",
+    amountFen: 120_000,
+    includes: "师资培训 3 天，自愿报名。",
+    effectiveFrom: addDays(today, -120),
+    publishedAt: at(addDays(today, -170)),
+  });
   await disclose(care, {
     certificateId: elderly,
     level: "intermediate",
@@ -107,7 +126,15 @@ export async function seedFees(tx: Tx, tenantIds: Map<string, string>, certifica
     .returning();
   const [payment] = await tx
     .insert(payments)
-    .values({ tenantId: ai, orderId: order.id, method: "bank_transfer", status: "succeeded", amountFen: order.totalFen, bankReference: "ICBC 2026-DEMO-0001", confirmedAt: at(addDays(today, -8)) })
+    .values({
+      tenantId: ai,
+      orderId: order.id,
+      method: "bank_transfer",
+      status: "succeeded",
+      amountFen: order.totalFen,
+      bankReference: "ICBC 2026-DEMO-0001",
+      confirmedAt: at(addDays(today, -8)),
+    })
     .returning();
   await audit(tx, seedActor(ai), { action: "order.paid", entityType: "assessment_order", entityId: order.id, after: { order, payment } });
 }

@@ -14,7 +14,6 @@ import { seedActor } from "./actor";
 // courseware with a small PDF attached; a private video. Linked to the skill requirements when the
 // certificate has a published standard.
 
-
 /** A one-page PDF with a line of text, offsets computed so readers accept it. */
 export function tinyPdf(line: string) {
   const text = line.replace(/[()\\]/g, (c) => `\\${c}`);
@@ -125,6 +124,11 @@ export async function seedMaterials(tx: Tx, tenantIds: Map<string, string>, cert
         storageKey,
       })
       .returning();
-    await audit(tx, seedActor(tenantId), { action: "material_attachment.create", entityType: "material_attachment", entityId: attachment.id, after: attachment });
+    await audit(tx, seedActor(tenantId), {
+      action: "material_attachment.create",
+      entityType: "material_attachment",
+      entityId: attachment.id,
+      after: attachment,
+    });
   }
 }

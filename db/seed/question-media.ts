@@ -38,7 +38,12 @@ function boxesPng(width = 160, height = 100) {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", zlib.deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", header),
+    chunk("IDAT", zlib.deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 export async function seedQuestionMedia(tx: Tx, tenantIds: Map<string, string>, certificateIds: Map<string, string>) {
@@ -70,5 +75,13 @@ export async function seedQuestionMedia(tx: Tx, tenantIds: Map<string, string>, 
   const bytes = boxesPng();
   const storageKey = newStorageKey(tenantId);
   await storage().put(storageKey, bytes);
-  await tx.insert(questionAttachments).values({ tenantId, questionId: row.id, fileName: "标注示例.png", contentType: "image/png", sizeBytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), storageKey });
+  await tx.insert(questionAttachments).values({
+    tenantId,
+    questionId: row.id,
+    fileName: "标注示例.png",
+    contentType: "image/png",
+    sizeBytes: bytes.length,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    storageKey,
+  });
 }

@@ -36,16 +36,94 @@ const batch = 100_000;
 const id = (kind: string, n: SQL | string) => sql`md5(${`${seed}:${kind}:`} || (${typeof n === "string" ? sql.raw(n) : n})::text)::uuid`;
 /** A deterministic number in [0, modulo) for the n-th row (differs per salt). */
 const pick = (salt: string, n: string, modulo: number) => sql`(abs(hashtext(${`${seed}:${salt}:`} || (${sql.raw(n)})::text)) % ${modulo})`;
-const arr = (values: string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const arr = (values: string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 const from = (values: string[], salt: string, n: string) => sql`(${arr(values)})[1 + ${pick(salt, n, values.length)}]`;
 
-const subjects = ["数据标注", "智能客服", "图像识别", "语音转写", "模型训练", "数据清洗", "算法测试", "知识库构建", "工业机器人操作与运维", "电子商务数据分析", "云计算平台运维", "网络安全评估", "老年照护", "物流管理", "建筑信息模型(BIM)", "智能财税", "Web前端开发", "汽车运用与维修", "大数据应用开发(Python)"];
-const scenes = ["某电商平台", "某三甲医院", "上海某物流园区", "某商业银行", "某智能制造工厂", "某社区养老服务中心", "浦东新区某科技企业", "某职业院校实训中心", "某跨境贸易公司", "洋山港某码头", "徐汇区某文化传媒公司", "某新能源汽车4S店"];
-const tasks = ["制定作业规范", "完成质量检验", "处理异常数据", "编写测试用例", "配置运行参数", "分析业务指标", "排查系统故障", "撰写项目报告", "组织现场培训", "评估安全风险"];
-const tails = ["首先应当采取哪项措施？", "下列做法中正确的是哪一项？", "应重点关注哪些风险？", "最合适的处理方式是什么？", "请说明主要步骤及注意事项。", "以下说法错误的是哪一项？"];
-const constraints = ["项目周期只有两周，", "客户要求准确率不低于98%，", "数据涉及个人信息，", "现场设备型号较旧，", "团队中有三名新员工，", "需要同时满足行业标准与企业规范，"];
+const subjects = [
+  "数据标注",
+  "智能客服",
+  "图像识别",
+  "语音转写",
+  "模型训练",
+  "数据清洗",
+  "算法测试",
+  "知识库构建",
+  "工业机器人操作与运维",
+  "电子商务数据分析",
+  "云计算平台运维",
+  "网络安全评估",
+  "老年照护",
+  "物流管理",
+  "建筑信息模型(BIM)",
+  "智能财税",
+  "Web前端开发",
+  "汽车运用与维修",
+  "大数据应用开发(Python)",
+];
+const scenes = [
+  "某电商平台",
+  "某三甲医院",
+  "上海某物流园区",
+  "某商业银行",
+  "某智能制造工厂",
+  "某社区养老服务中心",
+  "浦东新区某科技企业",
+  "某职业院校实训中心",
+  "某跨境贸易公司",
+  "洋山港某码头",
+  "徐汇区某文化传媒公司",
+  "某新能源汽车4S店",
+];
+const tasks = [
+  "制定作业规范",
+  "完成质量检验",
+  "处理异常数据",
+  "编写测试用例",
+  "配置运行参数",
+  "分析业务指标",
+  "排查系统故障",
+  "撰写项目报告",
+  "组织现场培训",
+  "评估安全风险",
+];
+const tails = [
+  "首先应当采取哪项措施？",
+  "下列做法中正确的是哪一项？",
+  "应重点关注哪些风险？",
+  "最合适的处理方式是什么？",
+  "请说明主要步骤及注意事项。",
+  "以下说法错误的是哪一项？",
+];
+const constraints = [
+  "项目周期只有两周，",
+  "客户要求准确率不低于98%，",
+  "数据涉及个人信息，",
+  "现场设备型号较旧，",
+  "团队中有三名新员工，",
+  "需要同时满足行业标准与企业规范，",
+];
 const districts = ["黄浦", "徐汇", "长宁", "静安", "普陀", "虹口", "杨浦", "闵行", "宝山", "嘉定", "浦东新区", "金山", "松江", "青浦", "奉贤", "崇明"];
-const industriesList = ["finance", "trade", "shipping", "innovation", "economy", "services", "manufacturing", "shopping", "culture", "ai", "digital", "elderly-care", "construction", "logistics", "automotive"];
+const industriesList = [
+  "finance",
+  "trade",
+  "shipping",
+  "innovation",
+  "economy",
+  "services",
+  "manufacturing",
+  "shopping",
+  "culture",
+  "ai",
+  "digital",
+  "elderly-care",
+  "construction",
+  "logistics",
+  "automotive",
+];
 const levels = ["junior", "intermediate", "senior"];
 
 /** Valid 统一社会信用代码, one per row number: 91… an enterprise, 12… a public institution (a school), in Shanghai. */
@@ -91,7 +169,10 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
   if (exists.n) return "skipped" as const;
   const passwordHash = await hashPassword(demoPassword);
 
-  await run(db, `${c.organizations} organizations, ${c.schools} schools, one admin each`, sql`
+  await run(
+    db,
+    `${c.organizations} organizations, ${c.schools} schools, one admin each`,
+    sql`
     with t as (
       insert into tenants (id, kind, slug, name, name_en, credit_code, admission)
       select ${id("org", "g")}, 'organization'::tenant_kind, 'org-' || lpad(g::text, 5, '0'),
@@ -110,9 +191,13 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
       returning id, email
     )
     insert into memberships (tenant_id, user_id, role)
-    select t.id, u.id, 'admin' from t join u on u.email = 'admin@' || t.slug || '.scale.xcert.test'`);
+    select t.id, u.id, 'admin' from t join u on u.email = 'admin@' || t.slug || '.scale.xcert.test'`,
+  );
 
-  await run(db, `${c.certificates} certificates with cost caps`, sql`
+  await run(
+    db,
+    `${c.certificates} certificates with cost caps`,
+    sql`
     with c as (
       insert into certificates (tenant_id, id, code, name_zh, name_en, industry_code, levels, description, status)
       select ${id("org", `1 + (g - 1) % ${c.organizations}`)}, ${id("certificate", "g")}, 'X-' || lpad(g::text, 5, '0'),
@@ -123,7 +208,8 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
     )
     insert into cost_caps (tenant_id, certificate_id, level, amount_fen, effective_from, reason)
     select c.tenant_id, c.id, l.level::certificate_level, l.cap, '2021-01-01T00:00:00+08:00', '教职成厅函〔2020〕11号'
-    from c cross join (values ('junior', 40000), ('intermediate', 60000), ('senior', 90000)) l(level, cap)`);
+    from c cross join (values ('junior', 40000), ('intermediate', 60000), ('senior', 90000)) l(level, cap)`,
+  );
 
   // One published skill standard per certificate: per level 2 work areas × 2 tasks × 3 requirements,
   // written as a draft and then published (the node guard only lets drafts change).
@@ -133,27 +219,44 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
   const tenantOf = sql.raw(`md5('${seed}:org:' || (1 + (c - 1) % ${c.organizations})::text)::uuid`);
   const versionOf = sql.raw(`md5('${seed}:standard:' || c::text)::uuid`);
   const levelOf = sql`(${arr(levels)})[1 + l]::certificate_level`;
-  await run(db, `${c.certificates} skill standards (${c.certificates * 36} requirements)`, sql`
+  await run(
+    db,
+    `${c.certificates} skill standards (${c.certificates * 36} requirements)`,
+    sql`
     insert into standard_versions (tenant_id, id, certificate_id, version, status, notes)
-    select ${tenantOf}, ${versionOf}, ${id("certificate", "c")}, 1, 'draft', '首次发布' from generate_series(1, ${c.certificates}::int) c`);
-  await run(db, "  work areas, tasks, requirements", sql`
+    select ${tenantOf}, ${versionOf}, ${id("certificate", "c")}, 1, 'draft', '首次发布' from generate_series(1, ${c.certificates}::int) c`,
+  );
+  await run(
+    db,
+    "  work areas, tasks, requirements",
+    sql`
     insert into standard_nodes (tenant_id, id, version_id, level, parent_id, kind, position, code, lineage_id, title_zh, title_en)
     select ${tenantOf}, ${node("a")}, ${versionOf}, ${levelOf}, null, 'work_area', a, a::text, ${lineage("a")},
       ${from(subjects, "area", "c * 10 + a")} || '与' || ${from(tasks, "area-task", "c * 10 + a")}, 'Work area ' || a
-    from ${shape}`);
-  await exec(db, sql`
+    from ${shape}`,
+  );
+  await exec(
+    db,
+    sql`
     insert into standard_nodes (tenant_id, id, version_id, level, parent_id, kind, position, code, lineage_id, title_zh, title_en)
     select ${tenantOf}, ${node("a || '.' || t")}, ${versionOf}, ${levelOf}, ${node("a")}, 'work_task', t, a || '.' || t, ${lineage("a || '.' || t")},
       ${from(tasks, "task", "c * 100 + a * 10 + t")}, 'Work task ' || a || '.' || t
-    from ${shape} cross join generate_series(1, 2) t`);
-  await exec(db, sql`
+    from ${shape} cross join generate_series(1, 2) t`,
+  );
+  await exec(
+    db,
+    sql`
     insert into standard_nodes (tenant_id, id, version_id, level, parent_id, kind, position, code, lineage_id, title_zh, title_en)
     select ${tenantOf}, ${node("a || '.' || t || '.' || r")}, ${versionOf}, ${levelOf}, ${node("a || '.' || t")}, 'skill_requirement', r,
       a || '.' || t || '.' || r, ${lineage("a || '.' || t || '.' || r")},
       '能' || ${from(tasks, "req", "c * 1000 + a * 100 + t * 10 + r")} || '，' || ${from(constraints, "req-c", "c * 1000 + a * 100 + t * 10 + r")} || '并记录结果', 'Skill requirement ' || a || '.' || t || '.' || r
-    from ${shape} cross join generate_series(1, 2) t cross join generate_series(1, 3) r`);
-  await exec(db, sql`update standard_versions set status = 'published', published_at = now() - interval '400 days'
-    where notes = '首次发布' and status = 'draft' and id in (select ${versionOf} from generate_series(1, ${c.certificates}::int) c)`);
+    from ${shape} cross join generate_series(1, 2) t cross join generate_series(1, 3) r`,
+  );
+  await exec(
+    db,
+    sql`update standard_versions set status = 'published', published_at = now() - interval '400 days'
+    where notes = '首次发布' and status = 'draft' and id in (select ${versionOf} from generate_series(1, ${c.certificates}::int) c)`,
+  );
 
   // Fee histories: each (certificate, level, kind) key gets versions 0, 1, 2 … published 45 days
   // before they take effect, each superseding the one before.
@@ -175,7 +278,11 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
     from generate_series(${start}::int, ${end}::int) g`;
   await batched(db, "fee disclosures with histories", c.disclosures, disclosureSql);
 
-  await batched(db, "assessment orders at the fee in force (70% paid)", c.orders, (start, end) => sql`
+  await batched(
+    db,
+    "assessment orders at the fee in force (70% paid)",
+    c.orders,
+    (start, end) => sql`
     with o as (
       select g, ${id("org", `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`)} as tenant_id,
         ${id("certificate", `1 + (g - 1) % ${c.certificates}`)} as certificate_id,
@@ -200,12 +307,17 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
       returning tenant_id, id, total_fen, status, paid_at
     )
     insert into payments (tenant_id, order_id, method, status, amount_fen, bank_reference, created_at, confirmed_at)
-    select tenant_id, id, 'bank_transfer', 'succeeded', total_fen, 'ICBC-' || left(id::text, 8), paid_at, paid_at from inserted where status = 'paid'`);
+    select tenant_id, id, 'bank_transfer', 'succeeded', total_fen, 'ICBC-' || left(id::text, 8), paid_at, paid_at from inserted where status = 'paid'`,
+  );
 
   // Stems of realistic length: a scene, the subject, a task, a constraint and a question.
   const stem = (n: string) =>
     sql`${from(scenes, "q-scene", n)} || '在开展' || ${from(subjects, "q-subject", n)} || '项目时，需要' || ${from(tasks, "q-task", n)} || '。' || ${from(constraints, "q-constraint", n)} || '作为项目成员，' || ${from(tails, "q-tail", n)} || '（题号 ' || ${sql.raw(n)} || '）'`;
-  await batched(db, "questions (30% exam pool) with version 1", c.questions, (start, end) => sql`
+  await batched(
+    db,
+    "questions (30% exam pool) with version 1",
+    c.questions,
+    (start, end) => sql`
     with q as (
       insert into questions (tenant_id, id, certificate_id, level, type, stem, options, answer, explanation, difficulty, requirement_ids, tags, pool, visibility,
         status, version, created_at, updated_at, published_at)
@@ -230,9 +342,14 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
     select tenant_id, id, 1, jsonb_build_object('level', level, 'type', type, 'stem', stem, 'options', options, 'answer', answer,
       'explanation', explanation, 'rubric', '', 'difficulty', difficulty, 'requirementIds', to_jsonb(requirement_ids), 'tags', to_jsonb(tags),
       'pool', pool, 'visibility', visibility), pool, published_at
-    from q`);
+    from q`,
+  );
 
-  await batched(db, "cases", c.cases, (start, end) => sql`
+  await batched(
+    db,
+    "cases",
+    c.cases,
+    (start, end) => sql`
     insert into cases (tenant_id, id, certificate_id, level, title, industry_context, body, visibility, created_at, updated_at)
     select ${id("org", `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`)}, ${id("case", "g")}, ${id("certificate", `1 + (g - 1) % ${c.certificates}`)},
       (${arr(levels)})[1 + ${pick("k-level", "g", 3)}]::certificate_level,
@@ -244,9 +361,14 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
         || '## 成效与反思' || chr(10) || '交付质量达到客户要求，返工率明显下降；后续应加强新人培训与工具自动化。',
       case when g % 3 = 0 then 'shared' else 'private' end::resource_visibility,
       now() - make_interval(days => ${pick("k-age", "g", 900)}::int), now() - make_interval(days => ${pick("k-age", "g", 900)}::int)
-    from generate_series(${start}::int, ${end}::int) g`);
+    from generate_series(${start}::int, ${end}::int) g`,
+  );
 
-  await batched(db, "teaching materials", c.materials, (start, end) => sql`
+  await batched(
+    db,
+    "teaching materials",
+    c.materials,
+    (start, end) => sql`
     insert into materials (tenant_id, id, certificate_id, kind, title, publisher, school_editor, enterprise_editor, levels, description, visibility, created_at, updated_at)
     select ${id("org", `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`)}, ${id("material", "g")}, ${id("certificate", `1 + (g - 1) % ${c.certificates}`)},
       (array['textbook', 'loose_leaf', 'workbook', 'courseware', 'video', 'digital'])[1 + g % 6]::material_kind,
@@ -257,7 +379,8 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
       array[(array['junior', 'intermediate', 'senior'])[1 + g % 3]]::certificate_level[], '配套职业技能等级标准编写的教学资源。',
       case when g % 2 = 0 then 'shared' else 'private' end::resource_visibility,
       now() - make_interval(days => ${pick("m-age", "g", 900)}::int), now() - make_interval(days => ${pick("m-age", "g", 900)}::int)
-    from generate_series(${start}::int, ${end}::int) g`);
+    from generate_series(${start}::int, ${end}::int) g`,
+  );
 
   if (c.credentials) await seedScaleCredentials(db, c.credentials, c);
 
@@ -274,7 +397,11 @@ async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
   const numbers = Array.from({ length: total }, (_, i) => formatCredentialNumber(2019, i + 1));
   const certificateOf = `1 + (g - 1) % ${c.certificates}`;
   const tenantOf = `1 + ((g - 1) % ${c.certificates}) % ${c.organizations}`;
-  await batched(db, "credential holders and credentials", total, (start, end) => sql`
+  await batched(
+    db,
+    "credential holders and credentials",
+    total,
+    (start, end) => sql`
     with h as (
       insert into credential_holders (tenant_id, id, name, id_hash, id_last4, source, employer_name, contact)
       select ${id("org", tenantOf)}, ${id("holder", "g")},
@@ -291,7 +418,8 @@ async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
       array[(${arr(levels)})[1 + g % 3]]::certificate_level[], (string_to_array(${numbers.slice(start - 1, end).join(",")}, ','))[g - ${start - 1}],
       '2024-01-01'::date + (g % 300), '2027-01-01'::date + (g % 700),
       case when g % 50 = 0 then 'suspended' else 'active' end::credential_status
-    from generate_series(${start}::int, ${end}::int) g`);
+    from generate_series(${start}::int, ${end}::int) g`,
+  );
   await exec(db, sql`select setval('credential_number_seq', greatest(${total}::bigint, (select last_value from credential_number_seq)))`);
 }
 

@@ -39,22 +39,50 @@ const day = 86_400_000;
 // Intermediate level of 老年照护: work areas → tasks → requirements. Version 2 rewords one requirement
 // and adds one (the diff the school sees).
 const careTree = [
-  { area: "生活照护", tasks: [{ task: "饮食照护", reqs: ["能为老年人进行进食、进水照护", "能识别吞咽障碍风险并采取预防措施"] }, { task: "清洁照护", reqs: ["能为卧床老年人进行床上擦浴"] }] },
+  {
+    area: "生活照护",
+    tasks: [
+      { task: "饮食照护", reqs: ["能为老年人进行进食、进水照护", "能识别吞咽障碍风险并采取预防措施"] },
+      { task: "清洁照护", reqs: ["能为卧床老年人进行床上擦浴"] },
+    ],
+  },
   { area: "基础照护", tasks: [{ task: "生命体征观测", reqs: ["能测量并记录体温、脉搏、呼吸和血压", "能识别异常体征并及时报告"] }] },
 ];
 
 async function insertVersion(tx: Tx, tenantId: string, certificateId: string, version: number, lineages: Map<string, string>, publishedAt: Date) {
-  const [v] = await tx.insert(standardVersions).values({ tenantId, certificateId, version, status: "draft", createdAt: new Date(publishedAt.getTime() - 3 * day) }).returning();
+  const [v] = await tx
+    .insert(standardVersions)
+    .values({ tenantId, certificateId, version, status: "draft", createdAt: new Date(publishedAt.getTime() - 3 * day) })
+    .returning();
   for (const [a, area] of careTree.entries()) {
     const [areaNode] = await tx
       .insert(standardNodes)
-      .values({ tenantId, versionId: v.id, level: "intermediate", kind: "work_area", position: a + 1, code: `${a + 1}`, titleZh: area.area, lineageId: lineages.get(area.area) })
+      .values({
+        tenantId,
+        versionId: v.id,
+        level: "intermediate",
+        kind: "work_area",
+        position: a + 1,
+        code: `${a + 1}`,
+        titleZh: area.area,
+        lineageId: lineages.get(area.area),
+      })
       .returning();
     lineages.set(area.area, areaNode.lineageId);
     for (const [t, task] of area.tasks.entries()) {
       const [taskNode] = await tx
         .insert(standardNodes)
-        .values({ tenantId, versionId: v.id, level: "intermediate", parentId: areaNode.id, kind: "work_task", position: t + 1, code: `${a + 1}.${t + 1}`, titleZh: task.task, lineageId: lineages.get(task.task) })
+        .values({
+          tenantId,
+          versionId: v.id,
+          level: "intermediate",
+          parentId: areaNode.id,
+          kind: "work_task",
+          position: t + 1,
+          code: `${a + 1}.${t + 1}`,
+          titleZh: task.task,
+          lineageId: lineages.get(task.task),
+        })
         .returning();
       lineages.set(task.task, taskNode.lineageId);
       const reqs = version === 2 && task.task === "生命体征观测" ? [...task.reqs, "能使用电子监测设备记录健康数据"] : task.reqs;
@@ -62,7 +90,17 @@ async function insertVersion(tx: Tx, tenantId: string, certificateId: string, ve
         const title = version === 2 && req === "能为卧床老年人进行床上擦浴" ? "能为卧床老年人进行床上擦浴和口腔清洁" : req;
         const [node] = await tx
           .insert(standardNodes)
-          .values({ tenantId, versionId: v.id, level: "intermediate", parentId: taskNode.id, kind: "skill_requirement", position: r + 1, code: `${a + 1}.${t + 1}.${r + 1}`, titleZh: title, lineageId: lineages.get(req) })
+          .values({
+            tenantId,
+            versionId: v.id,
+            level: "intermediate",
+            parentId: taskNode.id,
+            kind: "skill_requirement",
+            position: r + 1,
+            code: `${a + 1}.${t + 1}.${r + 1}`,
+            titleZh: title,
+            lineageId: lineages.get(req),
+          })
           .returning();
         lineages.set(req, node.lineageId);
       }
@@ -82,15 +120,40 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
   await seedScope(tx, { tenantId: care, tenantKind: "organization", role: "system" });
   const lineages = new Map<string, string>();
   const v1 = await insertVersion(tx, care, certificateId, 1, lineages, new Date(Date.now() - 200 * day));
-  await tx.update(standardVersions).set({ status: "published", publishedAt: new Date(Date.now() - 200 * day) }).where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v1.id)));
+  await tx
+    .update(standardVersions)
+    .set({ status: "published", publishedAt: new Date(Date.now() - 200 * day) })
+    .where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v1.id)));
   const v2 = await insertVersion(tx, care, certificateId, 2, lineages, new Date(Date.now() - 5 * day));
-  await tx.update(standardVersions).set({ status: "superseded", supersededAt: new Date(Date.now() - 5 * day) }).where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v1.id)));
-  await tx.update(standardVersions).set({ status: "published", publishedAt: new Date(Date.now() - 5 * day) }).where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v2.id)));
-  for (const v of [v1, v2]) await audit(tx, seedActor(care), { action: "standard.publish", entityType: "standard_version", entityId: v.id, after: { version: v.version, via: "demo seed" } });
+  await tx
+    .update(standardVersions)
+    .set({ status: "superseded", supersededAt: new Date(Date.now() - 5 * day) })
+    .where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v1.id)));
+  await tx
+    .update(standardVersions)
+    .set({ status: "published", publishedAt: new Date(Date.now() - 5 * day) })
+    .where(and(eq(standardVersions.tenantId, care), eq(standardVersions.id, v2.id)));
+  for (const v of [v1, v2])
+    await audit(tx, seedActor(care), {
+      action: "standard.publish",
+      entityType: "standard_version",
+      entityId: v.id,
+      after: { version: v.version, via: "demo seed" },
+    });
 
   const sharedQuestions = [
-    { stem: "老年照护实操：为有吞咽障碍风险的老人喂食时，正确的体位是？", options: ["平卧", "坐位或半坐卧位", "俯卧", "头低脚高位"], answer: "B", requirement: "能识别吞咽障碍风险并采取预防措施" },
-    { stem: "老年照护实操：测量血压前，老人应安静休息至少多长时间？", options: ["1 分钟", "5 分钟", "30 分钟", "无需休息"], answer: "B", requirement: "能测量并记录体温、脉搏、呼吸和血压" },
+    {
+      stem: "老年照护实操：为有吞咽障碍风险的老人喂食时，正确的体位是？",
+      options: ["平卧", "坐位或半坐卧位", "俯卧", "头低脚高位"],
+      answer: "B",
+      requirement: "能识别吞咽障碍风险并采取预防措施",
+    },
+    {
+      stem: "老年照护实操：测量血压前，老人应安静休息至少多长时间？",
+      options: ["1 分钟", "5 分钟", "30 分钟", "无需休息"],
+      answer: "B",
+      requirement: "能测量并记录体温、脉搏、呼吸和血压",
+    },
   ];
   const questionRows = [];
   for (const q of sharedQuestions) {
@@ -167,7 +230,8 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
     { tenantId: school, majorId: elderly.id, entryYear: year - 1, studentCount: 48, expectedGraduation: `${year + 2}-06-30` },
     { tenantId: school, majorId: computing.id, entryYear: year - 1, studentCount: 80, expectedGraduation: `${year + 2}-06-30` },
   ]);
-  for (const m of [elderly, computing]) await audit(tx, seedActor(school), { action: "pilot_major.create", entityType: "pilot_major", entityId: m.id, after: m });
+  for (const m of [elderly, computing])
+    await audit(tx, seedActor(school), { action: "pilot_major.create", entityType: "pilot_major", entityId: m.id, after: m });
 
   const [adoption] = await tx
     .insert(adoptions)
@@ -190,12 +254,33 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
     })
     .returning();
   await tx.insert(adoptionItems).values([
-    ...questionRows.map((q) => ({ tenantId: school, adoptionId: adoption.id, kind: "question" as const, itemId: q.id, organizationId: care, version: 1, title: q.stem })),
+    ...questionRows.map((q) => ({
+      tenantId: school,
+      adoptionId: adoption.id,
+      kind: "question" as const,
+      itemId: q.id,
+      organizationId: care,
+      version: 1,
+      title: q.stem,
+    })),
     { tenantId: school, adoptionId: adoption.id, kind: "case" as const, itemId: careCase.id, organizationId: care, version: null, title: careCase.title },
-    { tenantId: school, adoptionId: adoption.id, kind: "material" as const, itemId: careMaterial.id, organizationId: care, version: null, title: careMaterial.title },
+    {
+      tenantId: school,
+      adoptionId: adoption.id,
+      kind: "material" as const,
+      itemId: careMaterial.id,
+      organizationId: care,
+      version: null,
+      title: careMaterial.title,
+    },
   ]);
   await tx.insert(pilotMajorCertificates).values({ tenantId: school, majorId: elderly.id, organizationId: care, certificateId, level: "intermediate" });
-  await audit(tx, seedActor(school), { action: "adoption.approve", entityType: "adoption", entityId: adoption.id, after: { standardVersion: 1, via: "demo seed" } });
+  await audit(tx, seedActor(school), {
+    action: "adoption.approve",
+    entityType: "adoption",
+    entityId: adoption.id,
+    after: { standardVersion: 1, via: "demo seed" },
+  });
 
   // Courses and the mapping: of v1's five requirements, three are covered, two are not.
   const courses = await tx
@@ -206,8 +291,15 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
       { tenantId: school, majorId: elderly.id, code: "ZH201", name: "养老照护综合实训", credits: "2", semester: null, kind: "practice" as const },
     ])
     .returning();
-  const map = (requirement: string, course: number) => ({ tenantId: school, adoptionId: adoption.id, lineageId: lineages.get(requirement)!, courseId: courses[course].id });
-  await tx.insert(requirementMappings).values([map("能为老年人进行进食、进水照护", 0), map("能为卧床老年人进行床上擦浴", 0), map("能测量并记录体温、脉搏、呼吸和血压", 1)]);
+  const map = (requirement: string, course: number) => ({
+    tenantId: school,
+    adoptionId: adoption.id,
+    lineageId: lineages.get(requirement)!,
+    courseId: courses[course].id,
+  });
+  await tx
+    .insert(requirementMappings)
+    .values([map("能为老年人进行进食、进水照护", 0), map("能为卧床老年人进行床上擦浴", 0), map("能测量并记录体温、脉搏、呼吸和血压", 1)]);
 
   await tx.insert(creditRules).values({
     tenantId: school,
@@ -254,7 +346,16 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
     .values({ ...current, dueOn: addDays(today, 10) })
     .onConflictDoUpdate({ target: reportPeriods.code, set: { dueOn: addDays(today, 10) } })
     .returning();
-  await tx.insert(progressReports).values({ tenantId: school, periodId: period.id, studentsTrained: 42, studentsAssessed: 0, passCount: 0, credentialedTrainers: 3, problems: "实训设备不足。", createdByUserId: teacher?.id });
+  await tx.insert(progressReports).values({
+    tenantId: school,
+    periodId: period.id,
+    studentsTrained: 42,
+    studentsAssessed: 0,
+    passCount: 0,
+    credentialedTrainers: 3,
+    problems: "实训设备不足。",
+    createdByUserId: teacher?.id,
+  });
 
   const [violation] = await tx
     .insert(violationReports)
@@ -266,5 +367,10 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
       createdByUserId: teacher?.id,
     })
     .returning();
-  await audit(tx, seedActor(school), { action: "violation_report.create", entityType: "violation_report", entityId: violation.id, after: { category: violation.category, via: "demo seed" } });
+  await audit(tx, seedActor(school), {
+    action: "violation_report.create",
+    entityType: "violation_report",
+    entityId: violation.id,
+    after: { category: violation.category, via: "demo seed" },
+  });
 }

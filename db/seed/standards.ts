@@ -37,8 +37,17 @@ const aiTrainerV1: Record<Level, SeedNode[]> = {
           zh: "原始数据标注",
           en: "Raw data annotation",
           children: [
-            r("j-r1", "能在取得合法授权的前提下采集图像、文本、语音数据，并按标注规范完成拉框、分类等基础标注", "Can collect image, text and speech data with lawful authorization and annotate it (bounding boxes, classification) to the guideline", "含标注规范的理解与疑问上报。"),
-            r("j-r2", "能按质检规范对标注数据进行清洗、转写校对与抽检，计算标注准确率", "Can clean annotated data, proofread transcriptions, sample-check and compute annotation accuracy"),
+            r(
+              "j-r1",
+              "能在取得合法授权的前提下采集图像、文本、语音数据，并按标注规范完成拉框、分类等基础标注",
+              "Can collect image, text and speech data with lawful authorization and annotate it (bounding boxes, classification) to the guideline",
+              "含标注规范的理解与疑问上报。",
+            ),
+            r(
+              "j-r2",
+              "能按质检规范对标注数据进行清洗、转写校对与抽检，计算标注准确率",
+              "Can clean annotated data, proofread transcriptions, sample-check and compute annotation accuracy",
+            ),
             r("j-r3", "能使用标注工具完成语音数据的切分与转写", "Can segment and transcribe speech data with an annotation tool"),
           ],
         },
@@ -115,8 +124,16 @@ const aiTrainerV1: Record<Level, SeedNode[]> = {
           zh: "训练数据与知识库构建",
           en: "Training data and knowledge base",
           children: [
-            r("i-r1", "能分析智能客服等业务场景中的用户意图，构建并维护问答知识库", "Can analyse user intents in scenarios such as customer-service bots and build and maintain a Q&A knowledge base"),
-            r("i-r2", "能划分训练集、验证集与测试集，完成模型训练并用准确率、混淆矩阵评估效果", "Can split training, validation and test sets, train a model and evaluate it with accuracy and a confusion matrix"),
+            r(
+              "i-r1",
+              "能分析智能客服等业务场景中的用户意图，构建并维护问答知识库",
+              "Can analyse user intents in scenarios such as customer-service bots and build and maintain a Q&A knowledge base",
+            ),
+            r(
+              "i-r2",
+              "能划分训练集、验证集与测试集，完成模型训练并用准确率、混淆矩阵评估效果",
+              "Can split training, validation and test sets, train a model and evaluate it with accuracy and a confusion matrix",
+            ),
             r("i-r3", "能根据评估结果调整训练数据，迭代优化模型", "Can adjust the training data from evaluation results and iterate on the model"),
           ],
         },
@@ -168,7 +185,11 @@ const aiTrainerV1: Record<Level, SeedNode[]> = {
           zh: "算法测试",
           en: "Algorithm testing",
           children: [
-            r("s-r1", "能设计并执行算法测试（A/B 测试、回归测试、分组评估），输出测试报告", "Can design and run algorithm tests (A/B tests, regression tests, evaluation by group) and report on them"),
+            r(
+              "s-r1",
+              "能设计并执行算法测试（A/B 测试、回归测试、分组评估），输出测试报告",
+              "Can design and run algorithm tests (A/B tests, regression tests, evaluation by group) and report on them",
+            ),
             r("s-r2", "能分析测试结果，定位模型缺陷并提出优化建议", "Can analyse test results, locate model defects and propose improvements"),
           ],
         },
@@ -315,7 +336,12 @@ export async function seedStandards(tx: Tx, tenantIds: Map<string, string>, cert
       .set({ status: "published", publishedAt: published[i] })
       .where(and(eq(standardVersions.tenantId, tenantId), eq(standardVersions.id, draft.id)))
       .returning();
-    await audit(tx, actor, { action: "standard.publish", entityType: "standard_version", entityId: version.id, after: { ...version, nodes: rows.length, via: "demo seed" } });
+    await audit(tx, actor, {
+      action: "standard.publish",
+      entityType: "standard_version",
+      entityId: version.id,
+      after: { ...version, nodes: rows.length, via: "demo seed" },
+    });
     previous = version.id;
   }
 }

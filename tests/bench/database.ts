@@ -45,7 +45,9 @@ export async function prepareBenchDatabase(scale: number, reload: boolean): Prom
   if (exists && !reload) {
     // A load that died half-way leaves no marker row: start again rather than measure half a data set.
     const client = postgres(url, { max: 1, onnotice: () => {} });
-    const complete = await client`select 1 from pg_tables where tablename = 'bench_loaded'`.then((rows) => rows.length > 0).finally(() => client.end({ timeout: 5 }));
+    const complete = await client`select 1 from pg_tables where tablename = 'bench_loaded'`
+      .then((rows) => rows.length > 0)
+      .finally(() => client.end({ timeout: 5 }));
     if (complete) {
       // Migrations that landed since the load (new functions, indexes) apply to the loaded data too.
       const database = await openDatabase(url);
@@ -63,7 +65,6 @@ export async function prepareBenchDatabase(scale: number, reload: boolean): Prom
     await migrateDatabase(database);
     // The seeds reach the database through the process-wide handle, as the server does.
     globalThis.__xcertDatabase = Promise.resolve(database);
-
 
     await seedDemo();
     await seedScale(database.db, scaleCounts(scale));

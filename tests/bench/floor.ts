@@ -14,9 +14,7 @@ import { revive, type Plan, type Statement, type Transaction } from "./trace";
 const [plansFile, port] = process.argv.slice(2);
 const plans = (JSON.parse(readFileSync(plansFile, "utf8")) as Plan[]).map((plan) => ({
   ...plan,
-  waves: plan.waves.map((wave) =>
-    wave.map((tx) => ({ ...tx, statements: tx.statements.map((s) => ({ ...s, parameters: s.parameters.map(revive) })) })),
-  ),
+  waves: plan.waves.map((wave) => wave.map((tx) => ({ ...tx, statements: tx.statements.map((s) => ({ ...s, parameters: s.parameters.map(revive) })) }))),
 }));
 const sql = postgres(process.env.DATABASE_URL!, { max: Number(process.env.DATABASE_POOL_SIZE ?? 10), onnotice: () => {} });
 
@@ -41,7 +39,9 @@ async function run(client: postgres.Sql | postgres.TransactionSql, statements: S
     else groups.push([s]);
   }
   for (const group of groups)
-    rows.push(...(await Promise.all(group.map((s) => client.unsafe(s.query, parametersOf(s) as never[], { prepare: preparesStatement(s.parameters.length) })))));
+    rows.push(
+      ...(await Promise.all(group.map((s) => client.unsafe(s.query, parametersOf(s) as never[], { prepare: preparesStatement(s.parameters.length) })))),
+    );
   return rows;
 }
 

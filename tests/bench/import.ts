@@ -63,7 +63,24 @@ function copyText(tenantId: string, certificateId: string) {
   for (let i = 0; i < rows; i++) {
     const q = question(i);
     out.push(
-      [tenantId, certificateId, "intermediate", "single_choice", q.stem, JSON.stringify(q.options), q.answer, q.explanation, "", q.difficulty, "{}", `{${q.tags.join(",")}}`, q.pool, "private", "published", 1]
+      [
+        tenantId,
+        certificateId,
+        "intermediate",
+        "single_choice",
+        q.stem,
+        JSON.stringify(q.options),
+        q.answer,
+        q.explanation,
+        "",
+        q.difficulty,
+        "{}",
+        `{${q.tags.join(",")}}`,
+        q.pool,
+        "private",
+        "published",
+        1,
+      ]
         .map((v) => escape(String(v)))
         .join("\t"),
     );
@@ -71,13 +88,21 @@ function copyText(tenantId: string, certificateId: string) {
   return `${out.join("\n")}\n`;
 }
 
-const copyColumns = "tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility, status, version";
+const copyColumns =
+  "tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility, status, version";
 
 async function freshDatabase(serverUrl: string | undefined): Promise<{ database: Database; cleanup: () => Promise<void>; kind: string }> {
   if (!serverUrl) {
     const dir = await mkdtemp(path.join(os.tmpdir(), "xcert-bench-import-"));
     const database = fromPglite(await createPglite({ dataDir: dir }));
-    return { database, kind: "pglite", cleanup: async () => { await database.close(); await rm(dir, { recursive: true, force: true }); } };
+    return {
+      database,
+      kind: "pglite",
+      cleanup: async () => {
+        await database.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   }
   // On the server the bench was given (run.ts passes adminUrl; the CLI, DATABASE_URL: the same server).
   const name = `xcert_bench_import_${Date.now()}`;
@@ -127,7 +152,12 @@ export interface DuplicateCheckResult {
  * certificate (COPY), `staged` rows of a question job in import_rows, 5% of them a bank stem with one
  * word changed; then flagDuplicateRows in the job's own scope (RLS on), timed.
  */
-async function benchDuplicateCheck(database: Database, target: { tenant_id: string; id: string; user_id: string }, bank: number, staged: number): Promise<DuplicateCheckResult> {
+async function benchDuplicateCheck(
+  database: Database,
+  target: { tenant_id: string; id: string; user_id: string },
+  bank: number,
+  staged: number,
+): Promise<DuplicateCheckResult> {
   const random = prng(19);
   const bankStems = Array.from({ length: bank }, () => variedStem(random));
   const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
@@ -161,7 +191,11 @@ async function benchDuplicateCheck(database: Database, target: { tenant_id: stri
   const { flagDuplicateRows } = await import("../../app/modules/questions/duplicates.server");
   const { withSystem } = await import("../../app/modules/tenancy/context.server");
   const started = performance.now();
-  const flagged = await withSystem((tx) => flagDuplicateRows(tx, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }), target.tenant_id, "organization");
+  const flagged = await withSystem(
+    (tx) => flagDuplicateRows(tx, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }),
+    target.tenant_id,
+    "organization",
+  );
   const ms = performance.now() - started;
   if (process.env.BENCH_DUP_DEBUG) {
     const probe = await database.db.execute(sql`select r.row_number, r.data->>'stem' as stem,
@@ -206,7 +240,9 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
       await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
         values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}) returning id`),
     );
-    await database.db.execute(sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`);
+    await database.db.execute(
+      sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
+    );
     const started = performance.now();
     const done = await runImportJob(target.tenant_id, job.id);
     const importMs = performance.now() - started;
@@ -260,7 +296,9 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
       duplicateCheck,
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     };
-    console.log(`import of ${rows} questions (${kind}): pipeline ${(importMs / 1000).toFixed(1)} s, COPY ${(copyMs / 1000).toFixed(1)} s, ratio ${result.ratio}×`);
+    console.log(
+      `import of ${rows} questions (${kind}): pipeline ${(importMs / 1000).toFixed(1)} s, COPY ${(copyMs / 1000).toFixed(1)} s, ratio ${result.ratio}×`,
+    );
     return result;
   } finally {
     globalThis.__xcertDatabase = undefined;

@@ -59,14 +59,33 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
   for (const page of r.pages) {
     const run = page.runs.find((x) => x.connections === targets.p95AtConnections);
     if (!run) continue;
-    checks.push({ target: `${page.name}: p95 < ${targets.p95Ms} ms at ${run.connections} connections`, value: below(run.page.p95, Infinity) ? `${run.page.p95} ms` : `no answer within ${r.seconds} s`, met: below(run.page.p95, targets.p95Ms) });
-    checks.push({ target: `${page.name}: p50 ≤ ${targets.ratioP50}× floor at ${run.connections} connections`, value: below(run.ratioP50, Infinity) ? `${run.ratioP50}×` : "–", met: below(run.ratioP50, targets.ratioP50 + 1e-9) });
+    checks.push({
+      target: `${page.name}: p95 < ${targets.p95Ms} ms at ${run.connections} connections`,
+      value: below(run.page.p95, Infinity) ? `${run.page.p95} ms` : `no answer within ${r.seconds} s`,
+      met: below(run.page.p95, targets.p95Ms),
+    });
+    checks.push({
+      target: `${page.name}: p50 ≤ ${targets.ratioP50}× floor at ${run.connections} connections`,
+      value: below(run.ratioP50, Infinity) ? `${run.ratioP50}×` : "–",
+      met: below(run.ratioP50, targets.ratioP50 + 1e-9),
+    });
   }
-  if (r.import) checks.push({ target: `import of ${r.import.rows.toLocaleString("en")} questions ≤ ${targets.importRatio}× COPY`, value: `${r.import.ratio}×`, met: r.import.ratio <= targets.importRatio });
+  if (r.import)
+    checks.push({
+      target: `import of ${r.import.rows.toLocaleString("en")} questions ≤ ${targets.importRatio}× COPY`,
+      value: `${r.import.ratio}×`,
+      met: r.import.ratio <= targets.importRatio,
+    });
   const errors = r.pages.reduce((n, p) => n + p.runs.reduce((m, x) => m + x.page.errors + x.floor.errors, 0), 0);
   checks.push({ target: "zero errors (pages and floors, every run)", value: String(errors), met: errors === 0 });
-  const silent = r.pages.flatMap((p) => p.runs.flatMap((x) => [...(x.page.requests ? [] : [`${p.name} @${x.connections}`]), ...(x.floor.requests ? [] : [`${p.name} floor @${x.connections}`])]));
-  checks.push({ target: `every run answered at least once within ${r.seconds} s`, value: silent.length ? `none from ${silent.join(", ")}` : "yes", met: !silent.length });
+  const silent = r.pages.flatMap((p) =>
+    p.runs.flatMap((x) => [...(x.page.requests ? [] : [`${p.name} @${x.connections}`]), ...(x.floor.requests ? [] : [`${p.name} floor @${x.connections}`])]),
+  );
+  checks.push({
+    target: `every run answered at least once within ${r.seconds} s`,
+    value: silent.length ? `none from ${silent.join(", ")}` : "yes",
+    met: !silent.length,
+  });
   return checks;
 }
 
@@ -94,21 +113,40 @@ function pageRows(r: BenchResults) {
   return rows;
 }
 
-const pageHeader = ["page", "conns", "p50 ms", "p95 ms", "p99 ms", "req/s", "errors", "floor p50", "floor p95", "floor req/s", "floor errors", "p50 page/floor"];
+const pageHeader = [
+  "page",
+  "conns",
+  "p50 ms",
+  "p95 ms",
+  "p99 ms",
+  "req/s",
+  "errors",
+  "floor p50",
+  "floor p95",
+  "floor req/s",
+  "floor errors",
+  "p50 page/floor",
+];
 
 export function textTable(r: BenchResults) {
   const rows = [pageHeader, ...pageRows(r)];
   const widths = pageHeader.map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const lines = rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-  if (r.import) lines.push("", `import ${r.import.rows} questions: ${(r.import.importMs / 1000).toFixed(1)} s; COPY ${(r.import.copyMs / 1000).toFixed(1)} s; ratio ${r.import.ratio}×`);
+  if (r.import)
+    lines.push(
+      "",
+      `import ${r.import.rows} questions: ${(r.import.importMs / 1000).toFixed(1)} s; COPY ${(r.import.copyMs / 1000).toFixed(1)} s; ratio ${r.import.ratio}×`,
+    );
   if (r.coldStart) lines.push(`cold start (npm start, empty PGlite → first 200 on /): ${(r.coldStart.ms / 1000).toFixed(1)} s`);
   lines.push("", ...checkTargets(r).map((c) => `${c.met ? "met   " : "MISSED"}  ${c.target}: ${c.value}`));
   return lines.join("\n");
 }
 
 function markdownTable(header: string[], rows: string[][]) {
-  return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
+  return [`| ${header.join(" | ")} |`, `|${header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join(
+    "\n",
+  );
 }
 
 export function markdownSection(r: BenchResults, file: string) {
@@ -144,14 +182,18 @@ export function markdownSection(r: BenchResults, file: string) {
       ["page", "request", "as", "transactions", "statements", "one request alone (warm-up), ms"],
       r.pages.map((p) => [p.name, `${p.method} \`${p.path}\``, p.as, String(p.transactions), String(p.statements), ms(p.singleMs)]),
     ),
-    ...(r.absent.length ? ["", `Not measured yet (no route, or a placeholder redirect; the status it answered): ${r.absent.map((a) => `\`${a}\``).join(", ")}.`] : []),
+    ...(r.absent.length
+      ? ["", `Not measured yet (no route, or a placeholder redirect; the status it answered): ${r.absent.map((a) => `\`${a}\``).join(", ")}.`]
+      : []),
     "",
     "### Import and cold start",
     "",
     r.import
       ? `- Import of ${r.import.rows.toLocaleString("en")} questions through the pipeline: ${(r.import.importMs / 1000).toFixed(1)} s; \`COPY\` of the same rows: ${(r.import.copyMs / 1000).toFixed(1)} s; ratio ${r.import.ratio}× (${r.import.database}, a fresh database).`
       : "- Import vs COPY: not run.",
-    r.coldStart ? `- Cold start: \`npm start\` on an empty PGlite directory (build, migrate, demo seed, serve) to the first 200 on \`/\`: ${(r.coldStart.ms / 1000).toFixed(1)} s.` : "- Cold start: not run.",
+    r.coldStart
+      ? `- Cold start: \`npm start\` on an empty PGlite directory (build, migrate, demo seed, serve) to the first 200 on \`/\`: ${(r.coldStart.ms / 1000).toFixed(1)} s.`
+      : "- Cold start: not run.",
   ].join("\n");
 }
 

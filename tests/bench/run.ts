@@ -56,7 +56,11 @@ const allPages: PageSpec[] = [
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
   // A credential checked by the public (issue 16): one SECURITY DEFINER lookup, the page and its QR code.
   // Counted per client address in PostgreSQL (decision 054): driven from many addresses, as the public uses it.
-  { name: "/verify/:number", path: `/verify/${formatCredentialNumber(2019, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`, distinctClients: true },
+  {
+    name: "/verify/:number",
+    path: `/verify/${formatCredentialNumber(2019, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`,
+    distinctClients: true,
+  },
   // The committee dashboard (issue 17): every figure across every tenant, counted in SQL.
   { name: "/committee", path: "/committee", as: "committee" },
   // The shared library as a school reads it: every organization's shared items (decision 033).
@@ -94,11 +98,16 @@ function requestOf(page: PageSpec, cookies: Record<string, string>) {
 /** The load generator in its own process (tests/bench/load.ts), so it never shares an event loop with what it measures. */
 function load(spec: LoadSpec): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/bench/load.ts"), JSON.stringify(spec)], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/bench/load.ts"), JSON.stringify(spec)], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load generator exited with ${code}`)),
+    );
   });
 }
 
@@ -115,7 +124,16 @@ function serverOn(url: string, trace?: string, workers = 1) {
     database: { kind: "postgres", env: { DATABASE_URL: url, PGLITE_DIR: undefined }, url, drop: async () => {} },
     // Demo mode: the seeded accounts it logs in as are exempt from the second factor only there
     // (decision 031). Apart from the session cookie's name, nothing the bench measures differs.
-    env: { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "off", TRUST_PROXY: "1", XCERT_SQL_TRACE: trace, WEB_CONCURRENCY: String(workers), LOG_LEVEL: "warn", ...credentialKeys },
+    env: {
+      NODE_ENV: "production",
+      XCERT_DEMO: "1",
+      EMAIL_WORKER: "off",
+      TRUST_PROXY: "1",
+      XCERT_SQL_TRACE: trace,
+      WEB_CONCURRENCY: String(workers),
+      LOG_LEVEL: "warn",
+      ...credentialKeys,
+    },
     startTimeoutMs: 120_000,
   });
 }
@@ -126,7 +144,11 @@ async function tracePages(url: string, workDir: string) {
   await writeFile(traceFile, "");
   const server = await serverOn(url, traceFile);
   try {
-    const cookies = { committee: await login(server.url, accounts.committee), org: await login(server.url, accounts.org), school: await login(server.url, accounts.school) };
+    const cookies = {
+      committee: await login(server.url, accounts.committee),
+      org: await login(server.url, accounts.org),
+      school: await login(server.url, accounts.school),
+    };
     const present: PageSpec[] = [];
     const absent: string[] = [];
     const plans: Plan[] = [];
@@ -210,7 +232,15 @@ async function settle(url: string) {
   return Math.round(performance.now() - started);
 }
 
-async function measure(server: ServerProcess, floorUrl: string, dbUrl: string, present: PageSpec[], plans: Plan[], cookies: Record<string, string>, singleMs: number[]) {
+async function measure(
+  server: ServerProcess,
+  floorUrl: string,
+  dbUrl: string,
+  present: PageSpec[],
+  plans: Plan[],
+  cookies: Record<string, string>,
+  singleMs: number[],
+) {
   const results: PageResult[] = [];
   for (const [i, page] of present.entries()) {
     const request = requestOf(page, cookies);
@@ -230,10 +260,21 @@ async function measure(server: ServerProcess, floorUrl: string, dbUrl: string, p
       // No answer in a run (p50 null) leaves the ratio undefined (null), never 0.
       const ratioP50 = pageResult.p50 > 0 && floorResult.p50 > 0 ? Math.round((pageResult.p50 / floorResult.p50) * 100) / 100 : NaN;
       runs.push({ connections, page: pageResult, floor: floorResult, ratioP50, settleMs });
-      log(`${page.name} @${connections}: page p50 ${pageResult.p50} p95 ${pageResult.p95} ms ${pageResult.rps} req/s ${pageResult.errors} errors | floor p50 ${floorResult.p50} p95 ${floorResult.p95} ms ${floorResult.rps} req/s ${floorResult.errors} errors | ${ratioP50}×`);
+      log(
+        `${page.name} @${connections}: page p50 ${pageResult.p50} p95 ${pageResult.p95} ms ${pageResult.rps} req/s ${pageResult.errors} errors | floor p50 ${floorResult.p50} p95 ${floorResult.p95} ms ${floorResult.rps} req/s ${floorResult.errors} errors | ${ratioP50}×`,
+      );
     }
     const plan = plans[i];
-    results.push({ name: page.name, method: page.method ?? "GET", path: page.path, as: page.as ? accounts[page.as] : "anonymous", singleMs: singleMs[i], transactions: plan.waves.flat().length, statements: statementCount(plan), runs });
+    results.push({
+      name: page.name,
+      method: page.method ?? "GET",
+      path: page.path,
+      as: page.as ? accounts[page.as] : "anonymous",
+      singleMs: singleMs[i],
+      transactions: plan.waves.flat().length,
+      statements: statementCount(plan),
+      runs,
+    });
   }
   return results;
 }
@@ -271,13 +312,23 @@ async function coldStart() {
     cwd: root,
     detached: true,
     stdio: "ignore",
-    env: childEnv({ DATABASE_URL: undefined, NODE_ENV: undefined, XCERT_SQL_TRACE: undefined, PGLITE_DIR: path.join(dir, "pglite"), STORAGE_DIR: path.join(dir, "storage"), PORT: String(port) }),
+    env: childEnv({
+      DATABASE_URL: undefined,
+      NODE_ENV: undefined,
+      XCERT_SQL_TRACE: undefined,
+      PGLITE_DIR: path.join(dir, "pglite"),
+      STORAGE_DIR: path.join(dir, "storage"),
+      PORT: String(port),
+    }),
   });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
       if (performance.now() - started > 300_000) throw new Error("npm start did not answer / within 5 minutes");
-      const status = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => 0);
+      const status = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200) return { ms: Math.round(performance.now() - started), status };
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -301,9 +352,13 @@ async function machine(url: string) {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const [{ version }] = await client`select version()`;
-    const [counts] = await client`select (select count(*)::int from questions) as questions, (select count(*)::int from tenants where kind = 'organization') as organizations,
+    const [counts] =
+      await client`select (select count(*)::int from questions) as questions, (select count(*)::int from tenants where kind = 'organization') as organizations,
       (select count(*)::int from fee_disclosures) as disclosures, (select count(*)::int from assessment_orders) as orders`;
-    return { postgres: String(version).split(" on ")[0], counts: counts as unknown as { questions: number; organizations: number; disclosures: number; orders: number } };
+    return {
+      postgres: String(version).split(" on ")[0],
+      counts: counts as unknown as { questions: number; organizations: number; disclosures: number; orders: number },
+    };
   } finally {
     await client.end({ timeout: 5 });
   }
@@ -311,7 +366,9 @@ async function machine(url: string) {
 
 async function main() {
   const loadAverageBefore = os.loadavg();
-  log(`SCALE=${scale}, ${seconds} s per run at ${levels.join(", ")} connections; load average ${loadAverageBefore.map((x) => x.toFixed(2)).join(", ")} on ${os.cpus().length} cores`);
+  log(
+    `SCALE=${scale}, ${seconds} s per run at ${levels.join(", ")} connections; load average ${loadAverageBefore.map((x) => x.toFixed(2)).join(", ")} on ${os.cpus().length} cores`,
+  );
   const { url, name } = await prepareBenchDatabase(scale, flags.has("--reload"));
   const info = await machine(url);
 
@@ -326,7 +383,10 @@ async function main() {
   const { cookies, present, absent, plans, singleMs } = await tracePages(url, workDir);
   const plansFile = path.join(workDir, "plans.json");
   await writeFile(plansFile, JSON.stringify(plans));
-  for (const plan of plans) log(`  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements in ${roundTrips(plan)} round trips`);
+  for (const plan of plans)
+    log(
+      `  ${plan.name}: ${plan.waves.flat().length} transactions in ${plan.waves.length} waves, ${statementCount(plan)} statements in ${roundTrips(plan)} round trips`,
+    );
   if (flags.has("--trace-only")) return;
   if (flags.has("--workers-only")) {
     console.log(JSON.stringify(await measureWorkers(url, present, cookies), null, 2));

@@ -34,11 +34,13 @@ try {
       where v.status = 'published' and v.version = (select max(w.version) from standard_versions w where w.tenant_id = v.tenant_id and w.certificate_id = v.certificate_id and w.status = 'published')
       group by 1, 2, 3`),
   );
-  const sizeOf = (item: Item) => Number(levelSizes.find((l) => l.tenant_id === item.tenant_id && l.certificate_id === item.certificate_id && l.level === item.level)?.n ?? 0);
+  const sizeOf = (item: Item) =>
+    Number(levelSizes.find((l) => l.tenant_id === item.tenant_id && l.certificate_id === item.certificate_id && l.level === item.level)?.n ?? 0);
   // The owner's handle reads past RLS; each item is matched against its own organization's standard only.
   for (const item of items) {
     const text = item.kind === "question" ? questionText({ stem: item.text }) : caseText({ title: item.text, industryContext: "", body: "" });
-    const suggested = (await suggestRequirements(database.db as never, item.tenant_id, item.certificate_id, [{ id: item.id, level: item.level, text }])).get(item.id) ?? [];
+    const suggested =
+      (await suggestRequirements(database.db as never, item.tenant_id, item.certificate_id, [{ id: item.id, level: item.level, text }])).get(item.id) ?? [];
     const truth = new Set(item.truth);
     const t = tally[item.kind as "question" | "case"];
     t.n++;
@@ -51,7 +53,9 @@ try {
     if (suggested.slice(0, 3).some((s) => truth.has(s.lineageId))) t.top3++;
   }
   const [{ requirements }] = rowsOf<{ requirements: number }>(
-    await database.db.execute(sql`select count(*)::int as requirements from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where v.status = 'published' and n.kind = 'skill_requirement'`),
+    await database.db.execute(
+      sql`select count(*)::int as requirements from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where v.status = 'published' and n.kind = 'skill_requirement'`,
+    ),
   );
   const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 1000) / 10}%` : "—");
   const lines = [
@@ -70,7 +74,9 @@ try {
   const start = "<!-- suggestions:start -->";
   const end = "<!-- suggestions:end -->";
   const block = `${start}\n${lines.join("\n")}\n${end}`;
-  const next = doc.includes(start) ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block) : `${doc.trimEnd()}\n\n## Skill-requirement suggestions (issue 19 item 5)\n\n${block}\n`;
+  const next = doc.includes(start)
+    ? doc.replace(new RegExp(`${start}[\\s\\S]*?${end}`), block)
+    : `${doc.trimEnd()}\n\n## Skill-requirement suggestions (issue 19 item 5)\n\n${block}\n`;
   await writeFile(file, next);
 } finally {
   globalThis.__xcertDatabase = undefined;

@@ -372,13 +372,21 @@ describe("browser journeys against the production server", () => {
     const summary = junior.locator("summary", { hasText: "添加工作领域" });
     await summary.focus();
     await page.keyboard.press("Enter");
-    const form = junior.locator("form").filter({ has: page.locator('input[name="intent"][value="add"]') }).last();
+    const form = junior
+      .locator("form")
+      .filter({ has: page.locator('input[name="intent"][value="add"]') })
+      .last();
     await form.locator('input[name="titleZh"]').focus();
     await page.keyboard.press("Enter");
     await poll(() => form.locator('[role="alert"]').first().textContent()).toBe("此项为必填项。");
     await page.keyboard.type("模型评测与优化");
     await page.keyboard.press("Enter");
-    await poll(() => junior.locator(`[data-kind="work_area"][data-code="${areas + 1}"]`).first().textContent()).toContain("模型评测与优化");
+    await poll(() =>
+      junior
+        .locator(`[data-kind="work_area"][data-code="${areas + 1}"]`)
+        .first()
+        .textContent(),
+    ).toContain("模型评测与优化");
     // Move it up with the keyboard: it takes the code of the area before it.
     await junior.getByRole("button", { name: `上移 ${areas + 1}` }).focus();
     await page.keyboard.press("Enter");
@@ -393,9 +401,28 @@ describe("browser journeys against the production server", () => {
     // only a browser sees it, so every page is opened in one.
     const visits: Record<string, string[]> = {
       "": ["/", "/fees", "/login", "/signup", "/forgot-password"],
-      "org-admin@demo.xcert.test": ["/w/demo-ai", "/w/demo-ai/members", "/w/demo-ai/audit", "/w/demo-ai/certificates", "/w/demo-ai/certificates/new", "/w/demo-ai/fees", "/w/demo-ai/fees/new", "/w/demo-ai/orders", "/w/demo-ai/payments", "/workspaces",
-        "/w/demo-ai/questions", "/w/demo-ai/questions/new", "/w/demo-ai/questions/import", "/w/demo-ai/coverage", "/w/demo-ai/search",
-        "/w/demo-ai/materials", "/w/demo-ai/materials/new", "/w/demo-ai/cases", "/w/demo-ai/cases/new", "/w/demo-ai/cases/import"],
+      "org-admin@demo.xcert.test": [
+        "/w/demo-ai",
+        "/w/demo-ai/members",
+        "/w/demo-ai/audit",
+        "/w/demo-ai/certificates",
+        "/w/demo-ai/certificates/new",
+        "/w/demo-ai/fees",
+        "/w/demo-ai/fees/new",
+        "/w/demo-ai/orders",
+        "/w/demo-ai/payments",
+        "/workspaces",
+        "/w/demo-ai/questions",
+        "/w/demo-ai/questions/new",
+        "/w/demo-ai/questions/import",
+        "/w/demo-ai/coverage",
+        "/w/demo-ai/search",
+        "/w/demo-ai/materials",
+        "/w/demo-ai/materials/new",
+        "/w/demo-ai/cases",
+        "/w/demo-ai/cases/new",
+        "/w/demo-ai/cases/import",
+      ],
       "school-admin@demo.xcert.test": ["/w/demo-school", "/w/demo-school/orders", "/w/demo-school/orders/new"],
       "committee@demo.xcert.test": ["/committee/fees", "/committee/banks", "/committee/settings", "/fees"],
     };
@@ -412,7 +439,15 @@ describe("browser journeys against the production server", () => {
     // Detail pages: one of each, reached from their lists.
     const admin = await newPage({ language: "zh-CN" });
     await login(admin, "org-admin@demo.xcert.test");
-    for (const list of ["/w/demo-ai/fees", "/w/demo-ai/orders", "/w/demo-ai/certificates", "/fees", "/w/demo-ai/questions", "/w/demo-ai/materials", "/w/demo-ai/cases"]) {
+    for (const list of [
+      "/w/demo-ai/fees",
+      "/w/demo-ai/orders",
+      "/w/demo-ai/certificates",
+      "/fees",
+      "/w/demo-ai/questions",
+      "/w/demo-ai/materials",
+      "/w/demo-ai/cases",
+    ]) {
       await open(admin, list);
       const href = await admin.locator("main table a").first().getAttribute("href");
       expect(href, list).toBeTruthy();

@@ -78,7 +78,9 @@ describe("question import in the browser", () => {
     await open(page, "/w/demo-ai/questions/import");
     const form = page.locator("form#import");
     await form.locator('select[name="certificateId"]').selectOption({ label: "AI-TRAINER · 人工智能训练师" });
-    await form.locator('input[type="file"]').setInputFiles({ name: "题库-有错.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: bad });
+    await form
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "题库-有错.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: bad });
     await form.getByRole("button", { name: "上传并导入" }).click();
     await page.waitForURL((url) => /^\/w\/demo-ai\/questions\/import\/[0-9a-f-]{36}$/.test(url.pathname));
     const badJob = new URL(page.url()).pathname.split("/").at(-1)!;
@@ -110,7 +112,9 @@ describe("question import in the browser", () => {
     // 2. The fixed workbook: the progress bar moves while the import runs.
     await open(page, "/w/demo-ai/questions/import");
     await form.locator('select[name="certificateId"]').selectOption({ label: "AI-TRAINER · 人工智能训练师" });
-    await form.locator('input[type="file"]').setInputFiles({ name: "题库-修正.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: good });
+    await form
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "题库-修正.xlsx", mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buffer: good });
     await form.getByRole("button", { name: "上传并导入" }).click();
     await page.waitForURL((url) => /^\/w\/demo-ai\/questions\/import\/[0-9a-f-]{36}$/.test(url.pathname));
     const jobPath = new URL(page.url()).pathname;

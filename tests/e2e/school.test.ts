@@ -43,7 +43,11 @@ describe("the school side in a browser", () => {
 
     // The seeded adoption: pinned to version 1 while demo-care published version 2.
     await open(admin, "/w/demo-school/adoptions");
-    await admin.locator("tr", { has: admin.locator('[data-testid="update-available"]') }).getByRole("link").first().click();
+    await admin
+      .locator("tr", { has: admin.locator('[data-testid="update-available"]') })
+      .getByRole("link")
+      .first()
+      .click();
     await admin.waitForURL((url) => /\/adoptions\/[0-9a-f-]{36}$/.test(url.pathname));
     await hydrated(admin);
     await poll(() => admin.locator('[data-testid="pinned-version"]').textContent()).toContain("第 1 版");
@@ -57,7 +61,10 @@ describe("the school side in a browser", () => {
     const committee = await journey.newPage();
     await login(committee, "committee@demo.xcert.test");
     await open(committee, "/committee/filings");
-    await committee.getByRole("link", { name: /老年照护/ }).first().click();
+    await committee
+      .getByRole("link", { name: /老年照护/ })
+      .first()
+      .click();
     await committee.waitForURL((url) => /\/committee\/filings\/[0-9a-f-]{36}$/.test(url.pathname));
     const filingId = new URL(committee.url()).pathname.split("/").pop();
     await hydrated(committee);

@@ -55,11 +55,15 @@ describe("second factor in the browser", () => {
     await step.locator('input[name="code"]').fill(code);
     await step.locator('input[name="code"]').press("Enter");
     // The workspace's overview is the heaviest first page: more time on a loaded machine.
-    await page.waitForURL((url) => url.pathname === "/w/demo-ai", { timeout: 60_000 }).catch(async (error: Error) => {
-      await page.screenshot({ path: "/tmp/xcert-e2e-second-factor-stuck.png", fullPage: true });
-      const value = await step.locator('input[name="code"]').inputValue();
-      throw new Error(`${error.message}\nstill at ${page.url()} (code ${code}, field ${value}): ${await step.locator('[role="alert"]').allTextContents()}\n${answers.join("\n")}`);
-    });
+    await page
+      .waitForURL((url) => url.pathname === "/w/demo-ai", { timeout: 60_000 })
+      .catch(async (error: Error) => {
+        await page.screenshot({ path: "/tmp/xcert-e2e-second-factor-stuck.png", fullPage: true });
+        const value = await step.locator('input[name="code"]').inputValue();
+        throw new Error(
+          `${error.message}\nstill at ${page.url()} (code ${code}, field ${value}): ${await step.locator('[role="alert"]').allTextContents()}\n${answers.join("\n")}`,
+        );
+      });
     await poll(() => page.locator('[data-testid="current-user"]').textContent()).toBe("王敏");
     expectNoProblems(page);
   }, 240_000);

@@ -33,7 +33,8 @@ describe("revoking access", () => {
           where t.slug = ${slug} and u.email = ${email}`,
       )
     )[0];
-  const manage = (client: HttpClient, slug: string, form: Record<string, string | undefined>) => client.action(`/w/${slug}/members?do=member`, membersRoute, form);
+  const manage = (client: HttpClient, slug: string, form: Record<string, string | undefined>) =>
+    client.action(`/w/${slug}/members?do=member`, membersRoute, form);
   const signedInTo = async (client: HttpClient, path: string) => (await client.get(path)).status;
   const login = async (email: string, ip?: string) => {
     const client = app.client({ ip });
@@ -58,8 +59,20 @@ describe("revoking access", () => {
     expect(await signedInTo(editor, "/w/demo-ai/questions")).toBe(200);
 
     // The editor starts an import; the gate holds its runner, so the progress stream stays open.
-    const [certificate] = await db().rows<{ id: string }>(sql`select c.id from certificates c join tenants t on t.id = c.tenant_id where t.slug = 'demo-ai' order by c.created_at limit 1`);
-    const cells = (i: number): Record<string, string> => ({ type: "单选题", stem: `撤销测试 ${i}：下列哪项属于监督学习？`, optionA: "聚类", optionB: "分类", answer: "B", difficulty: "3", level: "中级", pool: "练习", visibility: "仅本机构" });
+    const [certificate] = await db().rows<{ id: string }>(
+      sql`select c.id from certificates c join tenants t on t.id = c.tenant_id where t.slug = 'demo-ai' order by c.created_at limit 1`,
+    );
+    const cells = (i: number): Record<string, string> => ({
+      type: "单选题",
+      stem: `撤销测试 ${i}：下列哪项属于监督学习？`,
+      optionA: "聚类",
+      optionB: "分类",
+      answer: "B",
+      difficulty: "3",
+      level: "中级",
+      pool: "练习",
+      visibility: "仅本机构",
+    });
     const rows = [questionColumns.map((c) => c.zh), ...Array.from({ length: 1200 }, (_, i) => questionColumns.map((c) => cells(i)[c.key] ?? ""))];
     const upload = new FormData();
     upload.append("certificateId", certificate.id);
@@ -87,7 +100,9 @@ describe("revoking access", () => {
     }
     expect(await signedInTo(editor, "/w/demo-ai/questions")).toBe(404);
     expect(await signedInTo(editor, "/w/demo-ai")).toBe(404);
-    const [entry] = await db().rows<{ actor_role: string; before: { role: string } }>(sql`select actor_role, before from audit_log where action = 'membership.remove' and entity_id = ${member.id}`);
+    const [entry] = await db().rows<{ actor_role: string; before: { role: string } }>(
+      sql`select actor_role, before from audit_log where action = 'membership.remove' and entity_id = ${member.id}`,
+    );
     expect(entry).toMatchObject({ actor_role: "admin", before: { role: "editor" } });
 
     await paused.release();
@@ -100,7 +115,9 @@ describe("revoking access", () => {
     const [tenant] = await db().rows<{ id: string }>(sql`select id from tenants where slug = ${slug}`);
     const ownerEmail = `${slug}@example.test`;
     // Two colleagues joined by the system scope (as an accepted invitation would add them).
-    const [a, b] = await db().rows<{ id: string }>(sql`select id from users where email in ('org-finance@demo.xcert.test', 'org2-admin@demo.xcert.test') order by email`);
+    const [a, b] = await db().rows<{ id: string }>(
+      sql`select id from users where email in ('org-finance@demo.xcert.test', 'org2-admin@demo.xcert.test') order by email`,
+    );
     await app.database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('app.role', 'system', true)`);
       await tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${tenant.id}, ${a.id}, 'admin'), (${tenant.id}, ${b.id}, 'viewer')`);
@@ -128,17 +145,23 @@ describe("revoking access", () => {
     expect((await manage(owner1, slug, { intent: "role", membershipId: adminMember.id, role: "owner" })).status).toBe(200);
     expect((await manage(owner1, slug, { intent: "role", membershipId: ownerMember.id, role: "admin" })).status).toBe(200);
     expect((await membershipOf(slug, ownerEmail)).role).toBe("admin");
-    const [change] = await db().rows<{ before: unknown; after: unknown }>(sql`select before, after from audit_log where action = 'membership.role_change' and entity_id = ${ownerMember.id}`);
+    const [change] = await db().rows<{ before: unknown; after: unknown }>(
+      sql`select before, after from audit_log where action = 'membership.role_change' and entity_id = ${ownerMember.id}`,
+    );
     expect(change).toEqual({ before: { role: "owner" }, after: { role: "admin" } });
 
     // The database holds it as the app role whatever the code does: the last owner cannot go.
     const newOwner = await membershipOf(slug, "org-finance@demo.xcert.test");
     const asOwner = { tenantId: tenant.id, tenantKind: "organization", userId: newOwner.user_id, role: "owner" };
     expect(await databaseError(asApp(asOwner, (tx) => query(tx, sql`delete from memberships where id = ${newOwner.id}`)))).toMatch(/keeps its last owner/);
-    expect(await databaseError(asApp(asOwner, (tx) => query(tx, sql`update memberships set role = 'viewer' where id = ${newOwner.id}`)))).toMatch(/keeps its last owner/);
+    expect(await databaseError(asApp(asOwner, (tx) => query(tx, sql`update memberships set role = 'viewer' where id = ${newOwner.id}`)))).toMatch(
+      /keeps its last owner/,
+    );
     // An admin cannot make an owner at the database either (the owner guard of migration 0022).
     const asAdmin = { tenantId: tenant.id, tenantKind: "organization", userId: ownerMember.user_id, role: "admin" };
-    expect(await databaseError(asApp(asAdmin, (tx) => query(tx, sql`update memberships set role = 'owner' where id = ${viewerMember.id}`)))).toMatch(/only an owner/);
+    expect(await databaseError(asApp(asAdmin, (tx) => query(tx, sql`update memberships set role = 'owner' where id = ${viewerMember.id}`)))).toMatch(
+      /only an owner/,
+    );
     // Nor remove the last manager of a workspace that has no owner (demo-care: one admin).
     const careAdmin = await membershipOf("demo-care", "org2-admin@demo.xcert.test");
     const asCare = { tenantId: careAdmin.tenant_id, tenantKind: "organization", userId: careAdmin.user_id, role: "admin" };
@@ -208,8 +231,12 @@ describe("revoking access", () => {
     const adminMember = await membershipOf("demo-ai", "org-admin@demo.xcert.test");
     const outsider = await membershipOf("demo-care", "org2-admin@demo.xcert.test");
     const scope = (role: string, userId: string) => ({ tenantId: member.tenant_id, tenantKind: "organization", userId, role });
-    expect(await databaseError(asApp(scope("finance", member.user_id), (tx) => query(tx, sql`select end_member_sessions(${adminMember.user_id})`)))).toMatch(/only an owner or admin/);
-    expect(await databaseError(asApp(scope("admin", adminMember.user_id), (tx) => query(tx, sql`select end_member_sessions(${outsider.user_id})`)))).toMatch(/not a member/);
+    expect(await databaseError(asApp(scope("finance", member.user_id), (tx) => query(tx, sql`select end_member_sessions(${adminMember.user_id})`)))).toMatch(
+      /only an owner or admin/,
+    );
+    expect(await databaseError(asApp(scope("admin", adminMember.user_id), (tx) => query(tx, sql`select end_member_sessions(${outsider.user_id})`)))).toMatch(
+      /not a member/,
+    );
     // Nor can anyone revoke another user's session row directly.
     const financeSessions = () => db().count("sessions", sql`user_id = ${member.user_id} and revoked_at is null`);
     await login("org-finance@demo.xcert.test");
@@ -224,7 +251,9 @@ describe("revoking access", () => {
     const there = app.client({ ip: "198.51.100.8" });
     await there.post("/login", { email: "school-teacher@demo.xcert.test", password }, { "user-agent": "Phone-There/2.0" });
 
-    const data = (await (await here.data("/account/sessions", sessionsRoute)).json()) as { sessions: { id: string; userAgent: string; current: boolean; lastSeenAt: string; createdAt: string }[] };
+    const data = (await (await here.data("/account/sessions", sessionsRoute)).json()) as {
+      sessions: { id: string; userAgent: string; current: boolean; lastSeenAt: string; createdAt: string }[];
+    };
     const mine = data.sessions.filter((s) => /Browser-Here|Phone-There/.test(s.userAgent));
     expect(mine.map((s) => [s.userAgent, s.current]).sort()).toEqual([
       ["Browser-Here/1.0", true],

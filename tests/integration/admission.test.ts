@@ -21,8 +21,12 @@ describe("admission of organizations and schools", () => {
   const tenantId = async (slug: string) => (await db().rows<{ id: string }>(sql`select id from tenants where slug = ${slug}`))[0].id;
   const admissionOf = async (slug: string) => (await db().rows<{ admission: string }>(sql`select admission from tenants where slug = ${slug}`))[0].admission;
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
-  const decide = (client: HttpClient, id: string, form: Record<string, string>) => client.action(`/committee/admissions/${id}`, "routes/committee.admissions.$tenantId", form);
-  const feeRow = (tenant: string, certificate: string) => sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
+  const decide = (client: HttpClient, id: string, form: Record<string, string>) =>
+    client.action(`/committee/admissions/${id}`, "routes/committee.admissions.$tenantId", form);
+  const feeRow = (
+    tenant: string,
+    certificate: string,
+  ) => sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
     values (${tenant}, ${certificate}, 'intermediate', 'assessment', 10000, 'per_person', ${addDays(shanghaiDate(), 60)}, '021-0000 0000', 'published', now())`;
 
   beforeAll(async () => {
@@ -42,7 +46,9 @@ describe("admission of organizations and schools", () => {
     const rows = (page as { page: { rows: { slug: string; status: string }[]; nextCursor: string | null } }).page.rows;
     expect(rows.map((r) => r.slug)).toEqual(expect.arrayContaining(["demo-pending", pendingSlug]));
     expect(rows.every((r) => r.status === "pending")).toBe(true);
-    const admitted = (await (await committee.data("/committee/admissions?status=admitted", "routes/committee.admissions._index")).json()) as { page: { rows: { slug: string }[] } };
+    const admitted = (await (await committee.data("/committee/admissions?status=admitted", "routes/committee.admissions._index")).json()) as {
+      page: { rows: { slug: string }[] };
+    };
     expect(admitted.page.rows.map((r) => r.slug)).toEqual(expect.arrayContaining(["demo-ai", "demo-care", "demo-school"]));
     expect(admitted.page.rows.map((r) => r.slug)).not.toContain("committee");
     const html = await (await committee.get("/committee/admissions")).text();
@@ -61,24 +67,45 @@ describe("admission of organizations and schools", () => {
     const scope = { tenantId: pendingId, tenantKind: "organization", role: "owner" };
     // A private material is fine; a shared one, or sharing it later, is refused.
     const [material] = await asApp(scope, (tx) =>
-      query<{ id: string }>(tx, sql`insert into materials (tenant_id, certificate_id, kind, title) values (${pendingId}, ${pendingCertificate}, 'textbook', '自编教材') returning id`),
+      query<{ id: string }>(
+        tx,
+        sql`insert into materials (tenant_id, certificate_id, kind, title) values (${pendingId}, ${pendingCertificate}, 'textbook', '自编教材') returning id`,
+      ),
     );
     expect(material.id).toBeTruthy();
-    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update materials set visibility = 'shared' where tenant_id = ${pendingId} and id = ${material.id}`)))).toMatch(/not admitted.*share/);
     expect(
-      await databaseError(asApp(scope, (tx) => tx.execute(sql`insert into materials (tenant_id, certificate_id, kind, title, visibility) values (${pendingId}, ${pendingCertificate}, 'textbook', 'x', 'shared')`))),
+      await databaseError(
+        asApp(scope, (tx) => tx.execute(sql`update materials set visibility = 'shared' where tenant_id = ${pendingId} and id = ${material.id}`)),
+      ),
+    ).toMatch(/not admitted.*share/);
+    expect(
+      await databaseError(
+        asApp(scope, (tx) =>
+          tx.execute(
+            sql`insert into materials (tenant_id, certificate_id, kind, title, visibility) values (${pendingId}, ${pendingCertificate}, 'textbook', 'x', 'shared')`,
+          ),
+        ),
+      ),
     ).toMatch(/not admitted/);
     expect(await databaseError(asApp(scope, (tx) => tx.execute(feeRow(pendingId, pendingCertificate))))).toMatch(/not admitted.*publish fees/);
     // Even the system scope (a job, the seed) cannot.
-    expect(await databaseError(asApp({ tenantId: pendingId, role: "system" }, (tx) => tx.execute(feeRow(pendingId, pendingCertificate))))).toMatch(/not admitted/);
+    expect(await databaseError(asApp({ tenantId: pendingId, role: "system" }, (tx) => tx.execute(feeRow(pendingId, pendingCertificate))))).toMatch(
+      /not admitted/,
+    );
     // The organization cannot admit itself, nor read another's filing.
     expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'admitted', '')`)))).toMatch(/committee's admin/);
-    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update tenants set admission = 'admitted' where id = ${pendingId}`)))).toMatch(/permission denied/);
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update tenants set admission = 'admitted' where id = ${pendingId}`)))).toMatch(
+      /permission denied/,
+    );
     const seen = await asApp(scope, (tx) => query<{ tenant_id: string }>(tx, sql`select tenant_id from tenant_admissions`));
     expect(seen.map((r) => r.tenant_id)).toEqual([pendingId]);
-    expect(await asApp({ tenantId: await tenantId("demo-ai"), tenantKind: "organization", role: "editor" }, (tx) => query(tx, sql`select * from tenant_admissions`))).toEqual([]);
+    expect(
+      await asApp({ tenantId: await tenantId("demo-ai"), tenantKind: "organization", role: "editor" }, (tx) => query(tx, sql`select * from tenant_admissions`)),
+    ).toEqual([]);
     expect(await asApp({ role: "public" }, (tx) => query(tx, sql`select * from tenant_admissions`))).toEqual([]);
-    expect(await databaseError(asApp({ role: "public" }, (tx) => tx.execute(sql`select * from admission_contacts(${pendingId})`)))).toMatch(/committee's admin/);
+    expect(await databaseError(asApp({ role: "public" }, (tx) => tx.execute(sql`select * from admission_contacts(${pendingId})`)))).toMatch(
+      /committee's admin/,
+    );
     // The workspace says why.
     const overview = await (await founder.get(`/w/${pendingSlug}`)).text();
     expect(overview).toContain('data-testid="admission-banner"');
@@ -95,9 +122,13 @@ describe("admission of organizations and schools", () => {
     expect([403, 404]).toContain((await orgAdmin.get("/committee/admissions/export?format=csv")).status);
     // A committee member who is not the admin: the database refuses too.
     const committeeId = await tenantId("committee");
-    expect(await databaseError(asApp({ tenantId: committeeId, tenantKind: "committee", role: "member" }, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'admitted', '')`)))).toMatch(
-      /committee's admin/,
-    );
+    expect(
+      await databaseError(
+        asApp({ tenantId: committeeId, tenantKind: "committee", role: "member" }, (tx) =>
+          tx.execute(sql`select decide_admission(${pendingId}, 'admitted', '')`),
+        ),
+      ),
+    ).toMatch(/committee's admin/);
     expect(await admissionOf(pendingSlug)).toBe("pending");
   });
 
@@ -116,7 +147,9 @@ describe("admission of organizations and schools", () => {
     // At the database: a refusal states its reason, and no illegal move.
     const scope = { tenantId: await tenantId("committee"), tenantKind: "committee", role: "admin" };
     expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'refused', '')`)))).toMatch(/reason/);
-    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'suspended', 'x')`)))).toMatch(/cannot go from pending to suspended/);
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`select decide_admission(${pendingId}, 'suspended', 'x')`)))).toMatch(
+      /cannot go from pending to suspended/,
+    );
     expect(await admissionOf(pendingSlug)).toBe("pending");
     expect(await db().count("audit_log", sql`action like 'admission.%'`)).toBe(before);
   });
@@ -125,17 +158,27 @@ describe("admission of organizations and schools", () => {
     const response = await decide(committee, pendingId, { intent: "admit", reason: "" });
     expect(response.status).toBe(200);
     expect(await admissionOf(pendingSlug)).toBe("admitted");
-    const [entry] = await db().rows<{ action: string; tenant_id: string }>(sql`select action, tenant_id from audit_log where action = 'admission.admit' and entity_id = ${pendingId}::text`);
+    const [entry] = await db().rows<{ action: string; tenant_id: string }>(
+      sql`select action, tenant_id from audit_log where action = 'admission.admit' and entity_id = ${pendingId}::text`,
+    );
     expect(entry.tenant_id).toBe(await tenantId("committee"));
-    const mails = await db().rows<{ template: string; subject: string }>(sql`select template, subject from email_outbox where "to" = ${`${pendingSlug}@example.test`} and template = 'admission-decision'`);
+    const mails = await db().rows<{ template: string; subject: string }>(
+      sql`select template, subject from email_outbox where "to" = ${`${pendingSlug}@example.test`} and template = 'admission-decision'`,
+    );
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toContain("准入");
-    const [filing] = await db().rows<{ status: string; decided_at: Date | null }>(sql`select status, decided_at from tenant_admissions where tenant_id = ${pendingId}`);
+    const [filing] = await db().rows<{ status: string; decided_at: Date | null }>(
+      sql`select status, decided_at from tenant_admissions where tenant_id = ${pendingId}`,
+    );
     expect(filing.status).toBe("admitted");
     expect(filing.decided_at).not.toBeNull();
     // The database lets it share now.
     const scope = { tenantId: pendingId, tenantKind: "organization", role: "owner" };
-    await asApp(scope, (tx) => tx.execute(sql`insert into materials (tenant_id, certificate_id, kind, title, visibility) values (${pendingId}, ${pendingCertificate}, 'textbook', '共享教材', 'shared')`));
+    await asApp(scope, (tx) =>
+      tx.execute(
+        sql`insert into materials (tenant_id, certificate_id, kind, title, visibility) values (${pendingId}, ${pendingCertificate}, 'textbook', '共享教材', 'shared')`,
+      ),
+    );
     expect(await db().count("materials", sql`tenant_id = ${pendingId} and visibility = 'shared'`)).toBe(1);
   });
 
@@ -151,7 +194,9 @@ describe("admission of organizations and schools", () => {
 
   it("suspends an admitted organization: its public fee pages say so, new publishing is refused; reinstating restores it", async () => {
     const ai = await tenantId("demo-ai");
-    const [published] = await db().rows<{ id: string; certificate_id: string }>(sql`select id, certificate_id from fee_disclosures where tenant_id = ${ai} and status = 'published' limit 1`);
+    const [published] = await db().rows<{ id: string; certificate_id: string }>(
+      sql`select id, certificate_id from fee_disclosures where tenant_id = ${ai} and status = 'published' limit 1`,
+    );
     expect((await decide(committee, ai, { intent: "suspend", reason: "年度评价不合格。" })).status).toBe(200);
     expect(await admissionOf("demo-ai")).toBe("suspended");
     const page = await (await app.client().get(`/fees/${published.id}`)).text();
@@ -172,7 +217,9 @@ describe("admission of organizations and schools", () => {
       intent: "publish",
     });
     expect([400, 409]).toContain(refused.status);
-    expect(await databaseError(asApp({ tenantId: ai, tenantKind: "organization", role: "finance" }, (tx) => tx.execute(feeRow(ai, published.certificate_id))))).toMatch(/not admitted \(suspended\)/);
+    expect(
+      await databaseError(asApp({ tenantId: ai, tenantKind: "organization", role: "finance" }, (tx) => tx.execute(feeRow(ai, published.certificate_id)))),
+    ).toMatch(/not admitted \(suspended\)/);
     expect((await decide(committee, ai, { intent: "reinstate", reason: "" })).status).toBe(200);
     expect(await admissionOf("demo-ai")).toBe("admitted");
     expect(await (await app.client().get(`/fees/${published.id}`)).text()).not.toContain('data-testid="organization-suspended"');

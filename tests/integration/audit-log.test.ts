@@ -18,9 +18,13 @@ describe("audit log", () => {
     await admin.login("org-admin@demo.xcert.test");
     const response = await admin.post("/w/demo-ai/members", { email: "audited@example.test", role: "editor" }, { "x-request-id": "req-audit-1" });
     expect(response.status).toBe(200);
-    const [entry] = await owner(app.database).rows<{ action: string; entity_type: string; after: { email: string; token_hash?: string }; actor_role: string; request_id: string }>(
-      sql`select * from audit_log where request_id = 'req-audit-1'`,
-    );
+    const [entry] = await owner(app.database).rows<{
+      action: string;
+      entity_type: string;
+      after: { email: string; token_hash?: string };
+      actor_role: string;
+      request_id: string;
+    }>(sql`select * from audit_log where request_id = 'req-audit-1'`);
     expect(entry).toMatchObject({ action: "invitation.create", entity_type: "invitation", actor_role: "admin" });
     expect(entry.after.email).toBe("audited@example.test");
     expect(entry.after.token_hash).toBeUndefined();

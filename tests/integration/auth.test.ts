@@ -149,7 +149,14 @@ describe("accounts", () => {
       const [row] = await db().rows<{ kind: string; name: string; credit_code: string; role: string; email: string; locale: string }>(sql`
         select t.kind, t.name, t.credit_code, m.role, u.email, u.locale from tenants t
         join memberships m on m.tenant_id = t.id join users u on u.id = m.user_id where t.slug = 'pudong-vocational'`);
-      expect(row).toEqual({ kind: "school", name: "上海浦东职业技术学院", credit_code: code, role: "admin", email: "chen.teacher@pudong.example", locale: "en" });
+      expect(row).toEqual({
+        kind: "school",
+        name: "上海浦东职业技术学院",
+        credit_code: code,
+        role: "admin",
+        email: "chen.teacher@pudong.example",
+        locale: "en",
+      });
       const workspace = (await (await client.data("/w/pudong-vocational", "routes/w.$slug")).json()) as { role: string };
       expect(workspace.role).toBe("admin");
       // The account logs in with the address typed in any case.
@@ -202,7 +209,9 @@ describe("accounts", () => {
         "ABCDEFGHIJKLMNOPQR",
       ];
       for (const code of cases) {
-        const response = await app.client().action("/signup", "routes/signup", { ...organization, slug: "bad-code", email: "bad-code@example.test", creditCode: code });
+        const response = await app
+          .client()
+          .action("/signup", "routes/signup", { ...organization, slug: "bad-code", email: "bad-code@example.test", creditCode: code });
         expect(response.status, code).toBe(400);
         expect(await errorsOf(response), code).toEqual({ creditCode: ["统一社会信用代码无效（应为 18 位，且校验位正确）。"] });
       }
@@ -375,7 +384,9 @@ describe("accounts", () => {
       expect(plain.headers.getSetCookie().some((line) => line.includes("xcert_session"))).toBe(false);
       const english = await app.client({ ip: "192.0.2.62", locale: "en" }).action("/login", "routes/login", { email: email.toUpperCase(), password });
       expect(english.status).toBe(429);
-      expect((await english.json()).result.error[""][0]).toMatch(/^Too many failed attempts for this account\. Try again in \d+ seconds, or reset your password by email\.$/);
+      expect((await english.json()).result.error[""][0]).toMatch(
+        /^Too many failed attempts for this account\. Try again in \d+ seconds, or reset your password by email\.$/,
+      );
       expect(await db().count("sessions")).toBe(sessionsBefore);
       expect(await db().count("login_attempts", sql`email = ${email} and success`)).toBe(0);
       expect(await db().count("login_attempts", sql`email = ${email} and not success`)).toBe(5);
@@ -485,7 +496,18 @@ describe("accounts", () => {
       const joinPath = /\/join\/demo-ai\/[A-Za-z0-9_-]{43}/.exec(mails.find((m) => m.template === "invitation")!.text)![0];
       const resetPath = /\/reset-password\/[A-Za-z0-9_-]{43}/.exec(mails.find((m) => m.template === "password-reset")!.text)![0];
       actions = [
-        ["/signup", { kind: "organization", tenantName: "跨站机构", slug: "csrf-org", creditCode: creditCode("91310000MA1XC0200"), name: "x", email: "csrf@example.test", password: "csrf-password-1" }],
+        [
+          "/signup",
+          {
+            kind: "organization",
+            tenantName: "跨站机构",
+            slug: "csrf-org",
+            creditCode: creditCode("91310000MA1XC0200"),
+            name: "x",
+            email: "csrf@example.test",
+            password: "csrf-password-1",
+          },
+        ],
         ["/login", { email: "org-admin@demo.xcert.test", password }],
         ["/logout", {}],
         ["/forgot-password", { email: "org-admin@demo.xcert.test" }],

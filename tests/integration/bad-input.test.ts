@@ -91,7 +91,16 @@ function withFile(form: FormInput, field: string) {
 
 /** A valid fee disclosure form (a draft: the publish rules are tested in fees.test.ts). */
 function feeForm(certificateId: string): FormInput {
-  return { certificateId, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" };
+  return {
+    certificateId,
+    level: "intermediate",
+    kind: "training",
+    amount: "1200.00",
+    unit: "per_person",
+    effectiveFrom: "2099-01-01",
+    contact: "021-0000 0000",
+    intent: "save",
+  };
 }
 
 describe("bad input", () => {
@@ -116,7 +125,10 @@ describe("bad input", () => {
   /** A raw form POST (tests/support/raw-post.ts): the status, or "hung up" when the connection broke before an answer. */
   const send = async (client: HttpClient, path: string, routeId: string, body: string, options: { chunked?: boolean } = {}) => {
     const cookie = [...client.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    const answer = await rawPost(app.url, `${path}?_data=${encodeURIComponent(routeId)}`, textBody("application/x-www-form-urlencoded", body), { cookie, chunked: options.chunked });
+    const answer = await rawPost(app.url, `${path}?_data=${encodeURIComponent(routeId)}`, textBody("application/x-www-form-urlencoded", body), {
+      cookie,
+      chunked: options.chunked,
+    });
     return answer.status || "hung up";
   };
   const formBody = (form: FormInput) => new URLSearchParams(Object.entries(form).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
@@ -157,7 +169,12 @@ describe("bad input", () => {
   };
   /** Every control character in one text field: refused with the control-character message. */
   const controlCases = (form: FormInput, field: string): Case[] =>
-    Object.entries(controls).map(([name, char]) => ({ label: `${field} with ${name}`, form: { ...form, [field]: `名${char}称` }, field, message: zh.controlChars }));
+    Object.entries(controls).map(([name, char]) => ({
+      label: `${field} with ${name}`,
+      form: { ...form, [field]: `名${char}称` },
+      field,
+      message: zh.controlChars,
+    }));
 
   beforeAll(async () => {
     app = await startApp();
@@ -186,8 +203,16 @@ describe("bad input", () => {
     const [trainer] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'AI-TRAINER'`);
     const draft = await finance.post("/w/demo-ai/fees/new", { ...feeForm(trainer.id), intent: "save" });
     draftId = draft.headers.get("location")!.split("/").at(-1)!;
-    [{ id: publishedId }] = await db().rows<{ id: string }>(sql`select id from fee_disclosures where status = 'published' and certificate_id = ${trainer.id} limit 1`);
-    const order = await schoolAdmin.post("/w/demo-school/orders/new", { certificateId: trainer.id, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: 2 });
+    [{ id: publishedId }] = await db().rows<{ id: string }>(
+      sql`select id from fee_disclosures where status = 'published' and certificate_id = ${trainer.id} limit 1`,
+    );
+    const order = await schoolAdmin.post("/w/demo-school/orders/new", {
+      certificateId: trainer.id,
+      level: "intermediate",
+      examSite: "徐汇校区",
+      examDate: "2099-01-01",
+      headcount: 2,
+    });
     orderId = order.headers.get("location")!.split("/").at(-1)!;
     await schoolAdmin.post(`/w/demo-school/orders/${orderId}`, { intent: "transfer", amount: "700.00", reference: "BAD-INPUT-1" });
     [{ id: transferId }] = await db().rows<{ id: string }>(sql`select id from payments where order_id = ${orderId}`);
@@ -210,13 +235,12 @@ describe("bad input", () => {
       const fields = Object.keys(valid);
       const before = await counts();
       // A missing choice (kind) is asked to be chosen; a missing text is required.
-      const expected = (field: string, messages: { required: string; invalidOption: string }) => [field === "kind" ? messages.invalidOption : messages.required];
+      const expected = (field: string, messages: { required: string; invalidOption: string }) => [
+        field === "kind" ? messages.invalidOption : messages.required,
+      ];
       const empty = await fieldErrors(await app.client().action("/signup", "routes/signup", {}), "empty");
       for (const field of fields) expect(empty[field], field).toEqual(expected(field, zh));
-      const blank = await fieldErrors(
-        await app.client().action("/signup", "routes/signup", Object.fromEntries(fields.map((f) => [f, ""]))),
-        "blank",
-      );
+      const blank = await fieldErrors(await app.client().action("/signup", "routes/signup", Object.fromEntries(fields.map((f) => [f, ""]))), "blank");
       for (const field of fields) expect(blank[field], field).toEqual(expected(field, zh));
       const english = await fieldErrors(await app.client({ locale: "en" }).action("/signup", "routes/signup", {}), "en");
       for (const field of fields) expect(english[field], field).toEqual(expected(field, en));
@@ -279,8 +303,18 @@ describe("bad input", () => {
         { label: "slug with fullwidth letters", form: { ...valid, slug: "ａｂｃ" }, field: "slug", message: zh.slug },
         { label: "slug with RLO", form: { ...valid, slug: "abc\u202Edef" }, field: "slug", message: zh.slug },
         { label: "slug only hyphens", form: { ...valid, slug: "---" }, field: "slug", message: zh.slug },
-        { label: "creditCode with zero-width", form: { ...valid, creditCode: `${valid.creditCode.slice(0, 9)}\u200B${valid.creditCode.slice(9)}` }, field: "creditCode", message: zh.creditCode },
-        { label: "creditCode fullwidth digits", form: { ...valid, creditCode: "９１３１００００ＭＡ１ＸＣ０３００Ｘ" }, field: "creditCode", message: zh.creditCode },
+        {
+          label: "creditCode with zero-width",
+          form: { ...valid, creditCode: `${valid.creditCode.slice(0, 9)}\u200B${valid.creditCode.slice(9)}` },
+          field: "creditCode",
+          message: zh.creditCode,
+        },
+        {
+          label: "creditCode fullwidth digits",
+          form: { ...valid, creditCode: "９１３１００００ＭＡ１ＸＣ０３００Ｘ" },
+          field: "creditCode",
+          message: zh.creditCode,
+        },
         { label: "creditCode emoji", form: { ...valid, creditCode: "🎓".repeat(18) }, field: "creditCode", message: zh.creditCode },
         { label: "email with zero-width", form: { ...valid, email: "bad\u200B-input@example.test" }, field: "email", message: zh.email },
         { label: "email with NUL", form: { ...valid, email: "bad\u0000input@example.test" }, field: "email", message: zh.email },
@@ -371,11 +405,19 @@ describe("bad input", () => {
         { label: "short", form: { password: "short", confirm: "short" }, field: "password", message: zh.tooShort(10) },
         { label: "129", form: { password: "p".repeat(129), confirm: "p".repeat(129) }, field: "password", message: zh.tooLong(128) },
         { label: "confirm 900 kB", form: { password: "new-password-123", confirm: "p".repeat(900_000) }, field: "confirm" },
-        { label: "twice", form: repeated({ confirm: "new-password-123" }, "password", ["new-password-123", "new-password-124"]), field: "password", message: zh.invalidType },
+        {
+          label: "twice",
+          form: repeated({ confirm: "new-password-123" }, "password", ["new-password-123", "new-password-124"]),
+          field: "password",
+          message: zh.invalidType,
+        },
         { label: "file", form: withFile({ confirm: "new-password-123" }, "password"), field: "password", message: zh.invalidType },
         { label: "NUL mismatch", form: { password: "new-password-123", confirm: "new-password-123\u0000" }, field: "confirm", message: zh.passwordMismatch },
       ]);
-      await post([{ label: "en short", form: { password: "short", confirm: "short" }, field: "password", message: en.tooShort(10) }], app.client({ locale: "en" }));
+      await post(
+        [{ label: "en short", form: { password: "short", confirm: "short" }, field: "password", message: en.tooShort(10) }],
+        app.client({ locale: "en" }),
+      );
       expect(await db().count("password_resets", sql`used_at is not null`)).toBe(0);
       expect((await (await app.client().data(resetPath, "routes/reset-password.$token")).json()).valid).toBe(true);
     });
@@ -383,7 +425,9 @@ describe("bad input", () => {
     it("answers odd or oversized tokens in the address with 410, not a 500", async () => {
       const before = await counts();
       for (const token of ["x", "A".repeat(5000), encodeURIComponent("漢字🎓"), encodeURIComponent("a\u202Eb"), "%20", "..%2F..%2Fetc"]) {
-        const response = await app.client().action(`/reset-password/${token}`, "routes/reset-password.$token", { password: "new-password-123", confirm: "new-password-123" });
+        const response = await app
+          .client()
+          .action(`/reset-password/${token}`, "routes/reset-password.$token", { password: "new-password-123", confirm: "new-password-123" });
         expect(response.status, token.slice(0, 20)).toBe(410);
         const page = await app.client().get(`/reset-password/${token}`);
         expect(page.status, token.slice(0, 20)).toBe(200);
@@ -482,7 +526,14 @@ describe("bad input", () => {
 
     it("answers odd workspace addresses with 404, not a 500", async () => {
       const before = await counts();
-      const slugs = [encodeURIComponent("演示"), "a".repeat(2000), encodeURIComponent("demo-ai\u0000"), encodeURIComponent("demo-ai\u202E"), "DEMO-AI", "demo-ai%20"];
+      const slugs = [
+        encodeURIComponent("演示"),
+        "a".repeat(2000),
+        encodeURIComponent("demo-ai\u0000"),
+        encodeURIComponent("demo-ai\u202E"),
+        "DEMO-AI",
+        "demo-ai%20",
+      ];
       const results: Record<string, string> = {};
       for (const slug of slugs) {
         const posted = await admin.post(`/w/${slug}/members`, valid);
@@ -623,7 +674,12 @@ describe("bad input", () => {
         { label: "day words", form: { ...valid, effectiveFrom: "next monday" }, field: "effectiveFrom" },
         { label: "until impossible", form: { ...valid, effectiveUntil: "2099-13-01" }, field: "effectiveUntil" },
         { label: "certificate not a uuid", form: { ...valid, certificateId: "AI-TRAINER" }, field: "certificateId" },
-        { label: "certificate of another organization", form: { ...valid, certificateId: otherCertificateId }, field: "certificateId", message: zh.invalidOption },
+        {
+          label: "certificate of another organization",
+          form: { ...valid, certificateId: otherCertificateId },
+          field: "certificateId",
+          message: zh.invalidOption,
+        },
         { label: "supersedes not a uuid", form: { ...valid, supersedesId: "1 or 1=1" }, field: "supersedesId" },
         { label: "includes 1001", form: { ...valid, includes: "含".repeat(1001) }, field: "includes", message: zh.tooLong(1000) },
         { label: "certificate as a file", form: withFile(valid, "certificateId"), field: "certificateId", message: zh.invalidType },
@@ -650,14 +706,21 @@ describe("bad input", () => {
       await reject(admin, published, route, [
         { label: "withdraw without reason", form: { intent: "withdraw", effectiveFrom: "2099-01-01" }, field: "reason", message: zh.required },
         { label: "withdraw bad day", form: { intent: "withdraw", reason: "停开", effectiveFrom: "2099-02-30" }, field: "effectiveFrom" },
-        { label: "withdraw reason NUL", form: { intent: "withdraw", reason: "停\u0000开", effectiveFrom: "2099-01-01" }, field: "reason", message: zh.controlChars },
+        {
+          label: "withdraw reason NUL",
+          form: { intent: "withdraw", reason: "停\u0000开", effectiveFrom: "2099-01-01" },
+          field: "reason",
+          message: zh.controlChars,
+        },
       ]);
       expect(await read()).toEqual(before);
     });
 
     it("answers a malformed, unknown or foreign disclosure or order id with 404, not a 500", async () => {
       const before = await counts();
-      const [careFee] = await db().rows<{ id: string }>(sql`select d.id from fee_disclosures d join tenants t on t.id = d.tenant_id where t.slug = 'demo-care' limit 1`);
+      const [careFee] = await db().rows<{ id: string }>(
+        sql`select d.id from fee_disclosures d join tenants t on t.id = d.tenant_id where t.slug = 'demo-care' limit 1`,
+      );
       const ids = ["not-a-uuid", "00000000-0000-0000-0000-000000000000", "'; drop table fee_disclosures; --", encodeURIComponent("🎓")];
       const results: Record<string, string> = {};
       for (const id of [...ids, careFee.id]) {
@@ -691,28 +754,51 @@ describe("bad input", () => {
         { label: "exam date impossible", form: { ...valid, examDate: "2099-02-29" }, field: "examDate" },
         { label: "level unknown", form: { ...valid, level: "master" }, field: "level", message: zh.invalidOption },
         { label: "certificate not a uuid", form: { ...valid, certificateId: "x" }, field: "certificateId" },
-        { label: "unknown certificate", form: { ...valid, certificateId: "00000000-0000-4000-8000-000000000000" }, field: "certificateId", message: zh.invalidOption },
+        {
+          label: "unknown certificate",
+          form: { ...valid, certificateId: "00000000-0000-4000-8000-000000000000" },
+          field: "certificateId",
+          message: zh.invalidOption,
+        },
         { label: "exam site 201", form: { ...valid, examSite: "场".repeat(201) }, field: "examSite", message: zh.tooLong(200) },
         ...controlCases(valid, "examSite"),
       ]);
     });
 
     it("refuses bad input to transfers, confirmations and refunds, leaving order and payments as they were", async () => {
-      const read = () => db().rows(sql`select o.status, o.refunded_fen::text, (select json_agg(p.status order by p.id) from payments p where p.order_id = o.id) as payments from assessment_orders o where o.id = ${orderId}`);
+      const read = () =>
+        db().rows(
+          sql`select o.status, o.refunded_fen::text, (select json_agg(p.status order by p.id) from payments p where p.order_id = o.id) as payments from assessment_orders o where o.id = ${orderId}`,
+        );
       const before = await read();
       const route = "routes/w.$slug.orders.$orderId";
       await reject(schoolAdmin, `/w/demo-school/orders/${orderId}`, route, [
         { label: "transfer amount words", form: { intent: "transfer", amount: "七百", reference: "x" }, field: "amount" },
         { label: "transfer without reference", form: { intent: "transfer", amount: "700.00" }, field: "reference", message: zh.required },
-        { label: "transfer reference 101", form: { intent: "transfer", amount: "700.00", reference: "r".repeat(101) }, field: "reference", message: zh.tooLong(100) },
-        { label: "transfer reference ESC", form: { intent: "transfer", amount: "700.00", reference: "ICBC\u001B[31m" }, field: "reference", message: zh.controlChars },
+        {
+          label: "transfer reference 101",
+          form: { intent: "transfer", amount: "700.00", reference: "r".repeat(101) },
+          field: "reference",
+          message: zh.tooLong(100),
+        },
+        {
+          label: "transfer reference ESC",
+          form: { intent: "transfer", amount: "700.00", reference: "ICBC\u001B[31m" },
+          field: "reference",
+          message: zh.controlChars,
+        },
         { label: "intent unknown", form: { intent: "pay" }, field: "intent" },
       ]);
       await reject(finance, `/w/demo-ai/orders/${orderId}`, route, [
         { label: "confirm without payment", form: { intent: "confirm" }, field: "paymentId", message: zh.required },
         { label: "confirm payment not a uuid", form: { intent: "confirm", paymentId: "1" }, field: "paymentId" },
         { label: "refund without reason", form: { intent: "refund", paymentId: transferId, amount: "1.00" }, field: "reason", message: zh.required },
-        { label: "refund of a pending payment", form: { intent: "refund", paymentId: transferId, amount: "1.00", reason: "x" }, field: "paymentId", message: zh.invalidOption },
+        {
+          label: "refund of a pending payment",
+          form: { intent: "refund", paymentId: transferId, amount: "1.00", reason: "x" },
+          field: "paymentId",
+          message: zh.invalidOption,
+        },
       ]);
       expect(await read()).toEqual(before);
     });
@@ -747,12 +833,20 @@ describe("bad input", () => {
       const before = await counts();
       const bodies: [string, BodyInit | null, Record<string, string>][] = [
         ["json", JSON.stringify({ email: "org-admin@demo.xcert.test", password }), { "content-type": "application/json" }],
-        ["broken multipart", "--xyz\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nunterminated", { "content-type": "multipart/form-data; boundary=xyz" }],
+        [
+          "broken multipart",
+          '--xyz\r\nContent-Disposition: form-data; name="email"\r\n\r\nunterminated',
+          { "content-type": "multipart/form-data; boundary=xyz" },
+        ],
         ["multipart without boundary", "email=a", { "content-type": "multipart/form-data" }],
         ["no body", null, {}],
         ["text", "hello", { "content-type": "text/plain" }],
-        ["invalid UTF-8", Buffer.from("email=%FF%FE%00&password=%C0%AF&name=%ED%A0%80&locale=%E0%A4%A"), { "content-type": "application/x-www-form-urlencoded" }],
-        ["xml", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>", { "content-type": "application/xml" }],
+        [
+          "invalid UTF-8",
+          Buffer.from("email=%FF%FE%00&password=%C0%AF&name=%ED%A0%80&locale=%E0%A4%A"),
+          { "content-type": "application/x-www-form-urlencoded" },
+        ],
+        ["xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', { "content-type": "application/xml" }],
       ];
       for (const target of targets())
         for (const [label, body, headers] of bodies) {
@@ -792,20 +886,39 @@ describe("bad input", () => {
       expect(await db().count("login_attempts")).toBe(before + values.length);
       const stored = await db().rows<{ ip: string | null }>(sql`select host(ip) as ip from login_attempts where email like 'xff-probe-%'`);
       // Behind the one trusted proxy the client is the right-most hop (decision 024), never the left-most.
-      expect(stored.map((r) => r.ip).filter(Boolean).sort()).toEqual(["10.0.0.1", "2001:db8::1"]);
+      expect(
+        stored
+          .map((r) => r.ip)
+          .filter(Boolean)
+          .sort(),
+      ).toEqual(["10.0.0.1", "2001:db8::1"]);
     });
 
     it("never redirects off the site or answers 500, whatever the redirectTo", async () => {
-      const targets = ["/\t/evil.example", "/\n/evil.example", "/\r\n/evil.example", "/\u0000/evil.example", "/a\r\nSet-Cookie: xcert_session=stolen", " //evil.example", "/\\/evil.example", "/%2F%2Fevil.example"];
+      const targets = [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/\u0000/evil.example",
+        "/a\r\nSet-Cookie: xcert_session=stolen",
+        " //evil.example",
+        "/\\/evil.example",
+        "/%2F%2Fevil.example",
+      ];
       const results: Record<string, string> = {};
       for (const redirectTo of targets) {
         const login = await app.client().post("/login", { email: "org2-admin@demo.xcert.test", password, redirectTo });
         const language = await teacher.post("/set-language", { locale: "zh-CN", redirectTo });
-        for (const [action, response] of [["login", login], ["set-language", language]] as const) {
+        for (const [action, response] of [
+          ["login", login],
+          ["set-language", language],
+        ] as const) {
           const location = response.headers.get("location");
           const where = location === null ? null : new URL(location, app.url);
           results[`${action} ${JSON.stringify(redirectTo)}`] =
-            response.status === 302 && where?.origin === app.url && !response.headers.getSetCookie().some((l) => l.includes("stolen")) ? "ok" : `${response.status} ${location}`;
+            response.status === 302 && where?.origin === app.url && !response.headers.getSetCookie().some((l) => l.includes("stolen"))
+              ? "ok"
+              : `${response.status} ${location}`;
         }
       }
       expect(results).toEqual(Object.fromEntries(Object.keys(results).map((key) => [key, "ok"])));

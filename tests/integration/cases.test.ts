@@ -29,7 +29,8 @@ describe("case bank", () => {
   let trainerRequirements: Requirement[];
   let bigdataRequirements: Requirement[];
   const db = () => owner(app.database);
-  const counts = async () => Object.fromEntries(await Promise.all(["cases", "import_jobs", "import_rows", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
+  const counts = async () =>
+    Object.fromEntries(await Promise.all(["cases", "import_jobs", "import_rows", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
   const form = (values: Record<string, string | string[] | undefined> = {}) => {
     const body = new URLSearchParams();
@@ -83,7 +84,8 @@ describe("case bank", () => {
     for (let i = 0; i < 600; i++) {
       const data = await (await editor.data(`/w/demo-ai/cases/import/${jobId}`, jobRoute)).json();
       job = data.job;
-      if (job && (job.status === "done" || job.status === "failed")) return { jobId, job, errors: data.errors as { row: number; column: string; message: string }[] };
+      if (job && (job.status === "done" || job.status === "failed"))
+        return { jobId, job, errors: data.errors as { row: number; column: string; message: string }[] };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`import ${jobId} did not finish: ${JSON.stringify(job)}`);
@@ -125,19 +127,27 @@ describe("case bank", () => {
   });
 
   it("seeds AI-TRAINER's case bank with shared and private cases at every level", async () => {
-    const seeded = await db().rows<{ title: string; level: string; visibility: string; body: string }>(sql`select title, level::text, visibility::text, body from cases where certificate_id = ${trainer}`);
+    const seeded = await db().rows<{ title: string; level: string; visibility: string; body: string }>(
+      sql`select title, level::text, visibility::text, body from cases where certificate_id = ${trainer}`,
+    );
     expect(seeded.length).toBeGreaterThanOrEqual(5);
     expect(new Set(seeded.map((c) => c.level))).toEqual(new Set(["junior", "intermediate", "senior"]));
     expect(new Set(seeded.map((c) => c.visibility))).toEqual(new Set(["private", "shared"]));
     expect(seeded.map((c) => c.title)).toContain("某电商平台智能客服意图标注项目");
     expect(seeded.every((c) => c.body.includes("## "))).toBe(true);
     // Each seeded case of the certificate has its audit entry (the library seed adds other organizations' cases).
-    expect(await db().count("audit_log", sql`action = 'case.create' and entity_id in (select id::text from cases where certificate_id = ${trainer})`)).toBe(seeded.length);
+    expect(await db().count("audit_log", sql`action = 'case.create' and entity_id in (select id::text from cases where certificate_id = ${trainer})`)).toBe(
+      seeded.length,
+    );
   });
 
   it("lists the bank with filters, a literal search and the bank's last update", async () => {
     const data = async (q: string, client = editor) =>
-      (await (await client.data(`/w/demo-ai/cases?${q}`, indexRoute)).json()) as { rows: { title: string; level: string; visibility: string }[]; lastUpdated: string | null; nextCursor: string | null };
+      (await (await client.data(`/w/demo-ai/cases?${q}`, indexRoute)).json()) as {
+        rows: { title: string; level: string; visibility: string }[];
+        lastUpdated: string | null;
+        nextCursor: string | null;
+      };
     const all = await data(`certificate=${trainer}`);
     expect(all.rows.length).toBe(await db().count("cases", sql`certificate_id = ${trainer}`));
     expect(all.lastUpdated).not.toBeNull();
@@ -179,7 +189,9 @@ describe("case bank", () => {
     const created = await editor.post("/w/demo-ai/cases/new", form({ body, visibility: "shared" }));
     expect(created.status).toBe(302);
     const id = idOf(created);
-    expect(await db().rows(sql`select title, visibility::text from cases where id = ${id}`)).toEqual([{ title: "某物流企业仓储视频行为识别标注", visibility: "shared" }]);
+    expect(await db().rows(sql`select title, visibility::text from cases where id = ${id}`)).toEqual([
+      { title: "某物流企业仓储视频行为识别标注", visibility: "shared" },
+    ]);
 
     const data = await (await editor.data(`/w/demo-ai/cases/${id}`, caseRoute)).json();
     const html: string = data.bodyHtml;
@@ -203,9 +215,15 @@ describe("case bank", () => {
     expect(read).toContain('data-testid="case-body"');
     expect(read).not.toContain('id="case"');
 
-    const edited = await editor.action(`/w/demo-ai/cases/${id}`, caseRoute, form({ title: "仓储视频行为识别标注（修订）", body, visibility: "private", level: "senior" }));
+    const edited = await editor.action(
+      `/w/demo-ai/cases/${id}`,
+      caseRoute,
+      form({ title: "仓储视频行为识别标注（修订）", body, visibility: "private", level: "senior" }),
+    );
     expect(edited.status).toBe(200);
-    expect(await db().rows(sql`select title, level::text, visibility::text from cases where id = ${id}`)).toEqual([{ title: "仓储视频行为识别标注（修订）", level: "senior", visibility: "private" }]);
+    expect(await db().rows(sql`select title, level::text, visibility::text from cases where id = ${id}`)).toEqual([
+      { title: "仓储视频行为识别标注（修订）", level: "senior", visibility: "private" },
+    ]);
     const [updated] = await db().rows<{ changed: boolean }>(sql`select updated_at > created_at as changed from cases where id = ${id}`);
     expect(updated.changed).toBe(true);
 
@@ -213,7 +231,11 @@ describe("case bank", () => {
     expect(deleted.status).toBe(302);
     expect(deleted.headers.get("location")).toBe("/w/demo-ai/cases");
     expect(await db().count("cases", sql`id = ${id}`)).toBe(0);
-    expect(await db().rows(sql`select action from audit_log where entity_id = ${id} order by at, id`)).toEqual([{ action: "case.create" }, { action: "case.update" }, { action: "case.delete" }]);
+    expect(await db().rows(sql`select action from audit_log where entity_id = ${id} order by at, id`)).toEqual([
+      { action: "case.create" },
+      { action: "case.update" },
+      { action: "case.delete" },
+    ]);
     const after = await counts();
     expect(after.cases).toBe(before.cases);
     expect(after.audit_log).toBe(before.audit_log + 3);
@@ -229,14 +251,20 @@ describe("case bank", () => {
     const junior = trainerRequirements.find((r) => r.level === "junior")!;
     const before = await counts();
     // Another certificate's requirement, one of another level, an id that is no requirement.
-    for (const requirementIds of [bigdataRequirements.find((r) => r.level === "intermediate")!.lineage_id, junior.lineage_id, "00000000-0000-4000-8000-000000000000"]) {
+    for (const requirementIds of [
+      bigdataRequirements.find((r) => r.level === "intermediate")!.lineage_id,
+      junior.lineage_id,
+      "00000000-0000-4000-8000-000000000000",
+    ]) {
       const refused = await editor.action("/w/demo-ai/cases/new", newRoute, form({ requirementIds }));
       expect(refused.status).toBe(400);
       expect((await errorsOf(refused)).requirementIds).toEqual(["请从列表中选择。"]);
     }
     // A certificate of another organization.
     const [elderly] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'ELDERLY-CARE'`);
-    expect((await errorsOf(await editor.action("/w/demo-ai/cases/new", newRoute, form({ certificateId: elderly.id })))).certificateId).toEqual(["请从列表中选择。"]);
+    expect((await errorsOf(await editor.action("/w/demo-ai/cases/new", newRoute, form({ certificateId: elderly.id })))).certificateId).toEqual([
+      "请从列表中选择。",
+    ]);
     expect(await counts()).toEqual(before);
 
     const created = await editor.post("/w/demo-ai/cases/new", form({ title: "意图识别模型的数据增强", requirementIds: intermediate.map((r) => r.lineage_id) }));
@@ -307,7 +335,8 @@ describe("case bank", () => {
     await school.login("school-admin@demo.xcert.test");
     expect((await school.get("/w/demo-school/cases")).status).toBe(403);
     expect((await school.get("/w/demo-ai/cases")).status).toBe(404);
-    for (const id of ["x", "00000000-0000-0000-0000-000000000000", "'--"]) expect((await editor.get(`/w/demo-ai/cases/${encodeURIComponent(id)}`)).status).toBe(404);
+    for (const id of ["x", "00000000-0000-0000-0000-000000000000", "'--"])
+      expect((await editor.get(`/w/demo-ai/cases/${encodeURIComponent(id)}`)).status).toBe(404);
     expect(await counts()).toEqual(before);
 
     // In SQL, as the app role. (Owner queries stay outside asApp: PGlite is one connection.)
@@ -373,7 +402,11 @@ describe("case bank", () => {
     expect(failed.errors.find((e) => e.row === 101)).toEqual({ row: 101, column: "等级", message: "请从列表中选择。" });
     expect(failed.errors.find((e) => e.row === 252)).toMatchObject({ column: "正文" });
     expect(failed.errors.find((e) => e.row === 502)).toEqual({ row: 502, column: "可见范围", message: "请从列表中选择。" });
-    expect(failed.errors.find((e) => e.row === 779)).toEqual({ row: 779, column: "技能要求", message: "未知的技能要求编号：9.9.9（该等级最新发布的标准中没有）。" });
+    expect(failed.errors.find((e) => e.row === 779)).toEqual({
+      row: 779,
+      column: "技能要求",
+      message: "未知的技能要求编号：9.9.9（该等级最新发布的标准中没有）。",
+    });
     expect(failed.errors.find((e) => e.row === 1000)).toEqual({ row: 1000, column: "标题", message: "不能包含控制字符。" });
     expect(await db().count("cases")).toBe(before.cases);
     expect(await db().count("import_rows")).toBe(0);
@@ -451,14 +484,28 @@ describe("case bank", () => {
     foreign.append("file", new Blob([csv([header, sampleRow(1)])]), "x.csv");
     expect((await errorsOf(await editor.action("/w/demo-ai/cases/import", importRoute, foreign))).certificateId).toEqual(["请从列表中选择。"]);
     expect(await db().count("import_jobs")).toBe(before);
-    const missing = await importFile("缺列.csv", csv([["标题", "行业背景"], ["某案例", "零售"]]));
+    const missing = await importFile(
+      "缺列.csv",
+      csv([
+        ["标题", "行业背景"],
+        ["某案例", "零售"],
+      ]),
+    );
     expect(missing.job.status).toBe("failed");
     expect(missing.errors[0].message).toBe("缺少必需的列：等级、正文。");
   });
 
   it("round-trips the bank: export as XLSX and as CSV, import back, the same cases", async () => {
     // A case whose cells the exporter neutralises (a leading = or -) must come back unchanged.
-    const tricky = await editor.post("/w/demo-ai/cases/new", form({ title: "=SUM(A1) 公式注入测试", industryContext: "-金融", body: "- 第一项\n- 第二项\r\n\r\n+ 第三项", requirementIds: trainerRequirements.find((r) => r.level === "intermediate")!.lineage_id }));
+    const tricky = await editor.post(
+      "/w/demo-ai/cases/new",
+      form({
+        title: "=SUM(A1) 公式注入测试",
+        industryContext: "-金融",
+        body: "- 第一项\n- 第二项\r\n\r\n+ 第三项",
+        requirementIds: trainerRequirements.find((r) => r.level === "intermediate")!.lineage_id,
+      }),
+    );
     expect(tricky.status).toBe(302);
     for (const format of ["xlsx", "csv"] as const) {
       const original = await snapshot(sql`certificate_id = ${trainer}`);
@@ -471,6 +518,8 @@ describe("case bank", () => {
       const [job] = await db().rows<{ created_at: string }>(sql`select created_at::text from import_jobs where id = ${result.jobId}`);
       expect(await snapshot(sql`certificate_id = ${trainer} and created_at > ${job.created_at}::timestamptz`)).toEqual(original);
     }
-    expect(await db().count("cases", sql`title = '=SUM(A1) 公式注入测试' and body = ${"- 第一项\n- 第二项\n\n+ 第三项"} and industry_context = '-金融'`)).toBe(4);
+    expect(await db().count("cases", sql`title = '=SUM(A1) 公式注入测试' and body = ${"- 第一项\n- 第二项\n\n+ 第三项"} and industry_context = '-金融'`)).toBe(
+      4,
+    );
   });
 });

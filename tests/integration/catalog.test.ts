@@ -166,7 +166,9 @@ describe("catalog rules", () => {
     expect(distributed).toEqual(tenantTables);
     const anchor = distributed.length ? script.match(/create_distributed_table\('(\w+)', 'tenant_id'\);/)![1] : "";
     expect([...script.matchAll(/colocate_with => '(\w+)'/g)].every((m) => m[1] === anchor)).toBe(true);
-    const all = (await rows<{ relname: string }>(sql`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') order by 1`)).map((r) => r.relname);
+    const all = (
+      await rows<{ relname: string }>(sql`select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') order by 1`)
+    ).map((r) => r.relname);
     const reference = [...script.matchAll(/create_reference_table\('(\w+)'\)/g)].map((m) => m[1]).sort();
     expect(reference).toEqual(all.filter((t) => !tenantTables.includes(t)));
   });

@@ -48,7 +48,9 @@ describe("certificates", () => {
   it("creates a certificate with several levels, audited, and keeps codes unique per organization", async () => {
     const response = await post(editor, "/w/demo-ai/certificates/new", { ...form, levels: ["senior", "junior"] });
     expect(response.status).toBe(302);
-    const [row] = await owner(app.database).rows<{ id: string; code: string; levels: string }>(sql`select id, code, levels::text from certificates where code = 'WEB-FRONT'`);
+    const [row] = await owner(app.database).rows<{ id: string; code: string; levels: string }>(
+      sql`select id, code, levels::text from certificates where code = 'WEB-FRONT'`,
+    );
     expect(row.levels).toBe("{junior,senior}");
     expect(response.headers.get("location")).toBe(`/w/demo-ai/certificates/${row.id}`);
     expect(await owner(app.database).count("audit_log", sql`action = 'certificate.create' and entity_id = ${row.id}`)).toBe(1);
@@ -64,7 +66,9 @@ describe("certificates", () => {
   });
 
   it("updates a certificate and records before and after", async () => {
-    const [row] = await owner(app.database).rows<{ id: string }>(sql`select c.id from certificates c join tenants t on t.id = c.tenant_id where t.slug = 'demo-ai' and c.code = 'BIGDATA-PY'`);
+    const [row] = await owner(app.database).rows<{ id: string }>(
+      sql`select c.id from certificates c join tenants t on t.id = c.tenant_id where t.slug = 'demo-ai' and c.code = 'BIGDATA-PY'`,
+    );
     const response = await editor.action(`/w/demo-ai/certificates/${row.id}`, "routes/w.$slug.certificates.$certificateId", {
       ...form,
       code: "BIGDATA-PY",
@@ -105,7 +109,9 @@ describe("certificates", () => {
     // No industry is chosen for the user: the form opens on an empty choice, and leaving it is refused.
     const page = await (await editor.get("/w/demo-ai/certificates/new")).text();
     expect(/<select[^>]*name="industryCode"[^>]*>\s*<option value="">请选择…<\/option>/.test(page)).toBe(true);
-    const noIndustry = await (await editor.action("/w/demo-ai/certificates/new", "routes/w.$slug.certificates.new", { ...form, industryCode: "", code: "NEW-FOUR" })).json();
+    const noIndustry = await (
+      await editor.action("/w/demo-ai/certificates/new", "routes/w.$slug.certificates.new", { ...form, industryCode: "", code: "NEW-FOUR" })
+    ).json();
     expect(noIndustry.result.error.industryCode).toEqual(["此项为必填项。"]);
     const english = app.client({ locale: "en" });
     await english.login("org-editor@demo.xcert.test");

@@ -54,11 +54,24 @@ describe("committee fee audit", () => {
       await tx.execute(sql`select set_config('app.role', 'system', true)`);
       return (await tx.execute(statement)) as unknown;
     });
-  const insertDisclosure = async (values: { tenant: string; certificate: string; level: string; kind: string; fen: number; from: string; publishedDaysAgo: number; supersedes?: string }) => {
+  const insertDisclosure = async (values: {
+    tenant: string;
+    certificate: string;
+    level: string;
+    kind: string;
+    fen: number;
+    from: string;
+    publishedDaysAgo: number;
+    supersedes?: string;
+  }) => {
     await asSystem(sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at, supersedes_id)
       values (${values.tenant}, ${values.certificate}, ${values.level}, ${values.kind}, ${values.fen}, 'per_person', ${values.from}, '021-0000 0000', 'published',
         now() - make_interval(days => ${values.publishedDaysAgo}), ${values.supersedes ?? null})`);
-    return (await db().rows<{ id: string }>(sql`select id from fee_disclosures where certificate_id = ${values.certificate} and level = ${values.level} and kind = ${values.kind} and effective_from = ${values.from}`))[0].id;
+    return (
+      await db().rows<{ id: string }>(
+        sql`select id from fee_disclosures where certificate_id = ${values.certificate} and level = ${values.level} and kind = ${values.kind} and effective_from = ${values.from}`,
+      )
+    )[0].id;
   };
   const insertOrder = async (values: { number: string; level: string; unitFen: number; headcount: number; disclosure: string | null; status?: string }) => {
     await asSystem(sql`insert into assessment_orders (tenant_id, number, school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date, headcount, unit_price_fen, total_fen, contact_email, status)
@@ -67,7 +80,13 @@ describe("committee fee audit", () => {
     return (await db().rows<{ id: string }>(sql`select id from assessment_orders where number = ${values.number}`))[0].id;
   };
   const setCap = async (certificateId: string, level: string, amount: string) => {
-    const response = await committee.action("/committee/settings", "routes/committee.settings", { intent: "cap", certificateId, level, amount, reason: "成本核算复核" });
+    const response = await committee.action("/committee/settings", "routes/committee.settings", {
+      intent: "cap",
+      certificateId,
+      level,
+      amount,
+      reason: "成本核算复核",
+    });
     expect(response.status).toBe(200);
   };
   const audit = async (query = "", client = committee) => {
@@ -106,26 +125,74 @@ describe("committee fee audit", () => {
     await enrolSecondFactor(member);
 
     // late_notice at demo-ai: a training fee taking effect in 5 days, published today.
-    ids.late = await insertDisclosure({ tenant: ai, certificate: trainer, level: "intermediate", kind: "training", fen: 300_000, from: addDays(today, 5), publishedDaysAgo: 0 });
+    ids.late = await insertDisclosure({
+      tenant: ai,
+      certificate: trainer,
+      level: "intermediate",
+      kind: "training",
+      fen: 300_000,
+      from: addDays(today, 5),
+      publishedDaysAgo: 0,
+    });
     // over_cap at publication, at demo-care: a senior cap of ¥600 set by the committee, then ¥650 published.
     await setCap(elderly, "senior", "600.00");
-    ids.overCapThen = await insertDisclosure({ tenant: care, certificate: elderly, level: "senior", kind: "assessment", fen: 65_000, from: addDays(today, 40), publishedDaysAgo: 0 });
+    ids.overCapThen = await insertDisclosure({
+      tenant: care,
+      certificate: elderly,
+      level: "senior",
+      kind: "assessment",
+      fen: 65_000,
+      from: addDays(today, 40),
+      publishedDaysAgo: 0,
+    });
     // demo-ai junior: ¥290 (within the ¥300 cap), superseded by ¥260 since 100 days.
-    ids.juniorOld = await insertDisclosure({ tenant: ai, certificate: trainer, level: "junior", kind: "assessment", fen: 29_000, from: addDays(today, -150), publishedDaysAgo: 200 });
-    ids.juniorNew = await insertDisclosure({ tenant: ai, certificate: trainer, level: "junior", kind: "assessment", fen: 26_000, from: addDays(today, -100), publishedDaysAgo: 140, supersedes: ids.juniorOld });
+    ids.juniorOld = await insertDisclosure({
+      tenant: ai,
+      certificate: trainer,
+      level: "junior",
+      kind: "assessment",
+      fen: 29_000,
+      from: addDays(today, -150),
+      publishedDaysAgo: 200,
+    });
+    ids.juniorNew = await insertDisclosure({
+      tenant: ai,
+      certificate: trainer,
+      level: "junior",
+      kind: "assessment",
+      fen: 26_000,
+      from: addDays(today, -100),
+      publishedDaysAgo: 140,
+      supersedes: ids.juniorOld,
+    });
     // order_price_mismatch: charged ¥300 a head while ¥350 was disclosed in force that day.
-    const [inForce] = await db().rows<{ id: string }>(sql`select id from fee_in_force(${ai}::uuid, ${trainer}::uuid, 'intermediate', 'assessment', ${today}::date)`);
+    const [inForce] = await db().rows<{ id: string }>(
+      sql`select id from fee_in_force(${ai}::uuid, ${trainer}::uuid, 'intermediate', 'assessment', ${today}::date)`,
+    );
     ids.priceOrder = await insertOrder({ number: "XC-AUDIT-PRICE", level: "intermediate", unitFen: 30_000, headcount: 2, disclosure: inForce.id });
     // no_disclosure: a senior assessment charged while no senior fee was in force; a cancelled one is no finding.
     ids.undisclosedOrder = await insertOrder({ number: "XC-AUDIT-NOFEE", level: "senior", unitFen: 50_000, headcount: 1, disclosure: null });
-    ids.cancelledOrder = await insertOrder({ number: "XC-AUDIT-CANCELLED", level: "senior", unitFen: 50_000, headcount: 1, disclosure: null, status: "cancelled" });
+    ids.cancelledOrder = await insertOrder({
+      number: "XC-AUDIT-CANCELLED",
+      level: "senior",
+      unitFen: 50_000,
+      headcount: 1,
+      disclosure: null,
+      status: "cancelled",
+    });
   });
   afterAll(() => app.close());
 
   it("finds a fee published with less notice than required, with the disclosure as evidence", async () => {
     const { findings } = await audit();
     const [late] = findingOf(findings, "late_notice", ids.late);
-    expect(late).toMatchObject({ organizationSlug: "demo-ai", entityType: "fee_disclosure", noticeGiven: 5, noticeRequired: 30, evidence: `/fees/${ids.late}` });
+    expect(late).toMatchObject({
+      organizationSlug: "demo-ai",
+      entityType: "fee_disclosure",
+      noticeGiven: 5,
+      noticeRequired: 30,
+      evidence: `/fees/${ids.late}`,
+    });
     expect(late.summary).toBe(`${addDays(today, 5)} 生效，仅提前 5 天公示（要求 30 天）。`);
     // The demo's legacy disclosure at demo-care: 10 days' notice.
     const seeded = findings.filter((f) => f.type === "late_notice" && f.organizationSlug === "demo-care");
@@ -166,12 +233,19 @@ describe("committee fee audit", () => {
     await setCap(trainer, "senior", "600.00");
     await setCap(trainer, "junior", "270.00");
     const { findings } = await audit();
-    expect(findingOf(findings, "over_cap", ids.senior)).toMatchObject([{ organizationSlug: "demo-ai", actualFen: 70_000, expectedFen: 60_000, evidence: `/fees/${ids.senior}` }]);
+    expect(findingOf(findings, "over_cap", ids.senior)).toMatchObject([
+      { organizationSlug: "demo-ai", actualFen: 70_000, expectedFen: 60_000, evidence: `/fees/${ids.senior}` },
+    ]);
     // Junior: ¥260 in force is within ¥270; ¥290 was within its cap and ended 100 days ago.
     expect(findingOf(findings, "over_cap", ids.juniorNew)).toEqual([]);
     expect(findingOf(findings, "over_cap", ids.juniorOld)).toEqual([]);
     // The demo's ¥480 at demo-care, above the cap lowered to ¥450 five days ago.
-    expect(findings.filter((f) => f.type === "over_cap" && f.organizationSlug === "demo-care").map((f) => [f.actualFen, f.expectedFen]).sort()).toEqual([
+    expect(
+      findings
+        .filter((f) => f.type === "over_cap" && f.organizationSlug === "demo-care")
+        .map((f) => [f.actualFen, f.expectedFen])
+        .sort(),
+    ).toEqual([
       [48_000, 45_000],
       [65_000, 60_000],
     ]);
@@ -180,7 +254,13 @@ describe("committee fee audit", () => {
   it("finds an order charged a unit price other than the disclosure in force on its date, with the order as evidence", async () => {
     const { findings } = await audit();
     const [finding] = findingOf(findings, "order_price_mismatch", ids.priceOrder);
-    expect(finding).toMatchObject({ organizationSlug: "demo-ai", entityType: "assessment_order", actualFen: 30_000, expectedFen: 35_000, evidence: `/committee/orders/${ids.priceOrder}` });
+    expect(finding).toMatchObject({
+      organizationSlug: "demo-ai",
+      entityType: "assessment_order",
+      actualFen: 30_000,
+      expectedFen: 35_000,
+      evidence: `/committee/orders/${ids.priceOrder}`,
+    });
     expect(finding.summary).toBe("订单 XC-AUDIT-PRICE 单价 ¥300.00，当日公示为 ¥350.00。");
     const evidence = await committee.get(finding.evidence);
     expect(evidence.status).toBe(200);
@@ -201,7 +281,10 @@ describe("committee fee audit", () => {
     });
     const id = placed.headers.get("location")!.split("/").at(-1)!;
     ids.paymentOrder = id;
-    expect((await school.action(`/w/demo-school/orders/${id}`, "routes/w.$slug.orders.$orderId", { intent: "transfer", amount: "400.00", reference: "ICBC AUDIT" })).status).toBe(200);
+    expect(
+      (await school.action(`/w/demo-school/orders/${id}`, "routes/w.$slug.orders.$orderId", { intent: "transfer", amount: "400.00", reference: "ICBC AUDIT" }))
+        .status,
+    ).toBe(200);
     const [payment] = await db().rows<{ id: string }>(sql`select id from payments where order_id = ${id}`);
     expect(findingOf((await audit()).findings, "payment_mismatch", id)).toEqual([]); // not confirmed, not paid
     expect((await finance.action(`/w/demo-ai/orders/${id}`, "routes/w.$slug.orders.$orderId", { intent: "confirm", paymentId: payment.id })).status).toBe(200);
@@ -296,7 +379,9 @@ describe("committee fee audit", () => {
 
   it("emails the new findings to every committee member once a week through the outbox, never twice", async () => {
     const digests = () =>
-      db().rows<{ to: string; locale: string; subject: string; text: string }>(sql`select "to", locale, subject, text from email_outbox where template = 'finding-digest' order by "to", created_at`);
+      db().rows<{ to: string; locale: string; subject: string; text: string }>(
+        sql`select "to", locale, subject, text from email_outbox where template = 'finding-digest' order by "to", created_at`,
+      );
     const start = new Date();
     // The first look only schedules the job for the next Monday morning (09:00 in Shanghai).
     expect(await runDueJobs(start, ["fee-audit-digest"])).toEqual([]);
@@ -366,7 +451,9 @@ describe("committee fee audit", () => {
         expect(await databaseError(asApp(scope, (tx) => tx.execute(statement))), `${scope.role}`).toMatch(/permission denied/);
     }
     // An organization reads the committee's findings about itself (its overview), and no other's.
-    const own = await asApp({ tenantId: ai, tenantKind: "organization", role: "owner" }, (tx) => query<{ tenant_id: string }>(tx, sql`select tenant_id from fee_findings`));
+    const own = await asApp({ tenantId: ai, tenantKind: "organization", role: "owner" }, (tx) =>
+      query<{ tenant_id: string }>(tx, sql`select tenant_id from fee_findings`),
+    );
     expect(own.length).toBe(await db().count("fee_findings", sql`tenant_id = ${ai}`));
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((row) => row.tenant_id === ai)).toBe(true);
@@ -384,7 +471,16 @@ describe("committee fee audit", () => {
   it("catches up with the calendar: a fee that took effect today replaces yesterday's findings of its key", async () => {
     // ¥255 from today supersedes ¥260 (announced 40 days ago). As if the audit was last brought up to
     // date yesterday, before the day turned: the key's stored findings are yesterday's.
-    ids.juniorToday = await insertDisclosure({ tenant: ai, certificate: trainer, level: "junior", kind: "assessment", fen: 25_500, from: today, publishedDaysAgo: 40, supersedes: ids.juniorNew });
+    ids.juniorToday = await insertDisclosure({
+      tenant: ai,
+      certificate: trainer,
+      level: "junior",
+      kind: "assessment",
+      fen: 25_500,
+      from: today,
+      publishedDaysAgo: 40,
+      supersedes: ids.juniorNew,
+    });
     await db().rows(sql`delete from fee_findings where tenant_id = ${ai} and certificate_id = ${trainer} and level = 'junior'`);
     await db().rows(sql`insert into fee_findings (tenant_id, type, entity_id, entity_type, certificate_id, level, at, actual_fen, expected_fen, reference)
       values (${ai}, 'over_cap', ${ids.juniorNew}, 'fee_disclosure', ${trainer}, 'junior', now() - interval '140 days', 26000, 25000, 'yesterday')`);
@@ -400,7 +496,9 @@ describe("committee fee audit", () => {
   });
 
   it("refreshes one fee key at a time: two payments of one order recorded at once leave the right verdict", async () => {
-    const [fee] = await db().rows<{ id: string; amount_fen: number }>(sql`select id, amount_fen from fee_in_force(${ai}::uuid, ${trainer}::uuid, 'intermediate', 'assessment', ${today}::date)`);
+    const [fee] = await db().rows<{ id: string; amount_fen: number }>(
+      sql`select id, amount_fen from fee_in_force(${ai}::uuid, ${trainer}::uuid, 'intermediate', 'assessment', ${today}::date)`,
+    );
     const orderId = await insertOrder({ number: "XC-AUDIT-SPLIT", level: "intermediate", unitFen: Number(fee.amount_fen), headcount: 2, disclosure: fee.id });
     // Each transfer pays half. Alone, each would be a payment of the wrong amount; together they pay
     // the total. The first transaction holds its key while the second tries (on PostgreSQL they overlap).

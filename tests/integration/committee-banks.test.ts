@@ -23,7 +23,17 @@ describe("committee: banks overview", () => {
       select q.level::text, count(*) filter (where q.pool = 'practice')::int as practice, count(*) filter (where q.pool = 'exam')::int as exam
       from questions q join certificates c on c.tenant_id = q.tenant_id and c.id = q.certificate_id where c.code = 'AI-TRAINER' group by 1`);
     expect(expected.some((e) => e.exam > 0)).toBe(true);
-    const data = (await (await committee.data("/committee/banks", route)).json()) as { rows: { organizationSlug: string; certificateCode: string; level: string; practice: number; exam: number; cases: number; questionsUpdated: string | null }[] };
+    const data = (await (await committee.data("/committee/banks", route)).json()) as {
+      rows: {
+        organizationSlug: string;
+        certificateCode: string;
+        level: string;
+        practice: number;
+        exam: number;
+        cases: number;
+        questionsUpdated: string | null;
+      }[];
+    };
     for (const e of expected) {
       const row = data.rows.find((r) => r.organizationSlug === "demo-ai" && r.certificateCode === "AI-TRAINER" && r.level === e.level);
       expect(row, e.level).toMatchObject({ practice: e.practice, exam: e.exam });

@@ -60,7 +60,9 @@ describe("committee dashboard and supervision settings", () => {
     schoolId = tenants.find((t) => t.slug === "demo-school")!.id;
     aiId = tenants.find((t) => t.slug === "demo-ai")!.id;
     // A committee member (role member), invited by the admin as anyone would be.
-    expect((await committee.action("/w/committee/members", "routes/w.$slug.members", { email: "member2@committee.example.test", role: "member" })).status).toBe(200);
+    expect((await committee.action("/w/committee/members", "routes/w.$slug.members", { email: "member2@committee.example.test", role: "member" })).status).toBe(
+      200,
+    );
     const [mail] = await db().rows<{ text: string }>(sql`select text from email_outbox where "to" = 'member2@committee.example.test'`);
     const path = /\/join\/[a-z0-9-]+\/[A-Za-z0-9_-]{43}/.exec(mail.text)![0];
     member = app.client({ locale: "en" });
@@ -76,7 +78,14 @@ describe("committee dashboard and supervision settings", () => {
     const page = await committee.get("/committee");
     expect(page.status).toBe(200);
     const html = await page.text();
-    for (const href of ['href="/committee"', 'href="/committee/fees"', 'href="/committee/banks"', 'href="/committee/sites"', 'href="/committee/settings"', 'href="/committee/figures/fee-findings"'])
+    for (const href of [
+      'href="/committee"',
+      'href="/committee/fees"',
+      'href="/committee/banks"',
+      'href="/committee/sites"',
+      'href="/committee/settings"',
+      'href="/committee/figures/fee-findings"',
+    ])
       expect(html).toContain(href);
     // Charts are SVG drawn on the server, each followed by a table of the same numbers.
     expect(html).toContain('data-testid="bar-chart"');
@@ -87,7 +96,16 @@ describe("committee dashboard and supervision settings", () => {
 
   it("gives each figure the number of rows of the list it links to, whole and by organization, district and industry", async () => {
     const data = await dashboard();
-    expect(data.figures.map((f) => f.key)).toEqual(["fee-findings", "industry-share", "unassessed-cohorts", "overdue-reports", "open-violations", "stale-banks", "pending-filings", "exam-sites"]);
+    expect(data.figures.map((f) => f.key)).toEqual([
+      "fee-findings",
+      "industry-share",
+      "unassessed-cohorts",
+      "overdue-reports",
+      "open-violations",
+      "stale-banks",
+      "pending-filings",
+      "exam-sites",
+    ]);
     for (const f of data.figures) expect((await figure(f.key)).total, f.key).toBe(f.total);
     for (const [dimension, rows] of [
       ["organization", data.byOrganization],
@@ -96,7 +114,8 @@ describe("committee dashboard and supervision settings", () => {
     ] as const) {
       expect(rows.length, dimension).toBeGreaterThan(0);
       for (const row of rows.slice(0, 3))
-        for (const [key, n] of Object.entries(row.counts)) expect((await figure(key, `?${dimension}=${row.key}`)).total, `${key} ${dimension}=${row.key}`).toBe(n);
+        for (const [key, n] of Object.entries(row.counts))
+          expect((await figure(key, `?${dimension}=${row.key}`)).total, `${key} ${dimension}=${row.key}`).toBe(n);
     }
     // The numbers are the data's, counted independently.
     const total = (key: string) => data.figures.find((f) => f.key === key)!.total;
@@ -112,8 +131,12 @@ describe("committee dashboard and supervision settings", () => {
 
   it("lists every organization's banks, empty ones included, and flags those not updated within the threshold", async () => {
     // A new organization without any certificate, and demo-care's questions last changed 400 days ago.
-    await asSystem(sql`insert into tenants (kind, slug, name, credit_code, district) values ('organization', 'empty-org', '空库组织', '91310000MA1FL7XK9Z', 'jingan')`);
-    const [trigger] = await db().rows<{ tgname: string }>(sql`select tgname from pg_trigger where tgrelid = 'questions'::regclass and tgfoid = 'touch_updated_at'::regproc`);
+    await asSystem(
+      sql`insert into tenants (kind, slug, name, credit_code, district) values ('organization', 'empty-org', '空库组织', '91310000MA1FL7XK9Z', 'jingan')`,
+    );
+    const [trigger] = await db().rows<{ tgname: string }>(
+      sql`select tgname from pg_trigger where tgrelid = 'questions'::regclass and tgfoid = 'touch_updated_at'::regproc`,
+    );
     await app.database.db.transaction(async (tx) => {
       await tx.execute(sql`alter table questions disable trigger ${sql.identifier(trigger.tgname)}`);
       await tx.execute(sql`update questions set updated_at = now() - interval '400 days' where tenant_id = (select id from tenants where slug = 'demo-care')`);
@@ -122,7 +145,9 @@ describe("committee dashboard and supervision settings", () => {
       await tx.execute(sql`alter table cases enable trigger cases_touch`);
       await tx.execute(sql`alter table questions enable trigger ${sql.identifier(trigger.tgname)}`);
     });
-    const banks = (await (await committee.data("/committee/banks", "routes/committee.banks")).json()) as { rows: { organizationSlug: string; certificateCode: string | null; flag: string | null; practice: number }[] };
+    const banks = (await (await committee.data("/committee/banks", "routes/committee.banks")).json()) as {
+      rows: { organizationSlug: string; certificateCode: string | null; flag: string | null; practice: number }[];
+    };
     const empty = banks.rows.find((r) => r.organizationSlug === "empty-org");
     expect(empty).toMatchObject({ certificateCode: null, flag: "empty" });
     const care = banks.rows.filter((r) => r.organizationSlug === "demo-care" && r.practice > 0);
@@ -147,7 +172,11 @@ describe("committee dashboard and supervision settings", () => {
       select sum(c.student_count)::int as n from cohorts c join pilot_major_certificates p on p.tenant_id = c.tenant_id and p.major_id = c.major_id
       join certificates x on x.tenant_id = p.organization_id and x.id = p.certificate_id
       where x.code = 'ELDERLY-CARE' and c.expected_graduation >= ${shanghaiDate()}::date`);
-    expect(layout.rows.find((r) => r.certificateCode === "ELDERLY-CARE" && r.district === "xuhui")).toMatchObject({ sites: 0, students: Number(demand.n), flag: "gap" });
+    expect(layout.rows.find((r) => r.certificateCode === "ELDERLY-CARE" && r.district === "xuhui")).toMatchObject({
+      sites: 0,
+      students: Number(demand.n),
+      flag: "gap",
+    });
     const gaps = (await (await committee.data("/committee/sites?flag=gap", "routes/committee.sites")).json()) as { rows: { flag: string }[] };
     expect(gaps.rows.every((r) => r.flag === "gap")).toBe(true);
     expect((await figure("exam-sites")).total).toBe(layout.rows.filter((r) => r.flag).length);
@@ -155,7 +184,9 @@ describe("committee dashboard and supervision settings", () => {
     expect(csv.status).toBe(200);
     expect(await csv.text()).toContain("AI-TRAINER");
     // Raising the threshold does not clear a duplicate (one site is always justified); it is the committee's to set.
-    expect((await committee.action("/committee/settings", settingsRoute, { intent: "threshold", key: "site_students_per_site", value: 20, reason: "测试" })).status).toBe(200);
+    expect(
+      (await committee.action("/committee/settings", settingsRoute, { intent: "threshold", key: "site_students_per_site", value: 20, reason: "测试" })).status,
+    ).toBe(200);
     const after = (await (await committee.data("/committee/sites", "routes/committee.sites")).json()) as typeof layout;
     expect(after.threshold).toBe(20);
     expect(after.rows.find((r) => r.certificateCode === "ELDERLY-CARE" && r.district === "xuhui")!.justified).toBe(Math.ceil(Number(demand.n) / 20));
@@ -166,13 +197,26 @@ describe("committee dashboard and supervision settings", () => {
     expect(await db().count("cost_caps", sql`certificate_id = ${elderly.id} and level = 'junior'`)).toBe(0);
     await asSystem(sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
       values (${elderly.tenant_id}, ${elderly.id}, 'junior', 'assessment', 40000, 'per_person', ${shanghaiDate()}, '021-0000 0000', 'published', now() - interval '40 days')`);
-    const findings = () => db().rows<{ type: string; actual_fen: number }>(sql`select type, actual_fen::int as actual_fen from fee_findings where certificate_id = ${elderly.id} and level = 'junior'`);
+    const findings = () =>
+      db().rows<{ type: string; actual_fen: number }>(
+        sql`select type, actual_fen::int as actual_fen from fee_findings where certificate_id = ${elderly.id} and level = 'junior'`,
+      );
     expect(await findings()).toEqual([{ type: "no_cap", actual_fen: 40000 }]);
     const list = await figure("fee-findings", "?organization=demo-care");
     expect(list.rows.some((r) => r.kind === "no_cap")).toBe(true);
     const page = await (await committee.get("/committee/figures/fee-findings?organization=demo-care")).text();
     expect(page).toContain("考核费所在等级无成本上限");
-    expect((await committee.action("/committee/settings", settingsRoute, { intent: "cap", certificateId: elderly.id, level: "junior", amount: "500.00", reason: "补设上限" })).status).toBe(200);
+    expect(
+      (
+        await committee.action("/committee/settings", settingsRoute, {
+          intent: "cap",
+          certificateId: elderly.id,
+          level: "junior",
+          amount: "500.00",
+          reason: "补设上限",
+        })
+      ).status,
+    ).toBe(200);
     expect(await findings()).toEqual([]);
   });
 
@@ -182,17 +226,41 @@ describe("committee dashboard and supervision settings", () => {
     expect(ok.status).toBe(200);
     expect(await db().count("committee_settings")).toBe(before + 1);
     expect(await db().count("audit_log", sql`action = 'committee.setting' and tenant_id = ${committeeId}`)).toBeGreaterThanOrEqual(1);
-    const settings = (await (await committee.data("/committee/settings", settingsRoute)).json()) as { thresholds: { current: Record<string, number>; history: { key: string; value: number }[] } };
+    const settings = (await (await committee.data("/committee/settings", settingsRoute)).json()) as {
+      thresholds: { current: Record<string, number>; history: { key: string; value: number }[] };
+    };
     expect(settings.thresholds.current.bank_staleness_days).toBe(90);
     expect(settings.thresholds.history.filter((h) => h.key === "bank_staleness_days").map((h) => h.value)).toEqual([90, 120, 180]);
 
     // The industry-field list: a new field, applied to the list certificates choose from.
-    expect((await committee.action("/committee/settings", settingsRoute, { intent: "industry", code: "aerospace", nameZh: "航空航天", nameEn: "Aerospace", reason: "新增" })).status).toBe(200);
+    expect(
+      (
+        await committee.action("/committee/settings", settingsRoute, {
+          intent: "industry",
+          code: "aerospace",
+          nameZh: "航空航天",
+          nameEn: "Aerospace",
+          reason: "新增",
+        })
+      ).status,
+    ).toBe(200);
     expect(await db().count("industries", sql`code = 'aerospace' and name_en = 'Aerospace'`)).toBe(1);
     // A report period added, then its due day moved.
-    expect((await committee.action("/committee/settings", settingsRoute, { intent: "period", code: "2030-2031-1", startsOn: "2030-09-01", endsOn: "2031-01-31", dueOn: "2031-01-15" })).status).toBe(200);
+    expect(
+      (
+        await committee.action("/committee/settings", settingsRoute, {
+          intent: "period",
+          code: "2030-2031-1",
+          startsOn: "2030-09-01",
+          endsOn: "2031-01-31",
+          dueOn: "2031-01-15",
+        })
+      ).status,
+    ).toBe(200);
     const [period] = await db().rows<{ id: string }>(sql`select id from report_periods where code = '2030-2031-1'`);
-    expect((await committee.action("/committee/settings", settingsRoute, { intent: "movePeriod", periodId: period.id, dueOn: "2031-01-20", reason: "春节" })).status).toBe(200);
+    expect(
+      (await committee.action("/committee/settings", settingsRoute, { intent: "movePeriod", periodId: period.id, dueOn: "2031-01-20", reason: "春节" })).status,
+    ).toBe(200);
     expect(await db().count("report_periods", sql`code = '2030-2031-1' and due_on = '2031-01-20'`)).toBe(1);
     expect(await db().count("audit_log", sql`action in ('committee.industry_field', 'committee.report_period', 'committee.report_period_move')`)).toBe(3);
 
@@ -202,11 +270,19 @@ describe("committee dashboard and supervision settings", () => {
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { result: { error: Record<string, string[]> } };
     expect(Object.keys(body.result.error).sort()).toEqual(["reason", "value"]);
-    const badPeriod = await committee.action("/committee/settings", settingsRoute, { intent: "period", code: "2031", startsOn: "2031-09-01", endsOn: "2031-01-31", dueOn: "2031-01-15" });
+    const badPeriod = await committee.action("/committee/settings", settingsRoute, {
+      intent: "period",
+      code: "2031",
+      startsOn: "2031-09-01",
+      endsOn: "2031-01-31",
+      dueOn: "2031-01-15",
+    });
     expect(badPeriod.status).toBe(400);
     const periodErrors = ((await badPeriod.json()) as { result: { error: Record<string, string[]> } }).result.error;
     expect(periodErrors.code).toEqual(["周期格式如 2027-2028-1（学年，然后第 1 或第 2 学期）。"]);
-    expect((await committee.action("/committee/settings", settingsRoute, { intent: "industry", code: "Bad Code", nameZh: "x", nameEn: "x", reason: "x" })).status).toBe(400);
+    expect(
+      (await committee.action("/committee/settings", settingsRoute, { intent: "industry", code: "Bad Code", nameZh: "x", nameEn: "x", reason: "x" })).status,
+    ).toBe(400);
     expect(await db().count("committee_settings")).toBe(written);
     expect(await db().count("industries", sql`code = 'Bad Code'`)).toBe(0);
 
@@ -220,13 +296,26 @@ describe("committee dashboard and supervision settings", () => {
     // …nor at the database, as the member's own role in the committee's scope.
     const [memberUser] = await db().rows<{ id: string }>(sql`select id from users where email = 'member2@committee.example.test'`);
     const asMember = { tenantId: committeeId, tenantKind: "committee", userId: memberUser.id, role: "member" };
-    expect(await databaseError(asApp(asMember, (tx) => query(tx, sql`insert into committee_settings (key, value, reason) values ('bank_staleness_days', 5, 'x')`)))).toMatch(/row-level security/);
-    expect(await databaseError(asApp(asMember, (tx) => query(tx, sql`insert into industry_field_changes (code, name_zh, name_en) values ('xx', 'x', 'x')`)))).toMatch(/row-level security/);
+    expect(
+      await databaseError(asApp(asMember, (tx) => query(tx, sql`insert into committee_settings (key, value, reason) values ('bank_staleness_days', 5, 'x')`))),
+    ).toMatch(/row-level security/);
+    expect(
+      await databaseError(asApp(asMember, (tx) => query(tx, sql`insert into industry_field_changes (code, name_zh, name_en) values ('xx', 'x', 'x')`))),
+    ).toMatch(/row-level security/);
     expect((await asApp(asMember, (tx) => query(tx, sql`select id from committee_settings`))).length).toBe(written);
   });
 
   it("keeps organizations and schools out: 404 on every committee page and export, nothing in raw SQL as their roles", async () => {
-    const paths = ["/committee", "/committee/figures/fee-findings", "/committee/figures/open-violations", "/committee/sites", "/committee/banks", "/committee/settings", "/committee/export/sites?format=csv", "/committee/export/fee-findings?format=xlsx"];
+    const paths = [
+      "/committee",
+      "/committee/figures/fee-findings",
+      "/committee/figures/open-violations",
+      "/committee/sites",
+      "/committee/banks",
+      "/committee/settings",
+      "/committee/export/sites?format=csv",
+      "/committee/export/fee-findings?format=xlsx",
+    ];
     for (const path of paths) {
       expect((await committee.get(path)).status, path).toBe(200);
       for (const outsider of [orgAdmin, schoolAdmin]) expect((await outsider.get(path)).status, path).toBe(404);
@@ -239,7 +328,9 @@ describe("committee dashboard and supervision settings", () => {
     // Odd filters are ignored, not errors.
     expect((await committee.get("/committee/figures/fee-findings?organization=%00%27--&page=-4")).status).toBe(200);
     expect((await committee.get("/committee/sites?district=nowhere&flag=x")).status).toBe(200);
-    expect((await orgAdmin.action("/committee/settings", settingsRoute, { intent: "threshold", key: "bank_staleness_days", value: 5, reason: "x" })).status).toBe(404);
+    expect(
+      (await orgAdmin.action("/committee/settings", settingsRoute, { intent: "threshold", key: "bank_staleness_days", value: 5, reason: "x" })).status,
+    ).toBe(404);
 
     const [orgUser] = await db().rows<{ id: string }>(sql`select id from users where email = 'org-admin@demo.xcert.test'`);
     const [schoolUser] = await db().rows<{ id: string }>(sql`select id from users where email = 'school-admin@demo.xcert.test'`);
@@ -249,7 +340,9 @@ describe("committee dashboard and supervision settings", () => {
       expect(await asApp(scope, (tx) => query(tx, sql`select * from committee_settings`))).toEqual([]);
       expect(await asApp(scope, (tx) => query(tx, sql`select * from industry_field_changes`))).toEqual([]);
       expect(await asApp(scope, (tx) => query(tx, sql`select * from industry_share_overview()`))).toEqual([]);
-      expect(await databaseError(asApp(scope, (tx) => query(tx, sql`insert into committee_settings (key, value) values ('bank_staleness_days', 5)`)))).toMatch(/row-level security/);
+      expect(await databaseError(asApp(scope, (tx) => query(tx, sql`insert into committee_settings (key, value) values ('bank_staleness_days', 5)`)))).toMatch(
+        /row-level security/,
+      );
     }
     // The school still sees only the exam sites it hosts, never another's.
     const sites = await asApp(asSchool, (tx) => query<{ host_tenant_id: string | null }>(tx, sql`select host_tenant_id from exam_sites`));

@@ -54,7 +54,9 @@ describe("credential evidence and the tenant's district", () => {
     const path = `/w/demo-ai/credentials/${credentialId}`;
     const added = await admin.action(path, credentialRoute, evidenceForm(pdf, "聘书.pdf"));
     expect(added.status).toBe(200);
-    const [file] = await db.rows<{ id: string; content_type: string; file_name: string }>(sql`select id, content_type, file_name from credential_evidence where credential_id = ${credentialId}`);
+    const [file] = await db.rows<{ id: string; content_type: string; file_name: string }>(
+      sql`select id, content_type, file_name from credential_evidence where credential_id = ${credentialId}`,
+    );
     expect(file).toMatchObject({ content_type: "application/pdf", file_name: "聘书.pdf" });
     expect(await (await admin.get(path)).text()).toContain("聘书.pdf");
     const download = await editor.get(`${path}/evidence/${file.id}`);
@@ -88,7 +90,14 @@ describe("credential evidence and the tenant's district", () => {
     // Raw SQL: an editor writes no evidence row.
     const editorScope = { tenantId: ids.ai, tenantKind: "organization", userId: users["org-editor@demo.xcert.test"], role: "editor" };
     expect(
-      await databaseError(asApp(editorScope, (tx) => query(tx, sql`insert into credential_evidence (tenant_id, credential_id, file_name, content_type, byte_size, storage_key) values (${ids.ai}, ${credentialId}, 'x', 'application/pdf', 1, 'k')`))),
+      await databaseError(
+        asApp(editorScope, (tx) =>
+          query(
+            tx,
+            sql`insert into credential_evidence (tenant_id, credential_id, file_name, content_type, byte_size, storage_key) values (${ids.ai}, ${credentialId}, 'x', 'application/pdf', 1, 'k')`,
+          ),
+        ),
+      ),
     ).toMatch(/row-level security/);
   });
 
@@ -111,7 +120,9 @@ describe("credential evidence and the tenant's district", () => {
     const teacherScope = { tenantId: ids.school, tenantKind: "school", userId: users["school-teacher@demo.xcert.test"], role: "teacher" };
     expect(await databaseError(asApp(teacherScope, (tx) => query(tx, sql`select set_tenant_district('pudong')`)))).toMatch(/owner or admin/);
     const adminScope = { tenantId: ids.school, tenantKind: "school", userId: users["school-admin@demo.xcert.test"], role: "admin" };
-    expect(await databaseError(asApp(adminScope, (tx) => query(tx, sql`update tenants set district = 'pudong' where id = ${ids.school}`)))).toMatch(/permission denied/);
+    expect(await databaseError(asApp(adminScope, (tx) => query(tx, sql`update tenants set district = 'pudong' where id = ${ids.school}`)))).toMatch(
+      /permission denied/,
+    );
     expect((await db.rows<{ district: string }>(sql`select district from tenants where id = ${ids.school}`))[0].district).toBe("minhang");
   });
 });

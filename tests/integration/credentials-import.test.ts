@@ -49,9 +49,13 @@ describe("importing trainers and examiners", () => {
   const waitFor = async (location: string) => {
     const id = location.split("/").pop()!;
     for (let i = 0; i < 600; i++) {
-      const [job] = await db.rows<{ id: string; status: string; error_count: number; imported_rows: number; errors: { row: number; column: string; message: string }[] }>(
-        sql`select id, status, error_count, imported_rows, errors from import_jobs where id = ${id}`,
-      );
+      const [job] = await db.rows<{
+        id: string;
+        status: string;
+        error_count: number;
+        imported_rows: number;
+        errors: { row: number; column: string; message: string }[];
+      }>(sql`select id, status, error_count, imported_rows, errors from import_jobs where id = ${id}`);
       if (job.status === "done" || job.status === "failed") return job;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -74,7 +78,11 @@ describe("importing trainers and examiners", () => {
   afterAll(() => app.close());
 
   it("reports every bad row by row and column and imports nothing, not even the good rows", async () => {
-    const before = { holders: await db.count("credential_holders"), credentials: await db.count("credentials"), audit: await db.count("audit_log", sql`tenant_id = ${ai}`) };
+    const before = {
+      holders: await db.count("credential_holders"),
+      credentials: await db.count("credentials"),
+      audit: await db.count("audit_log", sql`tenant_id = ${ai}`),
+    };
     const good = rows(3, 900);
     const bad = [
       "坏一,12,行业企业专家,某公司,,培训师,AI-TRAINER,初级,2026-01-15,2029-01-14,",
@@ -104,7 +112,10 @@ describe("importing trainers and examiners", () => {
   });
 
   it("imports 400 trainers and examiners in one job: numbered, hashed, audited, public at once", async () => {
-    const before = { holders: await db.count("credential_holders", sql`tenant_id = ${ai}`), credentials: await db.count("credentials", sql`tenant_id = ${ai}`) };
+    const before = {
+      holders: await db.count("credential_holders", sql`tenant_id = ${ai}`),
+      credentials: await db.count("credentials", sql`tenant_id = ${ai}`),
+    };
     const response = await upload(admin, [header, ...rows(400)].join("\n"), "400.csv");
     expect(response.status).toBe(302);
     const job = await waitFor(response.headers.get("location")!);

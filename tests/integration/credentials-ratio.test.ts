@@ -51,20 +51,34 @@ describe("the 1:80 ratio", () => {
     expect(list).toContain("还需 2 名培训师");
     const page = await schoolAdmin.data(`/w/demo-school/majors/${majors.computing}`, majorRoute);
     expect(page.status).toBe(200);
-    const data = (await page.json()) as { ratios: { scope: string; students: number; trainers: number; missing: number; over: boolean }[]; links: { number: string; counts: boolean }[] };
+    const data = (await page.json()) as {
+      ratios: { scope: string; students: number; trainers: number; missing: number; over: boolean }[];
+      links: { number: string; counts: boolean }[];
+    };
     expect(data.ratios[0]).toMatchObject({ scope: "major", students: 400, trainers: 3, missing: 2, over: true });
-    expect(data.ratios.filter((r) => r.scope === "cohort").map((r) => r.students).sort((a, b) => a - b)).toEqual([80, 320]);
+    expect(
+      data.ratios
+        .filter((r) => r.scope === "cohort")
+        .map((r) => r.students)
+        .sort((a, b) => a - b),
+    ).toEqual([80, 320]);
     expect(data.links).toHaveLength(3);
     expect(data.links.every((l) => l.counts)).toBe(true);
   });
 
   it("computes the same rows in one function for the school and the committee, and nothing for another school", async () => {
-    const asSchool = await asApp({ tenantId: ids.school, tenantKind: "school", userId: users["school-admin@demo.xcert.test"], role: "admin" }, (tx) => listMajorRatios(tx, ids.school));
-    const asCommittee = await asApp({ tenantId: ids.committee, tenantKind: "committee", userId: users["committee@demo.xcert.test"], role: "admin" }, (tx) => listMajorRatios(tx, ids.school));
+    const asSchool = await asApp({ tenantId: ids.school, tenantKind: "school", userId: users["school-admin@demo.xcert.test"], role: "admin" }, (tx) =>
+      listMajorRatios(tx, ids.school),
+    );
+    const asCommittee = await asApp({ tenantId: ids.committee, tenantKind: "committee", userId: users["committee@demo.xcert.test"], role: "admin" }, (tx) =>
+      listMajorRatios(tx, ids.school),
+    );
     expect(asCommittee).toEqual(asSchool);
     expect(asSchool.find((r) => r.scope === "major" && r.majorId === majors.elderly)).toMatchObject({ students: 90, trainers: 2, over: false, missing: 0 });
     // An organization's scope sees no school's majors and counts no trainer.
-    const asOrganization = await asApp({ tenantId: ids.ai, tenantKind: "organization", userId: users["org-admin@demo.xcert.test"], role: "admin" }, (tx) => listMajorRatios(tx, ids.school));
+    const asOrganization = await asApp({ tenantId: ids.ai, tenantKind: "organization", userId: users["org-admin@demo.xcert.test"], role: "admin" }, (tx) =>
+      listMajorRatios(tx, ids.school),
+    );
     expect(asOrganization).toEqual([]);
   });
 
@@ -79,7 +93,11 @@ describe("the 1:80 ratio", () => {
     const wrong = await schoolAdmin.action(path, majorRoute, { intent: "link", number: valid.number, proof: "王五" });
     expect(wrong.status).toBe(400);
     expect((await errorsOf(wrong)).proof?.[0]).toContain("没有与此编号");
-    const typo = await schoolAdmin.action(path, majorRoute, { intent: "link", number: valid.number.slice(0, -1) + (valid.number.endsWith("0") ? "1" : "0"), proof: valid.name });
+    const typo = await schoolAdmin.action(path, majorRoute, {
+      intent: "link",
+      number: valid.number.slice(0, -1) + (valid.number.endsWith("0") ? "1" : "0"),
+      proof: valid.name,
+    });
     expect(typo.status).toBe(400);
     expect((await errorsOf(typo)).number).toBeTruthy();
     const empty = await schoolAdmin.action(path, majorRoute, { intent: "link", number: "", proof: "" });
@@ -91,13 +109,24 @@ describe("the 1:80 ratio", () => {
     const linked = await schoolAdmin.action(path, majorRoute, { intent: "link", number: valid.number.toLowerCase(), proof: valid.last4 });
     expect(linked.status).toBe(200);
     expect(await db.count("credential_links")).toBe(before + 1);
-    expect(await db.count("audit_log", sql`action = 'credential_link.create' and tenant_id = ${ids.school} and actor_user_id = ${users["school-admin@demo.xcert.test"]}`)).toBe(1);
-    let [major] = (await asApp({ tenantId: ids.school, tenantKind: "school", role: "admin" }, (tx) => listMajorRatios(tx, ids.school, { majorId: majors.computing })));
+    expect(
+      await db.count(
+        "audit_log",
+        sql`action = 'credential_link.create' and tenant_id = ${ids.school} and actor_user_id = ${users["school-admin@demo.xcert.test"]}`,
+      ),
+    ).toBe(1);
+    let [major] = await asApp({ tenantId: ids.school, tenantKind: "school", role: "admin" }, (tx) =>
+      listMajorRatios(tx, ids.school, { majorId: majors.computing }),
+    );
     expect(major).toMatchObject({ trainers: 4, missing: 1 });
 
     // The organization suspends it: the link stays, it no longer counts.
-    await asApp({ tenantId: ids.ai, tenantKind: "organization", role: "system" }, (tx) => query(tx, sql`update credentials set status = 'suspended', status_reason = 'test' where tenant_id = ${ids.ai} and number = ${valid.number}`));
-    [major] = await asApp({ tenantId: ids.school, tenantKind: "school", role: "admin" }, (tx) => listMajorRatios(tx, ids.school, { majorId: majors.computing }));
+    await asApp({ tenantId: ids.ai, tenantKind: "organization", role: "system" }, (tx) =>
+      query(tx, sql`update credentials set status = 'suspended', status_reason = 'test' where tenant_id = ${ids.ai} and number = ${valid.number}`),
+    );
+    [major] = await asApp({ tenantId: ids.school, tenantKind: "school", role: "admin" }, (tx) =>
+      listMajorRatios(tx, ids.school, { majorId: majors.computing }),
+    );
     expect(major).toMatchObject({ trainers: 3, missing: 2 });
 
     // Unlinking: audited; a link of another major is refused as bad input.
@@ -118,11 +147,20 @@ describe("the 1:80 ratio", () => {
     // No insert grant: a school admin cannot forge a link with raw SQL.
     const admin = { tenantId: ids.school, tenantKind: "school", userId: users["school-admin@demo.xcert.test"], role: "admin" };
     expect(
-      await databaseError(asApp(admin, (tx) => query(tx, sql`insert into credential_links (tenant_id, major_id, organization_id, credential_id, credential_number, teacher_name) values (${ids.school}, ${majors.computing}, ${ids.ai}, gen_random_uuid(), 'XC-FAKE', 'x')`))),
+      await databaseError(
+        asApp(admin, (tx) =>
+          query(
+            tx,
+            sql`insert into credential_links (tenant_id, major_id, organization_id, credential_id, credential_number, teacher_name) values (${ids.school}, ${majors.computing}, ${ids.ai}, gen_random_uuid(), 'XC-FAKE', 'x')`,
+          ),
+        ),
+      ),
     ).toMatch(/permission denied/);
     // The function refuses a teacher and an organization's scope.
     const teacherScope = { tenantId: ids.school, tenantKind: "school", userId: users["school-teacher@demo.xcert.test"], role: "teacher" };
-    expect(await databaseError(asApp(teacherScope, (tx) => query(tx, sql`select link_school_credential(${majors.computing}::uuid, ${someNumber.number}, 'x')`)))).toMatch(/only a school admin/);
+    expect(
+      await databaseError(asApp(teacherScope, (tx) => query(tx, sql`select link_school_credential(${majors.computing}::uuid, ${someNumber.number}, 'x')`))),
+    ).toMatch(/only a school admin/);
     // Another tenant reads no link, and the holders stay unreadable to the school.
     expect(await asApp({ tenantId: ids.ai, tenantKind: "organization", role: "admin" }, (tx) => query(tx, sql`select * from credential_links`))).toEqual([]);
     expect(await asApp(admin, (tx) => query(tx, sql`select * from credential_holders`))).toEqual([]);

@@ -251,7 +251,9 @@ describe("credential registry", () => {
     expect(suspend.status).toBe(200);
     const back = await admin.post(`/w/demo-ai/credentials/${id}`, { intent: "status", status: "active", reason: "证据已补充" });
     expect(back.status).toBe(200);
-    const history = await db().rows<{ status: string; reason: string }>(sql`select status, reason from credential_status_history where credential_id = ${id} order by changed_at, status`);
+    const history = await db().rows<{ status: string; reason: string }>(
+      sql`select status, reason from credential_status_history where credential_id = ${id} order by changed_at, status`,
+    );
     expect(history.map((h) => h.status)).toEqual(["active", "suspended", "active"]);
     expect(history[1].reason).toBe("证据待补充");
     // The history is append-only for the app role.
@@ -268,7 +270,10 @@ describe("credential registry", () => {
   it("keeps the register from finance and viewers in the database too", async () => {
     const ai = await tenantId("demo-ai");
     const seen = (role: string) =>
-      asApp({ tenantId: ai, tenantKind: "organization", role }, async (tx) => (await query<{ n: number }>(tx, sql`select count(*)::int as n from credential_holders`))[0].n);
+      asApp(
+        { tenantId: ai, tenantKind: "organization", role },
+        async (tx) => (await query<{ n: number }>(tx, sql`select count(*)::int as n from credential_holders`))[0].n,
+      );
     expect(await seen("editor")).toBeGreaterThan(0);
     expect(await seen("finance")).toBe(0);
     expect(await seen("viewer")).toBe(0);
@@ -291,7 +296,11 @@ describe("credential registry", () => {
       sql`select a.id from assessment_sessions a join exam_sites s on s.tenant_id = a.tenant_id and s.id = a.site_id join tenants t on t.id = s.host_tenant_id where a.tenant_id = ${ai} and t.slug = 'demo-school'`,
     );
     const examiner = async (name: string) =>
-      (await db().rows<{ id: string }>(sql`select c.id from credentials c join credential_holders h on h.tenant_id = c.tenant_id and h.id = c.holder_id where c.tenant_id = ${ai} and h.name = ${name} and c.role = 'examiner'`))[0].id;
+      (
+        await db().rows<{ id: string }>(
+          sql`select c.id from credentials c join credential_holders h on h.tenant_id = c.tenant_id and h.id = c.holder_id where c.tenant_id = ${ai} and h.name = ${name} and c.role = 'examiner'`,
+        )
+      )[0].id;
     const assign = (credentialId: string) =>
       asApp({ tenantId: ai, tenantKind: "organization", role: "admin" }, (tx) =>
         tx.execute(sql`insert into examiner_assignments (tenant_id, session_id, credential_id) values (${ai}, ${session.id}, ${credentialId})`),
@@ -307,7 +316,15 @@ describe("credential registry", () => {
     const school = app.client({ ip: "10.0.0.4" });
     await school.login("school-admin@demo.xcert.test");
     const certificate = (await db().rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ai} and code = 'AI-TRAINER'`))[0].id;
-    const proposal = { intent: "site", name: "城院 第二实训楼", district: "xuhui", certificateId: certificate, levels: "junior", capacity: "50", equipment: "" };
+    const proposal = {
+      intent: "site",
+      name: "城院 第二实训楼",
+      district: "xuhui",
+      certificateId: certificate,
+      levels: "junior",
+      capacity: "50",
+      equipment: "",
+    };
     // The conflict is refused before anything is written; a teacher cannot propose.
     const teacher = app.client({ ip: "10.0.0.5" });
     await teacher.login("school-teacher@demo.xcert.test");
@@ -329,7 +346,11 @@ describe("credential registry", () => {
     const [zhou] = await db().rows<{ number: string }>(
       sql`select c.number from credentials c join credential_holders h on h.tenant_id = c.tenant_id and h.id = c.holder_id where c.tenant_id = ${ai} and h.name = '周静'`,
     );
-    const refused = await admin.action("/w/demo-ai/exam-sites", "routes/w.$slug.exam-sites", { intent: "assign", sessionId: sessionRow.id, credentialNumber: zhou.number });
+    const refused = await admin.action("/w/demo-ai/exam-sites", "routes/w.$slug.exam-sites", {
+      intent: "assign",
+      sessionId: sessionRow.id,
+      credentialNumber: zhou.number,
+    });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(await refused.json())).toContain("教考分离");
     expect(await db().count("examiner_assignments", sql`session_id = ${sessionRow.id}`)).toBe(0);
@@ -337,7 +358,10 @@ describe("credential registry", () => {
   });
 
   it("reminds the organization 60, 30 and 7 days before expiry, each once across scheduler runs, and expires credentials past their date", async () => {
-    const reminders = () => db().rows<{ to: string; subject: string; meta: { days: number; credentials: string[] } }>(sql`select "to", subject, meta from email_outbox where template = 'credential-expiry' order by created_at, "to"`);
+    const reminders = () =>
+      db().rows<{ to: string; subject: string; meta: { days: number; credentials: string[] } }>(
+        sql`select "to", subject, meta from email_outbox where template = 'credential-expiry' order by created_at, "to"`,
+      );
     const start = new Date();
     // The first look schedules the job for the next morning (08:00 in Shanghai).
     expect(await runDueJobs(start, ["credential-expiry"])).toEqual([]);

@@ -11,9 +11,15 @@ describe("email outbox", () => {
   let resend: ResendDouble;
   let admin: HttpClient;
   const outbox = () =>
-    owner(app.database).rows<{ id: string; to: string; status: string; attempts: number; provider_id: string | null; subject: string; last_error: string | null }>(
-      sql`select id, "to", status, attempts, provider_id, subject, last_error from email_outbox order by created_at, id`,
-    );
+    owner(app.database).rows<{
+      id: string;
+      to: string;
+      status: string;
+      attempts: number;
+      provider_id: string | null;
+      subject: string;
+      last_error: string | null;
+    }>(sql`select id, "to", status, attempts, provider_id, subject, last_error from email_outbox order by created_at, id`);
   const makeDue = () => owner(app.database).rows(sql`update email_outbox set next_attempt_at = now() where status = 'pending'`);
   let invited = 0;
   const invite = async () => {
@@ -144,7 +150,9 @@ describe("email outbox", () => {
     expect(await owner(app.database).count("email_outbox", sql`html ~ ${pattern} or text ~ ${pattern} or coalesce(meta::text, '') ~ ${pattern}`)).toBe(0);
     for (const { token } of links)
       expect(await owner(app.database).count("email_outbox", sql`strpos(html || text || subject || coalesce(meta::text, ''), ${token}) > 0`)).toBe(0);
-    expect(await owner(app.database).count("email_outbox", sql`template in ('invitation', 'password-reset') and status <> 'pending'`)).toBeGreaterThanOrEqual(3);
+    expect(await owner(app.database).count("email_outbox", sql`template in ('invitation', 'password-reset') and status <> 'pending'`)).toBeGreaterThanOrEqual(
+      3,
+    );
 
     // The links themselves still work: only the outbox forgot them.
     const [reset, join] = [links.find((l) => l.path.startsWith("/reset-password"))!, links.find((l) => l.path.startsWith("/join"))!];

@@ -49,7 +49,9 @@ describe("organization evaluations (动态遴选)", () => {
     // examiner (not a trainer); last bank change 2026-01-02 08:00 UTC; demo-school pilots its
     // certificate and submitted 2 reports, 1 late (plus its demo draft, not counted); filings
     // naming it: 1 approved, 1 submitted, 1 returned.
-    const [{ id: org }] = await asSystem<{ id: string }>(sql`insert into tenants (slug, kind, name, credit_code) values ('eval-fixture', 'organization', '评估样本组织', '91310000MA1FX0001X') returning id`);
+    const [{ id: org }] = await asSystem<{ id: string }>(
+      sql`insert into tenants (slug, kind, name, credit_code) values ('eval-fixture', 'organization', '评估样本组织', '91310000MA1FX0001X') returning id`,
+    );
     const [{ code: industry }] = await db.rows<{ code: string }>(sql`select code from industries limit 1`);
     const [{ id: cert }] = await asSystem<{ id: string }>(
       sql`insert into certificates (tenant_id, code, name_zh, name_en, industry_code, levels, status) values (${org}, 'FX01', '样本证书', 'Fixture', ${industry}, '{junior}', 'active') returning id`,
@@ -57,7 +59,9 @@ describe("organization evaluations (动态遴选)", () => {
     await asSystem(sql`insert into fee_findings (tenant_id, type, entity_id, entity_type, certificate_id, level, at, reference)
       select ${org}, 'fixture', gen_random_uuid(), 'fee_disclosure', ${cert}, 'junior', now(), 'fixture' from generate_series(1, 2)`);
     for (const status of ["upheld", "upheld", "investigating", "dismissed"])
-      await asSystem(sql`insert into violation_reports (tenant_id, organization_id, category, description, status) values (${ids["demo-school"]}, ${org}, 'other', 'fixture report', ${status})`);
+      await asSystem(
+        sql`insert into violation_reports (tenant_id, organization_id, category, description, status) values (${ids["demo-school"]}, ${org}, 'other', 'fixture report', ${status})`,
+      );
     const holders: { source: string; role: string; expires: string }[] = [
       { source: "industry_expert", role: "trainer", expires: "2099-01-01" },
       { source: "industry_expert", role: "trainer", expires: "2099-01-01" },
@@ -73,18 +77,35 @@ describe("organization evaluations (动态遴选)", () => {
       await asSystem(sql`insert into credentials (tenant_id, holder_id, role, certificate_id, levels, number, issued_on, expires_on)
         values (${org}, ${holder}, ${h.role}, ${cert}, '{junior}', ${`FX-${i}`}, '2020-01-01', ${h.expires})`);
     }
-    await asSystem(sql`insert into cases (tenant_id, certificate_id, level, title, body, created_at, updated_at) values (${org}, ${cert}, 'junior', '样本案例', '正文', '2026-01-01T00:00:00Z', '2026-01-02T08:00:00Z')`);
+    await asSystem(
+      sql`insert into cases (tenant_id, certificate_id, level, title, body, created_at, updated_at) values (${org}, ${cert}, 'junior', '样本案例', '正文', '2026-01-01T00:00:00Z', '2026-01-02T08:00:00Z')`,
+    );
     const [{ id: major }] = await db.rows<{ id: string }>(sql`select id from pilot_majors where tenant_id = ${ids["demo-school"]} limit 1`);
-    await asSystem(sql`insert into pilot_major_certificates (tenant_id, major_id, organization_id, certificate_id, level) values (${ids["demo-school"]}, ${major}, ${org}, ${cert}, 'junior')`);
-    for (const [code, late] of [["FX-A", true], ["FX-B", false]] as const) {
-      const [{ id: period }] = await asSystem<{ id: string }>(sql`insert into report_periods (code, starts_on, ends_on, due_on) values (${code}, '2020-01-01', '2020-06-30', '2020-07-15') returning id`);
-      await asSystem(sql`insert into progress_reports (tenant_id, period_id, status, late, submitted_at) values (${ids["demo-school"]}, ${period}, 'submitted', ${late}, now())`);
+    await asSystem(
+      sql`insert into pilot_major_certificates (tenant_id, major_id, organization_id, certificate_id, level) values (${ids["demo-school"]}, ${major}, ${org}, ${cert}, 'junior')`,
+    );
+    for (const [code, late] of [
+      ["FX-A", true],
+      ["FX-B", false],
+    ] as const) {
+      const [{ id: period }] = await asSystem<{ id: string }>(
+        sql`insert into report_periods (code, starts_on, ends_on, due_on) values (${code}, '2020-01-01', '2020-06-30', '2020-07-15') returning id`,
+      );
+      await asSystem(
+        sql`insert into progress_reports (tenant_id, period_id, status, late, submitted_at) values (${ids["demo-school"]}, ${period}, 'submitted', ${late}, now())`,
+      );
     }
-    for (const [status, record] of [["approved", "JYB-FX-1"], ["submitted", null], ["returned", null]] as const)
+    for (const [status, record] of [
+      ["approved", "JYB-FX-1"],
+      ["submitted", null],
+      ["returned", null],
+    ] as const)
       await asSystem(sql`insert into filings (tenant_id, major_id, organization_id, certificate_id, level, certificate_name, expected_students_per_year, exam_site_plan, responsible_office, responsible_person, contact_email, status, record_number)
         values (${ids["demo-school"]}, ${major}, ${org}, ${cert}, 'junior', '样本证书', 10, '校内', '教务处', '周航', 'school-admin@demo.xcert.test', ${status}, ${record})`);
 
-    const [evidence] = await asApp(committeeScope("member"), (tx) => query(tx, sql`select * from organization_evaluation_evidence() where organization_id = ${org}`));
+    const [evidence] = await asApp(committeeScope("member"), (tx) =>
+      query(tx, sql`select * from organization_evaluation_evidence() where organization_id = ${org}`),
+    );
     expect(evidence).toEqual({
       organization_id: org,
       organization_name: "评估样本组织",
@@ -120,39 +141,104 @@ describe("organization evaluations (动态遴选)", () => {
   it("members score with comments; bad input is refused with field messages and writes nothing; only the admin decides and finalizes", async () => {
     const path = `/committee/evaluations/${current.id}`;
     const before = await db.count("evaluation_scores");
-    const bad = await member.action(path, "routes/committee.evaluations.$periodId", { intent: "score", organizationId: ids["demo-ai"], criterion: "integrity", score: 150, comment: "" });
+    const bad = await member.action(path, "routes/committee.evaluations.$periodId", {
+      intent: "score",
+      organizationId: ids["demo-ai"],
+      criterion: "integrity",
+      score: 150,
+      comment: "",
+    });
     expect(bad.status).toBe(400);
     expect((await errorsOf(bad)).score).toBeTruthy();
-    const notOrg = await member.action(path, "routes/committee.evaluations.$periodId", { intent: "score", organizationId: ids["demo-school"], criterion: "integrity", score: 50 });
+    const notOrg = await member.action(path, "routes/committee.evaluations.$periodId", {
+      intent: "score",
+      organizationId: ids["demo-school"],
+      criterion: "integrity",
+      score: 50,
+    });
     expect(notOrg.status, await notOrg.clone().text()).toBe(400);
     expect(await db.count("evaluation_scores")).toBe(before);
 
     for (const org of ["demo-ai", "demo-care"])
-      expect((await member.post(path, { intent: "score", organizationId: ids[org], criterion: "integrity", score: org === "demo-ai" ? 60 : 90, comment: `${org} comment` })).status).toBe(200);
+      expect(
+        (
+          await member.post(path, {
+            intent: "score",
+            organizationId: ids[org],
+            criterion: "integrity",
+            score: org === "demo-ai" ? 60 : 90,
+            comment: `${org} comment`,
+          })
+        ).status,
+      ).toBe(200);
     // Scoring again replaces the member's own score.
-    expect((await member.post(path, { intent: "score", organizationId: ids["demo-ai"], criterion: "integrity", score: 62, comment: "收费公示需整改" })).status).toBe(200);
+    expect(
+      (await member.post(path, { intent: "score", organizationId: ids["demo-ai"], criterion: "integrity", score: 62, comment: "收费公示需整改" })).status,
+    ).toBe(200);
     expect(await db.count("evaluation_scores", sql`period_id = ${current.id} and member_user_id = ${users["committee-member@demo.xcert.test"]}`)).toBe(2);
     expect(await db.count("audit_log", sql`action = 'evaluation_score.save' and actor_user_id = ${users["committee-member@demo.xcert.test"]}`)).toBe(3);
 
     expect((await member.post(path, { intent: "decide", organizationId: ids["demo-ai"], decision: "warn" })).status).toBe(403);
     expect((await member.post(path, { intent: "finalize" })).status).toBe(403);
-    expect((await member.post(path, { intent: "weights", certificate_quality: 100, industry_recognition: 0, integrity: 0, non_profit: 0, regional_service: 0, no_violation: 0 })).status).toBe(403);
+    expect(
+      (
+        await member.post(path, {
+          intent: "weights",
+          certificate_quality: 100,
+          industry_recognition: 0,
+          integrity: 0,
+          non_profit: 0,
+          regional_service: 0,
+          no_violation: 0,
+        })
+      ).status,
+    ).toBe(403);
     // At the database too: a member cannot decide, nor score in another's name.
     expect(
-      await databaseError(asApp(committeeScope("member"), (tx) => query(tx, sql`insert into evaluation_results (tenant_id, period_id, organization_id, decision, evidence) values (${ids.committee}, ${current.id}, ${ids["demo-ai"]}, 'retain', '{}')`))),
+      await databaseError(
+        asApp(committeeScope("member"), (tx) =>
+          query(
+            tx,
+            sql`insert into evaluation_results (tenant_id, period_id, organization_id, decision, evidence) values (${ids.committee}, ${current.id}, ${ids["demo-ai"]}, 'retain', '{}')`,
+          ),
+        ),
+      ),
     ).toMatch(/row-level security/);
     expect(
       await databaseError(
         asApp(committeeScope("member"), (tx) =>
-          query(tx, sql`insert into evaluation_scores (tenant_id, period_id, organization_id, criterion, member_user_id, score) values (${ids.committee}, ${current.id}, ${ids["demo-care"]}, 'integrity', ${users["committee@demo.xcert.test"]}, 1)`),
+          query(
+            tx,
+            sql`insert into evaluation_scores (tenant_id, period_id, organization_id, criterion, member_user_id, score) values (${ids.committee}, ${current.id}, ${ids["demo-care"]}, 'integrity', ${users["committee@demo.xcert.test"]}, 1)`,
+          ),
         ),
       ),
     ).toMatch(/row-level security/);
 
-    const badWeights = await secretary.action(path, "routes/committee.evaluations.$periodId", { intent: "weights", certificate_quality: 50, industry_recognition: 10, integrity: 10, non_profit: 10, regional_service: 10, no_violation: 0 });
+    const badWeights = await secretary.action(path, "routes/committee.evaluations.$periodId", {
+      intent: "weights",
+      certificate_quality: 50,
+      industry_recognition: 10,
+      integrity: 10,
+      non_profit: 10,
+      regional_service: 10,
+      no_violation: 0,
+    });
     expect(badWeights.status).toBe(400);
     expect((await errorsOf(badWeights)).certificate_quality?.[0]).toBe("权重合计须为 100。");
-    expect((await secretary.post(path, { intent: "weights", certificate_quality: 30, industry_recognition: 10, integrity: 20, non_profit: 15, regional_service: 10, no_violation: 15 })).status).toBe(200);
+    expect(
+      (
+        await secretary.post(path, {
+          intent: "weights",
+          certificate_quality: 30,
+          industry_recognition: 10,
+          integrity: 20,
+          non_profit: 15,
+          regional_service: 10,
+          no_violation: 15,
+        })
+      ).status,
+    ).toBe(200);
     // History kept: the default row and the change of certificate_quality and industry_recognition.
     expect(await db.count("evaluation_weights", sql`period_id = ${current.id}`)).toBe(8);
 
@@ -160,7 +246,9 @@ describe("organization evaluations (动态遴选)", () => {
     expect(undecided.status).toBe(409);
     const organizations = await db.rows<{ id: string }>(sql`select id from tenants where kind = 'organization'`);
     for (const { id } of organizations)
-      expect((await secretary.post(path, { intent: "decide", organizationId: id, decision: id === ids["demo-ai"] ? "warn" : "retain", note: "" })).status).toBe(200);
+      expect((await secretary.post(path, { intent: "decide", organizationId: id, decision: id === ids["demo-ai"] ? "warn" : "retain", note: "" })).status).toBe(
+        200,
+      );
     const [result] = await db.rows<{ weighted_score: string; evidence: { organizationId: string } }>(
       sql`select weighted_score, evidence from evaluation_results where period_id = ${current.id} and organization_id = ${ids["demo-ai"]}`,
     );
@@ -200,7 +288,14 @@ describe("organization evaluations (动态遴选)", () => {
       ...["admin", "teacher"].map((role) => ({ tenantId: ids["demo-school"], tenantKind: "school", role })),
     ];
     for (const scope of scopes)
-      for (const table of ["evaluation_periods", "evaluation_weights", "evaluation_scores", "evaluation_results", "violation_report_notes", "typical_case_scores"]) {
+      for (const table of [
+        "evaluation_periods",
+        "evaluation_weights",
+        "evaluation_scores",
+        "evaluation_results",
+        "violation_report_notes",
+        "typical_case_scores",
+      ]) {
         const [{ n }] = await asApp(scope, (tx) => query<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(table)}`));
         expect(n, `${scope.tenantKind} ${scope.role} ${table}`).toBe(0);
       }

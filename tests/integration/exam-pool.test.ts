@@ -66,10 +66,16 @@ describe("the exam pool inside an organization", () => {
 
   it("finance and viewers see practice questions only: list, question page, search, exports", async () => {
     const examIds = new Set(exam.map((q) => q.id));
-    for (const [label, client] of [["finance", finance], ["viewer", viewer]] as const) {
+    for (const [label, client] of [
+      ["finance", finance],
+      ["viewer", viewer],
+    ] as const) {
       const rows = await listed(client);
       expect(rows.length, label).toBe(practice.length);
-      expect(rows.filter((r) => examIds.has(r.id) || r.pool === "exam"), label).toEqual([]);
+      expect(
+        rows.filter((r) => examIds.has(r.id) || r.pool === "exam"),
+        label,
+      ).toEqual([]);
       expect(await listed(client, "&pool=exam"), label).toEqual([]);
       for (const q of exam) expect((await client.get(`/w/demo-ai/questions/${q.id}`)).status, `${label} ${q.id}`).toBe(404);
       expect((await client.get(`/w/demo-ai/questions/${practice[0].id}`)).status, label).toBe(200);
@@ -122,12 +128,18 @@ describe("the exam pool inside an organization", () => {
     const [{ id: school }] = await db().rows<{ id: string }>(sql`select id from tenants where slug = 'demo-school'`);
     const versions = (scope: { tenantId: string; tenantKind: string; role: string }) =>
       asApp(scope, async (tx) =>
-        (await query<{ version: number }>(tx, sql`select version from question_versions where question_id = ${shared.id} order by version`)).map((v) => Number(v.version)),
+        (await query<{ version: number }>(tx, sql`select version from question_versions where question_id = ${shared.id} order by version`)).map((v) =>
+          Number(v.version),
+        ),
       );
-    const all = (await db().rows<{ version: number }>(sql`select version from question_versions where question_id = ${shared.id} order by version`)).map((v) => Number(v.version));
+    const all = (await db().rows<{ version: number }>(sql`select version from question_versions where question_id = ${shared.id} order by version`)).map((v) =>
+      Number(v.version),
+    );
     expect(all).toContain(900);
     const sharedOnes = (
-      await db().rows<{ version: number }>(sql`select version from question_versions where question_id = ${shared.id} and snapshot->>'visibility' = 'shared' order by version`)
+      await db().rows<{ version: number }>(
+        sql`select version from question_versions where question_id = ${shared.id} and snapshot->>'visibility' = 'shared' order by version`,
+      )
     ).map((v) => Number(v.version));
     expect(sharedOnes.length).toBeGreaterThan(0);
     expect(await versions({ tenantId: school, tenantKind: "school", role: "teacher" })).toEqual(sharedOnes);

@@ -118,7 +118,9 @@ describe("printable fee notice", () => {
     expect(record.pageUrl).toBe(assessment.url);
     expect(decodeQrSvg(record.qrSvg)).toBe(assessment.url);
     // Its successor was published in advance: a scan of this printout lands on a record saying so.
-    const [successor] = await db().rows<{ id: string; effective_from: string }>(sql`select id, to_char(effective_from, 'YYYY-MM-DD') as effective_from from fee_disclosures where supersedes_id = ${assessment.id}`);
+    const [successor] = await db().rows<{ id: string; effective_from: string }>(
+      sql`select id, to_char(effective_from, 'YYYY-MM-DD') as effective_from from fee_disclosures where supersedes_id = ${assessment.id}`,
+    );
     const page = await (await app.client().get(`/fees/${assessment.id}`)).text();
     expect(page).toContain(`已被替代：自 ${formatDay(successor.effective_from)} 起`);
     expect(page).toContain(`href="/fees/${successor.id}"`);

@@ -82,9 +82,13 @@ describe("fee disclosures", () => {
     const response = await finance.post("/w/demo-ai/fees/new", fee());
     expect(response.status).toBe(302);
     const id = response.headers.get("location")!.split("/").at(-1)!;
-    const [row] = await db().rows<{ status: string; amount_fen: number; published_at: Date | null; supersedes_id: string; published_by_user_id: string | null }>(
-      sql`select status, amount_fen::int, published_at, supersedes_id, published_by_user_id from fee_disclosures where id = ${id}`,
-    );
+    const [row] = await db().rows<{
+      status: string;
+      amount_fen: number;
+      published_at: Date | null;
+      supersedes_id: string;
+      published_by_user_id: string | null;
+    }>(sql`select status, amount_fen::int, published_at, supersedes_id, published_by_user_id from fee_disclosures where id = ${id}`);
     expect(row).toMatchObject({ status: "published", amount_fen: 38_000, supersedes_id: previous.id });
     expect(row.published_at).not.toBeNull();
     expect(row.published_by_user_id).not.toBeNull();
@@ -95,7 +99,12 @@ describe("fee disclosures", () => {
     expect(todayPage.status).toBe(200);
     const now = await todayPage.json();
     expect(now.upcoming.map((d: { id: string }) => d.id)).toContain(id);
-    expect(now.rows.find((d: { certificateCode: string; level: string; kind: string }) => d.certificateCode === "AI-TRAINER" && d.level === "intermediate" && d.kind === "assessment").amountFen).toBe(35_000);
+    expect(
+      now.rows.find(
+        (d: { certificateCode: string; level: string; kind: string }) =>
+          d.certificateCode === "AI-TRAINER" && d.level === "intermediate" && d.kind === "assessment",
+      ).amountFen,
+    ).toBe(35_000);
     const later = await (await anonymous.data(`/fees?asOf=${addDays(today, 50)}&organization=demo-ai&kind=assessment`, "routes/fees._index")).json();
     expect(later.rows.map((d: { id: string; amountFen: number }) => [d.id, d.amountFen])).toEqual([[id, 38_000]]);
     const html = await (await anonymous.get(`/fees?asOf=${addDays(today, 50)}`)).text();
@@ -114,7 +123,11 @@ describe("fee disclosures", () => {
     expect(errors.amount).toEqual(["考核费 ¥520.00 超过该等级的考核成本上限 ¥500.00。"]);
     expect(errors.effectiveFrom).toEqual([`生效日期须在公示期（30 天）之后，最早为 ${addDays(today, 30)}。`]);
     // demo-care's cap was lowered to ¥450 five days ago: the cap in force is the one that counts.
-    const english = await careAdmin.action("/w/demo-care/fees/new", newRoute, fee({ certificateId: elderly, amount: "460.00", effectiveFrom: addDays(today, 29) }));
+    const english = await careAdmin.action(
+      "/w/demo-care/fees/new",
+      newRoute,
+      fee({ certificateId: elderly, amount: "460.00", effectiveFrom: addDays(today, 29) }),
+    );
     expect(english.status).toBe(400);
     expect(await errorsOf(english)).toEqual({
       amount: ["The assessment fee ¥460.00 exceeds this level's cost cap of ¥450.00."],
@@ -175,7 +188,10 @@ describe("fee disclosures", () => {
   });
 
   it("teacher training is voluntary whatever is posted: there is no field to make it mandatory", async () => {
-    const response = await finance.post("/w/demo-ai/fees/new", fee({ kind: "teacher_training", level: "junior", unit: "per_session", amount: "1200.00", mandatory: "true", voluntary: "false" }));
+    const response = await finance.post(
+      "/w/demo-ai/fees/new",
+      fee({ kind: "teacher_training", level: "junior", unit: "per_session", amount: "1200.00", mandatory: "true", voluntary: "false" }),
+    );
     expect(response.status).toBe(302);
     const id = response.headers.get("location")!.split("/").at(-1)!;
     const columns = await db().rows<{ column_name: string }>(sql`select column_name from information_schema.columns where table_name = 'fee_disclosures'`);
@@ -188,19 +204,34 @@ describe("fee disclosures", () => {
   it("records a change as a new disclosure and a withdrawal beside it; the fee in force is unambiguous on every day", async () => {
     const [training] = await published(trainer, "intermediate", "training");
     // A change: ¥2,600 from day +35, superseding the ¥2,800 training fee.
-    const change = await finance.post("/w/demo-ai/fees/new", fee({ kind: "training", amount: "2600.00", effectiveFrom: addDays(today, 35), supersedesId: training.id }));
+    const change = await finance.post(
+      "/w/demo-ai/fees/new",
+      fee({ kind: "training", amount: "2600.00", effectiveFrom: addDays(today, 35), supersedesId: training.id }),
+    );
     expect(change.status).toBe(302);
     const changeId = change.headers.get("location")!.split("/").at(-1)!;
     // Withdrawn from day +60: no training fee after that until a new one is published.
-    const past = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "课程停开", effectiveFrom: addDays(today, -1) });
+    const past = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, {
+      intent: "withdraw",
+      reason: "课程停开",
+      effectiveFrom: addDays(today, -1),
+    });
     expect(past.status).toBe(400);
     expect((await errorsOf(past)).effectiveFrom).toEqual(["撤回最早从明天起生效（今天的收费已可能被订单使用）。"]);
     // Today is refused too: an order placed this morning keeps its fee in force for the audit.
     const fromToday = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "课程停开", effectiveFrom: today });
     expect(fromToday.status).toBe(400);
-    const withdraw = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "课程停开", effectiveFrom: addDays(today, 60) });
+    const withdraw = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, {
+      intent: "withdraw",
+      reason: "课程停开",
+      effectiveFrom: addDays(today, 60),
+    });
     expect(withdraw.status).toBe(200);
-    const again = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, { intent: "withdraw", reason: "再次", effectiveFrom: addDays(today, 61) });
+    const again = await finance.action(`/w/demo-ai/fees/${changeId}`, disclosureRoute, {
+      intent: "withdraw",
+      reason: "再次",
+      effectiveFrom: addDays(today, 61),
+    });
     expect(again.status).toBe(409);
     expect(await db().count("fee_disclosure_withdrawals", sql`disclosure_id = ${changeId}`)).toBe(1);
     expect(await db().count("audit_log", sql`action = 'fee_disclosure.withdraw' and entity_id = ${changeId}`)).toBe(1);
@@ -218,7 +249,8 @@ describe("fee disclosures", () => {
     expect((await errorsOf(sameDay)).effectiveFrom).toEqual(["同一证书、等级和收费类型已有从该日期起生效的公示。"]);
     expect(
       await databaseError(
-        app.database.db.execute(sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
+        app.database.db
+          .execute(sql`insert into fee_disclosures (tenant_id, certificate_id, level, kind, amount_fen, unit, effective_from, contact, status, published_at)
           select tenant_id, certificate_id, level, kind, 1, unit, effective_from, contact, 'published', now() from fee_disclosures where id = ${changeId}`),
       ),
     ).toMatch(/fee_disclosures_one_per_day_key|duplicate key/);
@@ -263,7 +295,21 @@ describe("fee disclosures", () => {
       expect(body.data.length).toBeLessThanOrEqual(3);
       for (const item of body.data) {
         expect(Object.keys(item).sort()).toEqual(
-          ["amountFen", "certificate", "currency", "effectiveFrom", "effectiveUntil", "id", "kind", "level", "organization", "publishedAt", "status", "supersedesId", "unit"].sort(),
+          [
+            "amountFen",
+            "certificate",
+            "currency",
+            "effectiveFrom",
+            "effectiveUntil",
+            "id",
+            "kind",
+            "level",
+            "organization",
+            "publishedAt",
+            "status",
+            "supersedesId",
+            "unit",
+          ].sort(),
         );
         expect(item.currency).toBe("CNY");
         expect(Number.isSafeInteger(item.amountFen)).toBe(true);
@@ -312,7 +358,10 @@ describe("fee disclosures", () => {
   });
 
   it("filters /fees by organization, certificate, level, kind and date, and 404s unknown or draft ids", async () => {
-    const data = async (query: string) => (await (await anonymous.data(`/fees?${query}`, "routes/fees._index")).json()) as { rows: { certificateCode: string; level: string; kind: string; organizationSlug: string }[] };
+    const data = async (query: string) =>
+      (await (await anonymous.data(`/fees?${query}`, "routes/fees._index")).json()) as {
+        rows: { certificateCode: string; level: string; kind: string; organizationSlug: string }[];
+      };
     const all = await data("");
     expect(all.rows.length).toBeGreaterThan(2);
     expect((await data("organization=demo-care")).rows.every((r) => r.organizationSlug === "demo-care")).toBe(true);
@@ -323,7 +372,10 @@ describe("fee disclosures", () => {
     const careRow = async (client: typeof anonymous) =>
       ((await (await client.data("/fees?organization=demo-care", "routes/fees._index")).json()) as { rows: Record<string, unknown>[] }).rows[0];
     expect(await careRow(anonymous)).toMatchObject({ organization: "上海颐康老年照护服务有限公司", certificate: "老年照护" });
-    expect(await careRow(app.client({ locale: "en" }))).toMatchObject({ organization: "Shanghai Yikang Elderly Care Services Co., Ltd.", certificate: "Elderly Care" });
+    expect(await careRow(app.client({ locale: "en" }))).toMatchObject({
+      organization: "Shanghai Yikang Elderly Care Services Co., Ltd.",
+      certificate: "Elderly Care",
+    });
     // Before anything took effect there is nothing in force.
     expect((await data(`asOf=${addDays(today, -365)}`)).rows).toEqual([]);
     for (const id of ["not-a-uuid", "00000000-0000-0000-0000-000000000000"]) expect((await anonymous.get(`/fees/${id}`)).status).toBe(404);
@@ -340,7 +392,10 @@ describe("fee disclosures", () => {
 
   it("shows the 50 nearest announced fees and says how to find the rest", async () => {
     const upcoming = async (query = "") =>
-      (await (await anonymous.data(`/fees?${query}`, "routes/fees._index")).json()) as { upcoming: { id: string; effectiveFrom: string }[]; moreUpcoming: boolean };
+      (await (await anonymous.data(`/fees?${query}`, "routes/fees._index")).json()) as {
+        upcoming: { id: string; effectiveFrom: string }[];
+        moreUpcoming: boolean;
+      };
     expect((await upcoming()).moreUpcoming).toBe(false);
     // 60 training fees of ELDERLY-CARE announced for the coming days, recorded as history (system scope).
     await app.database.db.transaction(async (tx) => {
@@ -378,8 +433,7 @@ describe("fee disclosures", () => {
     for (const scope of [
       { tenantId: care, tenantKind: "organization", role: "admin" },
       { tenantId: null, role: "public" },
-    ])
-    {
+    ]) {
       await asApp(scope, async (tx) => {
         expect(await query(tx, sql`select id from fee_disclosures where id = ${draftId}`)).toEqual([]);
         expect(await query(tx, sql`update fee_disclosures set amount_fen = 1 where tenant_id = ${ai} and status = 'draft' returning id`)).toEqual([]);

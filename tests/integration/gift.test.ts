@@ -23,10 +23,27 @@ describe("GIFT parser", () => {
         { text: "Cy", fraction: "50" },
       ],
     });
-    expect(parseGiftBlock("Pick {~%50%a ~%50%b ~%-100%c}")).toMatchObject({ type: "multichoice", single: false, answers: [{ fraction: "50" }, { fraction: "50" }, { fraction: "-100" }] });
-    expect(parseGiftBlock("Sky is blue {T}")).toMatchObject({ type: "truefalse", answers: [{ text: "true", fraction: "100" }, { text: "false", fraction: "0" }] });
-    expect(parseGiftBlock("Sky is green {FALSE#no ####the sky is blue}")).toMatchObject({ type: "truefalse", generalFeedback: "the sky is blue", answers: [{ fraction: "0" }, { fraction: "100" }] });
-    expect(parseGiftBlock("No spaces {=yes~no~%-50%never}")).toMatchObject({ type: "multichoice", answers: [{ text: "yes" }, { text: "no" }, { text: "never", fraction: "-50" }] });
+    expect(parseGiftBlock("Pick {~%50%a ~%50%b ~%-100%c}")).toMatchObject({
+      type: "multichoice",
+      single: false,
+      answers: [{ fraction: "50" }, { fraction: "50" }, { fraction: "-100" }],
+    });
+    expect(parseGiftBlock("Sky is blue {T}")).toMatchObject({
+      type: "truefalse",
+      answers: [
+        { text: "true", fraction: "100" },
+        { text: "false", fraction: "0" },
+      ],
+    });
+    expect(parseGiftBlock("Sky is green {FALSE#no ####the sky is blue}")).toMatchObject({
+      type: "truefalse",
+      generalFeedback: "the sky is blue",
+      answers: [{ fraction: "0" }, { fraction: "100" }],
+    });
+    expect(parseGiftBlock("No spaces {=yes~no~%-50%never}")).toMatchObject({
+      type: "multichoice",
+      answers: [{ text: "yes" }, { text: "no" }, { text: "never", fraction: "-50" }],
+    });
     expect(parseGiftBlock("Two plus two {=four =4}")).toMatchObject({ type: "shortanswer", answers: [{ text: "four" }, { text: "4" }] });
     expect(parseGiftBlock("Pi {#3.14:0.01}")).toMatchObject({ type: "numerical", answers: [{ text: "3.14", tolerance: "0.01", fraction: "100" }] });
     expect(parseGiftBlock("Range {#1..5}")).toMatchObject({ type: "numerical", answers: [{ text: "3", tolerance: "2" }] });
@@ -59,7 +76,8 @@ describe("GIFT import and export", () => {
   const waitFor = async (jobId: string) => {
     for (let i = 0; i < 600; i++) {
       const data = await (await editor.data(`/w/demo-ai/questions/import/${jobId}`, jobRoute)).json();
-      if (data.job.status === "done" || data.job.status === "failed") return { jobId, job: data.job, errors: data.errors as { row: number; column: string; message: string }[] };
+      if (data.job.status === "done" || data.job.status === "failed")
+        return { jobId, job: data.job, errors: data.errors as { row: number; column: string; message: string }[] };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`import ${jobId} did not finish`);
@@ -86,7 +104,10 @@ describe("GIFT import and export", () => {
 
   it("imports a teacher's GIFT file: matching listed, the rest on request, each type mapped", async () => {
     const before = await db().count("questions");
-    const result = await importFile("bank.gift", readFileSync(path.join(import.meta.dirname, "../fixtures/moodle/sample.gift")), { defaultLevel: "junior", defaultDifficulty: "2" });
+    const result = await importFile("bank.gift", readFileSync(path.join(import.meta.dirname, "../fixtures/moodle/sample.gift")), {
+      defaultLevel: "junior",
+      defaultDifficulty: "2",
+    });
     expect(result.job.status).toBe("failed");
     expect(result.errors).toEqual([{ row: 8, column: "配对", message: "XCert 不支持此题型：matching。" }]);
     expect(result.job.settings.skippable).toEqual([8]);
@@ -96,7 +117,17 @@ describe("GIFT import and export", () => {
     const done = await waitFor(result.jobId);
     expect(done.job.status, JSON.stringify(done.errors)).toBe("done");
     expect(done.job.settings.notes).toEqual([{ row: 10, key: "description" }]);
-    const rows = await db().rows<{ stem: string; type: string; options: string[]; answer: string; explanation: string; tags: string[]; level: string; difficulty: number; answer_weights: number[] | null }>(
+    const rows = await db().rows<{
+      stem: string;
+      type: string;
+      options: string[];
+      answer: string;
+      explanation: string;
+      tags: string[];
+      level: string;
+      difficulty: number;
+      answer_weights: number[] | null;
+    }>(
       sql`select stem, type::text, options, answer, explanation, tags, level::text, difficulty, answer_weights from questions where import_job_id = ${result.jobId} order by stem`,
     );
     const byName = (start: string) => rows.find((q) => q.stem.startsWith(start))!;

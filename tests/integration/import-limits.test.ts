@@ -73,7 +73,9 @@ describe("imports that would exhaust the server", () => {
     expect((await refused.json()).result.error.file).toEqual(["文件解压后超过 200 MB，无法导入。请拆分为多个文件后分别上传。"]);
     const refusedEn = await english.action(`/w/${slug}/questions/import`, importRoute, form(bomb, "bomb.xlsx"));
     expect(refusedEn.status).toBe(400);
-    expect((await refusedEn.json()).result.error.file).toEqual(["Unpacked, this file is over 200 MB, more than an import may read. Split it into several files."]);
+    expect((await refusedEn.json()).result.error.file).toEqual([
+      "Unpacked, this file is over 200 MB, more than an import may read. Split it into several files.",
+    ]);
     expect(await healthy()).toBe(200);
     // Nothing was recorded: no job, no file.
     expect((await (await client.data(`/w/${slug}/questions/import`, importRoute)).json()).jobs.length).toBe(before);

@@ -34,7 +34,9 @@ describe("invitations", () => {
   const counts = async () => Object.fromEntries(await Promise.all(watched.map(async (t) => [t, await db().count(t)] as const)));
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
   const mailTo = async (to: string) => {
-    const rows = await db().rows<Mail>(sql`select id, template, locale, "to", subject, html, text, status, meta from email_outbox where "to" = ${to} order by created_at desc`);
+    const rows = await db().rows<Mail>(
+      sql`select id, template, locale, "to", subject, html, text, status, meta from email_outbox where "to" = ${to} order by created_at desc`,
+    );
     expect(rows.length, `a mail to ${to}`).toBeGreaterThan(0);
     return rows[0];
   };
@@ -146,7 +148,12 @@ describe("invitations", () => {
     expect(html).toContain("创建账号并加入");
     expect(html).toContain('name="referrer" content="no-referrer"');
     expect(await invitationPage(invitee, link.path)).toEqual({
-      invitation: { email: "new.colleague@example.test", role: "editor", tenantName: "上海智训人工智能科技有限公司", tenantNameEn: "Shanghai Zhixun AI Technology Co., Ltd." },
+      invitation: {
+        email: "new.colleague@example.test",
+        role: "editor",
+        tenantName: "上海智训人工智能科技有限公司",
+        tenantNameEn: "Shanghai Zhixun AI Technology Co., Ltd.",
+      },
       signedInAs: null,
       accountExists: false,
     });

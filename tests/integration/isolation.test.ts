@@ -37,8 +37,7 @@ describe("tenant isolation", () => {
   const scopeA = () => ({ tenantId: a.tenantId, userId: a.userId, role: "admin" });
 
   it("B has rows in every tenant table (the tests below would prove nothing otherwise)", async () => {
-    for (const table of tenantTables)
-      expect(await owner(app.database).count(table, sql`tenant_id = ${b.tenantId}`), table).toBeGreaterThan(0);
+    for (const table of tenantTables) expect(await owner(app.database).count(table, sql`tenant_id = ${b.tenantId}`), table).toBeGreaterThan(0);
   });
 
   it("reads none of B's rows as A through raw SQL", async () => {
@@ -47,7 +46,10 @@ describe("tenant isolation", () => {
         const rows = await query(tx, sql`select * from ${sql.identifier(table)} where tenant_id = ${b.tenantId}`);
         expect(rows, table).toHaveLength(0);
         const all = await query<{ tenant_id: string }>(tx, sql`select tenant_id from ${sql.identifier(table)}`);
-        expect(all.every((r) => r.tenant_id === a.tenantId), table).toBe(true);
+        expect(
+          all.every((r) => r.tenant_id === a.tenantId),
+          table,
+        ).toBe(true);
       }
       const users = await query<{ id: string }>(tx, sql`select id from users where id = ${b.userId}`);
       expect(users).toHaveLength(0);
@@ -74,10 +76,14 @@ describe("tenant isolation", () => {
 
   it("refuses A's writes into B's rows through raw SQL", async () => {
     expect(
-      await databaseError(asApp(scopeA(), (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${b.tenantId}, ${a.userId}, 'admin')`))),
+      await databaseError(
+        asApp(scopeA(), (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${b.tenantId}, ${a.userId}, 'admin')`)),
+      ),
     ).toMatch(/row-level security/);
     expect(
-      await databaseError(asApp(scopeA(), (tx) => tx.execute(sql`insert into audit_log (tenant_id, action, entity_type) values (${b.tenantId}, 'forged', 'x')`))),
+      await databaseError(
+        asApp(scopeA(), (tx) => tx.execute(sql`insert into audit_log (tenant_id, action, entity_type) values (${b.tenantId}, 'forged', 'x')`)),
+      ),
     ).toMatch(/row-level security/);
     // Moving one of A's rows into B is refused as well.
     expect(
@@ -140,14 +146,27 @@ describe("tenant isolation", () => {
     const response = await asA.post("/w/demo-care/members", { email: "intruder@example.test", role: "admin" });
     expect(response.status).toBe(404);
     const certificates = await owner(app.database).count("certificates");
-    const create = await asA.post("/w/demo-care/certificates/new", { code: "INTRUDER", nameZh: "入侵", nameEn: "Intruder", industryCode: "ai", levels: "junior" });
+    const create = await asA.post("/w/demo-care/certificates/new", {
+      code: "INTRUDER",
+      nameZh: "入侵",
+      nameEn: "Intruder",
+      industryCode: "ai",
+      levels: "junior",
+    });
     expect(create.status).toBe(404);
     expect(await owner(app.database).count("certificates")).toBe(certificates);
     // Fees and payments: a disclosure, a payment-account link or a confirmation in B's name.
     const [elderly] = await owner(app.database).rows<{ id: string }>(sql`select id from certificates where tenant_id = ${b.tenantId}`);
     const fees = await owner(app.database).count("fee_disclosures");
     const disclose = await asA.post("/w/demo-care/fees/new", {
-      intent: "save", certificateId: elderly.id, level: "intermediate", kind: "training", amount: "1.00", unit: "per_person", effectiveFrom: "2030-01-01", contact: "x",
+      intent: "save",
+      certificateId: elderly.id,
+      level: "intermediate",
+      kind: "training",
+      amount: "1.00",
+      unit: "per_person",
+      effectiveFrom: "2030-01-01",
+      contact: "x",
     });
     expect(disclose.status).toBe(404);
     expect((await asA.post("/w/demo-care/payments", {})).status).toBe(404);

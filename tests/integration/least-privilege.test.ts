@@ -89,7 +89,8 @@ describe("least privilege inside the database", () => {
 
     it("the auth scope reads nothing of any tenant and writes nothing there", async () => {
       // Rows exist to be hidden: the demo has questions, materials, memberships and an audit trail.
-      for (const table of ["questions", "question_versions", "memberships", "audit_log", "materials"]) expect(await db().count(table), table).toBeGreaterThan(0);
+      for (const table of ["questions", "question_versions", "memberships", "audit_log", "materials"])
+        expect(await db().count(table), table).toBeGreaterThan(0);
       await asApp({ role: "auth" }, async (tx) => {
         const [counts] = await query<Record<string, number>>(
           tx,
@@ -100,7 +101,9 @@ describe("least privilege inside the database", () => {
       });
       expect(
         await databaseError(
-          asApp({ role: "auth" }, (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${ids["demo-ai"]}, ${ids["org-editor@demo.xcert.test"]}, 'editor')`)),
+          asApp({ role: "auth" }, (tx) =>
+            tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${ids["demo-ai"]}, ${ids["org-editor@demo.xcert.test"]}, 'editor')`),
+          ),
         ),
       ).toMatch(/row-level security/);
     });
@@ -111,7 +114,11 @@ describe("least privilege inside the database", () => {
       const viewer = { tenantId: ids["demo-ai"], tenantKind: "organization", userId: ids["org-editor@demo.xcert.test"], role: "editor" };
       const names = await asApp(viewer, (tx) => query<{ email: string }>(tx, sql`select email, name from users`));
       expect(names.map((u) => u.email)).toContain("org-admin@demo.xcert.test");
-      for (const statement of [sql`select password_hash from users`, sql`select * from users`, sql`select id from users where password_hash like '$argon2id$%'`])
+      for (const statement of [
+        sql`select password_hash from users`,
+        sql`select * from users`,
+        sql`select id from users where password_hash like '$argon2id$%'`,
+      ])
         expect(await databaseError(asApp(viewer, (tx) => tx.execute(statement)))).toMatch(/permission denied/);
     });
 
@@ -127,7 +134,10 @@ describe("least privilege inside the database", () => {
 
     it("shows the audit log to owners and admins only", async () => {
       const read = (tenant: string, role: string) =>
-        asApp({ tenantId: ids[tenant], userId: ids["org-admin@demo.xcert.test"], role }, async (tx) => (await query<{ n: number }>(tx, sql`select count(*)::int as n from audit_log`))[0].n);
+        asApp(
+          { tenantId: ids[tenant], userId: ids["org-admin@demo.xcert.test"], role },
+          async (tx) => (await query<{ n: number }>(tx, sql`select count(*)::int as n from audit_log`))[0].n,
+        );
       for (const role of ["owner", "admin"]) expect(await read("demo-ai", role), role).toBeGreaterThan(0);
       for (const role of ["editor", "finance", "viewer"]) expect(await read("demo-ai", role), role).toBe(0);
       expect(await read("demo-school", "teacher")).toBe(0);

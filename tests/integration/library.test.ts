@@ -84,7 +84,10 @@ describe("the shared course library", () => {
         // Item pages and downloads go through the same filter.
         for (const id of [...hidden].slice(0, 20)) {
           const [found] = await asApp(scopes()[who], (tx) =>
-            query<{ item: unknown }>(tx, sql`select coalesce(library_item('question', t, ${id}::uuid), library_item('case', t, ${id}::uuid), library_item('material', t, ${id}::uuid), library_item('standard', t, ${id}::uuid)) as item from unnest(array[${ai}::uuid, ${care}::uuid]) t`),
+            query<{ item: unknown }>(
+              tx,
+              sql`select coalesce(library_item('question', t, ${id}::uuid), library_item('case', t, ${id}::uuid), library_item('material', t, ${id}::uuid), library_item('standard', t, ${id}::uuid)) as item from unnest(array[${ai}::uuid, ${care}::uuid]) t`,
+            ),
           ).then((r) => r.filter((x) => x.item));
           expect(found).toBeUndefined();
         }
@@ -188,7 +191,9 @@ describe("the shared course library", () => {
       select a.tenant_id, a.material_id, a.id from material_attachments a join materials m on m.tenant_id = a.tenant_id and m.id = a.material_id
       where m.visibility = 'private' limit 1`);
     if (privateAttachment)
-      expect((await teacher.get(`/library/material/${privateAttachment.tenant_id}/${privateAttachment.material_id}/attachments/${privateAttachment.id}`)).status).toBe(404);
+      expect(
+        (await teacher.get(`/library/material/${privateAttachment.tenant_id}/${privateAttachment.material_id}/attachments/${privateAttachment.id}`)).status,
+      ).toBe(404);
   });
 
   it("organizations and the committee read each other's shared items; no propose link outside a school", async () => {
@@ -209,7 +214,10 @@ describe("the shared course library", () => {
   it("a user of two schools chooses the scope, remembered in a cookie; a workspace not theirs is refused with nothing set", async () => {
     const [second] = await app.database.db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('app.role', 'system', true)`);
-      const [t] = await query<{ id: string }>(tx, sql`insert into tenants (slug, kind, name, credit_code) values ('second-school', 'school', '第二职业学院', ${creditCode("12310000425099999")}) returning id`);
+      const [t] = await query<{ id: string }>(
+        tx,
+        sql`insert into tenants (slug, kind, name, credit_code) values ('second-school', 'school', '第二职业学院', ${creditCode("12310000425099999")}) returning id`,
+      );
       await tx.execute(sql`select set_config('app.tenant_id', ${t.id}, true)`);
       await tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${t.id}, ${users["school-teacher@demo.xcert.test"]}, 'teacher')`);
       return [t];

@@ -75,7 +75,9 @@ describe("login and sign-up abuse", () => {
 
     // The owner resets by email: the link clears the delay, the new password works at once.
     expect((await app.client().post("/forgot-password", { email })).status).toBe(200);
-    const [mail] = await db().rows<{ text: string }>(sql`select text from email_outbox where template = 'password-reset' and "to" = ${email} order by created_at desc limit 1`);
+    const [mail] = await db().rows<{ text: string }>(
+      sql`select text from email_outbox where template = 'password-reset' and "to" = ${email} order by created_at desc limit 1`,
+    );
     const token = resetLink.exec(mail.text)?.[1];
     expect(token).toBeDefined();
     const reset = await app.client().post(`/reset-password/${token}`, { password: "care-admin-new-password-7", confirm: "care-admin-new-password-7" });
@@ -121,7 +123,9 @@ describe("login and sign-up abuse", () => {
     expect(weak.status).toBe(400);
     expect((await errorsOf(weak)).password).toEqual(["该密码太容易被猜到（常见单词、姓名、日期或键盘规律）。请使用由不相关词语组成的更长短语。"]);
     const en = await app.client({ ip: "198.18.5.2", locale: "en" }).action("/signup", "routes/signup", signUpForm({ password: "qwertyuiop1" }));
-    expect((await errorsOf(en)).password).toEqual(["This password is too easy to guess (common words, names, dates or patterns). Choose a longer phrase of unrelated words."]);
+    expect((await errorsOf(en)).password).toEqual([
+      "This password is too easy to guess (common words, names, dates or patterns). Choose a longer phrase of unrelated words.",
+    ]);
     expect(await db().count("users")).toBe(users);
 
     const teacher = app.client();
@@ -141,13 +145,25 @@ describe("login and sign-up abuse", () => {
     const [user] = await db().rows<{ id: string }>(sql`select id from users where email = ${email}`);
     expect(await db().count("password_resets", sql`user_id = ${user.id} and used_at is null`)).toBe(1);
 
-    const wrong = await here.action("/account/password", "routes/account.password", { current: "not-my-password-1", password: "brand-new-password-2027", confirm: "brand-new-password-2027" });
+    const wrong = await here.action("/account/password", "routes/account.password", {
+      current: "not-my-password-1",
+      password: "brand-new-password-2027",
+      confirm: "brand-new-password-2027",
+    });
     expect(wrong.status).toBe(400);
     expect((await errorsOf(wrong)).current).toEqual(["当前密码不正确。"]);
-    const mismatch = await here.action("/account/password", "routes/account.password", { current: password, password: "brand-new-password-2027", confirm: "other" });
+    const mismatch = await here.action("/account/password", "routes/account.password", {
+      current: password,
+      password: "brand-new-password-2027",
+      confirm: "other",
+    });
     expect(mismatch.status).toBe(400);
 
-    const changed = await here.action("/account/password", "routes/account.password", { current: password, password: "brand-new-password-2027", confirm: "brand-new-password-2027" });
+    const changed = await here.action("/account/password", "routes/account.password", {
+      current: password,
+      password: "brand-new-password-2027",
+      confirm: "brand-new-password-2027",
+    });
     expect(changed.status, await changed.clone().text()).toBe(200);
     expect((await here.get("/w/demo-ai")).status).toBe(200);
     expect((await there.get("/w/demo-ai")).status).toBe(302);
@@ -156,7 +172,13 @@ describe("login and sign-up abuse", () => {
     expect((await app.client().post("/login", { email, password })).status).toBe(401);
     expect((await app.client().post("/login", { email, password: "brand-new-password-2027" })).status).toBe(302);
     // Anonymous: nothing to change.
-    expect((await app.client().action("/account/password", "routes/account.password", { current: "x", password: "brand-new-password-2028", confirm: "brand-new-password-2028" })).status).toBe(401);
+    expect(
+      (
+        await app
+          .client()
+          .action("/account/password", "routes/account.password", { current: "x", password: "brand-new-password-2028", confirm: "brand-new-password-2028" })
+      ).status,
+    ).toBe(401);
   });
 
   it("keeps the limit counts to the auth flows: a member's scope reads and writes no rate_limit_hits", async () => {
@@ -165,7 +187,9 @@ describe("login and sign-up abuse", () => {
     const scope = { tenantId: ai.id, tenantKind: "organization", userId: admin.id, role: "admin" };
     expect(await asApp(scope, (tx) => query(tx, sql`select * from rate_limit_hits`))).toEqual([]);
     expect(await asApp(scope, (tx) => query(tx, sql`delete from rate_limit_hits returning id`))).toEqual([]);
-    expect(await databaseError(asApp(scope, (tx) => query(tx, sql`insert into rate_limit_hits (kind, key) values ('login.ip', 'x')`)))).toMatch(/row-level security/);
+    expect(await databaseError(asApp(scope, (tx) => query(tx, sql`insert into rate_limit_hits (kind, key) values ('login.ip', 'x')`)))).toMatch(
+      /row-level security/,
+    );
     expect(await db().count("rate_limit_hits")).toBeGreaterThan(0);
   });
 });

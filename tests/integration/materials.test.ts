@@ -39,8 +39,13 @@ describe("teaching materials", () => {
   let trainerStandard: { versionId: string; requirements: string[] };
   let bigdataStandard: { versionId: string; requirements: string[] };
   const db = () => owner(app.database);
-  const counts = async () => Object.fromEntries(await Promise.all(["materials", "material_attachments", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
-  const filesOnDisk = async () => (await readdir(storageDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+  const counts = async () =>
+    Object.fromEntries(await Promise.all(["materials", "material_attachments", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
+  const filesOnDisk = async () =>
+    (await readdir(storageDir, { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort();
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
   type Values = Record<string, string | number | boolean | string[] | undefined>;
   const material = (values: Values = {}): Values => ({
@@ -75,15 +80,21 @@ describe("teaching materials", () => {
 
   /** A published standard with skill requirements (the standards seed may not exist in this tree). */
   const publishStandard = async (tenantId: string, certificateId: string, titles: string[]) => {
-    const [{ next }] = await db().rows<{ next: number }>(sql`select coalesce(max(version), 0)::int + 1 as next from standard_versions where certificate_id = ${certificateId}`);
-    const [version] = await db().rows<{ id: string }>(sql`insert into standard_versions (tenant_id, certificate_id, version) values (${tenantId}, ${certificateId}, ${next}) returning id`);
+    const [{ next }] = await db().rows<{ next: number }>(
+      sql`select coalesce(max(version), 0)::int + 1 as next from standard_versions where certificate_id = ${certificateId}`,
+    );
+    const [version] = await db().rows<{ id: string }>(
+      sql`insert into standard_versions (tenant_id, certificate_id, version) values (${tenantId}, ${certificateId}, ${next}) returning id`,
+    );
     const [area] = await db().rows<{ id: string }>(sql`insert into standard_nodes (tenant_id, version_id, level, kind, position, code, title_zh)
       values (${tenantId}, ${version.id}, 'junior', 'work_area', 1, '1', '数据处理') returning id`);
     const [task] = await db().rows<{ id: string }>(sql`insert into standard_nodes (tenant_id, version_id, level, parent_id, kind, position, code, title_zh)
       values (${tenantId}, ${version.id}, 'junior', ${area.id}, 'work_task', 1, '1.1', '数据标注') returning id`);
     const requirements: string[] = [];
     for (const [i, title] of titles.entries()) {
-      const [node] = await db().rows<{ lineage_id: string }>(sql`insert into standard_nodes (tenant_id, version_id, level, parent_id, kind, position, code, title_zh)
+      const [node] = await db().rows<{
+        lineage_id: string;
+      }>(sql`insert into standard_nodes (tenant_id, version_id, level, parent_id, kind, position, code, title_zh)
         values (${tenantId}, ${version.id}, 'junior', ${task.id}, 'skill_requirement', ${i + 1}, ${`1.1.${i + 1}`}, ${title}) returning lineage_id`);
       requirements.push(node.lineage_id);
     }
@@ -194,18 +205,34 @@ describe("teaching materials", () => {
   it("creates and edits a textbook: ISBN-13 and ISBN-10 with hyphens or spaces stored as digits, requirements of its certificate, audited", async () => {
     const before = await counts();
     const isbn = isbn13("978711154742");
-    const id = await create({ isbn: `${isbn.slice(0, 3)}-${isbn.slice(3, 4)}-${isbn.slice(4, 7)}-${isbn.slice(7, 12)}-${isbn.slice(12)}`, publisher: "机械工业出版社" });
+    const id = await create({
+      isbn: `${isbn.slice(0, 3)}-${isbn.slice(3, 4)}-${isbn.slice(4, 7)}-${isbn.slice(7, 12)}-${isbn.slice(12)}`,
+      publisher: "机械工业出版社",
+    });
     const read = async () =>
-      (await db().rows<{ isbn: string | null; publisher: string; kind: string; requirement_ids: string[]; standard_version_id: string | null; levels: string }>(
-        sql`select isbn, publisher, kind, requirement_ids, standard_version_id, levels::text from materials where id = ${id}`,
-      ))[0];
+      (
+        await db().rows<{
+          isbn: string | null;
+          publisher: string;
+          kind: string;
+          requirement_ids: string[];
+          standard_version_id: string | null;
+          levels: string;
+        }>(sql`select isbn, publisher, kind, requirement_ids, standard_version_id, levels::text from materials where id = ${id}`)
+      )[0];
     expect(await read()).toMatchObject({ isbn, publisher: "机械工业出版社", requirement_ids: [], standard_version_id: null });
 
     // ISBN-10 with an X check character, spaces, lower case.
     const ten = isbn10("080442957");
     expect(ten.endsWith("X")).toBe(true);
     const saved = await post(editor, `/w/demo-ai/materials/${id}?_data=${encodeURIComponent(materialRoute)}`, {
-      ...material({ kind: "workbook", isbn: `${ten.slice(0, 1)} ${ten.slice(1, 5)} ${ten.slice(5, 9)} x`, publisher: "机械工业出版社", enterpriseEditor: "刘强（上海智训人工智能科技有限公司）", intent: "save" }),
+      ...material({
+        kind: "workbook",
+        isbn: `${ten.slice(0, 1)} ${ten.slice(1, 5)} ${ten.slice(5, 9)} x`,
+        publisher: "机械工业出版社",
+        enterpriseEditor: "刘强（上海智训人工智能科技有限公司）",
+        intent: "save",
+      }),
     });
     expect(saved.status, await saved.clone().text()).toBe(200);
     expect(await read()).toMatchObject({ isbn: ten, kind: "workbook" });
@@ -217,7 +244,12 @@ describe("teaching materials", () => {
       levels: ["senior", "junior"],
     });
     expect(linked.status, await linked.clone().text()).toBe(200);
-    expect(await read()).toMatchObject({ isbn: null, requirement_ids: trainerStandard.requirements, standard_version_id: trainerStandard.versionId, levels: "{junior,senior}" });
+    expect(await read()).toMatchObject({
+      isbn: null,
+      requirement_ids: trainerStandard.requirements,
+      standard_version_id: trainerStandard.versionId,
+      levels: "{junior,senior}",
+    });
     const page = await (await editor.data(`/w/demo-ai/materials/${id}`, materialRoute)).json();
     expect(page.requirements.map((r: { lineageId: string }) => r.lineageId)).toEqual(trainerStandard.requirements);
     expect(page.versions.map((v: { id: string }) => v.id)).toContain(trainerStandard.versionId);
@@ -240,7 +272,9 @@ describe("teaching materials", () => {
 
     const after = await counts();
     expect(after.materials).toBe(before.materials + 2);
-    const actions = await db().rows<{ action: string; actor_user_id: string | null }>(sql`select action, actor_user_id from audit_log where entity_id = ${id} order by id`);
+    const actions = await db().rows<{ action: string; actor_user_id: string | null }>(
+      sql`select action, actor_user_id from audit_log where entity_id = ${id} order by id`,
+    );
     expect(actions.map((a) => a.action)).toEqual(["material.create", "material.update", "material.update"]);
     expect(actions.every((a) => a.actor_user_id !== null)).toBe(true);
   });
@@ -278,7 +312,10 @@ describe("teaching materials", () => {
       expect(response.status, JSON.stringify(values)).toBe(400);
       expect((await errorsOf(response))[field], JSON.stringify(values)).toEqual([message]);
       // The same on the edit page.
-      const edit = await post(editor, `/w/demo-ai/materials/${existing.id}?_data=${encodeURIComponent(materialRoute)}`, { ...material(values), intent: "save" });
+      const edit = await post(editor, `/w/demo-ai/materials/${existing.id}?_data=${encodeURIComponent(materialRoute)}`, {
+        ...material(values),
+        intent: "save",
+      });
       expect(edit.status, JSON.stringify(values)).toBe(400);
       expect((await errorsOf(edit))[field], JSON.stringify(values)).toEqual([message]);
     }
@@ -326,9 +363,14 @@ describe("teaching materials", () => {
     expect((await finance.get(`/w/demo-ai/materials/${id}/attachments/${row.id}`)).status).toBe(200);
 
     // A PNG named .pdf is a PNG: accepted (an allowed type), stored as what it is.
-    const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082", "hex");
+    const png = Buffer.from(
+      "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082",
+      "hex",
+    );
     expect((await upload(editor, "demo-ai", id, "scan.pdf", png)).status).toBe(200);
-    const [image] = await db().rows<{ file_name: string; content_type: string }>(sql`select file_name, content_type from material_attachments where material_id = ${id} and content_type <> 'application/pdf'`);
+    const [image] = await db().rows<{ file_name: string; content_type: string }>(
+      sql`select file_name, content_type from material_attachments where material_id = ${id} and content_type <> 'application/pdf'`,
+    );
     expect(image).toEqual({ file_name: "scan.pdf.png", content_type: "image/png" });
 
     const removed = await editor.action(`/w/demo-ai/materials/${id}`, materialRoute, { intent: "deleteAttachment", attachmentId: row.id });
@@ -341,7 +383,12 @@ describe("teaching materials", () => {
 
   it("refuses an .exe renamed .pdf, unknown bytes and a file too large, leaving no row and no file", async () => {
     const id = await create({ kind: "courseware", title: "上传测试" });
-    const careMaterial = await careAdmin.post("/w/demo-care/materials/new", { certificateId: elderly, kind: "video", title: "Transfer techniques", visibility: "private" });
+    const careMaterial = await careAdmin.post("/w/demo-care/materials/new", {
+      certificateId: elderly,
+      kind: "video",
+      title: "Transfer techniques",
+      visibility: "private",
+    });
     expect(careMaterial.status).toBe(302);
     const careId = careMaterial.headers.get("location")!.split("/").at(-1)!;
     const before = await counts();
@@ -355,7 +402,9 @@ describe("teaching materials", () => {
     ] as const) {
       const response = await upload(editor, "demo-ai", id, name, bytes);
       expect(response.status, name).toBe(400);
-      expect((await errorsOf(response)).file, name).toEqual(["不支持此文件类型：请上传 PDF、Word、PowerPoint、Excel、MP4、PNG、JPEG 或 ZIP 文件（按文件内容判断，不看扩展名）。"]);
+      expect((await errorsOf(response)).file, name).toEqual([
+        "不支持此文件类型：请上传 PDF、Word、PowerPoint、Excel、MP4、PNG、JPEG 或 ZIP 文件（按文件内容判断，不看扩展名）。",
+      ]);
     }
     // Over MATERIAL_MAX_BYTES by a byte or by far (the whole request): 413 with the limit on the file field.
     const big = new Uint8Array(maxBytes + 1);
@@ -421,7 +470,9 @@ describe("teaching materials", () => {
   it("deletes a material with its attachments, rows and files", async () => {
     const id = await create({ kind: "courseware", title: "待删除的课件" });
     for (const name of ["a.pdf", "b.pdf"]) expect((await upload(editor, "demo-ai", id, name, tinyPdf(name))).status).toBe(200);
-    const keys = (await db().rows<{ storage_key: string }>(sql`select storage_key from material_attachments where material_id = ${id}`)).map((r) => path.join(storageDir, r.storage_key));
+    const keys = (await db().rows<{ storage_key: string }>(sql`select storage_key from material_attachments where material_id = ${id}`)).map((r) =>
+      path.join(storageDir, r.storage_key),
+    );
     expect(keys).toHaveLength(2);
     const response = await editor.post(`/w/demo-ai/materials/${id}`, { intent: "delete" });
     expect(response.status).toBe(302);
@@ -430,7 +481,9 @@ describe("teaching materials", () => {
     expect(await db().count("material_attachments", sql`material_id = ${id}`)).toBe(0);
     const left = await filesOnDisk();
     expect(keys.filter((k) => left.includes(k))).toEqual([]);
-    const [entry] = await db().rows<{ before: { attachments: unknown[] } }>(sql`select before from audit_log where action = 'material.delete' and entity_id = ${id}`);
+    const [entry] = await db().rows<{ before: { attachments: unknown[] } }>(
+      sql`select before from audit_log where action = 'material.delete' and entity_id = ${id}`,
+    );
     expect(entry.before.attachments).toHaveLength(2);
     expect((await editor.get(`/w/demo-ai/materials/${id}`)).status).toBe(404);
   });
@@ -447,14 +500,18 @@ describe("teaching materials", () => {
   });
 
   it("lets only editors write; other organizations get 404; viewers and finance read", async () => {
-    const [leaf] = await db().rows<{ id: string }>(sql`select id from materials where tenant_id = ${ai} and kind = 'courseware' and title = '数据标注质检 教学课件'`);
+    const [leaf] = await db().rows<{ id: string }>(
+      sql`select id from materials where tenant_id = ${ai} and kind = 'courseware' and title = '数据标注质检 教学课件'`,
+    );
     const [attachment] = await db().rows<{ id: string }>(sql`select id from material_attachments where material_id = ${leaf.id}`);
     const admin = app.client();
     await admin.login("org-admin@demo.xcert.test");
     expect((await admin.post("/w/demo-ai/members", { email: "materials-viewer@example.test", role: "viewer" })).status).toBe(200);
     const [mail] = await db().rows<{ text: string }>(sql`select text from email_outbox where "to" = 'materials-viewer@example.test'`);
     const viewer = app.client();
-    expect((await viewer.post(/\/join\/demo-ai\/[A-Za-z0-9_-]+/.exec(mail.text)![0], { intent: "create", name: "Viewer", password: "viewer-password-1" })).status).toBe(302);
+    expect(
+      (await viewer.post(/\/join\/demo-ai\/[A-Za-z0-9_-]+/.exec(mail.text)![0], { intent: "create", name: "Viewer", password: "viewer-password-1" })).status,
+    ).toBe(302);
 
     const before = await counts();
     const files = await filesOnDisk();
@@ -483,7 +540,8 @@ describe("teaching materials", () => {
     expect((await school.get("/w/demo-school/materials")).status).toBe(403);
     expect((await school.get("/w/demo-ai/materials")).status).toBe(404);
     expect((await school.get(`/w/demo-ai/materials/${leaf.id}/attachments/${attachment.id}`)).status).toBe(404);
-    for (const id of ["x", "00000000-0000-0000-0000-000000000000", "'--"]) expect((await editor.get(`/w/demo-ai/materials/${encodeURIComponent(id)}`)).status).toBe(404);
+    for (const id of ["x", "00000000-0000-0000-0000-000000000000", "'--"])
+      expect((await editor.get(`/w/demo-ai/materials/${encodeURIComponent(id)}`)).status).toBe(404);
     expect((await editor.get(`/w/demo-ai/materials/${leaf.id}/attachments/${randomUUID()}`)).status).toBe(404);
     expect(await counts()).toEqual(before);
     expect(await filesOnDisk()).toEqual(files);

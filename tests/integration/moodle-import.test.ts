@@ -16,7 +16,14 @@ import { asApp, owner, query } from "../support/db";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "../fixtures/moodle", name));
 
-type Job = { id: string; status: string; importedRows: number; errorCount: number; totalRows: number; settings: { skippable?: number[]; notes?: { row: number; key: string }[]; skip?: number[] } };
+type Job = {
+  id: string;
+  status: string;
+  importedRows: number;
+  errorCount: number;
+  totalRows: number;
+  settings: { skippable?: number[]; notes?: { row: number; key: string }[]; skip?: number[] };
+};
 type JobResult = { jobId: string; job: Job; errors: { row: number; column: string; message: string }[] };
 
 const jobRoute = "routes/w.$slug.questions.import.$jobId";
@@ -30,10 +37,16 @@ describe("Moodle XML import", () => {
   let ai: string;
   let trainer: string;
   const db = () => owner(app.database);
-  const counts = async () => Object.fromEntries(await Promise.all(["questions", "question_versions", "question_attachments", "import_rows", "import_files"].map(async (t) => [t, await db().count(t)] as const)));
+  const counts = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        ["questions", "question_versions", "question_attachments", "import_rows", "import_files"].map(async (t) => [t, await db().count(t)] as const),
+      ),
+    );
 
   /** The job page's action, answered as data (field errors as JSON). */
-  const skip = (client: HttpClient, jobId: string, count: string) => client.post(`/w/demo-ai/questions/import/${jobId}?_data=${encodeURIComponent(jobRoute)}`, { skip: count });
+  const skip = (client: HttpClient, jobId: string, count: string) =>
+    client.post(`/w/demo-ai/questions/import/${jobId}?_data=${encodeURIComponent(jobRoute)}`, { skip: count });
   const waitFor = async (client: HttpClient, jobId: string): Promise<JobResult> => {
     for (let i = 0; i < 600; i++) {
       const data = await (await client.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json();
@@ -55,7 +68,19 @@ describe("Moodle XML import", () => {
   };
 
   const imported = (jobId: string) =>
-    db().rows<{ id: string; level: string; type: string; stem: string; options: string[]; answer: string; explanation: string; difficulty: number; tags: string[]; pool: string; answer_weights: number[] | null }>(
+    db().rows<{
+      id: string;
+      level: string;
+      type: string;
+      stem: string;
+      options: string[];
+      answer: string;
+      explanation: string;
+      difficulty: number;
+      tags: string[];
+      pool: string;
+      answer_weights: number[] | null;
+    }>(
       sql`select id, level::text, type::text, stem, options, answer, explanation, difficulty, tags, pool::text, answer_weights from questions where import_job_id = ${jobId} order by created_at, stem`,
     );
 
@@ -188,11 +213,19 @@ describe("Moodle XML import", () => {
     const image = await editor.get(`/w/demo-ai/questions/${q.id}/attachments/${files[1].id}`);
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await image.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await image.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
     // Finance does not read the exam pool: neither the question nor its media; another organization neither.
     expect((await finance.get(`/w/demo-ai/questions/${q.id}/attachments/${files[1].id}`)).status).toBe(404);
     expect((await careAdmin.get(`/w/demo-ai/questions/${q.id}/attachments/${files[1].id}`)).status).toBe(404);
-    const seen = (role: string, tenantId = ai) => asApp({ tenantId, tenantKind: "organization", role }, async (tx) => (await query<{ id: string }>(tx, sql`select id from question_attachments where question_id = ${q.id}`)).length);
+    const seen = (role: string, tenantId = ai) =>
+      asApp(
+        { tenantId, tenantKind: "organization", role },
+        async (tx) => (await query<{ id: string }>(tx, sql`select id from question_attachments where question_id = ${q.id}`)).length,
+      );
     expect(await seen("finance")).toBe(0);
     expect(await seen("viewer")).toBe(0);
     expect(await seen("editor")).toBe(2);
@@ -201,7 +234,9 @@ describe("Moodle XML import", () => {
     // Writes are role-gated: a viewer of the organization cannot add media.
     await expect(
       asApp({ tenantId: ai, tenantKind: "organization", role: "viewer" }, (tx) =>
-        tx.execute(sql`insert into question_attachments (tenant_id, question_id, file_name, content_type, size_bytes, sha256, storage_key) values (${ai}, ${q.id}, 'x.png', 'image/png', 1, 'x', 'k')`),
+        tx.execute(
+          sql`insert into question_attachments (tenant_id, question_id, file_name, content_type, size_bytes, sha256, storage_key) values (${ai}, ${q.id}, 'x.png', 'image/png', 1, 'x', 'k')`,
+        ),
       ),
     ).rejects.toThrow();
   });
@@ -250,7 +285,9 @@ describe("Moodle XML import", () => {
     // "$course$/top/" is left out of the tag; a space becomes "_" (a tag is one word).
     expect(rows.every((q) => q.tags.includes("Default_for_数据标注/混合题型"))).toBe(true);
     expect(await counts()).toEqual({ ...before, questions: before.questions + 2, question_versions: before.question_versions + 2 });
-    const [audit] = await db().rows<{ after: { skipped: number[] } }>(sql`select after from audit_log where action = 'question_import.skip' and entity_id = ${result.jobId}`);
+    const [audit] = await db().rows<{ after: { skipped: number[] } }>(
+      sql`select after from audit_log where action = 'question_import.skip' and entity_id = ${result.jobId}`,
+    );
     expect(audit.after.skipped).toEqual([2, 3, 4, 5]);
     // Once done, nothing is left to skip.
     expect((await skip(editorEn, result.jobId, "4")).status).toBe(409);
@@ -271,7 +308,11 @@ describe("Moodle XML import", () => {
 
   it("refuses an unreadable file and a file with a DTD, writing nothing; and bad defaults on the form", async () => {
     const before = await counts();
-    for (const text of ['<?xml version="1.0"?><quiz><question type="truefalse"></quiz>', '<?xml version="1.0"?><questions></questions>', '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz></quiz>']) {
+    for (const text of [
+      '<?xml version="1.0"?><quiz><question type="truefalse"></quiz>',
+      '<?xml version="1.0"?><questions></questions>',
+      '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY x SYSTEM "file:///etc/passwd">]><quiz></quiz>',
+    ]) {
       const result = await importFile("broken.xml", new TextEncoder().encode(text));
       expect(result.job.status).toBe("failed");
       expect(result.errors.map((e) => e.message)).toEqual(["无法读取该文件，请确认格式正确。"]);
@@ -291,9 +332,48 @@ describe("Moodle XML import", () => {
 
 describe("XCert's Moodle XML export", () => {
   const questions: ExportQuestion[] = [
-    { type: "single_choice", stem: "下列哪项属于监督学习？", options: ["聚类", "分类"], answer: "B", explanation: "", rubric: "", difficulty: 2, level: "junior", requirementCodes: [], tags: [], pool: "practice", visibility: "private" },
-    { type: "multiple_choice", stem: "a < b & c\n第二行", options: ["甲", "乙", "丙"], answer: "ABC", explanation: "解析", rubric: "", difficulty: 3, level: "intermediate", requirementCodes: ["1.1.1"], tags: ["基础"], pool: "practice", visibility: "shared" },
-    { type: "true_false", stem: "对吗？", options: [], answer: "false", explanation: "", rubric: "", difficulty: 3, level: "intermediate", requirementCodes: [], tags: [], pool: "exam", visibility: "private" },
+    {
+      type: "single_choice",
+      stem: "下列哪项属于监督学习？",
+      options: ["聚类", "分类"],
+      answer: "B",
+      explanation: "",
+      rubric: "",
+      difficulty: 2,
+      level: "junior",
+      requirementCodes: [],
+      tags: [],
+      pool: "practice",
+      visibility: "private",
+    },
+    {
+      type: "multiple_choice",
+      stem: "a < b & c\n第二行",
+      options: ["甲", "乙", "丙"],
+      answer: "ABC",
+      explanation: "解析",
+      rubric: "",
+      difficulty: 3,
+      level: "intermediate",
+      requirementCodes: ["1.1.1"],
+      tags: ["基础"],
+      pool: "practice",
+      visibility: "shared",
+    },
+    {
+      type: "true_false",
+      stem: "对吗？",
+      options: [],
+      answer: "false",
+      explanation: "",
+      rubric: "",
+      difficulty: 3,
+      level: "intermediate",
+      requirementCodes: [],
+      tags: [],
+      pool: "exam",
+      visibility: "private",
+    },
   ];
 
   it("writes the fixture made from Moodle's format documentation: a category per level, HTML question text, grades from Moodle's list", () => {
@@ -301,14 +381,23 @@ describe("XCert's Moodle XML export", () => {
   });
 
   it("has fractions as Moodle's importer requires them: one 100 in a single answer, the right ones of several total 100", () => {
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", parseTagValue: false, isArray: (name) => ["question", "answer"].includes(name) }).parse(toMoodleXml(questions, "AI-TRAINER"));
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: "@",
+      parseTagValue: false,
+      isArray: (name) => ["question", "answer"].includes(name),
+    }).parse(toMoodleXml(questions, "AI-TRAINER"));
     const entries = parsed.quiz.question as Record<string, unknown>[];
-    expect(entries.filter((q) => q["@type"] === "category").map((q) => (q.category as { text: string }).text)).toEqual(["$course$/top/AI-TRAINER/初级", "$course$/top/AI-TRAINER/中级"]);
+    expect(entries.filter((q) => q["@type"] === "category").map((q) => (q.category as { text: string }).text)).toEqual([
+      "$course$/top/AI-TRAINER/初级",
+      "$course$/top/AI-TRAINER/中级",
+    ]);
     for (const q of entries.filter((e) => e["@type"] !== "category")) {
       expect((q.questiontext as { "@format": string })["@format"]).toBe("html");
       const fractions = (q.answer as { "@fraction": string }[]).map((a) => Number(a["@fraction"]));
       expect(fractions.every(isMoodleGrade)).toBe(true);
-      if (q["@type"] === "multichoice" && q.single === "false") expect(Math.abs(fractions.filter((f) => f > 0).reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.01);
+      if (q["@type"] === "multichoice" && q.single === "false")
+        expect(Math.abs(fractions.filter((f) => f > 0).reduce((a, b) => a + b, 0) - 100)).toBeLessThan(0.01);
       else expect(fractions.filter((f) => f === 100)).toHaveLength(1);
     }
   });

@@ -27,9 +27,22 @@ describe("near-duplicate questions", () => {
   let care: string;
   const db = () => owner(app.database);
 
-  const csv = (rows: string[][]) => Buffer.from(`\uFEFF${[questionColumns.map((c) => c.zh), ...rows].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\r\n")}\r\n`);
+  const csv = (rows: string[][]) =>
+    Buffer.from(`\uFEFF${[questionColumns.map((c) => c.zh), ...rows].map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\r\n")}\r\n`);
   const row = (cells: Record<string, string>) => {
-    const all: Record<string, string> = { type: "单选题", optionA: "拉框标注", optionB: "语义分割", optionC: "关键点标注", optionD: "文本转写", answer: "A", difficulty: "2", level: "初级", pool: "练习", visibility: "仅本机构", ...cells };
+    const all: Record<string, string> = {
+      type: "单选题",
+      optionA: "拉框标注",
+      optionB: "语义分割",
+      optionC: "关键点标注",
+      optionD: "文本转写",
+      answer: "A",
+      difficulty: "2",
+      level: "初级",
+      pool: "练习",
+      visibility: "仅本机构",
+      ...cells,
+    };
     return questionColumns.map((c) => all[c.key] ?? "");
   };
 
@@ -71,13 +84,17 @@ describe("near-duplicate questions", () => {
   it("counts Chinese characters in trigrams the same way on this database as on the other", async () => {
     // Han characters are letters for pg_trgm under UTF-8 on PGlite and PostgreSQL alike: 老年照护 has
     // five trigrams (two padded), and near-identical Chinese stems are similar.
-    const [trigrams] = await db().rows<{ n: number; sim: number }>(sql`select array_length(show_trgm('老年照护'), 1) as n, similarity(${seededStem}, ${seededTwin}) as sim`);
+    const [trigrams] = await db().rows<{ n: number; sim: number }>(
+      sql`select array_length(show_trgm('老年照护'), 1) as n, similarity(${seededStem}, ${seededTwin}) as sim`,
+    );
     expect(Number(trigrams.n)).toBe(5);
     expect(Number(trigrams.sim)).toBeGreaterThanOrEqual(0.6);
   });
 
   it("shows the seeded near-duplicate pair as similar questions, each linking to the other", async () => {
-    const pair = await db().rows<{ id: string; stem: string }>(sql`select id, stem from questions where stem in (${seededStem}, ${seededTwin}) order by stem = ${seededStem} desc`);
+    const pair = await db().rows<{ id: string; stem: string }>(
+      sql`select id, stem from questions where stem in (${seededStem}, ${seededTwin}) order by stem = ${seededStem} desc`,
+    );
     expect(pair).toHaveLength(2);
     const [first, twin] = pair;
     const data = (await (await editor.data(`/w/demo-ai/questions/${first.id}`, questionRoute)).json()) as { similar: { id: string; similarity: number }[] };
@@ -161,6 +178,8 @@ describe("near-duplicate questions", () => {
       expect(await query(tx, sql`select 1 from questions where tenant_id = ${ai}`)).toEqual([]);
     });
     // The refused decisions changed nothing.
-    expect((await db().rows<{ status: string; duplicates: string | null }>(sql`select status, duplicates from import_jobs where id = ${waiting.jobId}`))[0]).toEqual({ status: "review", duplicates: null });
+    expect(
+      (await db().rows<{ status: string; duplicates: string | null }>(sql`select status, duplicates from import_jobs where id = ${waiting.jobId}`))[0],
+    ).toEqual({ status: "review", duplicates: null });
   });
 });

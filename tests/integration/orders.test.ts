@@ -25,7 +25,9 @@ describe("assessment orders", () => {
   const today = shanghaiDate();
   const db = () => owner(app.database);
   const written = async () =>
-    Object.fromEntries(await Promise.all(["assessment_orders", "payments", "refunds", "audit_log", "email_outbox"].map(async (t) => [t, await db().count(t)] as const)));
+    Object.fromEntries(
+      await Promise.all(["assessment_orders", "payments", "refunds", "audit_log", "email_outbox"].map(async (t) => [t, await db().count(t)] as const)),
+    );
   const order = (values: FormInput = {}): FormInput => ({
     certificateId: trainer,
     level: "intermediate",
@@ -41,10 +43,22 @@ describe("assessment orders", () => {
     return response.headers.get("location")!.split("/").at(-1)!;
   };
   const orderRow = async (id: string) =>
-    (await db().rows<{ status: string; unit_price_fen: number; total_fen: number; refunded_fen: number; headcount: number; disclosure_id: string; order_date: string; tenant_id: string; school_tenant_id: string }>(
-      sql`select status, unit_price_fen::int, total_fen::int, refunded_fen::int, headcount, disclosure_id, to_char(order_date, 'YYYY-MM-DD') as order_date, tenant_id, school_tenant_id
+    (
+      await db().rows<{
+        status: string;
+        unit_price_fen: number;
+        total_fen: number;
+        refunded_fen: number;
+        headcount: number;
+        disclosure_id: string;
+        order_date: string;
+        tenant_id: string;
+        school_tenant_id: string;
+      }>(
+        sql`select status, unit_price_fen::int, total_fen::int, refunded_fen::int, headcount, disclosure_id, to_char(order_date, 'YYYY-MM-DD') as order_date, tenant_id, school_tenant_id
           from assessment_orders where id = ${id}`,
-    ))[0];
+      )
+    )[0];
 
   beforeAll(async () => {
     delete process.env.STRIPE_SECRET_KEY;
@@ -101,7 +115,9 @@ describe("assessment orders", () => {
     });
     expect(feeInForce.amount_fen).toBe(35_000);
     expect(await db().count("audit_log", sql`action = 'order.create' and entity_id = ${id}`)).toBe(1);
-    const [mail] = await db().rows<{ to: string; text: string }>(sql`select "to", text from email_outbox where template = 'order-confirmation' and meta->>'orderId' = ${id}`);
+    const [mail] = await db().rows<{ to: string; text: string }>(
+      sql`select "to", text from email_outbox where template = 'order-confirmation' and meta->>'orderId' = ${id}`,
+    );
     expect(mail.to).toBe("school-admin@demo.xcert.test");
     expect(mail.text).toContain("¥21,000.00");
     // Both sides see it; the page says the price cannot be edited and shows no price field.
@@ -135,9 +151,11 @@ describe("assessment orders", () => {
     ).toMatch(priceRule);
     const edits = [sql`headcount = 1, total_fen = unit_price_fen`, sql`unit_price_fen = 1, total_fen = headcount`, sql`order_date = order_date - 1`];
     for (const edit of edits) {
-      expect(await databaseError(asApp({ tenantId: ai, tenantKind: "organization", role: "finance" }, (tx) => tx.execute(sql`update assessment_orders set ${edit} where id = ${id}`)))).toMatch(
-        /cannot be edited/,
-      );
+      expect(
+        await databaseError(
+          asApp({ tenantId: ai, tenantKind: "organization", role: "finance" }, (tx) => tx.execute(sql`update assessment_orders set ${edit} where id = ${id}`)),
+        ),
+      ).toMatch(/cannot be edited/);
       expect(await databaseError(app.database.db.execute(sql`update assessment_orders set ${edit} where id = ${id}`))).toMatch(/cannot be edited/);
     }
     expect((await orderRow(id)).headcount).toBe(60);
@@ -165,7 +183,9 @@ describe("assessment orders", () => {
     expect(await db().count("payments", sql`id = ${payment.id} and status = 'succeeded' and confirmed_by_user_id is not null`)).toBe(1);
     expect(await db().count("audit_log", sql`action = 'payment.transfer_confirmed' and entity_id = ${payment.id}`)).toBe(1);
     expect(await db().count("audit_log", sql`action = 'order.paid' and entity_id = ${id}`)).toBe(1);
-    const receipts = await db().rows<{ to: string; text: string }>(sql`select "to", text from email_outbox where template = 'payment-receipt' and meta->>'orderId' = ${id}`);
+    const receipts = await db().rows<{ to: string; text: string }>(
+      sql`select "to", text from email_outbox where template = 'payment-receipt' and meta->>'orderId' = ${id}`,
+    );
     expect(receipts).toHaveLength(1);
     expect(receipts[0].text).toContain("¥700.00");
 
@@ -180,7 +200,10 @@ describe("assessment orders", () => {
 
   it("keeps an order pending until what is confirmed covers its total", async () => {
     const id = await place({ headcount: "2" });
-    for (const [amount, reference] of [["300.00", "part 1"], ["400.00", "part 2"]]) {
+    for (const [amount, reference] of [
+      ["300.00", "part 1"],
+      ["400.00", "part 2"],
+    ]) {
       await school.action(`/w/demo-school/orders/${id}`, orderRoute, { intent: "transfer", amount, reference });
     }
     const transfers = await db().rows<{ id: string }>(sql`select id from payments where order_id = ${id} order by amount_fen`);
@@ -196,7 +219,12 @@ describe("assessment orders", () => {
     const [payment] = await db().rows<{ id: string }>(sql`select id from payments where order_id = ${id}`);
     await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "confirm", paymentId: payment.id });
 
-    const refund = await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "100.00", reason: "一名考生缺考" });
+    const refund = await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, {
+      intent: "refund",
+      paymentId: payment.id,
+      amount: "100.00",
+      reason: "一名考生缺考",
+    });
     expect(refund.status).toBe(200);
     expect((await orderRow(id)).refunded_fen).toBe(10_000);
     expect(await db().count("refunds", sql`order_id = ${id} and amount_fen = 10000 and stripe_refund_id is null`)).toBe(1);
@@ -208,10 +236,14 @@ describe("assessment orders", () => {
       expect(response.status, amount).toBe(400);
       expect((await errorsOf(response)).amount, amount).toBeDefined();
     }
-    const tooMuch = await errorsOf(await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "250.01", reason: "太多" }));
+    const tooMuch = await errorsOf(
+      await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "250.01", reason: "太多" }),
+    );
     expect(tooMuch.amount).toEqual(["退款金额须大于 0，且不超过该笔支付可退的金额。"]);
     // The school cannot refund itself.
-    expect((await school.action(`/w/demo-school/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "1.00", reason: "x" })).status).toBe(403);
+    expect(
+      (await school.action(`/w/demo-school/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "1.00", reason: "x" })).status,
+    ).toBe(403);
     expect(await written()).toEqual(before);
     const rest = await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "250.00", reason: "考核取消" });
     expect(rest.status).toBe(200);
@@ -268,7 +300,8 @@ describe("assessment orders", () => {
     await committee.login("committee@demo.xcert.test");
     expect((await committee.get(`/committee/orders/${id}`)).status).toBe(200);
 
-    const ordersOf = async (client: HttpClient, slug: string) => (await (await client.get(`/w/${slug}/export/orders?format=csv`)).text()).slice(1).trim().split("\r\n");
+    const ordersOf = async (client: HttpClient, slug: string) =>
+      (await (await client.get(`/w/${slug}/export/orders?format=csv`)).text()).slice(1).trim().split("\r\n");
     const schoolCsv = await ordersOf(school, "demo-school");
     expect(schoolCsv[0]).toContain("总额（元）");
     expect(schoolCsv.length - 1).toBe(await db().count("assessment_orders", sql`school_tenant_id = ${schoolId}`));

@@ -35,7 +35,10 @@ interface Overview {
       uncovered: number;
     }[];
   } | null;
-  fees: { inForce: { id: string; amountFen: number }[]; announced: { id: string; amountFen: number; currentFen: number | null; effectiveFrom: string }[] } | null;
+  fees: {
+    inForce: { id: string; amountFen: number }[];
+    announced: { id: string; amountFen: number; currentFen: number | null; effectiveFrom: string }[];
+  } | null;
   findings: { total: number; rows: { key: string; type: string; link: string | null }[] } | null;
   imports: { id: string; kind: string; status: string }[] | null;
   orders: { id: string; number: string }[] | null;
@@ -100,7 +103,8 @@ describe("workspace overview", () => {
       expect(certificate.materials.items, certificate.code).toBe(committeeBanks.materials.find((m) => m.certificateCode === certificate.code)?.materials ?? 0);
       // The last update each bank page shows for the certificate.
       const query = `?certificate=${certificate.id}`;
-      const lastUpdated = async (bank: string) => ((await (await admin.data(`/w/demo-ai/${bank}${query}`, `routes/w.$slug.${bank}._index`)).json()) as { lastUpdated: string | null }).lastUpdated;
+      const lastUpdated = async (bank: string) =>
+        ((await (await admin.data(`/w/demo-ai/${bank}${query}`, `routes/w.$slug.${bank}._index`)).json()) as { lastUpdated: string | null }).lastUpdated;
       expect(certificate.questions.updated, certificate.code).toBe(await lastUpdated("questions"));
       expect(certificate.cases.updated, certificate.code).toBe(await lastUpdated("cases"));
       expect(certificate.materials.updated, certificate.code).toBe(await lastUpdated("materials"));
@@ -142,7 +146,10 @@ describe("workspace overview", () => {
 
   it("shows the fees in force and the announced change as the public fee list has them", async () => {
     const { fees } = await overview(admin);
-    const publicList = (await (await app.client().data("/fees?organization=demo-ai", "routes/fees._index")).json()) as { rows: { id: string }[]; upcoming: { id: string }[] };
+    const publicList = (await (await app.client().data("/fees?organization=demo-ai", "routes/fees._index")).json()) as {
+      rows: { id: string }[];
+      upcoming: { id: string }[];
+    };
     expect(fees!.inForce.map((f) => f.id).sort()).toEqual(publicList.rows.map((f) => f.id).sort());
     expect(fees!.announced.map((f) => f.id)).toEqual(publicList.upcoming.map((f) => f.id));
     expect(fees!.inForce.length).toBe(3);
@@ -156,7 +163,9 @@ describe("workspace overview", () => {
 
   it("shows the committee's findings about the organization, with their evidence, and none of another's", async () => {
     const { findings } = await overview(careAdmin, "demo-care");
-    const committeeView = (await (await committee.data("/committee/fees?organization=demo-care", "routes/committee.fees")).json()) as { findings: { key: string; type: string }[] };
+    const committeeView = (await (await committee.data("/committee/fees?organization=demo-care", "routes/committee.fees")).json()) as {
+      findings: { key: string; type: string }[];
+    };
     expect(findings!.total).toBe(2);
     expect(findings!.rows.map((f) => f.key).sort()).toEqual(committeeView.findings.map((f) => f.key).sort());
     expect(findings!.rows.map((f) => f.type).sort()).toEqual(["late_notice", "over_cap"]);
@@ -176,7 +185,13 @@ describe("workspace overview", () => {
   it("shows a finding to those who publish fees, and not to an editor", async () => {
     // The committee lowers demo-ai's intermediate cap to ¥340: the fee in force (¥350) is above it.
     const [{ id: trainer }] = await db().rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ai} and code = 'AI-TRAINER'`);
-    const saved = await committee.post("/committee/settings", { intent: "cap", certificateId: trainer, level: "intermediate", amount: "340", reason: "成本复核后下调" });
+    const saved = await committee.post("/committee/settings", {
+      intent: "cap",
+      certificateId: trainer,
+      level: "intermediate",
+      amount: "340",
+      reason: "成本复核后下调",
+    });
     expect(saved.status).toBeLessThan(400);
     const { findings } = await overview(admin);
     expect(findings!.total).toBeGreaterThan(0);
@@ -204,7 +219,17 @@ describe("workspace overview", () => {
     expect((await overview(admin)).imports).toEqual([]);
     expect(await html(admin)).toContain("没有进行中或失败的导入。");
     const [{ id: trainer }] = await db().rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ai} and code = 'AI-TRAINER'`);
-    const cells: Record<string, string> = { type: "单选题", stem: "这一行的答案不是选项字母。", optionA: "甲", optionB: "乙", answer: "Z", difficulty: "3", level: "中级", pool: "练习", visibility: "仅本机构" };
+    const cells: Record<string, string> = {
+      type: "单选题",
+      stem: "这一行的答案不是选项字母。",
+      optionA: "甲",
+      optionB: "乙",
+      answer: "Z",
+      difficulty: "3",
+      level: "中级",
+      pool: "练习",
+      visibility: "仅本机构",
+    };
     const csv = `\uFEFF${[questionColumns.map((c) => c.zh), questionColumns.map((c) => cells[c.key] ?? "")].map((r) => r.map((c) => `"${c}"`).join(",")).join("\r\n")}\r\n`;
     const form = new FormData();
     form.append("certificateId", trainer);
@@ -216,7 +241,9 @@ describe("workspace overview", () => {
     let status = "";
     for (let i = 0; i < 600 && status !== "failed" && status !== "done"; i++) {
       if (i) await new Promise((resolve) => setTimeout(resolve, 100));
-      status = ((await (await editor.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json()) as { job: { status: string } }).job.status;
+      status = (
+        (await (await editor.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json()) as { job: { status: string } }
+      ).job.status;
     }
     expect(status).toBe("failed");
     expect((await overview(admin)).imports).toEqual([expect.objectContaining({ id: jobId, kind: "questions", status: "failed" })]);
@@ -231,7 +258,9 @@ describe("workspace overview", () => {
     // Every action demo-ai's log holds by now: seeded, the committee's cap, the failed import.
     const actions = (await db().rows<{ action: string }>(sql`select distinct action from audit_log where tenant_id = ${ai}`)).map((r) => r.action);
     expect(actions).toEqual(expect.arrayContaining(["question_import.create", "question_import.failed", "fee_disclosure.publish", "membership.create"]));
-    const latest = (await db().rows<{ action: string }>(sql`select action from audit_log where tenant_id = ${ai} order by id desc limit 5`)).map((r) => r.action);
+    const latest = (await db().rows<{ action: string }>(sql`select action from audit_log where tenant_id = ${ai} order by id desc limit 5`)).map(
+      (r) => r.action,
+    );
     for (const [client, locale] of [
       [admin, "zh-CN"],
       [adminEn, "en"],

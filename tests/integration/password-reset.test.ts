@@ -47,7 +47,8 @@ describe("password reset", () => {
     client.action(path, "routes/reset-password.$token", { password, confirm });
   const valid = async (path: string) => ((await (await app.client().data(path, "routes/reset-password.$token")).json()) as { valid: boolean }).valid;
   const loginStatus = async (email: string, password: string) => (await app.client().post("/login", { email, password })).status;
-  const hashOf = async (email: string) => (await db().rows<{ password_hash: string }>(sql`select password_hash from users where email = ${email}`))[0].password_hash;
+  const hashOf = async (email: string) =>
+    (await db().rows<{ password_hash: string }>(sql`select password_hash from users where email = ${email}`))[0].password_hash;
 
   beforeAll(async () => {
     resend = await startResendDouble();
@@ -85,7 +86,9 @@ describe("password reset", () => {
     expect(after.email_outbox).toBe(before.email_outbox + 2);
     expect(after.password_resets).toBe(before.password_resets + 2);
     expect(await db().count("email_outbox", sql`"to" = 'no-account@demo.xcert.test'`)).toBe(0);
-    expect(await db().count("account_audit_log", sql`action = 'password_reset.requested_unknown' and detail->'after'->>'email' = 'no-account@demo.xcert.test'`)).toBe(2);
+    expect(
+      await db().count("account_audit_log", sql`action = 'password_reset.requested_unknown' and detail->'after'->>'email' = 'no-account@demo.xcert.test'`),
+    ).toBe(2);
     const [finance] = await db().rows<{ id: string }>(sql`select id from users where email = 'org-finance@demo.xcert.test'`);
     expect(await db().count("account_audit_log", sql`action = 'password_reset.requested' and user_id = ${finance.id}`)).toBe(2);
 
@@ -184,7 +187,9 @@ describe("password reset", () => {
   it("refuses an expired or unknown link with 410 and changes nothing", async () => {
     const email = "school-teacher@demo.xcert.test";
     const expired = await resetLink(email);
-    await db().rows(sql`update password_resets set expires_at = now() - interval '1 second' where token_hash = ${createHash("sha256").update(expired.token).digest("hex")}`);
+    await db().rows(
+      sql`update password_resets set expires_at = now() - interval '1 second' where token_hash = ${createHash("sha256").update(expired.token).digest("hex")}`,
+    );
     const hash = await hashOf(email);
     const before = await counts();
     for (const path of [expired.path, `/reset-password/${"B".repeat(43)}`, "/reset-password/not-a-token", `/reset-password/${expired.token}x`]) {

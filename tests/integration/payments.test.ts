@@ -50,11 +50,20 @@ describe("online payments (Stripe Connect)", () => {
     return response.headers.get("location")!.split("/").at(-1)!;
   };
   const orderRow = async (id: string) =>
-    (await db().rows<{ status: string; total_fen: number; paid_at: Date | null }>(sql`select status, total_fen::int, paid_at from assessment_orders where id = ${id}`))[0];
+    (
+      await db().rows<{ status: string; total_fen: number; paid_at: Date | null }>(
+        sql`select status, total_fen::int, paid_at from assessment_orders where id = ${id}`,
+      )
+    )[0];
   const paymentsOf = (id: string) =>
-    db().rows<{ status: string; amount_fen: number; method: string; currency: string; stripe_checkout_session_id: string; stripe_payment_intent_id: string | null }>(
-      sql`select status, amount_fen::int, method, currency, stripe_checkout_session_id, stripe_payment_intent_id from payments where order_id = ${id}`,
-    );
+    db().rows<{
+      status: string;
+      amount_fen: number;
+      method: string;
+      currency: string;
+      stripe_checkout_session_id: string;
+      stripe_payment_intent_id: string | null;
+    }>(sql`select status, amount_fen::int, method, currency, stripe_checkout_session_id, stripe_payment_intent_id from payments where order_id = ${id}`);
   const receiptsOf = (id: string) => db().count("email_outbox", sql`template = 'payment-receipt' and meta->>'orderId' = ${id}`);
   const sessionRequests = () => stripeApi.requests.filter((r) => r.method === "POST" && r.path === "/v1/checkout/sessions");
   /** The school clicks "pay online": the Checkout Session the app created, as Stripe stored it. */
@@ -88,7 +97,9 @@ describe("online payments (Stripe Connect)", () => {
   const deliver = async (body: unknown, sign: { secret?: string; timestamp?: number; header?: string | null } = {}) => {
     const payload = typeof body === "string" ? body : JSON.stringify(body);
     const header =
-      sign.header !== undefined ? sign.header : signer.webhooks.generateTestHeaderString({ payload, secret: sign.secret ?? webhookSecret, timestamp: sign.timestamp });
+      sign.header !== undefined
+        ? sign.header
+        : signer.webhooks.generateTestHeaderString({ payload, secret: sign.secret ?? webhookSecret, timestamp: sign.timestamp });
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (header !== null) headers["stripe-signature"] = header;
     const response = await fetch(`${app.url}/webhooks/stripe`, { method: "POST", body: payload, headers });
@@ -98,7 +109,7 @@ describe("online payments (Stripe Connect)", () => {
   const shuffledTriples = <T>(events: T[], seed: number) => {
     const list = events.flatMap((e) => [e, e, e]);
     let state = seed;
-    const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     for (let i = list.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [list[i], list[j]] = [list[j], list[i]];
@@ -183,14 +194,27 @@ describe("online payments (Stripe Connect)", () => {
       capabilities: { card_payments: "active", alipay_payments: "active", wechat_pay_payments: "active" },
     });
     const refreshed = await (await finance.data("/w/demo-ai/payments?refresh=1", "routes/w.$slug.payments")).json();
-    expect(refreshed.account).toMatchObject({ stripeAccountId: aiAccount, chargesEnabled: true, detailsSubmitted: true, paymentMethods: ["card", "alipay", "wechat_pay"] });
+    expect(refreshed.account).toMatchObject({
+      stripeAccountId: aiAccount,
+      chargesEnabled: true,
+      detailsSubmitted: true,
+      paymentMethods: ["card", "alipay", "wechat_pay"],
+    });
     expect(stripeApi.requests.at(-1)).toMatchObject({ method: "GET", path: `/v1/accounts/${aiAccount}` });
     expect(await db().count("audit_log", sql`action = 'payments.account_updated'`)).toBe(1);
 
     // demo-care connects an account that takes cards only.
     expect((await careAdmin.post("/w/demo-care/payments", {})).status).toBe(302);
-    careAccount = (await db().rows<{ id: string }>(sql`select stripe_account_id as id from payment_accounts p join tenants t on t.id = p.tenant_id where t.slug = 'demo-care'`))[0].id;
-    stripeApi.updateAccount(careAccount, { charges_enabled: true, details_submitted: true, capabilities: { card_payments: "active", alipay_payments: "inactive" } });
+    careAccount = (
+      await db().rows<{ id: string }>(
+        sql`select stripe_account_id as id from payment_accounts p join tenants t on t.id = p.tenant_id where t.slug = 'demo-care'`,
+      )
+    )[0].id;
+    stripeApi.updateAccount(careAccount, {
+      charges_enabled: true,
+      details_submitted: true,
+      capabilities: { card_payments: "active", alipay_payments: "inactive" },
+    });
     expect((await careAdmin.get("/w/demo-care/payments?refresh=1")).status).toBe(200);
   });
 
@@ -286,19 +310,33 @@ describe("online payments (Stripe Connect)", () => {
     }
     for (const e of events) {
       const seen = outcomes.get(e.id)!;
-      expect(seen.filter((o) => o !== "duplicate"), e.type).toHaveLength(1);
+      expect(
+        seen.filter((o) => o !== "duplicate"),
+        e.type,
+      ).toHaveLength(1);
       expect(await db().count("stripe_events", sql`id = ${e.id}`)).toBe(1);
     }
 
     expect(await paymentsOf(cardOrder)).toEqual([
-      { status: "succeeded", amount_fen: 70_000, method: "stripe", currency: "CNY", stripe_checkout_session_id: card.id, stripe_payment_intent_id: `pi_test_${card.id.slice(-12)}` },
+      {
+        status: "succeeded",
+        amount_fen: 70_000,
+        method: "stripe",
+        currency: "CNY",
+        stripe_checkout_session_id: card.id,
+        stripe_payment_intent_id: `pi_test_${card.id.slice(-12)}`,
+      },
     ]);
     expect(await paymentsOf(asyncOrder)).toMatchObject([{ status: "succeeded", amount_fen: 140_000, stripe_checkout_session_id: bank.id }]);
     expect(await paymentsOf(failedOrder)).toMatchObject([{ status: "failed", amount_fen: 175_000, stripe_checkout_session_id: failing.id }]);
     expect((await orderRow(cardOrder)).status).toBe("paid");
     expect((await orderRow(asyncOrder)).status).toBe("paid");
     expect((await orderRow(failedOrder)).status).toBe("pending");
-    for (const [id, paid] of [[cardOrder, 1], [asyncOrder, 1], [failedOrder, 0]] as const) {
+    for (const [id, paid] of [
+      [cardOrder, 1],
+      [asyncOrder, 1],
+      [failedOrder, 0],
+    ] as const) {
       expect(await db().count("audit_log", sql`action = 'order.paid' and entity_id = ${id}`), id).toBe(paid);
       expect(await receiptsOf(id), id).toBe(paid);
     }
@@ -308,7 +346,9 @@ describe("online payments (Stripe Connect)", () => {
     expect(after.payments - before.payments).toBe(0);
     expect(after.paidOrders - before.paidOrders).toBe(2);
     expect(after.email_outbox - before.email_outbox).toBe(2);
-    const [receipt] = await db().rows<{ to: string; text: string }>(sql`select "to", text from email_outbox where template = 'payment-receipt' and meta->>'orderId' = ${cardOrder}`);
+    const [receipt] = await db().rows<{ to: string; text: string }>(
+      sql`select "to", text from email_outbox where template = 'payment-receipt' and meta->>'orderId' = ${cardOrder}`,
+    );
     expect(receipt.to).toBe("school-admin@demo.xcert.test");
     expect(receipt.text).toContain("¥700.00");
     // Both sides see it paid.
@@ -380,14 +420,18 @@ describe("online payments (Stripe Connect)", () => {
   it("acknowledges an event it has no use for (unknown order or account, a sale not made here, another organization's order) and writes only its id", async () => {
     const id = await place();
     const session = await checkout(id);
-    const stranger = (changes: Record<string, unknown>, account?: string | null) => event("checkout.session.completed", completed(session, changes), { account });
+    const stranger = (changes: Record<string, unknown>, account?: string | null) =>
+      event("checkout.session.completed", completed(session, changes), { account });
     const cases = [
       { label: "an order that does not exist", event: stranger({ metadata: { orderId: randomUUID() }, client_reference_id: null }) },
       { label: "an account that is not connected here", event: stranger({}, "acct_test_unknown") },
       { label: "a platform event with no account", event: stranger({}, null) },
       // The organization's own Stripe account also sells other things: those sessions are not ours.
       { label: "a sale made elsewhere on the account", event: stranger({ id: "cs_test_elsewhere", metadata: {}, client_reference_id: "cart-42" }) },
-      { label: "a sale made elsewhere with junk metadata", event: stranger({ id: "cs_test_elsewhere2", metadata: { orderId: "1; drop table payments" }, client_reference_id: null }) },
+      {
+        label: "a sale made elsewhere with junk metadata",
+        event: stranger({ id: "cs_test_elsewhere2", metadata: { orderId: "1; drop table payments" }, client_reference_id: null }),
+      },
       // demo-care's account cannot settle demo-ai's order.
       { label: "another organization's account", event: stranger({}, careAccount) },
     ];
@@ -409,8 +453,18 @@ describe("online payments (Stripe Connect)", () => {
     // any amount, carrying the order's id. Each arrives signed, for its account, naming its order.
     const cases = [
       { label: "in JPY", reason: "currency", actualFen: null, changes: (s: Session) => ({ currency: "jpy", amount_total: s.amount_total }) },
-      { label: "for less than the total", reason: "amount", actualFen: 69_900, changes: (s: Session) => ({ amount_total: s.amount_total - 100, amount_subtotal: s.amount_total - 100 }) },
-      { label: "a session XCert never created", reason: "unknown_session", actualFen: 70_000, changes: () => ({ id: `cs_test_forged_${randomUUID().slice(0, 8)}` }) },
+      {
+        label: "for less than the total",
+        reason: "amount",
+        actualFen: 69_900,
+        changes: (s: Session) => ({ amount_total: s.amount_total - 100, amount_subtotal: s.amount_total - 100 }),
+      },
+      {
+        label: "a session XCert never created",
+        reason: "unknown_session",
+        actualFen: 70_000,
+        changes: () => ({ id: `cs_test_forged_${randomUUID().slice(0, 8)}` }),
+      },
     ];
     for (const c of cases) {
       const id = await place();
@@ -435,7 +489,13 @@ describe("online payments (Stripe Connect)", () => {
       // …and for the committee: a finding of its audit, with the order as evidence.
       const audit = await (await committee.data("/committee/fees?type=unverified_payment", "routes/committee.fees")).json();
       const finding = audit.findings.find((f: { entityId: string }) => f.entityId === id);
-      expect(finding, c.label).toMatchObject({ type: "unverified_payment", organizationSlug: "demo-ai", actualFen: c.actualFen, expectedFen: 70_000, evidence: `/committee/orders/${id}` });
+      expect(finding, c.label).toMatchObject({
+        type: "unverified_payment",
+        organizationSlug: "demo-ai",
+        actualFen: c.actualFen,
+        expectedFen: 70_000,
+        evidence: `/committee/orders/${id}`,
+      });
       const evidence = await committee.get(finding.evidence);
       expect(evidence.status).toBe(200);
       expect(await evidence.text()).toContain('data-consistent="false"');
@@ -479,7 +539,12 @@ describe("online payments (Stripe Connect)", () => {
     const session = await checkout(id);
     await deliver(event("checkout.session.completed", completed(session)));
     const [payment] = await db().rows<{ id: string }>(sql`select id from payments where order_id = ${id}`);
-    const refund = await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: "100.00", reason: "一名考生缺考" });
+    const refund = await finance.action(`/w/demo-ai/orders/${id}`, orderRoute, {
+      intent: "refund",
+      paymentId: payment.id,
+      amount: "100.00",
+      reason: "一名考生缺考",
+    });
     expect(refund.status).toBe(200);
     const request = stripeApi.requests.at(-1)!;
     expect(request).toMatchObject({ method: "POST", path: "/v1/refunds", stripeAccount: aiAccount, status: 200 });
@@ -491,7 +556,9 @@ describe("online payments (Stripe Connect)", () => {
     const [{ total }] = await db().rows<{ total: number }>(sql`select total_fen::int as total from assessment_orders where id = ${id}`);
     const half = ((total - 10_000) / 2 + 100) / 100;
     const both = await Promise.all(
-      [0, 1].map(() => finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: half.toFixed(2), reason: "重复提交" })),
+      [0, 1].map(() =>
+        finance.action(`/w/demo-ai/orders/${id}`, orderRoute, { intent: "refund", paymentId: payment.id, amount: half.toFixed(2), reason: "重复提交" }),
+      ),
     );
     expect(both.map((r) => r.status).sort()).toEqual([200, 400]);
     expect(await db().count("refunds", sql`order_id = ${id}`)).toBe(2);

@@ -105,7 +105,11 @@ describe("production mode (NODE_ENV=production, no XCERT_DEMO)", () => {
   });
 
   it("refuses to start without XCERT_SECOND_FACTOR_KEY", async () => {
-    const refused = await runCommand("npx", ["tsx", "-e", "import('./app/env.server.ts').then((m) => m.env())"], childEnv(production, { XCERT_SECOND_FACTOR_KEY: undefined }));
+    const refused = await runCommand(
+      "npx",
+      ["tsx", "-e", "import('./app/env.server.ts').then((m) => m.env())"],
+      childEnv(production, { XCERT_SECOND_FACTOR_KEY: undefined }),
+    );
     expect(refused.code).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/XCERT_SECOND_FACTOR_KEY is required in production/);
   });
@@ -133,7 +137,15 @@ describe("production mode (NODE_ENV=production, no XCERT_DEMO)", () => {
       method: "POST",
       redirect: "manual",
       headers,
-      body: new URLSearchParams({ kind: "organization", tenantName: "生产模式测试机构", slug: `prod-${suffix}`, creditCode, name: "生产测试", email, password }),
+      body: new URLSearchParams({
+        kind: "organization",
+        tenantName: "生产模式测试机构",
+        slug: `prod-${suffix}`,
+        creditCode,
+        name: "生产测试",
+        email,
+        password,
+      }),
     });
     expect(sent.status, await sent.clone().text()).toBe(200);
     // The link is in the outbox (no email provider here): read with the server stopped, PGlite

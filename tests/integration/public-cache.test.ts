@@ -145,9 +145,13 @@ describe("public pages ahead of their floor", () => {
     await db().rows(sql`update users set name = name`);
     expect(await version()).toBe(before);
     // Readable in the public scope under RLS, and not writable by the app role.
-    const [row] = await asApp({ role: "public" }, (tx) => query<{ version: number }>(tx, sql`select version::int from public_data_versions where name = 'fees'`));
+    const [row] = await asApp({ role: "public" }, (tx) =>
+      query<{ version: number }>(tx, sql`select version::int from public_data_versions where name = 'fees'`),
+    );
     expect(row.version).toBe(before);
-    const refused = await asApp({ role: "system" }, (tx) => query(tx, sql`update public_data_versions set version = 0`)).catch((error: Error & { cause?: Error }) => (error.cause ?? error).message);
+    const refused = await asApp({ role: "system" }, (tx) => query(tx, sql`update public_data_versions set version = 0`)).catch(
+      (error: Error & { cause?: Error }) => (error.cause ?? error).message,
+    );
     expect(refused).toMatch(/permission denied/);
   });
 

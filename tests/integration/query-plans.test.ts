@@ -88,7 +88,10 @@ describe("query plans on the scale schema", () => {
   afterAll(() => database.drop());
 
   /** Runs `fn` as the organization's admin, recording every statement, then explains each in the same scope. */
-  async function plansOf(fn: (tx: Tx) => Promise<unknown>, scope: Parameters<typeof asApp>[0] = { tenantId: ctx.tenant.id, tenantKind: "organization", userId: ctx.user.id, role: "admin" }) {
+  async function plansOf(
+    fn: (tx: Tx) => Promise<unknown>,
+    scope: Parameters<typeof asApp>[0] = { tenantId: ctx.tenant.id, tenantKind: "organization", userId: ctx.user.id, role: "admin" },
+  ) {
     recording = [];
     await asApp(scope, async (tx) => {
       await fn(tx);
@@ -100,7 +103,10 @@ describe("query plans on the scale schema", () => {
       const plans: { query: string; nodes: PlanNode[] }[] = [];
       for (const statement of statements) {
         // The statement as the app sent it, with its parameters bound: the plan the app gets.
-        const [row] = await query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(tx, sql.join([sql.raw("explain (format json) "), rawWithParams(statement.query, statement.params)]));
+        const [row] = await query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
+          tx,
+          sql.join([sql.raw("explain (format json) "), rawWithParams(statement.query, statement.params)]),
+        );
         const plan = row["QUERY PLAN"];
         plans.push({ query: statement.query, nodes: nodesOf((typeof plan === "string" ? JSON.parse(plan) : plan)[0].Plan) });
       }
@@ -110,7 +116,9 @@ describe("query plans on the scale schema", () => {
 
   function expectIndexed(plans: { query: string; nodes: PlanNode[] }[]) {
     const scans = plans.flatMap((p) =>
-      p.nodes.filter((n) => n["Node Type"] === "Seq Scan" && tenantTables.includes(n["Relation Name"] ?? "")).map((n) => `${n["Relation Name"]} in: ${p.query.slice(0, 160)}`),
+      p.nodes
+        .filter((n) => n["Node Type"] === "Seq Scan" && tenantTables.includes(n["Relation Name"] ?? ""))
+        .map((n) => `${n["Relation Name"]} in: ${p.query.slice(0, 160)}`),
     );
     expect(scans).toEqual([]);
     // Something was read through an index (the test would prove nothing on plans without relations).
@@ -118,7 +126,19 @@ describe("query plans on the scale schema", () => {
   }
 
   it("has many tenants with rows each (the plans below would prove nothing on an empty schema)", async () => {
-    expect(tenantTables).toEqual(expect.arrayContaining(["questions", "question_versions", "cases", "materials", "certificates", "standard_versions", "standard_nodes", "fee_disclosures", "assessment_orders"]));
+    expect(tenantTables).toEqual(
+      expect.arrayContaining([
+        "questions",
+        "question_versions",
+        "cases",
+        "materials",
+        "certificates",
+        "standard_versions",
+        "standard_nodes",
+        "fee_disclosures",
+        "assessment_orders",
+      ]),
+    );
     expect(await owner(database).count("questions")).toBeGreaterThanOrEqual(counts.questions);
     expect(await owner(database).count("tenants", sql`kind = 'organization'`)).toBeGreaterThanOrEqual(counts.organizations);
   });
@@ -173,7 +193,9 @@ describe("query plans on the scale schema", () => {
 
   it("reads the public fee lists across organizations through each organization's indexes", async () => {
     const anonymous = { role: "public" } as const;
-    const [{ code }] = await owner(database).rows<{ code: string }>(sql`select code from certificates where tenant_id = ${ctx.tenant.id} order by code limit 1`);
+    const [{ code }] = await owner(database).rows<{ code: string }>(
+      sql`select code from certificates where tenant_id = ${ctx.tenant.id} order by code limit 1`,
+    );
     expectIndexed(await plansOf((tx) => feesInForce(tx, {}, "zh-CN"), anonymous));
     expectIndexed(await plansOf((tx) => feesInForce(tx, { certificate: code, kind: "assessment" }, "en"), anonymous));
     expectIndexed(await plansOf((tx) => upcomingFees(tx, {}, "zh-CN"), anonymous));

@@ -26,7 +26,9 @@ describe("question bank", () => {
   let requirements: { lineage_id: string; level: string; code: string }[];
   const db = () => owner(app.database);
   const counts = async () =>
-    Object.fromEntries(await Promise.all(["questions", "question_versions", "import_jobs", "import_rows", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
+    Object.fromEntries(
+      await Promise.all(["questions", "question_versions", "import_jobs", "import_rows", "audit_log"].map(async (t) => [t, await db().count(t)] as const)),
+    );
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
   const question = (values: FormInput = {}): FormInput => ({
     certificateId: trainer,
@@ -61,7 +63,8 @@ describe("question bank", () => {
     for (let i = 0; i < 600; i++) {
       const data = await (await client.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json();
       job = data.job;
-      if (job && (job.status === "done" || job.status === "failed")) return { jobId, job, errors: data.errors as { row: number; column: string; message: string }[] };
+      if (job && (job.status === "done" || job.status === "failed"))
+        return { jobId, job, errors: data.errors as { row: number; column: string; message: string }[] };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`import ${jobId} did not finish: ${JSON.stringify(job)}`);
@@ -113,7 +116,11 @@ describe("question bank", () => {
   });
 
   it("lists the demo bank with filters, search and the bank's last update", async () => {
-    const data = async (query: string) => (await (await editor.data(`/w/demo-ai/questions?${query}`, "routes/w.$slug.questions._index")).json()) as { rows: { stem: string; pool: string; type: string; level: string }[]; lastUpdated: string | null };
+    const data = async (query: string) =>
+      (await (await editor.data(`/w/demo-ai/questions?${query}`, "routes/w.$slug.questions._index")).json()) as {
+        rows: { stem: string; pool: string; type: string; level: string }[];
+        lastUpdated: string | null;
+      };
     const all = await data(`certificate=${trainer}`);
     expect(all.rows.length).toBe(await db().count("questions", sql`certificate_id = ${trainer}`));
     expect(all.lastUpdated).not.toBeNull();
@@ -137,7 +144,12 @@ describe("question bank", () => {
     const created = await post(editor, "/w/demo-ai/questions/new", question());
     expect(created.status).toBe(302);
     const id = created.headers.get("location")!.split("/").at(-1)!;
-    const read = async () => (await db().rows<{ status: string; version: number; answer: string; tags: string[] }>(sql`select status, version, answer, tags from questions where id = ${id}`))[0];
+    const read = async () =>
+      (
+        await db().rows<{ status: string; version: number; answer: string; tags: string[] }>(
+          sql`select status, version, answer, tags from questions where id = ${id}`,
+        )
+      )[0];
     expect(await read()).toMatchObject({ status: "draft", version: 0, tags: ["机器学习", "基础"] });
     expect(await db().count("question_versions", sql`question_id = ${id}`)).toBe(0);
 
@@ -155,9 +167,13 @@ describe("question bank", () => {
     expect(diff.diff.changes[0]).toMatchObject({ from: "下列哪项属于监督学习？", to: "下列哪项属于监督学习算法？" });
     expect(diff.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
     // Old versions stay readable, and a published version is never changed.
-    expect(await db().rows(sql`select snapshot->>'stem' as stem from question_versions where question_id = ${id} and version = 1`)).toEqual([{ stem: "下列哪项属于监督学习？" }]);
+    expect(await db().rows(sql`select snapshot->>'stem' as stem from question_versions where question_id = ${id} and version = 1`)).toEqual([
+      { stem: "下列哪项属于监督学习？" },
+    ]);
     const refusedUpdate = await databaseError(
-      asApp({ tenantId: ai, tenantKind: "organization", role: "editor" }, (tx) => query(tx, sql`update question_versions set snapshot = '{}' where question_id = ${id} returning 1`)),
+      asApp({ tenantId: ai, tenantKind: "organization", role: "editor" }, (tx) =>
+        query(tx, sql`update question_versions set snapshot = '{}' where question_id = ${id} returning 1`),
+      ),
     );
     expect(refusedUpdate).toMatch(/permission denied/);
     // A published question cannot be deleted; a never-published one can.
@@ -196,8 +212,13 @@ describe("question bank", () => {
     }
     // A requirement of another certificate, or a certificate of another organization.
     const [elderly] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'ELDERLY-CARE'`);
-    expect((await errorsOf(await editor.action("/w/demo-ai/questions/new", newRoute, question({ certificateId: elderly.id })))).certificateId).toEqual(["请从列表中选择。"]);
-    const foreign = await post(editor, `/w/demo-ai/questions/new?_data=${encodeURIComponent(newRoute)}`, { ...question({ certificateId: bigdata }), requirementIds: requirements[0]?.lineage_id ?? "00000000-0000-4000-8000-000000000000" });
+    expect((await errorsOf(await editor.action("/w/demo-ai/questions/new", newRoute, question({ certificateId: elderly.id })))).certificateId).toEqual([
+      "请从列表中选择。",
+    ]);
+    const foreign = await post(editor, `/w/demo-ai/questions/new?_data=${encodeURIComponent(newRoute)}`, {
+      ...question({ certificateId: bigdata }),
+      requirementIds: requirements[0]?.lineage_id ?? "00000000-0000-4000-8000-000000000000",
+    });
     expect((await errorsOf(foreign)).requirementIds).toEqual(["请从列表中选择。"]);
     const english = await careAdmin.action("/w/demo-care/questions/new", newRoute, { intent: "save" });
     expect((await errorsOf(english)).stem).toEqual(["This field is required."]);
@@ -230,7 +251,8 @@ describe("question bank", () => {
     await school.login("school-admin@demo.xcert.test");
     expect((await school.get("/w/demo-school/questions")).status).toBe(403);
     expect((await school.get("/w/demo-ai/questions")).status).toBe(404);
-    for (const id of ["x", "00000000-0000-0000-0000-000000000000", "'--"]) expect((await editor.get(`/w/demo-ai/questions/${encodeURIComponent(id)}`)).status).toBe(404);
+    for (const id of ["x", "00000000-0000-0000-0000-000000000000", "'--"])
+      expect((await editor.get(`/w/demo-ai/questions/${encodeURIComponent(id)}`)).status).toBe(404);
     expect(await counts()).toEqual(before);
   });
 
@@ -255,18 +277,27 @@ describe("question bank", () => {
     await asApp({ tenantId: committee.id, tenantKind: "committee", role: "admin" }, async (tx) => {
       expect(await query(tx, sql`select 1 from questions`)).toEqual([]);
       expect(await query(tx, sql`select 1 from question_versions`)).toEqual([]);
-      const rows = await query<{ pool: string; questions: number }>(tx, sql`select pool::text, questions::int from question_bank_counts() where tenant_id = ${ai}`);
+      const rows = await query<{ pool: string; questions: number }>(
+        tx,
+        sql`select pool::text, questions::int from question_bank_counts() where tenant_id = ${ai}`,
+      );
       expect(rows.filter((r) => r.pool === "exam").reduce((sum, r) => sum + r.questions, 0)).toBe(exam);
     });
     // The stem search's candidates (question_ids_matching runs as the owner) come from the caller's own
     // organization only: none for the school and the committee, only demo-care's own for demo-care.
-    for (const scope of [{ tenantId: school.id, tenantKind: "school" }, { tenantId: committee.id, tenantKind: "committee" }, { tenantId: null, tenantKind: null }]) {
+    for (const scope of [
+      { tenantId: school.id, tenantKind: "school" },
+      { tenantId: committee.id, tenantKind: "committee" },
+      { tenantId: null, tenantKind: null },
+    ]) {
       await asApp({ ...scope, role: scope.tenantId ? "admin" : "public" }, async (tx) => {
         expect(await query(tx, sql`select id from question_ids_matching('%') as m(id)`)).toEqual([]);
       });
     }
     for (const tenantId of [ai, care.id]) {
-      const candidates = await asApp({ tenantId, tenantKind: "organization", role: "admin" }, (tx) => query<{ id: string }>(tx, sql`select id from question_ids_matching('%') as m(id)`));
+      const candidates = await asApp({ tenantId, tenantKind: "organization", role: "admin" }, (tx) =>
+        query<{ id: string }>(tx, sql`select id from question_ids_matching('%') as m(id)`),
+      );
       expect(candidates.length).toBe(await db().count("questions", sql`tenant_id = ${tenantId}`));
       expect(await db().count("questions", sql`tenant_id <> ${tenantId} and id = any(${`{${candidates.map((r) => r.id).join(",")}}`}::uuid[])`)).toBe(0);
     }
@@ -308,14 +339,24 @@ describe("question bank", () => {
     for (const row of rows) sheet.addRow(row);
     const failed = await importFile(editor, "题库.xlsx", new Uint8Array(await workbook.xlsx.writeBuffer()));
     // Every row was checked, 12 of them failed (13 errors: one row has two) and nothing was written.
-    expect(failed.job).toMatchObject({ status: "failed", totalRows: 10_000, processedRows: 10_000, failedRows: 12, errorCount: 13, importedRows: 0, progress: 100 });
+    expect(failed.job).toMatchObject({
+      status: "failed",
+      totalRows: 10_000,
+      processedRows: 10_000,
+      failedRows: 12,
+      errorCount: 13,
+      importedRows: 0,
+      progress: 100,
+    });
     const failedPage = await (await editor.get(`/w/demo-ai/questions/import/${failed.jobId}`)).text();
     expect(testIdText(failedPage, "import-phase")).toBe("100% · 已校验 10000 行，其中 12 行有错误，未写入任何行。");
     expect(testIdAttribute(failedPage, "import-progress", "value")).toBe("100");
     expect(testIdText(failedPage, "import-summary")).toBe("发现 13 处错误，未导入任何试题。请修改后重新上传。");
     const reader = app.client({ locale: "en" });
     await reader.login("org-editor@demo.xcert.test");
-    expect(testIdText(await (await reader.get(`/w/demo-ai/questions/import/${failed.jobId}`)).text(), "import-phase")).toBe("100% · Rows checked: 10000, rows with errors: 12, rows written: 0.");
+    expect(testIdText(await (await reader.get(`/w/demo-ai/questions/import/${failed.jobId}`)).text(), "import-phase")).toBe(
+      "100% · Rows checked: 10000, rows with errors: 12, rows written: 0.",
+    );
     // The live stream of the ended job says the same.
     expect(await (await editor.get(`/w/demo-ai/questions/import/${failed.jobId}/events`)).text()).toContain(
       'data: {"status":"failed","totalRows":10000,"processedRows":10000,"failedRows":12,"importedRows":0,"progress":100}',
@@ -324,7 +365,10 @@ describe("question bank", () => {
     expect([...new Set(failed.errors.map((e) => e.row))].sort((a, b) => a - b)).toEqual([...bad.keys()].map((i) => i + 2));
     expect(failed.errors.find((e) => e.row === 5)).toMatchObject({ column: "答案", message: "单选题的答案须为一个选项字母（如 B）。" });
     expect(failed.errors.find((e) => e.row === 19)).toMatchObject({ column: "题型" });
-    expect(failed.errors.find((e) => e.row === 4002)).toMatchObject({ column: "技能要求", message: "未知的技能要求编号：9.9.9（该等级最新发布的标准中没有）。" });
+    expect(failed.errors.find((e) => e.row === 4002)).toMatchObject({
+      column: "技能要求",
+      message: "未知的技能要求编号：9.9.9（该等级最新发布的标准中没有）。",
+    });
     expect(failed.errors.find((e) => e.row === 2502)).toMatchObject({ column: "可见范围", message: "考试题库的试题不能共享。" });
     expect(await db().count("questions")).toBe(before.questions);
     expect(await db().count("question_versions")).toBe(before.question_versions);
@@ -342,7 +386,9 @@ describe("question bank", () => {
     expect(fixed.job).toMatchObject({ status: "done", importedRows: 10_000, progress: 100 });
     expect(await db().count("questions", sql`import_job_id = ${fixed.jobId}`)).toBe(10_000);
     expect(await db().count("questions", sql`import_job_id = ${fixed.jobId} and pool = 'exam'`)).toBe(1000);
-    expect(await db().count("question_versions", sql`question_id in (select id from questions where import_job_id = ${fixed.jobId}) and version = 1`)).toBe(10_000);
+    expect(await db().count("question_versions", sql`question_id in (select id from questions where import_job_id = ${fixed.jobId}) and version = 1`)).toBe(
+      10_000,
+    );
     expect(await db().count("audit_log", sql`action = 'question_import.done' and entity_id = ${fixed.jobId}`)).toBe(1);
     expect(await db().count("import_rows")).toBe(0);
     const page = await (await editor.get(`/w/demo-ai/questions/import/${fixed.jobId}`)).text();
@@ -381,7 +427,9 @@ describe("question bank", () => {
     };
     // 矩形框 and 样题 000 have trigrams; 意图 and "A B" do not; 100% has a literal percent sign.
     for (const q of ["矩形框", "样题 000", "意图", "A B", "100%", "SELECT"]) {
-      const expected = (await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and stem ilike ${likePattern(q)}`)).map((r) => r.id).sort();
+      const expected = (await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and stem ilike ${likePattern(q)}`))
+        .map((r) => r.id)
+        .sort();
       expect(await searched(q), q).toEqual(expected);
       if (["矩形框", "样题 000", "意图"].includes(q)) expect(expected.length, q).toBeGreaterThan(0);
       // The question list of one certificate reads the same way.
@@ -393,7 +441,9 @@ describe("question bank", () => {
         inList.push(...data.rows.map((row: { id: string }) => row.id));
         cursor = data.nextCursor;
       } while (cursor);
-      const expectedInList = (await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and certificate_id = ${trainer} and stem ilike ${likePattern(q)}`)).map((r) => r.id);
+      const expectedInList = (
+        await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and certificate_id = ${trainer} and stem ilike ${likePattern(q)}`)
+      ).map((r) => r.id);
       expect(inList.sort(), q).toEqual(expectedInList.sort());
     }
   });
@@ -409,7 +459,9 @@ describe("question bank", () => {
     expect(annotation.some((h) => h.kind === "question")).toBe(true);
     expect((await kinds("意图", "&pool=exam")).every((h) => h.kind === "question")).toBe(true);
     expect(await kinds("意图", "&type=true_false")).toEqual([]);
-    const [node] = await db().rows<{ title_zh: string }>(sql`select n.title_zh from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where v.certificate_id = ${trainer} limit 1`);
+    const [node] = await db().rows<{ title_zh: string }>(
+      sql`select n.title_zh from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where v.certificate_id = ${trainer} limit 1`,
+    );
     expect(node).toBeDefined();
     expect((await kinds(node.title_zh)).some((h) => h.kind === "standard")).toBe(true);
     const page = await (await editor.get(`/w/demo-ai/search?q=${encodeURIComponent("绝不会出现的词")}`)).text();
@@ -460,7 +512,9 @@ describe("question bank", () => {
       values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute')
       returning id`);
     // Its file waits in the database, where a runner in any app instance finds it.
-    await db().rows(sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, ...rows])).toString("base64")}, 'base64'))`);
+    await db().rows(
+      sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, ...rows])).toString("base64")}, 'base64'))`,
+    );
     // The dead runner had staged the first 2,000 rows.
     await db().rows(sql`insert into import_rows (tenant_id, job_id, row_number, data)
       select ${ai}, ${job.id}, g, jsonb_build_object('level', 'intermediate', 'type', 'single_choice', 'stem', '样题 ' || (20000 + g - 1)::text || '：数据标注质检时，抽检比例一般由什么决定？',
@@ -479,20 +533,30 @@ describe("question bank", () => {
     const [job] = await db().rows<{ id: string }>(sql`
       insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, updated_at)
       values (${ai}, 'questions', 'csv', ${trainer}, 'poison.csv', 'queued', now() - interval '1 minute') returning id`);
-    await db().rows(sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, sampleRow(30_000), sampleRow(30_001)])).toString("base64")}, 'base64'))`);
+    await db().rows(
+      sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, sampleRow(30_000), sampleRow(30_001)])).toString("base64")}, 'base64'))`,
+    );
     // The database refuses this job's staged rows, every time: each run ends in an error that is not
     // the file's fault (as when a runner dies), and the job is left to be tried again.
     await db().rows(sql`create function poison_import_rows() returns trigger language plpgsql as $$ begin raise exception 'staging refused'; end $$`);
-    await db().rows(sql.raw(`create trigger poison_import_rows before insert on import_rows for each row when (new.job_id = '${job.id}') execute function poison_import_rows()`));
+    await db().rows(
+      sql.raw(
+        `create trigger poison_import_rows before insert on import_rows for each row when (new.job_id = '${job.id}') execute function poison_import_rows()`,
+      ),
+    );
     try {
       for (let attempt = 1; attempt <= 3; attempt++) {
         await expect(runImportJob(ai, job.id)).rejects.toThrow();
-        const [state] = await db().rows<{ status: string; attempts: number; locked_until: Date | null }>(sql`select status, attempts, locked_until from import_jobs where id = ${job.id}`);
+        const [state] = await db().rows<{ status: string; attempts: number; locked_until: Date | null }>(
+          sql`select status, attempts, locked_until from import_jobs where id = ${job.id}`,
+        );
         expect(state).toMatchObject({ status: "importing", attempts: attempt, locked_until: null });
       }
       // A fourth claim does not run it: the job fails, with a message, and its file is gone.
       expect(await runImportJob(ai, job.id)).toBeNull();
-      const [failed] = await db().rows<{ status: string; attempts: number; errors: { message: string }[] }>(sql`select status, attempts, errors from import_jobs where id = ${job.id}`);
+      const [failed] = await db().rows<{ status: string; attempts: number; errors: { message: string }[] }>(
+        sql`select status, attempts, errors from import_jobs where id = ${job.id}`,
+      );
       expect(failed).toMatchObject({ status: "failed", attempts: 4 });
       expect(failed.errors.map((e) => e.message)).toEqual(["导入在完成前中断了 3 次，已停止，不再重试。请检查文件，或拆分后重新上传。"]);
       expect(await db().count("import_files", sql`job_id = ${job.id}`)).toBe(0);
@@ -524,15 +588,30 @@ describe("question bank", () => {
     }
     const empty = new FormData();
     empty.append("certificateId", trainer);
-    expect((await errorsOf(await editor.action("/w/demo-ai/questions/import", "routes/w.$slug.questions.import._index", empty))).file).toEqual(["此项为必填项。"]);
+    expect((await errorsOf(await editor.action("/w/demo-ai/questions/import", "routes/w.$slug.questions.import._index", empty))).file).toEqual([
+      "此项为必填项。",
+    ]);
     expect(await db().count("import_jobs")).toBe(before);
-    const missing = await importFile(editor, "缺列.csv", csv([["题干", "答案"], ["某题", "A"]]));
+    const missing = await importFile(
+      editor,
+      "缺列.csv",
+      csv([
+        ["题干", "答案"],
+        ["某题", "A"],
+      ]),
+    );
     expect(missing.job.status).toBe("failed");
     expect(missing.errors[0].message).toBe("缺少必需的列：题型、等级。");
     // Refused as a whole: no row was checked, and the page does not pretend otherwise.
     expect(missing.job).toMatchObject({ processedRows: 0, failedRows: 0, importedRows: 0, progress: 100 });
     expect(testIdText(await (await editor.get(`/w/demo-ai/questions/import/${missing.jobId}`)).text(), "import-phase")).toBe("100% · 未写入任何行。");
-    const xxe = await importFile(editor, "evil.xml", new TextEncoder().encode('<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY e SYSTEM "file:///etc/passwd">]><quiz><question type="essay"><questiontext><text>&e;</text></questiontext></question></quiz>'));
+    const xxe = await importFile(
+      editor,
+      "evil.xml",
+      new TextEncoder().encode(
+        '<?xml version="1.0"?><!DOCTYPE quiz [<!ENTITY e SYSTEM "file:///etc/passwd">]><quiz><question type="essay"><questiontext><text>&e;</text></questiontext></question></quiz>',
+      ),
+    );
     expect(xxe.job.status).toBe("failed");
     expect(xxe.errors[0].message).toBe("无法读取该文件，请确认格式正确。");
   });
@@ -551,7 +630,9 @@ describe("question bank", () => {
       const count = expected.find((e) => e.lineage_id === row.lineageId);
       expect([row.practice, row.exam]).toEqual([count?.practice ?? 0, count?.exam ?? 0]);
     }
-    expect(data.report.uncovered.length).toBe(data.report.requirements.filter((r: { practice: number; exam: number; cases: number }) => r.practice + r.exam + r.cases === 0).length);
+    expect(data.report.uncovered.length).toBe(
+      data.report.requirements.filter((r: { practice: number; exam: number; cases: number }) => r.practice + r.exam + r.cases === 0).length,
+    );
     expect(data.report.lastUpdated.questions).not.toBeNull();
   });
 });
@@ -565,7 +646,12 @@ async function onlyDemoRows(bytes: Uint8Array, format: "xlsx" | "csv" | "moodle"
   if (format === "csv") {
     const text = new TextDecoder().decode(bytes);
     // Records may span lines inside quotes; sample rows are single-line.
-    return new TextEncoder().encode(text.split("\r\n").filter((line) => !line.includes("样题")).join("\r\n"));
+    return new TextEncoder().encode(
+      text
+        .split("\r\n")
+        .filter((line) => !line.includes("样题"))
+        .join("\r\n"),
+    );
   }
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);

@@ -87,7 +87,11 @@ async function countWrites() {
   return counts;
 }
 
-const filesIn = async (dir: string) => (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort();
+const filesIn = async (dir: string) =>
+  (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
 
 let before: Record<string, number>;
 
@@ -113,8 +117,11 @@ describe("size limits, on the wire", () => {
   let certificateId: string;
 
   const attachmentsOf = async (client: HttpClient) =>
-    ((await (await client.data(`/w/demo-ai/materials/${materialId}`, materialRoute)).json()) as { attachments: { id: string }[] }).attachments.map((a) => a.id).sort();
-  const jobsOf = async (client: HttpClient) => ((await (await client.data("/w/demo-ai/questions/import", importRoute)).json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id).sort();
+    ((await (await client.data(`/w/demo-ai/materials/${materialId}`, materialRoute)).json()) as { attachments: { id: string }[] }).attachments
+      .map((a) => a.id)
+      .sort();
+  const jobsOf = async (client: HttpClient) =>
+    ((await (await client.data("/w/demo-ai/questions/import", importRoute)).json()) as { jobs: { id: string }[] }).jobs.map((j) => j.id).sort();
 
   beforeAll(async () => {
     zh = new HttpClient(server!.url, { locale: "zh-CN" });
@@ -160,7 +167,10 @@ describe("size limits, on the wire", () => {
     for (const c of cases) {
       const label = `${c.locale}, ${c.data ? "?_data" : "document"}, ${c.chunked ? "chunked" : "Content-Length"}`;
       const sent = multipart({ certificateId }, { field: "file", name: "questions.xlsx", bytes: 60 * MB });
-      const answer = await send(server!.url, `/w/demo-ai/questions/import${c.data ? `?_data=${encodeURIComponent(importRoute)}` : ""}`, sent, { cookie: cookieOf(c.client), chunked: c.chunked });
+      const answer = await send(server!.url, `/w/demo-ai/questions/import${c.data ? `?_data=${encodeURIComponent(importRoute)}` : ""}`, sent, {
+        cookie: cookieOf(c.client),
+        chunked: c.chunked,
+      });
       expectComplete(answer, sent.length, label);
       const initial = expectFileRefused(answer, c.locale, c.data, label);
       // The certificate chosen comes back with the form.
@@ -177,7 +187,7 @@ describe("size limits, on the wire", () => {
     ] as const;
     for (const c of cases) {
       const label = `${c.pathname}, ${c.locale}, ${c.chunked ? "chunked" : "Content-Length"}`;
-      const sent = urlencoded({ intent: "save", certificateId, title: "Too long" }, { field: "body", bytes: 3 * MB / 2 });
+      const sent = urlencoded({ intent: "save", certificateId, title: "Too long" }, { field: "body", bytes: (3 * MB) / 2 });
       const answer = await send(server!.url, c.pathname, sent, { cookie: cookieOf(c.client), chunked: c.chunked });
       expectComplete(answer, sent.length, label);
       expect(answer.status, label).toBe(413);
@@ -186,7 +196,7 @@ describe("size limits, on the wire", () => {
       expect(answer.body, label).toMatch(/<\/html>\s*$/);
     }
     // A script's action request gets the limit with the refusal (the error page shows it).
-    const sent = urlencoded({ intent: "save", certificateId, title: "Too long" }, { field: "body", bytes: 3 * MB / 2 });
+    const sent = urlencoded({ intent: "save", certificateId, title: "Too long" }, { field: "body", bytes: (3 * MB) / 2 });
     const answer = await send(server!.url, `/w/demo-ai/cases/new?_data=${encodeURIComponent(caseRoute)}`, sent, { cookie: cookieOf(zh) });
     expectComplete(answer, sent.length, "?_data");
     expect(answer.status).toBe(413);

@@ -15,7 +15,8 @@ describe("the last wall holds where roles are defined", () => {
   let users: Record<"admin" | "editor" | "viewer" | "owner" | "teacher" | "schoolAdmin", string>;
 
   const org = (role: string, userId = users[role as keyof typeof users]) => ({ tenantId: ai, tenantKind: "organization", userId, role });
-  const membershipOf = async (userId: string) => (await db.rows<{ role: string }>(sql`select role from memberships where tenant_id = ${ai} and user_id = ${userId}`))[0]?.role;
+  const membershipOf = async (userId: string) =>
+    (await db.rows<{ role: string }>(sql`select role from memberships where tenant_id = ${ai} and user_id = ${userId}`))[0]?.role;
 
   const membershipIdOf = (userId: string) => sql`(select id from memberships where tenant_id = ${ai} and user_id = ${userId})`;
 
@@ -38,7 +39,9 @@ describe("the last wall holds where roles are defined", () => {
     const [ownerUser, viewer] = await fixture(sql`
       insert into users (email, name, password_hash) values ('walls-owner@example.test', 'Owner', 'x'), ('walls-viewer@example.test', 'Viewer', 'x')
       returning id`);
-    await fixture(sql`insert into memberships (tenant_id, user_id, role) values (${ai}, ${ownerUser.id}, 'owner'), (${ai}, ${viewer.id}, 'viewer') returning id`);
+    await fixture(
+      sql`insert into memberships (tenant_id, user_id, role) values (${ai}, ${ownerUser.id}, 'owner'), (${ai}, ${viewer.id}, 'viewer') returning id`,
+    );
     users = {
       admin: user("org-admin@demo.xcert.test"),
       editor: user("org-editor@demo.xcert.test"),
@@ -52,7 +55,9 @@ describe("the last wall holds where roles are defined", () => {
 
   describe("F2: memberships and invitations are written by owners and admins only", () => {
     it("a viewer cannot make themselves owner, remove the owner or invite an admin", async () => {
-      expect(await asApp(org("viewer"), (tx) => query(tx, sql`update memberships set role = 'owner' where user_id = ${users.viewer} returning role`))).toEqual([]);
+      expect(await asApp(org("viewer"), (tx) => query(tx, sql`update memberships set role = 'owner' where user_id = ${users.viewer} returning role`))).toEqual(
+        [],
+      );
       expect(await membershipOf(users.viewer)).toBe("viewer");
       expect(await asApp(org("viewer"), (tx) => query(tx, sql`delete from memberships where role = 'owner' returning id`))).toEqual([]);
       expect(await membershipOf(users.owner)).toBe("owner");
@@ -69,17 +74,27 @@ describe("the last wall holds where roles are defined", () => {
 
     it("an editor cannot add a member either", async () => {
       expect(
-        await databaseError(asApp(org("editor"), (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${ai}, ${users.teacher}, 'admin')`))),
+        await databaseError(
+          asApp(org("editor"), (tx) => tx.execute(sql`insert into memberships (tenant_id, user_id, role) values (${ai}, ${users.teacher}, 'admin')`)),
+        ),
       ).toMatch(/row-level security/);
     });
 
     it("an admin manages members below owner, but cannot make, change or remove an owner", async () => {
       // Allowed: the members page's own writes (role changes below owner).
-      expect(await asApp(org("admin"), (tx) => query(tx, sql`update memberships set role = 'viewer' where user_id = ${users.editor} returning role`))).toEqual([{ role: "viewer" }]);
-      expect(await asApp(org("admin"), (tx) => query(tx, sql`update memberships set role = 'editor' where user_id = ${users.editor} returning role`))).toEqual([{ role: "editor" }]);
+      expect(await asApp(org("admin"), (tx) => query(tx, sql`update memberships set role = 'viewer' where user_id = ${users.editor} returning role`))).toEqual([
+        { role: "viewer" },
+      ]);
+      expect(await asApp(org("admin"), (tx) => query(tx, sql`update memberships set role = 'editor' where user_id = ${users.editor} returning role`))).toEqual([
+        { role: "editor" },
+      ]);
       const onlyOwner = /only an owner can make or unmake an owner/;
-      expect(await databaseError(asApp(org("admin"), (tx) => tx.execute(sql`update memberships set role = 'owner' where user_id = ${users.admin}`)))).toMatch(onlyOwner);
-      expect(await databaseError(asApp(org("admin"), (tx) => tx.execute(sql`update memberships set role = 'viewer' where user_id = ${users.owner}`)))).toMatch(onlyOwner);
+      expect(await databaseError(asApp(org("admin"), (tx) => tx.execute(sql`update memberships set role = 'owner' where user_id = ${users.admin}`)))).toMatch(
+        onlyOwner,
+      );
+      expect(await databaseError(asApp(org("admin"), (tx) => tx.execute(sql`update memberships set role = 'viewer' where user_id = ${users.owner}`)))).toMatch(
+        onlyOwner,
+      );
       expect(await databaseError(asApp(org("admin"), (tx) => tx.execute(sql`delete from memberships where user_id = ${users.owner}`)))).toMatch(onlyOwner);
       expect(
         await databaseError(
@@ -94,8 +109,12 @@ describe("the last wall holds where roles are defined", () => {
     });
 
     it("an owner makes and unmakes an owner", async () => {
-      expect(await asApp(org("owner"), (tx) => query(tx, sql`update memberships set role = 'owner' where user_id = ${users.admin} returning role`))).toEqual([{ role: "owner" }]);
-      expect(await asApp(org("owner"), (tx) => query(tx, sql`update memberships set role = 'admin' where user_id = ${users.admin} returning role`))).toEqual([{ role: "admin" }]);
+      expect(await asApp(org("owner"), (tx) => query(tx, sql`update memberships set role = 'owner' where user_id = ${users.admin} returning role`))).toEqual([
+        { role: "owner" },
+      ]);
+      expect(await asApp(org("owner"), (tx) => query(tx, sql`update memberships set role = 'admin' where user_id = ${users.admin} returning role`))).toEqual([
+        { role: "admin" },
+      ]);
     });
 
     it("another tenant's admin writes nothing of A's", async () => {
@@ -108,7 +127,9 @@ describe("the last wall holds where roles are defined", () => {
     it("no scope renames a tenant or turns it into the committee", async () => {
       for (const scope of [{ role: "public" }, org("owner"), { role: "system" }])
         expect(
-          await databaseError(asApp(scope, (tx) => tx.execute(sql`update tenants set kind = 'committee', slug = 'pwned' where slug = 'demo-care' returning id`))),
+          await databaseError(
+            asApp(scope, (tx) => tx.execute(sql`update tenants set kind = 'committee', slug = 'pwned' where slug = 'demo-care' returning id`)),
+          ),
           scope.role,
         ).toMatch(/permission denied/);
       expect(await db.rows(sql`select kind, slug from tenants where id = ${care}`)).toEqual([{ kind: "organization", slug: "demo-care" }]);
@@ -120,8 +141,12 @@ describe("the last wall holds where roles are defined", () => {
       expect(await databaseError(asApp({ role: "public" }, (tx) => tx.execute(insert("organization", "walls-public"))))).toMatch(/row-level security/);
       expect(await databaseError(asApp(org("owner"), (tx) => tx.execute(insert("organization", "walls-owner"))))).toMatch(/row-level security/);
       expect(await databaseError(asApp({ role: "system" }, (tx) => tx.execute(insert("committee", "walls-committee"))))).toMatch(/row-level security/);
-      expect(await databaseError(asApp({ role: "system" }, (tx) => tx.execute(sql`select create_committee_tenant('walls-committee', 'Walls', null)`)))).toMatch(/exists already/);
-      expect(await databaseError(asApp({ role: "public" }, (tx) => tx.execute(sql`select create_committee_tenant('walls-committee', 'Walls', null)`)))).toMatch(/system scope only/);
+      expect(await databaseError(asApp({ role: "system" }, (tx) => tx.execute(sql`select create_committee_tenant('walls-committee', 'Walls', null)`)))).toMatch(
+        /exists already/,
+      );
+      expect(await databaseError(asApp({ role: "public" }, (tx) => tx.execute(sql`select create_committee_tenant('walls-committee', 'Walls', null)`)))).toMatch(
+        /system scope only/,
+      );
       expect(await db.count("tenants", sql`kind = 'committee'`)).toBe(1);
       // Sign-up's own insert still passes.
       expect(await asApp({ role: "system" }, (tx) => query(tx, sql`${insert("school", "walls-school")} returning slug`))).toEqual([{ slug: "walls-school" }]);
@@ -154,16 +179,26 @@ describe("the last wall holds where roles are defined", () => {
         sql`status = 'cancelled', cancelled_at = now(), exam_site = 'elsewhere'`,
         sql`status = 'cancelled'`,
       ])
-        expect(await databaseError(asApp(asSchoolAdmin(), (tx) => tx.execute(sql`update assessment_orders set ${change} where id = ${pending}`)))).toMatch(refused);
-      expect(await db.rows(sql`select status, refunded_fen::int as refunded from assessment_orders where id = ${pending}`)).toEqual([{ status: "pending", refunded: 0 }]);
+        expect(await databaseError(asApp(asSchoolAdmin(), (tx) => tx.execute(sql`update assessment_orders set ${change} where id = ${pending}`)))).toMatch(
+          refused,
+        );
+      expect(await db.rows(sql`select status, refunded_fen::int as refunded from assessment_orders where id = ${pending}`)).toEqual([
+        { status: "pending", refunded: 0 },
+      ]);
     });
 
     it("cancels it, and cannot take it back", async () => {
       expect(
-        await asApp(asSchoolAdmin(), (tx) => query(tx, sql`update assessment_orders set status = 'cancelled', cancelled_at = now() where id = ${pending} returning status`)),
+        await asApp(asSchoolAdmin(), (tx) =>
+          query(tx, sql`update assessment_orders set status = 'cancelled', cancelled_at = now() where id = ${pending} returning status`),
+        ),
       ).toEqual([{ status: "cancelled" }]);
       expect(
-        await databaseError(asApp(asSchoolAdmin(), (tx) => tx.execute(sql`update assessment_orders set status = 'pending', cancelled_at = null, refunded_fen = 50000 where id = ${pending}`))),
+        await databaseError(
+          asApp(asSchoolAdmin(), (tx) =>
+            tx.execute(sql`update assessment_orders set status = 'pending', cancelled_at = null, refunded_fen = 50000 where id = ${pending}`),
+          ),
+        ),
       ).toMatch(/a school may only cancel its own pending order/);
       expect(await db.rows(sql`select status from assessment_orders where id = ${pending}`)).toEqual([{ status: "cancelled" }]);
     });
@@ -174,7 +209,9 @@ describe("the last wall holds where roles are defined", () => {
       await fixture(sql`
         insert into payment_accounts (tenant_id, stripe_account_id, charges_enabled, details_submitted)
         values (${ai}, 'acct_WALLS_AI', true, true), (${care}, 'acct_WALLS_CARE', true, true) returning id`);
-      const [paid] = await db.rows<{ id: string }>(sql`select id from assessment_orders where tenant_id = ${ai} and school_tenant_id = ${school} and status = 'paid' limit 1`);
+      const [paid] = await db.rows<{ id: string }>(
+        sql`select id from assessment_orders where tenant_id = ${ai} and school_tenant_id = ${school} and status = 'paid' limit 1`,
+      );
       const [pending] = await fixture(sql`
         insert into assessment_orders (tenant_id, number, school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date, headcount, unit_price_fen, total_fen, contact_email)
         select tenant_id, number || '-WALLS-PAY', school_tenant_id, certificate_id, level, disclosure_id, exam_site, exam_date, order_date, headcount, unit_price_fen, total_fen, contact_email

@@ -45,7 +45,11 @@ describe("the school side", () => {
   describe("pilot majors", () => {
     it("creates a major with field messages for bad input and writes nothing on failure", async () => {
       const before = await db.count("pilot_majors");
-      const bad = await schoolAdmin.action("/w/demo-school/majors?index", "routes/w.$slug.majors._index", { code: "59A", name: "", educationLevel: "higher_vocational" });
+      const bad = await schoolAdmin.action("/w/demo-school/majors?index", "routes/w.$slug.majors._index", {
+        code: "59A",
+        name: "",
+        educationLevel: "higher_vocational",
+      });
       expect(bad.status).toBe(400);
       const errors = await errorsOf(bad);
       expect(errors.code?.[0]).toContain("6 位数字");
@@ -56,14 +60,25 @@ describe("the school side", () => {
       const created = await schoolAdmin.post("/w/demo-school/majors?index", { code: "500101", name: "现代物流管理", educationLevel: "higher_vocational" });
       expect(created.status).toBe(302);
       expect(await db.count("pilot_majors")).toBe(before + 1);
-      expect(await db.count("audit_log", sql`action = 'pilot_major.create' and tenant_id = ${ids.school} and actor_user_id = ${users["school-admin@demo.xcert.test"]}`)).toBe(1);
+      expect(
+        await db.count(
+          "audit_log",
+          sql`action = 'pilot_major.create' and tenant_id = ${ids.school} and actor_user_id = ${users["school-admin@demo.xcert.test"]}`,
+        ),
+      ).toBe(1);
     });
 
     it("lets a teacher read majors but not write them, at the app and at the database", async () => {
       expect((await teacher.get("/w/demo-school/majors")).status).toBe(200);
       expect((await teacher.post("/w/demo-school/majors?index", { code: "500102", name: "x", educationLevel: "secondary" })).status).toBe(403);
       const scope = { tenantId: ids.school, tenantKind: "school", userId: users["school-teacher@demo.xcert.test"], role: "teacher" };
-      expect(await databaseError(asApp(scope, (tx) => query(tx, sql`insert into pilot_majors (tenant_id, code, name, education_level) values (${ids.school}, '500103', 'x', 'secondary')`)))).toMatch(/row-level security/);
+      expect(
+        await databaseError(
+          asApp(scope, (tx) =>
+            query(tx, sql`insert into pilot_majors (tenant_id, code, name, education_level) values (${ids.school}, '500103', 'x', 'secondary')`),
+          ),
+        ),
+      ).toMatch(/row-level security/);
     });
 
     it("imports majors and cohorts through the import pipeline (a job of no certificate); a bad row imports nothing", async () => {
@@ -75,20 +90,28 @@ describe("the school side", () => {
       const waitFor = async (location: string) => {
         const id = location.split("/").pop()!;
         for (let i = 0; i < 200; i++) {
-          const [job] = await db.rows<{ status: string; certificate_id: string | null; error_count: number }>(sql`select status, certificate_id, error_count from import_jobs where id = ${id}`);
+          const [job] = await db.rows<{ status: string; certificate_id: string | null; error_count: number }>(
+            sql`select status, certificate_id, error_count from import_jobs where id = ${id}`,
+          );
           if (job.status === "done" || job.status === "failed") return job;
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
         throw new Error("import did not finish");
       };
       const before = await db.count("cohorts");
-      const bad = await upload("专业代码,专业名称,层次,入学年份,学生人数,预计毕业日期\n530701,电子商务,高职专科,2025,40,2028-06-30\n12,坏,不知道,,,\n", "bad.csv");
+      const bad = await upload(
+        "专业代码,专业名称,层次,入学年份,学生人数,预计毕业日期\n530701,电子商务,高职专科,2025,40,2028-06-30\n12,坏,不知道,,,\n",
+        "bad.csv",
+      );
       expect(bad.status).toBe(302);
       const failed = await waitFor(bad.headers.get("location")!);
       expect(failed).toMatchObject({ status: "failed", certificate_id: null });
       expect(failed.error_count).toBeGreaterThanOrEqual(2);
       expect(await db.count("pilot_majors", sql`code = '530701'`)).toBe(0);
-      const good = await upload("专业代码,专业名称,层次,入学年份,学生人数,预计毕业日期\n530701,电子商务,高职专科,2025,40,2028-06-30\n530701,电子商务,高职专科,2026,45,2029-06-30\n590302,智慧健康养老服务与管理,高职专科,2026,50,2029-06-30\n", "majors.csv");
+      const good = await upload(
+        "专业代码,专业名称,层次,入学年份,学生人数,预计毕业日期\n530701,电子商务,高职专科,2025,40,2028-06-30\n530701,电子商务,高职专科,2026,45,2029-06-30\n590302,智慧健康养老服务与管理,高职专科,2026,50,2029-06-30\n",
+        "majors.csv",
+      );
       expect((await waitFor(good.headers.get("location")!)).status).toBe("done");
       expect(await db.count("pilot_majors", sql`code = '530701'`)).toBe(1);
       expect(await db.count("cohorts")).toBe(before + 3);
@@ -117,7 +140,9 @@ describe("the school side", () => {
     });
 
     it("keeps the pinned question version when the organization publishes a new one, and shows un-shared items as withdrawn", async () => {
-      const [question] = await db.rows<{ id: string; stem: string }>(sql`select q.id, q.stem from questions q join adoption_items i on i.item_id = q.id where i.adoption_id = ${adoptionId} order by q.stem limit 1`);
+      const [question] = await db.rows<{ id: string; stem: string }>(
+        sql`select q.id, q.stem from questions q join adoption_items i on i.item_id = q.id where i.adoption_id = ${adoptionId} order by q.stem limit 1`,
+      );
       await system(sql`with q as (update questions set stem = '改写后的题干', version = 2 where id = ${question.id} returning *)
         insert into question_versions (tenant_id, question_id, version, snapshot, pool) select tenant_id, id, 2, jsonb_build_object('stem', stem), pool from q returning 1`);
       let page = await (await schoolAdmin.get(`/w/demo-school/adoptions/${adoptionId}`)).text();
@@ -159,11 +184,16 @@ describe("the school side", () => {
 
   describe("书证融通 mapping", () => {
     it("reports the two uncovered requirements of the demo and exports XLSX", async () => {
-      const [adoption] = await db.rows<{ id: string }>(sql`select id from adoptions where tenant_id = ${ids.school} and certificate_name = '老年照护' and major_id = (select id from pilot_majors where code = '590302')`);
+      const [adoption] = await db.rows<{ id: string }>(
+        sql`select id from adoptions where tenant_id = ${ids.school} and certificate_name = '老年照护' and major_id = (select id from pilot_majors where code = '590302')`,
+      );
       const response = await schoolAdmin.get(`/w/demo-school/adoptions/${adoption.id}/mapping`);
       const page = await response.text();
       expect(response.status, page.slice(0, 2000)).toBe(200);
-      expect((page.match(/data-testid="requirement-uncovered"/g) ?? []).length, page.slice(page.indexOf("coverage-summary") - 100, page.indexOf("coverage-summary") + 1500)).toBeGreaterThanOrEqual(2);
+      expect(
+        (page.match(/data-testid="requirement-uncovered"/g) ?? []).length,
+        page.slice(page.indexOf("coverage-summary") - 100, page.indexOf("coverage-summary") + 1500),
+      ).toBeGreaterThanOrEqual(2);
       const xlsx = await schoolAdmin.get(`/w/demo-school/adoptions/${adoption.id}/mapping.xlsx`);
       expect(xlsx.status).toBe(200);
       expect(xlsx.headers.get("content-type")).toContain("spreadsheetml");
@@ -173,7 +203,16 @@ describe("the school side", () => {
   describe("credit rules", () => {
     it("refuses an overlapping rule with a field message, and at the database when the app is bypassed", async () => {
       const [certificate] = await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ids.care}`);
-      const rule = { intent: "create", certificateId: certificate.id, level: "intermediate", courseCode: "ZH201", courseName: "养老照护综合实训", credits: "2", exemption: "exempt_course", validFrom: "2030-01-01" };
+      const rule = {
+        intent: "create",
+        certificateId: certificate.id,
+        level: "intermediate",
+        courseCode: "ZH201",
+        courseName: "养老照护综合实训",
+        credits: "2",
+        exemption: "exempt_course",
+        validFrom: "2030-01-01",
+      };
       const before = await db.count("credit_rules");
       const refused = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", rule);
       expect(refused.status).toBe(400);
@@ -183,8 +222,11 @@ describe("the school side", () => {
       expect(
         await databaseError(
           asApp(scope, (tx) =>
-            query(tx, sql`insert into credit_rules (tenant_id, organization_id, certificate_id, level, course_code, course_name, credits, exemption, valid_from)
-              values (${ids.school}, ${ids.care}, ${certificate.id}, 'intermediate', 'zh201', 'x', 1, 'none', '2031-05-01')`),
+            query(
+              tx,
+              sql`insert into credit_rules (tenant_id, organization_id, certificate_id, level, course_code, course_name, credits, exemption, valid_from)
+              values (${ids.school}, ${ids.care}, ${certificate.id}, 'intermediate', 'zh201', 'x', 1, 'none', '2031-05-01')`,
+            ),
           ),
         ),
       ).toMatch(/overlaps/);
@@ -206,7 +248,11 @@ describe("the school side", () => {
 
   describe("ending a credit rule", () => {
     const ruleOf = async (courseCode: string) =>
-      (await db.rows<{ id: string; valid_until: string | null }>(sql`select id, valid_until::text from credit_rules where tenant_id = ${ids.school} and course_code = ${courseCode}`))[0];
+      (
+        await db.rows<{ id: string; valid_until: string | null }>(
+          sql`select id, valid_until::text from credit_rules where tenant_id = ${ids.school} and course_code = ${courseCode}`,
+        )
+      )[0];
 
     it("ends the school's own rule on a last day, audited; refuses extending it or a bad day with a field message, writing nothing", async () => {
       const rule = await ruleOf("ZH101"); // recorded above, valid from 2030-01-01, open-ended
@@ -225,13 +271,23 @@ describe("the school side", () => {
       expect((await ruleOf("ZH101")).valid_until).toBeNull();
       expect(await db.count("audit_log")).toBe(audits);
 
-      const ended = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", { intent: "end", ruleId: rule.id, lastDay: "2030-06-30" });
+      const ended = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", {
+        intent: "end",
+        ruleId: rule.id,
+        lastDay: "2030-06-30",
+      });
       expect(ended.status).toBe(200);
       expect((await ruleOf("ZH101")).valid_until).toBe("2030-06-30");
-      const [entry] = await db.rows<{ action: string; after: { validUntil: string } }>(sql`select action, after from audit_log where entity_id = ${rule.id} order by at desc limit 1`);
+      const [entry] = await db.rows<{ action: string; after: { validUntil: string } }>(
+        sql`select action, after from audit_log where entity_id = ${rule.id} order by at desc limit 1`,
+      );
       expect(entry).toMatchObject({ action: "credit_rule.end", after: { validUntil: "2030-06-30" } });
       // Only shortened: a later last day would be a new rule's period.
-      const longer = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", { intent: "end", ruleId: rule.id, lastDay: "2031-01-01" });
+      const longer = await schoolAdmin.action("/w/demo-school/credit-rules", "routes/w.$slug.credit-rules", {
+        intent: "end",
+        ruleId: rule.id,
+        lastDay: "2031-01-01",
+      });
       expect(longer.status).toBe(400);
       expect((await errorsOf(longer)).lastDay?.[0]).toContain("只能提前终止");
       expect((await ruleOf("ZH101")).valid_until).toBe("2030-06-30");
@@ -244,7 +300,16 @@ describe("the school side", () => {
       const organization = app.client();
       await organization.login("org2-admin@demo.xcert.test");
       const [certificate] = await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ids.care}`);
-      const recorded = await organization.post("/w/demo-care/credit-rules", { intent: "create", certificateId: certificate.id, level: "intermediate", courseCode: "YL301", courseName: "康复护理", credits: "1", exemption: "none", validFrom: "2030-01-01" });
+      const recorded = await organization.post("/w/demo-care/credit-rules", {
+        intent: "create",
+        certificateId: certificate.id,
+        level: "intermediate",
+        courseCode: "YL301",
+        courseName: "康复护理",
+        credits: "1",
+        exemption: "none",
+        validFrom: "2030-01-01",
+      });
       expect(recorded.status).toBe(200);
       const [other] = await db.rows<{ id: string }>(sql`select id from credit_rules where tenant_id = ${ids.care} and course_code = 'YL301'`);
       expect((await schoolAdmin.post("/w/demo-school/credit-rules", { intent: "end", ruleId: other.id, lastDay: "2030-03-31" })).status).toBe(404);
@@ -258,7 +323,9 @@ describe("the school side", () => {
     it("goes submitted → returned → resubmitted → approved with a record number, emails the school, and refuses skipped steps", async () => {
       const [filing] = await db.rows<{ id: string }>(sql`select id from filings where tenant_id = ${ids.school} and status = 'submitted'`);
       const scope = { tenantId: ids.school, tenantKind: "school", userId: users["school-admin@demo.xcert.test"], role: "admin" };
-      expect(await databaseError(asApp(scope, (tx) => query(tx, sql`update filings set status = 'approved', record_number = 'X' where id = ${filing.id}`)))).toMatch(/cannot become/);
+      expect(
+        await databaseError(asApp(scope, (tx) => query(tx, sql`update filings set status = 'approved', record_number = 'X' where id = ${filing.id}`))),
+      ).toMatch(/cannot become/);
       const noComment = await committee.post(`/committee/filings/${filing.id}`, { intent: "return", comment: "" });
       expect(noComment.status).toBe(400);
       expect((await committee.post(`/committee/filings/${filing.id}`, { intent: "return", comment: "请补充考核站点设备清单。" })).status).toBe(200);
@@ -271,12 +338,17 @@ describe("the school side", () => {
       const missing = await committee.post(`/committee/filings/${filing.id}`, { intent: "approve", recordNumber: "" });
       expect(missing.status).toBe(400);
       expect((await committee.post(`/committee/filings/${filing.id}`, { intent: "approve", recordNumber: "JYB-2026-0001" })).status).toBe(200);
-      expect((await db.rows<{ status: string; record_number: string }>(sql`select status, record_number from filings where id = ${filing.id}`))[0]).toEqual({ status: "approved", record_number: "JYB-2026-0001" });
+      expect((await db.rows<{ status: string; record_number: string }>(sql`select status, record_number from filings where id = ${filing.id}`))[0]).toEqual({
+        status: "approved",
+        record_number: "JYB-2026-0001",
+      });
       expect(await db.count("email_outbox", sql`template = 'filing-status'`)).toBe(2);
     });
 
     it("queues filings waiting for review apart from decided ones; a rejection needs a comment and emails the school", async () => {
-      const [filing] = await system<{ id: string }>(sql`insert into filings (tenant_id, major_id, organization_id, certificate_id, level, certificate_name, expected_students_per_year, exam_site_plan, responsible_office, responsible_person, contact_email, status, submitted_at)
+      const [filing] = await system<{
+        id: string;
+      }>(sql`insert into filings (tenant_id, major_id, organization_id, certificate_id, level, certificate_name, expected_students_per_year, exam_site_plan, responsible_office, responsible_person, contact_email, status, submitted_at)
         select tenant_id, major_id, organization_id, certificate_id, level, '队列样本证书', 30, exam_site_plan, responsible_office, responsible_person, contact_email, 'submitted', now() from filings where tenant_id = ${ids.school} limit 1 returning id`);
       const pending = await (await committee.get("/committee/filings?queue=pending")).text();
       expect(pending).toContain("队列样本证书");
@@ -309,7 +381,11 @@ describe("the school side", () => {
       expect(await count({ tenantId: ids.school, tenantKind: "school", role: "teacher" }, "violation_reports")).toBe(1);
       expect(await count({ tenantId: ids.committee, tenantKind: "committee", role: "member" }, "violation_reports")).toBe(1);
       // Even naming the organization's own id as the report's tenant does not help it.
-      expect(await asApp({ tenantId: ids.ai, tenantKind: "organization", role: "admin" }, (tx) => query(tx, sql`select * from violation_reports where organization_id = ${ids.ai}`))).toEqual([]);
+      expect(
+        await asApp({ tenantId: ids.ai, tenantKind: "organization", role: "admin" }, (tx) =>
+          query(tx, sql`select * from violation_reports where organization_id = ${ids.ai}`),
+        ),
+      ).toEqual([]);
     });
 
     it("a teacher files a report with evidence; the committee updates its status; the school sees it", async () => {
@@ -351,15 +427,49 @@ describe("the school side", () => {
 
     it("validates a report, submits it, and marks a late one late", async () => {
       const [period] = await db.rows<{ id: string }>(sql`select period_id as id from progress_reports where tenant_id = ${ids.school}`);
-      const bad = await teacher.action(`/w/demo-school/progress/${period.id}`, "routes/w.$slug.progress.$periodId", { intent: "submit", studentsTrained: "10", studentsAssessed: "5", passCount: "6", credentialedTrainers: "1" });
+      const bad = await teacher.action(`/w/demo-school/progress/${period.id}`, "routes/w.$slug.progress.$periodId", {
+        intent: "submit",
+        studentsTrained: "10",
+        studentsAssessed: "5",
+        passCount: "6",
+        credentialedTrainers: "1",
+      });
       expect(bad.status).toBe(400);
       expect((await errorsOf(bad)).passCount?.[0]).toContain("cannot exceed");
-      const ok = await teacher.post(`/w/demo-school/progress/${period.id}`, { intent: "submit", studentsTrained: "42", studentsAssessed: "40", passCount: "36", credentialedTrainers: "3", narrative: "本学期完成中级考核。" });
+      const ok = await teacher.post(`/w/demo-school/progress/${period.id}`, {
+        intent: "submit",
+        studentsTrained: "42",
+        studentsAssessed: "40",
+        passCount: "36",
+        credentialedTrainers: "3",
+        narrative: "本学期完成中级考核。",
+      });
       expect(ok.status).toBe(200);
-      expect((await db.rows<{ status: string; late: boolean }>(sql`select status, late from progress_reports where period_id = ${period.id}`))[0]).toEqual({ status: "submitted", late: false });
-      expect((await teacher.post(`/w/demo-school/progress/${period.id}`, { intent: "save", studentsTrained: "1", studentsAssessed: "0", passCount: "0", credentialedTrainers: "0" })).status).toBe(409);
-      const [old] = await system<{ id: string }>(sql`insert into report_periods (code, starts_on, ends_on, due_on) values ('2020-2021-1', '2020-09-01', '2021-01-31', '2021-01-15') returning id`);
-      const late = await teacher.post(`/w/demo-school/progress/${old.id}`, { intent: "submit", studentsTrained: "1", studentsAssessed: "0", passCount: "0", credentialedTrainers: "0" });
+      expect((await db.rows<{ status: string; late: boolean }>(sql`select status, late from progress_reports where period_id = ${period.id}`))[0]).toEqual({
+        status: "submitted",
+        late: false,
+      });
+      expect(
+        (
+          await teacher.post(`/w/demo-school/progress/${period.id}`, {
+            intent: "save",
+            studentsTrained: "1",
+            studentsAssessed: "0",
+            passCount: "0",
+            credentialedTrainers: "0",
+          })
+        ).status,
+      ).toBe(409);
+      const [old] = await system<{ id: string }>(
+        sql`insert into report_periods (code, starts_on, ends_on, due_on) values ('2020-2021-1', '2020-09-01', '2021-01-31', '2021-01-15') returning id`,
+      );
+      const late = await teacher.post(`/w/demo-school/progress/${old.id}`, {
+        intent: "submit",
+        studentsTrained: "1",
+        studentsAssessed: "0",
+        passCount: "0",
+        credentialedTrainers: "0",
+      });
       expect(late.status).toBe(200);
       expect((await db.rows<{ late: boolean }>(sql`select late from progress_reports where period_id = ${old.id}`))[0].late).toBe(true);
     });
@@ -372,13 +482,23 @@ describe("the school side", () => {
       const [cohort] = await db.rows<{ id: string; major_id: string; student_count: number }>(
         sql`select id, major_id, student_count from cohorts where tenant_id = ${ids.school} and expected_graduation < current_date + 200 order by expected_graduation limit 1`,
       );
-      const [earlier] = await db.rows<{ certificate_id: string; level: string }>(sql`select certificate_id, level from assessment_orders where school_tenant_id = ${ids.school} limit 1`);
+      const [earlier] = await db.rows<{ certificate_id: string; level: string }>(
+        sql`select certificate_id, level from assessment_orders where school_tenant_id = ${ids.school} limit 1`,
+      );
       const examDate = new Date(Date.now() + 40 * 86_400_000).toISOString().slice(0, 10);
-      const order = { certificateId: earlier.certificate_id, level: earlier.level, examSite: "闵行校区实训中心", examDate, headcount: String(cohort.student_count) };
+      const order = {
+        certificateId: earlier.certificate_id,
+        level: earlier.level,
+        examSite: "闵行校区实训中心",
+        examDate,
+        headcount: String(cohort.student_count),
+      };
       expect((await schoolAdmin.post("/w/demo-school/orders/new", { ...order, cohortId: "00000000-0000-4000-8000-000000000000" })).status).toBe(400);
       const placed = await schoolAdmin.post("/w/demo-school/orders/new", { ...order, cohortId: cohort.id });
       expect(placed.status).toBe(302);
-      const [stored] = await db.rows<{ id: string; pilot_major_id: string; cohort_id: string }>(sql`select id, pilot_major_id, cohort_id from assessment_orders where cohort_id = ${cohort.id}`);
+      const [stored] = await db.rows<{ id: string; pilot_major_id: string; cohort_id: string }>(
+        sql`select id, pilot_major_id, cohort_id from assessment_orders where cohort_id = ${cohort.id}`,
+      );
       expect(stored.pilot_major_id).toBe(cohort.major_id);
       page = await (await schoolAdmin.get("/w/demo-school/assessment-coverage")).text();
       expect(page.match(/data-testid="cohort-flagged"/g)?.length).toBe(1); // not paid yet
@@ -391,7 +511,8 @@ describe("the school side", () => {
   describe("every school list exports", () => {
     it("as CSV and XLSX", async () => {
       for (const list of ["majors", "adoptions", "courses", "credit-rules", "filings", "progress", "violations", "assessment-coverage"])
-        for (const format of ["csv", "xlsx"]) expect((await schoolAdmin.get(`/w/demo-school/export/${list}?format=${format}`)).status, `${list} ${format}`).toBe(200);
+        for (const format of ["csv", "xlsx"])
+          expect((await schoolAdmin.get(`/w/demo-school/export/${list}?format=${format}`)).status, `${list} ${format}`).toBe(200);
     });
   });
 });

@@ -58,7 +58,9 @@ describe("second factor (XCERT_DEMO=0)", () => {
 
     const admin = await signedIn("org-admin@demo.xcert.test");
     const before = await db().count("certificates");
-    toEnrolment(await admin.post("/w/demo-ai/certificates/new", { code: "MFA-1", nameZh: "两步验证测试", nameEn: "MFA test", industryCode: "digital", levels: "junior" }));
+    toEnrolment(
+      await admin.post("/w/demo-ai/certificates/new", { code: "MFA-1", nameZh: "两步验证测试", nameEn: "MFA test", industryCode: "digital", levels: "junior" }),
+    );
     expect(await db().count("certificates")).toBe(before);
     toEnrolment(await admin.get("/w/demo-ai/questions/export?certificate=any&format=csv"));
 
@@ -231,9 +233,9 @@ describe("second factor (XCERT_DEMO=0)", () => {
     expect(await databaseError(asApp({ userId: id, role: "user" }, (tx) => query(tx, sql`select second_factor_secret(${id})`)))).toMatch(/auth flows only/);
     expect(await databaseError(asApp({ role: "auth" }, (tx) => query(tx, sql`select totp_secret_sealed from second_factors`)))).toMatch(/permission denied/);
     // Nobody exempts themselves: only the system scope (the seed) writes exemptions.
-    expect(await databaseError(asApp({ userId: id, role: "auth" }, (tx) => query(tx, sql`insert into second_factor_exemptions (user_id) values (${id})`)))).toMatch(
-      /row-level security/,
-    );
+    expect(
+      await databaseError(asApp({ userId: id, role: "auth" }, (tx) => query(tx, sql`insert into second_factor_exemptions (user_id) values (${id})`))),
+    ).toMatch(/row-level security/);
     // And no member scope writes the factor or its codes.
     expect(await asApp(tenantScope, (tx) => query(tx, sql`delete from second_factors where user_id = ${id} returning user_id`))).toEqual([]);
     expect(await db().count("second_factors", sql`user_id = ${id}`)).toBe(1);

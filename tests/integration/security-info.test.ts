@@ -55,7 +55,17 @@ describe("security review, small findings", () => {
     const stem = `审计请求编号测试题 ${Date.now()}`;
     const response = await editor.post(
       "/w/demo-ai/questions/new",
-      { certificateId: trainer, level: "junior", type: "true_false", stem, answer: "true", difficulty: "2", pool: "practice", visibility: "private", intent: "save" },
+      {
+        certificateId: trainer,
+        level: "junior",
+        type: "true_false",
+        stem,
+        answer: "true",
+        difficulty: "2",
+        pool: "practice",
+        visibility: "private",
+        intent: "save",
+      },
       { "x-request-id": "forged-by-the-client" },
     );
     expect(response.status, await response.clone().text()).toBe(302);
@@ -81,7 +91,12 @@ describe("security review, small findings", () => {
     expect((await zh.text()).split("\r\n")[0]).not.toBe((await en.text()).split("\r\n")[0]);
     for (const response of [zh, en]) {
       expect(response.headers.get("cache-control")).toBe("public, max-age=60, stale-while-revalidate=300");
-      expect(response.headers.get("vary")?.split(/,\s*/).map((v) => v.toLowerCase())).toContain("cookie");
+      expect(
+        response.headers
+          .get("vary")
+          ?.split(/,\s*/)
+          .map((v) => v.toLowerCase()),
+      ).toContain("cookie");
     }
   });
 });

@@ -75,7 +75,13 @@ describe("one server process", () => {
       return found.every(Boolean) ? (found as Record<string, unknown>[]) : undefined;
     });
     expect(logged[0]).toMatchObject({ method: "POST", path: "/login", route: "routes/login", res: { status: 302 }, msg: "request" });
-    expect(logged[1]).toMatchObject({ method: "GET", path: "/w/demo-ai/questions", route: "routes/w.$slug.questions._index", res: { status: 200 }, tenant: "demo-ai" });
+    expect(logged[1]).toMatchObject({
+      method: "GET",
+      path: "/w/demo-ai/questions",
+      route: "routes/w.$slug.questions._index",
+      res: { status: 200 },
+      tenant: "demo-ai",
+    });
     expect(logged[1].user).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof logged[1].responseTime).toBe("number");
     expect(logged[2]).toMatchObject({ path: "/reset-password/[token]", route: "routes/reset-password.$token" });
@@ -83,14 +89,17 @@ describe("one server process", () => {
     // One line per request.
     for (const id of ids) expect(lines().filter((line) => line.reqId === id)).toHaveLength(1);
     const output = server.output();
-    for (const secret of ["demo-password-2026", "secret-reset-token-abc123", "secret-invite-token-xyz789", "110101199001011234", "xcert_session="]) expect(output).not.toContain(secret);
+    for (const secret of ["demo-password-2026", "secret-reset-token-abc123", "secret-invite-token-xyz789", "110101199001011234", "xcert_session="])
+      expect(output).not.toContain(secret);
   });
 
   it("on SIGTERM stops accepting, finishes the request in flight, ends event streams, gives back import leases, closes the pool and exits 0", async () => {
     // An import standing at its first checkpoint (the gate, decision 017): its runner holds the lease.
     const admin = new HttpClient(server.url);
     await admin.login("org-admin@demo.xcert.test");
-    const { certificates } = (await (await admin.data("/w/demo-ai/questions/import", "routes/w.$slug.questions.import._index")).json()) as { certificates: { id: string }[] };
+    const { certificates } = (await (await admin.data("/w/demo-ai/questions/import", "routes/w.$slug.questions.import._index")).json()) as {
+      certificates: { id: string }[];
+    };
     const upload = new FormData();
     upload.append("certificateId", certificates[0].id);
     upload.append("file", new Blob([questionsCsv(2500)]), "停机.csv");
@@ -112,7 +121,9 @@ describe("one server process", () => {
     socket.on("data", (chunk: Buffer) => (answer += chunk.toString("utf8")));
     const ended = new Promise<void>((resolve) => socket.on("close", () => resolve()));
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    socket.write(`POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`);
+    socket.write(
+      `POST /login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
     // A second connection, opened after the first, is answered: the first was accepted before it.
     // (A static path: the login holds PGlite's one connection while it waits for its body.)
     const probe = () => fetch(`${server.url}/build/no-such-file`, { signal: AbortSignal.timeout(5_000) });
@@ -195,7 +206,9 @@ describe(`WEB_CONCURRENCY=2 on ${onPostgres ? "PostgreSQL" : "PGlite"}`, () => {
   let resend: ResendDouble;
   beforeAll(async () => {
     resend = await startResendDouble();
-    server = await startServer({ env: { WEB_CONCURRENCY: "2", EMAIL_WORKER: "on", RESEND_API_KEY: "re_cluster_test", RESEND_BASE_URL: resend.url, LOG_LEVEL: "warn" } });
+    server = await startServer({
+      env: { WEB_CONCURRENCY: "2", EMAIL_WORKER: "on", RESEND_API_KEY: "re_cluster_test", RESEND_BASE_URL: resend.url, LOG_LEVEL: "warn" },
+    });
   });
   afterAll(async () => {
     await server.stop();

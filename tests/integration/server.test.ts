@@ -26,8 +26,12 @@ describe("the server's answers", () => {
     await editor.login("org-editor@demo.xcert.test");
     finance = app.client();
     await finance.login("org-finance@demo.xcert.test");
-    const [version] = await db().rows<{ id: string }>(sql`select v.id from standard_versions v join tenants t on t.id = v.tenant_id where t.slug = 'demo-ai' and v.status = 'published' limit 1`);
-    const [attachment] = await db().rows<{ id: string; material_id: string }>(sql`select a.id, a.material_id from material_attachments a join tenants t on t.id = a.tenant_id where t.slug = 'demo-ai' limit 1`);
+    const [version] = await db().rows<{ id: string }>(
+      sql`select v.id from standard_versions v join tenants t on t.id = v.tenant_id where t.slug = 'demo-ai' and v.status = 'published' limit 1`,
+    );
+    const [attachment] = await db().rows<{ id: string; material_id: string }>(
+      sql`select a.id, a.material_id from material_attachments a join tenants t on t.id = a.tenant_id where t.slug = 'demo-ai' limit 1`,
+    );
     const [certificate] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'AI-TRAINER'`);
     Object.assign(ids, { version: version.id, attachment: attachment.id, material: attachment.material_id, certificate: certificate.id });
     // An import that ends at once (an empty file): its event stream has one event and ends.
@@ -59,14 +63,42 @@ describe("the server's answers", () => {
   it("sets the security headers on every kind of answer, and no-store on every private one", async () => {
     const walk: { what: string; client: HttpClient; path: string; status: number; type: RegExp; cache: string | null }[] = [
       { what: "document", client: editor, path: "/w/demo-ai/questions", status: 200, type: /^text\/html/, cache: "no-store" },
-      { what: "data request", client: editor, path: "/w/demo-ai/questions?_data=routes%2Fw.%24slug.questions._index", status: 200, type: /^application\/json/, cache: "no-store" },
+      {
+        what: "data request",
+        client: editor,
+        path: "/w/demo-ai/questions?_data=routes%2Fw.%24slug.questions._index",
+        status: 200,
+        type: /^application\/json/,
+        cache: "no-store",
+      },
       { what: "resource route", client: editor, path: "/w/demo-ai/questions/template", status: 200, type: /spreadsheetml|csv/, cache: "no-store" },
       { what: "CSV export", client: finance, path: "/w/demo-ai/export/fees?format=csv", status: 200, type: /^text\/csv/, cache: "no-store" },
       { what: "XLSX export", client: editor, path: `/w/demo-ai/standards/${ids.version}/export.xlsx`, status: 200, type: /spreadsheetml/, cache: "no-store" },
-      { what: "exam bank export", client: editor, path: `/w/demo-ai/questions/export?format=xlsx&certificate=${ids.certificate}`, status: 200, type: /spreadsheetml/, cache: "no-store" },
+      {
+        what: "exam bank export",
+        client: editor,
+        path: `/w/demo-ai/questions/export?format=xlsx&certificate=${ids.certificate}`,
+        status: 200,
+        type: /spreadsheetml/,
+        cache: "no-store",
+      },
       { what: "JSON API", client: app.client(), path: "/api/v1/fee-disclosures", status: 200, type: /^application\/json/, cache: publicCacheControl },
-      { what: "event stream", client: editor, path: `/w/demo-ai/questions/import/${ids.job}/events`, status: 200, type: /^text\/event-stream/, cache: "no-store" },
-      { what: "attachment", client: editor, path: `/w/demo-ai/materials/${ids.material}/attachments/${ids.attachment}`, status: 200, type: /./, cache: "private, no-store" },
+      {
+        what: "event stream",
+        client: editor,
+        path: `/w/demo-ai/questions/import/${ids.job}/events`,
+        status: 200,
+        type: /^text\/event-stream/,
+        cache: "no-store",
+      },
+      {
+        what: "attachment",
+        client: editor,
+        path: `/w/demo-ai/materials/${ids.material}/attachments/${ids.attachment}`,
+        status: 200,
+        type: /./,
+        cache: "private, no-store",
+      },
       { what: "error page", client: app.client(), path: "/no-such-page", status: 404, type: /^text\/html/, cache: null },
       { what: "error page, signed in", client: editor, path: "/w/demo-ai/no-such-page", status: 404, type: /^text\/html/, cache: "no-store" },
       { what: "public document", client: app.client(), path: "/fees", status: 200, type: /^text\/html/, cache: publicCacheControl },
@@ -128,7 +160,9 @@ describe("the server's answers", () => {
         expect(headers.vary, path).toMatch(/accept-encoding/i);
         expect(body.length, path).toBeLessThan(Buffer.byteLength(text));
         // The same answer once decoded (a document differs only by its per-answer nonce).
-        const decoded = decode(body).toString("utf8").replace(/nonce="[^"]+"/g, "");
+        const decoded = decode(body)
+          .toString("utf8")
+          .replace(/nonce="[^"]+"/g, "");
         expect(Math.abs(Buffer.byteLength(decoded) - Buffer.byteLength(text.replace(/nonce="[^"]+"/g, ""))), path).toBeLessThan(8);
       }
     }
@@ -137,7 +171,10 @@ describe("the server's answers", () => {
   });
 
   it("streams server-sent events uncompressed, as written", async () => {
-    const { headers, body } = await rawGet(app.url, `/w/demo-ai/questions/import/${ids.job}/events`, { "accept-encoding": "br, gzip", cookie: cookieOf(editor) });
+    const { headers, body } = await rawGet(app.url, `/w/demo-ai/questions/import/${ids.job}/events`, {
+      "accept-encoding": "br, gzip",
+      cookie: cookieOf(editor),
+    });
     expect(headers["content-type"]).toMatch(/^text\/event-stream/);
     expect(headers["content-encoding"]).toBeUndefined();
     // The stream runs until the job's end, whatever it showed first (queued while its runner starts).
@@ -147,7 +184,12 @@ describe("the server's answers", () => {
 
   it("answers a cross-origin form post 403 with the app's page, and writes nothing", async () => {
     const before = { attempts: await db().count("login_attempts"), audit: await db().count("audit_log"), sessions: await db().count("sessions") };
-    const foreign: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { origin: app.url, "sec-fetch-site": "same-site" }];
+    const foreign: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: app.url, "sec-fetch-site": "same-site" },
+    ];
     for (const headers of foreign) {
       const login = await app.client().post("/login", { email: "org-admin@demo.xcert.test", password: "demo-password-2026" }, headers);
       expect(login.status, JSON.stringify(headers)).toBe(403);
@@ -177,7 +219,8 @@ describe("the server's answers", () => {
 describe("the client address", () => {
   const failures = async (client: HttpClient, count: number, headers: (i: number) => Record<string, string>) => {
     const statuses: number[] = [];
-    for (let i = 0; i < count; i++) statuses.push((await client.post("/login", { email: `nobody-${i}-${Date.now()}@example.test`, password: "wrong-password-1" }, headers(i))).status);
+    for (let i = 0; i < count; i++)
+      statuses.push((await client.post("/login", { email: `nobody-${i}-${Date.now()}@example.test`, password: "wrong-password-1" }, headers(i))).status);
     return statuses;
   };
 
@@ -223,7 +266,9 @@ describe("the client address", () => {
       expect((await failures(client, 1, () => ({ "x-forwarded-for": "10.9.8.250, 203.0.113.7" })))[0]).toBe(429);
       // Another client behind the same proxy is not limited by the first one's failures.
       expect((await failures(client, 1, () => ({ "x-forwarded-for": "203.0.113.7, 203.0.113.8" })))[0]).not.toBe(429);
-      const recorded = await owner(app.database).rows<{ ip: string; n: number }>(sql`select host(ip) as ip, count(*)::int as n from login_attempts group by 1 order by 1`);
+      const recorded = await owner(app.database).rows<{ ip: string; n: number }>(
+        sql`select host(ip) as ip, count(*)::int as n from login_attempts group by 1 order by 1`,
+      );
       expect(recorded).toEqual([
         { ip: "203.0.113.7", n: 20 },
         { ip: "203.0.113.8", n: 1 },

@@ -70,7 +70,12 @@ describe("sign-up verification", () => {
     const [filing] = await db().rows<{ business_scope: string; proposed_certificates: string; credit_code: string; status: string }>(
       sql`select business_scope, proposed_certificates, credit_code, status from tenant_admissions where tenant_id = ${tenant.id}`,
     );
-    expect(filing).toEqual({ business_scope: input.businessScope, proposed_certificates: input.proposedCertificates, credit_code: input.creditCode, status: "pending" });
+    expect(filing).toEqual({
+      business_scope: input.businessScope,
+      proposed_certificates: input.proposedCertificates,
+      credit_code: input.creditCode,
+      status: "pending",
+    });
     expect((await db().rows<{ v: Date | null }>(sql`select email_verified_at as v from users where id = ${user.id}`))[0].v).not.toBeNull();
     // Used: the same link is refused, on the page and on the post, and creates nothing more.
     expect((await app.client().get(path)).status).toBe(410);
@@ -95,7 +100,13 @@ describe("sign-up verification", () => {
     expect(await databaseError(asApp({ role: "auth" }, (tx) => tx.execute(insert)))).toMatch(/row-level security/);
     expect(await databaseError(asApp({ role: "user", userId: user.id }, (tx) => tx.execute(insert)))).toMatch(/row-level security/);
     expect(
-      await databaseError(asApp({ role: "system" }, (tx) => tx.execute(sql`insert into tenants (kind, slug, name, credit_code, admission) values ('organization', 'sneaky', 'Sneaky', ${creditCode("91310000MA1XD0099")}, 'admitted')`))),
+      await databaseError(
+        asApp({ role: "system" }, (tx) =>
+          tx.execute(
+            sql`insert into tenants (kind, slug, name, credit_code, admission) values ('organization', 'sneaky', 'Sneaky', ${creditCode("91310000MA1XD0099")}, 'admitted')`,
+          ),
+        ),
+      ),
     ).toMatch(/row-level security/);
     // Only the auth and system scopes read the waiting sign-ups.
     for (const role of ["public", "user", "owner"]) {
@@ -108,7 +119,9 @@ describe("sign-up verification", () => {
     const input = form();
     await submitSignUp(app.client(), input);
     const { path, token } = await verificationPath(String(input.email));
-    await db().rows(sql`update signup_verifications set expires_at = now() - interval '1 second', created_at = now() - interval '24 hours' where token_hash = encode(sha256(convert_to(${token}, 'UTF8')), 'hex')`);
+    await db().rows(
+      sql`update signup_verifications set expires_at = now() - interval '1 second', created_at = now() - interval '24 hours' where token_hash = encode(sha256(convert_to(${token}, 'UTF8')), 'hex')`,
+    );
     expect((await app.client().get(path)).status).toBe(410);
     const post = await app.client().post(path, {});
     expect(post.status).toBe(410);
@@ -153,7 +166,11 @@ describe("sign-up verification", () => {
     const pageTaken = await (await app.client().post("/signup", form({ email: "org2-admin@demo.xcert.test" }))).text();
     const otherFresh = form();
     const pageFresh = await (await app.client().post("/signup", otherFresh)).text();
-    const strip = (html: string, email: string) => html.replaceAll(email, "EMAIL").replace(/nonce="[^"]*"/g, "").replace(/"requestId":"[^"]*"/g, "");
+    const strip = (html: string, email: string) =>
+      html
+        .replaceAll(email, "EMAIL")
+        .replace(/nonce="[^"]*"/g, "")
+        .replace(/"requestId":"[^"]*"/g, "");
     expect(strip(pageTaken, "org2-admin@demo.xcert.test").length).toBe(strip(pageFresh, String(otherFresh.email)).length);
     // The existing account got the notice, no link; nothing of the account changed.
     const [notice] = await mailsTo("org-admin@demo.xcert.test", "signup-account-exists");

@@ -12,7 +12,17 @@ const versionsRoute = "routes/w.$slug.certificates.$certificateId_.standards";
 const versionRoute = "routes/w.$slug.standards.$versionId";
 const diffRoute = "routes/w.$slug.standards.diff";
 
-type Node = { id: string; parent_id: string | null; level: string; kind: string; position: number; code: string; lineage_id: string; title_zh: string; title_en: string };
+type Node = {
+  id: string;
+  parent_id: string | null;
+  level: string;
+  kind: string;
+  position: number;
+  code: string;
+  lineage_id: string;
+  title_zh: string;
+  title_en: string;
+};
 
 describe("skill standards", () => {
   let app: TestApp;
@@ -27,8 +37,11 @@ describe("skill standards", () => {
   let draft: string;
   const db = () => owner(app.database);
   const nodesOf = (versionId: string) =>
-    db().rows<Node>(sql`select id, parent_id, level::text, kind::text, position, code, lineage_id, title_zh, title_en from standard_nodes where version_id = ${versionId}`);
-  const counts = async () => Object.fromEntries(await Promise.all(["standard_versions", "standard_nodes", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
+    db().rows<Node>(
+      sql`select id, parent_id, level::text, kind::text, position, code, lineage_id, title_zh, title_en from standard_nodes where version_id = ${versionId}`,
+    );
+  const counts = async () =>
+    Object.fromEntries(await Promise.all(["standard_versions", "standard_nodes", "audit_log"].map(async (t) => [t, await db().count(t)] as const)));
   const audits = (action: string) => db().count("audit_log", sql`action = ${action}`);
   const act = (client: HttpClient, versionId: string, form: FormInput) => client.action(`/w/demo-ai/standards/${versionId}`, versionRoute, form);
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
@@ -62,7 +75,9 @@ describe("skill standards", () => {
     trainer = certificates.find((c) => c.code === "AI-TRAINER")!.id;
     bigdata = certificates.find((c) => c.code === "BIGDATA-PY")!.id;
     ai = certificates.find((c) => c.code === "AI-TRAINER")!.tenant_id;
-    const versions = await db().rows<{ id: string; version: number }>(sql`select id, version from standard_versions where certificate_id = ${trainer} order by version`);
+    const versions = await db().rows<{ id: string; version: number }>(
+      sql`select id, version from standard_versions where certificate_id = ${trainer} order by version`,
+    );
     [v1, v2] = versions.map((v) => v.id);
   });
   afterAll(() => app.close());
@@ -101,7 +116,9 @@ describe("skill standards", () => {
     expect(html).toContain("数据采集和处理");
     expect(html).toContain("此版本已发布，不能更改。");
     // The questions of the demo name skill requirements of the published version; some have none.
-    const requirements = await db().rows<{ lineage_id: string }>(sql`select lineage_id from standard_nodes where version_id = ${v2} and kind = 'skill_requirement'`);
+    const requirements = await db().rows<{ lineage_id: string }>(
+      sql`select lineage_id from standard_nodes where version_id = ${v2} and kind = 'skill_requirement'`,
+    );
     const covered = await db().rows<{ id: string }>(sql`select distinct unnest(requirement_ids)::text as id from questions where certificate_id = ${trainer}`);
     expect(covered.length).toBeGreaterThan(0);
     expect(covered.every((c) => requirements.some((r) => r.lineage_id === c.id))).toBe(true);
@@ -157,7 +174,9 @@ describe("skill standards", () => {
       const response = await act(editor, draft, { intent: "add", level: "junior", ...values });
       expect(response.status, await response.clone().text()).toBe(200);
       expect((await response.json()).done).toBe("added");
-      return (await db().rows<Node>(sql`select id, code, kind::text from standard_nodes where version_id = ${draft} and title_zh = ${String(values.titleZh)}`))[0];
+      return (
+        await db().rows<Node>(sql`select id, code, kind::text from standard_nodes where version_id = ${draft} and title_zh = ${String(values.titleZh)}`)
+      )[0];
     };
     const area = await add({ titleZh: "智能训练数据管理", titleEn: "Training data management" });
     expect(area).toMatchObject({ code: String(areas + 1), kind: "work_area" });
@@ -172,7 +191,10 @@ describe("skill standards", () => {
     // Edit.
     const edit = await act(editor, draft, { intent: "update", nodeId: b.id, titleZh: "要求乙（修订）", titleEn: "Requirement B", description: "说明" });
     expect(edit.status).toBe(200);
-    expect((await db().rows<Node>(sql`select title_zh, title_en from standard_nodes where id = ${b.id}`))[0]).toEqual({ title_zh: "要求乙（修订）", title_en: "Requirement B" });
+    expect((await db().rows<Node>(sql`select title_zh, title_en from standard_nodes where id = ${b.id}`))[0]).toEqual({
+      title_zh: "要求乙（修订）",
+      title_en: "Requirement B",
+    });
 
     // Move the last requirement up: 丙 takes 乙's code, and the swap does not trip the unique index.
     expect((await act(editor, draft, { intent: "move", nodeId: c.id, direction: "up" })).status).toBe(200);
@@ -186,7 +208,9 @@ describe("skill standards", () => {
 
     // Move the new area up: its whole subtree is renumbered, and the area it passed moves down.
     const passed = byCode(nodes, "junior", String(areas));
-    const passedChildren = nodes.filter((n) => n.level === "junior" && n.code.startsWith(`${areas}.`)).map((n) => [n.id, n.code.replace(`${areas}.`, `${areas + 1}.`)]);
+    const passedChildren = nodes
+      .filter((n) => n.level === "junior" && n.code.startsWith(`${areas}.`))
+      .map((n) => [n.id, n.code.replace(`${areas}.`, `${areas + 1}.`)]);
     expect((await act(editor, draft, { intent: "move", nodeId: area.id, direction: "up" })).status).toBe(200);
     nodes = await nodesOf(draft);
     expectConsistent(nodes);
@@ -215,7 +239,9 @@ describe("skill standards", () => {
     expect(await audits("standard.node.update")).toBe(1);
     expect(await audits("standard.node.move")).toBe(2); // the no-op at the top is not a change
     expect(await audits("standard.node.delete")).toBe(2);
-    const [entry] = await db().rows<{ before: { code: string; subtree: string[] } }>(sql`select before from audit_log where action = 'standard.node.delete' and entity_id = ${first.id}`);
+    const [entry] = await db().rows<{ before: { code: string; subtree: string[] } }>(
+      sql`select before from audit_log where action = 'standard.node.delete' and entity_id = ${first.id}`,
+    );
     expect(entry.before.subtree.length).toBe(subtree);
     // The page shows the editor to an editor.
     const html = await (await editor.get(`/w/demo-ai/standards/${draft}`)).text();
@@ -335,12 +361,18 @@ describe("skill standards", () => {
     expect(
       await databaseError(
         asApp(scope, (tx) =>
-          tx.execute(sql`insert into standard_nodes (tenant_id, version_id, level, kind, position, code, title_zh) values (${ai}, ${draft}, 'junior', 'work_area', 99, '99', 'x')`),
+          tx.execute(
+            sql`insert into standard_nodes (tenant_id, version_id, level, kind, position, code, title_zh) values (${ai}, ${draft}, 'junior', 'work_area', 99, '99', 'x')`,
+          ),
         ),
       ),
     ).toMatch(nodes);
-    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update standard_versions set notes = 'x' where id = ${draft}`)))).toMatch(/is published and cannot be changed/);
-    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update standard_versions set status = 'draft' where id = ${v1}`)))).toMatch(/is published and cannot be changed/);
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update standard_versions set notes = 'x' where id = ${draft}`)))).toMatch(
+      /is published and cannot be changed/,
+    );
+    expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`update standard_versions set status = 'draft' where id = ${v1}`)))).toMatch(
+      /is published and cannot be changed/,
+    );
     expect(await databaseError(asApp(scope, (tx) => tx.execute(sql`delete from standard_versions where id = ${v1}`)))).toMatch(/cannot be deleted/);
     expect(await counts()).toEqual(before);
   });
@@ -348,7 +380,12 @@ describe("skill standards", () => {
   it("shows the difference between two versions by lineage: added, removed and changed nodes per level", async () => {
     const data = await (await editor.data(`/w/demo-ai/standards/diff?from=${v1}&to=${v2}`, diffRoute)).json();
     expect([data.from.version, data.to.version]).toEqual([1, 2]);
-    type Entry = { level: string; added: { titleZh: string }[]; removed: { titleZh: string }[]; changed: { from: { code: string; titleZh: string }; to: { code: string; titleZh: string }; fields: string[] }[] };
+    type Entry = {
+      level: string;
+      added: { titleZh: string }[];
+      removed: { titleZh: string }[];
+      changed: { from: { code: string; titleZh: string }; to: { code: string; titleZh: string }; fields: string[] }[];
+    };
     const level = (name: string) => (data.levels as Entry[]).find((l) => l.level === name)!;
     expect(level("junior").added).toEqual([]);
     expect(level("junior").changed.map((c) => [c.from.titleZh, c.to.titleZh, c.fields])).toEqual([
@@ -435,7 +472,13 @@ describe("skill standards", () => {
     // Another organization: demo-ai's standard is not found through its own workspace, nor writable.
     const care = app.client();
     await care.login("org2-admin@demo.xcert.test");
-    for (const path of [`/w/demo-care/standards/${v2}`, `/w/demo-care/standards/${v2}/print`, `/w/demo-care/standards/${v2}/export.xlsx`, `/w/demo-care/certificates/${trainer}/standards`, `/w/demo-care/standards/diff?from=${v1}&to=${v2}`])
+    for (const path of [
+      `/w/demo-care/standards/${v2}`,
+      `/w/demo-care/standards/${v2}/print`,
+      `/w/demo-care/standards/${v2}/export.xlsx`,
+      `/w/demo-care/certificates/${trainer}/standards`,
+      `/w/demo-care/standards/diff?from=${v1}&to=${v2}`,
+    ])
       expect((await care.get(path)).status, path).toBe(404);
     expect((await care.get(`/w/demo-ai/standards/${v2}`)).status).toBe(404);
     expect((await care.post(`/w/demo-care/certificates/${trainer}/standards`, { intent: "start" })).status).toBe(404);

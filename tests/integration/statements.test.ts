@@ -38,7 +38,13 @@ describe("a request's statements on the wire", () => {
       await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.slug, "no-such-tenant"));
       await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.slug, "another"));
       const many = Array.from({ length: 101 }, (_, i) => i);
-      await query(tx, sql`select 1 as one where 0 not in (${sql.join(many.map((n) => sql`${n + 1}`), sql`, `)})`);
+      await query(
+        tx,
+        sql`select 1 as one where 0 not in (${sql.join(
+          many.map((n) => sql`${n + 1}`),
+          sql`, `,
+        )})`,
+      );
       // The transaction keeps its connection, so the statements above were sent on this session.
       return query<{ statement: string }>(tx, sql`select statement from pg_prepared_statements where statement not like '%pg_prepared_statements%'`);
     });

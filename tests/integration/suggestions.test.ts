@@ -27,7 +27,11 @@ describe("skill-requirement suggestions", () => {
   let care: string;
   const db = () => owner(app.database);
   const errorsOf = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
-  const writes = async () => ({ audit: await db().count("audit_log"), versions: await db().count("question_versions"), linked: await db().count("questions", sql`cardinality(requirement_ids) > 0`) });
+  const writes = async () => ({
+    audit: await db().count("audit_log"),
+    versions: await db().count("question_versions"),
+    linked: await db().count("questions", sql`cardinality(requirement_ids) > 0`),
+  });
   const suggestionsOf = async (client: HttpClient, slug: string, id: string) =>
     ((await (await client.data(`/w/${slug}/questions/${id}`, questionRoute)).json()) as { suggestions: Suggestion[] | null }).suggestions;
   const questionId = async (stem: string) => (await db().rows<{ id: string }>(sql`select id from questions where stem = ${stem}`))[0].id;
@@ -71,16 +75,22 @@ describe("skill-requirement suggestions", () => {
     const response = await editor.post(`/w/demo-ai/questions/${id}/suggestions`, { requirementId: top.lineageId });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe(`/w/demo-ai/questions/${id}`);
-    const [after] = await db().rows<{ version: number; status: string; requirement_ids: string[] }>(sql`select version, status, requirement_ids from questions where id = ${id}`);
+    const [after] = await db().rows<{ version: number; status: string; requirement_ids: string[] }>(
+      sql`select version, status, requirement_ids from questions where id = ${id}`,
+    );
     expect(after).toMatchObject({ status: before.status, version: before.version + 1, requirement_ids: [top.lineageId] });
-    expect(await db().rows(sql`select snapshot->'requirementIds' as r from question_versions where question_id = ${id} and version = ${after.version}`)).toEqual([{ r: [top.lineageId] }]);
+    expect(
+      await db().rows(sql`select snapshot->'requirementIds' as r from question_versions where question_id = ${id} and version = ${after.version}`),
+    ).toEqual([{ r: [top.lineageId] }]);
     expect(await db().count("audit_log", sql`entity_id = ${id} and action = 'question.requirement_accept'`)).toBe(1);
     expect(await suggestionsOf(editor, "demo-ai", id)).toBeNull();
   });
 
   it("refuses bad input with field messages and writes nothing", async () => {
     const id = await questionId("用图表呈现业务指标的变化，有助于发现业务数据中的趋势。");
-    const [linked] = await db().rows<{ id: string; requirement: string }>(sql`select id, requirement_ids[1] as requirement from questions where tenant_id = ${ai} and cardinality(requirement_ids) > 0 limit 1`);
+    const [linked] = await db().rows<{ id: string; requirement: string }>(
+      sql`select id, requirement_ids[1] as requirement from questions where tenant_id = ${ai} and cardinality(requirement_ids) > 0 limit 1`,
+    );
     const [otherLevel] = await db().rows<{ lineage_id: string }>(sql`
       select n.lineage_id from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id
       where v.certificate_id = ${trainer} and v.status = 'published' and n.kind = 'skill_requirement' and n.level = 'senior' limit 1`);
@@ -99,7 +109,9 @@ describe("skill-requirement suggestions", () => {
     const missing = await editor.action(`/w/demo-ai/questions/${id}/suggestions`, acceptRoute, {});
     expect(missing.status).toBe(400);
     expect((await errorsOf(missing)).requirementId).toEqual(["此项为必填项。"]);
-    expect((await editor.post(`/w/demo-ai/questions/00000000-0000-4000-8000-000000000000/suggestions`, { requirementId: otherLevel.lineage_id })).status).toBe(404);
+    expect((await editor.post(`/w/demo-ai/questions/00000000-0000-4000-8000-000000000000/suggestions`, { requirementId: otherLevel.lineage_id })).status).toBe(
+      404,
+    );
     expect(await writes()).toEqual(before);
   });
 
@@ -122,7 +134,11 @@ describe("skill-requirement suggestions", () => {
       const cells: Record<string, string> = { type: "判断题", stem, answer: "正确", difficulty: "2", level, pool: "练习", visibility: "仅本机构" };
       return questionColumns.map((c) => cells[c.key] ?? "");
     };
-    const lines = [questionColumns.map((c) => c.zh), row("智能系统日常巡检应当按巡检清单逐项记录运行状态。", "初级"), row("按测试用例对智能系统进行功能测试时，应记录每条用例的测试结果。", "中级")];
+    const lines = [
+      questionColumns.map((c) => c.zh),
+      row("智能系统日常巡检应当按巡检清单逐项记录运行状态。", "初级"),
+      row("按测试用例对智能系统进行功能测试时，应记录每条用例的测试结果。", "中级"),
+    ];
     const form = new FormData();
     form.append("certificateId", trainer);
     form.append("file", new Blob([`\uFEFF${lines.map((l) => l.map((c) => `"${c}"`).join(",")).join("\r\n")}\r\n`]), "bulk.csv");
@@ -139,7 +155,13 @@ describe("skill-requirement suggestions", () => {
     const imported = data!.review.suggestions;
     expect(imported).toHaveLength(2);
     // Listed in no particular order: each question found by its stem.
-    const stems = new Map((await db().rows<{ id: string; stem: string }>(sql`select id, stem from questions where id in ${sql.raw(`('${imported.map((q) => q.id).join("','")}')`)}`)).map((r) => [r.id, r.stem]));
+    const stems = new Map(
+      (
+        await db().rows<{ id: string; stem: string }>(
+          sql`select id, stem from questions where id in ${sql.raw(`('${imported.map((q) => q.id).join("','")}')`)}`,
+        )
+      ).map((r) => [r.id, r.stem]),
+    );
     const byStem = (part: string) => imported.find((q) => stems.get(q.id)?.includes(part))!;
     expect(byStem("巡检").suggestions[0].titleZh).toContain("巡检");
     expect(byStem("测试用例").suggestions[0].titleZh).toContain("测试用例");
@@ -148,19 +170,39 @@ describe("skill-requirement suggestions", () => {
     // One bad pair refuses the whole form: the good one before it is not written either.
     const before = await writes();
     const foreign = await questionId("对采集到的个人信息数据进行脱敏处理，是为了满足哪项要求？");
-    const bad = await editor.action(`/w/demo-ai/questions/import/${jobId}/review`, reviewRoute, new URLSearchParams([["intent", "accept"], ["accept", pairs[0]], ["accept", `${foreign}:${imported[0].suggestions[0].lineageId}`]]));
+    const bad = await editor.action(
+      `/w/demo-ai/questions/import/${jobId}/review`,
+      reviewRoute,
+      new URLSearchParams([
+        ["intent", "accept"],
+        ["accept", pairs[0]],
+        ["accept", `${foreign}:${imported[0].suggestions[0].lineageId}`],
+      ]),
+    );
     expect(bad.status).toBe(400);
     expect((await errorsOf(bad))["accept[1]"]).toEqual(["该习题不是本次导入中未关联技能要求的习题。"]);
-    const malformed = await editor.action(`/w/demo-ai/questions/import/${jobId}/review`, reviewRoute, new URLSearchParams([["intent", "accept"], ["accept", "nonsense"]]));
+    const malformed = await editor.action(
+      `/w/demo-ai/questions/import/${jobId}/review`,
+      reviewRoute,
+      new URLSearchParams([
+        ["intent", "accept"],
+        ["accept", "nonsense"],
+      ]),
+    );
     expect(malformed.status).toBe(400);
     const empty = await editor.action(`/w/demo-ai/questions/import/${jobId}/review`, reviewRoute, { intent: "accept" });
     expect(empty.status).toBe(400);
     expect(await writes()).toEqual(before);
 
-    const accepted = await editor.action(`/w/demo-ai/questions/import/${jobId}/review`, reviewRoute, new URLSearchParams([["intent", "accept"], ...pairs.map((p) => ["accept", p])]));
+    const accepted = await editor.action(
+      `/w/demo-ai/questions/import/${jobId}/review`,
+      reviewRoute,
+      new URLSearchParams([["intent", "accept"], ...pairs.map((p) => ["accept", p])]),
+    );
     expect(accepted.status).toBe(200);
     expect(((await accepted.json()) as { accepted: number }).accepted).toBe(2);
-    for (const q of imported) expect(await db().rows(sql`select requirement_ids from questions where id = ${q.id}`)).toEqual([{ requirement_ids: [q.suggestions[0].lineageId] }]);
+    for (const q of imported)
+      expect(await db().rows(sql`select requirement_ids from questions where id = ${q.id}`)).toEqual([{ requirement_ids: [q.suggestions[0].lineageId] }]);
     expect(((await (await editor.data(`/w/demo-ai/questions/import/${jobId}`, jobRoute)).json()) as Data).review.suggestions).toEqual([]);
   });
 
@@ -178,14 +220,18 @@ describe("skill-requirement suggestions", () => {
       insert into questions (tenant_id, certificate_id, level, type, stem, answer)
       values (${care}, ${elderly.id}, 'junior', 'true_false', '用图表呈现业务指标的变化，有助于发现业务数据中的趋势。老年人照护计划应定期评估。', 'true') returning id`);
     const theirs = (await suggestionsOf(careAdmin, "demo-care", mine.id)) ?? [];
-    const careRequirements = new Set((await db().rows<{ lineage_id: string }>(sql`select lineage_id from standard_nodes where tenant_id = ${care}`)).map((r) => r.lineage_id));
+    const careRequirements = new Set(
+      (await db().rows<{ lineage_id: string }>(sql`select lineage_id from standard_nodes where tenant_id = ${care}`)).map((r) => r.lineage_id),
+    );
     expect(theirs.every((s) => careRequirements.has(s.lineageId))).toBe(true);
     expect(theirs.some((s) => s.lineageId === top.lineageId)).toBe(false);
     // Raw SQL as demo-care: demo-ai's published standard is public (a skill standard is published to be
     // read), its drafts are not; the suggestions above came from demo-care's own standard only.
     const drafts = sql`select 1 from standard_nodes n join standard_versions v on v.tenant_id = n.tenant_id and v.id = n.version_id where n.tenant_id = ${ai} and v.status = 'draft'`;
     // A draft of demo-ai's (its certificate's one draft, if the seed left none).
-    await db().rows(sql`insert into standard_versions (tenant_id, certificate_id, version, status) values (${ai}, ${trainer}, 99, 'draft') on conflict do nothing returning 1`);
+    await db().rows(
+      sql`insert into standard_versions (tenant_id, certificate_id, version, status) values (${ai}, ${trainer}, 99, 'draft') on conflict do nothing returning 1`,
+    );
     await db().rows(sql`insert into standard_nodes (tenant_id, version_id, level, kind, position, code, title_zh)
       select tenant_id, id, 'intermediate', 'work_area', 9, '9', '草稿中的工作领域' from standard_versions where tenant_id = ${ai} and certificate_id = ${trainer} and status = 'draft' returning 1`);
     expect((await db().rows(drafts)).length).toBeGreaterThan(0);

@@ -44,7 +44,9 @@ describe("teacher-training sessions", () => {
     ids = { ai: tenant("demo-ai"), care: tenant("demo-care"), school: tenant("demo-school") };
     users = Object.fromEntries((await db.rows<{ email: string; id: string }>(sql`select email, id from users`)).map((u) => [u.email, u.id]));
     [{ id: certificateId }] = await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${ids.ai} and code = 'AI-TRAINER'`);
-    [{ id: feeId }] = await db.rows<{ id: string }>(sql`select id from fee_disclosures where tenant_id = ${ids.ai} and kind = 'teacher_training' and status = 'published' limit 1`);
+    [{ id: feeId }] = await db.rows<{ id: string }>(
+      sql`select id from fee_disclosures where tenant_id = ${ids.ai} and kind = 'teacher_training' and status = 'published' limit 1`,
+    );
     orgAdmin = app.client();
     await orgAdmin.login("org-admin@demo.xcert.test");
     orgEditor = app.client();
@@ -87,17 +89,27 @@ describe("teacher-training sessions", () => {
     const created = await orgAdmin.action("/w/demo-ai/training", route, session({ feeDisclosureId: feeId }));
     expect(created.status).toBe(200);
     expect(await db.count("training_sessions")).toBe(before + 1);
-    expect(await db.count("audit_log", sql`action = 'training_session.create' and tenant_id = ${ids.ai} and actor_user_id = ${users["org-admin@demo.xcert.test"]}`)).toBe(1);
+    expect(
+      await db.count("audit_log", sql`action = 'training_session.create' and tenant_id = ${ids.ai} and actor_user_id = ${users["org-admin@demo.xcert.test"]}`),
+    ).toBe(1);
     // The database refuses a fee of another kind too.
     const scope = { tenantId: ids.ai, tenantKind: "organization", userId: users["org-admin@demo.xcert.test"], role: "admin" };
     expect(
-      await databaseError(asApp(scope, (tx) => query(tx, sql`insert into training_sessions (tenant_id, title, certificate_id, levels, starts_on, ends_on, mode, capacity, fee_disclosure_id) values (${ids.ai}, 'x', ${certificateId}, '{junior}', current_date, current_date, 'online', 5, ${trainingFee.id})`))),
+      await databaseError(
+        asApp(scope, (tx) =>
+          query(
+            tx,
+            sql`insert into training_sessions (tenant_id, title, certificate_id, levels, starts_on, ends_on, mode, capacity, fee_disclosure_id) values (${ids.ai}, 'x', ${certificateId}, '{junior}', current_date, current_date, 'online', 5, ${trainingFee.id})`,
+          ),
+        ),
+      ),
     ).toMatch(/teacher-training fee/);
   });
 
   it("lets a school admin enrol teachers up to the seats, never twice, with the ID kept only as a keyed hash", async () => {
     const [created] = await db.rows<{ id: string }>(sql`select id from training_sessions where title = 'AI 训练师师资培训（测试）'`);
-    const enrol = (teacherName: string, idNumber: string) => schoolAdmin.action("/w/demo-school/training", route, { intent: "enrol", sessionId: created.id, teacherName, idNumber, contact: "" });
+    const enrol = (teacherName: string, idNumber: string) =>
+      schoolAdmin.action("/w/demo-school/training", route, { intent: "enrol", sessionId: created.id, teacherName, idNumber, contact: "" });
     const bad = await enrol("", "12");
     expect(bad.status).toBe(400);
     expect(Object.keys(await errorsOf(bad)).sort()).toEqual(["idNumber", "teacherName"]);
@@ -109,7 +121,9 @@ describe("teacher-training sessions", () => {
     const full = await enrol("何老师", "310101198001010033");
     expect(full.status).toBe(400);
     expect((await errorsOf(full)).sessionId?.[0]).toContain("名额已满");
-    const stored = await db.rows<{ id_hash: string; id_last4: string }>(sql`select id_hash, id_last4 from training_enrolments where session_id = ${created.id}`);
+    const stored = await db.rows<{ id_hash: string; id_last4: string }>(
+      sql`select id_hash, id_last4 from training_enrolments where session_id = ${created.id}`,
+    );
     expect(stored).toHaveLength(2);
     for (const row of stored) {
       expect(row.id_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -120,13 +134,17 @@ describe("teacher-training sessions", () => {
   });
 
   it("completes an enrolment into a draft credential the organization issues later", async () => {
-    const [enrolment] = await db.rows<{ id: string }>(sql`select e.id from training_enrolments e join training_sessions s on s.tenant_id = e.tenant_id and s.id = e.session_id where s.title = 'AI 训练师师资培训（测试）' and e.teacher_name = '陈老师'`);
+    const [enrolment] = await db.rows<{ id: string }>(
+      sql`select e.id from training_enrolments e join training_sessions s on s.tenant_id = e.tenant_id and s.id = e.session_id where s.title = 'AI 训练师师资培训（测试）' and e.teacher_name = '陈老师'`,
+    );
     const bad = await orgAdmin.action("/w/demo-ai/training", route, { intent: "complete", enrolmentId: "not-a-uuid" });
     expect(bad.status).toBe(400);
     const before = await db.count("credentials", sql`tenant_id = ${ids.ai}`);
     const done = await orgAdmin.action("/w/demo-ai/training", route, { intent: "complete", enrolmentId: enrolment.id, draft: "on" });
     expect(done.status).toBe(200);
-    const [row] = await db.rows<{ status: string; credential_id: string }>(sql`select status, credential_id from training_enrolments where id = ${enrolment.id}`);
+    const [row] = await db.rows<{ status: string; credential_id: string }>(
+      sql`select status, credential_id from training_enrolments where id = ${enrolment.id}`,
+    );
     expect(row.status).toBe("completed");
     const [credential] = await db.rows<{ status: string; role: string; levels: string; employer: string; source: string }>(
       sql`select c.status, c.role, c.levels::text as levels, h.employer_tenant_id::text as employer, h.source from credentials c join credential_holders h on h.tenant_id = c.tenant_id and h.id = c.holder_id where c.id = ${row.credential_id}`,
@@ -144,7 +162,10 @@ describe("teacher-training sessions", () => {
     // An editor reads; only owner and admin write. A teacher reads; only the school admin enrols.
     expect((await orgEditor.get("/w/demo-ai/training")).status).toBe(200);
     expect((await orgEditor.action("/w/demo-ai/training", route, session())).status).toBe(403);
-    expect((await teacher.action("/w/demo-school/training", route, { intent: "enrol", sessionId: demo.id, teacherName: "x", idNumber: "310101198001019999" })).status).toBe(403);
+    expect(
+      (await teacher.action("/w/demo-school/training", route, { intent: "enrol", sessionId: demo.id, teacherName: "x", idNumber: "310101198001019999" }))
+        .status,
+    ).toBe(403);
     // A school cannot create sessions or complete enrolments; another organization cannot complete ours.
     expect((await schoolAdmin.action("/w/demo-school/training", route, session())).status).toBe(403);
     const foreign = await careAdmin.action("/w/demo-care/training", route, { intent: "complete", enrolmentId: enrolment.id, draft: "on" });
@@ -158,15 +179,36 @@ describe("teacher-training sessions", () => {
     expect(await asApp(care, (tx) => query(tx, sql`update training_enrolments set status = 'completed' returning id`))).toEqual([]);
     const teacherScope = { tenantId: ids.school, tenantKind: "school", userId: users["school-teacher@demo.xcert.test"], role: "teacher" };
     expect(
-      await databaseError(asApp(teacherScope, (tx) => query(tx, sql`insert into training_enrolments (tenant_id, session_id, school_tenant_id, teacher_name, id_hash, id_last4) values (${ids.ai}, ${demo.id}, ${ids.school}, 'x', 'h', '1234')`))),
+      await databaseError(
+        asApp(teacherScope, (tx) =>
+          query(
+            tx,
+            sql`insert into training_enrolments (tenant_id, session_id, school_tenant_id, teacher_name, id_hash, id_last4) values (${ids.ai}, ${demo.id}, ${ids.school}, 'x', 'h', '1234')`,
+          ),
+        ),
+      ),
     ).toMatch(/row-level security/);
     // A school writes no session; an organization cannot enrol in another's name.
     const schoolAdminScope = { tenantId: ids.school, tenantKind: "school", userId: users["school-admin@demo.xcert.test"], role: "admin" };
     expect(
-      await databaseError(asApp(schoolAdminScope, (tx) => query(tx, sql`insert into training_sessions (tenant_id, title, certificate_id, levels, starts_on, ends_on, mode, capacity) values (${ids.ai}, 'x', ${certificateId}, '{junior}', current_date, current_date, 'online', 5)`))),
+      await databaseError(
+        asApp(schoolAdminScope, (tx) =>
+          query(
+            tx,
+            sql`insert into training_sessions (tenant_id, title, certificate_id, levels, starts_on, ends_on, mode, capacity) values (${ids.ai}, 'x', ${certificateId}, '{junior}', current_date, current_date, 'online', 5)`,
+          ),
+        ),
+      ),
     ).toMatch(/row-level security/);
     expect(
-      await databaseError(asApp(care, (tx) => query(tx, sql`insert into training_enrolments (tenant_id, session_id, school_tenant_id, teacher_name, id_hash, id_last4) values (${ids.ai}, ${demo.id}, ${ids.school}, 'x', 'h2', '1234')`))),
+      await databaseError(
+        asApp(care, (tx) =>
+          query(
+            tx,
+            sql`insert into training_enrolments (tenant_id, session_id, school_tenant_id, teacher_name, id_hash, id_last4) values (${ids.ai}, ${demo.id}, ${ids.school}, 'x', 'h2', '1234')`,
+          ),
+        ),
+      ),
     ).toMatch(/row-level security/);
   });
 });

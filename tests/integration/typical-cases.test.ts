@@ -51,7 +51,10 @@ describe("typical cases", () => {
     expect(await db.count("typical_cases")).toBe(before);
     const finance = app.client();
     await finance.login("org-finance@demo.xcert.test");
-    expect((await finance.post("/w/demo-ai/typical-cases", { title: "财务案例", summary: "摘要摘要摘要摘要摘要", body: "正文正文正文正文正文正文正文正文正文正文" })).status).toBe(403);
+    expect(
+      (await finance.post("/w/demo-ai/typical-cases", { title: "财务案例", summary: "摘要摘要摘要摘要摘要", body: "正文正文正文正文正文正文正文正文正文正文" }))
+        .status,
+    ).toBe(403);
     const ok = await teacher.post("/w/demo-school/typical-cases", {
       title: "岗课赛证融通的实训课程改革",
       summary: "以证书标准重构实训课程，学生取证率提升 20%。",
@@ -88,7 +91,9 @@ describe("typical cases", () => {
       expect(n, `${scope.tenantKind} ${scope.role}`).toBe(0);
     }
     // Another organization reads neither the submission nor its scores; the public only selected ones.
-    const [{ n: seen }] = await asApp({ tenantId: ids["demo-care"], tenantKind: "organization", role: "owner" }, (tx) => query<{ n: number }>(tx, sql`select count(*)::int as n from typical_cases where id = ${id}`));
+    const [{ n: seen }] = await asApp({ tenantId: ids["demo-care"], tenantKind: "organization", role: "owner" }, (tx) =>
+      query<{ n: number }>(tx, sql`select count(*)::int as n from typical_cases where id = ${id}`),
+    );
     expect(seen).toBe(0);
     expect((await secretary.post(path, { intent: "select" })).status).toBe(200);
     expect(await (await app.client().get("/cases/selected")).text()).toContain("岗课赛证融通的实训课程改革");
@@ -96,7 +101,9 @@ describe("typical cases", () => {
     expect((await member.post(path, { intent: "score", score: 10 })).status).toBe(409);
     expect(
       await databaseError(
-        asApp({ tenantId: ids.committee, tenantKind: "committee", role: "admin", userId: users["committee@demo.xcert.test"] }, (tx) => query(tx, sql`update typical_cases set title = 'rewritten' where id = ${id}`)),
+        asApp({ tenantId: ids.committee, tenantKind: "committee", role: "admin", userId: users["committee@demo.xcert.test"] }, (tx) =>
+          query(tx, sql`update typical_cases set title = 'rewritten' where id = ${id}`),
+        ),
       ),
     ).toMatch(/never edits/);
     expect(await (await secretary.get("/w/committee/export/typical-cases?format=csv")).text()).toContain("岗课赛证融通的实训课程改革,上海城市职业技术学院,90");

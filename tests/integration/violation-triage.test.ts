@@ -41,7 +41,9 @@ describe("violation triage", () => {
     const page = await (await committee.get(`/committee/violations/${reportId}`)).text();
     expect(page).toContain("调查中");
     expect(page).toContain("与 2025 年评估中的收费问题相互印证");
-    const labels = await db.rows<{ label: string }>(sql`select enumlabel as label from pg_enum where enumtypid = 'violation_status'::regtype order by enumsortorder`);
+    const labels = await db.rows<{ label: string }>(
+      sql`select enumlabel as label from pg_enum where enumtypid = 'violation_status'::regtype order by enumsortorder`,
+    );
     expect(labels.map((l) => l.label)).toEqual(["received", "investigating", "upheld", "dismissed"]);
   });
 
@@ -56,14 +58,18 @@ describe("violation triage", () => {
     const schoolPage = await (await teacher.get(`/w/demo-school/violations/${reportId}`)).text();
     expect(schoolPage).not.toContain("该组织负责人曾两次被约谈");
     expect(schoolPage).not.toContain("相互印证");
-    for (const role of ["admin", "teacher"]) expect(await count({ tenantId: ids["demo-school"], tenantKind: "school", role }, "violation_report_notes")).toBe(0);
+    for (const role of ["admin", "teacher"])
+      expect(await count({ tenantId: ids["demo-school"], tenantKind: "school", role }, "violation_report_notes")).toBe(0);
     for (const role of orgRoles) expect(await count({ tenantId: ids["demo-ai"], tenantKind: "organization", role }, "violation_report_notes")).toBe(0);
     expect(await count({ tenantId: ids.committee, tenantKind: "committee", role: "member" }, "violation_report_notes")).toBe(before + 1);
     // Nor can the school write one.
     expect(
       await databaseError(
         asApp({ tenantId: ids["demo-school"], tenantKind: "school", role: "admin", userId: users["school-admin@demo.xcert.test"] }, (tx) =>
-          query(tx, sql`insert into violation_report_notes (tenant_id, report_id, body, author_user_id) values (${ids["demo-school"]}, ${reportId}, 'x', ${users["school-admin@demo.xcert.test"]})`),
+          query(
+            tx,
+            sql`insert into violation_report_notes (tenant_id, report_id, body, author_user_id) values (${ids["demo-school"]}, ${reportId}, 'x', ${users["school-admin@demo.xcert.test"]})`,
+          ),
         ),
       ),
     ).toMatch(/row-level security/);
@@ -76,33 +82,52 @@ describe("violation triage", () => {
     expect((await errorsOf(back)).status?.[0]).toContain("不能从");
     expect(await db.count("violation_report_updates")).toBe(before);
     const scope = { tenantId: ids.committee, tenantKind: "committee", role: "admin", userId: users["committee@demo.xcert.test"] };
-    expect(await databaseError(asApp(scope, (tx) => query(tx, sql`update violation_reports set status = 'received' where id = ${reportId}`)))).toMatch(/cannot go from investigating to received/);
+    expect(await databaseError(asApp(scope, (tx) => query(tx, sql`update violation_reports set status = 'received' where id = ${reportId}`)))).toMatch(
+      /cannot go from investigating to received/,
+    );
     // The school cannot move it at all.
-    expect(await asApp({ tenantId: ids["demo-school"], tenantKind: "school", role: "admin" }, (tx) => query(tx, sql`update violation_reports set status = 'upheld' where id = ${reportId} returning id`))).toEqual([]);
+    expect(
+      await asApp({ tenantId: ids["demo-school"], tenantKind: "school", role: "admin" }, (tx) =>
+        query(tx, sql`update violation_reports set status = 'upheld' where id = ${reportId} returning id`),
+      ),
+    ).toEqual([]);
     expect([403, 404]).toContain((await teacher.post(`/committee/violations/${reportId}`, { intent: "status", status: "upheld", note: "" })).status);
   });
 
   it("upholds with a message to the reporter, feeds the evaluation evidence, and discloses a finding that never names the reporter", async () => {
     const evidence = async () =>
-      (await asApp({ tenantId: ids.committee, tenantKind: "committee", role: "member" }, (tx) => query<{ upheld_violations: number }>(tx, sql`select upheld_violations from organization_evaluation_evidence() where organization_id = ${ids["demo-ai"]}`)))[0]
-        .upheld_violations;
+      (
+        await asApp({ tenantId: ids.committee, tenantKind: "committee", role: "member" }, (tx) =>
+          query<{ upheld_violations: number }>(
+            tx,
+            sql`select upheld_violations from organization_evaluation_evidence() where organization_id = ${ids["demo-ai"]}`,
+          ),
+        )
+      )[0].upheld_violations;
     expect(await evidence()).toBe(0);
     // Not yet decided: nothing to disclose.
     const early = await committee.action(`/committee/violations/${reportId}`, route, { intent: "disclose", finding: "经查，该组织强制学生参加收费培训。" });
     expect(early.status).toBe(409);
     expect(await db.count("violation_disclosures")).toBe(0);
 
-    expect((await committee.post(`/committee/violations/${reportId}`, { intent: "status", status: "upheld", note: "经核实，举报属实，已责令整改。" })).status).toBe(200);
+    expect(
+      (await committee.post(`/committee/violations/${reportId}`, { intent: "status", status: "upheld", note: "经核实，举报属实，已责令整改。" })).status,
+    ).toBe(200);
     expect(await evidence()).toBe(1);
     expect(await (await teacher.get(`/w/demo-school/violations/${reportId}`)).text()).toContain("经核实，举报属实，已责令整改。");
 
     const short = await committee.action(`/committee/violations/${reportId}`, route, { intent: "disclose", finding: "短" });
     expect(short.status).toBe(400);
     expect((await errorsOf(short)).finding).toBeTruthy();
-    expect((await committee.post(`/committee/violations/${reportId}`, { intent: "disclose", finding: "经查，该组织将收费培训设为报名考核的前置条件，已责令整改。" })).status).toBe(200);
+    expect(
+      (await committee.post(`/committee/violations/${reportId}`, { intent: "disclose", finding: "经查，该组织将收费培训设为报名考核的前置条件，已责令整改。" }))
+        .status,
+    ).toBe(200);
 
     // The organization reads its finding: category, outcome and text, nothing of the school.
-    const rows = await asApp({ tenantId: ids["demo-ai"], tenantKind: "organization", role: "viewer" }, (tx) => query<Record<string, unknown>>(tx, sql`select * from violation_disclosures`));
+    const rows = await asApp({ tenantId: ids["demo-ai"], tenantKind: "organization", role: "viewer" }, (tx) =>
+      query<Record<string, unknown>>(tx, sql`select * from violation_disclosures`),
+    );
     expect(rows).toHaveLength(1);
     expect(Object.values(rows[0])).not.toContain(ids["demo-school"]);
     expect(Object.keys(rows[0]).sort()).toEqual(["category", "created_at", "disclosed_by_user_id", "finding", "id", "outcome", "reference", "tenant_id"]);
@@ -122,7 +147,10 @@ describe("violation triage", () => {
     expect(
       await databaseError(
         asApp({ tenantId: ids["demo-care"], tenantKind: "organization", role: "owner" }, (tx) =>
-          query(tx, sql`insert into violation_disclosures (tenant_id, reference, category, outcome, finding) values (${ids["demo-care"]}, 'x', 'other', 'dismissed', 'self-cleared')`),
+          query(
+            tx,
+            sql`insert into violation_disclosures (tenant_id, reference, category, outcome, finding) values (${ids["demo-care"]}, 'x', 'other', 'dismissed', 'self-cleared')`,
+          ),
         ),
       ),
     ).toMatch(/row-level security/);

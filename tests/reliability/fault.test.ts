@@ -66,10 +66,18 @@ describe("fault: PostgreSQL restarted under load", () => {
         kind === "write"
           ? {
               method: "POST",
-              body: new URLSearchParams({ code: code!, nameZh: `故障测试 ${n}`, nameEn: `Fault ${n}`, industryCode: "digital", levels: "junior", status: "draft" }),
+              body: new URLSearchParams({
+                code: code!,
+                nameZh: `故障测试 ${n}`,
+                nameEn: `Fault ${n}`,
+                industryCode: "digital",
+                levels: "junior",
+                status: "draft",
+              }),
             }
           : {};
-      const path = kind === "write" ? "/w/demo-ai/certificates/new" : kind === "read" ? "/w/demo-ai/certificates?_data=routes%2Fw.%24slug.certificates._index" : "/fees";
+      const path =
+        kind === "write" ? "/w/demo-ai/certificates/new" : kind === "read" ? "/w/demo-ai/certificates?_data=routes%2Fw.%24slug.certificates._index" : "/fees";
       const at = Date.now() - t0;
       try {
         const response = await fetch(server.url + path, { ...init, headers: { cookie }, redirect: "manual", signal: AbortSignal.timeout(10_000) });
@@ -133,7 +141,8 @@ describe("fault: PostgreSQL restarted under load", () => {
       tally.check(audits.length === new Set(audits.map((a) => a.entity_id)).size, "a certificate audited twice");
       // Every write answered as done is stored; one answered 503 may or may not be (a lost commit answer), never half.
       const stored = new Set(certificates.map((c) => c.code));
-      for (const o of outcomes.filter((x) => x.kind === "write" && x.status === 302)) tally.check(stored.has(o.code!), `${o.code} answered 302 but is not stored`);
+      for (const o of outcomes.filter((x) => x.kind === "write" && x.status === 302))
+        tally.check(stored.has(o.code!), `${o.code} answered 302 but is not stored`);
       const writes = outcomes.filter((o) => o.kind === "write");
       tally.note(
         `${outcomes.length} requests (${writes.length} writes, ${certificates.length} stored, ${unavailable.length} answered 503); PostgreSQL stopped at ${down}–${stopped} ms, back at ${up} ms, first 200 ${recoveredAt === null ? "never" : `${recoveredAt - up} ms later`}, ${stragglers} 503 after it`,
@@ -142,7 +151,15 @@ describe("fault: PostgreSQL restarted under load", () => {
       await check.end();
     }
     // The page of an outage, for documents: the error page in the user's language, status 503.
-    if (tally.failures.length) process.stdout.write(`\nserver output (end):\n${server.output().split("\n").filter((l) => !/^(GET|POST) /.test(l)).join("\n").slice(-4000)}\n`);
+    if (tally.failures.length)
+      process.stdout.write(
+        `\nserver output (end):\n${server
+          .output()
+          .split("\n")
+          .filter((l) => !/^(GET|POST) /.test(l))
+          .join("\n")
+          .slice(-4000)}\n`,
+      );
     expect(tally.failures).toEqual([]);
   });
 });

@@ -42,7 +42,10 @@ const text = fc.oneof(
 const posted: fc.Arbitrary<Posted> = fc.oneof(
   { weight: 6, arbitrary: text.map((value) => ({ kind: "value" as const, value })) },
   { weight: 2, arbitrary: fc.array(text, { minLength: 2, maxLength: 3 }).map((values) => ({ kind: "list" as const, values })) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(".x", "[0]", "[]", "[__proto__]"), text).map(([suffix, value]) => ({ kind: "nested" as const, suffix, value })) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom(".x", "[0]", "[]", "[__proto__]"), text).map(([suffix, value]) => ({ kind: "nested" as const, suffix, value })),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: "missing" as const }) },
 );
 
@@ -76,7 +79,9 @@ describe("fuzzing every action", () => {
 
   /** A count and an order-independent hash of every row of every table: inserts, updates and deletes all show. */
   const snapshot = async () => {
-    const parts = tables.map((t) => sql`select ${t} as t, count(*)::int as n, coalesce(sum(hashtext(x::text)::bigint), 0)::text as h from ${sql.identifier(t)} x`);
+    const parts = tables.map(
+      (t) => sql`select ${t} as t, count(*)::int as n, coalesce(sum(hashtext(x::text)::bigint), 0)::text as h from ${sql.identifier(t)} x`,
+    );
     const rows = await db().rows<{ t: string; n: number; h: string }>(sql.join(parts, sql` union all `));
     return Object.fromEntries(rows.map((r) => [r.t, `${r.n}:${r.h}`]));
   };
@@ -99,7 +104,9 @@ describe("fuzzing every action", () => {
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (c: Buffer) => chunks.push(c));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }));
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"] ?? ""), body: Buffer.concat(chunks).toString("utf8") }),
+          );
         },
       );
       // The server may stop reading an oversized body and answer 413 at once.
@@ -108,44 +115,316 @@ describe("fuzzing every action", () => {
     });
 
   const targets: Target[] = [
-    { route: "signup", client: () => app.client(), path: () => "/signup", baseline: () => ({ kind: "organization", tenantName: "上海某某培训评价有限公司", slug: "fuzz-org", creditCode: creditCode("91310000MA1XC0300"), name: "张三", email: "fuzz@example.test", password: "fuzz-password-2026" }), anchors: () => [{ kind: "company" }, { slug: "ab" }, { creditCode: "123" }, { email: "not-an-email" }, { password: "short" }, { businessScope: "x".repeat(2001) }] },
+    {
+      route: "signup",
+      client: () => app.client(),
+      path: () => "/signup",
+      baseline: () => ({
+        kind: "organization",
+        tenantName: "上海某某培训评价有限公司",
+        slug: "fuzz-org",
+        creditCode: creditCode("91310000MA1XC0300"),
+        name: "张三",
+        email: "fuzz@example.test",
+        password: "fuzz-password-2026",
+      }),
+      anchors: () => [
+        { kind: "company" },
+        { slug: "ab" },
+        { creditCode: "123" },
+        { email: "not-an-email" },
+        { password: "short" },
+        { businessScope: "x".repeat(2001) },
+      ],
+    },
     // Decision 041: "send the link again" after a sign-up.
-    { route: "signup_.resend", client: () => app.client(), path: () => "/signup/resend", baseline: () => ({ email: "fuzz@example.test" }), anchors: () => [{ email: "not-an-email" }, { email: null }, { email: ["a@example.test", "b@example.test"] }] },
-    { route: "login", client: () => app.client(), path: () => "/login", baseline: () => ({ email: "org-admin@demo.xcert.test", password: "not-the-password-1" }), anchors: () => [{ email: "" }, { email: "not-an-email" }, { password: "wrong-password-9" }], writes: ["login_attempts", "account_audit_log", "rate_limit_hits"] },
-    { route: "forgot-password", client: () => app.client(), path: () => "/forgot-password", baseline: () => ({ email: "org-finance@demo.xcert.test" }), anchors: () => [{ email: "not-an-email" }, { email: "" }, { email: ["org-finance@demo.xcert.test", "org-admin@demo.xcert.test"] }] },
-    { route: "reset-password.$token", client: () => app.client(), path: () => resetPath, baseline: () => ({ password: "new-password-123", confirm: "new-password-123" }), anchors: () => [{ confirm: "new-password-124" }, { password: "short", confirm: "short" }, { password: null }] },
-    { route: "join.$slug.$token", client: () => app.client(), path: () => joinPath, baseline: () => ({ intent: "create", name: "新成员", password: "joiner-password-1" }), anchors: () => [...badIntents, { password: "short" }] },
+    {
+      route: "signup_.resend",
+      client: () => app.client(),
+      path: () => "/signup/resend",
+      baseline: () => ({ email: "fuzz@example.test" }),
+      anchors: () => [{ email: "not-an-email" }, { email: null }, { email: ["a@example.test", "b@example.test"] }],
+    },
+    {
+      route: "login",
+      client: () => app.client(),
+      path: () => "/login",
+      baseline: () => ({ email: "org-admin@demo.xcert.test", password: "not-the-password-1" }),
+      anchors: () => [{ email: "" }, { email: "not-an-email" }, { password: "wrong-password-9" }],
+      writes: ["login_attempts", "account_audit_log", "rate_limit_hits"],
+    },
+    {
+      route: "forgot-password",
+      client: () => app.client(),
+      path: () => "/forgot-password",
+      baseline: () => ({ email: "org-finance@demo.xcert.test" }),
+      anchors: () => [{ email: "not-an-email" }, { email: "" }, { email: ["org-finance@demo.xcert.test", "org-admin@demo.xcert.test"] }],
+    },
+    {
+      route: "reset-password.$token",
+      client: () => app.client(),
+      path: () => resetPath,
+      baseline: () => ({ password: "new-password-123", confirm: "new-password-123" }),
+      anchors: () => [{ confirm: "new-password-124" }, { password: "short", confirm: "short" }, { password: null }],
+    },
+    {
+      route: "join.$slug.$token",
+      client: () => app.client(),
+      path: () => joinPath,
+      baseline: () => ({ intent: "create", name: "新成员", password: "joiner-password-1" }),
+      anchors: () => [...badIntents, { password: "short" }],
+    },
     { route: "logout", client: () => app.client(), path: () => "/logout", baseline: () => ({}), anchors: () => [{}] },
-    { route: "set-language", client: () => clients.teacher, path: () => "/set-language", baseline: () => ({ locale: "en", redirectTo: "/workspaces" }), anchors: () => [{ locale: "fr" }, { locale: null }, { locale: ["en", "zh-CN"] }] },
+    {
+      route: "set-language",
+      client: () => clients.teacher,
+      path: () => "/set-language",
+      baseline: () => ({ locale: "en", redirectTo: "/workspaces" }),
+      anchors: () => [{ locale: "fr" }, { locale: null }, { locale: ["en", "zh-CN"] }],
+    },
     // The second factor: enrolment (a current code, refused by its anchor), turning it off, and login's second step.
-    { route: "account.second-factor (enrol)", client: () => clients.enrolling, path: () => "/account/second-factor", baseline: () => ({ intent: "enrol", token: enrolment.token, code: totpCode(enrolment.secret) }), anchors: () => [...badIntents, { code: "12ab" }, { token: "v1.x.y.z" }, { token: null }, { code: null }] },
-    { route: "account.second-factor (disable)", client: () => clients.enrolled, path: () => "/account/second-factor", baseline: () => ({ intent: "disable", proof: "demo-password-2026" }), anchors: () => [...badIntents, { proof: "wrong-password-1" }, { proof: null }, { proof: "" }] },
-    { route: "login_.second-factor", client: () => clients.challenged, path: () => "/login/second-factor", baseline: () => ({ code: "abcde-fghjk" }), anchors: () => [{ code: "12345" }, { code: "abc" }, { code: null }, { code: "zzzzz-zzzzz" }], writes: ["login_challenges", "account_audit_log"] },
-    { route: "w.$slug.members", client: () => clients.admin, path: () => "/w/demo-ai/members", baseline: () => ({ email: "fuzz-member@example.test", role: "viewer" }), anchors: () => [{ email: "not-an-email" }, { role: "owner" }, { role: null }] },
+    {
+      route: "account.second-factor (enrol)",
+      client: () => clients.enrolling,
+      path: () => "/account/second-factor",
+      baseline: () => ({ intent: "enrol", token: enrolment.token, code: totpCode(enrolment.secret) }),
+      anchors: () => [...badIntents, { code: "12ab" }, { token: "v1.x.y.z" }, { token: null }, { code: null }],
+    },
+    {
+      route: "account.second-factor (disable)",
+      client: () => clients.enrolled,
+      path: () => "/account/second-factor",
+      baseline: () => ({ intent: "disable", proof: "demo-password-2026" }),
+      anchors: () => [...badIntents, { proof: "wrong-password-1" }, { proof: null }, { proof: "" }],
+    },
+    {
+      route: "login_.second-factor",
+      client: () => clients.challenged,
+      path: () => "/login/second-factor",
+      baseline: () => ({ code: "abcde-fghjk" }),
+      anchors: () => [{ code: "12345" }, { code: "abc" }, { code: null }, { code: "zzzzz-zzzzz" }],
+      writes: ["login_challenges", "account_audit_log"],
+    },
+    {
+      route: "w.$slug.members",
+      client: () => clients.admin,
+      path: () => "/w/demo-ai/members",
+      baseline: () => ({ email: "fuzz-member@example.test", role: "viewer" }),
+      anchors: () => [{ email: "not-an-email" }, { role: "owner" }, { role: null }],
+    },
     // Issue 14 items 5 and 7: member removal and role change, withdrawing an invitation, ending a session, password change.
-    { route: "w.$slug.members (member)", client: () => clients.admin, path: () => "/w/demo-ai/members?do=member", baseline: () => ({ intent: "role", membershipId: ids.financeMembership, role: "viewer" }), anchors: () => [...badIntents, { membershipId: "x" }, { role: "owner" }, { role: "master" }, { intent: "remove", membershipId: "00000000-0000-4000-8000-000000000000" }, { intent: "end-sessions", membershipId: null }] },
-    { route: "w.$slug.members (revoke)", client: () => clients.admin, path: () => "/w/demo-ai/members?do=revoke", baseline: () => ({ invitationId: ids.invitation }), anchors: () => [{ invitationId: "x" }, { invitationId: null }, { invitationId: "00000000-0000-4000-8000-000000000000" }] },
-    { route: "account.sessions", client: () => clients.teacher, path: () => "/account/sessions", baseline: () => ({ session: "0123456789abcdef" }), anchors: () => [{ session: "x" }, { session: null }, { session: "ffffffffffffffff" }] },
-    { route: "account.password", client: () => clients.teacher, path: () => "/account/password", baseline: () => ({ current: "demo-password-2026", password: "fuzz-new-password-2026", confirm: "fuzz-new-password-2026" }), anchors: () => [{ confirm: "other-password-2026" }, { password: "1234567890", confirm: "1234567890" }, { current: "not-the-password-1" }, { current: null }], writes: ["rate_limit_hits"] },
-    { route: "w.$slug.certificates.new", client: () => clients.editor, path: () => "/w/demo-ai/certificates/new", baseline: () => ({ code: "FUZZ", nameZh: "模糊测试", nameEn: "Fuzz", industryCode: "digital", levels: "junior", status: "draft" }), anchors: () => [{ code: "代码" }, { code: null }, { levels: "master" }, { status: "published" }] },
-    { route: "w.$slug.certificates.$certificateId", client: () => clients.editor, path: () => `/w/demo-ai/certificates/${ids.certificate}`, baseline: () => ({ code: "AI-TRAINER", nameZh: "人工智能训练师", nameEn: "AI Trainer", industryCode: "digital", levels: "intermediate", status: "active" }), anchors: () => [{ code: "代码" }, { nameZh: null }, { levels: "master" }] },
-    { route: "w.$slug.certificates.$certificateId_.standards", client: () => clients.editor, path: () => `/w/demo-ai/certificates/${ids.certificate}/standards`, baseline: () => ({ intent: "start" }), anchors: () => badIntents },
-    { route: "w.$slug.standards.$versionId", client: () => clients.editor, path: () => `/w/demo-ai/standards/${ids.standardVersion}`, baseline: () => ({ intent: "update", nodeId: ids.standardNode, title: "工作领域" }), anchors: () => [...badIntents, { intent: "update", nodeId: "x" }, { intent: "move", direction: "sideways" }] },
-    { route: "w.$slug.questions.new", client: () => clients.editor, path: () => "/w/demo-ai/questions/new", baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", type: "single_choice", stem: "下列哪项属于监督学习？", options: "聚类\n分类\n降维\n关联规则", answer: "B", difficulty: "3" }), anchors: () => [...badIntents, { certificateId: "x" }, { type: "essay-ish" }, { answer: "Z" }] },
-    { route: "w.$slug.questions.$questionId", client: () => clients.editor, path: () => `/w/demo-ai/questions/${ids.question}`, baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", type: "single_choice", stem: "题干", options: "甲\n乙", answer: "A", difficulty: "3" }), anchors: () => [...badIntents, { certificateId: "x" }, { difficulty: "6" }] },
-    { route: "w.$slug.questions.import._index", client: () => clients.editor, path: () => "/w/demo-ai/questions/import", baseline: () => ({ format: "xlsx" }), anchors: () => [{ file: null }, { file: "not-a-file" }] },
-    { route: "w.$slug.cases.new", client: () => clients.editor, path: () => "/w/demo-ai/cases/new", baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", title: "案例", body: "## 背景", visibility: "private" }), anchors: () => [...badIntents, { certificateId: "x" }, { visibility: "public-ish" }] },
-    { route: "w.$slug.cases.$caseId", client: () => clients.editor, path: () => `/w/demo-ai/cases/${ids.case}`, baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", title: "案例", body: "## 背景", visibility: "private" }), anchors: () => [...badIntents, { level: "master" }] },
-    { route: "w.$slug.cases.import._index", client: () => clients.editor, path: () => "/w/demo-ai/cases/import", baseline: () => ({ format: "xlsx" }), anchors: () => [{ file: null }, { file: "not-a-file" }] },
-    { route: "w.$slug.materials.new", client: () => clients.editor, path: () => "/w/demo-ai/materials/new", baseline: () => ({ intent: "save", certificateId: ids.certificate, title: "教材", kind: "textbook", levels: "intermediate" }), anchors: () => [{ certificateId: "x" }, { kind: "scroll" }, { title: null }, { levels: "master" }] },
-    { route: "w.$slug.materials.$materialId", client: () => clients.editor, path: () => `/w/demo-ai/materials/${ids.material}`, baseline: () => ({ intent: "deleteAttachment", attachmentId: "00000000-0000-4000-8000-000000000000" }), anchors: () => [...badIntents, { intent: "deleteAttachment", attachmentId: "x" }, { intent: "upload", file: "not-a-file" }] },
-    { route: "w.$slug.fees.new", client: () => clients.finance, path: () => "/w/demo-ai/fees/new", baseline: () => ({ certificateId: ids.certificate, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" }), anchors: () => [...badIntents, { amount: "-1" }, { effectiveFrom: "2099-02-30" }, { certificateId: "x" }] },
-    { route: "w.$slug.fees.$disclosureId", client: () => clients.finance, path: () => `/w/demo-ai/fees/${ids.draft}`, baseline: () => ({ certificateId: ids.certificate, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" }), anchors: () => [...badIntents, { amount: "" }, { intent: "withdraw", reason: null }] },
-    { route: "w.$slug.orders.new", client: () => clients.school, path: () => "/w/demo-school/orders/new", baseline: () => ({ certificateId: ids.certificate, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: "60" }), anchors: () => [{ headcount: "-60" }, { headcount: "1e308" }, { examDate: "2099-02-29" }, { certificateId: "x" }, { level: "master" }] },
-    { route: "w.$slug.orders.$orderId", client: () => clients.school, path: () => `/w/demo-school/orders/${ids.order}`, baseline: () => ({ intent: "transfer", amount: "700.00", reference: "FUZZ-1" }), anchors: () => [...badIntents, { amount: "七百" }, { reference: null }, { amount: "-700.00" }] },
+    {
+      route: "w.$slug.members (member)",
+      client: () => clients.admin,
+      path: () => "/w/demo-ai/members?do=member",
+      baseline: () => ({ intent: "role", membershipId: ids.financeMembership, role: "viewer" }),
+      anchors: () => [
+        ...badIntents,
+        { membershipId: "x" },
+        { role: "owner" },
+        { role: "master" },
+        { intent: "remove", membershipId: "00000000-0000-4000-8000-000000000000" },
+        { intent: "end-sessions", membershipId: null },
+      ],
+    },
+    {
+      route: "w.$slug.members (revoke)",
+      client: () => clients.admin,
+      path: () => "/w/demo-ai/members?do=revoke",
+      baseline: () => ({ invitationId: ids.invitation }),
+      anchors: () => [{ invitationId: "x" }, { invitationId: null }, { invitationId: "00000000-0000-4000-8000-000000000000" }],
+    },
+    {
+      route: "account.sessions",
+      client: () => clients.teacher,
+      path: () => "/account/sessions",
+      baseline: () => ({ session: "0123456789abcdef" }),
+      anchors: () => [{ session: "x" }, { session: null }, { session: "ffffffffffffffff" }],
+    },
+    {
+      route: "account.password",
+      client: () => clients.teacher,
+      path: () => "/account/password",
+      baseline: () => ({ current: "demo-password-2026", password: "fuzz-new-password-2026", confirm: "fuzz-new-password-2026" }),
+      anchors: () => [
+        { confirm: "other-password-2026" },
+        { password: "1234567890", confirm: "1234567890" },
+        { current: "not-the-password-1" },
+        { current: null },
+      ],
+      writes: ["rate_limit_hits"],
+    },
+    {
+      route: "w.$slug.certificates.new",
+      client: () => clients.editor,
+      path: () => "/w/demo-ai/certificates/new",
+      baseline: () => ({ code: "FUZZ", nameZh: "模糊测试", nameEn: "Fuzz", industryCode: "digital", levels: "junior", status: "draft" }),
+      anchors: () => [{ code: "代码" }, { code: null }, { levels: "master" }, { status: "published" }],
+    },
+    {
+      route: "w.$slug.certificates.$certificateId",
+      client: () => clients.editor,
+      path: () => `/w/demo-ai/certificates/${ids.certificate}`,
+      baseline: () => ({
+        code: "AI-TRAINER",
+        nameZh: "人工智能训练师",
+        nameEn: "AI Trainer",
+        industryCode: "digital",
+        levels: "intermediate",
+        status: "active",
+      }),
+      anchors: () => [{ code: "代码" }, { nameZh: null }, { levels: "master" }],
+    },
+    {
+      route: "w.$slug.certificates.$certificateId_.standards",
+      client: () => clients.editor,
+      path: () => `/w/demo-ai/certificates/${ids.certificate}/standards`,
+      baseline: () => ({ intent: "start" }),
+      anchors: () => badIntents,
+    },
+    {
+      route: "w.$slug.standards.$versionId",
+      client: () => clients.editor,
+      path: () => `/w/demo-ai/standards/${ids.standardVersion}`,
+      baseline: () => ({ intent: "update", nodeId: ids.standardNode, title: "工作领域" }),
+      anchors: () => [...badIntents, { intent: "update", nodeId: "x" }, { intent: "move", direction: "sideways" }],
+    },
+    {
+      route: "w.$slug.questions.new",
+      client: () => clients.editor,
+      path: () => "/w/demo-ai/questions/new",
+      baseline: () => ({
+        intent: "save",
+        certificateId: ids.certificate,
+        level: "intermediate",
+        type: "single_choice",
+        stem: "下列哪项属于监督学习？",
+        options: "聚类\n分类\n降维\n关联规则",
+        answer: "B",
+        difficulty: "3",
+      }),
+      anchors: () => [...badIntents, { certificateId: "x" }, { type: "essay-ish" }, { answer: "Z" }],
+    },
+    {
+      route: "w.$slug.questions.$questionId",
+      client: () => clients.editor,
+      path: () => `/w/demo-ai/questions/${ids.question}`,
+      baseline: () => ({
+        intent: "save",
+        certificateId: ids.certificate,
+        level: "intermediate",
+        type: "single_choice",
+        stem: "题干",
+        options: "甲\n乙",
+        answer: "A",
+        difficulty: "3",
+      }),
+      anchors: () => [...badIntents, { certificateId: "x" }, { difficulty: "6" }],
+    },
+    {
+      route: "w.$slug.questions.import._index",
+      client: () => clients.editor,
+      path: () => "/w/demo-ai/questions/import",
+      baseline: () => ({ format: "xlsx" }),
+      anchors: () => [{ file: null }, { file: "not-a-file" }],
+    },
+    {
+      route: "w.$slug.cases.new",
+      client: () => clients.editor,
+      path: () => "/w/demo-ai/cases/new",
+      baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", title: "案例", body: "## 背景", visibility: "private" }),
+      anchors: () => [...badIntents, { certificateId: "x" }, { visibility: "public-ish" }],
+    },
+    {
+      route: "w.$slug.cases.$caseId",
+      client: () => clients.editor,
+      path: () => `/w/demo-ai/cases/${ids.case}`,
+      baseline: () => ({ intent: "save", certificateId: ids.certificate, level: "intermediate", title: "案例", body: "## 背景", visibility: "private" }),
+      anchors: () => [...badIntents, { level: "master" }],
+    },
+    {
+      route: "w.$slug.cases.import._index",
+      client: () => clients.editor,
+      path: () => "/w/demo-ai/cases/import",
+      baseline: () => ({ format: "xlsx" }),
+      anchors: () => [{ file: null }, { file: "not-a-file" }],
+    },
+    {
+      route: "w.$slug.materials.new",
+      client: () => clients.editor,
+      path: () => "/w/demo-ai/materials/new",
+      baseline: () => ({ intent: "save", certificateId: ids.certificate, title: "教材", kind: "textbook", levels: "intermediate" }),
+      anchors: () => [{ certificateId: "x" }, { kind: "scroll" }, { title: null }, { levels: "master" }],
+    },
+    {
+      route: "w.$slug.materials.$materialId",
+      client: () => clients.editor,
+      path: () => `/w/demo-ai/materials/${ids.material}`,
+      baseline: () => ({ intent: "deleteAttachment", attachmentId: "00000000-0000-4000-8000-000000000000" }),
+      anchors: () => [...badIntents, { intent: "deleteAttachment", attachmentId: "x" }, { intent: "upload", file: "not-a-file" }],
+    },
+    {
+      route: "w.$slug.fees.new",
+      client: () => clients.finance,
+      path: () => "/w/demo-ai/fees/new",
+      baseline: () => ({
+        certificateId: ids.certificate,
+        level: "intermediate",
+        kind: "training",
+        amount: "1200.00",
+        unit: "per_person",
+        effectiveFrom: "2099-01-01",
+        contact: "021-0000 0000",
+        intent: "save",
+      }),
+      anchors: () => [...badIntents, { amount: "-1" }, { effectiveFrom: "2099-02-30" }, { certificateId: "x" }],
+    },
+    {
+      route: "w.$slug.fees.$disclosureId",
+      client: () => clients.finance,
+      path: () => `/w/demo-ai/fees/${ids.draft}`,
+      baseline: () => ({
+        certificateId: ids.certificate,
+        level: "intermediate",
+        kind: "training",
+        amount: "1200.00",
+        unit: "per_person",
+        effectiveFrom: "2099-01-01",
+        contact: "021-0000 0000",
+        intent: "save",
+      }),
+      anchors: () => [...badIntents, { amount: "" }, { intent: "withdraw", reason: null }],
+    },
+    {
+      route: "w.$slug.orders.new",
+      client: () => clients.school,
+      path: () => "/w/demo-school/orders/new",
+      baseline: () => ({ certificateId: ids.certificate, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: "60" }),
+      anchors: () => [{ headcount: "-60" }, { headcount: "1e308" }, { examDate: "2099-02-29" }, { certificateId: "x" }, { level: "master" }],
+    },
+    {
+      route: "w.$slug.orders.$orderId",
+      client: () => clients.school,
+      path: () => `/w/demo-school/orders/${ids.order}`,
+      baseline: () => ({ intent: "transfer", amount: "700.00", reference: "FUZZ-1" }),
+      anchors: () => [...badIntents, { amount: "七百" }, { reference: null }, { amount: "-700.00" }],
+    },
     { route: "w.$slug.payments", client: () => clients.finance, path: () => "/w/demo-ai/payments", baseline: () => ({}), anchors: () => [{}] },
-    { route: "committee.settings", client: () => clients.committee, path: () => "/committee/settings", baseline: () => ({ intent: "cap", certificateId: ids.certificate, level: "intermediate", amount: "1000.00", reason: "成本核算复核" }), anchors: () => [...badIntents, { amount: "-1000" }, { certificateId: "x" }, { reason: null }] },
-    { route: "webhooks.stripe", client: () => app.client(), path: () => "/webhooks/stripe", baseline: () => ({ id: "evt_fuzz", type: "checkout.session.completed" }), anchors: () => [{}], headers: { "stripe-signature": "t=1,v1=deadbeef" } },
+    {
+      route: "committee.settings",
+      client: () => clients.committee,
+      path: () => "/committee/settings",
+      baseline: () => ({ intent: "cap", certificateId: ids.certificate, level: "intermediate", amount: "1000.00", reason: "成本核算复核" }),
+      anchors: () => [...badIntents, { amount: "-1000" }, { certificateId: "x" }, { reason: null }],
+    },
+    {
+      route: "webhooks.stripe",
+      client: () => app.client(),
+      path: () => "/webhooks/stripe",
+      baseline: () => ({ id: "evt_fuzz", type: "checkout.session.completed" }),
+      anchors: () => [{}],
+      headers: { "stripe-signature": "t=1,v1=deadbeef" },
+    },
   ];
 
   beforeAll(async () => {
@@ -183,15 +462,34 @@ describe("fuzzing every action", () => {
     ids.question = (await one(sql`select id from questions where tenant_id = ${aiTenant} limit 1`))!;
     ids.case = (await one(sql`select id from cases where tenant_id = ${aiTenant} limit 1`))!;
     ids.material = (await one(sql`select id from materials where tenant_id = ${aiTenant} limit 1`))!;
-    ids.financeMembership = (await one(sql`select m.id from memberships m join users u on u.id = m.user_id where m.tenant_id = ${aiTenant} and u.email = 'org-finance@demo.xcert.test'`))!;
+    ids.financeMembership = (await one(
+      sql`select m.id from memberships m join users u on u.id = m.user_id where m.tenant_id = ${aiTenant} and u.email = 'org-finance@demo.xcert.test'`,
+    ))!;
     ids.invitation = (await one(sql`select id from invitations where email = 'invitee@example.test'`))!;
-    const draft = await clients.finance.post("/w/demo-ai/fees/new", { certificateId: ids.certificate, level: "intermediate", kind: "training", amount: "1200.00", unit: "per_person", effectiveFrom: "2099-01-01", contact: "021-0000 0000", intent: "save" });
+    const draft = await clients.finance.post("/w/demo-ai/fees/new", {
+      certificateId: ids.certificate,
+      level: "intermediate",
+      kind: "training",
+      amount: "1200.00",
+      unit: "per_person",
+      effectiveFrom: "2099-01-01",
+      contact: "021-0000 0000",
+      intent: "save",
+    });
     ids.draft = draft.headers.get("location")!.split("/").at(-1)!;
-    const order = await clients.school.post("/w/demo-school/orders/new", { certificateId: ids.certificate, level: "intermediate", examSite: "徐汇校区", examDate: "2099-01-01", headcount: 2 });
+    const order = await clients.school.post("/w/demo-school/orders/new", {
+      certificateId: ids.certificate,
+      level: "intermediate",
+      examSite: "徐汇校区",
+      examDate: "2099-01-01",
+      headcount: 2,
+    });
     ids.order = order.headers.get("location")!.split("/").at(-1)!;
     for (const [key, value] of Object.entries(ids)) expect(value, key).toMatch(/^[0-9a-f-]{36}$/);
     tables = (
-      await db().rows<{ name: string }>(sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)
+      await db().rows<{ name: string }>(
+        sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+      )
     ).map((r) => r.name);
   });
   afterAll(async () => {
@@ -208,38 +506,42 @@ describe("fuzzing every action", () => {
       trouble: fc.dictionary(fc.constantFrom(...fields, ...extra), posted, { maxKeys: Math.max(1, fields.length) }),
     });
     let lastFailure = "";
-    await fc.assert(
-      fc.asyncProperty(variant, async ({ anchor, trouble }) => {
-        const form = new URLSearchParams();
-        const values: Record<string, Posted> = Object.fromEntries(Object.entries(target.baseline()).map(([k, v]) => [k, { kind: "value", value: v } as Posted]));
-        Object.assign(values, trouble);
-        for (const [key, value] of Object.entries(anchor)) {
-          if (value === undefined) continue;
-          values[key] = value === null ? { kind: "missing" } : Array.isArray(value) ? { kind: "list", values: value } : { kind: "value", value };
-        }
-        for (const [key, value] of Object.entries(values)) {
-          if (value.kind === "value") form.append(key, value.value);
-          else if (value.kind === "list") for (const v of value.values) form.append(key, v);
-          else if (value.kind === "nested") form.append(key + value.suffix, value.value);
-        }
-        const before = await snapshot();
-        const response = await post(target.client(), target.path(), form, target.headers);
-        const after = await snapshot();
-        const changed = Object.keys(before).filter((t) => before[t] !== after[t] && !(target.writes ?? []).includes(t));
-        // Only what a browser renders as a page: a JSON answer (a resource route's field errors echo the
-        // submitted values) is never parsed as HTML.
-        const reflected = /text\/html/.test(response.type) ? scripts.filter((s) => response.body.includes(s)) : [];
-        const label = `${target.route}: ${response.status} ${JSON.stringify(Object.fromEntries([...form].map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 60)}…(${v.length})` : v])))}`;
-        const ok =
-          tally.check(response.status < 500, `${label} → 5xx ${response.body.slice(0, 200)}`) &&
-          tally.check(changed.length === 0, `${label} → wrote to ${changed.join(", ")}`) &&
-          tally.check(reflected.length === 0, `${label} → reflected ${reflected[0]} unescaped (${response.type})`);
-        if (!ok) lastFailure = tally.failures.at(-1)!;
-        return ok;
-      }),
-      { numRuns, seed: Number(process.env.FUZZ_SEED ?? 20261125), endOnFailure: true },
-    ).catch((error: Error) => {
-      throw new Error(`${lastFailure}\n${error.message.split("\n").slice(0, 3).join("\n")}`);
-    });
+    await fc
+      .assert(
+        fc.asyncProperty(variant, async ({ anchor, trouble }) => {
+          const form = new URLSearchParams();
+          const values: Record<string, Posted> = Object.fromEntries(
+            Object.entries(target.baseline()).map(([k, v]) => [k, { kind: "value", value: v } as Posted]),
+          );
+          Object.assign(values, trouble);
+          for (const [key, value] of Object.entries(anchor)) {
+            if (value === undefined) continue;
+            values[key] = value === null ? { kind: "missing" } : Array.isArray(value) ? { kind: "list", values: value } : { kind: "value", value };
+          }
+          for (const [key, value] of Object.entries(values)) {
+            if (value.kind === "value") form.append(key, value.value);
+            else if (value.kind === "list") for (const v of value.values) form.append(key, v);
+            else if (value.kind === "nested") form.append(key + value.suffix, value.value);
+          }
+          const before = await snapshot();
+          const response = await post(target.client(), target.path(), form, target.headers);
+          const after = await snapshot();
+          const changed = Object.keys(before).filter((t) => before[t] !== after[t] && !(target.writes ?? []).includes(t));
+          // Only what a browser renders as a page: a JSON answer (a resource route's field errors echo the
+          // submitted values) is never parsed as HTML.
+          const reflected = /text\/html/.test(response.type) ? scripts.filter((s) => response.body.includes(s)) : [];
+          const label = `${target.route}: ${response.status} ${JSON.stringify(Object.fromEntries([...form].map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 60)}…(${v.length})` : v])))}`;
+          const ok =
+            tally.check(response.status < 500, `${label} → 5xx ${response.body.slice(0, 200)}`) &&
+            tally.check(changed.length === 0, `${label} → wrote to ${changed.join(", ")}`) &&
+            tally.check(reflected.length === 0, `${label} → reflected ${reflected[0]} unescaped (${response.type})`);
+          if (!ok) lastFailure = tally.failures.at(-1)!;
+          return ok;
+        }),
+        { numRuns, seed: Number(process.env.FUZZ_SEED ?? 20261125), endOnFailure: true },
+      )
+      .catch((error: Error) => {
+        throw new Error(`${lastFailure}\n${error.message.split("\n").slice(0, 3).join("\n")}`);
+      });
   });
 });

@@ -78,13 +78,18 @@ describe("load", () => {
     // A leak keeps growing: the growth is bounded, and over a long run the last quarter is no higher
     // than the second.
     const growthBound = 200;
-    tally.check(atEnd - afterWarmup <= growthBound, `RSS grew ${atEnd - afterWarmup} MB after warm-up (${afterWarmup} → ${atEnd} MB), more than ${growthBound} MB`);
+    tally.check(
+      atEnd - afterWarmup <= growthBound,
+      `RSS grew ${atEnd - afterWarmup} MB after warm-up (${afterWarmup} → ${atEnd} MB), more than ${growthBound} MB`,
+    );
     const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
     const quarter = Math.floor(samples.length / 4);
     const [second, last] = [median(samples.slice(quarter, 2 * quarter)), median(samples.slice(3 * quarter))];
     if (samples.length >= 30) tally.check(last <= second * 1.1 + 20, `RSS still growing: median ${second} MB in the second quarter, ${last} MB in the last`);
     tally.check(!/Error|\n\s+at /.test(logged), `the server logged errors: ${logged.slice(0, 300)}`);
-    tally.note(`${report.requests} requests in ${Math.round(report.elapsedMs / 1000)} s at ${connections} connections (${Math.round(report.requests / (report.elapsedMs / 1000))}/s)`);
+    tally.note(
+      `${report.requests} requests in ${Math.round(report.elapsedMs / 1000)} s at ${connections} connections (${Math.round(report.requests / (report.elapsedMs / 1000))}/s)`,
+    );
     tally.note(`RSS start ${atStart} MB, after warm-up ${afterWarmup} MB, peak ${peak} MB, end ${atEnd} MB`);
     process.stdout.write(`\n${formatReport(report)}\nRSS every second (MB): ${samples.join(" ")}\n`);
 

@@ -73,7 +73,11 @@ describe("replays", () => {
     // demo-ai connects its Stripe account and finishes onboarding.
     expect((await finance.post("/w/demo-ai/payments", {})).status).toBe(302);
     aiAccount = (await db().rows<{ id: string }>(sql`select stripe_account_id as id from payment_accounts`))[0].id;
-    stripeApi.updateAccount(aiAccount, { charges_enabled: true, details_submitted: true, capabilities: { card_payments: "active", alipay_payments: "active", wechat_pay_payments: "active" } });
+    stripeApi.updateAccount(aiAccount, {
+      charges_enabled: true,
+      details_submitted: true,
+      capabilities: { card_payments: "active", alipay_payments: "active", wechat_pay_payments: "active" },
+    });
     expect((await finance.get("/w/demo-ai/payments?refresh=1")).status).toBe(200);
   });
   afterAll(async () => {
@@ -81,13 +85,20 @@ describe("replays", () => {
     await app?.close();
     await stripeApi?.close();
     await resend?.close();
-    for (const key of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "RESEND_API_KEY", "RESEND_BASE_URL", "EMAIL_SEND_TIMEOUT_MS"]) delete process.env[key];
+    for (const key of ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "RESEND_API_KEY", "RESEND_BASE_URL", "EMAIL_SEND_TIMEOUT_MS"])
+      delete process.env[key];
   });
 
   it(`applies ${orderCount} orders' webhooks once each, delivered 3× shuffled and concurrently`, async () => {
     const orders: { id: string; session: Session; async: boolean }[] = [];
     for (let i = 0; i < orderCount; i++) {
-      const placed = await school.post("/w/demo-school/orders/new", { certificateId: trainer, level: "intermediate", examSite: "徐汇校区", examDate: addDays(shanghaiDate(), 21), headcount: String(1 + (i % 5)) });
+      const placed = await school.post("/w/demo-school/orders/new", {
+        certificateId: trainer,
+        level: "intermediate",
+        examSite: "徐汇校区",
+        examDate: addDays(shanghaiDate(), 21),
+        headcount: String(1 + (i % 5)),
+      });
       expect(placed.status).toBe(302);
       const id = placed.headers.get("location")!.split("/").at(-1)!;
       const checkout = await school.post(`/w/demo-school/orders/${id}`, { intent: "checkout" });
@@ -114,7 +125,10 @@ describe("replays", () => {
     // A card payment: completed (paid). An async one (bank): completed unpaid, then succeeded.
     const events = orders.flatMap((o) =>
       o.async
-        ? [event("checkout.session.completed", o.session, { payment_status: "unpaid" }, t0), event("checkout.session.async_payment_succeeded", o.session, {}, t0 + 30)]
+        ? [
+            event("checkout.session.completed", o.session, { payment_status: "unpaid" }, t0),
+            event("checkout.session.async_payment_succeeded", o.session, {}, t0 + 30),
+          ]
         : [event("checkout.session.completed", o.session, {}, t0)],
     );
     // Every fourth order also gets a session the organization made itself (F16): in JPY, or one XCert
@@ -152,7 +166,10 @@ describe("replays", () => {
     for (const o of orders) {
       const payments = await db().rows<{ status: string; amount_fen: number }>(sql`select status, amount_fen::int from payments where order_id = ${o.id}`);
       const [order] = await db().rows<{ status: string; total_fen: number }>(sql`select status, total_fen::int from assessment_orders where id = ${o.id}`);
-      tally.check(payments.length === 1 && payments[0].status === "succeeded" && payments[0].amount_fen === o.session.amount_total, `order ${o.id}: payments ${JSON.stringify(payments)}`);
+      tally.check(
+        payments.length === 1 && payments[0].status === "succeeded" && payments[0].amount_fen === o.session.amount_total,
+        `order ${o.id}: payments ${JSON.stringify(payments)}`,
+      );
       tally.check(order.status === "paid", `order ${o.id} is ${order.status}`);
       tally.check((await db().count("audit_log", sql`action = 'order.paid' and entity_id = ${o.id}`)) === 1, `order ${o.id}: one order.paid audit entry`);
       tally.check((await db().count("email_outbox", sql`template = 'payment-receipt' and meta->>'orderId' = ${o.id}`)) === 1, `order ${o.id}: one receipt`);
@@ -164,7 +181,8 @@ describe("replays", () => {
   });
 
   it(`delivers ${emailCount} emails exactly once through a provider outage (500s, timeouts, lost answers)`, async () => {
-    const outbox = () => db().rows<{ id: string; status: string; attempts: number; provider_id: string | null }>(sql`select id, status, attempts, provider_id from email_outbox`);
+    const outbox = () =>
+      db().rows<{ id: string; status: string; attempts: number; provider_id: string | null }>(sql`select id, status, attempts, provider_id from email_outbox`);
     const makeDue = () => db().rows(sql`update email_outbox set next_attempt_at = now() where status = 'pending'`);
     // Receipts from the test above are in the outbox too: deliver them now, then count from here.
     await makeDue();
@@ -211,7 +229,9 @@ describe("replays", () => {
     tally.check(longestRound <= 5 * sendTimeoutMs + 3_000, `a worker round took ${longestRound} ms`);
     tally.check(slowestPage < sendTimeoutMs, `a page took ${slowestPage} ms while the workers waited on the provider`);
     const retried = [...resend.attempts.values()].filter((n) => n > 1).length;
-    tally.note(`${after.length} emails, ${resend.requests} provider requests, ${retried} retried, ${duringOutage} sent during the outage; longest worker round ${longestRound} ms, slowest page ${slowestPage} ms`);
+    tally.note(
+      `${after.length} emails, ${resend.requests} provider requests, ${retried} retried, ${duringOutage} sent during the outage; longest worker round ${longestRound} ms, slowest page ${slowestPage} ms`,
+    );
     expect(tally.failures).toEqual([]);
   });
 });

@@ -87,7 +87,9 @@ export class HttpClient {
     const send = () => fetch(this.base + pathname, { headers: this.headers(headers), redirect: "manual" });
     // A browser retries an idempotent request once when the server closed the kept-alive socket under
     // it; that happens here when PGlite, which runs in the server's thread, holds it through a long query.
-    return this.remember(await send().catch((error: Error & { cause?: { code?: string } }) => (error.cause?.code === "ECONNRESET" ? send() : Promise.reject(error))));
+    return this.remember(
+      await send().catch((error: Error & { cause?: { code?: string } }) => (error.cause?.code === "ECONNRESET" ? send() : Promise.reject(error))),
+    );
   }
 
   /** GET a route's loader data as JSON (Remix's `?_data=` protocol). */

@@ -48,13 +48,17 @@ export async function startJourney(options: StartOptions = {}): Promise<Journey>
         // The browser asks for /favicon.ico on its own; the app has none (reported, harmless).
         if (/Failed to load resource/.test(message.text()) && new URL(url || server.url).pathname === "/favicon.ico") return;
         // Chrome logs every 4xx it fetched; an action refusing a bad submission (?_data=) is expected.
-        if (/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) && new URL(url || server.url).searchParams.has("_data")) return;
+        if (/Failed to load resource: the server responded with a status of 4\d\d/.test(message.text()) && new URL(url || server.url).searchParams.has("_data"))
+          return;
         list.push(`console: ${message.text()}${url ? ` (${url})` : ""}`);
       });
       // Pages and assets that fail: an action answering 4xx to a bad submission is expected, nothing else.
       page.on("response", (response) => {
         const request = response.request();
-        if (response.status() >= 500 || (response.status() >= 400 && request.resourceType() !== "fetch" && request.method() === "GET" && new URL(response.url()).pathname !== "/favicon.ico"))
+        if (
+          response.status() >= 500 ||
+          (response.status() >= 400 && request.resourceType() !== "fetch" && request.method() === "GET" && new URL(response.url()).pathname !== "/favicon.ico")
+        )
           list.push(`${response.status()} ${request.method()} ${response.url()}`);
       });
       return page;

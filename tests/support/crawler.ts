@@ -154,7 +154,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlResult> {
     const document = parseDocument(html);
     for (const problem of checkPage(document, options.englishPhrases)) report(url, problem, false);
     const here = new URL(url, base);
-    for (const link of sample(links(document, here), options.turn * options.perPattern)) if (link.url.origin === base.origin && !excluded(link.url)) enqueue(link.url, url, link.download);
+    for (const link of sample(links(document, here), options.turn * options.perPattern))
+      if (link.url.origin === base.origin && !excluded(link.url)) enqueue(link.url, url, link.download);
   }
   const problems = faults.map(({ url, problem, link }) => ({ crawl: name, url, problem, from: link ? [...(linkedFrom.get(url)?.values() ?? [])] : [] }));
   return { problems, ...result };
@@ -206,7 +207,30 @@ export function visibleText(document: Document): string {
 }
 
 // Not keys: file names, domain names. Their last part is a file extension or a top-level domain.
-const fileExtensions = new Set(["xlsx", "xls", "csv", "xml", "md", "pdf", "json", "txt", "html", "htm", "docx", "doc", "pptx", "ppt", "png", "jpg", "jpeg", "gif", "svg", "zip", "mp4", "webp"]);
+const fileExtensions = new Set([
+  "xlsx",
+  "xls",
+  "csv",
+  "xml",
+  "md",
+  "pdf",
+  "json",
+  "txt",
+  "html",
+  "htm",
+  "docx",
+  "doc",
+  "pptx",
+  "ppt",
+  "png",
+  "jpg",
+  "jpeg",
+  "gif",
+  "svg",
+  "zip",
+  "mp4",
+  "webp",
+]);
 const topLevelDomains = new Set(["test", "com", "cn", "net", "org", "io", "edu", "gov", "example", "invalid", "localhost", "local"]);
 
 /**
@@ -247,7 +271,22 @@ const values = (tree: Tree): string[] => Object.values(tree).flatMap((v) => (typ
 
 // Words that are the same in both languages (product and format names); the zh-CN catalogue uses most
 // of them too, these are the ones it happens not to.
-const sameInBothLanguages = new Set(["XCert", "CSV", "XLSX", "PDF", "Moodle XML", "Markdown", "Excel", "PowerPoint", "Word", "Alipay", "ISBN", "MP4", "PNG", "JSON"]);
+const sameInBothLanguages = new Set([
+  "XCert",
+  "CSV",
+  "XLSX",
+  "PDF",
+  "Moodle XML",
+  "Markdown",
+  "Excel",
+  "PowerPoint",
+  "Word",
+  "Alipay",
+  "ISBN",
+  "MP4",
+  "PNG",
+  "JSON",
+]);
 
 /**
  * The English catalogue's UI text that must not show on a zh-CN page. Each English value is cut at its
@@ -365,7 +404,8 @@ function normalize(url: URL) {
   return url.pathname + (search ? `?${search}` : "");
 }
 
-const idLike = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) || /^\d+$/.test(value) || (value.length >= 16 && /\d/.test(value));
+const idLike = (value: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) || /^\d+$/.test(value) || (value.length >= 16 && /\d/.test(value));
 
 /**
  * The route a URL shows: ids (UUIDs, numbers, long tokens) in its path replaced, its query's keys
@@ -378,7 +418,9 @@ export function routePattern(url: URL, { values = false } = {}) {
     .join("/");
   const query = new URLSearchParams(url.search);
   query.sort();
-  const keys = [...new Set([...query].filter(([, value]) => !values || value !== "").map(([key, value]) => (values ? `${key}=${idLike(value) ? ":id" : value}` : key)))];
+  const keys = [
+    ...new Set([...query].filter(([, value]) => !values || value !== "").map(([key, value]) => (values ? `${key}=${idLike(value) ? ":id" : value}` : key))),
+  ];
   return keys.length ? `${path}?${keys.join("&")}` : path;
 }
 

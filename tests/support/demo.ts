@@ -36,7 +36,13 @@ export async function signUpOrganization(client: HttpClient, label: { slug: stri
   if (options.admitted !== false) await admit(slug);
   // An organization's owner must enrol a second factor before anything else (decision 031).
   await enrolSecondFactor(client);
-  const certificate = await client.post(`/w/${slug}/certificates/new`, { code: label.code, nameZh: `${label.name}证书`, nameEn: `${label.slug} test`, industryCode: "digital", levels: "intermediate" });
+  const certificate = await client.post(`/w/${slug}/certificates/new`, {
+    code: label.code,
+    nameZh: `${label.name}证书`,
+    nameEn: `${label.slug} test`,
+    industryCode: "digital",
+    levels: "intermediate",
+  });
   expect(certificate.status, await certificate.clone().text()).toBe(302);
   return { slug, certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
 }
@@ -49,7 +55,13 @@ export async function signUpOrganization(client: HttpClient, label: { slug: stri
 export async function demoOrganization(client: HttpClient, label: { name: string; code: string }) {
   await client.login("org-editor@demo.xcert.test");
   const code = `${label.code}-${randomBytes(2).toString("hex").toUpperCase()}`;
-  const certificate = await client.post("/w/demo-ai/certificates/new", { code, nameZh: `${label.name}证书`, nameEn: `${label.code} test`, industryCode: "digital", levels: "intermediate" });
+  const certificate = await client.post("/w/demo-ai/certificates/new", {
+    code,
+    nameZh: `${label.name}证书`,
+    nameEn: `${label.code} test`,
+    industryCode: "digital",
+    levels: "intermediate",
+  });
   expect(certificate.status, await certificate.clone().text()).toBe(302);
   return { slug: "demo-ai", certificateId: certificate.headers.get("location")!.split("/").at(-1)! };
 }

@@ -82,11 +82,21 @@ export function send(base: string, pathname: string, body: Body, options: { cook
       },
     });
     let answer: Omit<Answer, "sent"> | undefined;
-    request.on("error", (error: NodeJS.ErrnoException) => finish({ status: answer?.status ?? 0, headers: answer?.headers ?? {}, body: answer?.body ?? "", complete: false, error: error.code ?? error.message }));
+    request.on("error", (error: NodeJS.ErrnoException) =>
+      finish({ status: answer?.status ?? 0, headers: answer?.headers ?? {}, body: answer?.body ?? "", complete: false, error: error.code ?? error.message }),
+    );
     request.on("response", (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("error", (error: NodeJS.ErrnoException) => finish({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8"), complete: false, error: error.code ?? error.message }));
+      response.on("error", (error: NodeJS.ErrnoException) =>
+        finish({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString("utf8"),
+          complete: false,
+          error: error.code ?? error.message,
+        }),
+      );
       response.on("end", () => {
         answer = { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8"), complete: response.complete };
         // The answer counts once the request is also done (written to the end, or broken).
@@ -118,7 +128,6 @@ export function send(base: string, pathname: string, body: Body, options: { cook
     })();
   });
 }
-
 
 /** A form body held in memory (small enough), sent in 64 KB chunks. */
 export function textBody(contentType: string, text: string): Body {

@@ -210,8 +210,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     if ((options.data ?? "demo") === "demo") {
       if (seededDemo) await copySeededDemo(seededDemo, database, seedEnv.STORAGE_DIR ?? path.join(root, ".data/storage"));
       else await runScript("db/seed/index.ts", seedEnv);
-    }
-    else if (options.data === "migrate") await runScript("db/migrate.ts", childEnv(options.env ?? {}, database.env));
+    } else if (options.data === "migrate") await runScript("db/migrate.ts", childEnv(options.env ?? {}, database.env));
   } catch (error) {
     if (ownsDatabase) await database.drop().catch(() => {});
     throw error;
@@ -238,7 +237,14 @@ async function launch(database: ServerDatabase, ownsDatabase: boolean, options: 
     // As `npm start` serves it: NODE_ENV=production with demo mode; the worker on. One process unless
     // the run (the reliability suite on PostgreSQL) or a test asks for more; the request log quiet
     // unless LOG_LEVEL is set.
-    { NODE_ENV: "production", XCERT_DEMO: "1", EMAIL_WORKER: "on", APP_URL: url, WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+    {
+      NODE_ENV: "production",
+      XCERT_DEMO: "1",
+      EMAIL_WORKER: "on",
+      APP_URL: url,
+      WEB_CONCURRENCY: process.env.WEB_CONCURRENCY ?? "1",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    },
     options.env ?? {},
     database.env,
     { PORT: String(port), HOST: "127.0.0.1" },

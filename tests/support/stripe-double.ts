@@ -93,7 +93,9 @@ export async function startStripeDouble(): Promise<StripeDouble> {
     const accountPath = /^\/v1\/accounts\/([^/]+)$/.exec(path);
     if (method === "GET" && accountPath) {
       const account = accounts.get(accountPath[1]);
-      return account ? { status: 200, body: account } : error(404, "invalid_request_error", `No such account: '${accountPath[1]}'`, { code: "resource_missing" });
+      return account
+        ? { status: 200, body: account }
+        : error(404, "invalid_request_error", `No such account: '${accountPath[1]}'`, { code: "resource_missing" });
     }
     if (method === "POST" && path === "/v1/account_links") {
       const account = String(params.account ?? "");
@@ -104,11 +106,17 @@ export async function startStripeDouble(): Promise<StripeDouble> {
       const created = now();
       return {
         status: 200,
-        body: { object: "account_link", created, expires_at: created + 300, url: `https://connect.stripe.test/setup/s/${account}/${randomBytes(8).toString("hex")}` },
+        body: {
+          object: "account_link",
+          created,
+          expires_at: created + 300,
+          url: `https://connect.stripe.test/setup/s/${account}/${randomBytes(8).toString("hex")}`,
+        },
       };
     }
     if (method === "POST" && path === "/v1/checkout/sessions") {
-      if (!stripeAccount || !accounts.has(stripeAccount)) return error(400, "invalid_request_error", "A Checkout Session for an organization must be made on its connected account.");
+      if (!stripeAccount || !accounts.has(stripeAccount))
+        return error(400, "invalid_request_error", "A Checkout Session for an organization must be made on its connected account.");
       const items = (params.line_items ?? []) as Params[];
       const amount = items.reduce((sum, item) => sum + Number(item.quantity) * Number((item.price_data as Params).unit_amount), 0);
       const session = {
@@ -140,14 +148,23 @@ export async function startStripeDouble(): Promise<StripeDouble> {
     const sessionPath = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (method === "GET" && sessionPath) {
       const session = sessions.get(sessionPath[1]);
-      if (!session || session.account !== stripeAccount) return error(404, "invalid_request_error", `No such checkout.session: '${sessionPath[1]}'`, { code: "resource_missing" });
+      if (!session || session.account !== stripeAccount)
+        return error(404, "invalid_request_error", `No such checkout.session: '${sessionPath[1]}'`, { code: "resource_missing" });
       const { account: _account, ...body } = session;
       return { status: 200, body };
     }
     if (method === "POST" && path === "/v1/refunds") {
       return {
         status: 200,
-        body: { id: id("re"), object: "refund", amount: Number(params.amount), currency: "cny", payment_intent: params.payment_intent, status: "succeeded", created: now() },
+        body: {
+          id: id("re"),
+          object: "refund",
+          amount: Number(params.amount),
+          currency: "cny",
+          payment_intent: params.payment_intent,
+          status: "succeeded",
+          created: now(),
+        },
       };
     }
     return error(404, "invalid_request_error", `Unrecognized request URL (${method}: ${path}).`);
@@ -179,7 +196,11 @@ export async function startStripeDouble(): Promise<StripeDouble> {
       const key = `${record.stripeAccount ?? "platform"}:${record.idempotencyKey}`;
       const seen = replays.get(key);
       if (seen && seen.params !== body) {
-        answer = error(400, "idempotency_error", `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${record.idempotencyKey}' if you meant to execute a different request.`);
+        answer = error(
+          400,
+          "idempotency_error",
+          `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${record.idempotencyKey}' if you meant to execute a different request.`,
+        );
       } else if (seen) {
         answer = { status: seen.status, body: seen.body };
       } else {

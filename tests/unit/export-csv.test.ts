@@ -14,6 +14,6 @@ describe("CSV cells", () => {
     expect(csv('say "hi"')).toBe('"say ""hi"""\r\n');
     expect(csv("a\nb")).toBe('"a\nb"\r\n');
     expect(csv("plain")).toBe("plain\r\n");
-    expect(csv("=1+1;2")).toBe("\"'=1+1;2\"\r\n");
+    expect(csv("=1+1;2")).toBe('"\'=1+1;2"\r\n');
   });
 });

@@ -35,8 +35,10 @@ describe("translations", () => {
     const missing: string[] = [];
     for (const file of [...sourceFiles(path.join(root, "app")), ...sourceFiles(path.join(root, "emails"))]) {
       const text = readFileSync(file, "utf8");
-      for (const match of text.matchAll(/\bt\(\s*"([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g)) if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
-      for (const match of text.matchAll(/\b(?:label|i18n|title): "([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g)) if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
+      for (const match of text.matchAll(/\bt\(\s*"([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g))
+        if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
+      for (const match of text.matchAll(/\b(?:label|i18n|title): "([a-zA-Z]+(?:\.[a-zA-Z]+)+)"/g))
+        if (!known.has(match[1])) missing.push(`${path.relative(root, file)}: ${match[1]}`);
     }
     expect(missing).toEqual([]);
   });

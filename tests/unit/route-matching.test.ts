@@ -22,7 +22,16 @@ describe("route matching cache", () => {
   });
 
   it("builds the static router's data routes once per routes array, and each request's matches from its own context", async () => {
-    const routes = [{ id: "root", path: "/", children: [{ id: "fees", path: "fees" }, { id: "fee", path: "fees/:id" }] }];
+    const routes = [
+      {
+        id: "root",
+        path: "/",
+        children: [
+          { id: "fees", path: "fees" },
+          { id: "fee", path: "fees/:id" },
+        ],
+      },
+    ];
     const handler = createStaticHandler(routes);
     const contextOf = async (url: string) => {
       const context = await handler.query(new Request(`http://localhost${url}`));
@@ -33,7 +42,10 @@ describe("route matching cache", () => {
     const second = createStaticRouter(routes, await contextOf("/fees/2"));
     const third = createStaticRouter(routes, await contextOf("/fees"));
     expect(second.routes).toBe(first.routes);
-    expect(first.state.matches.map((m) => [m.route.id, m.params])).toEqual([["root", { id: "1" }], ["fee", { id: "1" }]]);
+    expect(first.state.matches.map((m) => [m.route.id, m.params])).toEqual([
+      ["root", { id: "1" }],
+      ["fee", { id: "1" }],
+    ]);
     expect(second.state.matches.at(-1)?.params).toEqual({ id: "2" });
     expect(third.state.matches.at(-1)?.route.id).toBe("fees");
     // The matches carry the converted data routes (what the render matches against), not the input.
@@ -47,7 +59,15 @@ describe("route matching cache", () => {
         id: "root",
         path: "/",
         children: [
-          { id: "workspace", path: "w/:slug", children: [{ id: "questions", path: "questions" }, { id: "question", path: "questions/:questionId" }, { id: "home", index: true }] },
+          {
+            id: "workspace",
+            path: "w/:slug",
+            children: [
+              { id: "questions", path: "questions" },
+              { id: "question", path: "questions/:questionId" },
+              { id: "home", index: true },
+            ],
+          },
           { id: "fees", path: "fees" },
           { id: "splat", path: "*" },
         ],
@@ -55,7 +75,11 @@ describe("route matching cache", () => {
     ];
     const ids = (path: string) => matchRoutes(routes, path)?.map((m) => [m.route.id, m.params]);
     for (let i = 0; i < 3; i++) {
-      expect(ids("/w/demo-ai/questions")).toEqual([["root", { slug: "demo-ai" }], ["workspace", { slug: "demo-ai" }], ["questions", { slug: "demo-ai" }]]);
+      expect(ids("/w/demo-ai/questions")).toEqual([
+        ["root", { slug: "demo-ai" }],
+        ["workspace", { slug: "demo-ai" }],
+        ["questions", { slug: "demo-ai" }],
+      ]);
       expect(ids("/w/demo-care/questions/42")?.at(-1)).toEqual(["question", { slug: "demo-care", questionId: "42" }]);
       expect(ids("/w/demo-ai")?.at(-1)?.[0]).toBe("home");
       expect(ids("/FEES")?.at(-1)?.[0]).toBe("fees");

@@ -75,7 +75,16 @@ export async function listAdmissions(tx: Tx, options: { status?: AdmissionStatus
 export async function getAdmission(tx: Tx, tenantId: string) {
   if (!isUuid(tenantId)) return null;
   const [tenant] = await tx
-    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, nameEn: tenants.nameEn, kind: tenants.kind, creditCode: tenants.creditCode, status: tenants.admission, createdAt: tenants.createdAt })
+    .select({
+      id: tenants.id,
+      slug: tenants.slug,
+      name: tenants.name,
+      nameEn: tenants.nameEn,
+      kind: tenants.kind,
+      creditCode: tenants.creditCode,
+      status: tenants.admission,
+      createdAt: tenants.createdAt,
+    })
     .from(tenants)
     .where(and(eq(tenants.id, tenantId), sql`${tenants.kind} <> 'committee'`));
   if (!tenant) return null;
@@ -132,7 +141,8 @@ export async function decideAdmission(tx: Tx, ctx: TenantContext, tenantId: stri
   const found = await getAdmission(tx, tenantId);
   if (!found) throw new Response("Not found", { status: 404 });
   // Locked by the function; checked here first for a message in the user's language.
-  if (found.tenant.status !== allowedFrom[decision.intent]) return { ok: false, status: 409, formErrors: [t("admission.committee.detail.noTransition")] } as const;
+  if (found.tenant.status !== allowedFrom[decision.intent])
+    return { ok: false, status: 409, formErrors: [t("admission.committee.detail.noTransition")] } as const;
   const to = decisionOf[decision.intent];
   await tx.execute(sql`select decide_admission(${tenantId}, ${to}::admission_status, ${decision.reason})`);
   await audit(tx, ctx, {

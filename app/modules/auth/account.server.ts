@@ -52,7 +52,8 @@ export async function beginPasswordChange(tx: Tx, ctx: RequestContext) {
   const t = translator(ctx.locale);
   if (!ctx.user) return { ok: false, status: 401, formErrors: [t("errors.signInAgain")] } as const;
   const taken = await takeLimit(tx, authLimits.loginAccount, ctx.user.email);
-  if (!taken.ok) return { ok: false, status: 429, retryAfter: taken.retryAfter, formErrors: [t("errors.loginDelayed", { seconds: taken.retryAfter })] } as const;
+  if (!taken.ok)
+    return { ok: false, status: 429, retryAfter: taken.retryAfter, formErrors: [t("errors.loginDelayed", { seconds: taken.retryAfter })] } as const;
   return { ok: true, value: { passwordHash: await passwordHashOf(tx, ctx.user.id) } } as const;
 }
 

@@ -64,7 +64,13 @@ export async function takeLimit(tx: Tx, limit: Limit, key: string): Promise<Take
   // Hits older than the window count for nothing: dropped as the key is used again.
   await tx
     .delete(rateLimitHits)
-    .where(and(eq(rateLimitHits.kind, limit.kind), eq(rateLimitHits.key, normalized), lt(rateLimitHits.at, sql`now() - make_interval(secs => ${limit.windowSeconds})`)));
+    .where(
+      and(
+        eq(rateLimitHits.kind, limit.kind),
+        eq(rateLimitHits.key, normalized),
+        lt(rateLimitHits.at, sql`now() - make_interval(secs => ${limit.windowSeconds})`),
+      ),
+    );
   const [state] = rowsOf<{ n: number; oldest: number | null; newest: number | null; now: number }>(
     await tx.execute(sql`select count(*)::int as n,
         extract(epoch from min(at))::float8 as oldest, extract(epoch from max(at))::float8 as newest,

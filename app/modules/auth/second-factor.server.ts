@@ -75,9 +75,7 @@ function newRecoveryCode() {
 }
 
 function recoveryHash(code: string) {
-  return createHmac("sha256", subkey("recovery-code"))
-    .update(code.toLowerCase().replace(/[\s-]/g, ""))
-    .digest("hex");
+  return createHmac("sha256", subkey("recovery-code")).update(code.toLowerCase().replace(/[\s-]/g, "")).digest("hex");
 }
 
 const isTotpCode = (code: string) => /^\d{6}$/.test(code);
@@ -155,7 +153,12 @@ export async function confirmEnrolment(tx: Tx, ctx: SignedIn, input: { token: st
   if (step === null) return { ok: false, status: 400, fieldErrors: { code: [t("secondFactor.errors.wrongCode")] } };
   await tx.insert(secondFactors).values({ userId: ctx.user.id, totpSecretSealed: seal(enrolment.secret, `totp:${ctx.user.id}`), totpLastStep: step });
   const codes = await replaceRecoveryCodes(tx, ctx.user.id);
-  await audit(tx, ctx, { action: "second_factor.enrolled", entityType: "second_factor", entityId: ctx.user.id, after: { method: "totp", recoveryCodes: codes.length } });
+  await audit(tx, ctx, {
+    action: "second_factor.enrolled",
+    entityType: "second_factor",
+    entityId: ctx.user.id,
+    after: { method: "totp", recoveryCodes: codes.length },
+  });
   return { ok: true, value: { recoveryCodes: codes } };
 }
 
@@ -174,7 +177,12 @@ export async function disableSecondFactor(tx: Tx, ctx: SignedIn, input: { proof:
   if (!proven) return { ok: false, status: 400, fieldErrors: { proof: [t("secondFactor.errors.wrongProof")] } };
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
   await tx.delete(secondFactors).where(eq(secondFactors.userId, userId));
-  await audit(tx, ctx, { action: "second_factor.disabled", entityType: "second_factor", entityId: userId, after: { proof: isTotpCode(input.proof) ? "totp" : "password" } });
+  await audit(tx, ctx, {
+    action: "second_factor.disabled",
+    entityType: "second_factor",
+    entityId: userId,
+    after: { proof: isTotpCode(input.proof) ? "totp" : "password" },
+  });
   return { ok: true, value: null };
 }
 
@@ -258,7 +266,10 @@ export async function answerLoginChallenge(
     await audit(tx, actor, { action: "second_factor.failed", entityType: "session", entityId: challenge.userId });
     return { ok: false, status: 400, fieldErrors: { code: [t("secondFactor.errors.wrongCode")] } };
   }
-  await tx.update(loginChallenges).set({ usedAt: sql`now()` }).where(eq(loginChallenges.tokenHash, challenge.tokenHash));
+  await tx
+    .update(loginChallenges)
+    .set({ usedAt: sql`now()` })
+    .where(eq(loginChallenges.tokenHash, challenge.tokenHash));
   if (method === "recovery") await audit(tx, actor, { action: "second_factor.recovery_code_used", entityType: "second_factor", entityId: challenge.userId });
   return { ok: true, value: { user: { id: challenge.userId, locale: challenge.locale }, redirectTo: challenge.redirectTo, method } };
 }

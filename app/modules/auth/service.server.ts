@@ -22,10 +22,21 @@ export type FieldErrors = Record<string, string[]>;
 export type Result<T> = { ok: true; value: T } | { ok: false; status: number; fieldErrors?: FieldErrors; formErrors?: string[]; retryAfter?: number };
 
 // Every column but password_hash: the app role may not read that column (passwordHashOf reads it).
-const userColumns = { id: users.id, email: users.email, name: users.name, locale: users.locale, createdAt: users.createdAt, emailVerifiedAt: users.emailVerifiedAt };
+const userColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  locale: users.locale,
+  createdAt: users.createdAt,
+  emailVerifiedAt: users.emailVerifiedAt,
+};
 
 export async function findUserByEmail(tx: Tx, email: string) {
-  const [user] = await tx.select(userColumns).from(users).where(sql`lower(${users.email}) = ${email.toLowerCase()}`).limit(1);
+  const [user] = await tx
+    .select(userColumns)
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
+    .limit(1);
   return user ?? null;
 }
 
@@ -40,7 +51,10 @@ export async function passwordHashOf(tx: Tx, userId: string) {
 /** Opens a new session (a fresh token: the session is rotated at every login) and revokes the old one. */
 export async function openSession(tx: Tx, ctx: RequestContext, userId: string, userAgent: string | null) {
   if (ctx.sessionTokenHash) {
-    await tx.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.tokenHash, ctx.sessionTokenHash));
+    await tx
+      .update(sessions)
+      .set({ revokedAt: sql`now()` })
+      .where(eq(sessions.tokenHash, ctx.sessionTokenHash));
   }
   const token = newToken();
   await tx.insert(sessions).values({
@@ -75,9 +89,7 @@ export async function beginLogin(tx: Tx, ctx: RequestContext, input: z.infer<typ
     if (ip.ok) await releaseHits(tx, ip.hits);
     const retryAfter = !ip.ok ? ip.retryAfter : account && !account.ok ? account.retryAfter : 1;
     await audit(tx, ctx, { action: "login.throttled", entityType: "user", after: { email: input.email, by: ip.ok ? "account" : "ip" } });
-    const message = !ip.ok
-      ? t("errors.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) })
-      : t("errors.loginDelayed", { seconds: retryAfter });
+    const message = !ip.ok ? t("errors.tooManyAttempts", { minutes: Math.ceil(retryAfter / 60) }) : t("errors.loginDelayed", { seconds: retryAfter });
     return { ok: false, status: 429, retryAfter, formErrors: [message] } as const;
   }
   const user = await findUserByEmail(tx, input.email);
@@ -94,7 +106,11 @@ export async function finishLogin(tx: Tx, ctx: RequestContext, rescope: Rescope,
   const ok = passwordOk && user !== null;
   await recordLoginAttempt(tx, attempt.email, ctx.ip, ok);
   if (!ok || !user) {
-    await audit(tx, { ...ctx, user: user ? { id: user.id } : null }, { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: attempt.email } });
+    await audit(
+      tx,
+      { ...ctx, user: user ? { id: user.id } : null },
+      { action: "login.failed", entityType: "user", entityId: user?.id, after: { email: attempt.email } },
+    );
     return { ok: false, status: 401, formErrors: [t("errors.badCredentials")] } as const;
   }
   // The right password of an account that never followed its sign-up link: no session until it does
@@ -114,7 +130,14 @@ export async function finishLogin(tx: Tx, ctx: RequestContext, rescope: Rescope,
 }
 
 /** The last step of a login (after the password, or after the second factor): the session and where to land. */
-export async function completeLogin(tx: Tx, ctx: RequestContext, rescope: Rescope, user: { id: string; locale: string }, userAgent: string | null, detail?: object) {
+export async function completeLogin(
+  tx: Tx,
+  ctx: RequestContext,
+  rescope: Rescope,
+  user: { id: string; locale: string },
+  userAgent: string | null,
+  detail?: object,
+) {
   const token = await openSession(tx, ctx, user.id, userAgent);
   await audit(tx, { ...ctx, user }, { action: "login.succeeded", entityType: "session", entityId: user.id, after: detail });
   // The password matched: the rest reads as this user (their own memberships), still not as system.
@@ -149,12 +172,20 @@ export async function limitAuthFlow(tx: Tx, ctx: RequestContext, flow: "signup" 
   if (taken.ok) return null;
   await audit(tx, ctx, { action: "auth.throttled", entityType: "user", after: { email, flow } });
   const t = translator(ctx.locale);
-  return { ok: false, status: 429, retryAfter: taken.retryAfter, formErrors: [t("errors.tooManyRequests", { minutes: Math.ceil(taken.retryAfter / 60) })] } as const;
+  return {
+    ok: false,
+    status: 429,
+    retryAfter: taken.retryAfter,
+    formErrors: [t("errors.tooManyRequests", { minutes: Math.ceil(taken.retryAfter / 60) })],
+  } as const;
 }
 
 export async function logout(tx: Tx, ctx: RequestContext) {
   if (!ctx.sessionTokenHash) return;
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.tokenHash, ctx.sessionTokenHash));
+  await tx
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(eq(sessions.tokenHash, ctx.sessionTokenHash));
   await audit(tx, ctx, { action: "logout", entityType: "session", entityId: ctx.user?.id });
 }
 
@@ -218,7 +249,10 @@ export async function resetPassword(tx: Tx, ctx: RequestContext, token: string, 
   // The new password makes every other link mailed to the account useless too.
   await endPasswordResets(tx, reset.userId);
   // A reset ends every open session of the account.
-  await tx.update(sessions).set({ revokedAt: sql`now()` }).where(and(eq(sessions.userId, reset.userId), isNull(sessions.revokedAt)));
+  await tx
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.userId, reset.userId), isNull(sessions.revokedAt)));
   await audit(tx, { ...ctx, user: { id: reset.userId } }, { action: "password_reset.completed", entityType: "user", entityId: reset.userId });
   return { ok: true, value: null } as const;
 }

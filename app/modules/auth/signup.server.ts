@@ -116,7 +116,11 @@ export async function startSignUp(tx: Tx, ctx: RequestContext, input: SignUpInpu
     businessScope: input.businessScope,
     proposedCertificates: input.proposedCertificates,
   });
-  await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: user.email, name: user.name, kind: input.kind, slug: input.slug } });
+  await audit(
+    tx,
+    { ...ctx, user },
+    { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: user.email, name: user.name, kind: input.kind, slug: input.slug } },
+  );
   return { ok: true, value: null } as const;
 }
 
@@ -194,10 +198,7 @@ export async function completeSignUp(tx: Tx, ctx: RequestContext, rescope: Resco
   await endVerifications(tx, found.userId);
   // Creating a tenant is the system scope's alone (decision 019): the link was checked above.
   await rescope({ role: "system" });
-  const [tenant] = await tx
-    .insert(tenants)
-    .values({ kind: found.kind, slug: found.slug, name: found.tenantName, creditCode: found.creditCode })
-    .returning();
+  const [tenant] = await tx.insert(tenants).values({ kind: found.kind, slug: found.slug, name: found.tenantName, creditCode: found.creditCode }).returning();
   await rescope({ tenantId: tenant.id, tenantKind: tenant.kind, userId: verified.id, role: "system" });
   const role = found.kind === "organization" ? "owner" : "admin";
   const [membership] = await tx.insert(memberships).values({ tenantId: tenant.id, userId: verified.id, role }).returning();

@@ -8,4 +8,9 @@ import { majorImport } from "~/modules/school/import.server";
  * What the import pipeline serves, each with its own adapter: a new bank is one adapter and one line here.
  * Pilot majors (a school's, no certificate) use the same pipeline.
  */
-export const bankImports: Record<ImportKind, BankImport> = { questions: questionImport, cases: caseImport, pilot_majors: majorImport, credentials: credentialImport };
+export const bankImports: Record<ImportKind, BankImport> = {
+  questions: questionImport,
+  cases: caseImport,
+  pilot_majors: majorImport,
+  credentials: credentialImport,
+};

@@ -34,7 +34,14 @@ const fieldColumn: Record<string, string> = {
 export function parseCaseRow(row: SheetRow, rowNumber: number, context: RowContext): RowResult<CaseInput> {
   const header = (key: string) => sheetHeader(caseSheet, key, context.locale);
   const level = valueIn(labels, "level", row.level);
-  const { ids: requirementIds, errors } = resolveRequirements(row.requirements, level, rowNumber, header("requirements"), context, "cases.import.unknownRequirement");
+  const { ids: requirementIds, errors } = resolveRequirements(
+    row.requirements,
+    level,
+    rowNumber,
+    header("requirements"),
+    context,
+    "cases.import.unknownRequirement",
+  );
   const parsed = caseFields.safeParse(
     {
       certificateId: context.certificateId,
@@ -49,7 +56,8 @@ export function parseCaseRow(row: SheetRow, rowNumber: number, context: RowConte
     { error: zodErrorMap(context.t) },
   );
   if (!parsed.success)
-    for (const issue of parsed.error.issues) errors.push({ row: rowNumber, column: header(fieldColumn[String(issue.path[0])] ?? String(issue.path[0])), message: issue.message });
+    for (const issue of parsed.error.issues)
+      errors.push({ row: rowNumber, column: header(fieldColumn[String(issue.path[0])] ?? String(issue.path[0])), message: issue.message });
   if (errors.length || !parsed.success) return { ok: false, errors };
   return { ok: true, value: parsed.data };
 }
@@ -61,7 +69,10 @@ export function caseToRow(c: Omit<CaseInput, "certificateId">, requirementCode: 
     level: labelIn(labels, "level", c.level),
     industryContext: c.industryContext,
     body: c.body,
-    requirements: c.requirementIds.map((id) => requirementCode(id) ?? "").filter(Boolean).join("; "),
+    requirements: c.requirementIds
+      .map((id) => requirementCode(id) ?? "")
+      .filter(Boolean)
+      .join("; "),
     visibility: labelIn(labels, "visibility", c.visibility),
   };
   return caseColumns.map((column) => cells[column.key] ?? "");

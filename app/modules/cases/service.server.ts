@@ -15,7 +15,6 @@ import { requireAdmitted } from "~/modules/admission/service.server";
 
 const casePageSize = 50;
 
-
 function caseConditions(filter: CaseFilter): SQL[] {
   const q = filter.q?.trim();
   return [

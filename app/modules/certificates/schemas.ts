@@ -9,7 +9,13 @@ export const certificateSchema = z.object({
     .string()
     .max(128)
     .transform((value) => value.trim().toUpperCase())
-    .pipe(z.string().min(2).max(32).refine((value) => /^[A-Z0-9][A-Z0-9-]*$/.test(value), { params: { i18n: "certificateCode" } })),
+    .pipe(
+      z
+        .string()
+        .min(2)
+        .max(32)
+        .refine((value) => /^[A-Z0-9][A-Z0-9-]*$/.test(value), { params: { i18n: "certificateCode" } }),
+    ),
   nameZh: text(100),
   nameEn: text(200),
   industryCode: z.string().max(40),

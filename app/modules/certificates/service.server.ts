@@ -16,12 +16,7 @@ export function listIndustries(tx: Tx) {
 }
 
 /** The organization's certificates, by code, keyset-paginated. */
-export async function listCertificates(
-  tx: Tx,
-  ctx: TenantContext,
-  filter: z.infer<typeof certificateFilterSchema>,
-  limit = certificatePageSize,
-) {
+export async function listCertificates(tx: Tx, ctx: TenantContext, filter: z.infer<typeof certificateFilterSchema>, limit = certificatePageSize) {
   const q = filter.q?.trim();
   const rows = await tx
     .select()

@@ -186,7 +186,11 @@ export async function dashboard(tx: Tx) {
   };
   // The thresholds and the fee audit's catch-up first, then every figure's count sent together: the
   // transaction's one connection runs them in order, and the page waits for one round trip, not eight.
-  const [stalenessDays, studentsPerSite] = await Promise.all([settingAt(tx, "bank_staleness_days"), settingAt(tx, "site_students_per_site"), ...figureProviders.map((p) => p.prepare?.(tx))]);
+  const [stalenessDays, studentsPerSite] = await Promise.all([
+    settingAt(tx, "bank_staleness_days"),
+    settingAt(tx, "site_students_per_site"),
+    ...figureProviders.map((p) => p.prepare?.(tx)),
+  ]);
   const settings = { bank_staleness_days: stalenessDays, site_students_per_site: studentsPerSite };
   const sources = await Promise.all(figureProviders.map((provider) => provider.source(tx, settings)));
   const results = await Promise.all(
@@ -248,7 +252,19 @@ function filterSql(filter: FigureFilter) {
 export async function figureRows(tx: Tx, provider: FigureProvider, filter: FigureFilter, page = 1, pageSize = 100) {
   await provider.prepare?.(tx);
   const source = await provider.source(tx);
-  const rows = rowsOf<{ slug: string; name: string; name_en: string | null; district: string | null; industry_code: string | null; kind: string; subject: string; detail: string; href: string | null; at: string | Date | null; total: number }>(
+  const rows = rowsOf<{
+    slug: string;
+    name: string;
+    name_en: string | null;
+    district: string | null;
+    industry_code: string | null;
+    kind: string;
+    subject: string;
+    detail: string;
+    href: string | null;
+    at: string | Date | null;
+    total: number;
+  }>(
     await tx.execute(sql`
       select t.slug, t.name, t.name_en, t.district::text as district, s.industry_code, s.kind, s.subject, s.detail, s.href, s.at,
         count(*) over ()::int as total
@@ -259,24 +275,24 @@ export async function figureRows(tx: Tx, provider: FigureProvider, filter: Figur
   );
   let total = rows.length ? Number(rows[0].total) : 0;
   if (!rows.length && page > 1) {
-    const [count] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from (${source}) s join tenants t on t.id = s.tenant_id where ${filterSql(filter)}`));
+    const [count] = rowsOf<{ n: number }>(
+      await tx.execute(sql`select count(*)::int as n from (${source}) s join tenants t on t.id = s.tenant_id where ${filterSql(filter)}`),
+    );
     total = Number(count?.n ?? 0);
   }
   return {
     total,
-    rows: rows.map(
-      (r): FigureRow => ({
-        organizationSlug: r.slug,
-        organizationName: r.name,
-        organizationNameEn: r.name_en,
-        district: r.district,
-        industryCode: r.industry_code,
-        kind: r.kind,
-        subject: r.subject,
-        detail: r.detail,
-        href: r.href,
-        at: r.at === null ? null : new Date(r.at).toISOString(),
-      }),
-    ),
+    rows: rows.map((r): FigureRow => ({
+      organizationSlug: r.slug,
+      organizationName: r.name,
+      organizationNameEn: r.name_en,
+      district: r.district,
+      industryCode: r.industry_code,
+      kind: r.kind,
+      subject: r.subject,
+      detail: r.detail,
+      href: r.href,
+      at: r.at === null ? null : new Date(r.at).toISOString(),
+    })),
   };
 }

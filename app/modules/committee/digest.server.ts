@@ -38,7 +38,17 @@ export async function sendFindingDigest(tx: Tx, rescope: Rescope) {
       await tx
         .select({ key: findingNotices.key })
         .from(findingNotices)
-        .where(and(isNull(findingNotices.digestedAt), findings.length ? inArray(findingNotices.key, findings.map((f) => f.key)) : sql`false`))
+        .where(
+          and(
+            isNull(findingNotices.digestedAt),
+            findings.length
+              ? inArray(
+                  findingNotices.key,
+                  findings.map((f) => f.key),
+                )
+              : sql`false`,
+          ),
+        )
     ).map((row) => row.key),
   );
   const newFindings = findings.filter((f) => fresh.has(f.key));
@@ -66,7 +76,10 @@ export async function sendFindingDigest(tx: Tx, rescope: Rescope) {
       },
     });
   }
-  await tx.update(findingNotices).set({ digestedAt: new Date() }).where(inArray(findingNotices.key, [...fresh]));
+  await tx
+    .update(findingNotices)
+    .set({ digestedAt: new Date() })
+    .where(inArray(findingNotices.key, [...fresh]));
   return { sent: members.length, findings: newFindings.length };
 }
 

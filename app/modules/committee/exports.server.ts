@@ -33,7 +33,11 @@ const figureExports = Object.fromEntries(
         { header: t("oversight.dashboard.dimensions.organization"), value: (r) => name(locale, r.organizationName, r.organizationNameEn), width: 30 },
         { header: t("oversight.dashboard.dimensions.district"), value: (r) => (r.district ? t(`credentials.districts.${r.district}`) : ""), width: 12 },
         { header: t("oversight.dashboard.dimensions.industry"), value: (r) => r.industryCode ?? "", width: 14 },
-        { header: t("oversight.figureList.kind"), value: (r) => t(`oversight.kinds.${r.kind}`, { defaultValue: t(`committee.findingTypes.${r.kind}`, { defaultValue: r.kind }) }), width: 24 },
+        {
+          header: t("oversight.figureList.kind"),
+          value: (r) => t(`oversight.kinds.${r.kind}`, { defaultValue: t(`committee.findingTypes.${r.kind}`, { defaultValue: r.kind }) }),
+          width: 24,
+        },
         { header: t("oversight.figureList.subject"), value: (r) => r.subject, width: 30 },
         { header: t("oversight.figureList.detail"), value: (r) => r.detail, width: 16 },
         { header: t("oversight.figureList.at"), value: (r) => (r.at ? formatDateTime(r.at, locale) : ""), width: 20 },
@@ -58,10 +62,15 @@ export const committeeExports: Record<string, CommitteeExport<unknown>> = {
     ],
   }),
   banks: define<BankOverviewRow>({
-    load: async (tx, query) => (await bankOverview(tx, { organization: query.get("organization") ?? undefined, flag: query.get("flag") ?? undefined })).rows.slice(0, exportLimit),
+    load: async (tx, query) =>
+      (await bankOverview(tx, { organization: query.get("organization") ?? undefined, flag: query.get("flag") ?? undefined })).rows.slice(0, exportLimit),
     columns: (t, locale) => [
       { header: t("committee.banks.organization"), value: (r) => name(locale, r.organizationName, r.organizationNameEn), width: 30 },
-      { header: t("committee.banks.certificate"), value: (r) => (r.certificateCode ? `${r.certificateCode} ${name(locale, r.certificateNameZh ?? "", r.certificateNameEn)}` : ""), width: 30 },
+      {
+        header: t("committee.banks.certificate"),
+        value: (r) => (r.certificateCode ? `${r.certificateCode} ${name(locale, r.certificateNameZh ?? "", r.certificateNameEn)}` : ""),
+        width: 30,
+      },
       { header: t("committee.banks.level"), value: (r) => (r.level ? t(`certificates.levelNames.${r.level}`) : "") },
       { header: t("committee.banks.practice"), value: (r) => r.practice },
       { header: t("committee.banks.exam"), value: (r) => r.exam },

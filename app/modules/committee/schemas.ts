@@ -16,7 +16,10 @@ export const thresholdSchema = z.object({
 export const reportPeriodSchema = z
   .object({
     intent: z.literal("period"),
-    code: z.string().max(20).refine((v) => /^\d{4}-\d{4}-[12]$/.test(v), { params: { i18n: "periodCode" } }),
+    code: z
+      .string()
+      .max(20)
+      .refine((v) => /^\d{4}-\d{4}-[12]$/.test(v), { params: { i18n: "periodCode" } }),
     startsOn: dayField,
     endsOn: dayField,
     dueOn: dayField,
@@ -32,7 +35,10 @@ export const movePeriodSchema = z.object({
 
 export const industryFieldSchema = z.object({
   intent: z.literal("industry"),
-  code: z.string().max(40).refine((v) => /^[a-z][a-z0-9_-]{1,39}$/.test(v), { params: { i18n: "industryCode" } }),
+  code: z
+    .string()
+    .max(40)
+    .refine((v) => /^[a-z][a-z0-9_-]{1,39}$/.test(v), { params: { i18n: "industryCode" } }),
   nameZh: text(60),
   nameEn: text(100),
   priorityArea: z.enum(["five-centres", "four-brands", "new-occupations", "new-infrastructure"]).optional(),

@@ -19,7 +19,14 @@ export async function settingAt(tx: Tx, key: CommitteeSettingKey, at: Date = new
 
 export function thresholdHistory(tx: Tx) {
   return tx
-    .select({ id: committeeSettings.id, key: committeeSettings.key, value: committeeSettings.value, effectiveFrom: committeeSettings.effectiveFrom, reason: committeeSettings.reason, setBy: users.name })
+    .select({
+      id: committeeSettings.id,
+      key: committeeSettings.key,
+      value: committeeSettings.value,
+      effectiveFrom: committeeSettings.effectiveFrom,
+      reason: committeeSettings.reason,
+      setBy: users.name,
+    })
     .from(committeeSettings)
     .leftJoin(users, eq(users.id, committeeSettings.setByUserId))
     .orderBy(desc(committeeSettings.effectiveFrom), desc(committeeSettings.createdAt));
@@ -50,7 +57,13 @@ export async function moveReportPeriod(tx: Tx, ctx: TenantContext, input: z.infe
   const [before] = await tx.select().from(reportPeriods).where(eq(reportPeriods.id, input.periodId));
   if (!before) return { ok: false, status: 400, fieldErrors: { periodId: [translator(ctx.locale)("errors.invalidOption")] } } as const;
   const [after] = await tx.update(reportPeriods).set({ dueOn: input.dueOn }).where(eq(reportPeriods.id, input.periodId)).returning();
-  await audit(tx, ctx, { action: "committee.report_period_move", entityType: "report_period", entityId: after.id, before, after: { ...after, reason: input.reason } });
+  await audit(tx, ctx, {
+    action: "committee.report_period_move",
+    entityType: "report_period",
+    entityId: after.id,
+    before,
+    after: { ...after, reason: input.reason },
+  });
   return { ok: true, value: after } as const;
 }
 
@@ -58,7 +71,15 @@ export async function industryFields(tx: Tx) {
   const [current, history] = await Promise.all([
     tx.select().from(industries).orderBy(industries.sort, industries.code),
     tx
-      .select({ id: industryFieldChanges.id, code: industryFieldChanges.code, nameZh: industryFieldChanges.nameZh, nameEn: industryFieldChanges.nameEn, effectiveFrom: industryFieldChanges.effectiveFrom, reason: industryFieldChanges.reason, setBy: users.name })
+      .select({
+        id: industryFieldChanges.id,
+        code: industryFieldChanges.code,
+        nameZh: industryFieldChanges.nameZh,
+        nameEn: industryFieldChanges.nameEn,
+        effectiveFrom: industryFieldChanges.effectiveFrom,
+        reason: industryFieldChanges.reason,
+        setBy: users.name,
+      })
       .from(industryFieldChanges)
       .leftJoin(users, eq(users.id, industryFieldChanges.setByUserId))
       .orderBy(desc(industryFieldChanges.effectiveFrom), desc(industryFieldChanges.createdAt))
@@ -71,7 +92,14 @@ export async function industryFields(tx: Tx) {
 export async function setIndustryField(tx: Tx, ctx: TenantContext, input: z.infer<typeof industryFieldSchema>) {
   const [row] = await tx
     .insert(industryFieldChanges)
-    .values({ code: input.code, nameZh: input.nameZh, nameEn: input.nameEn, priorityArea: input.priorityArea ?? null, reason: input.reason, setByUserId: ctx.user.id })
+    .values({
+      code: input.code,
+      nameZh: input.nameZh,
+      nameEn: input.nameEn,
+      priorityArea: input.priorityArea ?? null,
+      reason: input.reason,
+      setByUserId: ctx.user.id,
+    })
     .returning();
   await audit(tx, ctx, { action: "committee.industry_field", entityType: "industry_field", entityId: row.id, after: row });
   return row;

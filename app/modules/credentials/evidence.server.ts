@@ -20,7 +20,13 @@ type Result = { ok: true; value: { id: string } } | { ok: false; status: 400; fi
 
 export function listEvidence(tx: Tx, ctx: TenantContext, credentialId: string) {
   return tx
-    .select({ id: credentialEvidence.id, fileName: credentialEvidence.fileName, contentType: credentialEvidence.contentType, byteSize: credentialEvidence.byteSize, createdAt: credentialEvidence.createdAt })
+    .select({
+      id: credentialEvidence.id,
+      fileName: credentialEvidence.fileName,
+      contentType: credentialEvidence.contentType,
+      byteSize: credentialEvidence.byteSize,
+      createdAt: credentialEvidence.createdAt,
+    })
     .from(credentialEvidence)
     .where(and(eq(credentialEvidence.tenantId, ctx.tenant.id), eq(credentialEvidence.credentialId, credentialId)))
     .orderBy(asc(credentialEvidence.createdAt));
@@ -28,7 +34,10 @@ export function listEvidence(tx: Tx, ctx: TenantContext, credentialId: string) {
 
 export async function addEvidence(tx: Tx, ctx: TenantContext, files: FileChanges, credentialId: string, file: File): Promise<Result> {
   const t = translator(ctx.locale);
-  const [credential] = await tx.select({ id: credentials.id }).from(credentials).where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.id, credentialId)));
+  const [credential] = await tx
+    .select({ id: credentials.id })
+    .from(credentials)
+    .where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.id, credentialId)));
   if (!credential) throw new Response("Not found", { status: 404 });
   const bytes = new Uint8Array(await file.arrayBuffer());
   const type = await fileTypeFromBuffer(bytes);
@@ -47,7 +56,12 @@ export async function addEvidence(tx: Tx, ctx: TenantContext, files: FileChanges
       createdByUserId: ctx.user.id,
     })
     .returning();
-  await audit(tx, ctx, { action: "credential_evidence.create", entityType: "credential_evidence", entityId: saved.id, after: { credentialId, fileName: saved.fileName, contentType: saved.contentType, byteSize: saved.byteSize } });
+  await audit(tx, ctx, {
+    action: "credential_evidence.create",
+    entityType: "credential_evidence",
+    entityId: saved.id,
+    after: { credentialId, fileName: saved.fileName, contentType: saved.contentType, byteSize: saved.byteSize },
+  });
   return { ok: true, value: { id: saved.id } };
 }
 
@@ -59,7 +73,12 @@ export async function removeEvidence(tx: Tx, ctx: TenantContext, files: FileChan
     .returning();
   if (!gone) return { ok: false, status: 400, fieldErrors: { evidenceId: [t("errors.invalidOption")] } };
   files.removeAfterCommit(gone.storageKey);
-  await audit(tx, ctx, { action: "credential_evidence.delete", entityType: "credential_evidence", entityId: evidenceId, before: { credentialId, fileName: gone.fileName } });
+  await audit(tx, ctx, {
+    action: "credential_evidence.delete",
+    entityType: "credential_evidence",
+    entityId: evidenceId,
+    before: { credentialId, fileName: gone.fileName },
+  });
   return { ok: true, value: { id: evidenceId } };
 }
 

@@ -44,7 +44,13 @@ export async function runCredentialExpiry(tx: Tx, rescope: Rescope, today = shan
       .where(and(eq(credentials.tenantId, organization.id), inArray(credentials.status, ["active", "suspended"]), lt(credentials.expiresOn, today)))
       .returning({ id: credentials.id, number: credentials.number, expiresOn: credentials.expiresOn });
     for (const credential of gone)
-      await audit(tx, systemActor(), { tenantId: organization.id, action: "credential.expire", entityType: "credential", entityId: credential.id, after: credential });
+      await audit(tx, systemActor(), {
+        tenantId: organization.id,
+        action: "credential.expire",
+        entityType: "credential",
+        entityId: credential.id,
+        after: credential,
+      });
     expired += gone.length;
     reminded += await sendReminders(tx, organization, today);
   }

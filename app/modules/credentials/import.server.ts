@@ -35,7 +35,10 @@ export const credentialColumns = [
   { key: "status", zh: "状态", en: "Status" },
 ] as const;
 
-export const credentialSheet: Sheet = { columns: credentialColumns, required: ["name", "idNumber", "source", "role", "certificateCode", "levels", "issuedOn", "expiresOn"] };
+export const credentialSheet: Sheet = {
+  columns: credentialColumns,
+  required: ["name", "idNumber", "source", "role", "certificateCode", "levels", "issuedOn", "expiresOn"],
+};
 
 const labels = {
   source: { school_teacher: ["学校教师", "教师"], industry_expert: ["行业企业专家", "企业专家", "行业专家"] },
@@ -72,7 +75,10 @@ const fieldColumn: Record<string, string> = { importStatus: "status" };
 export function parseCredentialRow(row: SheetRow, rowNumber: number, context: RowContext): RowResult<StagedCredential> {
   const header = (key: string) => sheetHeader(credentialSheet, key, context.locale);
   const t = context.t;
-  const levelCells = (row.levels ?? "").split(/[,，、;；/\s]+/).filter(Boolean).map((cell) => valueIn(labels, "levels", cell));
+  const levelCells = (row.levels ?? "")
+    .split(/[,，、;；/\s]+/)
+    .filter(Boolean)
+    .map((cell) => valueIn(labels, "levels", cell));
   const parsed = rowSchema.safeParse(
     {
       name: row.name || undefined,
@@ -91,14 +97,23 @@ export function parseCredentialRow(row: SheetRow, rowNumber: number, context: Ro
   );
   const errors = parsed.success
     ? []
-    : parsed.error.issues.map((issue) => ({ row: rowNumber, column: header(fieldColumn[String(issue.path[0])] ?? String(issue.path[0])), message: issue.message }));
+    : parsed.error.issues.map((issue) => ({
+        row: rowNumber,
+        column: header(fieldColumn[String(issue.path[0])] ?? String(issue.path[0])),
+        message: issue.message,
+      }));
   const lookup = (context.lookups?.certificates ?? {}) as CertificateLookup;
   const certificate = lookup[(row.certificateCode ?? "").trim().toUpperCase()];
   if (!certificate && !errors.some((e) => e.column === header("certificateCode")))
-    errors.push({ row: rowNumber, column: header("certificateCode"), message: t("credentials.import.unknownCertificate", { code: (row.certificateCode ?? "").trim() }) });
+    errors.push({
+      row: rowNumber,
+      column: header("certificateCode"),
+      message: t("credentials.import.unknownCertificate", { code: (row.certificateCode ?? "").trim() }),
+    });
   if (!parsed.success || !certificate) return { ok: false, errors };
   const value = parsed.data;
-  if (value.levels.some((level) => !certificate.levels.includes(level))) errors.push({ row: rowNumber, column: header("levels"), message: t("errors.levelNotOffered") });
+  if (value.levels.some((level) => !certificate.levels.includes(level)))
+    errors.push({ row: rowNumber, column: header("levels"), message: t("errors.levelNotOffered") });
   if (value.expiresOn <= value.issuedOn) errors.push({ row: rowNumber, column: header("expiresOn"), message: t("credentials.errors.expiresBeforeIssued") });
   if (!value.employerName) errors.push({ row: rowNumber, column: header("employerName"), message: t("credentials.errors.employerNeeded") });
   if (errors.length) return { ok: false, errors };
@@ -123,7 +138,10 @@ export function parseCredentialRow(row: SheetRow, rowNumber: number, context: Ro
 
 /** The organization's certificates by code (upper case), read once per job. */
 async function certificateLookups(tx: Tx, tenantId: string) {
-  const rows = await tx.select({ id: certificates.id, code: certificates.code, levels: certificates.levels }).from(certificates).where(eq(certificates.tenantId, tenantId));
+  const rows = await tx
+    .select({ id: certificates.id, code: certificates.code, levels: certificates.levels })
+    .from(certificates)
+    .where(eq(certificates.tenantId, tenantId));
   return { certificates: Object.fromEntries(rows.map((r) => [r.code.toUpperCase(), { id: r.id, levels: r.levels }])) satisfies CertificateLookup };
 }
 
@@ -149,12 +167,35 @@ export async function moveCredentials(tx: Tx, job: Job) {
     const part = list.slice(i, i + chunk);
     const saved = await tx
       .insert(credentialHolders)
-      .values(part.map((p) => ({ tenantId: job.tenantId, name: p.name, idHash: p.idHash, idLast4: p.idLast4, source: p.source, employerName: p.employerName, contact: p.contact })))
+      .values(
+        part.map((p) => ({
+          tenantId: job.tenantId,
+          name: p.name,
+          idHash: p.idHash,
+          idLast4: p.idLast4,
+          source: p.source,
+          employerName: p.employerName,
+          contact: p.contact,
+        })),
+      )
       .onConflictDoUpdate({
         target: [credentialHolders.tenantId, credentialHolders.idHash],
-        set: { name: sql`excluded.name`, source: sql`excluded.source`, employerName: sql`excluded.employer_name`, contact: sql`excluded.contact`, updatedAt: sql`now()` },
+        set: {
+          name: sql`excluded.name`,
+          source: sql`excluded.source`,
+          employerName: sql`excluded.employer_name`,
+          contact: sql`excluded.contact`,
+          updatedAt: sql`now()`,
+        },
       })
-      .returning({ id: credentialHolders.id, idHash: credentialHolders.idHash, name: credentialHolders.name, source: credentialHolders.source, employerName: credentialHolders.employerName, created: sql<boolean>`(xmax = 0)` });
+      .returning({
+        id: credentialHolders.id,
+        idHash: credentialHolders.idHash,
+        name: credentialHolders.name,
+        source: credentialHolders.source,
+        employerName: credentialHolders.employerName,
+        created: sql<boolean>`(xmax = 0)`,
+      });
     for (const h of saved) holderIds.set(h.idHash, h.id);
     await tx.execute(sql`insert into audit_log (tenant_id, actor_user_id, actor_role, action, entity_type, entity_id, after, request_id)
       select ${job.tenantId}::uuid, ${actor}, 'system', case when (x->>'created')::boolean then 'credential_holder.create' else 'credential_holder.update' end,
@@ -210,7 +251,12 @@ export async function uploadCredentials(request: Request, slug: string | undefin
     const submission = await parseForm(request, fileImportSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
     const { file } = submission.value;
-    const result = await createImportJob(tx, ctx, { kind: "credentials", certificateId: null, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
+    const result = await createImportJob(tx, ctx, {
+      kind: "credentials",
+      certificateId: null,
+      fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200),
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    });
     if (!result.ok) return rejectSubmission(submission, result);
     queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
     return redirect(`/w/${ctx.tenant.slug}/credentials/import/${result.value.id}`);
@@ -221,7 +267,12 @@ export async function uploadCredentials(request: Request, slug: string | undefin
 
 /** The empty template (Chinese headers, as import expects them). */
 export function credentialsTemplate(format: ExportFormat, rows: Record<string, string>[] = []) {
-  return exportResponse(format, rows.length ? "credentials" : "credentials-template", credentialColumns.map((column) => ({ header: column.zh, value: (row: Record<string, string>) => row[column.key] ?? "", width: 16 })), rows);
+  return exportResponse(
+    format,
+    rows.length ? "credentials" : "credentials-template",
+    credentialColumns.map((column) => ({ header: column.zh, value: (row: Record<string, string>) => row[column.key] ?? "", width: 16 })),
+    rows,
+  );
 }
 
 /**

@@ -23,7 +23,10 @@ export function formatCredentialNumber(year: number, serial: number): string {
 
 /** The number in its stored form (XC-YYYY-NNNNNN-C), or null when it cannot be one (shape or check character). */
 export function normalizeCredentialNumber(input: string): string | null {
-  const compact = input.normalize("NFKC").toUpperCase().replace(/[\s\-‐‑–—]/g, "");
+  const compact = input
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[\s\-‐‑–—]/g, "");
   const match = /^XC(\d{4})(\d{6,9})([0-9A-HJ-NPQRTUWXY])$/.exec(compact);
   if (!match) return null;
   if (credentialCheckChar(`XC${match[1]}${match[2]}`) !== match[3]) return null;

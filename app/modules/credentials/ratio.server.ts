@@ -43,7 +43,15 @@ export interface CohortRatio {
  * `schoolId` defaults to the scope's tenant; the committee passes the school it looks at.
  */
 export async function listMajorRatios(tx: Tx, schoolId: string, options: { majorId?: string } = {}): Promise<CohortRatio[]> {
-  const rows = rowsOf<{ major_id: string; code: string; name: string; cohort_id: string | null; entry_year: number | null; students: number; trainers: number }>(
+  const rows = rowsOf<{
+    major_id: string;
+    code: string;
+    name: string;
+    cohort_id: string | null;
+    entry_year: number | null;
+    students: number;
+    trainers: number;
+  }>(
     await tx.execute(sql`
       with counted as (
         select s.major_id, count(*) filter (where s.counts)::int as trainers from credential_link_states(${schoolId}::uuid) s group by s.major_id
@@ -86,10 +94,18 @@ export async function listMajorRatios(tx: Tx, schoolId: string, options: { major
 /** The credentials a school linked to one of its majors, each with whether it counts today. */
 export async function listMajorLinks(tx: Tx, ctx: TenantContext, majorId: string) {
   if (!isUuid(majorId)) return [];
-  const states = rowsOf<{ link_id: string; counts: boolean }>(await tx.execute(sql`select link_id, counts from credential_link_states(${ctx.tenant.id}::uuid)`));
+  const states = rowsOf<{ link_id: string; counts: boolean }>(
+    await tx.execute(sql`select link_id, counts from credential_link_states(${ctx.tenant.id}::uuid)`),
+  );
   const counts = new Map(states.map((s) => [s.link_id, s.counts === true || String(s.counts) === "t" || String(s.counts) === "true"]));
   const links = await tx
-    .select({ id: credentialLinks.id, number: credentialLinks.credentialNumber, teacherName: credentialLinks.teacherName, organization: tenants.name, createdAt: credentialLinks.createdAt })
+    .select({
+      id: credentialLinks.id,
+      number: credentialLinks.credentialNumber,
+      teacherName: credentialLinks.teacherName,
+      organization: tenants.name,
+      createdAt: credentialLinks.createdAt,
+    })
     .from(credentialLinks)
     .innerJoin(tenants, eq(tenants.id, credentialLinks.organizationId))
     .where(and(eq(credentialLinks.tenantId, ctx.tenant.id), eq(credentialLinks.majorId, majorId)))
@@ -102,7 +118,10 @@ type LinkResult = { ok: true; value: { id: string } } | { ok: false; status: 400
 /** Links a trainer credential to a major when the organization's record matches (else a field error, nothing written). */
 export async function linkCredential(tx: Tx, ctx: TenantContext, majorId: string, input: { number: string; proof: string }): Promise<LinkResult> {
   const t = translator(ctx.locale);
-  const [major] = await tx.select({ id: pilotMajors.id }).from(pilotMajors).where(and(eq(pilotMajors.tenantId, ctx.tenant.id), eq(pilotMajors.id, majorId)));
+  const [major] = await tx
+    .select({ id: pilotMajors.id })
+    .from(pilotMajors)
+    .where(and(eq(pilotMajors.tenantId, ctx.tenant.id), eq(pilotMajors.id, majorId)));
   if (!major) throw new Response("Not found", { status: 404 });
   const number = normalizeCredentialNumber(input.number);
   if (!number) return { ok: false, status: 400, fieldErrors: { number: [t("credentials.ratio.badNumber")] } };

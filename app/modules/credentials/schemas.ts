@@ -127,7 +127,12 @@ export const trainingActionSchema = z.discriminatedUnion("intent", [
   trainingSessionFields.extend({ intent: z.literal("session") }),
   z.object({ intent: z.literal("cancel"), sessionId: uuid }),
   enrolmentFields.extend({ intent: z.literal("enrol") }),
-  z.object({ intent: z.literal("complete"), enrolmentId: uuid, draft: z.literal("on").optional(), validYears: z.coerce.number().int().min(1).max(10).optional().default(3) }),
+  z.object({
+    intent: z.literal("complete"),
+    enrolmentId: uuid,
+    draft: z.literal("on").optional(),
+    validYears: z.coerce.number().int().min(1).max(10).optional().default(3),
+  }),
 ]);
 
 export const districtSchema = z.object({ district: z.enum(shanghaiDistricts) });

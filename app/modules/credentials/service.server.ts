@@ -68,7 +68,12 @@ export async function listCredentials(tx: Tx, ctx: TenantContext, filter: Creden
     .from(credentials)
     .innerJoin(credentialHolders, and(eq(credentialHolders.tenantId, credentials.tenantId), eq(credentialHolders.id, credentials.holderId)))
     .innerJoin(certificates, and(eq(certificates.tenantId, credentials.tenantId), eq(certificates.id, credentials.certificateId)))
-    .where(and(...listConditions(ctx, filter), after ? sql`(${credentials.createdAt}, ${credentials.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined))
+    .where(
+      and(
+        ...listConditions(ctx, filter),
+        after ? sql`(${credentials.createdAt}, ${credentials.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
     .orderBy(desc(credentials.createdAt), desc(credentials.id))
     .limit(limit + 1);
   const more = rows.length > limit;
@@ -80,7 +85,11 @@ export async function listCredentials(tx: Tx, ctx: TenantContext, filter: Creden
 export async function getCredential(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
   const [row] = await tx
-    .select({ credential: credentials, holder: credentialHolders, certificate: { code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn } })
+    .select({
+      credential: credentials,
+      holder: credentialHolders,
+      certificate: { code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn },
+    })
     .from(credentials)
     .innerJoin(credentialHolders, and(eq(credentialHolders.tenantId, credentials.tenantId), eq(credentialHolders.id, credentials.holderId)))
     .innerJoin(certificates, and(eq(certificates.tenantId, credentials.tenantId), eq(certificates.id, credentials.certificateId)))
@@ -199,13 +208,20 @@ export async function changeCredentialStatus(tx: Tx, ctx: TenantContext, id: str
   if (!allowed[before.status].includes(input.status)) return { ok: false, status: 400, fieldErrors: { status: [t("credentials.errors.transition")] } } as const;
   const notAdmitted = before.status === "draft" && input.status === "active" ? await requireAdmitted(tx, ctx) : null;
   if (notAdmitted) return notAdmitted;
-  if (input.status === "active" && before.expiresOn < shanghaiDate()) return { ok: false, status: 400, fieldErrors: { status: [t("credentials.errors.pastExpiry")] } } as const;
+  if (input.status === "active" && before.expiresOn < shanghaiDate())
+    return { ok: false, status: 400, fieldErrors: { status: [t("credentials.errors.pastExpiry")] } } as const;
   const [after] = await tx
     .update(credentials)
     .set({ status: input.status, statusReason: input.reason })
     .where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.id, id)))
     .returning();
-  await audit(tx, ctx, { action: `credential.${input.status === "active" ? "activate" : input.status === "suspended" ? "suspend" : "revoke"}`, entityType: "credential", entityId: id, before, after });
+  await audit(tx, ctx, {
+    action: `credential.${input.status === "active" ? "activate" : input.status === "suspended" ? "suspend" : "revoke"}`,
+    entityType: "credential",
+    entityId: id,
+    before,
+    after,
+  });
   return { ok: true, value: after } as const;
 }
 
@@ -240,7 +256,14 @@ export async function industryShares(tx: Tx, ctx: TenantContext): Promise<Indust
     .from(credentials)
     .innerJoin(credentialHolders, and(eq(credentialHolders.tenantId, credentials.tenantId), eq(credentialHolders.id, credentials.holderId)))
     .innerJoin(certificates, and(eq(certificates.tenantId, credentials.tenantId), eq(certificates.id, credentials.certificateId)))
-    .where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.role, "trainer"), eq(credentials.status, "active"), sql`${credentials.expiresOn} >= ${today}`))
+    .where(
+      and(
+        eq(credentials.tenantId, ctx.tenant.id),
+        eq(credentials.role, "trainer"),
+        eq(credentials.status, "active"),
+        sql`${credentials.expiresOn} >= ${today}`,
+      ),
+    )
     .groupBy(credentials.certificateId, certificates.code)
     .orderBy(asc(certificates.code))) as Omit<IndustryShare, "needed">[];
   const [total] = await tx
@@ -250,6 +273,13 @@ export async function industryShares(tx: Tx, ctx: TenantContext): Promise<Indust
     })
     .from(credentials)
     .innerJoin(credentialHolders, and(eq(credentialHolders.tenantId, credentials.tenantId), eq(credentialHolders.id, credentials.holderId)))
-    .where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.role, "trainer"), eq(credentials.status, "active"), sql`${credentials.expiresOn} >= ${today}`));
+    .where(
+      and(
+        eq(credentials.tenantId, ctx.tenant.id),
+        eq(credentials.role, "trainer"),
+        eq(credentials.status, "active"),
+        sql`${credentials.expiresOn} >= ${today}`,
+      ),
+    );
   return [{ certificateId: null, certificateCode: null, ...total }, ...rows].map((r) => ({ ...r, needed: industryNeeded(r.industry, r.trainers) }));
 }

@@ -67,13 +67,29 @@ export async function listSessions(tx: Tx, ctx: TenantContext) {
     .where(eq(assessmentSessions.tenantId, ctx.tenant.id))
     .orderBy(desc(assessmentSessions.heldOn), asc(assessmentSessions.id))
     .limit(100);
-  return rows.map((r) => ({ ...r, examiners: Array.isArray(r.examiners) ? r.examiners : String(r.examiners).replace(/^\{|\}$/g, "").split(",").filter(Boolean).map((s) => s.replace(/^"|"$/g, "")) }));
+  return rows.map((r) => ({
+    ...r,
+    examiners: Array.isArray(r.examiners)
+      ? r.examiners
+      : String(r.examiners)
+          .replace(/^\{|\}$/g, "")
+          .split(",")
+          .filter(Boolean)
+          .map((s) => s.replace(/^"|"$/g, "")),
+  }));
 }
 
 /** Certificates a site can serve: the organization's own, or (for a school proposing) every active one. */
 export function siteCertificates(tx: Tx, ctx: TenantContext) {
   return tx
-    .select({ id: certificates.id, code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn, levels: certificates.levels, organization: tenants.name })
+    .select({
+      id: certificates.id,
+      code: certificates.code,
+      nameZh: certificates.nameZh,
+      nameEn: certificates.nameEn,
+      levels: certificates.levels,
+      organization: tenants.name,
+    })
     .from(certificates)
     .innerJoin(tenants, eq(tenants.id, certificates.tenantId))
     .where(ctx.tenant.kind === "organization" ? eq(certificates.tenantId, ctx.tenant.id) : eq(certificates.status, "active"))
@@ -86,7 +102,12 @@ async function checkSite(tx: Tx, ctx: TenantContext, input: SiteInput) {
   const [certificate] = await tx
     .select({ tenantId: certificates.tenantId, levels: certificates.levels })
     .from(certificates)
-    .where(and(eq(certificates.id, input.certificateId), ctx.tenant.kind === "organization" ? eq(certificates.tenantId, ctx.tenant.id) : eq(certificates.status, "active")))
+    .where(
+      and(
+        eq(certificates.id, input.certificateId),
+        ctx.tenant.kind === "organization" ? eq(certificates.tenantId, ctx.tenant.id) : eq(certificates.status, "active"),
+      ),
+    )
     .limit(1);
   if (!certificate) errors.certificateId = [t("errors.invalidOption")];
   else if (input.levels.some((l) => !certificate.levels.includes(l))) errors.levels = [t("errors.levelNotOffered")];
@@ -146,7 +167,10 @@ export async function createSession(tx: Tx, ctx: TenantContext, input: z.infer<t
     .limit(1);
   if (!site) return { ok: false, status: 400, fieldErrors: { siteId: [t("errors.invalidOption")] } } as const;
   if (!site.levels.includes(input.level)) return { ok: false, status: 400, fieldErrors: { level: [t("errors.levelNotOffered")] } } as const;
-  const [session] = await tx.insert(assessmentSessions).values({ tenantId: ctx.tenant.id, siteId: input.siteId, heldOn: input.heldOn, level: input.level }).returning();
+  const [session] = await tx
+    .insert(assessmentSessions)
+    .values({ tenantId: ctx.tenant.id, siteId: input.siteId, heldOn: input.heldOn, level: input.level })
+    .returning();
   await audit(tx, ctx, { action: "assessment_session.create", entityType: "assessment_session", entityId: session.id, after: session });
   return { ok: true, value: session } as const;
 }
@@ -171,9 +195,15 @@ export async function assignExaminer(tx: Tx, ctx: TenantContext, sessionId: stri
     .where(and(eq(assessmentSessions.tenantId, ctx.tenant.id), eq(assessmentSessions.id, sessionId)))
     .limit(1);
   if (!session) return { ok: false, status: 400, fieldErrors: { sessionId: [t("errors.invalidOption")] } } as const;
-  if (examiner.role !== "examiner" || examiner.status !== "active") return { ok: false, status: 400, fieldErrors: { credentialNumber: [t("credentials.errors.examinerNotActive")] } } as const;
-  if (examiner.employer && examiner.employer === session.host) return { ok: false, status: 400, fieldErrors: { credentialNumber: [t("credentials.errors.employerIsHost")] } } as const;
-  const [assigned] = await tx.insert(examinerAssignments).values({ tenantId: ctx.tenant.id, sessionId, credentialId: examiner.id }).onConflictDoNothing().returning();
+  if (examiner.role !== "examiner" || examiner.status !== "active")
+    return { ok: false, status: 400, fieldErrors: { credentialNumber: [t("credentials.errors.examinerNotActive")] } } as const;
+  if (examiner.employer && examiner.employer === session.host)
+    return { ok: false, status: 400, fieldErrors: { credentialNumber: [t("credentials.errors.employerIsHost")] } } as const;
+  const [assigned] = await tx
+    .insert(examinerAssignments)
+    .values({ tenantId: ctx.tenant.id, sessionId, credentialId: examiner.id })
+    .onConflictDoNothing()
+    .returning();
   if (!assigned) return { ok: false, status: 400, fieldErrors: { credentialNumber: [t("credentials.errors.alreadyAssigned")] } } as const;
   await audit(tx, ctx, { action: "examiner_assignment.create", entityType: "examiner_assignment", entityId: assigned.id, after: { ...assigned, number } });
   return { ok: true, value: assigned } as const;

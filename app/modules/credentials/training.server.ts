@@ -78,7 +78,13 @@ export function listEnrolments(tx: Tx, ctx: TenantContext) {
 /** The organization's published teacher-training fee disclosures a session can name. */
 export function teacherTrainingFees(tx: Tx, ctx: TenantContext) {
   return tx
-    .select({ id: feeDisclosures.id, certificateCode: certificates.code, level: feeDisclosures.level, amountFen: feeDisclosures.amountFen, unit: feeDisclosures.unit })
+    .select({
+      id: feeDisclosures.id,
+      certificateCode: certificates.code,
+      level: feeDisclosures.level,
+      amountFen: feeDisclosures.amountFen,
+      unit: feeDisclosures.unit,
+    })
     .from(feeDisclosures)
     .innerJoin(certificates, and(eq(certificates.tenantId, feeDisclosures.tenantId), eq(certificates.id, feeDisclosures.certificateId)))
     .where(and(eq(feeDisclosures.tenantId, ctx.tenant.id), eq(feeDisclosures.kind, "teacher_training"), eq(feeDisclosures.status, "published")))
@@ -139,7 +145,13 @@ export async function enrolTeacher(tx: Tx, ctx: TenantContext, input: EnrolmentI
   const [{ n }] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(trainingEnrolments)
-    .where(and(eq(trainingEnrolments.tenantId, session.tenantId), eq(trainingEnrolments.sessionId, input.sessionId), sql`${trainingEnrolments.status} <> 'withdrawn'`));
+    .where(
+      and(
+        eq(trainingEnrolments.tenantId, session.tenantId),
+        eq(trainingEnrolments.sessionId, input.sessionId),
+        sql`${trainingEnrolments.status} <> 'withdrawn'`,
+      ),
+    );
   if (Number(n) >= session.capacity) return fail({ sessionId: [t("credentials.training.full")] });
   const [saved] = await tx
     .insert(trainingEnrolments)
@@ -165,7 +177,12 @@ export async function enrolTeacher(tx: Tx, ctx: TenantContext, input: EnrolmentI
  * teacher employed by the enrolling school) with a draft credential for the session's certificate, role
  * and levels, valid `validYears` from today once issued.
  */
-export async function completeEnrolment(tx: Tx, ctx: TenantContext, enrolmentId: string, options: { draft: boolean; validYears: number; today: string }): Promise<Result<{ id: string; credentialId: string | null }>> {
+export async function completeEnrolment(
+  tx: Tx,
+  ctx: TenantContext,
+  enrolmentId: string,
+  options: { draft: boolean; validYears: number; today: string },
+): Promise<Result<{ id: string; credentialId: string | null }>> {
   const t = translator(ctx.locale);
   if (!isUuid(enrolmentId)) return fail({ enrolmentId: [t("errors.invalidOption")] });
   const [found] = await tx
@@ -179,7 +196,15 @@ export async function completeEnrolment(tx: Tx, ctx: TenantContext, enrolmentId:
   if (options.draft) {
     const [holder] = await tx
       .insert(credentialHolders)
-      .values({ tenantId: ctx.tenant.id, name: enrolment.teacherName, idHash: enrolment.idHash, idLast4: enrolment.idLast4, source: "school_teacher", employerTenantId: enrolment.schoolTenantId, contact: enrolment.contact })
+      .values({
+        tenantId: ctx.tenant.id,
+        name: enrolment.teacherName,
+        idHash: enrolment.idHash,
+        idLast4: enrolment.idLast4,
+        source: "school_teacher",
+        employerTenantId: enrolment.schoolTenantId,
+        contact: enrolment.contact,
+      })
       .onConflictDoUpdate({ target: [credentialHolders.tenantId, credentialHolders.idHash], set: { updatedAt: sql`now()` } })
       .returning({ id: credentialHolders.id });
     const expires = `${Number(options.today.slice(0, 4)) + options.validYears}${options.today.slice(4)}`;
@@ -198,12 +223,23 @@ export async function completeEnrolment(tx: Tx, ctx: TenantContext, enrolmentId:
       })
       .returning();
     credentialId = credential.id;
-    await audit(tx, ctx, { action: "credential.create", entityType: "credential", entityId: credential.id, after: { ...credential, fromEnrolment: enrolmentId } });
+    await audit(tx, ctx, {
+      action: "credential.create",
+      entityType: "credential",
+      entityId: credential.id,
+      after: { ...credential, fromEnrolment: enrolmentId },
+    });
   }
   await tx
     .update(trainingEnrolments)
     .set({ status: "completed", completedAt: new Date(), credentialId })
     .where(and(eq(trainingEnrolments.tenantId, ctx.tenant.id), eq(trainingEnrolments.id, enrolmentId)));
-  await audit(tx, ctx, { action: "training_enrolment.complete", entityType: "training_enrolment", entityId: enrolmentId, before: { status: "enrolled" }, after: { status: "completed", credentialId } });
+  await audit(tx, ctx, {
+    action: "training_enrolment.complete",
+    entityType: "training_enrolment",
+    entityId: enrolmentId,
+    before: { status: "enrolled" },
+    after: { status: "completed", credentialId },
+  });
   return { ok: true, value: { id: enrolmentId, credentialId } };
 }

@@ -50,7 +50,10 @@ function day(value: string | Date) {
 /** PGlite reads an enum array as its text form ({junior,senior}); postgres.js as an array. */
 function textArray(value: string[] | string): string[] {
   if (Array.isArray(value)) return value;
-  return value.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  return value
+    .replace(/^\{|\}$/g, "")
+    .split(",")
+    .filter(Boolean);
 }
 
 /** The credential behind a number, or null for a malformed, unknown or draft number (the same answer). */
@@ -118,7 +121,11 @@ export function openBadgeCredential(credential: PublicCredential, request: Reque
         name: `${credential.certificateCode} ${credential.certificateNameZh} / ${credential.certificateNameEn} — ${roleNames[credential.role] ?? credential.role}`,
         description: `${levels}`,
         criteria: { narrative: "沪教委高〔2021〕3号: 1+X 职业技能等级证书培训师/考评员资格 (trainer / examiner credential of a 1+X certificate)" },
-        creator: { id: `${publicUrl(request, "/")}#organization-${encodeURIComponent(credential.organizationName)}`, type: ["Profile"], name: credential.organizationName },
+        creator: {
+          id: `${publicUrl(request, "/")}#organization-${encodeURIComponent(credential.organizationName)}`,
+          type: ["Profile"],
+          name: credential.organizationName,
+        },
       },
     },
     credentialStatus: { id: `${page}.json`, type: "XCertRegistryStatus", status: credential.status },

@@ -37,7 +37,14 @@ export async function enqueueEmail<N extends EmailTemplateName>(
 /** The development mailbox (/dev/mail): the newest messages of the outbox. */
 export function latestMessages(tx: Tx, limit: number) {
   return tx
-    .select({ id: emailOutbox.id, to: emailOutbox.to, subject: emailOutbox.subject, text: emailOutbox.text, status: emailOutbox.status, createdAt: emailOutbox.createdAt })
+    .select({
+      id: emailOutbox.id,
+      to: emailOutbox.to,
+      subject: emailOutbox.subject,
+      text: emailOutbox.text,
+      status: emailOutbox.status,
+      createdAt: emailOutbox.createdAt,
+    })
     .from(emailOutbox)
     .orderBy(desc(emailOutbox.createdAt))
     .limit(limit);

@@ -28,9 +28,7 @@ function resendSender(apiKey: string): Sender {
   const resend = new Resend(apiKey);
   const sendTimeoutMs = env().EMAIL_SEND_TIMEOUT_MS;
   return async (message) => {
-    const timeout = new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`timed out after ${sendTimeoutMs} ms`)), sendTimeoutMs).unref(),
-    );
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${sendTimeoutMs} ms`)), sendTimeoutMs).unref());
     const result = await Promise.race([
       resend.emails.send(
         { from: env().EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text },
@@ -71,7 +69,12 @@ export async function deliverDueEmails(options: { batch?: number; send?: Sender 
       await tx
         .update(emailOutbox)
         .set({ nextAttemptAt: new Date(Date.now() + leaseMs) })
-        .where(inArray(emailOutbox.id, due.map((m) => m.id)));
+        .where(
+          inArray(
+            emailOutbox.id,
+            due.map((m) => m.id),
+          ),
+        );
     }
     return due;
   });

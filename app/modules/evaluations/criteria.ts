@@ -32,7 +32,10 @@ export const periodSchema = z.object({
 
 // One schema per form of the period's page (the client validates its own); the action parses the union.
 export const weightsSchema = z
-  .object({ intent: z.literal("weights"), ...Object.fromEntries(criteria.map((c) => [c, weight])) } as { intent: z.ZodLiteral<"weights"> } & Record<Criterion, typeof weight>)
+  .object({ intent: z.literal("weights"), ...Object.fromEntries(criteria.map((c) => [c, weight])) } as { intent: z.ZodLiteral<"weights"> } & Record<
+    Criterion,
+    typeof weight
+  >)
   .refine((value) => criteria.reduce((sum, c) => sum + value[c], 0) === 100, { path: ["certificate_quality"], params: { i18n: "weightsSum" } });
 export const scoreSchema = z.object({
   intent: z.literal("score"),
@@ -41,7 +44,12 @@ export const scoreSchema = z.object({
   score: z.coerce.number().int().min(0).max(100),
   comment: text(2000, 0).optional().default(""),
 });
-export const decideSchema = z.object({ intent: z.literal("decide"), organizationId: uuid, decision: z.enum(decisions), note: text(2000, 0).optional().default("") });
+export const decideSchema = z.object({
+  intent: z.literal("decide"),
+  organizationId: uuid,
+  decision: z.enum(decisions),
+  note: text(2000, 0).optional().default(""),
+});
 export const finalizeSchema = z.object({ intent: z.literal("finalize") });
 export const evaluationActionSchema = z.discriminatedUnion("intent", [weightsSchema, scoreSchema, decideSchema, finalizeSchema]);
 export type EvaluationAction = z.infer<typeof evaluationActionSchema>;

@@ -35,7 +35,14 @@ export async function evaluationEvidence(tx: Tx, now = new Date()): Promise<Evid
 
 export function listPeriods(tx: Tx, ctx: TenantContext) {
   return tx
-    .select({ id: evaluationPeriods.id, code: evaluationPeriods.code, title: evaluationPeriods.title, status: evaluationPeriods.status, createdAt: evaluationPeriods.createdAt, finalizedAt: evaluationPeriods.finalizedAt })
+    .select({
+      id: evaluationPeriods.id,
+      code: evaluationPeriods.code,
+      title: evaluationPeriods.title,
+      status: evaluationPeriods.status,
+      createdAt: evaluationPeriods.createdAt,
+      finalizedAt: evaluationPeriods.finalizedAt,
+    })
     .from(evaluationPeriods)
     .where(eq(evaluationPeriods.tenantId, ctx.tenant.id))
     .orderBy(desc(evaluationPeriods.createdAt))
@@ -48,15 +55,30 @@ export async function createPeriod(tx: Tx, ctx: TenantContext, input: { code: st
     .from(evaluationPeriods)
     .where(and(eq(evaluationPeriods.tenantId, ctx.tenant.id), eq(evaluationPeriods.code, input.code)));
   if (taken) return fieldError(ctx, "code", "supervision.evaluations.codeTaken");
-  const [period] = await tx.insert(evaluationPeriods).values({ tenantId: ctx.tenant.id, ...input, createdByUserId: ctx.user.id }).returning({ id: evaluationPeriods.id });
-  await tx.insert(evaluationWeights).values(criteria.map((criterion) => ({ tenantId: ctx.tenant.id, periodId: period.id, criterion, weight: defaultWeights[criterion], setByUserId: ctx.user.id })));
-  await audit(tx, ctx, { action: "evaluation_period.create", entityType: "evaluation_period", entityId: period.id, after: { ...input, weights: defaultWeights } });
+  const [period] = await tx
+    .insert(evaluationPeriods)
+    .values({ tenantId: ctx.tenant.id, ...input, createdByUserId: ctx.user.id })
+    .returning({ id: evaluationPeriods.id });
+  await tx
+    .insert(evaluationWeights)
+    .values(
+      criteria.map((criterion) => ({ tenantId: ctx.tenant.id, periodId: period.id, criterion, weight: defaultWeights[criterion], setByUserId: ctx.user.id })),
+    );
+  await audit(tx, ctx, {
+    action: "evaluation_period.create",
+    entityType: "evaluation_period",
+    entityId: period.id,
+    after: { ...input, weights: defaultWeights },
+  });
   return { ok: true, value: period };
 }
 
 async function periodOf(tx: Tx, ctx: TenantContext, id: string, lock = false) {
   if (!isUuid(id)) throw new Response("Not found", { status: 404 });
-  const query = tx.select().from(evaluationPeriods).where(and(eq(evaluationPeriods.tenantId, ctx.tenant.id), eq(evaluationPeriods.id, id)));
+  const query = tx
+    .select()
+    .from(evaluationPeriods)
+    .where(and(eq(evaluationPeriods.tenantId, ctx.tenant.id), eq(evaluationPeriods.id, id)));
   const [period] = lock ? await query.for("update") : await query;
   if (!period) throw new Response("Not found", { status: 404 });
   return period;
@@ -113,13 +135,14 @@ export async function getEvaluation(tx: Tx, ctx: TenantContext, id: string) {
   const [weights, scores, results] = await Promise.all([
     weightsOf(tx, ctx, id),
     scoresOf(tx, ctx, id),
-    tx.select().from(evaluationResults).where(and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, id))),
+    tx
+      .select()
+      .from(evaluationResults)
+      .where(and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, id))),
   ]);
   const live = period.status === "open" ? await evaluationEvidence(tx) : [];
   const organizations =
-    period.status === "open"
-      ? live
-      : results.map((r) => r.evidence as Evidence).sort((a, b) => a.organizationName.localeCompare(b.organizationName, "zh-CN"));
+    period.status === "open" ? live : results.map((r) => r.evidence as Evidence).sort((a, b) => a.organizationName.localeCompare(b.organizationName, "zh-CN"));
   return {
     period,
     weights,
@@ -148,13 +171,18 @@ export async function setWeights(tx: Tx, ctx: TenantContext, periodId: string, w
   const { current } = await weightsOf(tx, ctx, periodId);
   const changed = criteria.filter((c) => current[c] !== weights[c]);
   if (changed.length === 0) return refuse(ctx, 400, "supervision.evaluations.nothingChanged");
-  await tx.insert(evaluationWeights).values(changed.map((criterion) => ({ tenantId: ctx.tenant.id, periodId, criterion, weight: weights[criterion], setByUserId: ctx.user.id })));
+  await tx
+    .insert(evaluationWeights)
+    .values(changed.map((criterion) => ({ tenantId: ctx.tenant.id, periodId, criterion, weight: weights[criterion], setByUserId: ctx.user.id })));
   await audit(tx, ctx, { action: "evaluation_period.weights", entityType: "evaluation_period", entityId: periodId, before: current, after: weights });
   return { ok: true, value: null };
 }
 
 async function organizationOf(tx: Tx, id: string) {
-  const [organization] = await tx.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.id, id), eq(tenants.kind, "organization")));
+  const [organization] = await tx
+    .select({ id: tenants.id })
+    .from(tenants)
+    .where(and(eq(tenants.id, id), eq(tenants.kind, "organization")));
   return organization ?? null;
 }
 
@@ -175,7 +203,13 @@ export async function saveScore(
     .insert(evaluationScores)
     .values({ tenantId: ctx.tenant.id, periodId, memberUserId: ctx.user.id, ...input })
     .onConflictDoUpdate({
-      target: [evaluationScores.tenantId, evaluationScores.periodId, evaluationScores.organizationId, evaluationScores.criterion, evaluationScores.memberUserId],
+      target: [
+        evaluationScores.tenantId,
+        evaluationScores.periodId,
+        evaluationScores.organizationId,
+        evaluationScores.criterion,
+        evaluationScores.memberUserId,
+      ],
       set: { score: input.score, comment: input.comment },
     });
   await audit(tx, ctx, { action: "evaluation_score.save", entityType: "evaluation_period", entityId: periodId, after: input });
@@ -183,7 +217,12 @@ export async function saveScore(
 }
 
 /** The admin's decision for one organization; the evidence and the weighted score are kept with it. */
-export async function decide(tx: Tx, ctx: TenantContext, periodId: string, input: { organizationId: string; decision: Decision; note: string }): Promise<Result<null>> {
+export async function decide(
+  tx: Tx,
+  ctx: TenantContext,
+  periodId: string,
+  input: { organizationId: string; decision: Decision; note: string },
+): Promise<Result<null>> {
   const period = await periodOf(tx, ctx, periodId, true);
   const refused = refuseFinalized(ctx, period);
   if (refused) return refused;
@@ -191,12 +230,24 @@ export async function decide(tx: Tx, ctx: TenantContext, periodId: string, input
   if (!evidence) return fieldError(ctx, "organizationId", "errors.invalidOption");
   const [{ current }, scores] = await Promise.all([weightsOf(tx, ctx, periodId), scoresOf(tx, ctx, periodId)]);
   const weighted = weightedScore(meansOf(scores, input.organizationId), current);
-  const values = { decision: input.decision, note: input.note, evidence, weightedScore: weighted === null ? null : weighted.toFixed(2), decidedByUserId: ctx.user.id, decidedAt: new Date() };
+  const values = {
+    decision: input.decision,
+    note: input.note,
+    evidence,
+    weightedScore: weighted === null ? null : weighted.toFixed(2),
+    decidedByUserId: ctx.user.id,
+    decidedAt: new Date(),
+  };
   await tx
     .insert(evaluationResults)
     .values({ tenantId: ctx.tenant.id, periodId, organizationId: input.organizationId, ...values })
     .onConflictDoUpdate({ target: [evaluationResults.tenantId, evaluationResults.periodId, evaluationResults.organizationId], set: values });
-  await audit(tx, ctx, { action: "evaluation_result.decide", entityType: "evaluation_period", entityId: periodId, after: { ...input, weightedScore: weighted } });
+  await audit(tx, ctx, {
+    action: "evaluation_result.decide",
+    entityType: "evaluation_period",
+    entityId: periodId,
+    after: { ...input, weightedScore: weighted },
+  });
   return { ok: true, value: null };
 }
 
@@ -207,7 +258,10 @@ export async function finalize(tx: Tx, ctx: TenantContext, periodId: string): Pr
   if (refused) return refused;
   const [evidence, results] = await Promise.all([
     evaluationEvidence(tx),
-    tx.select({ organizationId: evaluationResults.organizationId }).from(evaluationResults).where(and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, periodId))),
+    tx
+      .select({ organizationId: evaluationResults.organizationId })
+      .from(evaluationResults)
+      .where(and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, periodId))),
   ]);
   const decided = new Set(results.map((r) => r.organizationId));
   const missing = evidence.filter((e) => !decided.has(e.organizationId));
@@ -216,15 +270,25 @@ export async function finalize(tx: Tx, ctx: TenantContext, periodId: string): Pr
     .update(evaluationPeriods)
     .set({ status: "finalized", finalizedAt: new Date(), finalizedByUserId: ctx.user.id })
     .where(and(eq(evaluationPeriods.tenantId, ctx.tenant.id), eq(evaluationPeriods.id, periodId)));
-  await audit(tx, ctx, { action: "evaluation_period.finalize", entityType: "evaluation_period", entityId: periodId, before: { status: "open" }, after: { status: "finalized", code: period.code } });
+  await audit(tx, ctx, {
+    action: "evaluation_period.finalize",
+    entityType: "evaluation_period",
+    entityId: periodId,
+    before: { status: "open" },
+    after: { status: "finalized", code: period.code },
+  });
   return { ok: true, value: null };
 }
 
 /** The published list (/evaluations/:period): organization and decision of a finalized period. */
 export async function publishedEvaluation(tx: Tx, code: string) {
-  const rows = rowsOf<{ title: string; finalized_at: string; organization_name: string | null; organization_name_en: string | null; decision: Decision | null }>(
-    await tx.execute(sql`select * from published_evaluation(${code})`),
-  );
+  const rows = rowsOf<{
+    title: string;
+    finalized_at: string;
+    organization_name: string | null;
+    organization_name_en: string | null;
+    decision: Decision | null;
+  }>(await tx.execute(sql`select * from published_evaluation(${code})`));
   if (rows.length === 0) return null;
   return {
     title: rows[0].title,

@@ -38,7 +38,10 @@ export const supervisionExports: Record<string, ListExport<unknown>> = {
       { header: t("supervision.evidence.bankFreshness"), value: (r) => r.evidence.bankUpdatedAt, width: 24 },
       { header: t("supervision.evidence.reportTimeliness"), value: (r) => `${r.evidence.reportsLate}/${r.evidence.reportsSubmitted}` },
       { header: t("supervision.evidence.filings"), value: (r) => `${r.evidence.filingsApproved}/${r.evidence.filingsPending}/${r.evidence.filingsRefused}` },
-      ...criteria.map((c) => ({ header: `${t(`supervision.criteria.${c}`)} · ${t("supervision.evaluations.mean")}`, value: (r: EvaluationRow) => r.means[c] ?? null })),
+      ...criteria.map((c) => ({
+        header: `${t(`supervision.criteria.${c}`)} · ${t("supervision.evaluations.mean")}`,
+        value: (r: EvaluationRow) => r.means[c] ?? null,
+      })),
       { header: t("supervision.evaluations.weighted"), value: (r) => r.result?.weightedScore ?? r.weighted },
       { header: t("supervision.evaluations.decision"), value: (r) => (r.result ? t(`supervision.decisions.${r.result.decision}`) : "") },
       { header: t("supervision.evaluations.note"), value: (r) => r.result?.note ?? "", width: 40 },

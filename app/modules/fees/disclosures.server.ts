@@ -190,8 +190,7 @@ function values(ctx: TenantContext, input: DisclosureInput) {
 export async function saveDisclosure(tx: Tx, ctx: TenantContext, id: string | null, input: DisclosureInput, publish: boolean) {
   const before = id ? await getDisclosure(tx, ctx, id) : null;
   if (id && !before) throw new Response("Not found", { status: 404 });
-  if (before && before.state !== "draft")
-    return { ok: false, status: 409, formErrors: [translator(ctx.locale)("fees.errors.immutable")] } as const;
+  if (before && before.state !== "draft") return { ok: false, status: 409, formErrors: [translator(ctx.locale)("fees.errors.immutable")] } as const;
   const errors = await check(tx, ctx, input, publish, id ?? undefined);
   if (Object.keys(errors).length) return { ok: false, status: 400, fieldErrors: errors } as const;
   // Only an admitted organization publishes (decision 042; fee_disclosures_admitted is the wall).

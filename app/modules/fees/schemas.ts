@@ -7,7 +7,6 @@ export const feeKinds = ["training", "assessment", "teacher_training"] as const;
 export const feeUnits = ["per_person", "per_person_time", "per_session"] as const;
 export type FeeKind = (typeof feeKinds)[number];
 
-
 // The fields of a disclosure. Teacher training has no "mandatory" field on purpose: it is always
 // voluntary (§二.10), and the pages say so.
 export const disclosureFields = z.object({

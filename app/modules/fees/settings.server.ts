@@ -11,17 +11,20 @@ import type { costCapSchema, noticePeriodSchema } from "./schemas";
 
 export function noticeHistory(tx: Tx) {
   return tx
-    .select({ id: noticePeriodSettings.id, days: noticePeriodSettings.days, effectiveFrom: noticePeriodSettings.effectiveFrom, reason: noticePeriodSettings.reason, setBy: users.name })
+    .select({
+      id: noticePeriodSettings.id,
+      days: noticePeriodSettings.days,
+      effectiveFrom: noticePeriodSettings.effectiveFrom,
+      reason: noticePeriodSettings.reason,
+      setBy: users.name,
+    })
     .from(noticePeriodSettings)
     .leftJoin(users, eq(users.id, noticePeriodSettings.setByUserId))
     .orderBy(desc(noticePeriodSettings.effectiveFrom), desc(noticePeriodSettings.createdAt));
 }
 
 export async function setNoticePeriod(tx: Tx, ctx: TenantContext, input: z.infer<typeof noticePeriodSchema>) {
-  const [row] = await tx
-    .insert(noticePeriodSettings)
-    .values({ days: input.days, reason: input.reason, setByUserId: ctx.user.id })
-    .returning();
+  const [row] = await tx.insert(noticePeriodSettings).values({ days: input.days, reason: input.reason, setByUserId: ctx.user.id }).returning();
   await audit(tx, ctx, { action: "committee.notice_period", entityType: "notice_period_setting", entityId: row.id, after: row });
   return row;
 }
@@ -80,7 +83,14 @@ export async function setCostCap(tx: Tx, ctx: TenantContext, input: z.infer<type
   if (!certificate.levels.includes(input.level)) return { ok: false, status: 400, fieldErrors: { level: [t("fees.errors.levelNotOffered")] } } as const;
   const [row] = await tx
     .insert(costCaps)
-    .values({ tenantId: certificate.tenantId, certificateId: input.certificateId, level: input.level, amountFen: input.amount, reason: input.reason, setByUserId: ctx.user.id })
+    .values({
+      tenantId: certificate.tenantId,
+      certificateId: input.certificateId,
+      level: input.level,
+      amountFen: input.amount,
+      reason: input.reason,
+      setByUserId: ctx.user.id,
+    })
     .returning();
   await audit(tx, ctx, { action: "committee.cost_cap", entityType: "cost_cap", entityId: row.id, after: row });
   return { ok: true, value: row } as const;

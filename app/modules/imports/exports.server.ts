@@ -14,7 +14,9 @@ type BankFormat = "xlsx" | "csv" | "moodle" | "gift";
 /** Moodle XML or GIFT as a download (the spreadsheets go through the shared exporter). */
 function moodleDownload(text: string, name: string, format: "moodle" | "gift" = "moodle") {
   const type = format === "gift" ? "text/plain" : "application/xml";
-  return new Response(text, { headers: { "Content-Type": `${type}; charset=utf-8`, "Content-Disposition": attachmentDisposition(`${name}.${format === "gift" ? "gift" : "xml"}`) } });
+  return new Response(text, {
+    headers: { "Content-Type": `${type}; charset=utf-8`, "Content-Disposition": attachmentDisposition(`${name}.${format === "gift" ? "gift" : "xml"}`) },
+  });
 }
 
 const columns = questionColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "stem" ? 50 : 14 }));
@@ -22,7 +24,20 @@ const columns = questionColumns.map((column, i) => ({ header: column.zh, value: 
 /** The empty template: the Chinese headers and one example row. */
 export async function templateResponse(format: "xlsx" | "csv") {
   const example = questionToRow(
-    { level: "intermediate", type: "single_choice", stem: "数据标注中，用矩形框标出图像中目标位置的方法称为？", options: ["语义分割", "拉框标注", "关键点标注", "文本转写"], answer: "B", explanation: "拉框标注（bounding box）用矩形框标出目标。", rubric: "", difficulty: 2, requirementIds: [], tags: ["数据标注"], pool: "practice", visibility: "private" },
+    {
+      level: "intermediate",
+      type: "single_choice",
+      stem: "数据标注中，用矩形框标出图像中目标位置的方法称为？",
+      options: ["语义分割", "拉框标注", "关键点标注", "文本转写"],
+      answer: "B",
+      explanation: "拉框标注（bounding box）用矩形框标出目标。",
+      rubric: "",
+      difficulty: 2,
+      requirementIds: [],
+      tags: ["数据标注"],
+      pool: "practice",
+      visibility: "private",
+    },
     () => undefined,
   );
   example[questionColumns.findIndex((c) => c.key === "requirements")] = "1.1.1";
@@ -46,7 +61,11 @@ export async function bankExportResponse(tx: Tx, ctx: TenantContext, certificate
   return exportResponse(format, name, columns, table, certificate.code);
 }
 
-const caseSheetColumns = caseColumns.map((column, i) => ({ header: column.zh, value: (row: string[]) => row[i], width: column.key === "body" ? 80 : column.key === "title" ? 36 : 14 }));
+const caseSheetColumns = caseColumns.map((column, i) => ({
+  header: column.zh,
+  value: (row: string[]) => row[i],
+  width: column.key === "body" ? 80 : column.key === "title" ? 36 : 14,
+}));
 
 const exampleCase = {
   title: "某电商平台智能客服意图标注项目",

@@ -35,7 +35,10 @@ export class FormatError extends Error {
 /** The format a file really is, from its first bytes (never from its name alone). */
 export function detectFormat(bytes: Uint8Array, fileName: string): ImportFormat | null {
   const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-  const head = Buffer.from(bytes.subarray(0, 512)).toString("utf8").replace(/^\uFEFF/, "").trimStart();
+  const head = Buffer.from(bytes.subarray(0, 512))
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .trimStart();
   if (zip) return /\.xlsx$/i.test(fileName) ? "xlsx" : null;
   if (head.startsWith("<?xml") || head.startsWith("<quiz")) return /\.xml$/i.test(fileName) ? "moodle" : null;
   // Text without NUL bytes named .csv.
@@ -47,7 +50,10 @@ export function detectFormat(bytes: Uint8Array, fileName: string): ImportFormat 
 
 function rowsFromTable(table: string[][], sheet: Sheet): SheetRow[] {
   const [header = [], ...body] = table;
-  const { keys, missing } = mapSheetHeaders(sheet, header.map((h) => String(h ?? "")));
+  const { keys, missing } = mapSheetHeaders(
+    sheet,
+    header.map((h) => String(h ?? "")),
+  );
   if (missing.length) throw new FormatError("missingColumns", { columns: missing.map((key) => sheet.columns.find((c) => c.key === key)!.zh).join("、") });
   // Blank rows were left out by the read worker (blank in every column, not only the template's).
   return body.map((cells) => Object.fromEntries(keys.flatMap((key, i) => (key ? [[key, unneutralise(String(cells[i] ?? ""))]] : []))));
@@ -72,7 +78,8 @@ const readWorkerFile = (() => {
   return path.join(dir, "app/modules/imports/read-worker.mjs");
 })();
 
-type WorkerAnswer = { table: string[][] } | { questions: Record<string, unknown>[] } | { gift: string[] } | { refusal: { key: string; params: Record<string, string> } };
+type WorkerAnswer =
+  { table: string[][] } | { questions: Record<string, unknown>[] } | { gift: string[] } | { refusal: { key: string; params: Record<string, string> } };
 
 /**
  * Reads the file in a worker thread with a bounded heap and time: a file that would take more is
@@ -125,7 +132,12 @@ export function checkZip(bytes: Uint8Array) {
  * The rows of an uploaded file, in the column keys of the bank's template; for Moodle XML and GIFT
  * also the notes (entries left out without an error). `t` (the uploader's language) names media.
  */
-export async function readImport(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet, t: TFunction = translator("zh-CN")): Promise<{ rows: SheetRow[]; notes: { row: number; key: string }[] }> {
+export async function readImport(
+  bytes: Uint8Array,
+  format: ImportFormat,
+  sheet: Sheet = questionSheet,
+  t: TFunction = translator("zh-CN"),
+): Promise<{ rows: SheetRow[]; notes: { row: number; key: string }[] }> {
   const entries = format === "xlsx" ? checkZip(bytes) : [];
   const answer = await readInWorker(bytes, format, sheet, entries);
   if ("refusal" in answer) throw new FormatError(answer.refusal.key, answer.refusal.params);
@@ -221,7 +233,12 @@ export function toMoodleXml(questions: ExportQuestion[], certificateCode = "XCer
           shuffleanswers: "false",
           answernumbering: "ABCD",
           showstandardinstruction: 0,
-          answer: q.options.map((text, i) => ({ "@fraction": fraction(fractions[i]), "@format": "html", text: textToHtml(text), feedback: { "@format": "html", text: "" } })),
+          answer: q.options.map((text, i) => ({
+            "@fraction": fraction(fractions[i]),
+            "@format": "html",
+            text: textToHtml(text),
+            feedback: { "@format": "html", text: "" },
+          })),
           ...tagged,
         });
         return;
@@ -238,7 +255,13 @@ export function toMoodleXml(questions: ExportQuestion[], certificateCode = "XCer
         });
         return;
       case "fill_blank":
-        quiz.push({ "@type": "shortanswer", ...base, usecase: 0, answer: [{ "@fraction": "100", "@format": "plain_text", text: q.answer, feedback: { "@format": "html", text: "" } }], ...tagged });
+        quiz.push({
+          "@type": "shortanswer",
+          ...base,
+          usecase: 0,
+          answer: [{ "@fraction": "100", "@format": "plain_text", text: q.answer, feedback: { "@format": "html", text: "" } }],
+          ...tagged,
+        });
         return;
       default:
         quiz.push({
@@ -271,14 +294,26 @@ export function toGift(questions: ExportQuestion[], certificateCode = "XCert") {
       level = q.level;
       out.push(`$CATEGORY: ${levelCategory(certificateCode, level)}`, "");
     }
-    const tags = [...q.tags, `xcert:level:${q.level}`, `xcert:difficulty:${q.difficulty}`, `xcert:pool:${q.pool}`, `xcert:visibility:${q.visibility}`, `xcert:type:${q.type}`, ...q.requirementCodes.map((code) => `xcert:req:${code}`)];
+    const tags = [
+      ...q.tags,
+      `xcert:level:${q.level}`,
+      `xcert:difficulty:${q.difficulty}`,
+      `xcert:pool:${q.pool}`,
+      `xcert:visibility:${q.visibility}`,
+      `xcert:type:${q.type}`,
+      ...q.requirementCodes.map((code) => `xcert:req:${code}`),
+    ];
     let answers: string;
     switch (q.type) {
       case "single_choice":
       case "multiple_choice": {
         const fractions = optionFractions(q);
         answers = q.options
-          .map((option, i) => (q.type === "single_choice" && fractions[i] === 100 ? `=${giftEscape(option)}` : `~${fractions[i] === 0 ? "" : `%${fraction(fractions[i])}%`}${giftEscape(option)}`))
+          .map((option, i) =>
+            q.type === "single_choice" && fractions[i] === 100
+              ? `=${giftEscape(option)}`
+              : `~${fractions[i] === 0 ? "" : `%${fraction(fractions[i])}%`}${giftEscape(option)}`,
+          )
           .join(" ");
         break;
       }
@@ -294,7 +329,11 @@ export function toGift(questions: ExportQuestion[], certificateCode = "XCert") {
     }
     const essay = q.type === "short_answer" || q.type === "practical" ? { answer: q.answer, rubric: q.rubric } : {};
     const general = q.explanation ? ` ####${giftEscape(q.explanation)}` : "";
-    out.push(`// xcert: ${JSON.stringify({ tags, ...essay })}`, `::${giftEscape(`${labelOf("type", q.type)} ${index + 1}`)}::${giftEscape(q.stem)} {${answers}${general}}`, "");
+    out.push(
+      `// xcert: ${JSON.stringify({ tags, ...essay })}`,
+      `::${giftEscape(`${labelOf("type", q.type)} ${index + 1}`)}::${giftEscape(q.stem)} {${answers}${general}}`,
+      "",
+    );
   });
   return out.join("\n");
 }

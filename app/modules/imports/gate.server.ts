@@ -47,6 +47,13 @@ export function importGate(): ((checkpoint: ImportCheckpoint) => Promise<void>) 
     await rename(`${file}.part`, file);
     // A shutdown ends the pause: the runner then stops at this checkpoint and gives its lease back.
     const shutdown = shutdownSignal();
-    while (!shutdown.aborted && (await access(file).then(() => true, () => false))) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (
+      !shutdown.aborted &&
+      (await access(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((resolve) => setTimeout(resolve, 20));
   };
 }

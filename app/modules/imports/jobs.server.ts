@@ -34,7 +34,11 @@ const keptErrors = 10_000;
 const banks = bankImports;
 
 /** Records an uploaded file as a queued job; the caller starts it after its transaction commits. */
-export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?: ImportKind; certificateId: string | null; fileName: string; bytes: Uint8Array; settings?: Job["settings"] }) {
+export async function createImportJob(
+  tx: Tx,
+  ctx: TenantContext,
+  input: { kind?: ImportKind; certificateId: string | null; fileName: string; bytes: Uint8Array; settings?: Job["settings"] },
+) {
   const t = translator(ctx.locale);
   const kind = input.kind ?? "questions";
   const format = detectFormat(input.bytes, input.fileName);
@@ -50,10 +54,24 @@ export async function createImportJob(tx: Tx, ctx: TenantContext, input: { kind?
   }
   const [job] = await tx
     .insert(importJobs)
-    .values({ tenantId: ctx.tenant.id, kind, format, certificateId: input.certificateId, fileName: input.fileName, locale: ctx.locale, createdByUserId: ctx.user.id, settings: input.settings ?? {} })
+    .values({
+      tenantId: ctx.tenant.id,
+      kind,
+      format,
+      certificateId: input.certificateId,
+      fileName: input.fileName,
+      locale: ctx.locale,
+      createdByUserId: ctx.user.id,
+      settings: input.settings ?? {},
+    })
     .returning();
   await tx.insert(importFiles).values({ tenantId: ctx.tenant.id, jobId: job.id, bytes: input.bytes });
-  await audit(tx, ctx, { action: `${banks[kind].audit}.create`, entityType: "import_job", entityId: job.id, after: { fileName: input.fileName, format, certificateId: input.certificateId, ...(input.settings?.defaults ? { defaults: input.settings.defaults } : {}) } });
+  await audit(tx, ctx, {
+    action: `${banks[kind].audit}.create`,
+    entityType: "import_job",
+    entityId: job.id,
+    after: { fileName: input.fileName, format, certificateId: input.certificateId, ...(input.settings?.defaults ? { defaults: input.settings.defaults } : {}) },
+  });
   return { ok: true, value: job } as const;
 }
 
@@ -99,7 +117,14 @@ export function progressOf(job: Pick<Job, "status" | "totalRows" | "processedRow
 
 /** What the job page and its live events show of a job. */
 export function progressView(job: Pick<Job, "status" | "totalRows" | "processedRows" | "failedRows" | "importedRows">) {
-  return { status: job.status, totalRows: job.totalRows, processedRows: job.processedRows, failedRows: job.failedRows, importedRows: job.importedRows, progress: progressOf(job) };
+  return {
+    status: job.status,
+    totalRows: job.totalRows,
+    processedRows: job.processedRows,
+    failedRows: job.failedRows,
+    importedRows: job.importedRows,
+    progress: progressOf(job),
+  };
 }
 
 /** A job's own short transaction, in the system scope inside its organization. */
@@ -159,12 +184,16 @@ async function fail(job: Job, errors: RowError[], { errorCount = errors.length, 
         settings: { ...job.settings, skippable: skippable.length ? skippable : undefined },
       })
       .where(and(eq(importJobs.tenantId, job.tenantId), eq(importJobs.id, job.id)));
-    await audit(tx, { requestId: `import:${job.id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: job.tenantId } }, {
-      action: `${banks[job.kind].audit}.failed`,
-      entityType: "import_job",
-      entityId: job.id,
-      after: { errorCount, failedRows, checkedRows: checked, totalRows: job.totalRows },
-    });
+    await audit(
+      tx,
+      { requestId: `import:${job.id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: job.tenantId } },
+      {
+        action: `${banks[job.kind].audit}.failed`,
+        entityType: "import_job",
+        entityId: job.id,
+        after: { errorCount, failedRows, checkedRows: checked, totalRows: job.totalRows },
+      },
+    );
   });
 }
 
@@ -220,12 +249,23 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
   const gate = importGate();
   let step = 0;
   const checkpoint = async (status: "validating" | "importing", totalRows: number, processedRows: number, importedRows: number) => {
-    await gate?.({ jobId: id, step: ++step, status, totalRows, processedRows, importedRows, progress: progressOf({ status, totalRows, processedRows, importedRows }) });
+    await gate?.({
+      jobId: id,
+      step: ++step,
+      status,
+      totalRows,
+      processedRows,
+      importedRows,
+      progress: progressOf({ status, totalRows, processedRows, importedRows }),
+    });
     stopIfShuttingDown();
   };
   try {
     const [file] = await inOrganization(tenantId, (tx) =>
-      tx.select({ bytes: importFiles.bytes }).from(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
+      tx
+        .select({ bytes: importFiles.bytes })
+        .from(importFiles)
+        .where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
     );
     if (!file) {
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.fileGone`) }]);
@@ -276,14 +316,21 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     if (errorCount) {
-      await fail({ ...job, totalRows: rows.length, settings: { ...job.settings, notes: read.notes.length ? read.notes : undefined } }, errors, { errorCount, checked: rows.length, failedRows, skippable: skippableOnly(rows, errors, errorCount) });
+      await fail({ ...job, totalRows: rows.length, settings: { ...job.settings, notes: read.notes.length ? read.notes : undefined } }, errors, {
+        errorCount,
+        checked: rows.length,
+        failedRows,
+        skippable: skippableOnly(rows, errors, errorCount),
+      });
       return null;
     }
     await update(tenantId, id, { status: "importing", processedRows: rows.length });
 
     // 2. Stage in batches, each its own transaction; a resumed job starts after what is staged.
     const [{ staged }] = await inOrganization(tenantId, async (tx) =>
-      rowsOf<{ staged: number }>(await tx.execute(sql`select coalesce(max(row_number), 0)::int as staged from import_rows where tenant_id = ${tenantId} and job_id = ${id}`)),
+      rowsOf<{ staged: number }>(
+        await tx.execute(sql`select coalesce(max(row_number), 0)::int as staged from import_rows where tenant_id = ${tenantId} and job_id = ${id}`),
+      ),
     );
     for (let start = Number(staged); start < valid.length; start += batchSize) {
       stopIfShuttingDown();
@@ -328,15 +375,32 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       await tx.delete(importFiles).where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id)));
       const [finished] = await tx
         .update(importJobs)
-        .set({ status: "done", importedRows: count, lockedUntil: null, finishedAt: new Date(), updatedAt: new Date(), settings: { ...job.settings, skippable: undefined, notes: read.notes.length ? read.notes : undefined } })
+        .set({
+          status: "done",
+          importedRows: count,
+          lockedUntil: null,
+          finishedAt: new Date(),
+          updatedAt: new Date(),
+          settings: { ...job.settings, skippable: undefined, notes: read.notes.length ? read.notes : undefined },
+        })
         .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
         .returning();
-      await audit(tx, { requestId: `import:${id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: tenantId } }, {
-        action: `${bank.audit}.done`,
-        entityType: "import_job",
-        entityId: id,
-        after: { imported: count, fileName: job.fileName, certificateId: job.certificateId, ...(settings.skip?.length ? { skipped: settings.skip } : {}), ...(job.duplicates ? { duplicates: job.duplicates, duplicateRows: job.duplicateRows } : {}) },
-      });
+      await audit(
+        tx,
+        { requestId: `import:${id}`, ip: null, user: job.createdByUserId ? { id: job.createdByUserId } : null, role: "system", tenant: { id: tenantId } },
+        {
+          action: `${bank.audit}.done`,
+          entityType: "import_job",
+          entityId: id,
+          after: {
+            imported: count,
+            fileName: job.fileName,
+            certificateId: job.certificateId,
+            ...(settings.skip?.length ? { skipped: settings.skip } : {}),
+            ...(job.duplicates ? { duplicates: job.duplicates, duplicateRows: job.duplicateRows } : {}),
+          },
+        },
+      );
       return finished;
     });
     return done;

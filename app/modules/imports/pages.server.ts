@@ -33,10 +33,20 @@ export async function uploadImport(request: Request, slug: string | undefined, k
     const submission = await parseForm(request, importUploadSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
     const { certificateId, file, defaultLevel, defaultPool, defaultDifficulty } = submission.value;
-    const defaults = kind === "questions" ? Object.fromEntries(Object.entries({ level: defaultLevel, pool: defaultPool, difficulty: defaultDifficulty?.toString() }).filter(([, v]) => v)) : {};
+    const defaults =
+      kind === "questions"
+        ? Object.fromEntries(Object.entries({ level: defaultLevel, pool: defaultPool, difficulty: defaultDifficulty?.toString() }).filter(([, v]) => v))
+        : {};
     const certificates = await bankCertificates(tx, ctx);
-    if (!certificates.some((c) => c.id === certificateId)) return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [translator(ctx.locale)("errors.invalidOption")] } });
-    const result = await createImportJob(tx, ctx, { kind, certificateId, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()), settings: Object.keys(defaults).length ? { defaults } : {} });
+    if (!certificates.some((c) => c.id === certificateId))
+      return rejectSubmission(submission, { status: 400, fieldErrors: { certificateId: [translator(ctx.locale)("errors.invalidOption")] } });
+    const result = await createImportJob(tx, ctx, {
+      kind,
+      certificateId,
+      fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200),
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      settings: Object.keys(defaults).length ? { defaults } : {},
+    });
     if (!result.ok) return rejectSubmission(submission, result);
     queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
     return redirect(`/w/${ctx.tenant.slug}/${kind}/import/${result.value.id}`);
@@ -61,11 +71,16 @@ export async function importJobData(tx: Tx, ctx: TenantContext, id: string | und
 export async function importErrorsReport(tx: Tx, ctx: TenantContext, id: string | undefined, kind: ImportKind) {
   const job = await requireJob(tx, ctx, id, kind);
   const t = translator(ctx.locale);
-  return exportResponse("xlsx", `import-errors-${job.id.slice(0, 8)}`, [
-    { header: t(`${kind}.import.row`), value: (e: Job["errors"][number]) => e.row, width: 10 },
-    { header: t(`${kind}.import.column`), value: (e) => e.column, width: 16 },
-    { header: t(`${kind}.import.message`), value: (e) => e.message, width: 80 },
-  ], job.errors);
+  return exportResponse(
+    "xlsx",
+    `import-errors-${job.id.slice(0, 8)}`,
+    [
+      { header: t(`${kind}.import.row`), value: (e: Job["errors"][number]) => e.row, width: 10 },
+      { header: t(`${kind}.import.column`), value: (e) => e.column, width: 16 },
+      { header: t(`${kind}.import.message`), value: (e) => e.message, width: 80 },
+    ],
+    job.errors,
+  );
 }
 
 /**
@@ -73,7 +88,13 @@ export async function importErrorsReport(tx: Tx, ctx: TenantContext, id: string 
  * request wrapper (so a session logged out or a membership removed ends the stream), until the job
  * ends or the browser leaves.
  */
-export async function importEvents(request: Request, slug: string | undefined, id: string | undefined, kind: ImportKind, permission: Permission = "certificates:write") {
+export async function importEvents(
+  request: Request,
+  slug: string | undefined,
+  id: string | undefined,
+  kind: ImportKind,
+  permission: Permission = "certificates:write",
+) {
   const read = () => withTenant(request, slug, permission, (tx, ctx) => requireJob(tx, ctx, id, kind));
   await read(); // the first read answers 404 or the login before any stream starts
   const encoder = new TextEncoder();

@@ -51,7 +51,16 @@ function tableBuilder() {
       for (const cell of row) if (cell !== undefined && cell !== "") cells++;
       if (cells > limits.maxCells) throw tooManyCells();
       if (header) {
-        keep = row.flatMap((cell, i) => (names.includes(String(cell ?? "").trim()) || names.includes(String(cell ?? "").trim().toLowerCase()) ? [i] : []));
+        keep = row.flatMap((cell, i) =>
+          names.includes(String(cell ?? "").trim()) ||
+          names.includes(
+            String(cell ?? "")
+              .trim()
+              .toLowerCase(),
+          )
+            ? [i]
+            : [],
+        );
         table.push(keep.map((i) => String(row[i] ?? "")));
         return;
       }

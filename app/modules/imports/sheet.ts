@@ -72,7 +72,14 @@ export function valueIn(labels: Labels, column: string, raw: string | undefined)
  * Requirement codes (1.1.1; separated by commas, semicolons or spaces) → lineage ids of the
  * certificate's latest published standard at the row's level; an unknown code is an error of the row.
  */
-export function resolveRequirements(raw: string | undefined, level: string | undefined, rowNumber: number, column: string, context: RowContext, messageKey: string) {
+export function resolveRequirements(
+  raw: string | undefined,
+  level: string | undefined,
+  rowNumber: number,
+  column: string,
+  context: RowContext,
+  messageKey: string,
+) {
   const ids: string[] = [];
   const errors: RowError[] = [];
   for (const code of (raw ?? "").split(/[,，;；\s]+/).filter(Boolean)) {

@@ -27,7 +27,10 @@ export async function skipListedQuestions(request: Request, slug: string | undef
     const listed = settings.skippable ?? [];
     if (job.status !== "failed" || !listed.length || listed.length !== submission.value.skip)
       return rejectSubmission(submission, { status: 409, fieldErrors: { skip: [t("moodle.skip.changed")] } });
-    const [file] = await tx.select({ jobId: importFiles.jobId }).from(importFiles).where(and(eq(importFiles.tenantId, ctx.tenant.id), eq(importFiles.jobId, job.id)));
+    const [file] = await tx
+      .select({ jobId: importFiles.jobId })
+      .from(importFiles)
+      .where(and(eq(importFiles.tenantId, ctx.tenant.id), eq(importFiles.jobId, job.id)));
     if (!file) return rejectSubmission(submission, { status: 409, fieldErrors: { skip: [t("questions.import.fileGone")] } });
     await tx
       .update(importJobs)

@@ -49,7 +49,7 @@ export function zipEntries(bytes: Uint8Array): { entries: ZipEntry[] } | { refus
 
   const entries: ZipEntry[] = [];
   let total = 0;
-  for (let at = directoryStart; at < directoryStart + directorySize; ) {
+  for (let at = directoryStart; at < directoryStart + directorySize;) {
     if (at + 46 > end || view.getUint32(at, true) !== entrySignature) return unreadable;
     if (entries.length >= zipLimits.maxEntries) return { refusal: { key: "zipTooManyEntries", params: { count: String(zipLimits.maxEntries) } } };
     const method = view.getUint16(at + 10, true);

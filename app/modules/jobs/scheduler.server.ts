@@ -49,7 +49,10 @@ export async function runDueJobs(now = new Date(), only?: string[]) {
   for (const job of jobs) {
     if (only && !only.includes(job.name)) continue;
     await withSystem(async (tx, rescope) => {
-      await tx.insert(scheduledJobs).values({ name: job.name, nextRunAt: job.next(now) }).onConflictDoNothing();
+      await tx
+        .insert(scheduledJobs)
+        .values({ name: job.name, nextRunAt: job.next(now) })
+        .onConflictDoNothing();
       const [due] = await tx
         .select()
         .from(scheduledJobs)
@@ -57,7 +60,10 @@ export async function runDueJobs(now = new Date(), only?: string[]) {
         .for("update", { skipLocked: true });
       if (!due) return;
       await job.run(tx, now, rescope);
-      await tx.update(scheduledJobs).set({ lastRunAt: sql`now()`, nextRunAt: job.next(now) }).where(eq(scheduledJobs.name, job.name));
+      await tx
+        .update(scheduledJobs)
+        .set({ lastRunAt: sql`now()`, nextRunAt: job.next(now) })
+        .where(eq(scheduledJobs.name, job.name));
       ran.push(job.name);
     });
   }

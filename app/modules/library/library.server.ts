@@ -62,7 +62,14 @@ export async function searchLibrary(tx: Tx, filter: LibraryFilter, limit = libra
         organization_name as "organizationName", organization_name_en as "organizationNameEn",
         to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
       from library_items(
-        ${patterns.length ? sql`array[${sql.join(patterns.map((p) => sql`${p}`), sql`, `)}]::text[]` : sql`null::text[]`},
+        ${
+          patterns.length
+            ? sql`array[${sql.join(
+                patterns.map((p) => sql`${p}`),
+                sql`, `,
+              )}]::text[]`
+            : sql`null::text[]`
+        },
         ${driver ? likePattern(driver) : null}::text,
         ${filter.kind ? sql`array[${filter.kind}]::text[]` : sql`null::text[]`},
         ${filter.organization ?? null}::uuid, ${filter.industry ?? null}::text, ${filter.certificate ?? null}::uuid, ${filter.level ?? null}::text,
@@ -85,7 +92,10 @@ export async function libraryFilterOptions(tx: Tx) {
       .from(tenants)
       .innerJoin(certificates, and(eq(certificates.tenantId, tenants.id), eq(certificates.status, "active")))
       .orderBy(asc(tenants.name), asc(tenants.id), asc(tenants.nameEn)),
-    tx.select({ code: industries.code, nameZh: industries.nameZh, nameEn: industries.nameEn }).from(industries).orderBy(asc(industries.sort), asc(industries.code)),
+    tx
+      .select({ code: industries.code, nameZh: industries.nameZh, nameEn: industries.nameEn })
+      .from(industries)
+      .orderBy(asc(industries.sort), asc(industries.code)),
     tx
       .select({ id: certificates.id, code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn })
       .from(certificates)
@@ -109,7 +119,18 @@ interface ItemBase {
   organizationNameEn: string | null;
 }
 export type LibraryItem =
-  | (ItemBase & { kind: "question"; title: string; level: string; type: string; options: string[]; answer: string; explanation: string; difficulty: number; version: number; publishedAt: string | null })
+  | (ItemBase & {
+      kind: "question";
+      title: string;
+      level: string;
+      type: string;
+      options: string[];
+      answer: string;
+      explanation: string;
+      difficulty: number;
+      version: number;
+      publishedAt: string | null;
+    })
   | (ItemBase & { kind: "case"; title: string; level: string; industryContext: string; body: string })
   | (ItemBase & {
       kind: "material";
@@ -128,7 +149,16 @@ export type LibraryItem =
       version: number;
       notes: string;
       publishedAt: string;
-      nodes: { id: string; parentId: string | null; level: "junior" | "intermediate" | "senior"; kind: "work_area" | "work_task" | "skill_requirement"; code: string; titleZh: string; titleEn: string; description: string }[];
+      nodes: {
+        id: string;
+        parentId: string | null;
+        level: "junior" | "intermediate" | "senior";
+        kind: "work_area" | "work_task" | "skill_requirement";
+        code: string;
+        titleZh: string;
+        titleEn: string;
+        description: string;
+      }[];
     });
 
 /** One library item with provenance, version and last update, or null when it is not in the library. */
@@ -212,7 +242,9 @@ export async function certificateCatalogue(tx: Tx, filter: CatalogueFilter, limi
       and(
         eq(certificates.status, "active"),
         filter.industry ? eq(certificates.industryCode, filter.industry) : undefined,
-        q ? sql`(${certificates.nameZh} ilike ${likePattern(q)} or ${certificates.nameEn} ilike ${likePattern(q)} or ${certificates.code} ilike ${likePattern(q)})` : undefined,
+        q
+          ? sql`(${certificates.nameZh} ilike ${likePattern(q)} or ${certificates.nameEn} ilike ${likePattern(q)} or ${certificates.code} ilike ${likePattern(q)})`
+          : undefined,
         after ? keysetAfter(order, after) : undefined,
       ),
     )
@@ -225,7 +257,10 @@ export async function certificateCatalogue(tx: Tx, filter: CatalogueFilter, limi
 }
 
 export function catalogueIndustries(tx: Tx) {
-  return tx.select({ code: industries.code, nameZh: industries.nameZh, nameEn: industries.nameEn }).from(industries).orderBy(asc(industries.sort), asc(industries.code));
+  return tx
+    .select({ code: industries.code, nameZh: industries.nameZh, nameEn: industries.nameEn })
+    .from(industries)
+    .orderBy(asc(industries.sort), asc(industries.code));
 }
 
 export function catalogueExportColumns(locale: Locale): ExportColumn<Awaited<ReturnType<typeof certificateCatalogue>>["rows"][number]>[] {

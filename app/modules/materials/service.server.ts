@@ -23,7 +23,12 @@ const materialPageSize = 50;
 
 /** The largest attachment, MATERIAL_MAX_BYTES (default 50 MB); read per call so tests can lower it. */
 export function materialMaxBytes() {
-  return z.coerce.number().int().positive().catch(50 * 1024 * 1024).parse(process.env.MATERIAL_MAX_BYTES ?? "");
+  return z.coerce
+    .number()
+    .int()
+    .positive()
+    .catch(50 * 1024 * 1024)
+    .parse(process.env.MATERIAL_MAX_BYTES ?? "");
 }
 
 // Attachment types, told by the file's first bytes (file-type), never by its name or the browser.
@@ -72,7 +77,12 @@ export async function listMaterials(tx: Tx, ctx: TenantContext, filter: Material
     })
     .from(materials)
     .innerJoin(certificates, and(eq(certificates.tenantId, materials.tenantId), eq(certificates.id, materials.certificateId)))
-    .where(and(...materialConditions(ctx, filter), after ? sql`(${materials.updatedAt}, ${materials.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined))
+    .where(
+      and(
+        ...materialConditions(ctx, filter),
+        after ? sql`(${materials.updatedAt}, ${materials.id}) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : undefined,
+      ),
+    )
     .orderBy(desc(materials.updatedAt), desc(materials.id))
     .limit(limit + 1);
   const more = rows.length > limit;
@@ -195,14 +205,7 @@ export async function deleteMaterial(tx: Tx, ctx: TenantContext, files: FileChan
 
 /** A file name safe to store and send back: no path, no control characters, bounded. */
 function cleanFileName(name: string, ext: string) {
-  const base =
-    stripControlChars(name)
-      .split(/[\\/]/)
-      .pop()!
-      .normalize("NFC")
-      .replace(/"/g, "")
-      .trim()
-      .slice(0, 200) || "file";
+  const base = stripControlChars(name).split(/[\\/]/).pop()!.normalize("NFC").replace(/"/g, "").trim().slice(0, 200) || "file";
   // The name says what the bytes are: a PNG uploaded as "scan.pdf" downloads as "scan.pdf.png".
   const same = (a: string) => a === ext || (ext === "jpg" && a === "jpeg");
   return same(base.split(".").pop()!.toLowerCase()) && base.includes(".") ? base : `${base}.${ext}`;
@@ -239,7 +242,10 @@ export async function addAttachment(tx: Tx, ctx: TenantContext, files: FileChang
     })
     .returning();
   // An attachment changes the material: the bank's "last updated" moves with it.
-  await tx.update(materials).set({ updatedAt: sql`now()` }).where(and(eq(materials.tenantId, ctx.tenant.id), eq(materials.id, materialId)));
+  await tx
+    .update(materials)
+    .set({ updatedAt: sql`now()` })
+    .where(and(eq(materials.tenantId, ctx.tenant.id), eq(materials.id, materialId)));
   await audit(tx, ctx, { action: "material_attachment.create", entityType: "material_attachment", entityId: row.id, after: row });
   return { ok: true, value: row } as const;
 }
@@ -248,7 +254,10 @@ export async function deleteAttachment(tx: Tx, ctx: TenantContext, files: FileCh
   const before = await getAttachment(tx, ctx, materialId, attachmentId);
   if (!before) throw new Response("Not found", { status: 404 });
   await tx.delete(materialAttachments).where(and(eq(materialAttachments.tenantId, ctx.tenant.id), eq(materialAttachments.id, attachmentId)));
-  await tx.update(materials).set({ updatedAt: sql`now()` }).where(and(eq(materials.tenantId, ctx.tenant.id), eq(materials.id, materialId)));
+  await tx
+    .update(materials)
+    .set({ updatedAt: sql`now()` })
+    .where(and(eq(materials.tenantId, ctx.tenant.id), eq(materials.id, materialId)));
   files.removeAfterCommit(before.storageKey);
   await audit(tx, ctx, { action: "material_attachment.delete", entityType: "material_attachment", entityId: attachmentId, before });
   return { ok: true, value: null } as const;

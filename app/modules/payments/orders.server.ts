@@ -39,7 +39,10 @@ function visibleTo(ctx: TenantContext) {
 
 export async function listOrders(tx: Tx, ctx: TenantContext, limit = 200) {
   const rows = await tx
-    .select({ ...orderColumns, paidFen: sql<number>`coalesce((select sum(p.amount_fen) from payments p where p.tenant_id = ${assessmentOrders}.tenant_id and p.order_id = ${assessmentOrders}.id and p.status = 'succeeded'), 0)::bigint` })
+    .select({
+      ...orderColumns,
+      paidFen: sql<number>`coalesce((select sum(p.amount_fen) from payments p where p.tenant_id = ${assessmentOrders}.tenant_id and p.order_id = ${assessmentOrders}.id and p.status = 'succeeded'), 0)::bigint`,
+    })
     .from(assessmentOrders)
     .innerJoin(tenants, eq(tenants.id, assessmentOrders.tenantId))
     .leftJoin(schools, eq(schools.id, assessmentOrders.schoolTenantId))
@@ -62,8 +65,16 @@ export async function getOrder(tx: Tx, ctx: TenantContext, id: string) {
     .limit(1);
   if (!row) return null;
   const [orderPayments, orderRefunds] = [
-    await tx.select().from(payments).where(and(eq(payments.tenantId, row.order.tenantId), eq(payments.orderId, id))).orderBy(asc(payments.createdAt)),
-    await tx.select().from(refunds).where(and(eq(refunds.tenantId, row.order.tenantId), eq(refunds.orderId, id))).orderBy(asc(refunds.createdAt)),
+    await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.tenantId, row.order.tenantId), eq(payments.orderId, id)))
+      .orderBy(asc(payments.createdAt)),
+    await tx
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.tenantId, row.order.tenantId), eq(refunds.orderId, id)))
+      .orderBy(asc(refunds.createdAt)),
   ];
   const paidFen = orderPayments.filter((p) => p.status === "succeeded").reduce((sum, p) => sum + p.amountFen, 0);
   return { ...row, payments: orderPayments, refunds: orderRefunds, paidFen };
@@ -103,7 +114,13 @@ export async function createOrder(tx: Tx, ctx: TenantContext, input: z.infer<typ
   const today = shanghaiDate();
   if (input.examDate < today) return { ok: false, status: 400, fieldErrors: { examDate: [t("orders.errors.examDatePast")] } } as const;
   const [certificate] = await tx
-    .select({ tenantId: certificates.tenantId, levels: certificates.levels, status: certificates.status, nameZh: certificates.nameZh, nameEn: certificates.nameEn })
+    .select({
+      tenantId: certificates.tenantId,
+      levels: certificates.levels,
+      status: certificates.status,
+      nameZh: certificates.nameZh,
+      nameEn: certificates.nameEn,
+    })
     .from(certificates)
     .where(eq(certificates.id, input.certificateId))
     .limit(1);
@@ -182,7 +199,14 @@ export async function recordBankTransfer(tx: Tx, ctx: TenantContext, id: string,
   if (found.order.status !== "pending") return { ok: false, status: 409, formErrors: [translator(ctx.locale)("orders.errors.notPending")] } as const;
   const [payment] = await tx
     .insert(payments)
-    .values({ tenantId: found.order.tenantId, orderId: id, method: "bank_transfer", amountFen: input.amount, bankReference: input.reference, recordedByUserId: ctx.user.id })
+    .values({
+      tenantId: found.order.tenantId,
+      orderId: id,
+      method: "bank_transfer",
+      amountFen: input.amount,
+      bankReference: input.reference,
+      recordedByUserId: ctx.user.id,
+    })
     .returning();
   await audit(tx, ctx, { action: "payment.transfer_recorded", entityType: "payment", entityId: payment.id, after: payment });
   return { ok: true, value: payment } as const;
@@ -245,9 +269,20 @@ export async function checkRefund(tx: Tx, ctx: TenantContext, id: string, input:
  * the order's lock for a bank transfer; an online refund is recorded whatever came in between, since
  * the money has moved and Stripe refuses more than the charge.
  */
-export async function recordRefund(tx: Tx, ctx: TenantContext, id: string, input: { paymentId: string; amount: number; reason: string }, stripeRefundId: string | null) {
+export async function recordRefund(
+  tx: Tx,
+  ctx: TenantContext,
+  id: string,
+  input: { paymentId: string; amount: number; reason: string },
+  stripeRefundId: string | null,
+) {
   // A double-submitted refund form: the second request waits here and sees the first one's refund.
-  if (isUuid(id)) await tx.select({ id: assessmentOrders.id }).from(assessmentOrders).where(and(eq(assessmentOrders.tenantId, ctx.tenant.id), eq(assessmentOrders.id, id))).for("update");
+  if (isUuid(id))
+    await tx
+      .select({ id: assessmentOrders.id })
+      .from(assessmentOrders)
+      .where(and(eq(assessmentOrders.tenantId, ctx.tenant.id), eq(assessmentOrders.id, id)))
+      .for("update");
   const found = await getOrder(tx, ctx, id);
   if (!found || found.order.tenantId !== ctx.tenant.id) throw new Response("Not found", { status: 404 });
   // The form sent twice: Stripe answered the second with the first's refund (the same key), which the
@@ -260,7 +295,15 @@ export async function recordRefund(tx: Tx, ctx: TenantContext, id: string, input
   }
   const [refund] = await tx
     .insert(refunds)
-    .values({ tenantId: ctx.tenant.id, orderId: id, paymentId: input.paymentId, amountFen: input.amount, reason: input.reason, stripeRefundId, recordedByUserId: ctx.user.id })
+    .values({
+      tenantId: ctx.tenant.id,
+      orderId: id,
+      paymentId: input.paymentId,
+      amountFen: input.amount,
+      reason: input.reason,
+      stripeRefundId,
+      recordedByUserId: ctx.user.id,
+    })
     .returning();
   const after = await setOrder(tx, found.order, { refundedFen: found.order.refundedFen + input.amount });
   await audit(tx, ctx, { action: "order.refund", entityType: "assessment_order", entityId: id, before: found.order, after: { ...after, refund } });

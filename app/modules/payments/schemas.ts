@@ -3,7 +3,6 @@ import { levels } from "~/modules/certificates/schemas";
 import { dayField, yuanField } from "~/ui/money";
 import { text, uuid } from "~/ui/schema-fields";
 
-
 // The unit price is not a field: it is the disclosed assessment fee in force on the order date.
 export const orderSchema = z.object({
   certificateId: uuid,

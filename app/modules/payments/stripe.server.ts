@@ -82,10 +82,17 @@ async function saveAccount(tx: Tx, tenantId: string, account: Stripe.Account) {
   };
   const existing = await paymentAccountOf(tx, tenantId);
   if (existing) {
-    const [row] = await tx.update(paymentAccounts).set(values).where(and(eq(paymentAccounts.tenantId, tenantId), eq(paymentAccounts.id, existing.id))).returning();
+    const [row] = await tx
+      .update(paymentAccounts)
+      .set(values)
+      .where(and(eq(paymentAccounts.tenantId, tenantId), eq(paymentAccounts.id, existing.id)))
+      .returning();
     return row;
   }
-  const [row] = await tx.insert(paymentAccounts).values({ tenantId, stripeAccountId: account.id, ...values }).returning();
+  const [row] = await tx
+    .insert(paymentAccounts)
+    .values({ tenantId, stripeAccountId: account.id, ...values })
+    .returning();
   return row;
 }
 
@@ -190,7 +197,15 @@ export async function recordCheckout(tx: Tx, ctx: TenantContext, plan: CheckoutP
   if (order.status !== "pending") return { ok: false, status: 409, formErrors: [t("orders.errors.notPending")] } as const;
   await tx
     .insert(payments)
-    .values({ tenantId: order.tenantId, orderId: order.id, method: "stripe", status: "pending", amountFen: order.totalFen, currency: "CNY", stripeCheckoutSessionId: session.id })
+    .values({
+      tenantId: order.tenantId,
+      orderId: order.id,
+      method: "stripe",
+      status: "pending",
+      amountFen: order.totalFen,
+      currency: "CNY",
+      stripeCheckoutSessionId: session.id,
+    })
     .onConflictDoNothing();
   await audit(tx, ctx, { action: "payment.checkout_started", entityType: "assessment_order", entityId: order.id, after: { sessionId: session.id } });
   return { ok: true, value: session.url ?? "" } as const;
@@ -208,17 +223,31 @@ export interface OnlineRefund {
  * what it is (this payment, after what was refunded before, this amount): a retry after a failed
  * record gets Stripe's first answer back instead of refunding twice.
  */
-export async function planOnlineRefund(tx: Tx, tenantId: string, payment: typeof payments.$inferSelect, amountFen: number, refundedBefore: number): Promise<OnlineRefund> {
+export async function planOnlineRefund(
+  tx: Tx,
+  tenantId: string,
+  payment: typeof payments.$inferSelect,
+  amountFen: number,
+  refundedBefore: number,
+): Promise<OnlineRefund> {
   const account = await paymentAccountOf(tx, tenantId);
   if (!stripe() || !account || !payment.stripePaymentIntentId) throw new Response("Online refund unavailable", { status: 409 });
-  return { stripeAccount: account.stripeAccountId, paymentIntent: payment.stripePaymentIntentId, amountFen, idempotencyKey: `refund-${payment.id}-${refundedBefore}-${amountFen}` };
+  return {
+    stripeAccount: account.stripeAccountId,
+    paymentIntent: payment.stripePaymentIntentId,
+    amountFen,
+    idempotencyKey: `refund-${payment.id}-${refundedBefore}-${amountFen}`,
+  };
 }
 
 /** Makes the refund on the organization's account (outside any transaction). */
 export async function refundOnline(plan: OnlineRefund) {
   const api = stripe();
   if (!api) throw new Response("Online refund unavailable", { status: 409 });
-  const refund = await api.refunds.create({ payment_intent: plan.paymentIntent, amount: plan.amountFen }, { stripeAccount: plan.stripeAccount, idempotencyKey: plan.idempotencyKey });
+  const refund = await api.refunds.create(
+    { payment_intent: plan.paymentIntent, amount: plan.amountFen },
+    { stripeAccount: plan.stripeAccount, idempotencyKey: plan.idempotencyKey },
+  );
   return refund.id;
 }
 
@@ -290,7 +319,8 @@ async function recordCheckoutPayment(tx: Tx, tenantId: string, session: Stripe.C
   }
   if (status === "succeeded") {
     const after = await settleOrder(tx, order, order.locale === "en" ? "en" : "zh-CN");
-    if (after.status !== order.status) await audit(tx, actor, { action: "order.paid", entityType: "assessment_order", entityId: order.id, before: order, after });
+    if (after.status !== order.status)
+      await audit(tx, actor, { action: "order.paid", entityType: "assessment_order", entityId: order.id, before: order, after });
   }
   return "applied";
 }
@@ -304,7 +334,12 @@ export async function webhookPrefetch(event: Stripe.Event) {
  * Applies one verified event in the caller's transaction (system scope). The event id is stored in
  * the same transaction as its effect: a replay finds it and changes nothing.
  */
-export async function applyStripeEvent(tx: Tx, rescope: Rescope, event: Stripe.Event, accountNow: Stripe.Account | null = null): Promise<"applied" | "duplicate" | "ignored"> {
+export async function applyStripeEvent(
+  tx: Tx,
+  rescope: Rescope,
+  event: Stripe.Event,
+  accountNow: Stripe.Account | null = null,
+): Promise<"applied" | "duplicate" | "ignored"> {
   const account = event.account ?? null;
   let tenantId: string | null = null;
   if (account) {
@@ -322,7 +357,12 @@ export async function applyStripeEvent(tx: Tx, rescope: Rescope, event: Stripe.E
   switch (event.type) {
     case "checkout.session.completed": {
       const session = event.data.object;
-      return recordCheckoutPayment(tx, tenantId, session, session.payment_status === "paid" || session.payment_status === "no_payment_required" ? "succeeded" : "pending");
+      return recordCheckoutPayment(
+        tx,
+        tenantId,
+        session,
+        session.payment_status === "paid" || session.payment_status === "no_payment_required" ? "succeeded" : "pending",
+      );
     }
     case "checkout.session.async_payment_succeeded":
       return recordCheckoutPayment(tx, tenantId, event.data.object, "succeeded");

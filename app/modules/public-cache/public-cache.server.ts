@@ -30,7 +30,10 @@ const vary = "Cookie";
 // The server build: a new release changes every page (its HTML names new assets), so every ETag.
 const buildId = (() => {
   try {
-    return createHash("sha256").update(readFileSync(fileURLToPath(import.meta.url))).digest("base64url").slice(0, 12);
+    return createHash("sha256")
+      .update(readFileSync(fileURLToPath(import.meta.url)))
+      .digest("base64url")
+      .slice(0, 12);
   } catch {
     return randomBytes(9).toString("base64url");
   }

@@ -41,7 +41,12 @@ export async function moveQuestionAttachments(tx: Tx, job: Job) {
 /** A question's media as its page lists them (RLS decides what the member may read). */
 export function questionAttachmentsOf(tx: Tx, ctx: TenantContext, questionId: string) {
   return tx
-    .select({ id: questionAttachments.id, fileName: questionAttachments.fileName, contentType: questionAttachments.contentType, sizeBytes: questionAttachments.sizeBytes })
+    .select({
+      id: questionAttachments.id,
+      fileName: questionAttachments.fileName,
+      contentType: questionAttachments.contentType,
+      sizeBytes: questionAttachments.sizeBytes,
+    })
     .from(questionAttachments)
     .where(and(eq(questionAttachments.tenantId, ctx.tenant.id), eq(questionAttachments.questionId, questionId)))
     .orderBy(asc(questionAttachments.createdAt), asc(questionAttachments.fileName));

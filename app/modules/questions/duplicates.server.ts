@@ -27,7 +27,12 @@ export interface SimilarQuestion {
 }
 
 /** Questions of the same certificate and type whose stem resembles this one's, most similar first. */
-export async function similarQuestions(tx: Tx, tenantId: string, question: { id: string; certificateId: string; type: string; stem: string }, limit = 5): Promise<SimilarQuestion[]> {
+export async function similarQuestions(
+  tx: Tx,
+  tenantId: string,
+  question: { id: string; certificateId: string; type: string; stem: string },
+  limit = 5,
+): Promise<SimilarQuestion[]> {
   const rows = rowsOf<SimilarQuestion>(
     await tx.execute(sql`
       select q.id, q.stem, q.level, q.type, q.status, q.version, similarity(q.stem, ${question.stem}) as similarity
@@ -108,6 +113,11 @@ export async function decideDuplicates(tx: Tx, ctx: TenantContext, jobId: string
     .where(and(eq(importJobs.tenantId, ctx.tenant.id), eq(importJobs.id, jobId), eq(importJobs.kind, "questions"), eq(importJobs.status, "review")))
     .returning();
   if (!job) return null;
-  await audit(tx, ctx, { action: "question_import.duplicates", entityType: "import_job", entityId: job.id, after: { duplicates: choice, duplicateRows: job.duplicateRows } });
+  await audit(tx, ctx, {
+    action: "question_import.duplicates",
+    entityType: "import_job",
+    entityId: job.id,
+    after: { duplicates: choice, duplicateRows: job.duplicateRows },
+  });
   return job;
 }

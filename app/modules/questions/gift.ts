@@ -104,7 +104,10 @@ function xcertComment(comments: string[]): { tags: string[]; answer?: string; ru
 export function parseGiftBlock(block: string): ForeignQuestion | null {
   const lines = block.split(/\r?\n/);
   const comments = lines.filter((line) => /^\s*\/\//.test(line));
-  const body = lines.filter((line) => !/^\s*\/\//.test(line)).join("\n").trim();
+  const body = lines
+    .filter((line) => !/^\s*\/\//.test(line))
+    .join("\n")
+    .trim();
   if (!body) return null;
   const q = emptyQuestion();
   const own = xcertComment(comments);
@@ -147,7 +150,9 @@ export function parseGiftBlock(block: string): ForeignQuestion | null {
     return { ...q, type: "truefalse", answers: [answer("true", value ? "100" : "0"), answer("false", value ? "0" : "100")] };
   }
   if (inner.startsWith("#")) return { ...q, type: "numerical", answers: numericalAnswers(inner.slice(1)) };
-  const pieces = splitAt(inner, (s, i) => s[i] === "=" || s[i] === "~").map((p) => p.trim()).filter(Boolean);
+  const pieces = splitAt(inner, (s, i) => s[i] === "=" || s[i] === "~")
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (!pieces.length || pieces.some((p) => p[0] !== "=" && p[0] !== "~")) return { ...q, type: "unreadable" };
   if (pieces.some((p) => p[0] === "=" && /(?:^|[^\\])->/.test(p))) return { ...q, type: "match" };
   const parsed = pieces.map((piece) => {

@@ -2,7 +2,6 @@ import { optionLetters, questionFields, type QuestionInput } from "~/modules/que
 import { zodErrorMap } from "~/ui/zod-errors";
 import { labelIn, resolveRequirements, sheetHeader, valueIn, type RowContext, type RowResult, type Sheet, type SheetRow } from "~/modules/imports/sheet";
 
-
 // The question spreadsheet: one template (headers in Chinese, English accepted too) for import,
 // export and the Moodle bridge, so an exported bank imports back as the same bank.
 
@@ -72,13 +71,16 @@ export function columnHeader(key: string, locale: "zh-CN" | "en") {
  * One row of the spreadsheet → a question, or the row's errors by column. Requirement codes
  * (1.1.1) are resolved against the certificate's latest published standard, per level.
  */
-export function parseQuestionRow(
-  row: QuestionRow,
-  rowNumber: number,
-  context: RowContext,
-): RowResult<QuestionInput> {
+export function parseQuestionRow(row: QuestionRow, rowNumber: number, context: RowContext): RowResult<QuestionInput> {
   const level = fromLabel("level", row.level);
-  const { ids: requirementIds, errors } = resolveRequirements(row.requirements, level, rowNumber, columnHeader("requirements", context.locale), context, "questions.import.unknownRequirement");
+  const { ids: requirementIds, errors } = resolveRequirements(
+    row.requirements,
+    level,
+    rowNumber,
+    columnHeader("requirements", context.locale),
+    context,
+    "questions.import.unknownRequirement",
+  );
   const options = [...optionLetters].map((letter) => (row[`option${letter}`] ?? "").trim());
   // A gap among the options (A, C filled, B empty) would shift the letters: refuse it.
   const lastFilled = options.reduce((last, option, i) => (option ? i : last), -1);
@@ -121,7 +123,10 @@ export function questionToRow(q: Omit<QuestionInput, "certificateId">, requireme
     rubric: q.rubric,
     difficulty: String(q.difficulty),
     level: labelOf("level", q.level),
-    requirements: q.requirementIds.map((id) => requirementCode(id) ?? "").filter(Boolean).join("; "),
+    requirements: q.requirementIds
+      .map((id) => requirementCode(id) ?? "")
+      .filter(Boolean)
+      .join("; "),
     tags: q.tags.join(", "),
     pool: labelOf("pool", q.pool),
     visibility: labelOf("visibility", q.visibility),

@@ -45,4 +45,10 @@ async function moveQuestions(tx: Tx, job: Job) {
   return Number(inserted[0]?.n ?? 0);
 }
 
-export const questionImport: BankImport = { formats: ["xlsx", "csv", "moodle", "gift"], sheet: questionSheet, parseRow: parseQuestionRow, move: moveQuestions, audit: "question_import" };
+export const questionImport: BankImport = {
+  formats: ["xlsx", "csv", "moodle", "gift"],
+  sheet: questionSheet,
+  parseRow: parseQuestionRow,
+  move: moveQuestions,
+  audit: "question_import",
+};

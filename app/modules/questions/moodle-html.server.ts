@@ -44,7 +44,9 @@ function list(inner: string, ordered: boolean) {
 }
 
 function table(inner: string) {
-  const rows = [...inner.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) => [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1].replace(/\|/g, "\\|").trim()));
+  const rows = [...inner.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+    [...row[1].matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((cell) => cell[1].replace(/\|/g, "\\|").trim()),
+  );
   if (!rows.length) return "";
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return `\n\n${[line(rows[0]), line(rows[0].map(() => "---")), ...rows.slice(1).map(line)].join("\n")}\n\n`;
@@ -59,7 +61,9 @@ export function htmlToText(html: string, media: (kind: "image" | "audio" | "vide
     // Raw line breaks in HTML source are spaces; <br> and blocks make the lines.
     .replace(/\s*[\r\n]+\s*/g, " ")
     .replace(/<img\b[^>]*>/gi, (tag) => media("image", mediaName(tag)))
-    .replace(/<(audio|video)\b[^>]*>[\s\S]*?<\/\1>/gi, (tag, kind: string) => media(kind.toLowerCase() as "audio" | "video", mediaName(/<source\b[^>]*>/i.exec(tag)?.[0] ?? tag)))
+    .replace(/<(audio|video)\b[^>]*>[\s\S]*?<\/\1>/gi, (tag, kind: string) =>
+      media(kind.toLowerCase() as "audio" | "video", mediaName(/<source\b[^>]*>/i.exec(tag)?.[0] ?? tag)),
+    )
     .replace(/<a\b[^>]*@@PLUGINFILE@@[^>]*>[\s\S]*?<\/a>/gi, (tag) => media(/\.(mp3|ogg|wav|m4a|aac|oga)\b/i.test(tag) ? "audio" : "file", mediaName(tag)));
   let s = sanitizeHtml(withMedia, policy);
   s = s
@@ -73,7 +77,16 @@ export function htmlToText(html: string, media: (kind: "image" | "audio" | "vide
     .replace(/<table>([\s\S]*?)<\/table>/g, (_, inner: string) => table(inner))
     .replace(/<hr \/>/g, "\n\n---\n\n")
     .replace(/<br \/>/g, "\n")
-    .replace(/<blockquote>([\s\S]*?)<\/blockquote>/g, (_, inner: string) => `\n\n${inner.replace(/<\/?p>/g, "\n").trim().split("\n").map((line) => `> ${line}`).join("\n")}\n\n`);
+    .replace(
+      /<blockquote>([\s\S]*?)<\/blockquote>/g,
+      (_, inner: string) =>
+        `\n\n${inner
+          .replace(/<\/?p>/g, "\n")
+          .trim()
+          .split("\n")
+          .map((line) => `> ${line}`)
+          .join("\n")}\n\n`,
+    );
   // Lists from the innermost out.
   for (let guard = 0; guard < 20 && /<(ul|ol)[^>]*>/.test(s); guard++)
     s = s.replace(/<(ul|ol)[^>]*>((?:(?!<(?:ul|ol)[ >])[\s\S])*?)<\/\1>/g, (_, tag: string, inner: string) => list(inner, tag === "ol"));

@@ -51,7 +51,22 @@ export interface StagedAttachment {
 }
 
 /** Files a question may carry, by the type detected from their bytes. */
-export const attachmentTypes = ["image/png", "image/jpeg", "image/gif", "image/webp", "audio/mpeg", "audio/ogg", "audio/wav", "audio/x-wav", "audio/mp4", "audio/x-m4a", "audio/aac", "audio/webm", "video/mp4", "video/webm"];
+export const attachmentTypes = [
+  "image/png",
+  "image/jpeg",
+  "image/gif",
+  "image/webp",
+  "audio/mpeg",
+  "audio/ogg",
+  "audio/wav",
+  "audio/x-wav",
+  "audio/mp4",
+  "audio/x-m4a",
+  "audio/aac",
+  "audio/webm",
+  "video/mp4",
+  "video/webm",
+];
 const maxAttachmentBytes = 20 * 1024 * 1024;
 
 /** The grades Moodle accepts (question_bank::fraction_options_full, in percent), negative ones too. */
@@ -126,14 +141,24 @@ export async function foreignRows(entries: ForeignQuestion[], t: TFunction) {
   return { rows, notes };
 }
 
-async function mapQuestion(q: ForeignQuestion, number: number, category: string, text: (value: string, format: string) => string, t: TFunction): Promise<{ row: SheetRow } | { problem: Problem }> {
+async function mapQuestion(
+  q: ForeignQuestion,
+  number: number,
+  category: string,
+  text: (value: string, format: string) => string,
+  t: TFunction,
+): Promise<{ row: SheetRow } | { problem: Problem }> {
   const xcertTags = q.tags.filter((tag) => tag.startsWith("xcert:"));
   const own = (field: string) => xcertTags.find((tag) => tag.startsWith(`xcert:${field}:`))?.slice(field.length + 7);
   // A file XCert wrote carries its own fields as tags and its categories are its levels: nothing to add.
   const fromXcert = xcertTags.length > 0;
   const explanation = [
     text(q.generalFeedback, q.generalFeedbackFormat),
-    fromXcert ? "" : [q.name.trim() ? t("moodle.nameNote", { name: q.name.trim() }) : "", q.idnumber.trim() ? t("moodle.idNote", { id: q.idnumber.trim() }) : ""].filter(Boolean).join(" · "),
+    fromXcert
+      ? ""
+      : [q.name.trim() ? t("moodle.nameNote", { name: q.name.trim() }) : "", q.idnumber.trim() ? t("moodle.idNote", { id: q.idnumber.trim() }) : ""]
+          .filter(Boolean)
+          .join(" · "),
   ]
     .filter(Boolean)
     .join("\n\n");
@@ -145,21 +170,29 @@ async function mapQuestion(q: ForeignQuestion, number: number, category: string,
     difficulty: own("difficulty"),
     pool: own("pool"),
     visibility: own("visibility"),
-    requirements: xcertTags.filter((tag) => tag.startsWith("xcert:req:")).map((tag) => tag.slice(10)).join(";"),
+    requirements: xcertTags
+      .filter((tag) => tag.startsWith("xcert:req:"))
+      .map((tag) => tag.slice(10))
+      .join(";"),
     tags: [...new Set(tags)].join(","),
   };
   const fractions = q.answers.map((answer) => Number(answer.fraction || "0"));
-  const invalid = q.answers.find((answer, i) => !isMoodleGrade(fractions[i]) && !(q.type === "numerical" || q.type === "shortanswer" ? fractions[i] >= 0 && fractions[i] <= 100 : false));
+  const invalid = q.answers.find(
+    (answer, i) => !isMoodleGrade(fractions[i]) && !(q.type === "numerical" || q.type === "shortanswer" ? fractions[i] >= 0 && fractions[i] <= 100 : false),
+  );
   if (invalid) return { problem: { key: "invalidGrade", params: { grade: invalid.fraction } } };
   switch (q.type) {
     case "multichoice": {
-      if (q.answers.length > optionLetters.length) return { problem: { key: "tooManyOptions", params: { count: String(q.answers.length), max: String(optionLetters.length) } } };
+      if (q.answers.length > optionLetters.length)
+        return { problem: { key: "tooManyOptions", params: { count: String(q.answers.length), max: String(optionLetters.length) } } };
       if (q.answers.length < 2) return { problem: { key: "tooFewOptions" } };
       const positive = fractions.reduce((sum, f) => sum + (f > 0 ? f : 0), 0);
       const full = q.single ? fractions.some((f) => Math.abs(f - 100) < 0.0001) : Math.abs(positive - 100) < 0.01;
       if (!full) return { problem: { key: q.single ? "noFullyCorrect" : "fractionsNot100" } };
       q.answers.forEach((answer, i) => (row[`option${optionLetters[i]}`] = text(answer.text, answer.format)));
-      const right = q.single ? fractions.map((f, i) => (Math.abs(f - 100) < 0.0001 ? i : -1)).filter((i) => i >= 0) : fractions.map((f, i) => (f > 0 ? i : -1)).filter((i) => i >= 0);
+      const right = q.single
+        ? fractions.map((f, i) => (Math.abs(f - 100) < 0.0001 ? i : -1)).filter((i) => i >= 0)
+        : fractions.map((f, i) => (f > 0 ? i : -1)).filter((i) => i >= 0);
       row.type = right.length > 1 ? "multiple_choice" : "single_choice";
       row.answer = right.map((i) => optionLetters[i]).join("");
       // Partial credit and penalties are kept in the answer key when they say more than the letters.
@@ -203,7 +236,8 @@ async function mapQuestion(q: ForeignQuestion, number: number, category: string,
   const attachments: StagedAttachment[] = [];
   for (const file of q.files) {
     const bytes = Buffer.from(file.base64.replace(/\s+/g, ""), "base64");
-    if (bytes.length > maxAttachmentBytes) return { problem: { key: "fileTooLarge", params: { name: file.name, mb: String(maxAttachmentBytes / 1024 / 1024) } } };
+    if (bytes.length > maxAttachmentBytes)
+      return { problem: { key: "fileTooLarge", params: { name: file.name, mb: String(maxAttachmentBytes / 1024 / 1024) } } };
     const detected = await fileTypeFromBuffer(bytes);
     if (!detected || !attachmentTypes.includes(detected.mime)) return { problem: { key: "unsupportedFile", params: { name: file.name } } };
     attachments.push({ fileName: file.name.slice(0, 200), contentType: detected.mime, base64: bytes.toString("base64") });
@@ -230,7 +264,12 @@ function textOf(node: unknown): string {
 const formatOf = (node: unknown, fallback = "html") => String((node as { "@format"?: string } | undefined)?.["@format"] ?? fallback);
 
 function filesOf(...nodes: unknown[]) {
-  return nodes.flatMap((node) => ((node as { file?: Record<string, unknown>[] } | undefined)?.file ?? []).map((file) => ({ name: String(file["@name"] ?? ""), base64: String(file["#text"] ?? "") })));
+  return nodes.flatMap((node) =>
+    ((node as { file?: Record<string, unknown>[] } | undefined)?.file ?? []).map((file) => ({
+      name: String(file["@name"] ?? ""),
+      base64: String(file["#text"] ?? ""),
+    })),
+  );
 }
 
 /** The worker's parse of one `<question>` → ForeignQuestion. */

@@ -31,7 +31,14 @@ const tagsField = z
   .max(2000)
   .optional()
   .default("")
-  .transform((value) => [...new Set(value.split(/[,，;；\s]+/).map((tag) => tag.normalize("NFC").trim()).filter(Boolean))])
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(/[,，;；\s]+/)
+        .map((tag) => tag.normalize("NFC").trim())
+        .filter(Boolean),
+    ),
+  ])
   .pipe(z.array(text(40)).max(20));
 
 const trueWords = new Set(["true", "t", "yes", "y", "对", "正确", "是", "√", "✓"]);
@@ -62,7 +69,14 @@ function normalizeQuestion<Q extends z.output<typeof questionObject>>(q: Q, ctx:
   let answer = q.answer;
   if (choiceTypes.includes(q.type)) {
     if (q.options.length < 2) ctx.addIssue({ code: "custom", path: ["options"], params: { i18n: "questionOptions" } });
-    const letters = [...new Set(answer.toUpperCase().replace(/[\s,，、]/g, "").split(""))].sort();
+    const letters = [
+      ...new Set(
+        answer
+          .toUpperCase()
+          .replace(/[\s,，、]/g, "")
+          .split(""),
+      ),
+    ].sort();
     const valid = letters.length > 0 && letters.every((l) => optionLetters.indexOf(l) >= 0 && optionLetters.indexOf(l) < q.options.length);
     if (!valid || (q.type === "single_choice" && letters.length !== 1) || (q.type === "multiple_choice" && letters.length < 2))
       ctx.addIssue({ code: "custom", path: ["answer"], params: { i18n: q.type === "single_choice" ? "questionAnswerSingle" : "questionAnswerMultiple" } });

@@ -14,7 +14,20 @@ import { requireAdmitted } from "~/modules/admission/service.server";
 const questionPageSize = 50;
 
 /** What a version records, and what a diff compares. */
-export const snapshotFields = ["level", "type", "stem", "options", "answer", "explanation", "rubric", "difficulty", "requirementIds", "tags", "pool", "visibility"] as const;
+export const snapshotFields = [
+  "level",
+  "type",
+  "stem",
+  "options",
+  "answer",
+  "explanation",
+  "rubric",
+  "difficulty",
+  "requirementIds",
+  "tags",
+  "pool",
+  "visibility",
+] as const;
 export type Snapshot = Pick<QuestionInput, (typeof snapshotFields)[number]>;
 
 /**
@@ -156,7 +169,9 @@ export async function saveQuestion(tx: Tx, ctx: TenantContext, id: string | null
         .values({ ...values(ctx, input), ...state, createdByUserId: ctx.user.id })
         .returning();
   if (publish)
-    await tx.insert(questionVersions).values({ tenantId: ctx.tenant.id, questionId: saved.id, version, snapshot: snapshotOf(saved), pool: saved.pool, publishedByUserId: ctx.user.id });
+    await tx
+      .insert(questionVersions)
+      .values({ tenantId: ctx.tenant.id, questionId: saved.id, version, snapshot: snapshotOf(saved), pool: saved.pool, publishedByUserId: ctx.user.id });
   await audit(tx, ctx, {
     action: publish ? "question.publish" : before ? "question.update" : "question.create",
     entityType: "question",

@@ -1,7 +1,20 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { rowsOf } from "../../../db/client.server";
-import { adoptionItems, adoptions, cases, certificates, materials, pilotMajorCertificates, pilotMajors, questions, questionVersions, standardNodes, standardVersions, tenants } from "../../../db/schema";
+import {
+  adoptionItems,
+  adoptions,
+  cases,
+  certificates,
+  materials,
+  pilotMajorCertificates,
+  pilotMajors,
+  questions,
+  questionVersions,
+  standardNodes,
+  standardVersions,
+  tenants,
+} from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
 import { diffVersions } from "~/modules/standards/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
@@ -39,7 +52,13 @@ export function adoptableCertificates(tx: Tx) {
 async function activeCertificate(tx: Tx, certificateId: string) {
   if (!isUuid(certificateId)) return null;
   const [row] = await tx
-    .select({ id: certificates.id, organizationId: certificates.tenantId, nameZh: certificates.nameZh, levels: certificates.levels, organizationName: tenants.name })
+    .select({
+      id: certificates.id,
+      organizationId: certificates.tenantId,
+      nameZh: certificates.nameZh,
+      levels: certificates.levels,
+      organizationName: tenants.name,
+    })
     .from(certificates)
     .innerJoin(tenants, eq(tenants.id, certificates.tenantId))
     .where(and(eq(certificates.id, certificateId), eq(certificates.status, "active")))
@@ -65,7 +84,15 @@ export async function shareableItems(tx: Tx, certificateId: string, level: Level
     tx
       .select({ id: questions.id, title: questions.stem, version: questions.version, updatedAt: questions.updatedAt })
       .from(questions)
-      .where(and(eq(questions.certificateId, certificateId), eq(questions.level, level), eq(questions.pool, "practice"), eq(questions.visibility, "shared"), eq(questions.status, "published")))
+      .where(
+        and(
+          eq(questions.certificateId, certificateId),
+          eq(questions.level, level),
+          eq(questions.pool, "practice"),
+          eq(questions.visibility, "shared"),
+          eq(questions.status, "published"),
+        ),
+      )
       .orderBy(desc(questions.updatedAt))
       .limit(200),
     tx
@@ -140,7 +167,9 @@ export async function proposeAdoption(tx: Tx, ctx: TenantContext, input: Adoptio
     ...chosen.material.map((m) => ({ kind: "material" as const, itemId: m!.id, version: null, title: m!.title })),
   ];
   if (rows.length)
-    await tx.insert(adoptionItems).values(rows.map((row) => ({ tenantId: ctx.tenant.id, adoptionId: adoption.id, organizationId: certificate.organizationId, ...row })));
+    await tx
+      .insert(adoptionItems)
+      .values(rows.map((row) => ({ tenantId: ctx.tenant.id, adoptionId: adoption.id, organizationId: certificate.organizationId, ...row })));
   await audit(tx, ctx, {
     action: "adoption.propose",
     entityType: "adoption",
@@ -190,7 +219,10 @@ async function nodesOf(tx: Tx, organizationId: string, versionId: string) {
  */
 export async function getAdoption(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
-  const [adoption] = await tx.select().from(adoptions).where(and(eq(adoptions.tenantId, ctx.tenant.id), eq(adoptions.id, id)));
+  const [adoption] = await tx
+    .select()
+    .from(adoptions)
+    .where(and(eq(adoptions.tenantId, ctx.tenant.id), eq(adoptions.id, id)));
   if (!adoption) return null;
   const [major] = await tx
     .select({ id: pilotMajors.id, code: pilotMajors.code, name: pilotMajors.name })
@@ -241,7 +273,15 @@ export async function getAdoption(tx: Tx, ctx: TenantContext, id: string) {
       };
     }
     const live = (item.kind === "case" ? liveCases : liveMaterials).find((row) => row.id === item.itemId);
-    return { kind: item.kind, itemId: item.itemId, title: live?.title ?? item.title, version: null, latestVersion: null, updatedAt: live?.updatedAt ?? null, withdrawn: !live };
+    return {
+      kind: item.kind,
+      itemId: item.itemId,
+      title: live?.title ?? item.title,
+      version: null,
+      latestVersion: null,
+      updatedAt: live?.updatedAt ?? null,
+      withdrawn: !live,
+    };
   });
   const latest = await latestPublished(tx, adoption.organizationId, adoption.certificateId);
   const update =
@@ -250,9 +290,10 @@ export async function getAdoption(tx: Tx, ctx: TenantContext, id: string) {
           versionId: latest.id,
           version: latest.version,
           publishedAt: latest.publishedAt,
-          levels: diffVersions(await nodesOf(tx, adoption.organizationId, adoption.standardVersionId), await nodesOf(tx, adoption.organizationId, latest.id)).filter(
-            (l) => l.level === adoption.level,
-          ),
+          levels: diffVersions(
+            await nodesOf(tx, adoption.organizationId, adoption.standardVersionId),
+            await nodesOf(tx, adoption.organizationId, latest.id),
+          ).filter((l) => l.level === adoption.level),
         }
       : null;
   return { adoption, major: major ?? null, items: shown, update };
@@ -275,9 +316,21 @@ export async function decideAdoption(tx: Tx, ctx: TenantContext, id: string, dec
   if (status === "approved")
     await tx
       .insert(pilotMajorCertificates)
-      .values({ tenantId: ctx.tenant.id, majorId: adoption.majorId, organizationId: adoption.organizationId, certificateId: adoption.certificateId, level: adoption.level })
+      .values({
+        tenantId: ctx.tenant.id,
+        majorId: adoption.majorId,
+        organizationId: adoption.organizationId,
+        certificateId: adoption.certificateId,
+        level: adoption.level,
+      })
       .onConflictDoNothing();
-  await audit(tx, ctx, { action: decision === "approve" ? "adoption.approve" : "adoption.reject", entityType: "adoption", entityId: id, before: { status: adoption.status }, after: { status, note } });
+  await audit(tx, ctx, {
+    action: decision === "approve" ? "adoption.approve" : "adoption.reject",
+    entityType: "adoption",
+    entityId: id,
+    before: { status: adoption.status },
+    after: { status, note },
+  });
   return { ok: true, value: { id } };
 }
 
@@ -293,19 +346,40 @@ export async function optIn(tx: Tx, ctx: TenantContext, id: string, versionId: s
   const [version] = await tx
     .select({ id: standardVersions.id, version: standardVersions.version, status: standardVersions.status })
     .from(standardVersions)
-    .where(and(eq(standardVersions.tenantId, adoption.organizationId), eq(standardVersions.certificateId, adoption.certificateId), eq(standardVersions.id, versionId)));
-  if (!version || version.status !== "published" || version.version <= (adoption.standardVersion ?? 0)) return fieldError(ctx, "versionId", "school.adoptions.notNewer");
+    .where(
+      and(
+        eq(standardVersions.tenantId, adoption.organizationId),
+        eq(standardVersions.certificateId, adoption.certificateId),
+        eq(standardVersions.id, versionId),
+      ),
+    );
+  if (!version || version.status !== "published" || version.version <= (adoption.standardVersion ?? 0))
+    return fieldError(ctx, "versionId", "school.adoptions.notNewer");
   await tx
     .update(adoptions)
     .set({ standardVersionId: version.id, standardVersion: version.version })
     .where(and(eq(adoptions.tenantId, ctx.tenant.id), eq(adoptions.id, id)));
-  await audit(tx, ctx, { action: "adoption.opt_in", entityType: "adoption", entityId: id, before: { standardVersion: adoption.standardVersion }, after: { standardVersion: version.version } });
+  await audit(tx, ctx, {
+    action: "adoption.opt_in",
+    entityType: "adoption",
+    entityId: id,
+    before: { standardVersion: adoption.standardVersion },
+    after: { standardVersion: version.version },
+  });
   return { ok: true, value: { id } };
 }
 
 /** Approved adoptions for selects (mapping, filings). */
 export async function approvedAdoptions(tx: Tx, ctx: TenantContext) {
-  return rowsOf<{ id: string; certificate_name: string; level: Level; major_name: string; organization_id: string; certificate_id: string; standard_version_id: string | null }>(
+  return rowsOf<{
+    id: string;
+    certificate_name: string;
+    level: Level;
+    major_name: string;
+    organization_id: string;
+    certificate_id: string;
+    standard_version_id: string | null;
+  }>(
     await tx.execute(sql`select a.id, a.certificate_name, a.level, m.name as major_name, a.organization_id, a.certificate_id, a.standard_version_id
       from adoptions a join pilot_majors m on m.tenant_id = a.tenant_id and m.id = a.major_id
       where a.tenant_id = ${ctx.tenant.id} and a.status = 'approved' order by m.code, a.certificate_name, a.level`),

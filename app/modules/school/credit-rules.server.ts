@@ -31,10 +31,16 @@ const columns = {
   createdAt: creditRules.createdAt,
 };
 
-const inForceOn = (day: string) => sql`${creditRules.validFrom} <= ${day}::date and (${creditRules.validUntil} is null or ${creditRules.validUntil} >= ${day}::date)`;
+const inForceOn = (day: string) =>
+  sql`${creditRules.validFrom} <= ${day}::date and (${creditRules.validUntil} is null or ${creditRules.validUntil} >= ${day}::date)`;
 
 /** Rules by certificate or by course (code or name), optionally those in force on a day. */
-export async function listCreditRules(tx: Tx, _ctx: TenantContext | null, query: { certificate?: string; course?: string; on?: string; cursor?: string }, limit = pageSize) {
+export async function listCreditRules(
+  tx: Tx,
+  _ctx: TenantContext | null,
+  query: { certificate?: string; course?: string; on?: string; cursor?: string },
+  limit = pageSize,
+) {
   const keyset = newestFirst(creditRules.createdAt, creditRules.id, query.cursor);
   const rows = await tx
     .select({ ...columns, cursorAt: keyset.cursorAt })
@@ -57,7 +63,14 @@ export async function listCreditRules(tx: Tx, _ctx: TenantContext | null, query:
 /** Certificates a tenant may record rules for: an organization its own, a school any active one. */
 export function ruleCertificates(tx: Tx, ctx: TenantContext) {
   return tx
-    .select({ id: certificates.id, organizationId: certificates.tenantId, code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn, levels: certificates.levels })
+    .select({
+      id: certificates.id,
+      organizationId: certificates.tenantId,
+      code: certificates.code,
+      nameZh: certificates.nameZh,
+      nameEn: certificates.nameEn,
+      levels: certificates.levels,
+    })
     .from(certificates)
     .where(ctx.tenant.kind === "organization" ? eq(certificates.tenantId, ctx.tenant.id) : eq(certificates.status, "active"))
     .orderBy(certificates.code)
@@ -86,7 +99,13 @@ export async function createCreditRule(tx: Tx, ctx: TenantContext, input: Credit
   if (overlap) return fieldError(ctx, "validFrom", "school.creditRules.overlap", { from: overlap.validFrom, until: overlap.validUntil ?? "∞" });
   const [rule] = await tx
     .insert(creditRules)
-    .values({ tenantId: ctx.tenant.id, organizationId: certificate.organizationId, ...input, validUntil: input.validUntil ?? null, createdByUserId: ctx.user.id })
+    .values({
+      tenantId: ctx.tenant.id,
+      organizationId: certificate.organizationId,
+      ...input,
+      validUntil: input.validUntil ?? null,
+      createdByUserId: ctx.user.id,
+    })
     .returning({ id: creditRules.id });
   await audit(tx, ctx, { action: "credit_rule.create", entityType: "credit_rule", entityId: rule.id, after: input });
   return { ok: true, value: rule };
@@ -94,7 +113,10 @@ export async function createCreditRule(tx: Tx, ctx: TenantContext, input: Credit
 
 /** Ends a rule of the tenant's own on a day (its last valid day). */
 export async function endCreditRule(tx: Tx, ctx: TenantContext, id: string, lastDay: string): Promise<Result<{ id: string }>> {
-  const [rule] = await tx.select().from(creditRules).where(and(eq(creditRules.tenantId, ctx.tenant.id), eq(creditRules.id, id)));
+  const [rule] = await tx
+    .select()
+    .from(creditRules)
+    .where(and(eq(creditRules.tenantId, ctx.tenant.id), eq(creditRules.id, id)));
   if (!rule) throw new Response("Not found", { status: 404 });
   if (lastDay < rule.validFrom) return fieldError(ctx, "lastDay", "school.creditRules.untilBeforeFrom");
   // Only shortened: a longer rule could overlap the next one; a new period is a new rule.
@@ -102,8 +124,17 @@ export async function endCreditRule(tx: Tx, ctx: TenantContext, id: string, last
   // Conversions already made under a rule in force stand: it ends today at the earliest.
   const today = shanghaiDate();
   if (rule.validFrom <= today && lastDay < today) return fieldError(ctx, "lastDay", "school.creditRules.endInPast");
-  await tx.update(creditRules).set({ validUntil: lastDay }).where(and(eq(creditRules.tenantId, ctx.tenant.id), eq(creditRules.id, id)));
-  await audit(tx, ctx, { action: "credit_rule.end", entityType: "credit_rule", entityId: id, before: { validUntil: rule.validUntil }, after: { validUntil: lastDay } });
+  await tx
+    .update(creditRules)
+    .set({ validUntil: lastDay })
+    .where(and(eq(creditRules.tenantId, ctx.tenant.id), eq(creditRules.id, id)));
+  await audit(tx, ctx, {
+    action: "credit_rule.end",
+    entityType: "credit_rule",
+    entityId: id,
+    before: { validUntil: rule.validUntil },
+    after: { validUntil: lastDay },
+  });
   return { ok: true, value: { id } };
 }
 

@@ -40,7 +40,10 @@ export const schoolExports: Record<string, ListExport<unknown>> = {
       majorColumns.map((column, i) => ({
         header: locale === "en" ? column.en : column.zh,
         value: (r: Awaited<ReturnType<typeof majorsWithCohorts>>[number]) =>
-          majorToRow(r, r.entryYear === null ? null : { entryYear: r.entryYear, studentCount: r.studentCount ?? 0, expectedGraduation: r.expectedGraduation ?? "" })[i],
+          majorToRow(
+            r,
+            r.entryYear === null ? null : { entryYear: r.entryYear, studentCount: r.studentCount ?? 0, expectedGraduation: r.expectedGraduation ?? "" },
+          )[i],
         width: 18,
       })),
   }),
@@ -71,7 +74,8 @@ export const schoolExports: Record<string, ListExport<unknown>> = {
   }),
   "credit-rules": define({
     permission: "credit_rules:read",
-    load: async (tx, ctx, query) => (await listCreditRules(tx, ctx, { ...creditRuleQuerySchema.parse(Object.fromEntries(query)), cursor: undefined }, limit)).rows,
+    load: async (tx, ctx, query) =>
+      (await listCreditRules(tx, ctx, { ...creditRuleQuerySchema.parse(Object.fromEntries(query)), cursor: undefined }, limit)).rows,
     columns: (t) => [
       { header: t("school.creditRules.recordedBy"), value: (r) => r.recorderName, width: 28 },
       { header: t("school.creditRules.organization"), value: (r) => r.organizationName, width: 28 },
@@ -127,7 +131,7 @@ export const schoolExports: Record<string, ListExport<unknown>> = {
       { header: t("school.coverage.students"), value: (r) => r.students },
       { header: t("school.coverage.assessed"), value: (r) => r.assessed },
       { header: t("school.coverage.expectedGraduation"), value: (r) => r.expectedGraduation, width: 14 },
-      { header: t("school.coverage.flag"), value: (r) => (r.flagged ? t("school.coverage.flagged") : "") , width: 30 },
+      { header: t("school.coverage.flag"), value: (r) => (r.flagged ? t("school.coverage.flagged") : ""), width: 30 },
     ],
   }),
 };

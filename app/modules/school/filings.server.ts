@@ -93,7 +93,9 @@ export async function createFiling(tx: Tx, ctx: TenantContext, input: FilingInpu
     .insert(filings)
     .values({ tenantId: ctx.tenant.id, ...input, ...subject.value, locale: ctx.locale, createdByUserId: ctx.user.id })
     .returning({ id: filings.id });
-  await tx.insert(filingEvents).values({ tenantId: ctx.tenant.id, filingId: filing.id, fromStatus: null, toStatus: "draft", actorUserId: ctx.user.id, actorSide: "school" });
+  await tx
+    .insert(filingEvents)
+    .values({ tenantId: ctx.tenant.id, filingId: filing.id, fromStatus: null, toStatus: "draft", actorUserId: ctx.user.id, actorSide: "school" });
   await audit(tx, ctx, { action: "filing.create", entityType: "filing", entityId: filing.id, after: input });
   return { ok: true, value: filing };
 }
@@ -131,8 +133,16 @@ export async function submitFiling(tx: Tx, ctx: TenantContext, id: string): Prom
     .update(filings)
     .set({ status: to, submittedAt: new Date() })
     .where(and(eq(filings.tenantId, ctx.tenant.id), eq(filings.id, id)));
-  await tx.insert(filingEvents).values({ tenantId: ctx.tenant.id, filingId: id, fromStatus: filing.status, toStatus: to, actorUserId: ctx.user.id, actorSide: "school" });
-  await audit(tx, ctx, { action: to === "submitted" ? "filing.submit" : "filing.resubmit", entityType: "filing", entityId: id, before: { status: filing.status }, after: { status: to } });
+  await tx
+    .insert(filingEvents)
+    .values({ tenantId: ctx.tenant.id, filingId: id, fromStatus: filing.status, toStatus: to, actorUserId: ctx.user.id, actorSide: "school" });
+  await audit(tx, ctx, {
+    action: to === "submitted" ? "filing.submit" : "filing.resubmit",
+    entityType: "filing",
+    entityId: id,
+    before: { status: filing.status },
+    after: { status: to },
+  });
   return { ok: true, value: { id } };
 }
 
@@ -158,7 +168,15 @@ export async function decideFiling(
     .update(filings)
     .set({ status: to, decidedAt: to === "returned" ? null : new Date(), recordNumber: to === "approved" ? decision.recordNumber : filing.recordNumber })
     .where(and(eq(filings.tenantId, filing.tenantId), eq(filings.id, id)));
-  await tx.insert(filingEvents).values({ tenantId: filing.tenantId, filingId: id, fromStatus: filing.status, toStatus: to, comment: decision.comment, actorUserId: ctx.user.id, actorSide: "committee" });
+  await tx.insert(filingEvents).values({
+    tenantId: filing.tenantId,
+    filingId: id,
+    fromStatus: filing.status,
+    toStatus: to,
+    comment: decision.comment,
+    actorUserId: ctx.user.id,
+    actorSide: "committee",
+  });
   await audit(tx, ctx, {
     action: `filing.${decision.intent}`,
     entityType: "filing",

@@ -20,7 +20,14 @@ const labels = {
   educationLevel: { secondary: ["中职"], higher_vocational: ["高职专科", "高职"], vocational_bachelor: ["职业本科", "本科"] },
 };
 
-const fieldColumn: Record<string, string> = { code: "code", name: "name", educationLevel: "educationLevel", entryYear: "entryYear", studentCount: "studentCount", expectedGraduation: "expectedGraduation" };
+const fieldColumn: Record<string, string> = {
+  code: "code",
+  name: "name",
+  educationLevel: "educationLevel",
+  entryYear: "entryYear",
+  studentCount: "studentCount",
+  expectedGraduation: "expectedGraduation",
+};
 
 /** One row → a major (with its cohort), or the row's errors by column. */
 export function parseMajorRow(row: SheetRow, rowNumber: number, context: RowContext): RowResult<MajorRowInput> {

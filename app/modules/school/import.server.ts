@@ -24,7 +24,9 @@ export async function moveMajors(tx: Tx, job: Job) {
     where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id} and d ? 'cohort'
     order by m.id, (d->'cohort'->>'entryYear')::int, r.row_number desc
     on conflict (tenant_id, major_id, entry_year) do update set student_count = excluded.student_count, expected_graduation = excluded.expected_graduation`);
-  const [{ n }] = rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id}`));
+  const [{ n }] = rowsOf<{ n: number }>(
+    await tx.execute(sql`select count(*)::int as n from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id}`),
+  );
   return Number(n);
 }
 

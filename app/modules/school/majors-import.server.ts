@@ -21,7 +21,12 @@ export async function uploadMajors(request: Request, slug: string | undefined) {
     const submission = await parseForm(request, fileImportSchema, ctx.locale, { field: "file", maxBytes: maxImportBytes });
     if (submission.status !== "success") return rejectSubmission(submission);
     const { file } = submission.value;
-    const result = await createImportJob(tx, ctx, { kind: "pilot_majors", certificateId: null, fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200), bytes: new Uint8Array(await file.arrayBuffer()) });
+    const result = await createImportJob(tx, ctx, {
+      kind: "pilot_majors",
+      certificateId: null,
+      fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200),
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    });
     if (!result.ok) return rejectSubmission(submission, result);
     queued.job = { tenantId: ctx.tenant.id, id: result.value.id };
     return redirect(`/w/${ctx.tenant.slug}/majors/import/${result.value.id}`);
@@ -32,5 +37,10 @@ export async function uploadMajors(request: Request, slug: string | undefined) {
 
 /** The empty template (Chinese headers, as import expects them). */
 export function majorsTemplate(format: ExportFormat) {
-  return exportResponse(format, "pilot-majors-template", majorColumns.map((column) => ({ header: column.zh, value: () => "", width: 18 })), []);
+  return exportResponse(
+    format,
+    "pilot-majors-template",
+    majorColumns.map((column) => ({ header: column.zh, value: () => "", width: 18 })),
+    [],
+  );
 }

@@ -43,7 +43,10 @@ export function majorOptions(tx: Tx, ctx: TenantContext) {
 
 export async function getMajor(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
-  const [major] = await tx.select().from(pilotMajors).where(and(eq(pilotMajors.tenantId, ctx.tenant.id), eq(pilotMajors.id, id)));
+  const [major] = await tx
+    .select()
+    .from(pilotMajors)
+    .where(and(eq(pilotMajors.tenantId, ctx.tenant.id), eq(pilotMajors.id, id)));
   if (!major) return null;
   const majorCohorts = await tx
     .select()
@@ -55,7 +58,9 @@ export async function getMajor(tx: Tx, ctx: TenantContext, id: string) {
       certificateId: pilotMajorCertificates.certificateId,
       level: pilotMajorCertificates.level,
       organizationId: pilotMajorCertificates.organizationId,
-      certificateName: sql<string | null>`(select name_zh from certificates c where c.tenant_id = ${pilotMajorCertificates.organizationId} and c.id = ${pilotMajorCertificates.certificateId})`,
+      certificateName: sql<
+        string | null
+      >`(select name_zh from certificates c where c.tenant_id = ${pilotMajorCertificates.organizationId} and c.id = ${pilotMajorCertificates.certificateId})`,
     })
     .from(pilotMajorCertificates)
     .where(and(eq(pilotMajorCertificates.tenantId, ctx.tenant.id), eq(pilotMajorCertificates.majorId, id)));
@@ -72,7 +77,10 @@ async function codeTaken(tx: Tx, ctx: TenantContext, code: string, exceptId?: st
 
 export async function createMajor(tx: Tx, ctx: TenantContext, input: MajorInput): Promise<Result<Major>> {
   if (await codeTaken(tx, ctx, input.code)) return fieldError(ctx, "code", "school.majors.codeTaken");
-  const [major] = await tx.insert(pilotMajors).values({ tenantId: ctx.tenant.id, ...input, createdByUserId: ctx.user.id }).returning();
+  const [major] = await tx
+    .insert(pilotMajors)
+    .values({ tenantId: ctx.tenant.id, ...input, createdByUserId: ctx.user.id })
+    .returning();
   await audit(tx, ctx, { action: "pilot_major.create", entityType: "pilot_major", entityId: major.id, after: input });
   return { ok: true, value: major };
 }
@@ -99,7 +107,10 @@ export async function saveCohort(tx: Tx, ctx: TenantContext, majorId: string, in
   const [cohort] = await tx
     .insert(cohorts)
     .values({ tenantId: ctx.tenant.id, majorId, ...input })
-    .onConflictDoUpdate({ target: [cohorts.tenantId, cohorts.majorId, cohorts.entryYear], set: { studentCount: input.studentCount, expectedGraduation: input.expectedGraduation } })
+    .onConflictDoUpdate({
+      target: [cohorts.tenantId, cohorts.majorId, cohorts.entryYear],
+      set: { studentCount: input.studentCount, expectedGraduation: input.expectedGraduation },
+    })
     .returning({ id: cohorts.id });
   await audit(tx, ctx, { action: before ? "cohort.update" : "cohort.create", entityType: "cohort", entityId: cohort.id, before, after: { majorId, ...input } });
   return { ok: true, value: cohort };
@@ -136,7 +147,10 @@ export async function majorsWithCohorts(tx: Tx, ctx: TenantContext, limit = 100_
 /** A cohort of the school's (an order names the cohort it assesses). */
 export async function cohortOf(tx: Tx, ctx: TenantContext, id: string) {
   if (!isUuid(id)) return null;
-  const [cohort] = await tx.select({ id: cohorts.id, majorId: cohorts.majorId }).from(cohorts).where(and(eq(cohorts.tenantId, ctx.tenant.id), eq(cohorts.id, id)));
+  const [cohort] = await tx
+    .select({ id: cohorts.id, majorId: cohorts.majorId })
+    .from(cohorts)
+    .where(and(eq(cohorts.tenantId, ctx.tenant.id), eq(cohorts.id, id)));
   return cohort ?? null;
 }
 

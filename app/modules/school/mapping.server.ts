@@ -46,7 +46,15 @@ export async function createCourse(tx: Tx, ctx: TenantContext, input: CourseInpu
   if (taken) return fieldError(ctx, "code", "school.courses.codeTaken");
   const [course] = await tx
     .insert(schoolCourses)
-    .values({ tenantId: ctx.tenant.id, code: input.code, name: input.name, credits: input.credits, semester: input.semester ?? null, kind: input.kind, majorId: input.majorId ?? null })
+    .values({
+      tenantId: ctx.tenant.id,
+      code: input.code,
+      name: input.name,
+      credits: input.credits,
+      semester: input.semester ?? null,
+      kind: input.kind,
+      majorId: input.majorId ?? null,
+    })
     .returning({ id: schoolCourses.id });
   await audit(tx, ctx, { action: "school_course.create", entityType: "school_course", entityId: course.id, after: input });
   return { ok: true, value: course };
@@ -84,7 +92,13 @@ export async function mappingOf(tx: Tx, ctx: TenantContext, adoptionId: string) 
     : [];
   requirements.sort((a, b) => a.code.localeCompare(b.code, undefined, { numeric: true }));
   const mapped = await tx
-    .select({ lineageId: requirementMappings.lineageId, courseId: schoolCourses.id, code: schoolCourses.code, name: schoolCourses.name, semester: schoolCourses.semester })
+    .select({
+      lineageId: requirementMappings.lineageId,
+      courseId: schoolCourses.id,
+      code: schoolCourses.code,
+      name: schoolCourses.name,
+      semester: schoolCourses.semester,
+    })
     .from(requirementMappings)
     .innerJoin(schoolCourses, and(eq(schoolCourses.tenantId, requirementMappings.tenantId), eq(schoolCourses.id, requirementMappings.courseId)))
     .where(and(eq(requirementMappings.tenantId, ctx.tenant.id), eq(requirementMappings.adoptionId, adoptionId)));
@@ -101,7 +115,12 @@ export async function mappingOf(tx: Tx, ctx: TenantContext, adoptionId: string) 
   };
 }
 
-export async function changeMapping(tx: Tx, ctx: TenantContext, adoptionId: string, input: { intent: "map" | "unmap"; lineageId: string; courseId: string }): Promise<Result<null>> {
+export async function changeMapping(
+  tx: Tx,
+  ctx: TenantContext,
+  adoptionId: string,
+  input: { intent: "map" | "unmap"; lineageId: string; courseId: string },
+): Promise<Result<null>> {
   const mapping = await mappingOf(tx, ctx, adoptionId);
   if (!mapping) throw new Response("Not found", { status: 404 });
   if (!mapping.rows.some((r) => r.lineageId === input.lineageId)) return fieldError(ctx, "lineageId", "errors.invalidOption");

@@ -37,14 +37,21 @@ export async function ensurePeriods(tx: Tx, today = shanghaiDate()) {
 export function periodName(code: string, locale: Locale) {
   const match = /^(\d{4})-(\d{4})-([12])$/.exec(code);
   if (!match) return code;
-  return translator(locale)("school.progress.periodName", { from: match[1], to: match[2], semester: translator(locale)(`school.progress.semester${match[3]}`) });
+  return translator(locale)("school.progress.periodName", {
+    from: match[1],
+    to: match[2],
+    semester: translator(locale)(`school.progress.semester${match[3]}`),
+  });
 }
 
 /** Every period (newest due first) with the school's report and whether it is late. */
 export async function periodsWithReports(tx: Tx, ctx: TenantContext) {
   const today = shanghaiDate();
   const rows = await tx
-    .select({ period: reportPeriods, report: { id: progressReports.id, status: progressReports.status, late: progressReports.late, submittedAt: progressReports.submittedAt } })
+    .select({
+      period: reportPeriods,
+      report: { id: progressReports.id, status: progressReports.status, late: progressReports.late, submittedAt: progressReports.submittedAt },
+    })
     .from(reportPeriods)
     .leftJoin(progressReports, and(eq(progressReports.tenantId, ctx.tenant.id), eq(progressReports.periodId, reportPeriods.id)))
     .orderBy(desc(reportPeriods.dueOn))
@@ -81,7 +88,13 @@ export async function saveReport(tx: Tx, ctx: TenantContext, periodId: string, i
     .values({ tenantId: ctx.tenant.id, periodId, createdByUserId: ctx.user.id, ...values })
     .onConflictDoUpdate({ target: [progressReports.tenantId, progressReports.periodId], set: values })
     .returning({ id: progressReports.id });
-  await audit(tx, ctx, { action: submit ? "progress_report.submit" : "progress_report.save", entityType: "progress_report", entityId: report.id, before: found.report, after: { periodId, ...values } });
+  await audit(tx, ctx, {
+    action: submit ? "progress_report.submit" : "progress_report.save",
+    entityType: "progress_report",
+    entityId: report.id,
+    before: found.report,
+    after: { periodId, ...values },
+  });
   return { ok: true, value: report };
 }
 
@@ -110,7 +123,11 @@ export async function sendProgressReminders(tx: Tx, rescope: Rescope, now = new 
         .from(progressReports)
         .where(and(eq(progressReports.tenantId, school.id), eq(progressReports.periodId, period.id)));
       if (report?.status === "submitted") continue;
-      const claimed = await tx.insert(progressReportReminders).values({ tenantId: school.id, periodId: period.id, daysBefore }).onConflictDoNothing().returning();
+      const claimed = await tx
+        .insert(progressReportReminders)
+        .values({ tenantId: school.id, periodId: period.id, daysBefore })
+        .onConflictDoNothing()
+        .returning();
       if (!claimed.length) continue;
       const admins = await tx
         .select({ email: users.email, locale: users.locale })

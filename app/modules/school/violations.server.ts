@@ -55,7 +55,12 @@ export async function getViolationReport(tx: Tx, ctx: TenantContext, id: string,
   if (!report) return null;
   const [evidence, updates] = await Promise.all([
     tx
-      .select({ id: violationEvidence.id, fileName: violationEvidence.fileName, sizeBytes: violationEvidence.sizeBytes, contentType: violationEvidence.contentType })
+      .select({
+        id: violationEvidence.id,
+        fileName: violationEvidence.fileName,
+        sizeBytes: violationEvidence.sizeBytes,
+        contentType: violationEvidence.contentType,
+      })
       .from(violationEvidence)
       .where(and(eq(violationEvidence.tenantId, report.report.tenantId), eq(violationEvidence.reportId, id))),
     tx
@@ -99,7 +104,12 @@ export async function fileViolationReport(
       storageKey: key,
     });
   }
-  await audit(tx, ctx, { action: "violation_report.create", entityType: "violation_report", entityId: report.id, after: { ...input, evidence: evidence?.name ?? null } });
+  await audit(tx, ctx, {
+    action: "violation_report.create",
+    entityType: "violation_report",
+    entityId: report.id,
+    after: { ...input, evidence: evidence?.name ?? null },
+  });
   return { ok: true, value: report };
 }
 
@@ -114,7 +124,12 @@ export async function evidenceFile(tx: Tx, reportId: string, evidenceId: string)
 }
 
 /** The committee moves a report's status, with a note the reporting school reads. */
-export async function updateViolationStatus(tx: Tx, ctx: TenantContext, id: string, input: { status: (typeof violationReports.$inferSelect)["status"]; note: string }): Promise<Result<{ id: string }>> {
+export async function updateViolationStatus(
+  tx: Tx,
+  ctx: TenantContext,
+  id: string,
+  input: { status: (typeof violationReports.$inferSelect)["status"]; note: string },
+): Promise<Result<{ id: string }>> {
   const found = await getViolationReport(tx, ctx, id, { any: true });
   if (!found) throw new Response("Not found", { status: 404 });
   if (found.report.status === input.status && !input.note) return refuse(ctx, 400, "school.violations.nothingChanged");
@@ -124,8 +139,16 @@ export async function updateViolationStatus(tx: Tx, ctx: TenantContext, id: stri
     .update(violationReports)
     .set({ status: input.status })
     .where(and(eq(violationReports.tenantId, found.report.tenantId), eq(violationReports.id, id)));
-  await tx.insert(violationReportUpdates).values({ tenantId: found.report.tenantId, reportId: id, status: input.status, note: input.note, byUserId: ctx.user.id });
-  await audit(tx, ctx, { action: "violation_report.status", entityType: "violation_report", entityId: id, before: { status: found.report.status }, after: input });
+  await tx
+    .insert(violationReportUpdates)
+    .values({ tenantId: found.report.tenantId, reportId: id, status: input.status, note: input.note, byUserId: ctx.user.id });
+  await audit(tx, ctx, {
+    action: "violation_report.status",
+    entityType: "violation_report",
+    entityId: id,
+    before: { status: found.report.status },
+    after: input,
+  });
   return { ok: true, value: { id } };
 }
 
@@ -170,7 +193,12 @@ export async function triageOf(tx: Tx, report: { tenantId: string; id: string; o
       .where(and(eq(violationReportNotes.tenantId, report.tenantId), eq(violationReportNotes.reportId, report.id)))
       .orderBy(asc(violationReportNotes.createdAt)),
     tx
-      .select({ id: violationDisclosures.id, outcome: violationDisclosures.outcome, finding: violationDisclosures.finding, createdAt: violationDisclosures.createdAt })
+      .select({
+        id: violationDisclosures.id,
+        outcome: violationDisclosures.outcome,
+        finding: violationDisclosures.finding,
+        createdAt: violationDisclosures.createdAt,
+      })
       .from(violationDisclosures)
       .where(and(eq(violationDisclosures.tenantId, report.organizationId), eq(violationDisclosures.reference, report.id)))
       .orderBy(asc(violationDisclosures.createdAt)),
@@ -194,14 +222,25 @@ export async function discloseFinding(tx: Tx, ctx: TenantContext, id: string, fi
   const { status, organizationId, category } = found.report;
   if (status !== "upheld" && status !== "dismissed") return refuse(ctx, 409, "supervision.triage.notDecided");
   await tx.insert(violationDisclosures).values({ tenantId: organizationId, reference: id, category, outcome: status, finding, disclosedByUserId: ctx.user.id });
-  await audit(tx, ctx, { action: "violation_report.disclose", entityType: "violation_report", entityId: id, after: { organizationId, outcome: status, finding } });
+  await audit(tx, ctx, {
+    action: "violation_report.disclose",
+    entityType: "violation_report",
+    entityId: id,
+    after: { organizationId, outcome: status, finding },
+  });
   return { ok: true, value: null };
 }
 
 /** What the committee disclosed to this organization (the organization's own rows). */
 export function disclosuresFor(tx: Tx, ctx: TenantContext) {
   return tx
-    .select({ id: violationDisclosures.id, category: violationDisclosures.category, outcome: violationDisclosures.outcome, finding: violationDisclosures.finding, createdAt: violationDisclosures.createdAt })
+    .select({
+      id: violationDisclosures.id,
+      category: violationDisclosures.category,
+      outcome: violationDisclosures.outcome,
+      finding: violationDisclosures.finding,
+      createdAt: violationDisclosures.createdAt,
+    })
     .from(violationDisclosures)
     .where(eq(violationDisclosures.tenantId, ctx.tenant.id))
     .orderBy(desc(violationDisclosures.createdAt))

@@ -10,4 +10,3 @@ export const searchSchema = questionFilterSchema.extend({
   kind: z.enum(searchKinds).optional().catch(undefined),
 });
 export type SearchFilter = z.infer<typeof searchSchema>;
-

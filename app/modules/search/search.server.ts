@@ -81,7 +81,17 @@ export async function searchWorkspace(tx: Tx, ctx: TenantContext, filter: Search
       where questions.tenant_id = ${tenant}::uuid and ${and(readablePools(ctx), ...questionConditions(filter))}`);
   if (!parts.length) return { hits: [] as SearchHit[], nextCursor: null };
   const after = decodeCursor(filter.cursor, [isTimestamp, (kind) => (searchKinds as readonly string[]).includes(kind), isUuid]);
-  const rows = rowsOf<{ kind: SearchKind; id: string; title: string; detail: string | null; certificate_id: string; certificate_code: string; level: string | null; updated_at: string; cursor_at: string }>(
+  const rows = rowsOf<{
+    kind: SearchKind;
+    id: string;
+    title: string;
+    detail: string | null;
+    certificate_id: string;
+    certificate_code: string;
+    level: string | null;
+    updated_at: string;
+    cursor_at: string;
+  }>(
     await tx.execute(sql`
       select *, ${cursorTime(sql.raw("updated_at"))} as cursor_at
       from (${sql.join(parts, sql` union all `)}) as hit(kind, id, title, detail, certificate_id, certificate_code, level, updated_at)

@@ -200,16 +200,23 @@ async function copyNodes(tx: Tx, tenantId: string, fromVersionId: string, toVers
   const ids = new Map(nodes.map((n) => [n.id, randomUUID()]));
   // Parents before children, though one INSERT checks its foreign keys only at the end.
   const depth = { work_area: 0, work_task: 1, skill_requirement: 2 } as const;
-  await tx.insert(standardNodes).values(
-    [...nodes]
-      .sort((a, b) => depth[a.kind] - depth[b.kind])
-      .map((n) => ({ ...n, id: ids.get(n.id)!, versionId: toVersionId, parentId: n.parentId ? ids.get(n.parentId)! : null })),
-  );
+  await tx
+    .insert(standardNodes)
+    .values(
+      [...nodes]
+        .sort((a, b) => depth[a.kind] - depth[b.kind])
+        .map((n) => ({ ...n, id: ids.get(n.id)!, versionId: toVersionId, parentId: n.parentId ? ids.get(n.parentId)! : null })),
+    );
   return nodes.length;
 }
 
 /** Adds a work area (no parent), a work task (under an area) or a skill requirement (under a task), last among its siblings. */
-export async function addNode(tx: Tx, ctx: TenantContext, versionId: string, input: NodeInput & { level: Level; parentId?: string }): Promise<Result<StandardNode>> {
+export async function addNode(
+  tx: Tx,
+  ctx: TenantContext,
+  versionId: string,
+  input: NodeInput & { level: Level; parentId?: string },
+): Promise<Result<StandardNode>> {
   const draft = await draftVersion(tx, ctx, versionId);
   if (!draft.ok) return draft;
   if (!draft.value.certificate.levels.includes(input.level)) return fieldError(ctx, "level", "errors.levelNotOffered");
@@ -308,7 +315,12 @@ export async function deleteNode(tx: Tx, ctx: TenantContext, versionId: string, 
   );
   await tx.delete(standardNodes).where(and(eq(standardNodes.tenantId, ctx.tenant.id), eq(standardNodes.id, nodeId)));
   await renumber(tx, ctx.tenant.id, versionId, before.level);
-  await audit(tx, ctx, { action: "standard.node.delete", entityType: "standard_node", entityId: nodeId, before: { ...before, subtree: subtree.map((n) => n.code) } });
+  await audit(tx, ctx, {
+    action: "standard.node.delete",
+    entityType: "standard_node",
+    entityId: nodeId,
+    before: { ...before, subtree: subtree.map((n) => n.code) },
+  });
   return { ok: true, value: { removed: subtree.length } };
 }
 
@@ -358,7 +370,12 @@ export async function discardDraft(tx: Tx, ctx: TenantContext, versionId: string
     .where(and(eq(standardNodes.tenantId, ctx.tenant.id), eq(standardNodes.versionId, versionId)))
     .returning({ id: standardNodes.id });
   await tx.delete(standardVersions).where(and(eq(standardVersions.tenantId, ctx.tenant.id), eq(standardVersions.id, versionId)));
-  await audit(tx, ctx, { action: "standard.discard", entityType: "standard_version", entityId: versionId, before: { ...draft.value.version, nodes: removed.length } });
+  await audit(tx, ctx, {
+    action: "standard.discard",
+    entityType: "standard_version",
+    entityId: versionId,
+    before: { ...draft.value.version, nodes: removed.length },
+  });
   return { ok: true, value: { certificateId: draft.value.version.certificateId } };
 }
 

@@ -27,7 +27,11 @@ export async function acceptOne(request: Request, slug: string | undefined, kind
 }
 
 /** What the question import's job page adds: the flagged rows in review, the suggestions once done. */
-export async function importReviewData(tx: Tx, ctx: TenantContext, job: { id: string; status: string; certificateId: string | null; duplicateRows: number; duplicates: string | null }) {
+export async function importReviewData(
+  tx: Tx,
+  ctx: TenantContext,
+  job: { id: string; status: string; certificateId: string | null; duplicateRows: number; duplicates: string | null },
+) {
   return {
     duplicateRows: job.duplicateRows,
     duplicates: job.duplicates,

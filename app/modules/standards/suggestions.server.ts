@@ -48,7 +48,13 @@ function counts(terms: string[]) {
 }
 
 /** The top `limit` requirements for each item (items of one certificate), best first. */
-export async function suggestRequirements(tx: Tx, tenantId: string, certificateId: string, items: SuggestionItem[], limit = 3): Promise<Map<string, Suggestion[]>> {
+export async function suggestRequirements(
+  tx: Tx,
+  tenantId: string,
+  certificateId: string,
+  items: SuggestionItem[],
+  limit = 3,
+): Promise<Map<string, Suggestion[]>> {
   const result = new Map<string, Suggestion[]>();
   if (items.length === 0) return result;
   // The requirements are read in SQL, under RLS; the scoring runs here: the same TF-IDF as one SQL
@@ -98,7 +104,15 @@ export async function suggestRequirements(tx: Tx, tenantId: string, certificateI
         const weight = weights.get(term);
         if (weight) dot += weight.w * (1 + Math.log(count)) * weight.idf;
       }
-      if (dot > 0) scored.push({ itemId: item.id, lineageId: requirement.lineageId, code: requirement.code, titleZh: requirement.titleZh, titleEn: requirement.titleEn, score: dot / norm });
+      if (dot > 0)
+        scored.push({
+          itemId: item.id,
+          lineageId: requirement.lineageId,
+          code: requirement.code,
+          titleZh: requirement.titleZh,
+          titleEn: requirement.titleEn,
+          score: dot / norm,
+        });
     }
     scored.sort((a, b) => b.score - a.score || (a.lineageId < b.lineageId ? -1 : a.lineageId > b.lineageId ? 1 : 0));
     if (scored.length) result.set(item.id, scored.slice(0, limit));
@@ -133,7 +147,13 @@ async function isRequirementOf(tx: Tx, tenantId: string, certificateId: string, 
  * published again as its next version (the link is part of what a version records); a draft stays
  * a draft with the link added.
  */
-export async function acceptQuestionRequirement(tx: Tx, ctx: TenantContext, questionId: string, lineageId: string, field = "requirementId"): Promise<Accepted | Failure> {
+export async function acceptQuestionRequirement(
+  tx: Tx,
+  ctx: TenantContext,
+  questionId: string,
+  lineageId: string,
+  field = "requirementId",
+): Promise<Accepted | Failure> {
   const t = translator(ctx.locale);
   const [before] = await tx
     .select()
@@ -155,7 +175,10 @@ export async function acceptQuestionRequirement(tx: Tx, ctx: TenantContext, ques
     })
     .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.id, questionId)))
     .returning();
-  if (republish) await tx.insert(questionVersions).values({ tenantId: ctx.tenant.id, questionId, version: saved.version, snapshot: snapshotOf(saved), pool: saved.pool, publishedByUserId: ctx.user.id });
+  if (republish)
+    await tx
+      .insert(questionVersions)
+      .values({ tenantId: ctx.tenant.id, questionId, version: saved.version, snapshot: snapshotOf(saved), pool: saved.pool, publishedByUserId: ctx.user.id });
   await audit(tx, ctx, {
     action: "question.requirement_accept",
     entityType: "question",
@@ -167,7 +190,13 @@ export async function acceptQuestionRequirement(tx: Tx, ctx: TenantContext, ques
 }
 
 /** Links a suggested requirement to a case. */
-export async function acceptCaseRequirement(tx: Tx, ctx: TenantContext, caseId: string, lineageId: string, field = "requirementId"): Promise<Accepted | Failure> {
+export async function acceptCaseRequirement(
+  tx: Tx,
+  ctx: TenantContext,
+  caseId: string,
+  lineageId: string,
+  field = "requirementId",
+): Promise<Accepted | Failure> {
   const t = translator(ctx.locale);
   const [before] = await tx
     .select()
@@ -184,7 +213,13 @@ export async function acceptCaseRequirement(tx: Tx, ctx: TenantContext, caseId: 
     .set({ requirementIds: [...before.requirementIds, lineageId], updatedAt: new Date() })
     .where(and(eq(cases.tenantId, ctx.tenant.id), eq(cases.id, caseId)))
     .returning();
-  await audit(tx, ctx, { action: "case.requirement_accept", entityType: "case", entityId: caseId, before: { requirementIds: before.requirementIds }, after: { requirementIds: saved.requirementIds } });
+  await audit(tx, ctx, {
+    action: "case.requirement_accept",
+    entityType: "case",
+    entityId: caseId,
+    before: { requirementIds: before.requirementIds },
+    after: { requirementIds: saved.requirementIds },
+  });
   return { ok: true, value: { itemId: caseId, lineageId } };
 }
 
@@ -197,6 +232,11 @@ export async function importSuggestions(tx: Tx, tenantId: string, job: { id: str
     .where(and(eq(questions.tenantId, tenantId), eq(questions.importJobId, job.id), sql`cardinality(${questions.requirementIds}) = 0`))
     .orderBy(questions.createdAt, questions.id)
     .limit(limit);
-  const suggestions = await suggestRequirements(tx, tenantId, job.certificateId, rows.map((q) => ({ id: q.id, level: q.level, text: questionText(q) })));
+  const suggestions = await suggestRequirements(
+    tx,
+    tenantId,
+    job.certificateId,
+    rows.map((q) => ({ id: q.id, level: q.level, text: questionText(q) })),
+  );
   return rows.map((q) => ({ ...q, suggestions: suggestions.get(q.id) ?? [] }));
 }

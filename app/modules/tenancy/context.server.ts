@@ -106,22 +106,24 @@ export function insideTransaction() {
 async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const { app, kind } = await getDatabase();
   try {
-    return await openTransaction.run(true, () => app.transaction(async (tx) => {
-      // On PostgreSQL the scope statement is not awaited: postgres.js writes it and `fn`'s first query
-      // to the transaction's one connection in a single write (one round trip fewer per transaction).
-      // The server runs them in order, and if the scope fails the transaction is aborted, so nothing
-      // runs unscoped; postgres.js then reports the scope's error, not the abort. Should a statement
-      // ever overtake it, it still runs as app_user with no scope (the query pool connects as
-      // app_user, decision 019) and sees what an anonymous visitor sees. PGlite has no socket to save
-      // and its call order is not a promise, so it waits.
-      const entered = enterScope(tx, scope);
-      if (kind === "pglite") await entered;
-      else entered.catch(() => {});
-      const result = await fn(tx);
-      await entered;
-      if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
-      return result;
-    }));
+    return await openTransaction.run(true, () =>
+      app.transaction(async (tx) => {
+        // On PostgreSQL the scope statement is not awaited: postgres.js writes it and `fn`'s first query
+        // to the transaction's one connection in a single write (one round trip fewer per transaction).
+        // The server runs them in order, and if the scope fails the transaction is aborted, so nothing
+        // runs unscoped; postgres.js then reports the scope's error, not the abort. Should a statement
+        // ever overtake it, it still runs as app_user with no scope (the query pool connects as
+        // app_user, decision 019) and sees what an anonymous visitor sees. PGlite has no socket to save
+        // and its call order is not a promise, so it waits.
+        const entered = enterScope(tx, scope);
+        if (kind === "pglite") await entered;
+        else entered.catch(() => {});
+        const result = await fn(tx);
+        await entered;
+        if (!options.keepWritesOnFailure && result instanceof Response && result.status >= 400) throw new RollbackWith(result);
+        return result;
+      }),
+    );
   } catch (error) {
     if (error instanceof RollbackWith) return error.response as T;
     throw error;
@@ -371,7 +373,11 @@ export async function readVisitor(source: RequestSource): Promise<RequestContext
  * Public pages: no user needed, the user is resolved when a session cookie is present. A member who
  * must enrol a second factor is sent to enrolment, unless `duringEnrolment` (the language switch).
  */
-export async function withPublic<T>(source: RequestSource, fn: (tx: Tx, ctx: RequestContext) => Promise<T>, options: { duringEnrolment?: boolean } = {}): Promise<T> {
+export async function withPublic<T>(
+  source: RequestSource,
+  fn: (tx: Tx, ctx: RequestContext) => Promise<T>,
+  options: { duringEnrolment?: boolean } = {},
+): Promise<T> {
   const { ctx, identity } = await visitorContext(source);
   if (!options.duringEnrolment) assertSecondFactorSettled(identity);
   return transaction({ userId: ctx.user?.id, role: ctx.user ? "user" : "public" }, (tx) => fn(tx, ctx));
@@ -451,7 +457,12 @@ function withMembership<T>(source: RequestSource, pick: PickMembership, permissi
 }
 
 /** A workspace page `/w/:slug/…`: the user must be a member of that tenant with `permission`. */
-export function withTenant<T>(source: RequestSource, slug: string | undefined, permission: Permission, fn: (tx: Tx, ctx: TenantContext) => Promise<T>): Promise<T> {
+export function withTenant<T>(
+  source: RequestSource,
+  slug: string | undefined,
+  permission: Permission,
+  fn: (tx: Tx, ctx: TenantContext) => Promise<T>,
+): Promise<T> {
   if (!isSlug(slug)) throw new Response("Not found", { status: 404 });
   return withMembership(source, bySlug(slug), permission, fn);
 }

@@ -46,7 +46,11 @@ async function leavesNoManager(tx: Tx, ctx: TenantContext, member: { id: string;
 }
 
 /** The member `ctx` may act on, or why not (404 unknown, 403 above the actor). */
-async function checkTarget(tx: Tx, ctx: TenantContext, membershipId: string): Promise<Failure | { ok: true; member: NonNullable<Awaited<ReturnType<typeof memberOf>>> }> {
+async function checkTarget(
+  tx: Tx,
+  ctx: TenantContext,
+  membershipId: string,
+): Promise<Failure | { ok: true; member: NonNullable<Awaited<ReturnType<typeof memberOf>>> }> {
   const t = translator(ctx.locale);
   const member = await memberOf(tx, ctx, membershipId);
   if (!member) return { ok: false, status: 404, formErrors: [t("errors.memberNotFound")] };
@@ -62,7 +66,12 @@ export async function manageMember(tx: Tx, ctx: TenantContext, input: z.infer<ty
 
   if (input.intent === "end-sessions") {
     const [row] = rowsOf<{ n: number }>(await tx.execute(sql`select end_member_sessions(${member.userId}) as n`));
-    await audit(tx, ctx, { action: "membership.sessions_end", entityType: "membership", entityId: member.id, after: { userId: member.userId, ended: Number(row.n) } });
+    await audit(tx, ctx, {
+      action: "membership.sessions_end",
+      entityType: "membership",
+      entityId: member.id,
+      after: { userId: member.userId, ended: Number(row.n) },
+    });
     return { ok: true, value: { ended: Number(row.n) } } as const;
   }
 
@@ -83,7 +92,13 @@ export async function manageMember(tx: Tx, ctx: TenantContext, input: z.infer<ty
     .update(memberships)
     .set({ role: input.role as MemberRole })
     .where(and(eq(memberships.tenantId, ctx.tenant.id), eq(memberships.id, member.id)));
-  await audit(tx, ctx, { action: "membership.role_change", entityType: "membership", entityId: member.id, before: { role: member.role }, after: { role: input.role } });
+  await audit(tx, ctx, {
+    action: "membership.role_change",
+    entityType: "membership",
+    entityId: member.id,
+    before: { role: member.role },
+    after: { role: input.role },
+  });
   return { ok: true, value: { role: input.role } } as const;
 }
 

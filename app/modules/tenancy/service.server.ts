@@ -38,14 +38,7 @@ export function listPendingInvitations(tx: Tx, ctx: TenantContext) {
   return tx
     .select({ id: invitations.id, email: invitations.email, role: invitations.role, expiresAt: invitations.expiresAt, createdAt: invitations.createdAt })
     .from(invitations)
-    .where(
-      and(
-        eq(invitations.tenantId, ctx.tenant.id),
-        isNull(invitations.acceptedAt),
-        isNull(invitations.revokedAt),
-        gt(invitations.expiresAt, sql`now()`),
-      ),
-    )
+    .where(and(eq(invitations.tenantId, ctx.tenant.id), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, sql`now()`)))
     .orderBy(desc(invitations.createdAt));
 }
 
@@ -106,7 +99,16 @@ interface OpenInvitation {
  */
 export async function findInvitation(tx: Tx, slug: string, token: string): Promise<OpenInvitation | null> {
   if (!isSlug(slug)) return null;
-  const [row] = rowsOf<{ tenantId: string; slug: string; kind: TenantKind; name: string; nameEn: string | null; invitationId: string; email: string; role: MemberRole }>(
+  const [row] = rowsOf<{
+    tenantId: string;
+    slug: string;
+    kind: TenantKind;
+    name: string;
+    nameEn: string | null;
+    invitationId: string;
+    email: string;
+    role: MemberRole;
+  }>(
     await tx.execute(
       sql`select tenant_id as "tenantId", tenant_slug as slug, tenant_kind as kind, tenant_name as name, tenant_name_en as "nameEn",
         invitation_id as "invitationId", email, role from open_invitation(${slug}, ${hashToken(token)})`,
@@ -143,15 +145,15 @@ export async function acceptInvitation(
       return { ok: false, status: 403, formErrors: [t("errors.invitationOtherAccount")] } as const;
     userId = ctx.user.id;
   } else {
-    if (await findUserByEmail(tx, invitation.email))
-      return { ok: false, status: 400, formErrors: [t("errors.invitationLogInFirst")] } as const;
+    if (await findUserByEmail(tx, invitation.email)) return { ok: false, status: 400, formErrors: [t("errors.invitationLogInFirst")] } as const;
     if (!passwordHash) throw new Error("acceptInvitation: a new account needs its password hashed first");
-    const [user] = await tx
-      .insert(users)
-      .values({ email: invitation.email, name: input.name, passwordHash, locale: ctx.locale })
-      .returning({ id: users.id });
+    const [user] = await tx.insert(users).values({ email: invitation.email, name: input.name, passwordHash, locale: ctx.locale }).returning({ id: users.id });
     userId = user.id;
-    await audit(tx, { ...ctx, user }, { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: invitation.email, name: input.name, via: "invitation" } });
+    await audit(
+      tx,
+      { ...ctx, user },
+      { action: "user.sign_up", entityType: "user", entityId: user.id, after: { email: invitation.email, name: input.name, via: "invitation" } },
+    );
     sessionToken = await openSession(tx, ctx, user.id, userAgent);
   }
   // The link matched and the account is checked or created: creating the membership and closing the

@@ -30,7 +30,9 @@ export function ownTypicalCases(tx: Tx, ctx: TenantContext) {
     .limit(200);
 }
 
-const meanScore = sql<string | null>`(select round(avg(s.score), 1)::text from typical_case_scores s where s.tenant_id = ${typicalCases.tenantId} and s.case_id = ${typicalCases.id})`;
+const meanScore = sql<
+  string | null
+>`(select round(avg(s.score), 1)::text from typical_case_scores s where s.tenant_id = ${typicalCases.tenantId} and s.case_id = ${typicalCases.id})`;
 const scoreCount = sql<number>`(select count(*)::int from typical_case_scores s where s.tenant_id = ${typicalCases.tenantId} and s.case_id = ${typicalCases.id})`;
 
 /** Every submission, for the committee, with the members' mean score. */
@@ -65,7 +67,13 @@ export async function committeeTypicalCase(tx: Tx, id: string) {
     .where(eq(typicalCases.id, id));
   if (!found) return null;
   const scores = await tx
-    .select({ score: typicalCaseScores.score, comment: typicalCaseScores.comment, memberName: users.name, memberUserId: typicalCaseScores.memberUserId, updatedAt: typicalCaseScores.updatedAt })
+    .select({
+      score: typicalCaseScores.score,
+      comment: typicalCaseScores.comment,
+      memberName: users.name,
+      memberUserId: typicalCaseScores.memberUserId,
+      updatedAt: typicalCaseScores.updatedAt,
+    })
     .from(typicalCaseScores)
     .innerJoin(users, eq(users.id, typicalCaseScores.memberUserId))
     .where(and(eq(typicalCaseScores.tenantId, found.typicalCase.tenantId), eq(typicalCaseScores.caseId, id)));
@@ -100,14 +108,28 @@ export async function decideTypicalCase(tx: Tx, ctx: TenantContext, id: string, 
     .update(typicalCases)
     .set({ status, decidedAt: new Date(), decidedByUserId: ctx.user.id })
     .where(and(eq(typicalCases.tenantId, found.tenantId), eq(typicalCases.id, id)));
-  await audit(tx, ctx, { action: decision === "select" ? "typical_case.select" : "typical_case.decline", entityType: "typical_case", entityId: id, before: { status: found.status }, after: { status } });
+  await audit(tx, ctx, {
+    action: decision === "select" ? "typical_case.select" : "typical_case.decline",
+    entityType: "typical_case",
+    entityId: id,
+    before: { status: found.status },
+    after: { status },
+  });
   return { ok: true, value: null };
 }
 
 /** The public selection (any scope; RLS admits selected rows only outside the committee and the submitter). */
 export function selectedTypicalCases(tx: Tx) {
   return tx
-    .select({ id: typicalCases.id, title: typicalCases.title, summary: typicalCases.summary, body: typicalCases.body, submitter: tenants.name, submitterEn: tenants.nameEn, decidedAt: typicalCases.decidedAt })
+    .select({
+      id: typicalCases.id,
+      title: typicalCases.title,
+      summary: typicalCases.summary,
+      body: typicalCases.body,
+      submitter: tenants.name,
+      submitterEn: tenants.nameEn,
+      decidedAt: typicalCases.decidedAt,
+    })
     .from(typicalCases)
     .innerJoin(tenants, eq(tenants.id, typicalCases.tenantId))
     .where(eq(typicalCases.status, "selected"))

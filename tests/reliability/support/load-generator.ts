@@ -75,7 +75,8 @@ async function main() {
         ok = target.expect.includes(response.status);
         if (!ok && errorSamples.length < 10) errorSamples.push(`${target.name}: ${response.status} ${body.slice(0, 200)}`);
       } catch (error) {
-        outcome = (error as Error).name === "TimeoutError" ? "timeout" : `network:${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
+        outcome =
+          (error as Error).name === "TimeoutError" ? "timeout" : `network:${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`;
         if (errorSamples.length < 10) errorSamples.push(`${target.name}: ${outcome}`);
       }
       latencies.get(target.name)!.push(performance.now() - t0);

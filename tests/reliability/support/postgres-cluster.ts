@@ -40,7 +40,8 @@ export async function createPostgresCluster(): Promise<PostgresCluster> {
     await chown(root, Number(stdout), Number(gid));
     await chmod(root, 0o700);
   }
-  const pg = (tool: string, args: string[]) => (asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : run(path.join(bin, tool), args));
+  const pg = (tool: string, args: string[]) =>
+    asRoot ? run("runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]) : run(path.join(bin, tool), args);
   // C.UTF-8: a UTF-8 database, as pg_trgm needs for Chinese substrings.
   await pg("initdb", ["-D", data, "--auth=trust", "-U", "postgres", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
   const port = await freePort();

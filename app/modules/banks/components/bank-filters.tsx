@@ -67,7 +67,13 @@ export function SearchBox({ label, autoFocus = false, className = "min-w-48 flex
   return (
     <label className={className}>
       {label}
-      <input name="q" type="search" defaultValue={searchParams.get("q") ?? ""} autoFocus={autoFocus} className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" />
+      <input
+        name="q"
+        type="search"
+        defaultValue={searchParams.get("q") ?? ""}
+        autoFocus={autoFocus}
+        className="mt-1 block w-full rounded border border-gray-300 px-2 py-1"
+      />
     </label>
   );
 }
@@ -78,7 +84,10 @@ export function LevelFilter({ bank }: { bank: Bank }) {
   return (
     <label>
       {t(`${bank}.level`)}
-      {select("level", levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })))}
+      {select(
+        "level",
+        levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })),
+      )}
     </label>
   );
 }
@@ -90,7 +99,13 @@ export function RequirementFilter({ bank, requirements }: { bank: Bank; requirem
   return (
     <label>
       {t(`${bank}.requirements`)}
-      {select("requirement", requirements.map((r) => ({ value: r.lineageId, label: `${t(`certificates.levelNames.${r.level}`)} ${r.code} ${en && r.titleEn ? r.titleEn : r.titleZh}` })))}
+      {select(
+        "requirement",
+        requirements.map((r) => ({
+          value: r.lineageId,
+          label: `${t(`certificates.levelNames.${r.level}`)} ${r.code} ${en && r.titleEn ? r.titleEn : r.titleZh}`,
+        })),
+      )}
     </label>
   );
 }
@@ -100,7 +115,12 @@ export function UpdatedSinceFilter({ label }: { label: string }) {
   return (
     <label>
       {label}
-      <input name="updatedSince" type="date" defaultValue={searchParams.get("updatedSince") ?? ""} className="mt-1 block rounded border border-gray-300 px-2 py-1" />
+      <input
+        name="updatedSince"
+        type="date"
+        defaultValue={searchParams.get("updatedSince") ?? ""}
+        className="mt-1 block rounded border border-gray-300 px-2 py-1"
+      />
     </label>
   );
 }

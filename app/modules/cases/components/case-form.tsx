@@ -44,9 +44,17 @@ export function CaseForm({
   return (
     <Form method="post" {...getFormProps(form)} className="max-w-3xl rounded border border-gray-200 bg-white p-6">
       <div className="grid gap-x-4 sm:grid-cols-3">
-        <SelectField label={t("cases.certificate")} meta={fields.certificateId} options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` }))} />
+        <SelectField
+          label={t("cases.certificate")}
+          meta={fields.certificateId}
+          options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` }))}
+        />
         <SelectField label={t("cases.level")} meta={fields.level} options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))} />
-        <SelectField label={t("cases.visibility")} meta={fields.visibility} options={visibilities.map((v) => ({ value: v, label: t(`cases.visibilities.${v}`) }))} />
+        <SelectField
+          label={t("cases.visibility")}
+          meta={fields.visibility}
+          options={visibilities.map((v) => ({ value: v, label: t(`cases.visibilities.${v}`) }))}
+        />
       </div>
       <Field label={t("cases.caseTitle")} meta={fields.title} />
       <Field label={t("cases.industryContext")} meta={fields.industryContext} hint={t("cases.industryContextHint")} />

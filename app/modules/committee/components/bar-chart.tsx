@@ -12,7 +12,19 @@ export interface Bar {
 // A horizontal bar chart drawn as SVG on the server (d3-scale computes the geometry while React
 // renders; nothing runs in the browser, no inline style for the CSP to refuse). The SVG is hidden
 // from screen readers: the table after it carries the same numbers, each a link to its list.
-export function BarChart({ title, bars, labelHeader, valueHeader, children }: { title: string; bars: Bar[]; labelHeader: string; valueHeader: string; children?: ReactNode }) {
+export function BarChart({
+  title,
+  bars,
+  labelHeader,
+  valueHeader,
+  children,
+}: {
+  title: string;
+  bars: Bar[];
+  labelHeader: string;
+  valueHeader: string;
+  children?: ReactNode;
+}) {
   const id = useId();
   const width = 560;
   const labelWidth = 180;
@@ -35,7 +47,13 @@ export function BarChart({ title, bars, labelHeader, valueHeader, children }: { 
         <svg viewBox={`0 0 ${width} ${height}`} className="w-full max-w-2xl" aria-hidden="true" focusable="false" data-testid="bar-chart">
           {bars.map((bar) => (
             <g key={bar.key}>
-              <text x={labelWidth - 6} y={(y(bar.key) ?? 0) + y.bandwidth() / 2} textAnchor="end" dominantBaseline="middle" className="fill-gray-700 text-[11px]">
+              <text
+                x={labelWidth - 6}
+                y={(y(bar.key) ?? 0) + y.bandwidth() / 2}
+                textAnchor="end"
+                dominantBaseline="middle"
+                className="fill-gray-700 text-[11px]"
+              >
                 {bar.label.length > 18 ? `${bar.label.slice(0, 17)}…` : bar.label}
               </text>
               <rect x={labelWidth} y={y(bar.key)} width={Math.max(bar.value > 0 ? 1 : 0, x(bar.value))} height={y.bandwidth()} className="fill-blue-700" />

@@ -35,7 +35,17 @@ interface HistoryRow {
   setBy: string | null;
 }
 
-export function ThresholdsSection({ history, current, canEdit, errors }: { history: HistoryRow[]; current: Record<string, number>; canEdit: boolean; errors: FieldErrors }) {
+export function ThresholdsSection({
+  history,
+  current,
+  canEdit,
+  errors,
+}: {
+  history: HistoryRow[];
+  current: Record<string, number>;
+  canEdit: boolean;
+  errors: FieldErrors;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   return (
@@ -173,7 +183,12 @@ export function ReportPeriodsSection({ periods, canEdit, errors }: { periods: Pe
                   <label className="sr-only" htmlFor={`due-reason-${p.id}`}>
                     {t("committee.reason")}
                   </label>
-                  <input id={`due-reason-${p.id}`} name="reason" placeholder={t("committee.reason")} className="w-36 rounded border border-gray-300 px-2 py-1" />
+                  <input
+                    id={`due-reason-${p.id}`}
+                    name="reason"
+                    placeholder={t("committee.reason")}
+                    className="w-36 rounded border border-gray-300 px-2 py-1"
+                  />
                   <button type="submit" className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
                     {t("committee.save")}
                   </button>
@@ -203,7 +218,17 @@ interface IndustryChange {
   setBy: string | null;
 }
 
-export function IndustryFieldsSection({ current, history, canEdit, errors }: { current: Industry[]; history: IndustryChange[]; canEdit: boolean; errors: FieldErrors }) {
+export function IndustryFieldsSection({
+  current,
+  history,
+  canEdit,
+  errors,
+}: {
+  current: Industry[];
+  history: IndustryChange[];
+  canEdit: boolean;
+  errors: FieldErrors;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   const en = locale === "en";

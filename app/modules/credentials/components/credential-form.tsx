@@ -31,7 +31,11 @@ export function CredentialForm({
       <div className="grid gap-x-4 sm:grid-cols-2">
         <Field label={t("credentials.holderName")} meta={fields.name} autoComplete="off" />
         <Field label={t("credentials.idNumber")} meta={fields.idNumber} hint={t("credentials.idNumberHint")} autoComplete="off" />
-        <SelectField label={t("credentials.source")} meta={fields.source} options={holderSources.map((s) => ({ value: s, label: t(`credentials.sources.${s}`) }))} />
+        <SelectField
+          label={t("credentials.source")}
+          meta={fields.source}
+          options={holderSources.map((s) => ({ value: s, label: t(`credentials.sources.${s}`) }))}
+        />
         <SelectField
           label={t("credentials.employerTenant")}
           meta={fields.employerTenantId}
@@ -40,7 +44,11 @@ export function CredentialForm({
         />
         <Field label={t("credentials.employerName")} meta={fields.employerName} />
         <Field label={t("credentials.contact")} meta={fields.contact} />
-        <SelectField label={t("credentials.role")} meta={fields.role} options={credentialRoles.map((r) => ({ value: r, label: t(`credentials.roles.${r}`) }))} />
+        <SelectField
+          label={t("credentials.role")}
+          meta={fields.role}
+          options={credentialRoles.map((r) => ({ value: r, label: t(`credentials.roles.${r}`) }))}
+        />
         <SelectField
           label={t("credentials.certificate")}
           meta={fields.certificateId}
@@ -48,7 +56,11 @@ export function CredentialForm({
           options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` }))}
         />
       </div>
-      <CheckboxGroupField label={t("credentials.levels")} meta={fields.levels} options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))} />
+      <CheckboxGroupField
+        label={t("credentials.levels")}
+        meta={fields.levels}
+        options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))}
+      />
       <div className="grid gap-x-4 sm:grid-cols-2">
         <Field label={t("credentials.issuedOn")} meta={fields.issuedOn} type="date" />
         <Field label={t("credentials.expiresOn")} meta={fields.expiresOn} type="date" />

@@ -29,7 +29,11 @@ export function IndustryShare({ shares }: { shares: ShareRow[] }) {
       {overall.trainers === 0 ? (
         <p className="text-sm text-gray-600">{t("credentials.share.noTrainers")}</p>
       ) : (
-        <p className={`rounded px-3 py-2 text-sm ${flagged ? "bg-amber-50 text-amber-900" : "bg-green-50 text-green-900"}`} role={flagged ? "alert" : undefined} data-testid="industry-share-overall">
+        <p
+          className={`rounded px-3 py-2 text-sm ${flagged ? "bg-amber-50 text-amber-900" : "bg-green-50 text-green-900"}`}
+          role={flagged ? "alert" : undefined}
+          data-testid="industry-share-overall"
+        >
           {t("credentials.share.overall")}: {overall.industry}/{overall.trainers} = <strong>{percent(overall)}%</strong> ·{" "}
           {flagged ? t("credentials.share.neededCount", { count: overall.needed }) : t("credentials.share.met")}
         </p>

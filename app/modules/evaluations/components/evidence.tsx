@@ -14,16 +14,24 @@ export function EvidenceList({ evidence: e }: { evidence: Evidence }) {
     ["openViolations", String(e.openViolations), false],
     [
       "industryShare",
-      e.industryShare === null ? t("supervision.evidence.noTrainers") : t("supervision.evidence.share", { share: e.industryShare, industry: e.industryTrainers, trainers: e.trainers }),
+      e.industryShare === null
+        ? t("supervision.evidence.noTrainers")
+        : t("supervision.evidence.share", { share: e.industryShare, industry: e.industryTrainers, trainers: e.trainers }),
       e.industryShare !== null && e.industryShare < 40,
     ],
     [
       "bankFreshness",
-      e.bankUpdatedAt ? t("supervision.evidence.bankAge", { date: formatDate(e.bankUpdatedAt, locale), days: e.bankAgeDays }) : t("supervision.evidence.emptyBanks"),
+      e.bankUpdatedAt
+        ? t("supervision.evidence.bankAge", { date: formatDate(e.bankUpdatedAt, locale), days: e.bankAgeDays })
+        : t("supervision.evidence.emptyBanks"),
       e.bankUpdatedAt === null || (e.bankAgeDays ?? 0) > 365,
     ],
     ["reportTimeliness", t("supervision.evidence.reports", { late: e.reportsLate, submitted: e.reportsSubmitted }), e.reportsLate > 0],
-    ["filings", t("supervision.evidence.filingCounts", { approved: e.filingsApproved, pending: e.filingsPending, refused: e.filingsRefused }), e.filingsRefused > 0],
+    [
+      "filings",
+      t("supervision.evidence.filingCounts", { approved: e.filingsApproved, pending: e.filingsPending, refused: e.filingsRefused }),
+      e.filingsRefused > 0,
+    ],
   ];
   return (
     <dl className="grid grid-cols-[auto,1fr] gap-x-4 gap-y-1 text-sm" data-testid="evidence">

@@ -54,7 +54,11 @@ export function ImportUpload({
         <p className="text-sm text-gray-600">{k("lead")}</p>
       </div>
       <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="max-w-2xl rounded border border-gray-200 bg-white p-6">
-        <SelectField label={t(`${ns}.certificate`)} meta={fields.certificateId} options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${locale === "en" ? c.nameEn : c.nameZh}` }))} />
+        <SelectField
+          label={t(`${ns}.certificate`)}
+          meta={fields.certificateId}
+          options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${locale === "en" ? c.nameEn : c.nameZh}` }))}
+        />
         <div className="mb-4">
           <label htmlFor={fields.file.id} className="block text-sm font-medium text-gray-800">
             {k("file")}
@@ -75,9 +79,24 @@ export function ImportUpload({
           <fieldset className="mb-4 rounded border border-gray-200 p-4">
             <legend className="px-1 text-sm font-medium text-gray-800">{t("moodle.defaults.title")}</legend>
             <p className="mb-3 text-xs text-gray-500">{t("moodle.defaults.hint")}</p>
-            <SelectField label={t("moodle.defaults.level")} meta={fields.defaultLevel} placeholder={t("moodle.defaults.none")} options={levels.map((level) => ({ value: level, label: t(`certificates.levelNames.${level}`) }))} />
-            <SelectField label={t("moodle.defaults.pool")} meta={fields.defaultPool} placeholder={t("moodle.defaults.none")} options={pools.map((pool) => ({ value: pool, label: t(`questions.pools.${pool}`) }))} />
-            <SelectField label={t("moodle.defaults.difficulty")} meta={fields.defaultDifficulty} placeholder={t("moodle.defaults.none")} options={[1, 2, 3, 4, 5].map((d) => ({ value: String(d), label: String(d) }))} />
+            <SelectField
+              label={t("moodle.defaults.level")}
+              meta={fields.defaultLevel}
+              placeholder={t("moodle.defaults.none")}
+              options={levels.map((level) => ({ value: level, label: t(`certificates.levelNames.${level}`) }))}
+            />
+            <SelectField
+              label={t("moodle.defaults.pool")}
+              meta={fields.defaultPool}
+              placeholder={t("moodle.defaults.none")}
+              options={pools.map((pool) => ({ value: pool, label: t(`questions.pools.${pool}`) }))}
+            />
+            <SelectField
+              label={t("moodle.defaults.difficulty")}
+              meta={fields.defaultDifficulty}
+              placeholder={t("moodle.defaults.none")}
+              options={[1, 2, 3, 4, 5].map((d) => ({ value: String(d), label: String(d) }))}
+            />
           </fieldset>
         ) : null}
         <ErrorList id={form.errorId} errors={form.errors} />
@@ -138,7 +157,15 @@ export function FileImportPage({
           <label htmlFor={fields.file.id} className="block text-sm font-medium text-gray-800">
             {k("file")}
           </label>
-          <input id={fields.file.id} name={fields.file.name} type="file" accept=".xlsx,.csv" aria-invalid={fields.file.errors ? true : undefined} aria-describedby={fields.file.errors ? fields.file.errorId : undefined} className="mt-1 block w-full text-sm" />
+          <input
+            id={fields.file.id}
+            name={fields.file.name}
+            type="file"
+            accept=".xlsx,.csv"
+            aria-invalid={fields.file.errors ? true : undefined}
+            aria-describedby={fields.file.errors ? fields.file.errorId : undefined}
+            className="mt-1 block w-full text-sm"
+          />
           <p className="mt-1 text-xs text-gray-500">{k("fileHint")}</p>
           <ErrorList id={fields.file.errorId} errors={fields.file.errors} />
         </div>

@@ -110,7 +110,12 @@ export function AttachmentList({
         <tr key={a.id} data-testid="attachment-row">
           <td className="px-3 py-2">
             {/* A resource route: a plain link, not client-side navigation. */}
-            <a href={`/w/${params.slug}/materials/${params.materialId}/attachments/${a.id}`} className="text-blue-700 hover:underline" download={a.fileName} aria-label={`${t("materials.download")} ${a.fileName}`}>
+            <a
+              href={`/w/${params.slug}/materials/${params.materialId}/attachments/${a.id}`}
+              className="text-blue-700 hover:underline"
+              download={a.fileName}
+              aria-label={`${t("materials.download")} ${a.fileName}`}
+            >
               {a.fileName}
             </a>
           </td>

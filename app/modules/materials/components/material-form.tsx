@@ -114,10 +114,17 @@ export function MaterialForm({
           meta={fields.standardVersionId}
           options={[
             { value: "", label: t("materials.noStandardVersion") },
-            ...options.versions.map((v) => ({ value: v.id, label: `${t("materials.versionLabel", { version: v.version })} · ${t(`materials.versionStatuses.${v.status}`)}` })),
+            ...options.versions.map((v) => ({
+              value: v.id,
+              label: `${t("materials.versionLabel", { version: v.version })} · ${t(`materials.versionStatuses.${v.status}`)}`,
+            })),
           ]}
         />
-        <SelectField label={t("materials.visibility")} meta={fields.visibility} options={visibilities.map((v) => ({ value: v, label: t(`materials.visibilities.${v}`) }))} />
+        <SelectField
+          label={t("materials.visibility")}
+          meta={fields.visibility}
+          options={visibilities.map((v) => ({ value: v, label: t(`materials.visibilities.${v}`) }))}
+        />
       </div>
       <RequirementsField
         name={fields.requirementIds.name}

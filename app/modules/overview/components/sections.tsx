@@ -29,11 +29,13 @@ export function OverviewSection({ title, links = [], children, testId }: { title
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="text-lg font-semibold">{title}</h2>
         <span className="flex gap-3 text-sm">
-          {links.filter((l): l is Exclude<SectionLink, false> => l !== false).map((l) => (
-            <Link key={l.to} to={l.to} className={link}>
-              {l.label}
-            </Link>
-          ))}
+          {links
+            .filter((l): l is Exclude<SectionLink, false> => l !== false)
+            .map((l) => (
+              <Link key={l.to} to={l.to} className={link}>
+                {l.label}
+              </Link>
+            ))}
         </span>
       </div>
       {children}
@@ -41,7 +43,21 @@ export function OverviewSection({ title, links = [], children, testId }: { title
   );
 }
 
-function BankCard({ name, to, items, updated, detail, testId }: { name: string; to: string; items: number; updated: string | null; detail?: string; testId: string }) {
+function BankCard({
+  name,
+  to,
+  items,
+  updated,
+  detail,
+  testId,
+}: {
+  name: string;
+  to: string;
+  items: number;
+  updated: string | null;
+  detail?: string;
+  testId: string;
+}) {
   const { t, locale } = useFormat();
   return (
     <Link to={to} className="block rounded border border-gray-200 bg-white p-4 hover:border-blue-300" data-testid={testId}>
@@ -60,7 +76,11 @@ function BankCard({ name, to, items, updated, detail, testId }: { name: string; 
 export function Banks({ banks, canWrite }: { banks: Section<"banks">; canWrite: boolean }) {
   const { t, locale, en } = useFormat();
   const { totals } = banks;
-  const latest = (...at: (string | null)[]) => at.filter((a): a is string => a !== null).sort().pop() ?? null;
+  const latest = (...at: (string | null)[]) =>
+    at
+      .filter((a): a is string => a !== null)
+      .sort()
+      .pop() ?? null;
   return (
     <OverviewSection title={t("overview.banks.title")} testId="overview-banks">
       <p className="text-sm text-gray-600">{t("overview.banks.lead")}</p>
@@ -85,7 +105,13 @@ export function Banks({ banks, canWrite }: { banks: Section<"banks">; canWrite: 
               testId="bank-questions"
             />
             <BankCard name={t("overview.banks.cases")} to="cases" items={totals.cases.items} updated={totals.cases.updated} testId="bank-cases" />
-            <BankCard name={t("overview.banks.materials")} to="materials" items={totals.materials.items} updated={totals.materials.updated} testId="bank-materials" />
+            <BankCard
+              name={t("overview.banks.materials")}
+              to="materials"
+              items={totals.materials.items}
+              updated={totals.materials.updated}
+              testId="bank-materials"
+            />
           </div>
           <Table
             caption={t("overview.banks.title")}
@@ -311,7 +337,9 @@ export function Findings({ findings }: { findings: Section<"findings"> }) {
               </tr>
             ))}
           </Table>
-          {findings.total > findings.rows.length ? <p className="text-sm text-gray-600">{t("overview.findings.more", { count: findings.rows.length })}</p> : null}
+          {findings.total > findings.rows.length ? (
+            <p className="text-sm text-gray-600">{t("overview.findings.more", { count: findings.rows.length })}</p>
+          ) : null}
         </>
       )}
     </OverviewSection>

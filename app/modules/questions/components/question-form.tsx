@@ -50,12 +50,24 @@ export function QuestionForm({
   return (
     <Form method="post" {...getFormProps(form)} className="max-w-3xl rounded border border-gray-200 bg-white p-6">
       <div className="grid gap-x-4 sm:grid-cols-2">
-        <SelectField label={t("questions.certificate")} meta={fields.certificateId} options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` }))} />
+        <SelectField
+          label={t("questions.certificate")}
+          meta={fields.certificateId}
+          options={certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` }))}
+        />
         <SelectField label={t("questions.level")} meta={fields.level} options={levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) }))} />
-        <SelectField label={t("questions.type")} meta={fields.type} options={questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) }))} />
+        <SelectField
+          label={t("questions.type")}
+          meta={fields.type}
+          options={questionTypes.map((type) => ({ value: type, label: t(`questions.types.${type}`) }))}
+        />
         <SelectField label={t("questions.difficulty")} meta={fields.difficulty} options={["1", "2", "3", "4", "5"].map((d) => ({ value: d, label: d }))} />
         <SelectField label={t("questions.pool")} meta={fields.pool} options={pools.map((p) => ({ value: p, label: t(`questions.pools.${p}`) }))} />
-        <SelectField label={t("questions.visibility")} meta={fields.visibility} options={visibilities.map((v) => ({ value: v, label: t(`questions.visibilities.${v}`) }))} />
+        <SelectField
+          label={t("questions.visibility")}
+          meta={fields.visibility}
+          options={visibilities.map((v) => ({ value: v, label: t(`questions.visibilities.${v}`) }))}
+        />
       </div>
       <TextAreaField label={t("questions.stem")} meta={fields.stem} rows={3} />
       <TextAreaField label={`${t("questions.options")} · ${t("questions.optionsHint")}`} meta={fields.options} rows={4} />

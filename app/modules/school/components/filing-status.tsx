@@ -14,7 +14,13 @@ export function FilingStatusChip({ status }: { status: keyof typeof tone }) {
 }
 
 /** The filing's steps, with the committee's comments. */
-export function FilingEvents({ events, format }: { events: { id: string; toStatus: keyof typeof tone; comment: string; actorSide: string; createdAt: string }[]; format: (at: string) => string }) {
+export function FilingEvents({
+  events,
+  format,
+}: {
+  events: { id: string; toStatus: keyof typeof tone; comment: string; actorSide: string; createdAt: string }[];
+  format: (at: string) => string;
+}) {
   const { t } = useTranslation();
   return (
     <ol className="space-y-2 text-sm">
@@ -41,8 +47,18 @@ export function filingFormFields(
 ) {
   return [
     { name: "majorId", label: t("school.filings.major"), kind: "select" as const, options: majors.map((m) => ({ value: m.id, label: `${m.code} ${m.name}` })) },
-    { name: "certificateId", label: t("school.filings.certificate"), kind: "select" as const, options: certificates.map((c) => ({ value: c.id, label: `${en ? c.nameEn : c.nameZh} · ${c.organizationName}` })) },
-    { name: "level", label: t("school.filings.level"), kind: "select" as const, options: levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })) },
+    {
+      name: "certificateId",
+      label: t("school.filings.certificate"),
+      kind: "select" as const,
+      options: certificates.map((c) => ({ value: c.id, label: `${en ? c.nameEn : c.nameZh} · ${c.organizationName}` })),
+    },
+    {
+      name: "level",
+      label: t("school.filings.level"),
+      kind: "select" as const,
+      options: levels.map((l) => ({ value: l, label: t(`certificates.levelNames.${l}`) })),
+    },
     { name: "expectedStudentsPerYear", label: t("school.filings.expectedStudentsPerYear"), kind: "number" as const },
     { name: "examSitePlan", label: t("school.filings.examSitePlan"), kind: "textarea" as const },
     { name: "responsibleOffice", label: t("school.filings.responsibleOffice") },
@@ -50,4 +66,3 @@ export function filingFormFields(
     { name: "contactEmail", label: t("school.filings.contactEmail"), kind: "email" as const },
   ];
 }
-

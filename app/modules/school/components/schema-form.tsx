@@ -50,14 +50,20 @@ export function SchemaForm({
   });
   const meta = metas as unknown as Record<string, Parameters<typeof Field>[0]["meta"]>;
   return (
-    <Form method="post" encType={multipart ? "multipart/form-data" : undefined} {...getFormProps(form)} className="max-w-2xl rounded border border-gray-200 bg-white p-6">
+    <Form
+      method="post"
+      encType={multipart ? "multipart/form-data" : undefined}
+      {...getFormProps(form)}
+      className="max-w-2xl rounded border border-gray-200 bg-white p-6"
+    >
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <div className={columns === 2 ? "grid gap-x-4 sm:grid-cols-2" : undefined}>
         {fields.map((field) => {
           const m = meta[field.name];
-          if (field.kind === "select") return <SelectField key={field.name} label={field.label} meta={m} options={field.options ?? []} placeholder={field.placeholder} />;
+          if (field.kind === "select")
+            return <SelectField key={field.name} label={field.label} meta={m} options={field.options ?? []} placeholder={field.placeholder} />;
           if (field.kind === "textarea") return <TextAreaField key={field.name} label={field.label} meta={m} rows={4} />;
           if (field.kind === "file")
             return (
@@ -65,7 +71,14 @@ export function SchemaForm({
                 <label htmlFor={m.id} className="block text-sm font-medium text-gray-800">
                   {field.label}
                 </label>
-                <input id={m.id} name={m.name} type="file" aria-invalid={m.errors ? true : undefined} aria-describedby={m.errors ? m.errorId : undefined} className="mt-1 block w-full text-sm" />
+                <input
+                  id={m.id}
+                  name={m.name}
+                  type="file"
+                  aria-invalid={m.errors ? true : undefined}
+                  aria-describedby={m.errors ? m.errorId : undefined}
+                  className="mt-1 block w-full text-sm"
+                />
                 {field.hint ? <p className="mt-1 text-xs text-gray-500">{field.hint}</p> : null}
                 <ErrorList id={m.errorId} errors={m.errors} />
               </div>
@@ -90,7 +103,13 @@ export function SchemaForm({
 
 /** A status chip. */
 export function Chip({ tone = "gray", children, testId }: { tone?: "gray" | "green" | "amber" | "red" | "blue"; children: React.ReactNode; testId?: string }) {
-  const tones = { gray: "bg-gray-100 text-gray-700", green: "bg-green-100 text-green-800", amber: "bg-amber-100 text-amber-800", red: "bg-red-100 text-red-800", blue: "bg-blue-100 text-blue-800" };
+  const tones = {
+    gray: "bg-gray-100 text-gray-700",
+    green: "bg-green-100 text-green-800",
+    amber: "bg-amber-100 text-amber-800",
+    red: "bg-red-100 text-red-800",
+    blue: "bg-blue-100 text-blue-800",
+  };
   return (
     <span className={`rounded px-2 py-0.5 text-xs ${tones[tone]}`} data-testid={testId}>
       {children}

@@ -25,7 +25,19 @@ type Reply = { accepted?: number; result?: { error?: Record<string, string[] | n
 
 const short = (text: string) => (text.length > 60 ? `${text.slice(0, 60)}…` : text);
 
-export function ImportReview({ status, duplicateRows, duplicates, flagged, suggestions }: { status: string; duplicateRows: number; duplicates: string | null; flagged: Flagged[]; suggestions: Suggested[] }) {
+export function ImportReview({
+  status,
+  duplicateRows,
+  duplicates,
+  flagged,
+  suggestions,
+}: {
+  status: string;
+  duplicateRows: number;
+  duplicates: string | null;
+  flagged: Flagged[];
+  suggestions: Suggested[];
+}) {
   const { t, i18n } = useTranslation();
   const { slug, jobId } = useParams();
   const fetcher = useFetcher<Reply>();
@@ -73,7 +85,9 @@ export function ImportReview({ status, duplicateRows, duplicates, flagged, sugge
           </Form>
         </section>
       ) : null}
-      {status === "done" && duplicates ? <p className="text-sm text-gray-600">{t(`smart.duplicates.decided.${duplicates}`, { count: duplicateRows })}</p> : null}
+      {status === "done" && duplicates ? (
+        <p className="text-sm text-gray-600">{t(`smart.duplicates.decided.${duplicates}`, { count: duplicateRows })}</p>
+      ) : null}
       {status === "done" && pending.length > 0 ? (
         <section className="space-y-3" data-testid="bulk-suggestions">
           <h2 className="text-lg font-semibold">{t("smart.suggestions.bulkTitle")}</h2>
@@ -108,7 +122,13 @@ export function ImportReview({ status, duplicateRows, duplicates, flagged, sugge
                 </tr>
               ))}
             </Table>
-            <button type="submit" name="intent" value="accept" className="rounded bg-blue-700 px-4 py-2 text-white hover:bg-blue-800" disabled={fetcher.state !== "idle"}>
+            <button
+              type="submit"
+              name="intent"
+              value="accept"
+              className="rounded bg-blue-700 px-4 py-2 text-white hover:bg-blue-800"
+              disabled={fetcher.state !== "idle"}
+            >
               {t("smart.suggestions.acceptSelected")}
             </button>
           </fetcher.Form>

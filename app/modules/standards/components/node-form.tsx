@@ -38,7 +38,10 @@ export function NodeForm({
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: standardActionSchema, error: zodErrorMap(t) }),
   });
-  const hiddenErrors = [...(form.errors ?? []), ...Object.entries(form.allErrors).flatMap(([name, errors]) => (["level", "parentId", "nodeId"].includes(name) ? errors : []))];
+  const hiddenErrors = [
+    ...(form.errors ?? []),
+    ...Object.entries(form.allErrors).flatMap(([name, errors]) => (["level", "parentId", "nodeId"].includes(name) ? errors : [])),
+  ];
   return (
     <Form method="post" {...getFormProps(form)} className="mt-2 rounded border border-gray-200 bg-gray-50 p-3">
       <input type="hidden" name="intent" value={target.intent} />

@@ -43,7 +43,8 @@ export function RequirementsField({
             <label key={`${r.level}:${r.lineageId}`} className="flex items-start gap-2 py-0.5">
               <input type="checkbox" name={name} value={r.lineageId} defaultChecked={chosen.has(r.lineageId)} className="mt-1" />
               <span>
-                <span className="text-gray-500">{t(`certificates.levelNames.${r.level}`)}</span> <span className="font-mono">{r.code}</span> {en && r.titleEn ? r.titleEn : r.titleZh}
+                <span className="text-gray-500">{t(`certificates.levelNames.${r.level}`)}</span> <span className="font-mono">{r.code}</span>{" "}
+                {en && r.titleEn ? r.titleEn : r.titleZh}
               </span>
             </label>
           ))}

@@ -3,7 +3,13 @@ import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 /** The certificate's code (a link to it) and "<certificate> · 职业技能等级标准" above every standards page. */
-export function StandardHeading({ certificate, children }: { certificate: { id: string; code: string; nameZh: string; nameEn: string }; children?: ReactNode }) {
+export function StandardHeading({
+  certificate,
+  children,
+}: {
+  certificate: { id: string; code: string; nameZh: string; nameEn: string };
+  children?: ReactNode;
+}) {
   const { t, i18n } = useTranslation();
   const { slug } = useParams();
   return (

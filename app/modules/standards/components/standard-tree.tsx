@@ -29,7 +29,19 @@ function childrenOf(nodes: TreeNode[]) {
   return map;
 }
 
-function SmallButton({ intent, nodeId, label, children, extra }: { intent: string; nodeId: string; label: string; children: string; extra?: Record<string, string> }) {
+function SmallButton({
+  intent,
+  nodeId,
+  label,
+  children,
+  extra,
+}: {
+  intent: string;
+  nodeId: string;
+  label: string;
+  children: string;
+  extra?: Record<string, string>;
+}) {
   return (
     <Form method="post" className="inline">
       <input type="hidden" name="intent" value={intent} />
