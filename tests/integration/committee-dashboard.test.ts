@@ -132,7 +132,7 @@ describe("committee dashboard and supervision settings", () => {
   it("lists every organization's banks, empty ones included, and flags those not updated within the threshold", async () => {
     // A new organization without any certificate, and demo-care's questions last changed 400 days ago.
     await asSystem(
-      sql`insert into tenants (kind, slug, name, credit_code, district) values ('organization', 'empty-org', '空库组织', '91310000MA1FL7XK9Z', 'jingan')`,
+      sql`insert into tenants (kind, slug, name, credit_code, district, admission) values ('organization', 'empty-org', '空库组织', '91310000MA1FL7XK9Z', 'jingan', 'admitted')`,
     );
     const [trigger] = await db().rows<{ tgname: string }>(
       sql`select tgname from pg_trigger where tgrelid = 'questions'::regclass and tgfoid = 'touch_updated_at'::regproc`,

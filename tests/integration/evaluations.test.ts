@@ -50,7 +50,7 @@ describe("organization evaluations (动态遴选)", () => {
     // certificate and submitted 2 reports, 1 late (plus its demo draft, not counted); filings
     // naming it: 1 approved, 1 submitted, 1 returned.
     const [{ id: org }] = await asSystem<{ id: string }>(
-      sql`insert into tenants (slug, kind, name, credit_code) values ('eval-fixture', 'organization', '评估样本组织', '91310000MA1FX0001X') returning id`,
+      sql`insert into tenants (slug, kind, name, credit_code, admission) values ('eval-fixture', 'organization', '评估样本组织', '91310000MA1FX0001X', 'admitted') returning id`,
     );
     const [{ code: industry }] = await db.rows<{ code: string }>(sql`select code from industries limit 1`);
     const [{ id: cert }] = await asSystem<{ id: string }>(

@@ -78,7 +78,9 @@ describe("GIFT import and export", () => {
       const data = await (await editor.data(`/w/demo-ai/questions/import/${jobId}`, jobRoute)).json();
       if (data.job.status === "done" || data.job.status === "failed")
         return { jobId, job: data.job, errors: data.errors as { row: number; column: string; message: string }[] };
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A bank imported back resembles itself: the near-duplicate review is answered "keep all".
+      if (data.job.status === "review") expect((await editor.post(`/w/demo-ai/questions/import/${jobId}/review`, { intent: "keep" })).status).toBeLessThan(400);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`import ${jobId} did not finish`);
   };

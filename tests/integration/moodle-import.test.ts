@@ -51,7 +51,9 @@ describe("Moodle XML import", () => {
     for (let i = 0; i < 600; i++) {
       const data = await (await client.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json();
       if (data.job.status === "done" || data.job.status === "failed") return { jobId, job: data.job, errors: data.errors };
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Rows like questions already in the bank (fixtures share stems) wait for a choice: kept here.
+      if (data.job.status === "review") expect((await client.post(`/w/demo-ai/questions/import/${jobId}/review`, { intent: "keep" })).status).toBeLessThan(400);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`import ${jobId} did not finish`);
   };
