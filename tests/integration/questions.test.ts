@@ -65,7 +65,9 @@ describe("question bank", () => {
       job = data.job;
       if (job && (job.status === "done" || job.status === "failed"))
         return { jobId, job, errors: data.errors as { row: number; column: string; message: string }[] };
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A bank imported back resembles itself: the near-duplicate review (decision 051) is answered "keep all".
+      if (job?.status === "review") expect((await client.post(`/w/demo-ai/questions/import/${jobId}/review`, { intent: "keep" })).status).toBeLessThan(400);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`import ${jobId} did not finish: ${JSON.stringify(job)}`);
   };

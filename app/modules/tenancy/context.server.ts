@@ -523,3 +523,8 @@ export async function withUser<T>(source: RequestSource, fn: (tx: Tx, ctx: UserC
   const userCtx: UserContext = { ...ctx, user: identity.user, sessionTokenHash: identity.tokenHash };
   return transaction({ userId: identity.user.id, role: "user" }, (tx) => fn(tx, userCtx));
 }
+
+/** Which database serves the app: the embedded PGlite or a PostgreSQL server (for the few queries that differ). */
+export async function databaseKind() {
+  return (await getDatabase()).kind;
+}
