@@ -14,8 +14,8 @@ export const duplicateThreshold = 0.6;
 // PostgreSQL finds the candidates with the `%` operator through the trigram index (its default
 // threshold), then checks the threshold on them. PGlite does not get `%`: after a `%` index scan over
 // Chinese stems the next statement now and then spun inside PGlite's error handling (a test hung at
-// 100% CPU; decision 051). There similarity() reads the certificate's questions of the same type, and
-// an import's check is skipped past a budget of comparisons (the embedded database is the small one).
+// 100% CPU; decision 051). There similarity() reads the certificate's questions of the same type. On both,
+// an import's check is skipped past a budget of comparisons (rows × the certificate's questions).
 const pgliteComparisons = 2_000_000;
 const indexed = async () => (await databaseKind()) !== "pglite";
 
@@ -56,7 +56,7 @@ export async function similarQuestions(
 export async function flagDuplicateRows(tx: Tx, job: { tenantId: string; id: string; certificateId: string | null }): Promise<number> {
   if (!job.certificateId) return 0;
   const index = await indexed();
-  if (!index) {
+  {
     const [size] = rowsOf<{ n: number }>(
       await tx.execute(sql`select (select count(*) from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id})
         * (select count(*) from questions where tenant_id = ${job.tenantId} and certificate_id = ${job.certificateId}) as n`),
