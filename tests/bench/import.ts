@@ -197,13 +197,6 @@ async function benchDuplicateCheck(
     "organization",
   );
   const ms = performance.now() - started;
-  if (process.env.BENCH_DUP_DEBUG) {
-    const probe = await database.db.execute(sql`select r.row_number, r.data->>'stem' as stem,
-      (select max(similarity(q.stem, r.data->>'stem')) from questions q where q.tenant_id = ${target.tenant_id} and q.certificate_id = ${target.id}) as best,
-      (select count(*) from questions q where q.tenant_id = ${target.tenant_id} and q.certificate_id = ${target.id}) as bank
-      from import_rows r where r.job_id = ${job.id} and r.row_number = 1`);
-    console.log(JSON.stringify(rowsOf(probe)));
-  }
   return { bankRows: bank, stagedRows: staged, planted, flagged, ms: Math.round(ms), perRowMs: Math.round((ms / staged) * 100) / 100 };
 }
 

@@ -144,6 +144,20 @@ function values(ctx: TenantContext, input: QuestionInput) {
   };
 }
 
+/** Records the question as it now stands as its version `saved.version`: a published version is a record. */
+export async function recordVersion(tx: Tx, ctx: TenantContext, saved: typeof questions.$inferSelect) {
+  await tx
+    .insert(questionVersions)
+    .values({
+      tenantId: ctx.tenant.id,
+      questionId: saved.id,
+      version: saved.version,
+      snapshot: snapshotOf(saved),
+      pool: saved.pool,
+      publishedByUserId: ctx.user.id,
+    });
+}
+
 /**
  * Saves a question (new when `id` is null). Saving keeps it a draft and creates no version;
  * publishing records the next version, which stays readable whatever happens to the question.
@@ -168,10 +182,7 @@ export async function saveQuestion(tx: Tx, ctx: TenantContext, id: string | null
         .insert(questions)
         .values({ ...values(ctx, input), ...state, createdByUserId: ctx.user.id })
         .returning();
-  if (publish)
-    await tx
-      .insert(questionVersions)
-      .values({ tenantId: ctx.tenant.id, questionId: saved.id, version, snapshot: snapshotOf(saved), pool: saved.pool, publishedByUserId: ctx.user.id });
+  if (publish) await recordVersion(tx, ctx, saved);
   await audit(tx, ctx, {
     action: publish ? "question.publish" : before ? "question.update" : "question.create",
     entityType: "question",

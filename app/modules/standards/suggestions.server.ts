@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
-import { cases, questions, questionVersions } from "../../../db/schema";
+import { cases, questions } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { snapshotOf } from "~/modules/questions/service.server";
+import { recordVersion } from "~/modules/questions/service.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 
 // Skill-requirement suggestions (issue 19 item 5, decision 052): for a question or case without
@@ -142,6 +142,22 @@ async function isRequirementOf(tx: Tx, tenantId: string, certificateId: string, 
   return rows.length > 0;
 }
 
+/** Why `lineageId` cannot be linked to the item (missing, already linked, not a requirement of its level), or null. */
+async function refusedLink(
+  tx: Tx,
+  ctx: TenantContext,
+  item: { certificateId: string; level: string; requirementIds: string[] } | undefined,
+  lineageId: string,
+  field: string,
+): Promise<Failure | null> {
+  const t = translator(ctx.locale);
+  if (!item) return { ok: false, status: 404, fieldErrors: { [field]: [t("smart.suggestions.notFound")] } };
+  if (item.requirementIds.includes(lineageId)) return { ok: false, status: 409, fieldErrors: { [field]: [t("smart.suggestions.alreadyLinked")] } };
+  if (!(await isRequirementOf(tx, ctx.tenant.id, item.certificateId, item.level, lineageId)))
+    return { ok: false, status: 400, fieldErrors: { [field]: [t("smart.suggestions.notARequirement")] } };
+  return null;
+}
+
 /**
  * Links a suggested requirement to a question. A published question without pending changes is
  * published again as its next version (the link is part of what a version records); a draft stays
@@ -154,17 +170,13 @@ export async function acceptQuestionRequirement(
   lineageId: string,
   field = "requirementId",
 ): Promise<Accepted | Failure> {
-  const t = translator(ctx.locale);
   const [before] = await tx
     .select()
     .from(questions)
     .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.id, questionId)))
     .limit(1);
-  if (!before) return { ok: false, status: 404, fieldErrors: { [field]: [t("smart.suggestions.notFound")] } };
-  if (before.requirementIds.includes(lineageId)) return { ok: false, status: 409, fieldErrors: { [field]: [t("smart.suggestions.alreadyLinked")] } };
-  if (!(await isRequirementOf(tx, ctx.tenant.id, before.certificateId, before.level, lineageId))) {
-    return { ok: false, status: 400, fieldErrors: { [field]: [t("smart.suggestions.notARequirement")] } };
-  }
+  const refused = await refusedLink(tx, ctx, before, lineageId, field);
+  if (refused) return refused;
   const republish = before.status === "published";
   const [saved] = await tx
     .update(questions)
@@ -175,10 +187,7 @@ export async function acceptQuestionRequirement(
     })
     .where(and(eq(questions.tenantId, ctx.tenant.id), eq(questions.id, questionId)))
     .returning();
-  if (republish)
-    await tx
-      .insert(questionVersions)
-      .values({ tenantId: ctx.tenant.id, questionId, version: saved.version, snapshot: snapshotOf(saved), pool: saved.pool, publishedByUserId: ctx.user.id });
+  if (republish) await recordVersion(tx, ctx, saved);
   await audit(tx, ctx, {
     action: "question.requirement_accept",
     entityType: "question",
@@ -197,17 +206,13 @@ export async function acceptCaseRequirement(
   lineageId: string,
   field = "requirementId",
 ): Promise<Accepted | Failure> {
-  const t = translator(ctx.locale);
   const [before] = await tx
     .select()
     .from(cases)
     .where(and(eq(cases.tenantId, ctx.tenant.id), eq(cases.id, caseId)))
     .limit(1);
-  if (!before) return { ok: false, status: 404, fieldErrors: { [field]: [t("smart.suggestions.notFound")] } };
-  if (before.requirementIds.includes(lineageId)) return { ok: false, status: 409, fieldErrors: { [field]: [t("smart.suggestions.alreadyLinked")] } };
-  if (!(await isRequirementOf(tx, ctx.tenant.id, before.certificateId, before.level, lineageId))) {
-    return { ok: false, status: 400, fieldErrors: { [field]: [t("smart.suggestions.notARequirement")] } };
-  }
+  const refused = await refusedLink(tx, ctx, before, lineageId, field);
+  if (refused) return refused;
   const [saved] = await tx
     .update(cases)
     .set({ requirementIds: [...before.requirementIds, lineageId], updatedAt: new Date() })
