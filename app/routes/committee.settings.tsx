@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { capsOverview, noticeHistory, setCostCap, setNoticePeriod } from "~/modules/fees/settings.server";
 import { costCapSchema, noticePeriodSchema } from "~/modules/fees/schemas";
-import { IndustryFieldsSection, ReportPeriodsSection, ThresholdsSection } from "~/modules/committee/components/settings-sections";
+import { IndustryFieldsSection, ReasonAndSave, ReportPeriodsSection, ThresholdsSection } from "~/modules/committee/components/settings-sections";
 import { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema } from "~/modules/committee/schemas";
 import {
   addReportPeriod,
@@ -191,18 +191,7 @@ export default function CommitteeSettings() {
                         {t("committee.newCap")}
                       </label>
                       <input id={`cap-${c.id}-${l.level}`} name="amount" placeholder="500.00" className="w-24 rounded border border-gray-300 px-2 py-1" />
-                      <label className="sr-only" htmlFor={`reason-${c.id}-${l.level}`}>
-                        {t("committee.reason")}
-                      </label>
-                      <input
-                        id={`reason-${c.id}-${l.level}`}
-                        name="reason"
-                        placeholder={t("committee.reason")}
-                        className="w-40 rounded border border-gray-300 px-2 py-1"
-                      />
-                      <button type="submit" className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
-                        {t("committee.save")}
-                      </button>
+                      <ReasonAndSave id={`reason-${c.id}-${l.level}`} width="w-40" />
                     </Form>
                   </td>
                 ) : null}

@@ -180,18 +180,7 @@ export function ReportPeriodsSection({ periods, canEdit, errors }: { periods: Pe
                     {t("oversight.settings.dueOn")}
                   </label>
                   <input id={`due-${p.id}`} name="dueOn" type="date" defaultValue={p.dueOn} className="rounded border border-gray-300 px-2 py-1" />
-                  <label className="sr-only" htmlFor={`due-reason-${p.id}`}>
-                    {t("committee.reason")}
-                  </label>
-                  <input
-                    id={`due-reason-${p.id}`}
-                    name="reason"
-                    placeholder={t("committee.reason")}
-                    className="w-36 rounded border border-gray-300 px-2 py-1"
-                  />
-                  <button type="submit" className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
-                    {t("committee.save")}
-                  </button>
+                  <ReasonAndSave id={`due-reason-${p.id}`} width="w-36" />
                 </Form>
               </td>
             ) : null}
@@ -304,5 +293,21 @@ export function IndustryFieldsSection({
         ))}
       </Table>
     </SettingsSection>
+  );
+}
+
+/** The end of a table row's inline settings form: the reason for the change and its save button. */
+export function ReasonAndSave({ id, width }: { id: string; width: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <label className="sr-only" htmlFor={id}>
+        {t("committee.reason")}
+      </label>
+      <input id={id} name="reason" placeholder={t("committee.reason")} className={`${width} rounded border border-gray-300 px-2 py-1`} />
+      <button type="submit" className="rounded border border-gray-300 bg-white px-2 py-1 hover:bg-gray-100">
+        {t("committee.save")}
+      </button>
+    </>
   );
 }
