@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { giftEscape, parseGiftBlock } from "../../app/modules/questions/gift";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
+import { finishQuestionImport } from "../support/question-import";
 
 // GIFT (issue 19 item 2, decision 050): the parser on each construct of the format's documentation,
 // a teacher's file through the import pipeline (unsupported matching listed, the rest imported on
@@ -71,19 +72,13 @@ describe("GIFT import and export", () => {
   let editor: HttpClient;
   let trainer: string;
   const db = () => owner(app.database);
-  const jobRoute = "routes/w.$slug.questions.import.$jobId";
 
-  const waitFor = async (jobId: string) => {
-    for (let i = 0; i < 600; i++) {
-      const data = await (await editor.data(`/w/demo-ai/questions/import/${jobId}`, jobRoute)).json();
-      if (data.job.status === "done" || data.job.status === "failed")
-        return { jobId, job: data.job, errors: data.errors as { row: number; column: string; message: string }[] };
-      // A bank imported back resembles itself: the near-duplicate review is answered "keep all".
-      if (data.job.status === "review") expect((await editor.post(`/w/demo-ai/questions/import/${jobId}/review`, { intent: "keep" })).status).toBeLessThan(400);
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`import ${jobId} did not finish`);
-  };
+  const waitFor = (jobId: string) =>
+    finishQuestionImport<{ status: string; importedRows: number; settings: { skippable?: number[]; skip?: number[]; notes?: { row: number; key: string }[] } }>(
+      editor,
+      jobId,
+    );
+
   const importFile = async (name: string, bytes: Uint8Array, defaults: Record<string, string> = {}) => {
     const form = new FormData();
     form.append("certificateId", trainer);

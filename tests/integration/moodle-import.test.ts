@@ -7,6 +7,7 @@ import { isMoodleGrade } from "../../app/modules/questions/moodle.server";
 import { toMoodleXml, type ExportQuestion } from "../../app/modules/imports/formats.server";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, owner, query } from "../support/db";
+import { finishQuestionImport } from "../support/question-import";
 
 // Moodle XML as Moodle writes it (issue 19, decision 049): each mapping on a fixture written from the
 // format's documentation (tests/fixtures/moodle), the upload form's defaults, category paths as tags,
@@ -47,16 +48,7 @@ describe("Moodle XML import", () => {
   /** The job page's action, answered as data (field errors as JSON). */
   const skip = (client: HttpClient, jobId: string, count: string) =>
     client.post(`/w/demo-ai/questions/import/${jobId}?_data=${encodeURIComponent(jobRoute)}`, { skip: count });
-  const waitFor = async (client: HttpClient, jobId: string): Promise<JobResult> => {
-    for (let i = 0; i < 600; i++) {
-      const data = await (await client.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json();
-      if (data.job.status === "done" || data.job.status === "failed") return { jobId, job: data.job, errors: data.errors };
-      // Rows like questions already in the bank (fixtures share stems) wait for a choice: kept here.
-      if (data.job.status === "review") expect((await client.post(`/w/demo-ai/questions/import/${jobId}/review`, { intent: "keep" })).status).toBeLessThan(400);
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`import ${jobId} did not finish`);
-  };
+  const waitFor = (client: HttpClient, jobId: string): Promise<JobResult> => finishQuestionImport<Job>(client, jobId);
 
   /** Uploads a file with the form's defaults and waits until its job ends. */
   const importFile = async (name: string, bytes: Uint8Array, defaults: Record<string, string> = { defaultLevel: "intermediate" }, client = editor) => {

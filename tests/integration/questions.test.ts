@@ -6,6 +6,7 @@ import { resumeStaleImports, runImportJob } from "../../app/modules/imports/jobs
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { likePattern } from "../../app/ui/like";
 import { asApp, databaseError, owner, query } from "../support/db";
+import { finishQuestionImport } from "../support/question-import";
 import { testIdAttribute, testIdText } from "../support/html";
 
 // The question bank (DOMAIN §二.5, §二.6): drafts and published versions with a diff, exam-pool
@@ -59,17 +60,7 @@ describe("question bank", () => {
     const response = await client.post("/w/demo-ai/questions/import", form);
     expect(response.status, await response.clone().text()).toBe(302);
     const jobId = response.headers.get("location")!.split("/").at(-1)!;
-    let job: { status: string; importedRows: number; errorCount: number; totalRows: number; progress: number } | null = null;
-    for (let i = 0; i < 600; i++) {
-      const data = await (await client.data(`/w/demo-ai/questions/import/${jobId}`, "routes/w.$slug.questions.import.$jobId")).json();
-      job = data.job;
-      if (job && (job.status === "done" || job.status === "failed"))
-        return { jobId, job, errors: data.errors as { row: number; column: string; message: string }[] };
-      // A bank imported back resembles itself: the near-duplicate review (decision 051) is answered "keep all".
-      if (job?.status === "review") expect((await client.post(`/w/demo-ai/questions/import/${jobId}/review`, { intent: "keep" })).status).toBeLessThan(400);
-      else await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`import ${jobId} did not finish: ${JSON.stringify(job)}`);
+    return finishQuestionImport<{ status: string; importedRows: number; errorCount: number; totalRows: number; progress: number }>(client, jobId);
   };
 
   const csv = (rows: string[][]) => Buffer.from(`\uFEFF${rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(",")).join("\r\n")}\r\n`);

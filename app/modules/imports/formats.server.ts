@@ -146,11 +146,6 @@ export async function readImport(
   return { rows: rowsFromTable(answer.table, sheet), notes: [] };
 }
 
-/** The rows of an uploaded file, in the column keys of the bank's template. */
-export async function readRows(bytes: Uint8Array, format: ImportFormat, sheet: Sheet = questionSheet): Promise<SheetRow[]> {
-  return (await readImport(bytes, format, sheet)).rows;
-}
-
 export interface ExportQuestion {
   type: string;
   stem: string;
