@@ -146,16 +146,14 @@ function values(ctx: TenantContext, input: QuestionInput) {
 
 /** Records the question as it now stands as its version `saved.version`: a published version is a record. */
 export async function recordVersion(tx: Tx, ctx: TenantContext, saved: typeof questions.$inferSelect) {
-  await tx
-    .insert(questionVersions)
-    .values({
-      tenantId: ctx.tenant.id,
-      questionId: saved.id,
-      version: saved.version,
-      snapshot: snapshotOf(saved),
-      pool: saved.pool,
-      publishedByUserId: ctx.user.id,
-    });
+  await tx.insert(questionVersions).values({
+    tenantId: ctx.tenant.id,
+    questionId: saved.id,
+    version: saved.version,
+    snapshot: snapshotOf(saved),
+    pool: saved.pool,
+    publishedByUserId: ctx.user.id,
+  });
 }
 
 /**
