@@ -167,6 +167,12 @@ export function startServersFromSeededDemo(source: typeof seededDemo) {
   seededDemo = source;
 }
 
+/** The seeded copy lives on DATABASE_URL's server: a database on another server (the fault test's own) is seeded by the script. */
+function copiable(database: ServerDatabase) {
+  if (database.kind === "pglite") return true;
+  return !!process.env.DATABASE_URL && new URL(database.url!).host === new URL(process.env.DATABASE_URL).host;
+}
+
 /** Copies the demo seeded once into `database` and its files into `storage`: what the seed script would write. */
 async function copySeededDemo(source: NonNullable<typeof seededDemo>, database: ServerDatabase, storage: string) {
   await cp(source.files, storage, { recursive: true });
@@ -208,7 +214,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   try {
     const seedEnv = childEnv(options.env ?? {}, database.env, { NODE_ENV: undefined });
     if ((options.data ?? "demo") === "demo") {
-      if (seededDemo) await copySeededDemo(seededDemo, database, seedEnv.STORAGE_DIR ?? path.join(root, ".data/storage"));
+      if (seededDemo && copiable(database)) await copySeededDemo(seededDemo, database, seedEnv.STORAGE_DIR ?? path.join(root, ".data/storage"));
       else await runScript("db/seed/index.ts", seedEnv);
     } else if (options.data === "migrate") await runScript("db/migrate.ts", childEnv(options.env ?? {}, database.env));
   } catch (error) {
