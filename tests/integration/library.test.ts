@@ -29,7 +29,7 @@ describe("the shared course library", () => {
     expect(response.status).toBe(200);
     return (await response.json()) as { rows: Row[]; nextCursor: string | null; scope: { slug: string }; choices: { slug: string }[] };
   };
-  const everything = sql`select * from library_items(null, null, null, null, null, null, null, null, null, null, 100000)`;
+  const everything = sql`select * from library_items(null, null, null, null, null, null, null, null, null, null, 100000, null)`;
 
   beforeAll(async () => {
     app = await startApp();
