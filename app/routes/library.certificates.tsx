@@ -5,6 +5,7 @@ import type { Locale } from "~/i18n/i18n";
 import { BankFilterForm, SearchBox } from "~/modules/banks/components/bank-filters";
 import { adoptionProposalPath, catalogueIndustries, certificateCatalogue } from "~/modules/library/library.server";
 import { catalogueFilterSchema } from "~/modules/library/schemas";
+import { publicPage } from "~/modules/public-cache/public-cache.server";
 import { libraryScopes, readVisitor, withPublic } from "~/modules/tenancy/context.server";
 import { formatDate } from "~/ui/format";
 import { EmptyState, filterSelect, NextPage, Table } from "~/ui/list";
@@ -15,17 +16,21 @@ import type { RouteHandle } from "~/ui/page-title";
 export const handle: RouteHandle = { title: "library.catalogue.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  // A school member sees "propose adoption" links: their school from the shared identity (no query).
-  const visitor = await readVisitor({ request, context });
-  const school = libraryScopes(visitor.memberships).find((m) => m.tenant.kind === "school")?.tenant.slug ?? null;
-  return withPublic({ request, context }, async (tx) => {
-    const filter = catalogueFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-    const [page, industries] = await Promise.all([certificateCatalogue(tx, filter), catalogueIndustries(tx)]);
-    return {
-      rows: page.rows.map((row) => ({ ...row, propose: school ? adoptionProposalPath(school, row.id) : null })),
-      nextCursor: page.nextCursor,
-      industries,
-    };
+  // Shared by every anonymous visitor until a certificate, an organization, an industry field or a
+  // standard changes ('catalogue', migration 0051; decision 026). A signed-in visitor's page is made
+  // afresh: a school member sees "propose adoption" links for their school (from the shared identity).
+  return publicPage({ request, context }, "catalogue", async () => {
+    const visitor = await readVisitor({ request, context });
+    const school = libraryScopes(visitor.memberships).find((m) => m.tenant.kind === "school")?.tenant.slug ?? null;
+    return withPublic({ request, context }, async (tx) => {
+      const filter = catalogueFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+      const [page, industries] = await Promise.all([certificateCatalogue(tx, filter), catalogueIndustries(tx)]);
+      return {
+        rows: page.rows.map((row) => ({ ...row, propose: school ? adoptionProposalPath(school, row.id) : null })),
+        nextCursor: page.nextCursor,
+        industries,
+      };
+    });
   });
 }
 

@@ -17,6 +17,8 @@ export const bankItemStatus = pgEnum("bank_item_status", ["draft", "published"])
 
 /** A pg_trgm GIN key: substring search (LIKE '%…%') on the column, after tenant_id (btree_gin). */
 export const trigram = (column: unknown) => sql`${column} gin_trgm_ops`;
+/** The characters and character pairs of the column (search_grams, migration 0051): terms too short for a trigram (decision 056). */
+export const grams = (column: unknown) => sql`search_grams(${column})`;
 
 export const materials = pgTable(
   "materials",
@@ -54,6 +56,9 @@ export const materials = pgTable(
     index("materials_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
     index("materials_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
     // The library's newest shared materials of each organization (decision 033).
+    index("materials_library_title_grams_idx")
+      .using("gin", t.tenantId, grams(t.title))
+      .where(sql`visibility = 'shared'`),
     index("materials_library_updated_idx")
       .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`visibility = 'shared'`),
@@ -120,6 +125,9 @@ export const cases = pgTable(
     index("cases_updated_idx").on(t.tenantId, t.updatedAt.desc(), t.id),
     index("cases_title_trgm_idx").using("gin", t.tenantId, trigram(t.title)),
     // The library's newest shared cases of each organization (decision 033).
+    index("cases_library_title_grams_idx")
+      .using("gin", t.tenantId, grams(t.title))
+      .where(sql`visibility = 'shared'`),
     index("cases_library_updated_idx")
       .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
       .where(sql`visibility = 'shared'`),
@@ -185,6 +193,9 @@ export const questions = pgTable(
     // bank: its stem search rechecks a sixth of the rows, its newest-first pages stop after a page.
     index("questions_library_stem_trgm_idx")
       .using("gin", t.tenantId, trigram(t.stem))
+      .where(sql`pool = 'practice' AND visibility = 'shared' AND status = 'published'`),
+    index("questions_library_stem_grams_idx")
+      .using("gin", t.tenantId, grams(t.stem))
       .where(sql`pool = 'practice' AND visibility = 'shared' AND status = 'published'`),
     index("questions_library_updated_idx")
       .on(t.tenantId, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())

@@ -12,7 +12,7 @@ import { seedActor } from "./actor";
 // question's attachment and shown on its page.
 
 /** A small PNG: a grey photo-like field with two red bounding boxes, drawn here (no binary in the repository). */
-function boxesPng(width = 160, height = 100) {
+export function boxesPng(width = 160, height = 100) {
   const boxes = [
     [20, 20, 70, 80],
     [95, 30, 145, 70],

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Tx } from "../client.server";
 import {
@@ -20,6 +21,7 @@ import {
   standardNodes,
   standardVersions,
   users,
+  violationEvidence,
   violationReports,
 } from "../schema";
 import { audit } from "../../app/modules/audit/audit.server";
@@ -28,6 +30,8 @@ import { semesterOf } from "../../app/modules/school/progress.server";
 import { seedScope } from "./scope";
 import { addDays, shanghaiDate } from "../../app/ui/format";
 import { seedActor } from "./actor";
+import { boxesPng } from "./question-media";
+import { newStorageKey, storage } from "../../app/modules/storage/storage.server";
 
 // The school side's demo (issue 15): demo-care's 老年照护 standard in two published versions with
 // shared practice questions, a case and a material; demo-school's majors and cohorts, an adoption
@@ -373,4 +377,28 @@ export async function seedSchool(tx: Tx, tenantIds: Map<string, string>, certifi
     entityId: violation.id,
     after: { category: violation.category, via: "demo seed" },
   });
+  // Two evidence files: the receipt filed with the report and a photo added afterwards (decision 056).
+  const receipt = new TextEncoder().encode("%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\n% 培训费收据 1,800 元\ntrailer<< /Root 1 0 R >>\n%%EOF\n");
+  for (const [fileName, contentType, bytes] of [
+    ["培训费收据.pdf", "application/pdf", receipt],
+    ["培训通知照片.png", "image/png", boxesPng()],
+  ] as const) {
+    const storageKey = newStorageKey(school);
+    await storage().put(storageKey, bytes);
+    await tx.insert(violationEvidence).values({
+      tenantId: school,
+      reportId: violation.id,
+      fileName,
+      contentType,
+      sizeBytes: bytes.byteLength,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      storageKey,
+    });
+    await audit(tx, seedActor(school), {
+      action: "violation_report.evidence",
+      entityType: "violation_report",
+      entityId: violation.id,
+      after: { fileName, contentType, via: "demo seed" },
+    });
+  }
 }

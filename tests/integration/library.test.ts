@@ -29,7 +29,7 @@ describe("the shared course library", () => {
     expect(response.status).toBe(200);
     return (await response.json()) as { rows: Row[]; nextCursor: string | null; scope: { slug: string }; choices: { slug: string }[] };
   };
-  const everything = sql`select * from library_items(null, null, null, null, null, null, null, null, null, null, 100000)`;
+  const everything = sql`select * from library_items(null, null, null, null, null, null, null, null, null, null, 100000, null)`;
 
   beforeAll(async () => {
     app = await startApp();
@@ -100,6 +100,25 @@ describe("the shared course library", () => {
       expect(privateCases.length).toBeGreaterThan(0);
       const library = new Set((await asApp(scope, (tx) => query<{ id: string }>(tx, everything))).map((r) => r.id));
       expect(privateCases.filter((c) => library.has(c.id))).toEqual([]);
+    });
+
+    it("a term too short for a trigram finds, through its characters and pairs, exactly what the plain scan finds (decision 056)", async () => {
+      const scope = scopes().school;
+      const ids = (driver: string | null, short: string | null, pattern: string) =>
+        asApp(scope, (tx) =>
+          query<{ id: string }>(
+            tx,
+            sql`select id from library_items(array[${pattern}]::text[], ${driver}::text, null, null, null, null, null, null, null, null, 100000, ${short}::text)`,
+          ),
+        ).then((rows) => rows.map((r) => r.id).sort());
+      // Two characters, one character, a pair matching only a certificate's name, an English pair in another case, absent.
+      for (const term of ["照护", "护", "擦浴", "养老", "AI", "ai", "鳕鱼"]) {
+        const pattern = `%${term}%`;
+        const scanned = await ids(null, null, pattern);
+        expect(await ids(pattern, term, pattern), term).toEqual(scanned);
+      }
+      expect((await ids("%照护%", "照护", "%照护%")).length).toBeGreaterThan(0);
+      expect((await ids("%护%", "护", "%护%")).length).toBeGreaterThan(0);
     });
 
     it("nobody outside a membership reads the library: public, auth, system without a tenant", async () => {

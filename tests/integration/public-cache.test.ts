@@ -170,4 +170,53 @@ describe("public pages ahead of their floor", () => {
     expect(publicHtml).not.toContain(name);
     expect(publicHtml).not.toContain("/logout");
   });
+
+  // The credit-rule API and the certificate catalogue (issue 18 item 6, migration 0051): each kept
+  // per its own group, bumped by a write to any table it reads and by nothing else.
+  describe.each([
+    { group: "credit_rules", path: "/api/v1/credit-rules", reads: ["credit_rules", "certificates", "tenants"] },
+    { group: "catalogue", path: "/library/certificates", reads: ["certificates", "tenants", "industries", "standard_versions"] },
+  ])("$path", ({ path, reads }) => {
+    const noOp: Record<string, ReturnType<typeof sql>> = {
+      credit_rules: sql`update credit_rules set course_name = course_name where false`,
+      certificates: sql`update certificates set name_zh = name_zh where false`,
+      tenants: sql`update tenants set name = name where false`,
+      industries: sql`update industries set name_zh = name_zh where false`,
+      standard_versions: sql`update standard_versions set notes = notes where false`,
+      fee_disclosures: sql`update fee_disclosures set contact = contact where false`,
+      users: sql`update users set name = name where false`,
+    };
+    const etag = async () => {
+      const response = await zh.get(path);
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+      expect(response.headers.get("cache-control")).toBe(cacheControl);
+      expect(response.headers.get("vary")).toMatch(/^Cookie(, Accept-Encoding)?$/);
+      return response.headers.get("etag")!;
+    };
+
+    it("answers with a strong ETag per language and 304 to If-None-Match", async () => {
+      const tag = await etag();
+      expect(tag).toMatch(/^"[\w-]{32}"$/);
+      expect(await etag()).toBe(tag);
+      const cached = await zh.get(path, { "if-none-match": tag });
+      expect(cached.status).toBe(304);
+      expect(await cached.text()).toBe("");
+      const english = await en.get(path);
+      await english.arrayBuffer();
+      expect(english.headers.get("etag")).not.toBe(tag);
+    });
+
+    it("changes its ETag on a write to each table it reads, and not on an unrelated write", async () => {
+      for (const table of reads) {
+        const before = await etag();
+        await db().rows(noOp[table]);
+        expect(await etag(), table).not.toBe(before);
+      }
+      const unrelated = ["users", "fee_disclosures"].filter((t) => !reads.includes(t));
+      const before = await etag();
+      for (const table of unrelated) await db().rows(noOp[table]);
+      expect(await etag()).toBe(before);
+    });
+  });
 });

@@ -174,6 +174,30 @@ describe("query plans on the scale schema", () => {
     expectIndexed([{ query: body, nodes: plan }]);
   });
 
+  it("finds the library's candidates for a term too short for a trigram through the grams index (library_items' short driver, decision 056)", async () => {
+    // The shape of library_items' text branch for a short driver, run as its owner (SECURITY DEFINER) runs it.
+    for (const [grams, pattern] of [
+      ["{鳕鱼}", "%鳕鱼%"],
+      ["{鳕}", "%鳕%"],
+    ]) {
+      const [row] = await owner(database).rows<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(sql`
+        explain (format json) select i.id from questions i join certificates c on c.tenant_id = i.tenant_id and c.id = i.certificate_id
+        where i.pool = 'practice' and i.visibility = 'shared' and i.status = 'published' and c.status = 'active'
+          and search_grams(i.stem) @> ${grams}::text[] and i.stem ilike ${pattern}
+        order by i.updated_at desc, i.id desc limit 31`);
+      const json = row["QUERY PLAN"];
+      const nodes = nodesOf((typeof json === "string" ? JSON.parse(json) : json)[0].Plan);
+      expect(
+        nodes.map((n) => n["Index Name"]),
+        grams,
+      ).toContain("questions_library_stem_grams_idx");
+      expect(
+        nodes.filter((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "questions"),
+        grams,
+      ).toEqual([]);
+    }
+  });
+
   it("reads the workspace search through indexes", async () => {
     expectIndexed(await plansOf((tx) => searchWorkspace(tx, ctx, { q: "数据标注" })));
     expectIndexed(await plansOf((tx) => searchWorkspace(tx, ctx, { q: "项目实践案例", kind: "case" })));

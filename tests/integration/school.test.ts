@@ -380,6 +380,23 @@ describe("the school side", () => {
         }
       expect(await count({ tenantId: ids.school, tenantKind: "school", role: "teacher" }, "violation_reports")).toBe(1);
       expect(await count({ tenantId: ids.committee, tenantKind: "committee", role: "member" }, "violation_reports")).toBe(1);
+      // The seeded report's two evidence files: the school and the committee read both.
+      expect(await count({ tenantId: ids.school, tenantKind: "school", role: "teacher" }, "violation_evidence")).toBe(2);
+      expect(await count({ tenantId: ids.committee, tenantKind: "committee", role: "member" }, "violation_evidence")).toBe(2);
+      // Nor can an organization add evidence to a report, naming the school as the tenant or itself.
+      const [{ id: report }] = await db.rows<{ id: string }>(sql`select id from violation_reports`);
+      for (const tenant of [ids.school, ids.ai])
+        expect(
+          await databaseError(
+            asApp({ tenantId: ids.ai, tenantKind: "organization", role: "admin" }, (tx) =>
+              query(
+                tx,
+                sql`insert into violation_evidence (tenant_id, report_id, file_name, content_type, size_bytes, sha256, storage_key)
+                values (${tenant}, ${report}, 'x.pdf', 'application/pdf', 1, 'x', 'x')`,
+              ),
+            ),
+          ),
+        ).toMatch(/row-level security|violates foreign key/);
       // Even naming the organization's own id as the report's tenant does not help it.
       expect(
         await asApp({ tenantId: ids.ai, tenantKind: "organization", role: "admin" }, (tx) =>
@@ -408,6 +425,55 @@ describe("the school side", () => {
       const careAdmin = app.client();
       await careAdmin.login("org2-admin@demo.xcert.test");
       expect((await careAdmin.get(`/w/demo-school/violations/${id}`)).status).toBe(404);
+
+      // More evidence while the report is open (decision 056): type checked by its bytes, each file audited.
+      const add = (file: File | null) => {
+        const more = new FormData();
+        if (file) more.set("evidence", file);
+        return teacher.action(`/w/demo-school/violations/${id}`, "routes/w.$slug.violations.$reportId", more);
+      };
+      const evidenceRows = () => db.count("violation_evidence", sql`report_id = ${id}`);
+      const audited = () => db.count("audit_log", sql`action = 'violation_report.evidence' and entity_id = ${id}`);
+      for (const refused of [await add(new File(["不是图片"], "说明.txt", { type: "image/png" })), await add(null)]) {
+        expect(refused.status).toBe(400);
+        const body = (await refused.json()) as { result: { error?: Record<string, string[]> } };
+        expect(body.result.error?.evidence?.length).toBe(1);
+      }
+      expect(await evidenceRows()).toBe(1);
+      const png = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64"));
+      const added = await add(new File([png], "现场照片.png", { type: "image/png" }));
+      expect(added.status).toBe(200);
+      expect(await evidenceRows()).toBe(2);
+      expect(await audited()).toBe(1);
+      // The committee sees and downloads every file; the reported organization still reads none.
+      const committeePage = await (await committee.get(`/committee/violations/${id}`)).text();
+      expect(committeePage).toContain("收据.pdf");
+      expect(committeePage).toContain("现场照片.png");
+      const [photo] = await db.rows<{ id: string }>(sql`select id from violation_evidence where report_id = ${id} and file_name = '现场照片.png'`);
+      const download = await committee.get(`/committee/violations/${id}/evidence/${photo.id}`);
+      expect(download.status).toBe(200);
+      expect(download.headers.get("content-type")).toBe("image/png");
+      expect(new Uint8Array(await download.arrayBuffer())).toEqual(png);
+      expect((await careAdmin.get(`/w/demo-school/violations/${id}/evidence/${photo.id}`)).status).toBe(404);
+
+      // Decided: closed to more evidence, in the app and at the database.
+      expect((await committee.post(`/committee/violations/${id}`, { intent: "status", status: "dismissed", note: "证据不足。" })).status).toBe(200);
+      expect((await add(new File([png], "晚到.png", { type: "image/png" }))).status).toBe(409);
+      expect(await evidenceRows()).toBe(2);
+      expect(await audited()).toBe(1);
+      const scope = { tenantId: ids.school, tenantKind: "school", userId: users["school-teacher@demo.xcert.test"], role: "teacher" };
+      const insert = (report: string) =>
+        databaseError(
+          asApp(scope, (tx) =>
+            query(
+              tx,
+              sql`insert into violation_evidence (tenant_id, report_id, file_name, content_type, size_bytes, sha256, storage_key)
+              values (${ids.school}, ${report}, 'x.png', 'image/png', 1, 'x', 'x')`,
+            ),
+          ),
+        );
+      expect(await insert(id)).toMatch(/row-level security/);
+      expect(await evidenceRows()).toBe(2);
     });
   });
 

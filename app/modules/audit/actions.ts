@@ -148,6 +148,7 @@ export const auditActions = [
   "progress_report.submit",
   "violation_report.create",
   "violation_report.status",
+  "violation_report.evidence",
   // The committee's supervision (issue 17): evaluations, triage, typical cases.
   "violation_report.note",
   "violation_report.disclose",

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { TFunction } from "i18next";
 import type { Locale } from "~/i18n/i18n";
 import type { ExportColumn } from "~/ui/export.server";
@@ -22,24 +21,6 @@ export function apiDisclosure(d: PublicDisclosure) {
     supersedesId: d.supersedesId,
     status: d.status,
   };
-}
-
-/**
- * A JSON answer with a strong ETag of its body, 304 when the client has it: for public APIs not yet
- * kept per data version (the credit rules; the fee API goes through publicResource, decision 026).
- */
-export function cachedJson(request: Request, body: unknown, maxAgeSeconds = 60) {
-  const text = JSON.stringify(body);
-  const etag = `"${createHash("sha256").update(text).digest("base64url").slice(0, 32)}"`;
-  const headers = {
-    "Content-Type": "application/json; charset=utf-8",
-    "Cache-Control": `public, max-age=${maxAgeSeconds}`,
-    ETag: etag,
-    "Access-Control-Allow-Origin": "*",
-  };
-  const match = request.headers.get("if-none-match");
-  if (match && match.split(",").some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}`)) return new Response(null, { status: 304, headers });
-  return new Response(text, { status: 200, headers });
 }
 
 /** The API's JSON, readable from any origin; caching and the ETag come from publicResource (decision 026). */

@@ -27,9 +27,15 @@ export function searchTerms(q: string | undefined) {
   return [...new Set((q ?? "").split(/[\s\u3000]+/).filter(Boolean))].slice(0, maxTerms);
 }
 
-/** The term the candidates are read for: the longest with a trigram to look up, or none (decision 013). */
-function driverTerm(terms: string[]) {
-  return [...terms].sort((a, b) => b.length - a.length).find((term) => /[\p{L}\p{N}]{3}/u.test(term)) ?? null;
+/**
+ * The term the candidates are read for: the longest with a trigram to look up (decision 013), else the
+ * longest of all, found through its characters and character pairs (`short`, decision 056).
+ */
+function driverTerm(terms: string[]): { term: string; short: boolean } | null {
+  const longest = [...terms].sort((a, b) => b.length - a.length);
+  const trigram = longest.find((term) => /[\p{L}\p{N}]{3}/u.test(term));
+  if (trigram) return { term: trigram, short: false };
+  return longest.length ? { term: longest[0], short: true } : null;
 }
 
 export interface LibraryRow {
@@ -70,10 +76,11 @@ export async function searchLibrary(tx: Tx, filter: LibraryFilter, limit = libra
               )}]::text[]`
             : sql`null::text[]`
         },
-        ${driver ? likePattern(driver) : null}::text,
+        ${driver ? likePattern(driver.term) : null}::text,
         ${filter.kind ? sql`array[${filter.kind}]::text[]` : sql`null::text[]`},
         ${filter.organization ?? null}::uuid, ${filter.industry ?? null}::text, ${filter.certificate ?? null}::uuid, ${filter.level ?? null}::text,
-        ${since}, ${after ? after[0] : null}::timestamptz, ${after ? after[1] : null}::uuid, ${limit + 1}::int)`),
+        ${since}, ${after ? after[0] : null}::timestamptz, ${after ? after[1] : null}::uuid, ${limit + 1}::int,
+        ${driver?.short ? driver.term : null}::text)`),
   );
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;

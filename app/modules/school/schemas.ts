@@ -156,6 +156,11 @@ export const violationFields = z.object({
   evidence: z.custom<File>((value) => value instanceof File).optional(),
 });
 
+// More evidence for a report still open (decision 056): one file a submission, required.
+export const violationEvidenceSchema = z.object({
+  evidence: z.custom<File>((value) => value instanceof File && value.size > 0, { params: { i18n: "chooseFile" } }),
+});
+
 export const violationUpdateSchema = z.object({
   intent: z.literal("status"),
   status: z.enum(violationStatuses),

@@ -60,9 +60,11 @@ export async function getViolationReport(tx: Tx, ctx: TenantContext, id: string,
         fileName: violationEvidence.fileName,
         sizeBytes: violationEvidence.sizeBytes,
         contentType: violationEvidence.contentType,
+        createdAt: violationEvidence.createdAt,
       })
       .from(violationEvidence)
-      .where(and(eq(violationEvidence.tenantId, report.report.tenantId), eq(violationEvidence.reportId, id))),
+      .where(and(eq(violationEvidence.tenantId, report.report.tenantId), eq(violationEvidence.reportId, id)))
+      .orderBy(asc(violationEvidence.createdAt), asc(violationEvidence.id)),
     tx
       .select()
       .from(violationReportUpdates)
@@ -84,26 +86,13 @@ export async function fileViolationReport(
     .from(tenants)
     .where(and(eq(tenants.id, input.organizationId), eq(tenants.kind, "organization"), ne(tenants.id, ctx.tenant.id)));
   if (!organization) return fieldError(ctx, "organizationId", "errors.invalidOption");
-  const bytes = evidence && evidence.size > 0 ? new Uint8Array(await evidence.arrayBuffer()) : null;
-  const type = bytes ? await fileTypeFromBuffer(bytes) : undefined;
-  if (bytes && (!type || !evidenceTypes.has(type.mime))) return fieldError(ctx, "evidence", "school.violations.fileType");
+  const checked = evidence && evidence.size > 0 ? await checkEvidence(ctx, evidence) : null;
+  if (checked && !checked.ok) return checked;
   const [report] = await tx
     .insert(violationReports)
     .values({ tenantId: ctx.tenant.id, ...input, createdByUserId: ctx.user.id })
     .returning({ id: violationReports.id });
-  if (bytes && type && evidence) {
-    const key = newStorageKey(ctx.tenant.id);
-    await files.put(key, bytes);
-    await tx.insert(violationEvidence).values({
-      tenantId: ctx.tenant.id,
-      reportId: report.id,
-      fileName: stripControlChars(evidence.name).slice(0, 200) || `evidence.${type.ext}`,
-      contentType: type.mime,
-      sizeBytes: bytes.byteLength,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      storageKey: key,
-    });
-  }
+  if (checked) await storeEvidence(tx, ctx, files, report.id, checked.value);
   await audit(tx, ctx, {
     action: "violation_report.create",
     entityType: "violation_report",
@@ -111,6 +100,61 @@ export async function fileViolationReport(
     after: { ...input, evidence: evidence?.name ?? null },
   });
   return { ok: true, value: report };
+}
+
+// Decision 056: the school adds evidence while the committee has not decided (received, investigating);
+// an upheld or dismissed report keeps the evidence it was decided on. The policy on violation_evidence
+// says the same (migration 0051).
+const openStatuses: ViolationStatus[] = ["received", "investigating"];
+
+export function acceptsEvidence(status: ViolationStatus) {
+  return openStatuses.includes(status);
+}
+
+/** One more evidence file for the school's own open report. */
+export async function addViolationEvidence(tx: Tx, ctx: TenantContext, files: FileChanges, reportId: string, evidence: File): Promise<Result<{ id: string }>> {
+  const found = await getViolationReport(tx, ctx, reportId);
+  if (!found) throw new Response("Not found", { status: 404 });
+  if (!acceptsEvidence(found.report.status)) return refuse(ctx, 409, "school.violations.closed");
+  const checked = await checkEvidence(ctx, evidence);
+  if (!checked.ok) return checked;
+  const stored = await storeEvidence(tx, ctx, files, reportId, checked.value);
+  await audit(tx, ctx, {
+    action: "violation_report.evidence",
+    entityType: "violation_report",
+    entityId: reportId,
+    after: { evidenceId: stored.id, fileName: stored.fileName, contentType: stored.contentType, sizeBytes: stored.sizeBytes, sha256: stored.sha256 },
+  });
+  return { ok: true, value: { id: stored.id } };
+}
+
+type CheckedEvidence = { file: File; bytes: Uint8Array; mime: string; ext: string };
+
+/** A photo, a scan or a PDF, by its bytes; a field error on `evidence` otherwise. */
+async function checkEvidence(ctx: TenantContext, file: File): Promise<Result<CheckedEvidence>> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !evidenceTypes.has(type.mime)) return fieldError(ctx, "evidence", "school.violations.fileType");
+  return { ok: true, value: { file, bytes, mime: type.mime, ext: type.ext } };
+}
+
+/** Stored through app/modules/storage: the file is kept only if the transaction commits (withFileChanges). */
+async function storeEvidence(tx: Tx, ctx: TenantContext, files: FileChanges, reportId: string, evidence: CheckedEvidence) {
+  const key = newStorageKey(ctx.tenant.id);
+  await files.put(key, evidence.bytes);
+  const [row] = await tx
+    .insert(violationEvidence)
+    .values({
+      tenantId: ctx.tenant.id,
+      reportId,
+      fileName: stripControlChars(evidence.file.name).slice(0, 200) || `evidence.${evidence.ext}`,
+      contentType: evidence.mime,
+      sizeBytes: evidence.bytes.byteLength,
+      sha256: createHash("sha256").update(evidence.bytes).digest("hex"),
+      storageKey: key,
+    })
+    .returning();
+  return row;
 }
 
 /** An evidence file of a report the caller can read (the school's own, or any for the committee). */

@@ -66,7 +66,7 @@ export function ViolationView({
 }: {
   report: { category: string; description: string; status: keyof typeof tone; createdAt: string };
   organizationName: string;
-  evidence: { id: string; fileName: string; sizeBytes: number }[];
+  evidence: { id: string; fileName: string; sizeBytes: number; createdAt: string }[];
   updates: { id: string; status: keyof typeof tone; note: string; createdAt: string }[];
   evidenceHref: (id: string) => string;
 }) {
@@ -95,7 +95,7 @@ export function ViolationView({
                 <a href={evidenceHref(e.id)} className="text-blue-700 underline">
                   {e.fileName}
                 </a>{" "}
-                ({formatBytes(e.sizeBytes)})
+                ({formatBytes(e.sizeBytes)}, {t("school.violations.addedAt", { at: formatDateTime(e.createdAt, locale) })})
               </li>
             ))}
           </ul>
