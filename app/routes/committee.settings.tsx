@@ -61,16 +61,16 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
     const history = await settingHistory(tx);
     return {
-    notice: await noticeHistory(tx),
-    caps: await capsOverview(tx),
-    thresholds: {
-      current: { bank_staleness_days: await settingAt(tx, "bank_staleness_days"), site_students_per_site: await settingAt(tx, "site_students_per_site") },
-      history: history.filter((h) => !h.key.startsWith("weight_")),
-    },
-    weights: { current: await weightsAt(tx), history: weightChanges(history.filter((h) => h.key.startsWith("weight_"))) },
-    periods: await listReportPeriods(tx),
-    industries: await industryFields(tx),
-    canEdit: ctx.permissions.includes("committee:settings"),
+      notice: await noticeHistory(tx),
+      caps: await capsOverview(tx),
+      thresholds: {
+        current: { bank_staleness_days: await settingAt(tx, "bank_staleness_days"), site_students_per_site: await settingAt(tx, "site_students_per_site") },
+        history: history.filter((h) => !h.key.startsWith("weight_")),
+      },
+      weights: { current: await weightsAt(tx), history: weightChanges(history.filter((h) => h.key.startsWith("weight_"))) },
+      periods: await listReportPeriods(tx),
+      industries: await industryFields(tx),
+      canEdit: ctx.permissions.includes("committee:settings"),
     };
   });
 }
@@ -249,7 +249,11 @@ export default function CommitteeSettings() {
         <ErrorList errors={errors("reason")} />
       </section>
       {actionData?.result && "error" in actionData.result && failed === "withdraw" ? (
-        <Notice tone="error">{Object.values(actionData.result.error ?? {}).flat().join(" ")}</Notice>
+        <Notice tone="error">
+          {Object.values(actionData.result.error ?? {})
+            .flat()
+            .join(" ")}
+        </Notice>
       ) : null}
       <ThresholdsSection current={thresholds.current} history={thresholds.history} canEdit={canEdit} errors={errorsOf("threshold")} />
       <WeightsSection current={weights.current} history={weights.history} canEdit={canEdit} errors={errorsOf("weights")} />

@@ -340,7 +340,13 @@ describe("committee dashboard and supervision settings", () => {
 
     // A past or malformed day: 400 on the field, nothing written.
     for (const effectiveOn of [addDays(today, -1), "2026-02-30", "tomorrow"]) {
-      const bad = await committee.action("/committee/settings", settingsRoute, { intent: "threshold", key: "site_students_per_site", value: 150, effectiveOn, reason: "x" });
+      const bad = await committee.action("/committee/settings", settingsRoute, {
+        intent: "threshold",
+        key: "site_students_per_site",
+        value: 150,
+        effectiveOn,
+        reason: "x",
+      });
       expect(bad.status, effectiveOn).toBe(400);
       expect(Object.keys(await errors(bad)), effectiveOn).toEqual(["effectiveOn"]);
     }
@@ -363,12 +369,20 @@ describe("committee dashboard and supervision settings", () => {
     expect(await at("site_students_per_site", later)).toBe(150);
     expect(await at("site_students_per_site", addDays(later, -1))).toBe(before);
     // One change per key and day: the form says so, and the database's unique key would too.
-    const twice = await committee.action("/committee/settings", settingsRoute, { intent: "threshold", key: "site_students_per_site", value: 160, effectiveOn: later, reason: "x" });
+    const twice = await committee.action("/committee/settings", settingsRoute, {
+      intent: "threshold",
+      key: "site_students_per_site",
+      value: 160,
+      effectiveOn: later,
+      reason: "x",
+    });
     expect(twice.status).toBe(400);
     expect(Object.keys(await errors(twice))).toEqual(["effectiveOn"]);
     expect(
       await databaseError(
-        asSystem(sql`insert into committee_settings (key, value, effective_from) values ('site_students_per_site', 160, ${`${later}T00:00:00+08:00`}::timestamptz)`),
+        asSystem(
+          sql`insert into committee_settings (key, value, effective_from) values ('site_students_per_site', 160, ${`${later}T00:00:00+08:00`}::timestamptz)`,
+        ),
       ),
     ).toMatch(/committee_settings_key_effective_key|duplicate key/);
     // The admin never back-dates, not even in raw SQL as the app role.
@@ -376,7 +390,9 @@ describe("committee dashboard and supervision settings", () => {
     const asAdmin = { tenantId: committeeId, tenantKind: "committee", userId: admin.id, role: "admin" };
     expect(
       await databaseError(
-        asApp(asAdmin, (tx) => query(tx, sql`insert into committee_settings (key, value, effective_from) values ('site_students_per_site', 7, now() - interval '1 day')`)),
+        asApp(asAdmin, (tx) =>
+          query(tx, sql`insert into committee_settings (key, value, effective_from) values ('site_students_per_site', 7, now() - interval '1 day')`),
+        ),
       ),
     ).toMatch(/row-level security/);
 
@@ -409,9 +425,9 @@ describe("committee dashboard and supervision settings", () => {
     expect(period.weights).toEqual({ current: weights, frozen: false });
     expect(await (await committee.get(`/committee/evaluations/${open.id}`)).text()).toContain('href="/committee/settings#weights"');
     // The six change together, at the database too (checked at commit).
-    expect(
-      await databaseError(asSystem(sql`insert into committee_settings (key, value) values ('weight_integrity', 40), ('weight_no_violation', 0)`)),
-    ).toMatch(/six together/);
+    expect(await databaseError(asSystem(sql`insert into committee_settings (key, value) values ('weight_integrity', 40), ('weight_no_violation', 0)`))).toMatch(
+      /six together/,
+    );
   });
 
   it("keeps organizations and schools out: 404 on every committee page and export, nothing in raw SQL as their roles", async () => {

@@ -263,10 +263,9 @@ describe("organization evaluations (动态遴选)", () => {
     // Finalizing froze the weights in force as the period's own; a later settings change leaves them be.
     const frozen = async () =>
       Object.fromEntries(
-        (await db.rows<{ criterion: string; weight: number }>(sql`select criterion::text, weight from evaluation_weights where period_id = ${current.id}`)).map((r) => [
-          r.criterion,
-          Number(r.weight),
-        ]),
+        (await db.rows<{ criterion: string; weight: number }>(sql`select criterion::text, weight from evaluation_weights where period_id = ${current.id}`)).map(
+          (r) => [r.criterion, Number(r.weight)],
+        ),
       );
     const weightsThen = { certificate_quality: 30, industry_recognition: 10, integrity: 20, non_profit: 15, regional_service: 10, no_violation: 15 };
     expect(await frozen()).toEqual(weightsThen);

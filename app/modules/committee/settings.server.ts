@@ -65,10 +65,7 @@ export async function weightsAt(tx: Tx, at: Date = new Date()): Promise<Record<C
 /** Refuses a second change of the same key at the same instant before the unique index would. */
 async function scheduledClash(tx: Tx, keys: CommitteeSettingKey[], at: Date | undefined) {
   if (!at) return false;
-  const rows = await tx
-    .select({ id: committeeSettings.id, key: committeeSettings.key })
-    .from(committeeSettings)
-    .where(eq(committeeSettings.effectiveFrom, at));
+  const rows = await tx.select({ id: committeeSettings.id, key: committeeSettings.key }).from(committeeSettings).where(eq(committeeSettings.effectiveFrom, at));
   return rows.some((r) => keys.includes(r.key));
 }
 
@@ -120,11 +117,7 @@ export async function withdrawSetting(tx: Tx, ctx: TenantContext, input: z.infer
   const weights = row.key.startsWith("weight_");
   const removed = await tx
     .delete(committeeSettings)
-    .where(
-      weights
-        ? and(like(committeeSettings.key, "weight\\_%"), eq(committeeSettings.effectiveFrom, row.effectiveFrom))
-        : eq(committeeSettings.id, row.id),
-    )
+    .where(weights ? and(like(committeeSettings.key, "weight\\_%"), eq(committeeSettings.effectiveFrom, row.effectiveFrom)) : eq(committeeSettings.id, row.id))
     .returning();
   await audit(tx, ctx, { action: "committee.setting_withdraw", entityType: "committee_setting", entityId: row.id, before: removed });
   return { ok: true, value: null };

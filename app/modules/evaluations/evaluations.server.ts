@@ -265,7 +265,9 @@ export async function finalize(tx: Tx, ctx: TenantContext, periodId: string): Pr
     await tx
       .update(evaluationResults)
       .set({ weightedScore: weighted === null ? null : weighted.toFixed(2) })
-      .where(and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, periodId), eq(evaluationResults.organizationId, organizationId)));
+      .where(
+        and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, periodId), eq(evaluationResults.organizationId, organizationId)),
+      );
   }
   await tx
     .update(evaluationPeriods)
@@ -295,6 +297,8 @@ export async function publishedEvaluation(tx: Tx, code: string) {
   return {
     title: rows[0].title,
     finalizedAt: new Date(rows[0].finalized_at).toISOString(),
-    results: rows.filter((r) => r.organization_name).map((r) => ({ name: r.organization_name!, nameEn: r.organization_name_en, decision: r.decision!, suspended: r.organization_suspended === true })),
+    results: rows
+      .filter((r) => r.organization_name)
+      .map((r) => ({ name: r.organization_name!, nameEn: r.organization_name_en, decision: r.decision!, suspended: r.organization_suspended === true })),
   };
 }

@@ -199,15 +199,7 @@ export function WeightsSection({
           {criteria.map((c) => (
             <label key={c}>
               {t(`supervision.criteria.${c}`)}
-              <input
-                name={c}
-                type="number"
-                min={0}
-                max={100}
-                defaultValue={current[c]}
-                className={`${input} w-20`}
-                aria-invalid={Boolean(errors(c))}
-              />
+              <input name={c} type="number" min={0} max={100} defaultValue={current[c]} className={`${input} w-20`} aria-invalid={Boolean(errors(c))} />
             </label>
           ))}
           <EffectiveOn errors={errors} />
