@@ -12,9 +12,10 @@ import type { TenantContext } from "~/modules/tenancy/context.server";
 import type { weightsSchema } from "~/modules/evaluations/criteria";
 import type { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema, withdrawSettingSchema } from "./schemas";
 
-// The committee's settings beyond the notice period and cost caps (issue 17 item 7, decision 044):
-// thresholds and the industry-field list keep every change as a row effective from its time; report
-// periods are dated rows themselves, each change audited with before and after.
+// The committee's settings beyond the notice period and cost caps (issue 17 item 7, decisions 044, 055):
+// thresholds, the evaluation weights and the industry-field list keep every change as a row effective
+// from its time (thresholds and weights may be scheduled for a later day, and withdrawn until then);
+// report periods are dated rows themselves, each change audited with before and after.
 
 /** The value in force now (or at `at`): the latest row effective by then. Defaults live in migration 0040. */
 export async function settingAt(tx: Tx, key: CommitteeSettingKey, at: Date = new Date()) {
