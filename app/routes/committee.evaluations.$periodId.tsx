@@ -2,9 +2,9 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { criteria, decideSchema, decisions, evaluationActionSchema, scoreSchema, weightsSchema } from "~/modules/evaluations/criteria";
+import { criteria, decideSchema, decisions, evaluationActionSchema, scoreSchema } from "~/modules/evaluations/criteria";
 import { EvidenceList } from "~/modules/evaluations/components/evidence";
-import { decide, finalize, getEvaluation, saveScore, setWeights } from "~/modules/evaluations/evaluations.server";
+import { decide, finalize, getEvaluation, saveScore } from "~/modules/evaluations/evaluations.server";
 import { Chip, SchemaForm } from "~/modules/school/components/schema-form";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice, SubmitButton } from "~/ui/form";
@@ -14,8 +14,9 @@ import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { titleFrom } from "~/ui/page-title";
 
 // One evaluation period (decision 046): the evidence beside each organization's scores; members
-// score each criterion with a comment; the admin sets the weights, decides retain / warn / suspend
-// per organization, and finalizes, which publishes /evaluations/<code> and freezes the period.
+// score each criterion with a comment; the admin decides retain / warn / suspend per organization and
+// finalizes, which publishes /evaluations/<code> and freezes the period. The weights are read here, set
+// in /committee/settings (decision 055): an open period shows those in force, a finalized one its own.
 export const handle = titleFrom<typeof loader>((data, t) => `${t("supervision.evaluations.title")} · ${data.period.title}`);
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -33,16 +34,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (submission.status !== "success") return rejectSubmission(submission);
     const input = submission.value;
     const periodId = params.periodId ?? "";
-    // Members score; weights, decisions and finalizing are the admin's (RLS says so too).
+    // Members score; decisions and finalizing are the admin's (RLS says so too).
     if (input.intent !== "score" && !ctx.permissions.includes("committee:decide")) throw new Response("Forbidden", { status: 403 });
     const result =
-      input.intent === "weights"
-        ? await setWeights(tx, ctx, periodId, input)
-        : input.intent === "score"
-          ? await saveScore(tx, ctx, periodId, input)
-          : input.intent === "decide"
-            ? await decide(tx, ctx, periodId, input)
-            : await finalize(tx, ctx, periodId);
+      input.intent === "score"
+        ? await saveScore(tx, ctx, periodId, input)
+        : input.intent === "decide"
+          ? await decide(tx, ctx, periodId, input)
+          : await finalize(tx, ctx, periodId);
     if (!result.ok) return rejectSubmission(submission, result);
     return json({ result: submission.reply({ resetForm: true }), form, done: input.intent });
   });
@@ -92,36 +91,21 @@ export default function EvaluationPeriod() {
         <h2 id="weights" className="mb-2 text-lg font-semibold">
           {t("supervision.evaluations.weights")}
         </h2>
-        {open && canDecide ? (
-          <SchemaForm
-            id="weights"
-            schema={weightsSchema}
-            lastResult={resultFor("weights")}
-            defaultValue={weights.current}
-            hidden={{ intent: "weights" }}
-            columns={2}
-            fields={criteria.map((c) => ({ name: c, label: t(`supervision.criteria.${c}`), kind: "number" as const }))}
-            submit={{ label: t("supervision.evaluations.saveWeights") }}
-          />
-        ) : (
-          <ul className="grid max-w-2xl gap-1 text-sm sm:grid-cols-2">
-            {criteria.map((c) => (
-              <li key={c}>
-                {t(`supervision.criteria.${c}`)}: <strong>{weights.current[c]}%</strong>
-              </li>
-            ))}
-          </ul>
-        )}
-        <details className="mt-2 text-sm">
-          <summary className="cursor-pointer text-gray-600">{t("supervision.evaluations.weightHistory")}</summary>
-          <ul className="mt-1 space-y-1">
-            {weights.history.map((h, i) => (
-              <li key={i}>
-                {formatDateTime(h.setAt, locale)} · {h.setBy ?? "—"} · {t(`supervision.criteria.${h.criterion}`)} = {h.weight}%
-              </li>
-            ))}
-          </ul>
-        </details>
+        <p className="mb-2 text-sm text-gray-600" data-testid="weights-source">
+          {weights.frozen ? t("supervision.evaluations.weightsFrozen") : t("supervision.evaluations.weightsInForce")}{" "}
+          {open ? (
+            <Link to="/committee/settings#weights" className="text-blue-700 underline">
+              {t("supervision.evaluations.weightsInSettings")}
+            </Link>
+          ) : null}
+        </p>
+        <ul className="grid max-w-2xl gap-1 text-sm sm:grid-cols-2">
+          {criteria.map((c) => (
+            <li key={c}>
+              {t(`supervision.criteria.${c}`)}: <strong>{weights.current[c]}%</strong>
+            </li>
+          ))}
+        </ul>
       </section>
 
       {organizations.map(({ evidence, means, weighted, scores, result }) => (

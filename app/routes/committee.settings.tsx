@@ -4,18 +4,29 @@ import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { capsOverview, noticeHistory, setCostCap, setNoticePeriod } from "~/modules/fees/settings.server";
 import { costCapSchema, noticePeriodSchema } from "~/modules/fees/schemas";
-import { IndustryFieldsSection, ReasonAndSave, ReportPeriodsSection, ThresholdsSection } from "~/modules/committee/components/settings-sections";
-import { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema } from "~/modules/committee/schemas";
+import {
+  IndustryFieldsSection,
+  ReasonAndSave,
+  ReportPeriodsSection,
+  ThresholdsSection,
+  WeightsSection,
+  type WeightChange,
+} from "~/modules/committee/components/settings-sections";
+import { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema, withdrawSettingSchema } from "~/modules/committee/schemas";
 import {
   addReportPeriod,
   industryFields,
   listReportPeriods,
   moveReportPeriod,
+  setEvaluationWeights,
   setIndustryField,
   setThreshold,
   settingAt,
-  thresholdHistory,
+  settingHistory,
+  weightsAt,
+  withdrawSetting,
 } from "~/modules/committee/settings.server";
+import { criteria, weightsSchema, type Criterion } from "~/modules/evaluations/criteria";
 import { z } from "zod";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
@@ -26,18 +37,42 @@ import type { RouteHandle } from "~/ui/page-title";
 
 export const handle: RouteHandle = { title: "committee.settings" };
 
+/** The six rows of each weights change as one line (they share their instant, decision 055). */
+function weightChanges(rows: Awaited<ReturnType<typeof settingHistory>>): WeightChange[] {
+  const changes = new Map<string, WeightChange>();
+  for (const row of rows) {
+    const criterion = row.key.slice("weight_".length) as Criterion;
+    const at = row.effectiveFrom.toISOString();
+    const change = changes.get(at) ?? {
+      id: row.id,
+      effectiveFrom: at,
+      scheduled: row.scheduled,
+      reason: row.reason,
+      setBy: row.setBy,
+      weights: Object.fromEntries(criteria.map((c) => [c, 0])) as Record<Criterion, number>,
+    };
+    change.weights[criterion] = row.value;
+    changes.set(at, change);
+  }
+  return [...changes.values()];
+}
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => ({
-    notice: await noticeHistory(tx),
-    caps: await capsOverview(tx),
-    thresholds: {
-      current: { bank_staleness_days: await settingAt(tx, "bank_staleness_days"), site_students_per_site: await settingAt(tx, "site_students_per_site") },
-      history: await thresholdHistory(tx),
-    },
-    periods: await listReportPeriods(tx),
-    industries: await industryFields(tx),
-    canEdit: ctx.permissions.includes("committee:settings"),
-  }));
+  return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
+    const history = await settingHistory(tx);
+    return {
+      notice: await noticeHistory(tx),
+      caps: await capsOverview(tx),
+      thresholds: {
+        current: { bank_staleness_days: await settingAt(tx, "bank_staleness_days"), site_students_per_site: await settingAt(tx, "site_students_per_site") },
+        history: history.filter((h) => !h.key.startsWith("weight_")),
+      },
+      weights: { current: await weightsAt(tx), history: weightChanges(history.filter((h) => h.key.startsWith("weight_"))) },
+      periods: await listReportPeriods(tx),
+      industries: await industryFields(tx),
+      canEdit: ctx.permissions.includes("committee:settings"),
+    };
+  });
 }
 
 // Every section's form, told apart by its intent (one more section: one more entry here).
@@ -45,6 +80,8 @@ const settingsSchema = z.discriminatedUnion("intent", [
   noticePeriodSchema,
   costCapSchema,
   thresholdSchema,
+  weightsSchema,
+  withdrawSettingSchema,
   reportPeriodSchema,
   movePeriodSchema,
   industryFieldSchema,
@@ -60,9 +97,18 @@ export async function action({ request }: ActionFunctionArgs) {
       case "notice":
         await setNoticePeriod(tx, ctx, value);
         return done("notice");
-      case "threshold":
-        await setThreshold(tx, ctx, value);
-        return done("threshold");
+      case "threshold": {
+        const result = await setThreshold(tx, ctx, value);
+        return result.ok ? done("threshold") : rejectSubmission(submission, result);
+      }
+      case "weights": {
+        const result = await setEvaluationWeights(tx, ctx, value);
+        return result.ok ? done("weights") : rejectSubmission(submission, result);
+      }
+      case "withdraw": {
+        const result = await withdrawSetting(tx, ctx, value);
+        return result.ok ? done("withdraw") : rejectSubmission(submission, result);
+      }
       case "industry":
         await setIndustryField(tx, ctx, value);
         return done("industry");
@@ -83,7 +129,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function CommitteeSettings() {
-  const { notice, caps, thresholds, periods, industries, canEdit } = useLoaderData<typeof loader>();
+  const { notice, caps, thresholds, weights, periods, industries, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -202,7 +248,15 @@ export default function CommitteeSettings() {
         <ErrorList errors={errors("amount")} />
         <ErrorList errors={errors("reason")} />
       </section>
+      {actionData?.result && "error" in actionData.result && failed === "withdraw" ? (
+        <Notice tone="error">
+          {Object.values(actionData.result.error ?? {})
+            .flat()
+            .join(" ")}
+        </Notice>
+      ) : null}
       <ThresholdsSection current={thresholds.current} history={thresholds.history} canEdit={canEdit} errors={errorsOf("threshold")} />
+      <WeightsSection current={weights.current} history={weights.history} canEdit={canEdit} errors={errorsOf("weights")} />
       <ReportPeriodsSection periods={periods} canEdit={canEdit} errors={errorsOf(["period", "movePeriod"])} />
       <IndustryFieldsSection current={industries.current} history={industries.history} canEdit={canEdit} errors={errorsOf("industry")} />
     </div>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { SuspendedMark } from "~/modules/admission/components";
 import type { Locale } from "~/i18n/i18n";
 import { publishedEvaluation } from "~/modules/evaluations/evaluations.server";
 import { publicPage } from "~/modules/public-cache/public-cache.server";
@@ -45,7 +46,10 @@ export default function PublishedEvaluation() {
         >
           {results.map((r) => (
             <tr key={r.name}>
-              <td className="px-3 py-2">{locale === "en" && r.nameEn ? r.nameEn : r.name}</td>
+              <td className="px-3 py-2">
+                {locale === "en" && r.nameEn ? r.nameEn : r.name}
+                <SuspendedMark suspended={r.suspended} />
+              </td>
               <td className="px-3 py-2" data-testid="public-decision">
                 {t(`supervision.decisions.${r.decision}`)}
               </td>

@@ -3,6 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
 import { levels } from "~/modules/certificates/schemas";
+import { SuspendedMark } from "~/modules/admission/components";
 import { feesInForce, publicFeeFacets, upcomingFees, type PublicFeeRow } from "~/modules/fees/public.server";
 import { feeKinds, publicFeeFilterSchema } from "~/modules/fees/schemas";
 import { publicPage } from "~/modules/public-cache/public-cache.server";
@@ -40,7 +41,10 @@ function FeeRows({ rows }: { rows: PublicFeeRow[] }) {
     <>
       {rows.map((fee) => (
         <tr key={fee.id}>
-          <td className="px-3 py-2">{fee.organization}</td>
+          <td className="px-3 py-2">
+            {fee.organization}
+            <SuspendedMark suspended={fee.organizationSuspended} />
+          </td>
           <td className="px-3 py-2">
             {fee.certificate} <span className="font-mono text-xs text-gray-500">{fee.certificateCode}</span>
           </td>
@@ -162,6 +166,9 @@ export default function PublicFees() {
             <FeeRows rows={rows} />
           </Table>
         )}
+        {rows.some((r) => r.organizationSuspended) || upcoming.some((r) => r.organizationSuspended) ? (
+          <p className="mt-2 text-sm text-gray-600">{t("admission.public.suspendedList")}</p>
+        ) : null}
         <NextPage cursor={nextCursor} />
       </section>
       {upcoming.length > 0 ? (

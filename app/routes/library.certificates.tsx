@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { SuspendedMark } from "~/modules/admission/components";
 import { BankFilterForm, SearchBox } from "~/modules/banks/components/bank-filters";
 import { adoptionProposalPath, catalogueIndustries, certificateCatalogue } from "~/modules/library/library.server";
 import { catalogueFilterSchema } from "~/modules/library/schemas";
@@ -97,7 +98,10 @@ export default function CertificateCatalogue() {
               </td>
               <td className="whitespace-nowrap px-3 py-2">{c.levels.map((l) => t(`certificates.levelNames.${l}`)).join(" / ")}</td>
               <td className="px-3 py-2">{en ? c.industryEn : c.industryZh}</td>
-              <td className="px-3 py-2">{en && c.organizationNameEn ? c.organizationNameEn : c.organizationName}</td>
+              <td className="px-3 py-2">
+                {en && c.organizationNameEn ? c.organizationNameEn : c.organizationName}
+                <SuspendedMark suspended={c.organizationSuspended === true} />
+              </td>
               <td className="whitespace-nowrap px-3 py-2">
                 {c.standardVersion
                   ? t("library.catalogue.inForce", { version: c.standardVersion, date: c.standardPublishedAt ? formatDate(c.standardPublishedAt, locale) : "" })

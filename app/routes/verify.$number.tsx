@@ -2,6 +2,7 @@ import { json, type HeadersFunction, type LoaderFunctionArgs } from "@remix-run/
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { SuspendedMark } from "~/modules/admission/components";
 import { lookUpCredential, publicUrl, qrCodeSvg, verifyRetryAfter } from "~/modules/credentials/verify.server";
 import { publicPage } from "~/modules/public-cache/public-cache.server";
 import { withPublic } from "~/modules/tenancy/context.server";
@@ -74,7 +75,10 @@ export default function VerifiedCredential() {
             <dt className="text-gray-600">{t("credentials.levels")}</dt>
             <dd>{credential.levels.map((l) => t(`certificates.levelNames.${l}`)).join(" / ")}</dd>
             <dt className="text-gray-600">{t("credentials.organization")}</dt>
-            <dd>{(en && credential.organizationNameEn) || credential.organizationName}</dd>
+            <dd>
+              {(en && credential.organizationNameEn) || credential.organizationName}
+              <SuspendedMark suspended={credential.organizationSuspended} />
+            </dd>
             <dt className="text-gray-600">{t("credentials.validity")}</dt>
             <dd>
               {formatDay(credential.issuedOn, locale)} – {formatDay(credential.expiresOn, locale)}
@@ -86,6 +90,11 @@ export default function VerifiedCredential() {
               <div role="img" aria-label={t("credentials.qrLabel")} dangerouslySetInnerHTML={{ __html: qrSvg }} />
               <figcaption className="mt-1 break-all">{pageUrl}</figcaption>
             </figure>
+          ) : null}
+          {credential.organizationSuspended ? (
+            <p role="status" data-testid="organization-suspended" className="w-full rounded border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-900">
+              {t("admission.public.suspendedCredential")}
+            </p>
           ) : null}
           <p className="w-full text-xs text-gray-600">
             {t("credentials.signedHint")}{" "}

@@ -1,10 +1,21 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 // The committee's thresholds (issue 17, decision 044), each change a row: the value in force at T is
 // the latest effective_from <= T (as notice_period_settings). Read with committee_setting_at().
 export const committeeSettingKeys = ["bank_staleness_days", "site_students_per_site"] as const;
-export type CommitteeSettingKey = (typeof committeeSettingKeys)[number];
+export type ThresholdKey = (typeof committeeSettingKeys)[number];
+// The evaluation weights (decision 055): one key per criterion of app/modules/evaluations/criteria.ts,
+// always written six together with one effective_from, summing to 100 (a deferred trigger checks).
+export const weightSettingKeys = [
+  "weight_certificate_quality",
+  "weight_industry_recognition",
+  "weight_integrity",
+  "weight_non_profit",
+  "weight_regional_service",
+  "weight_no_violation",
+] as const;
+export type CommitteeSettingKey = ThresholdKey | (typeof weightSettingKeys)[number];
 
 export const committeeSettings = pgTable(
   "committee_settings",
@@ -18,9 +29,13 @@ export const committeeSettings = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("committee_settings_key_idx").on(t.key, t.effectiveFrom),
-    check("committee_settings_key_check", sql`${t.key} IN ('bank_staleness_days', 'site_students_per_site')`),
-    check("committee_settings_value_check", sql`${t.value} BETWEEN 1 AND 100000`),
+    // One value per key and instant: the value in force at T is never ambiguous (decision 055).
+    uniqueIndex("committee_settings_key_effective_key").on(t.key, t.effectiveFrom),
+    check(
+      "committee_settings_key_check",
+      sql`${t.key} IN ('bank_staleness_days', 'site_students_per_site', 'weight_certificate_quality', 'weight_industry_recognition', 'weight_integrity', 'weight_non_profit', 'weight_regional_service', 'weight_no_violation')`,
+    ),
+    check("committee_settings_value_check", sql`CASE WHEN ${t.key} LIKE 'weight_%' THEN ${t.value} BETWEEN 0 AND 100 ELSE ${t.value} BETWEEN 1 AND 100000 END`),
   ],
 );
 

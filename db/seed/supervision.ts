@@ -55,7 +55,8 @@ export async function seedSupervision(tx: Tx, tenantIds: Map<string, string>) {
     after: { status: "investigating", via: "demo seed" },
   });
 
-  // Evaluations. 2025: scored by both members, decided and finalized with the evidence as it stood.
+  // Evaluations. 2025: scored by both members, decided and finalized with the evidence as it stood
+  // and its weights frozen (the defaults).
   await seedScope(tx, { tenantId: committee, tenantKind: "committee", role: "system" });
   const evidence = await evaluationEvidence(tx);
   const [past] = await tx
@@ -119,9 +120,7 @@ export async function seedSupervision(tx: Tx, tenantIds: Map<string, string>) {
     .insert(evaluationPeriods)
     .values({ tenantId: committee, code: String(year), title: `${year} 年度培训评价组织动态遴选`, createdByUserId: secretary })
     .returning();
-  await tx
-    .insert(evaluationWeights)
-    .values(criteria.map((criterion) => ({ tenantId: committee, periodId: current.id, criterion, weight: defaultWeights[criterion], setByUserId: secretary })));
+  // No weights of its own while open: it scores with the committee's weights in force (decision 055).
   await audit(tx, seedActor(committee), {
     action: "evaluation_period.create",
     entityType: "evaluation_period",

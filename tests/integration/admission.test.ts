@@ -197,10 +197,43 @@ describe("admission of organizations and schools", () => {
     const [published] = await db().rows<{ id: string; certificate_id: string }>(
       sql`select id, certificate_id from fee_disclosures where tenant_id = ${ai} and status = 'published' limit 1`,
     );
+    // Every public page that names the organization, as a visitor sees it (cached by data version).
+    const [credential] = await db().rows<{ number: string }>(sql`select number from credentials where tenant_id = ${ai} and status = 'active' limit 1`);
+    const [period] = await db().rows<{ code: string }>(sql`select code from evaluation_periods where status = 'finalized' limit 1`);
+    const visitor = app.client();
+    const publicPages = [`/fees?organization=demo-ai`, `/verify/${credential.number}`, "/library/certificates", `/evaluations/${period.code}`];
+    const mark = 'data-testid="organization-suspended-mark"';
+    const etags = new Map<string, string | null>();
+    for (const path of publicPages) {
+      const response = await visitor.get(path);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).not.toContain(mark);
+      etags.set(path, response.headers.get("etag"));
+    }
+    // Cached: asked again with its ETag, the fee list answers 304 until the data changes.
+    expect((await visitor.get("/fees?organization=demo-ai", { "If-None-Match": etags.get("/fees?organization=demo-ai")! })).status).toBe(304);
+    const signedStatus = async () => {
+      const body = (await (await visitor.get(`/verify/${credential.number}.json`)).json()) as { id: string };
+      const jwt = body.id.replace("data:application/vc+jwt,", "");
+      return (JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString()) as { credentialStatus: { status: string; issuerStatus: string } })
+        .credentialStatus;
+    };
+    expect(await signedStatus()).toMatchObject({ status: "active", issuerStatus: "admitted" });
+
     expect((await decide(committee, ai, { intent: "suspend", reason: "年度评价不合格。" })).status).toBe(200);
     expect(await admissionOf("demo-ai")).toBe("suspended");
     const page = await (await app.client().get(`/fees/${published.id}`)).text();
     expect(page).toContain('data-testid="organization-suspended"');
+    // The suspension bumped the pages' data versions: each cached page now carries the mark.
+    for (const path of publicPages) {
+      const response = await visitor.get(path);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).toContain(mark);
+      if (etags.get(path)) expect(response.headers.get("etag"), path).not.toBe(etags.get(path));
+    }
+    expect(await (await visitor.get(`/verify/${credential.number}`)).text()).toContain('data-testid="organization-suspended"');
+    // The credential itself stays what it was (lawfully issued); the signed JSON names the issuer's suspension.
+    expect(await signedStatus()).toMatchObject({ status: "active", issuerStatus: "suspended" });
     // The app answers 409 with a message; the database refuses anyway.
     const finance = app.client();
     await finance.login("org-finance@demo.xcert.test");
@@ -223,6 +256,7 @@ describe("admission of organizations and schools", () => {
     expect((await decide(committee, ai, { intent: "reinstate", reason: "" })).status).toBe(200);
     expect(await admissionOf("demo-ai")).toBe("admitted");
     expect(await (await app.client().get(`/fees/${published.id}`)).text()).not.toContain('data-testid="organization-suspended"');
+    expect(await (await visitor.get("/fees?organization=demo-ai")).text()).not.toContain(mark);
     expect(await db().count("audit_log", sql`action in ('admission.suspend', 'admission.reinstate') and entity_id = ${ai}::text`)).toBe(2);
   });
 });

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shanghaiDate } from "../../app/ui/format";
+import { listMajorRatios } from "../../app/modules/credentials/ratio.server";
+import { addDays, shanghaiDate } from "../../app/ui/format";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
 import { enrolSecondFactor } from "../support/second-factor";
@@ -105,6 +106,9 @@ describe("committee dashboard and supervision settings", () => {
       "stale-banks",
       "pending-filings",
       "exam-sites",
+      "major-ratios",
+      "pending-admissions",
+      "evaluation-progress",
     ]);
     for (const f of data.figures) expect((await figure(f.key)).total, f.key).toBe(f.total);
     for (const [dimension, rows] of [
@@ -122,6 +126,22 @@ describe("committee dashboard and supervision settings", () => {
     expect(total("fee-findings")).toBe(await db().count("fee_findings"));
     expect(total("open-violations")).toBe(await db().count("violation_reports", sql`status::text not in ('resolved', 'dismissed', 'upheld')`));
     expect(total("pending-filings")).toBe(await db().count("filings", sql`status in ('submitted', 'resubmitted')`));
+    expect(total("pending-admissions")).toBe(await db().count("tenants", sql`admission = 'pending' and kind in ('organization', 'school')`));
+    expect(total("pending-admissions")).toBeGreaterThan(0);
+    // Majors above 1:80: the school's own computation (listMajorRatios, as the school) agrees.
+    const [schoolUser] = await db().rows<{ id: string }>(sql`select id from users where email = 'school-admin@demo.xcert.test'`);
+    const ratios = await asApp({ tenantId: schoolId, tenantKind: "school", userId: schoolUser.id, role: "admin" }, (tx) => listMajorRatios(tx, schoolId));
+    const over = ratios.filter((r) => r.scope === "major" && r.over);
+    expect(over.length).toBeGreaterThan(0);
+    const majors = await figure("major-ratios", "?organization=demo-school");
+    expect(majors.rows.map((r) => r.subject).sort()).toEqual(over.map((r) => `${r.majorCode} ${r.majorName}`).sort());
+    expect(total("major-ratios")).toBe((await figure("major-ratios")).total);
+    // The evaluation in progress: every organization not yet decided in the open period.
+    const [open] = await db().rows<{ id: string }>(sql`select id from evaluation_periods where status = 'open' order by created_at desc limit 1`);
+    expect(total("evaluation-progress")).toBe(
+      (await db().count("tenants", sql`kind = 'organization'`)) - (await db().count("evaluation_results", sql`period_id = ${open.id}`)),
+    );
+    expect(total("evaluation-progress")).toBeGreaterThan(0);
     // demo-ai: 7 industry trainers of 20 (35%); demo-school's elderly-care cohort graduates within six months, never assessed.
     expect((await figure("industry-share")).rows.map((r) => r.organizationSlug)).toContain("demo-ai");
     expect((await figure("unassessed-cohorts", "?organization=demo-school")).total).toBeGreaterThan(0);
@@ -303,6 +323,111 @@ describe("committee dashboard and supervision settings", () => {
       await databaseError(asApp(asMember, (tx) => query(tx, sql`insert into industry_field_changes (code, name_zh, name_en) values ('xx', 'x', 'x')`))),
     ).toMatch(/row-level security/);
     expect((await asApp(asMember, (tx) => query(tx, sql`select id from committee_settings`))).length).toBe(written);
+  });
+
+  it("schedules threshold and weight changes from a later day, shows them as scheduled, and withdraws them before they take effect", async () => {
+    type Settings = {
+      thresholds: { current: Record<string, number>; history: { id: string; key: string; value: number; scheduled: boolean }[] };
+      weights: { current: Record<string, number>; history: { id: string; scheduled: boolean; weights: Record<string, number> }[] };
+    };
+    const settings = async () => (await (await committee.data("/committee/settings", settingsRoute)).json()) as Settings;
+    const errors = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
+    const at = async (key: string, day: string) =>
+      (await db().rows<{ v: number }>(sql`select committee_setting_at(${key}, ${`${day}T00:00:00+08:00`}::timestamptz) as v`))[0].v;
+    const today = shanghaiDate();
+    const later = addDays(today, 20);
+    const written = await db().count("committee_settings");
+
+    // A past or malformed day: 400 on the field, nothing written.
+    for (const effectiveOn of [addDays(today, -1), "2026-02-30", "tomorrow"]) {
+      const bad = await committee.action("/committee/settings", settingsRoute, {
+        intent: "threshold",
+        key: "site_students_per_site",
+        value: 150,
+        effectiveOn,
+        reason: "x",
+      });
+      expect(bad.status, effectiveOn).toBe(400);
+      expect(Object.keys(await errors(bad)), effectiveOn).toEqual(["effectiveOn"]);
+    }
+    expect(await db().count("committee_settings")).toBe(written);
+
+    // Scheduled: in the history as such, not in force until its day; the value on that day is the new one.
+    const before = (await settings()).thresholds.current.site_students_per_site;
+    const ok = await committee.action("/committee/settings", settingsRoute, {
+      intent: "threshold",
+      key: "site_students_per_site",
+      value: 150,
+      effectiveOn: later,
+      reason: "下学期起",
+    });
+    expect(ok.status).toBe(200);
+    let data = await settings();
+    expect(data.thresholds.current.site_students_per_site).toBe(before);
+    const scheduled = data.thresholds.history.find((h) => h.key === "site_students_per_site" && h.scheduled)!;
+    expect(scheduled.value).toBe(150);
+    expect(await at("site_students_per_site", later)).toBe(150);
+    expect(await at("site_students_per_site", addDays(later, -1))).toBe(before);
+    // One change per key and day: the form says so, and the database's unique key would too.
+    const twice = await committee.action("/committee/settings", settingsRoute, {
+      intent: "threshold",
+      key: "site_students_per_site",
+      value: 160,
+      effectiveOn: later,
+      reason: "x",
+    });
+    expect(twice.status).toBe(400);
+    expect(Object.keys(await errors(twice))).toEqual(["effectiveOn"]);
+    expect(
+      await databaseError(
+        asSystem(
+          sql`insert into committee_settings (key, value, effective_from) values ('site_students_per_site', 160, ${`${later}T00:00:00+08:00`}::timestamptz)`,
+        ),
+      ),
+    ).toMatch(/committee_settings_key_effective_key|duplicate key/);
+    // The admin never back-dates, not even in raw SQL as the app role.
+    const [admin] = await db().rows<{ id: string }>(sql`select id from users where email = 'committee@demo.xcert.test'`);
+    const asAdmin = { tenantId: committeeId, tenantKind: "committee", userId: admin.id, role: "admin" };
+    expect(
+      await databaseError(
+        asApp(asAdmin, (tx) =>
+          query(tx, sql`insert into committee_settings (key, value, effective_from) values ('site_students_per_site', 7, now() - interval '1 day')`),
+        ),
+      ),
+    ).toMatch(/row-level security/);
+
+    // Withdrawn before it takes effect: gone from the history, audited; a change in force cannot be withdrawn.
+    expect((await committee.action("/committee/settings", settingsRoute, { intent: "withdraw", settingId: scheduled.id })).status).toBe(200);
+    expect(await db().count("committee_settings", sql`id = ${scheduled.id}`)).toBe(0);
+    expect(await db().count("audit_log", sql`action = 'committee.setting_withdraw' and entity_id = ${scheduled.id}`)).toBe(1);
+    const inForce = (await settings()).thresholds.history.find((h) => !h.scheduled)!;
+    const refused = await committee.action("/committee/settings", settingsRoute, { intent: "withdraw", settingId: inForce.id });
+    expect(refused.status).toBe(409);
+    expect(await db().count("committee_settings", sql`id = ${inForce.id}`)).toBe(1);
+    const deleted = await asApp(asAdmin, (tx) => query(tx, sql`delete from committee_settings where id = ${inForce.id} returning id`));
+    expect(deleted).toEqual([]);
+
+    // The evaluation weights: the seed's scheduled change is listed; a change now must sum to 100.
+    data = await settings();
+    expect(data.weights.history[0].scheduled).toBe(true);
+    const weights = { certificate_quality: 30, industry_recognition: 10, integrity: 20, non_profit: 15, regional_service: 10, no_violation: 15 };
+    const badSum = await committee.action("/committee/settings", settingsRoute, { intent: "weights", ...weights, certificate_quality: 31, reason: "x" });
+    expect(badSum.status).toBe(400);
+    expect((await errors(badSum)).certificate_quality).toEqual(["权重合计须为 100。"]);
+    expect((await committee.action("/committee/settings", settingsRoute, { intent: "weights", ...weights, reason: "加重证书质量" })).status).toBe(200);
+    expect((await settings()).weights.current).toEqual(weights);
+    expect(await db().count("audit_log", sql`action = 'committee.evaluation_weights' and tenant_id = ${committeeId}`)).toBeGreaterThanOrEqual(1);
+    // The open period scores with them and says where they are set.
+    const [open] = await db().rows<{ id: string }>(sql`select id from evaluation_periods where status = 'open' order by created_at desc limit 1`);
+    const period = (await (await committee.data(`/committee/evaluations/${open.id}`, "routes/committee.evaluations.$periodId")).json()) as {
+      weights: { current: Record<string, number>; frozen: boolean };
+    };
+    expect(period.weights).toEqual({ current: weights, frozen: false });
+    expect(await (await committee.get(`/committee/evaluations/${open.id}`)).text()).toContain('href="/committee/settings#weights"');
+    // The six change together, at the database too (checked at commit).
+    expect(await databaseError(asSystem(sql`insert into committee_settings (key, value) values ('weight_integrity', 40), ('weight_no_violation', 0)`))).toMatch(
+      /six together/,
+    );
   });
 
   it("keeps organizations and schools out: 404 on every committee page and export, nothing in raw SQL as their roles", async () => {

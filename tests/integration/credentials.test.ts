@@ -25,6 +25,7 @@ const credentialKeys = [
   "number",
   "organizationName",
   "organizationNameEn",
+  "organizationSuspended",
   "role",
   "status",
   "valid",

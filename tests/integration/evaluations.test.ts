@@ -180,9 +180,10 @@ describe("organization evaluations (动态遴选)", () => {
 
     expect((await member.post(path, { intent: "decide", organizationId: ids["demo-ai"], decision: "warn" })).status).toBe(403);
     expect((await member.post(path, { intent: "finalize" })).status).toBe(403);
-    expect(
+    // The weights are the committee's settings (decision 055): the admin's alone.
+    expect([403, 404]).toContain(
       (
-        await member.post(path, {
+        await member.post("/committee/settings", {
           intent: "weights",
           certificate_quality: 100,
           industry_recognition: 0,
@@ -190,9 +191,10 @@ describe("organization evaluations (动态遴选)", () => {
           non_profit: 0,
           regional_service: 0,
           no_violation: 0,
+          reason: "member",
         })
       ).status,
-    ).toBe(403);
+    );
     // At the database too: a member cannot decide, nor score in another's name.
     expect(
       await databaseError(
@@ -215,8 +217,9 @@ describe("organization evaluations (动态遴选)", () => {
       ),
     ).toMatch(/row-level security/);
 
-    const badWeights = await secretary.action(path, "routes/committee.evaluations.$periodId", {
+    const badWeights = await secretary.action("/committee/settings", "routes/committee.settings", {
       intent: "weights",
+      reason: "x",
       certificate_quality: 50,
       industry_recognition: 10,
       integrity: 10,
@@ -228,8 +231,9 @@ describe("organization evaluations (动态遴选)", () => {
     expect((await errorsOf(badWeights)).certificate_quality?.[0]).toBe("权重合计须为 100。");
     expect(
       (
-        await secretary.post(path, {
+        await secretary.post("/committee/settings", {
           intent: "weights",
+          reason: "加重证书质量",
           certificate_quality: 30,
           industry_recognition: 10,
           integrity: 20,
@@ -239,8 +243,8 @@ describe("organization evaluations (动态遴选)", () => {
         })
       ).status,
     ).toBe(200);
-    // History kept: the default row and the change of certificate_quality and industry_recognition.
-    expect(await db.count("evaluation_weights", sql`period_id = ${current.id}`)).toBe(8);
+    // An open period keeps no weights of its own: it reads those in force until it is finalized.
+    expect(await db.count("evaluation_weights", sql`period_id = ${current.id}`)).toBe(0);
 
     const undecided = await secretary.post(path, { intent: "finalize" });
     expect(undecided.status).toBe(409);
@@ -256,6 +260,32 @@ describe("organization evaluations (动态遴选)", () => {
     expect(result.evidence.organizationId).toBe(ids["demo-ai"]);
     expect((await secretary.post(path, { intent: "finalize" })).status).toBe(200);
     expect((await db.rows<{ status: string }>(sql`select status from evaluation_periods where id = ${current.id}`))[0].status).toBe("finalized");
+    // Finalizing froze the weights in force as the period's own; a later settings change leaves them be.
+    const frozen = async () =>
+      Object.fromEntries(
+        (await db.rows<{ criterion: string; weight: number }>(sql`select criterion::text, weight from evaluation_weights where period_id = ${current.id}`)).map(
+          (r) => [r.criterion, Number(r.weight)],
+        ),
+      );
+    const weightsThen = { certificate_quality: 30, industry_recognition: 10, integrity: 20, non_profit: 15, regional_service: 10, no_violation: 15 };
+    expect(await frozen()).toEqual(weightsThen);
+    expect(
+      (
+        await secretary.post("/committee/settings", {
+          intent: "weights",
+          reason: "下一期",
+          certificate_quality: 25,
+          industry_recognition: 15,
+          integrity: 20,
+          non_profit: 15,
+          regional_service: 10,
+          no_violation: 15,
+        })
+      ).status,
+    ).toBe(200);
+    expect(await frozen()).toEqual(weightsThen);
+    const page = (await (await secretary.data(path, "routes/committee.evaluations.$periodId")).json()) as { weights: { current: object; frozen: boolean } };
+    expect(page.weights).toEqual({ current: weightsThen, frozen: true });
     // After finalizing the app refuses with a message.
     expect((await member.post(path, { intent: "score", organizationId: ids["demo-ai"], criterion: "integrity", score: 10 })).status).toBe(409);
   });
@@ -348,6 +378,6 @@ describe("organization evaluations (动态遴选)", () => {
     expect(await db.count("evaluation_periods")).toBe(before);
     const created = await secretary.post("/committee/evaluations?index", { code: "2030", title: "2030 年度" });
     expect(created.status).toBe(302);
-    expect(await db.count("evaluation_weights", sql`period_id = (select id from evaluation_periods where code = '2030')`)).toBe(6);
+    expect(await db.count("evaluation_weights", sql`period_id = (select id from evaluation_periods where code = '2030')`)).toBe(0);
   });
 });

@@ -80,6 +80,8 @@ export const auditActions = [
   "committee.notice_period",
   "committee.cost_cap",
   "committee.setting",
+  "committee.setting_withdraw",
+  "committee.evaluation_weights",
   "committee.report_period",
   "committee.report_period_move",
   "committee.industry_field",

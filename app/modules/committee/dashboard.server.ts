@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import type { CommitteeSettingKey } from "../../../db/schema";
+import { majorsOverRatioSql } from "~/modules/credentials/ratio.server";
 import { shanghaiDate } from "~/ui/format";
 import { bankLevelsSql } from "./bank-levels.server";
 import type { FigureFilter } from "./schemas";
@@ -146,6 +147,55 @@ export function examSitesFigure(): FigureProvider {
   };
 }
 
+/** Pilot majors whose students exceed 80 per credentialed trainer (§二.8), counted against the school. */
+export function majorRatiosFigure(): FigureProvider {
+  return {
+    key: "major-ratios",
+    source: async () => sql`
+      select r.tenant_id, null::text as industry_code, 'major' as kind, r.code || ' ' || r.name as subject,
+        r.students || ' / ' || r.trainers as detail, null::text as href, null::timestamptz as at
+      from (${majorsOverRatioSql()}) r`,
+  };
+}
+
+/** Organizations and schools that signed up and wait for the committee's admission (§二.2, decision 042). */
+export function pendingAdmissionsFigure(): FigureProvider {
+  return {
+    key: "pending-admissions",
+    page: "/committee/admissions",
+    source: async () => sql`
+      select t.id as tenant_id, null::text as industry_code, t.kind::text as kind, t.name as subject, coalesce(a.credit_code, '') as detail,
+        '/committee/admissions/' || t.id as href, coalesce(a.filed_at, t.created_at) as at
+      from tenants t
+      left join lateral (
+        select x.credit_code, x.filed_at from tenant_admissions x where x.tenant_id = t.id order by x.filed_at desc, x.id desc limit 1
+      ) a on true
+      where t.admission = 'pending' and t.kind in ('organization', 'school')`,
+  };
+}
+
+/**
+ * The evaluation in progress (decision 046): organizations the newest open period has not decided yet,
+ * `scored` when some member scored them, `unscored` otherwise; detail: criteria scored of six.
+ */
+export function evaluationProgressFigure(): FigureProvider {
+  return {
+    key: "evaluation-progress",
+    page: "/committee/evaluations",
+    source: async () => sql`
+      select o.id as tenant_id, null::text as industry_code, case when s.n > 0 then 'scored' else 'unscored' end as kind,
+        p.code as subject, s.n || ' / 6' as detail, '/committee/evaluations/' || p.id as href, p.created_at as at
+      from (select e.tenant_id, e.id, e.code, e.created_at from evaluation_periods e where e.status = 'open' order by e.created_at desc limit 1) p
+      cross join tenants o
+      cross join lateral (
+        select count(distinct sc.criterion)::int as n from evaluation_scores sc
+        where sc.tenant_id = p.tenant_id and sc.period_id = p.id and sc.organization_id = o.id
+      ) s
+      where o.kind = 'organization'
+        and not exists (select 1 from evaluation_results r where r.tenant_id = p.tenant_id and r.period_id = p.id and r.organization_id = o.id)`,
+  };
+}
+
 // The dashboard's figures, in the order shown. Other work adds its providers here.
 export const figureProviders: FigureProvider[] = [
   feeFindingsFigure(),
@@ -156,6 +206,9 @@ export const figureProviders: FigureProvider[] = [
   staleBanksFigure(),
   pendingFilingsFigure(),
   examSitesFigure(),
+  majorRatiosFigure(),
+  pendingAdmissionsFigure(),
+  evaluationProgressFigure(),
 ];
 
 export function figureProvider(key: string) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { shanghaiDate } from "~/ui/format";
 import { dayField } from "~/ui/money";
 import { text, uuid } from "~/ui/schema-fields";
 import { committeeSettingKeys } from "../../../db/schema/committee";
@@ -6,11 +7,24 @@ import { committeeSettingKeys } from "../../../db/schema/committee";
 // The settings page's forms beyond the notice period and cost caps (those stay in fees/schemas):
 // each section posts its own intent; the route dispatches on it.
 
+/**
+ * When a setting change takes effect (decision 055): empty or today, at once; a later day, from 00:00
+ * Shanghai time that day. A past day is refused (the past stays as it was in force).
+ */
+export const effectiveOnField = dayField.optional().refine((day) => day === undefined || day >= shanghaiDate(), { params: { i18n: "effectiveOnPast" } });
+
 export const thresholdSchema = z.object({
   intent: z.literal("threshold"),
   key: z.enum(committeeSettingKeys),
   value: z.coerce.number().int().min(1).max(100_000),
+  effectiveOn: effectiveOnField,
   reason: text(500),
+});
+
+/** Withdraws a scheduled change (a threshold row, or the six rows of a weights change) before it takes effect. */
+export const withdrawSettingSchema = z.object({
+  intent: z.literal("withdraw"),
+  settingId: uuid,
 });
 
 export const reportPeriodSchema = z

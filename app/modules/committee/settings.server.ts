@@ -1,15 +1,21 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, like, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { committeeSettings, industries, industryFieldChanges, reportPeriods, users, type CommitteeSettingKey } from "../../../db/schema";
+import { criteria, type Criterion } from "~/modules/evaluations/criteria";
+import { fieldError, refuse, type Result } from "~/modules/school/common.server";
+import { shanghaiDate } from "~/ui/format";
+import { isUuid } from "~/ui/ids";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import type { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema } from "./schemas";
+import type { weightsSchema } from "~/modules/evaluations/criteria";
+import type { industryFieldSchema, movePeriodSchema, reportPeriodSchema, thresholdSchema, withdrawSettingSchema } from "./schemas";
 
-// The committee's settings beyond the notice period and cost caps (issue 17 item 7, decision 044):
-// thresholds and the industry-field list keep every change as a row effective from its time; report
-// periods are dated rows themselves, each change audited with before and after.
+// The committee's settings beyond the notice period and cost caps (issue 17 item 7, decisions 044, 055):
+// thresholds, the evaluation weights and the industry-field list keep every change as a row effective
+// from its time (thresholds and weights may be scheduled for a later day, and withdrawn until then);
+// report periods are dated rows themselves, each change audited with before and after.
 
 /** The value in force now (or at `at`): the latest row effective by then. Defaults live in migration 0040. */
 export async function settingAt(tx: Tx, key: CommitteeSettingKey, at: Date = new Date()) {
@@ -17,8 +23,12 @@ export async function settingAt(tx: Tx, key: CommitteeSettingKey, at: Date = new
   return Number(row?.value ?? 0);
 }
 
-export function thresholdHistory(tx: Tx) {
-  return tx
+/**
+ * Every threshold and weight change, newest effective first, scheduled ones included (`scheduled`:
+ * not in force yet, so it may be withdrawn). Weight rows come six per change; the page groups them.
+ */
+export async function settingHistory(tx: Tx, now = new Date()) {
+  const rows = await tx
     .select({
       id: committeeSettings.id,
       key: committeeSettings.key,
@@ -29,13 +39,89 @@ export function thresholdHistory(tx: Tx) {
     })
     .from(committeeSettings)
     .leftJoin(users, eq(users.id, committeeSettings.setByUserId))
-    .orderBy(desc(committeeSettings.effectiveFrom), desc(committeeSettings.createdAt));
+    .orderBy(desc(committeeSettings.effectiveFrom), desc(committeeSettings.createdAt), committeeSettings.key);
+  return rows.map((r) => ({ ...r, scheduled: r.effectiveFrom > now }));
 }
 
-export async function setThreshold(tx: Tx, ctx: TenantContext, input: z.infer<typeof thresholdSchema>) {
-  const [row] = await tx.insert(committeeSettings).values({ key: input.key, value: input.value, reason: input.reason, setByUserId: ctx.user.id }).returning();
+/** A day chosen on the form as the instant it takes effect: today (or none) is now, a later day its 00:00 in Shanghai. */
+function effectiveFromOf(day: string | undefined): Date | undefined {
+  return day && day > shanghaiDate() ? new Date(`${day}T00:00:00+08:00`) : undefined;
+}
+
+const weightKey = (criterion: Criterion) => `weight_${criterion}` as CommitteeSettingKey;
+
+/** The evaluation weights in force at `at` (decision 055): what an open period scores with. */
+export async function weightsAt(tx: Tx, at: Date = new Date()): Promise<Record<Criterion, number>> {
+  const [row] = rowsOf<Record<Criterion, number | null>>(
+    await tx.execute(
+      sql`select ${sql.join(
+        criteria.map((c) => sql`committee_setting_at(${weightKey(c)}, ${at.toISOString()}::timestamptz) as ${sql.identifier(c)}`),
+        sql`, `,
+      )}`,
+    ),
+  );
+  return Object.fromEntries(criteria.map((c) => [c, Number(row?.[c] ?? 0)])) as Record<Criterion, number>;
+}
+
+/** Refuses a second change of the same key at the same instant before the unique index would. */
+async function scheduledClash(tx: Tx, keys: CommitteeSettingKey[], at: Date | undefined) {
+  if (!at) return false;
+  const rows = await tx.select({ id: committeeSettings.id, key: committeeSettings.key }).from(committeeSettings).where(eq(committeeSettings.effectiveFrom, at));
+  return rows.some((r) => keys.includes(r.key));
+}
+
+export async function setThreshold(tx: Tx, ctx: TenantContext, input: z.infer<typeof thresholdSchema>): Promise<Result<{ id: string }>> {
+  const effectiveFrom = effectiveFromOf(input.effectiveOn);
+  if (await scheduledClash(tx, [input.key], effectiveFrom)) return fieldError(ctx, "effectiveOn", "errors.scheduledExists");
+  const [row] = await tx
+    .insert(committeeSettings)
+    .values({ key: input.key, value: input.value, reason: input.reason, setByUserId: ctx.user.id, ...(effectiveFrom ? { effectiveFrom } : {}) })
+    .returning();
   await audit(tx, ctx, { action: "committee.setting", entityType: "committee_setting", entityId: row.id, after: row });
-  return row;
+  return { ok: true, value: row };
+}
+
+/** The six weights as one change, at once or from a later day; the database checks they sum to 100. */
+export async function setEvaluationWeights(tx: Tx, ctx: TenantContext, input: z.infer<typeof weightsSchema>): Promise<Result<null>> {
+  const effectiveFrom = effectiveFromOf(input.effectiveOn);
+  if (await scheduledClash(tx, criteria.map(weightKey), effectiveFrom)) return fieldError(ctx, "effectiveOn", "errors.scheduledExists");
+  const before = await weightsAt(tx, effectiveFrom);
+  if (criteria.every((c) => before[c] === input[c])) return fieldError(ctx, "certificate_quality", "supervision.evaluations.nothingChanged");
+  const rows = await tx
+    .insert(committeeSettings)
+    .values(
+      criteria.map((c) => ({
+        key: weightKey(c),
+        value: input[c],
+        reason: input.reason,
+        setByUserId: ctx.user.id,
+        ...(effectiveFrom ? { effectiveFrom } : {}),
+      })),
+    )
+    .returning({ id: committeeSettings.id, effectiveFrom: committeeSettings.effectiveFrom });
+  const after = Object.fromEntries(criteria.map((c) => [c, input[c]]));
+  await audit(tx, ctx, {
+    action: "committee.evaluation_weights",
+    entityType: "committee_setting",
+    entityId: rows[0].id,
+    before,
+    after: { ...after, effectiveFrom: rows[0].effectiveFrom, reason: input.reason },
+  });
+  return { ok: true, value: null };
+}
+
+/** Withdraws a change that has not taken effect (a weights change: its six rows). The past is never removed. */
+export async function withdrawSetting(tx: Tx, ctx: TenantContext, input: z.infer<typeof withdrawSettingSchema>): Promise<Result<null>> {
+  const [row] = isUuid(input.settingId) ? await tx.select().from(committeeSettings).where(eq(committeeSettings.id, input.settingId)) : [];
+  if (!row) return fieldError(ctx, "settingId", "errors.invalidOption");
+  if (row.effectiveFrom <= new Date()) return refuse(ctx, 409, "errors.alreadyInForce");
+  const weights = row.key.startsWith("weight_");
+  const removed = await tx
+    .delete(committeeSettings)
+    .where(weights ? and(like(committeeSettings.key, "weight\\_%"), eq(committeeSettings.effectiveFrom, row.effectiveFrom)) : eq(committeeSettings.id, row.id))
+    .returning();
+  await audit(tx, ctx, { action: "committee.setting_withdraw", entityType: "committee_setting", entityId: row.id, before: removed });
+  return { ok: true, value: null };
 }
 
 export function listReportPeriods(tx: Tx) {

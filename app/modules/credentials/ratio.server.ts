@@ -91,6 +91,26 @@ export async function listMajorRatios(tx: Tx, schoolId: string, options: { major
   return out;
 }
 
+/**
+ * Every school's pilot majors above 1:80 (the committee's dashboard, decision 055): the same rule as
+ * listMajorRatios' major rows — all the major's cohorts' students against the trainers whose links
+ * count — in one statement across schools. Columns: tenant_id (the school), major_id, code, name,
+ * students, trainers, missing.
+ */
+export function majorsOverRatioSql() {
+  return sql`
+    select m.tenant_id, m.id as major_id, m.code, m.name, st.students, coalesce(k.trainers, 0)::int as trainers,
+      (ceil(st.students / ${studentsPerTrainer}::numeric) - coalesce(k.trainers, 0))::int as missing
+    from pilot_majors m
+    join (select c.tenant_id, c.major_id, sum(c.student_count)::int as students from cohorts c group by c.tenant_id, c.major_id) st
+      on st.tenant_id = m.tenant_id and st.major_id = m.id
+    left join (
+      select sc.id as tenant_id, s.major_id, count(*) filter (where s.counts)::int as trainers
+      from tenants sc cross join lateral credential_link_states(sc.id) s where sc.kind = 'school' group by sc.id, s.major_id
+    ) k on k.tenant_id = m.tenant_id and k.major_id = m.id
+    where ceil(st.students / ${studentsPerTrainer}::numeric) > coalesce(k.trainers, 0)`;
+}
+
 /** The credentials a school linked to one of its majors, each with whether it counts today. */
 export async function listMajorLinks(tx: Tx, ctx: TenantContext, majorId: string) {
   if (!isUuid(majorId)) return [];

@@ -17,6 +17,7 @@ interface VerifiedRow {
   holder: string;
   organization_name: string;
   organization_name_en: string | null;
+  organization_suspended: boolean;
   role: string;
   certificate_code: string;
   certificate_name_zh: string;
@@ -34,6 +35,11 @@ export interface PublicCredential {
   holder: string;
   organizationName: string;
   organizationNameEn: string | null;
+  /**
+   * The committee suspended the issuing organization (decision 055). The credential's own status is
+   * untouched: it was lawfully issued and stays valid; the page and the signed JSON say both.
+   */
+  organizationSuspended: boolean;
   role: string;
   certificateCode: string;
   certificateNameZh: string;
@@ -69,6 +75,7 @@ export async function lookUpCredential(tx: Tx, input: string): Promise<PublicCre
     holder: row.holder,
     organizationName: row.organization_name,
     organizationNameEn: row.organization_name_en,
+    organizationSuspended: row.organization_suspended === true,
     role: row.role,
     certificateCode: row.certificate_code,
     certificateNameZh: row.certificate_name_zh,
@@ -128,7 +135,13 @@ export function openBadgeCredential(credential: PublicCredential, request: Reque
         },
       },
     },
-    credentialStatus: { id: `${page}.json`, type: "XCertRegistryStatus", status: credential.status },
+    // issuerStatus: whether the committee has suspended the issuing organization (decision 055).
+    credentialStatus: {
+      id: `${page}.json`,
+      type: "XCertRegistryStatus",
+      status: credential.status,
+      issuerStatus: credential.organizationSuspended ? "suspended" : "admitted",
+    },
   };
 }
 

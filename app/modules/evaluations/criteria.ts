@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { effectiveOnField } from "~/modules/committee/schemas";
 import { text, uuid } from "~/ui/schema-fields";
 
 // 动态遴选 (issue 17 item 2, decision 046): the notice's criteria, the admin's decisions, and the
@@ -30,13 +31,18 @@ export const periodSchema = z.object({
   title: text(200),
 });
 
-// One schema per form of the period's page (the client validates its own); the action parses the union.
+// The weights are a committee setting (/committee/settings, decision 055): six together, summing to
+// 100, at once or from a later day, with a reason.
 export const weightsSchema = z
-  .object({ intent: z.literal("weights"), ...Object.fromEntries(criteria.map((c) => [c, weight])) } as { intent: z.ZodLiteral<"weights"> } & Record<
-    Criterion,
-    typeof weight
-  >)
+  .object({
+    intent: z.literal("weights"),
+    ...(Object.fromEntries(criteria.map((c) => [c, weight])) as Record<Criterion, typeof weight>),
+    effectiveOn: effectiveOnField,
+    reason: text(500),
+  })
   .refine((value) => criteria.reduce((sum, c) => sum + value[c], 0) === 100, { path: ["certificate_quality"], params: { i18n: "weightsSum" } });
+
+// One schema per form of the period's page (the client validates its own); the action parses the union.
 export const scoreSchema = z.object({
   intent: z.literal("score"),
   organizationId: uuid,
@@ -51,7 +57,7 @@ export const decideSchema = z.object({
   note: text(2000, 0).optional().default(""),
 });
 export const finalizeSchema = z.object({ intent: z.literal("finalize") });
-export const evaluationActionSchema = z.discriminatedUnion("intent", [weightsSchema, scoreSchema, decideSchema, finalizeSchema]);
+export const evaluationActionSchema = z.discriminatedUnion("intent", [scoreSchema, decideSchema, finalizeSchema]);
 export type EvaluationAction = z.infer<typeof evaluationActionSchema>;
 
 /** A weighted score from each criterion's mean member score; criteria nobody scored are left out. */

@@ -5,6 +5,7 @@ import { audit } from "~/modules/audit/audit.server";
 import { fieldError, refuse, type Result } from "~/modules/school/common.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
+import { weightsAt } from "~/modules/committee/settings.server";
 import { criteria, defaultWeights, weightedScore, type Criterion, type Decision, type Evidence } from "./criteria";
 
 // 动态遴选 (issue 17 item 2, decision 046). The committee's rows: periods, weights (a row per change,
@@ -59,16 +60,12 @@ export async function createPeriod(tx: Tx, ctx: TenantContext, input: { code: st
     .insert(evaluationPeriods)
     .values({ tenantId: ctx.tenant.id, ...input, createdByUserId: ctx.user.id })
     .returning({ id: evaluationPeriods.id });
-  await tx
-    .insert(evaluationWeights)
-    .values(
-      criteria.map((criterion) => ({ tenantId: ctx.tenant.id, periodId: period.id, criterion, weight: defaultWeights[criterion], setByUserId: ctx.user.id })),
-    );
+  // No weights of its own while open: it scores with the committee's weights in force (decision 055).
   await audit(tx, ctx, {
     action: "evaluation_period.create",
     entityType: "evaluation_period",
     entityId: period.id,
-    after: { ...input, weights: defaultWeights },
+    after: input,
   });
   return { ok: true, value: period };
 }
@@ -84,22 +81,26 @@ async function periodOf(tx: Tx, ctx: TenantContext, id: string, lock = false) {
   return period;
 }
 
-/** The weights in force (the newest row per criterion) and every change, newest first. */
-async function weightsOf(tx: Tx, ctx: TenantContext, periodId: string) {
-  const history = await tx
-    .select({ criterion: evaluationWeights.criterion, weight: evaluationWeights.weight, setAt: evaluationWeights.setAt, setBy: users.name })
+/**
+ * The weights a period scores with (decision 055): while open, the committee's weights in force now
+ * (set in /committee/settings); once finalized, its own rows, frozen at finalizing (the newest per
+ * criterion; periods from before 0049 kept every change there).
+ */
+async function weightsOf(tx: Tx, ctx: TenantContext, period: { id: string; status: string }) {
+  if (period.status === "open") return { current: await weightsAt(tx), frozen: false };
+  const rows = await tx
+    .select({ criterion: evaluationWeights.criterion, weight: evaluationWeights.weight })
     .from(evaluationWeights)
-    .leftJoin(users, eq(users.id, evaluationWeights.setByUserId))
-    .where(and(eq(evaluationWeights.tenantId, ctx.tenant.id), eq(evaluationWeights.periodId, periodId)))
-    .orderBy(desc(evaluationWeights.setAt), asc(evaluationWeights.criterion));
+    .where(and(eq(evaluationWeights.tenantId, ctx.tenant.id), eq(evaluationWeights.periodId, period.id)))
+    .orderBy(desc(evaluationWeights.setAt));
   const current = { ...defaultWeights };
   const seen = new Set<Criterion>();
-  for (const row of history)
+  for (const row of rows)
     if (!seen.has(row.criterion)) {
       seen.add(row.criterion);
       current[row.criterion] = row.weight;
     }
-  return { current, history };
+  return { current, frozen: true };
 }
 
 async function scoresOf(tx: Tx, ctx: TenantContext, periodId: string) {
@@ -133,7 +134,7 @@ function meansOf(scores: { organizationId: string; criterion: Criterion; score: 
 export async function getEvaluation(tx: Tx, ctx: TenantContext, id: string) {
   const period = await periodOf(tx, ctx, id);
   const [weights, scores, results] = await Promise.all([
-    weightsOf(tx, ctx, id),
+    weightsOf(tx, ctx, period),
     scoresOf(tx, ctx, id),
     tx
       .select()
@@ -162,20 +163,6 @@ export async function getEvaluation(tx: Tx, ctx: TenantContext, id: string) {
 
 function refuseFinalized(ctx: TenantContext, period: { status: string }) {
   return period.status === "finalized" ? refuse(ctx, 409, "supervision.evaluations.finalized") : null;
-}
-
-export async function setWeights(tx: Tx, ctx: TenantContext, periodId: string, weights: Record<Criterion, number>): Promise<Result<null>> {
-  const period = await periodOf(tx, ctx, periodId, true);
-  const refused = refuseFinalized(ctx, period);
-  if (refused) return refused;
-  const { current } = await weightsOf(tx, ctx, periodId);
-  const changed = criteria.filter((c) => current[c] !== weights[c]);
-  if (changed.length === 0) return refuse(ctx, 400, "supervision.evaluations.nothingChanged");
-  await tx
-    .insert(evaluationWeights)
-    .values(changed.map((criterion) => ({ tenantId: ctx.tenant.id, periodId, criterion, weight: weights[criterion], setByUserId: ctx.user.id })));
-  await audit(tx, ctx, { action: "evaluation_period.weights", entityType: "evaluation_period", entityId: periodId, before: current, after: weights });
-  return { ok: true, value: null };
 }
 
 async function organizationOf(tx: Tx, id: string) {
@@ -228,7 +215,7 @@ export async function decide(
   if (refused) return refused;
   const evidence = (await evaluationEvidence(tx)).find((e) => e.organizationId === input.organizationId);
   if (!evidence) return fieldError(ctx, "organizationId", "errors.invalidOption");
-  const [{ current }, scores] = await Promise.all([weightsOf(tx, ctx, periodId), scoresOf(tx, ctx, periodId)]);
+  const [{ current }, scores] = await Promise.all([weightsOf(tx, ctx, period), scoresOf(tx, ctx, periodId)]);
   const weighted = weightedScore(meansOf(scores, input.organizationId), current);
   const values = {
     decision: input.decision,
@@ -266,6 +253,22 @@ export async function finalize(tx: Tx, ctx: TenantContext, periodId: string): Pr
   const decided = new Set(results.map((r) => r.organizationId));
   const missing = evidence.filter((e) => !decided.has(e.organizationId));
   if (missing.length > 0) return refuse(ctx, 409, "supervision.evaluations.undecided", { names: missing.map((m) => m.organizationName).join("、") });
+  // The weights in force become the period's own, before it is frozen (evaluation_frozen refuses them after).
+  const weights = await weightsAt(tx);
+  await tx
+    .insert(evaluationWeights)
+    .values(criteria.map((criterion) => ({ tenantId: ctx.tenant.id, periodId, criterion, weight: weights[criterion], setByUserId: ctx.user.id })));
+  // A decision's weighted score follows the weights frozen here (they may have changed since it was made).
+  const scores = await scoresOf(tx, ctx, periodId);
+  for (const organizationId of decided) {
+    const weighted = weightedScore(meansOf(scores, organizationId), weights);
+    await tx
+      .update(evaluationResults)
+      .set({ weightedScore: weighted === null ? null : weighted.toFixed(2) })
+      .where(
+        and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, periodId), eq(evaluationResults.organizationId, organizationId)),
+      );
+  }
   await tx
     .update(evaluationPeriods)
     .set({ status: "finalized", finalizedAt: new Date(), finalizedByUserId: ctx.user.id })
@@ -275,7 +278,7 @@ export async function finalize(tx: Tx, ctx: TenantContext, periodId: string): Pr
     entityType: "evaluation_period",
     entityId: periodId,
     before: { status: "open" },
-    after: { status: "finalized", code: period.code },
+    after: { status: "finalized", code: period.code, weights },
   });
   return { ok: true, value: null };
 }
@@ -288,11 +291,14 @@ export async function publishedEvaluation(tx: Tx, code: string) {
     organization_name: string | null;
     organization_name_en: string | null;
     decision: Decision | null;
+    organization_suspended: boolean | null;
   }>(await tx.execute(sql`select * from published_evaluation(${code})`));
   if (rows.length === 0) return null;
   return {
     title: rows[0].title,
     finalizedAt: new Date(rows[0].finalized_at).toISOString(),
-    results: rows.filter((r) => r.organization_name).map((r) => ({ name: r.organization_name!, nameEn: r.organization_name_en, decision: r.decision! })),
+    results: rows
+      .filter((r) => r.organization_name)
+      .map((r) => ({ name: r.organization_name!, nameEn: r.organization_name_en, decision: r.decision!, suspended: r.organization_suspended === true })),
   };
 }

@@ -74,6 +74,8 @@ export interface PublicFeeRow {
   unit: PublicDisclosure["unit"];
   effectiveFrom: string;
   effectiveUntil: string | null;
+  /** The committee suspended the organization: the list marks its rows (decision 055). */
+  organizationSuspended: boolean;
 }
 
 // The list reads only what it shows: at 100 rows a page the texts it does not show (what a fee
@@ -83,7 +85,8 @@ function listSelect(locale: Locale): SQL {
   return sql`d.id, t.slug as "organizationSlug", ${organizationName(locale)} as organization,
     c.code as "certificateCode", ${certificateName(locale)} as certificate,
     d.level, d.kind, d.amount_fen as "amountFen", d.unit,
-    to_char(d.effective_from, 'YYYY-MM-DD') as "effectiveFrom", to_char(d.effective_until, 'YYYY-MM-DD') as "effectiveUntil"`;
+    to_char(d.effective_from, 'YYYY-MM-DD') as "effectiveFrom", to_char(d.effective_until, 'YYYY-MM-DD') as "effectiveUntil",
+    t.admission = 'suspended' as "organizationSuspended"`;
 }
 
 // What `listSelect` reads about the page's rows.
@@ -96,7 +99,7 @@ const organizationName = (locale: Locale) => (locale === "en" ? sql`coalesce(t.n
 const certificateName = (locale: Locale) => (locale === "en" ? sql`c.name_en` : sql`c.name_zh`);
 
 function listRow(row: PublicFeeRow): PublicFeeRow {
-  return { ...row, amountFen: Number(row.amountFen) };
+  return { ...row, amountFen: Number(row.amountFen), organizationSuspended: row.organizationSuspended === true };
 }
 
 function normalise(row: PublicDisclosure): PublicDisclosure {

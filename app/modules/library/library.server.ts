@@ -235,6 +235,8 @@ export async function certificateCatalogue(tx: Tx, filter: CatalogueFilter, limi
       industryEn: industries.nameEn,
       organizationName: tenants.name,
       organizationNameEn: tenants.nameEn,
+      // The catalogue marks a suspended organization's certificates (decision 055).
+      organizationSuspended: sql<boolean>`${tenants.admission} = 'suspended'`,
       standardVersion: standardVersions.version,
       standardPublishedAt: standardVersions.publishedAt,
     })

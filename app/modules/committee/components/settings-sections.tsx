@@ -2,6 +2,7 @@ import { Form } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
+import { criteria, type Criterion } from "~/modules/evaluations/criteria";
 import { ErrorList } from "~/ui/form";
 import { formatDateTime, formatDay } from "~/ui/format";
 import { Table } from "~/ui/list";
@@ -31,8 +32,48 @@ interface HistoryRow {
   key: string;
   value: number;
   effectiveFrom: string;
+  scheduled: boolean;
   reason: string;
   setBy: string | null;
+}
+
+/** "From" a day: empty or today takes effect at once, a later day at 00:00 that day (decision 055). */
+function EffectiveOn({ errors }: { errors: FieldErrors }) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t("oversight.settings.effectiveOn")}
+      <input name="effectiveOn" type="date" className={input} aria-invalid={Boolean(errors("effectiveOn"))} aria-describedby="effective-on-hint" />
+      <span id="effective-on-hint" className="mt-1 block text-xs text-gray-500">
+        {t("oversight.settings.effectiveOnHint")}
+      </span>
+    </label>
+  );
+}
+
+/** In force, or scheduled with a button that withdraws it before it takes effect. */
+function WhenCell({ row, canEdit }: { row: { id: string; effectiveFrom: string; scheduled: boolean }; canEdit: boolean }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as Locale;
+  return (
+    <td className="px-3 py-2">
+      {formatDateTime(row.effectiveFrom, locale)}{" "}
+      {row.scheduled ? (
+        <span className="rounded bg-amber-100 px-2 py-0.5 text-xs text-amber-800" data-testid="scheduled">
+          {t("oversight.settings.scheduled")}
+        </span>
+      ) : null}
+      {row.scheduled && canEdit ? (
+        <Form method="post" className="mt-1">
+          <input type="hidden" name="intent" value="withdraw" />
+          <input type="hidden" name="settingId" value={row.id} />
+          <button type="submit" className="text-xs text-red-700 underline">
+            {t("oversight.settings.withdraw")}
+          </button>
+        </Form>
+      ) : null}
+    </td>
+  );
 }
 
 export function ThresholdsSection({
@@ -46,8 +87,7 @@ export function ThresholdsSection({
   canEdit: boolean;
   errors: FieldErrors;
 }) {
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as Locale;
+  const { t } = useTranslation();
   return (
     <SettingsSection id="thresholds" title={t("oversight.settings.thresholds")} lead={t("oversight.settings.thresholdsLead")}>
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
@@ -77,6 +117,7 @@ export function ThresholdsSection({
             {t("oversight.settings.value")}
             <input name="value" type="number" min={1} max={100000} className={`${input} w-28`} aria-invalid={Boolean(errors("value"))} />
           </label>
+          <EffectiveOn errors={errors} />
           <label className="flex-1">
             {t("committee.reason")}
             <input name="reason" className={`${input} w-full`} aria-invalid={Boolean(errors("reason"))} />
@@ -87,6 +128,7 @@ export function ThresholdsSection({
           <div className="w-full">
             <ErrorList errors={errors("key")} />
             <ErrorList errors={errors("value")} />
+            <ErrorList errors={errors("effectiveOn")} />
             <ErrorList errors={errors("reason")} />
           </div>
         </Form>
@@ -105,9 +147,101 @@ export function ThresholdsSection({
       >
         {history.map((h) => (
           <tr key={h.id} data-testid="threshold-history">
-            <td className="px-3 py-2">{formatDateTime(h.effectiveFrom, locale)}</td>
+            <WhenCell row={h} canEdit={canEdit} />
             <td className="px-3 py-2">{t(`oversight.settings.keys.${h.key}`)}</td>
             <td className="px-3 py-2">{h.value}</td>
+            <td className="px-3 py-2">{h.reason}</td>
+            <td className="px-3 py-2">{h.setBy ?? "—"}</td>
+          </tr>
+        ))}
+      </Table>
+    </SettingsSection>
+  );
+}
+
+export interface WeightChange {
+  id: string;
+  effectiveFrom: string;
+  scheduled: boolean;
+  reason: string;
+  setBy: string | null;
+  weights: Record<Criterion, number>;
+}
+
+/** The evaluation weights (decision 055): the six in force, one form for all six, and every change. */
+export function WeightsSection({
+  current,
+  history,
+  canEdit,
+  errors,
+}: {
+  current: Record<Criterion, number>;
+  history: WeightChange[];
+  canEdit: boolean;
+  errors: FieldErrors;
+}) {
+  const { t } = useTranslation();
+  return (
+    <SettingsSection id="weights" title={t("oversight.settings.weights")} lead={t("oversight.settings.weightsLead")}>
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        {criteria.map((c) => (
+          <div key={c} className="contents">
+            <dt>{t(`supervision.criteria.${c}`)}</dt>
+            <dd>
+              <strong data-testid={`weight-${c}`}>{current[c]}</strong>%
+            </dd>
+          </div>
+        ))}
+      </dl>
+      {canEdit ? (
+        <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
+          <input type="hidden" name="intent" value="weights" />
+          {criteria.map((c) => (
+            <label key={c}>
+              {t(`supervision.criteria.${c}`)}
+              <input name={c} type="number" min={0} max={100} defaultValue={current[c]} className={`${input} w-20`} aria-invalid={Boolean(errors(c))} />
+            </label>
+          ))}
+          <EffectiveOn errors={errors} />
+          <label className="flex-1">
+            {t("committee.reason")}
+            <input name="reason" className={`${input} w-full`} aria-invalid={Boolean(errors("reason"))} />
+          </label>
+          <button type="submit" className={button}>
+            {t("committee.save")}
+          </button>
+          <div className="w-full">
+            {criteria.map((c) => (
+              <ErrorList key={c} errors={errors(c)} />
+            ))}
+            <ErrorList errors={errors("effectiveOn")} />
+            <ErrorList errors={errors("reason")} />
+          </div>
+        </Form>
+      ) : null}
+      <Table
+        caption={t("oversight.settings.weightsHistory")}
+        head={
+          <tr>
+            <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
+            {criteria.map((c) => (
+              <th key={c} className="px-3 py-2 text-right">
+                {t(`supervision.criteria.${c}`)}
+              </th>
+            ))}
+            <th className="px-3 py-2">{t("committee.reason")}</th>
+            <th className="px-3 py-2">{t("committee.setBy")}</th>
+          </tr>
+        }
+      >
+        {history.map((h) => (
+          <tr key={h.id} data-testid="weights-history">
+            <WhenCell row={h} canEdit={canEdit} />
+            {criteria.map((c) => (
+              <td key={c} className="px-3 py-2 text-right">
+                {h.weights[c]}
+              </td>
+            ))}
             <td className="px-3 py-2">{h.reason}</td>
             <td className="px-3 py-2">{h.setBy ?? "—"}</td>
           </tr>
