@@ -26,10 +26,13 @@ export function scaleCounts(scale = Number(process.env.SCALE ?? 1)) {
     orders: count(200_000),
     // Trainers and examiners: about 200 per organization (issue 16, the /verify benchmark).
     credentials: count(60_000),
+    // Pilot majors of the schools, 4 each (issue 15: the library and the dashboard read them), each
+    // with 3 cohorts (entry years), one certificate piloted and one approved adoption.
+    majors: count(4_000),
   };
 }
-// Credentials are optional: a generator configured before them (the query-plans test) leaves them out.
-export type ScaleCounts = Omit<ReturnType<typeof scaleCounts>, "credentials"> & { credentials?: number };
+// Credentials and majors are optional: a generator configured before them (the query-plans test) leaves them out.
+export type ScaleCounts = Omit<ReturnType<typeof scaleCounts>, "credentials" | "majors"> & { credentials?: number; majors?: number };
 const batch = 100_000;
 
 /** A deterministic uuid for the n-th row of a kind. */
@@ -192,6 +195,13 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
     )
     insert into memberships (tenant_id, user_id, role)
     select t.id, u.id, 'admin' from t join u on u.email = 'admin@' || t.slug || '.scale.xcert.test'`,
+  );
+  // The admins sign in without a second factor, as the demo's accounts do: the exemption counts in
+  // demo mode only (decision 031), and the benchmark logs in as them to measure pages, not enrolment.
+  await run(
+    db,
+    "  second-factor exemptions of the admins (demo mode only)",
+    sql`insert into second_factor_exemptions (user_id) select id from users where email like 'admin@%.scale.xcert.test'`,
   );
 
   await run(
@@ -383,6 +393,7 @@ export async function seedScale(db: Db, c: ScaleCounts = scaleCounts()) {
   );
 
   if (c.credentials) await seedScaleCredentials(db, c.credentials, c);
+  if (c.majors) await seedScaleMajors(db, c.majors, c);
 
   await run(db, "the committee's fee audit (stored findings)", sql`select refresh_fee_findings(null)`);
   await run(db, "analyze", sql`analyze`);
@@ -421,6 +432,50 @@ async function seedScaleCredentials(db: Db, total: number, c: ScaleCounts) {
     from generate_series(${start}::int, ${end}::int) g`,
   );
   await exec(db, sql`select setval('credential_number_seq', greatest(${total}::bigint, (select last_value from credential_number_seq)))`);
+}
+
+/**
+ * Pilot majors spread over the schools (major g at school 1 + (g - 1) % schools), each piloting one
+ * certificate at one level with an approved adoption pinned to the certificate's published standard
+ * (decision 035), and three cohorts of 30–69 students (entry years 2024–2026).
+ */
+async function seedScaleMajors(db: Db, total: number, c: ScaleCounts) {
+  const schoolOf = `1 + (g - 1) % ${c.schools}`;
+  // Stride 7 over the certificates so one school's majors pilot different organizations' certificates.
+  const certificateOf = `1 + ((g - 1) * 7) % ${c.certificates}`;
+  await run(
+    db,
+    `${total} pilot majors with cohorts and approved adoptions`,
+    sql`
+    with m as (
+      insert into pilot_majors (tenant_id, id, code, name, education_level)
+      select ${id("school", schoolOf)}, ${id("major", "g")}, lpad((460000 + g)::text, 6, '0'),
+        ${from(subjects, "major-subject", "g")} || '专业' || g,
+        (array['secondary', 'higher_vocational', 'vocational_bachelor'])[1 + g % 3]::pilot_major_level
+      from generate_series(1, ${total}::int) g
+      returning tenant_id, id
+    ), pc as (
+      insert into pilot_major_certificates (tenant_id, major_id, organization_id, certificate_id, level)
+      select ${id("school", schoolOf)}, ${id("major", "g")}, cert.tenant_id, cert.id, (${arr(levels)})[1 + g % 3]::certificate_level
+      from generate_series(1, ${total}::int) g
+      join certificates cert on cert.id = ${id("certificate", certificateOf)}
+      returning tenant_id
+    ), co as (
+      insert into cohorts (tenant_id, id, major_id, entry_year, student_count, expected_graduation)
+      select ${id("school", schoolOf)}, ${id("cohort", "g * 10 + y")}, ${id("major", "g")}, 2023 + y, 30 + ${pick("cohort-size", "g * 10 + y", 40)},
+        make_date(2026 + y, 7, 1)
+      from generate_series(1, ${total}::int) g cross join generate_series(1, 3) y
+      returning tenant_id
+    )
+    insert into adoptions (tenant_id, id, major_id, organization_id, certificate_id, level, standard_version_id, standard_version,
+      certificate_name, organization_name, status, proposal_note, decided_at)
+    select ${id("school", schoolOf)}, ${id("adoption", "g")}, ${id("major", "g")}, cert.tenant_id, cert.id, (${arr(levels)})[1 + g % 3]::certificate_level,
+      sv.id, sv.version, cert.name_zh, org.name, 'approved', '试点专业采用该证书的标准与资源。', now() - make_interval(days => ${pick("adoption-age", "g", 400)}::int)
+    from generate_series(1, ${total}::int) g
+    join certificates cert on cert.id = ${id("certificate", certificateOf)}
+    join tenants org on org.id = cert.tenant_id
+    left join standard_versions sv on sv.tenant_id = cert.tenant_id and sv.certificate_id = cert.id and sv.status = 'published'`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -17,6 +17,8 @@ export interface LoadSpec {
    * page limited per address (/verify) measured as many visitors use it, not one refused visitor.
    */
   distinctClients?: boolean;
+  /** The one status every answer must have (a conditional request: 304); any other counts as an error. */
+  expectStatus?: number;
 }
 
 export interface LoadResult {
@@ -28,7 +30,7 @@ export interface LoadResult {
   p95: number;
   p99: number;
   max: number;
-  /** Answers other than 2xx/3xx, plus connection errors and timeouts. */
+  /** Answers other than 2xx/3xx (other than `expectStatus` when given), plus connection errors and timeouts. */
   errors: number;
   statusCodes: Record<string, number>;
 }
@@ -86,7 +88,7 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
     instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
       latencies.push(responseTime);
       statusCodes[statusCode] = (statusCodes[statusCode] ?? 0) + 1;
-      if (statusCode < 200 || statusCode >= 400) failed++;
+      if (spec.expectStatus ? statusCode !== spec.expectStatus : statusCode < 200 || statusCode >= 400) failed++;
     });
   });
 }

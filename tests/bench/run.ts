@@ -46,11 +46,29 @@ interface PageSpec {
   optional?: boolean;
   /** Each request from another client address (a page limited per address). */
   distinctClients?: boolean;
+  /**
+   * Answered from the shared public cache (decision 026). Its floor is the SQL of a cache miss (the
+   * trace server runs with the cache off); it is measured as visitors without the page (a cache hit)
+   * and, in a twin row, as visitors who have it (If-None-Match → 304). Target: p50 ≤ 1× floor.
+   */
+  publicCache?: boolean;
+  /** Measured only when it answers with an ETag (a page joining the public cache). */
+  requireEtag?: boolean;
+  /** The twin: If-None-Match with the ETag of `floorOf`'s answer, every answer a 304; floor: that page's. */
+  conditional?: boolean;
+  floorOf?: string;
 }
 
-const allPages: PageSpec[] = [
-  { name: "/fees", path: "/fees" },
-  { name: "/api/v1/fee-disclosures", path: "/api/v1/fee-disclosures" },
+// The committee's last finalized evaluation period: the demo seeds last year's (db/seed/supervision.ts).
+const evaluationPeriod = String(new Date().getFullYear() - 1);
+
+const basePages: PageSpec[] = [
+  { name: "/fees", path: "/fees", publicCache: true },
+  { name: "/fees.csv", path: "/fees.csv", publicCache: true },
+  { name: "/api/v1/fee-disclosures", path: "/api/v1/fee-disclosures", publicCache: true },
+  { name: "/evaluations/:period", path: `/evaluations/${evaluationPeriod}`, publicCache: true },
+  // The public certificate catalogue: measured once it answers from the public cache (with an ETag).
+  { name: "/library/certificates", path: "/library/certificates", publicCache: true, optional: true, requireEtag: true },
   { name: "question list + search", path: `/w/org-00001/questions?q=${term}`, as: "org" },
   { name: "workspace search", path: `/w/org-00001/search?q=${term}`, as: "org" },
   { name: "/committee/fees", path: "/committee/fees", as: "committee" },
@@ -60,6 +78,7 @@ const allPages: PageSpec[] = [
     name: "/verify/:number",
     path: `/verify/${formatCredentialNumber(2019, Math.min(31_337, Math.ceil((scaleCounts(scale).credentials ?? 1) / 2)))}`,
     distinctClients: true,
+    publicCache: true,
   },
   // The committee dashboard (issue 17): every figure across every tenant, counted in SQL.
   { name: "/committee", path: "/committee", as: "committee" },
@@ -70,8 +89,13 @@ const allPages: PageSpec[] = [
   // what rendering any page costs here, for reading the others against.
   { name: "login form", path: "/login" },
 ];
+// Each public page twice (issue 18 item 6): a visitor without it (a cache hit) and one who has it.
+const allPages = basePages.flatMap((page) =>
+  page.publicCache ? [page, { ...page, name: `${page.name} (304)`, conditional: true, floorOf: page.name, requireEtag: true }] : [page],
+);
 const only = process.env.BENCH_PAGES?.split(",").map((name) => name.trim());
-const pages = only ? allPages.filter((page) => only.includes(page.name)) : allPages;
+// A twin needs its page: traced for the floor and for the ETag.
+const pages = only ? allPages.filter((page) => only.includes(page.name) || allPages.some((t) => t.floorOf === page.name && only.includes(t.name))) : allPages;
 const loginBody = new URLSearchParams({ email: accounts.org, password, redirectTo: "" }).toString();
 const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -89,10 +113,17 @@ async function login(base: string, email: string): Promise<string> {
   return cookie.split(";")[0];
 }
 
-function requestOf(page: PageSpec, cookies: Record<string, string>) {
+function requestOf(page: PageSpec, cookies: Record<string, string>, etag?: string) {
   const headers: Record<string, string> = page.method === "POST" ? { ...formHeaders } : {};
   if (page.as) headers.cookie = cookies[page.as];
-  return { method: page.method ?? "GET", headers, body: page.method === "POST" ? loginBody : undefined, distinctClients: page.distinctClients };
+  if (page.conditional && etag) headers["if-none-match"] = etag;
+  return {
+    method: page.method ?? "GET",
+    headers,
+    body: page.method === "POST" ? loginBody : undefined,
+    distinctClients: page.distinctClients,
+    expectStatus: page.conditional ? 304 : undefined,
+  };
 }
 
 /** The load generator in its own process (tests/bench/load.ts), so it never shares an event loop with what it measures. */
@@ -117,7 +148,7 @@ const credentialKeys = {
   CREDENTIAL_SIGNING_KEY: JSON.stringify(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)),
 };
 
-function serverOn(url: string, trace?: string, workers = 1) {
+function serverOn(url: string, trace?: string, workers = 1, env: Record<string, string> = {}) {
   return startServer({
     data: "none",
     // The loaded database is kept between runs: nothing to drop.
@@ -133,6 +164,7 @@ function serverOn(url: string, trace?: string, workers = 1) {
       WEB_CONCURRENCY: String(workers),
       LOG_LEVEL: "warn",
       ...credentialKeys,
+      ...env,
     },
     startTimeoutMs: 120_000,
   });
@@ -142,7 +174,9 @@ function serverOn(url: string, trace?: string, workers = 1) {
 async function tracePages(url: string, workDir: string) {
   const traceFile = path.join(workDir, "sql-trace.jsonl");
   await writeFile(traceFile, "");
-  const server = await serverOn(url, traceFile);
+  // The public cache off (no entry is kept): a public page's statements are those of a miss, the SQL
+  // the page costs without the cache — its floor (decision 058).
+  const server = await serverOn(url, traceFile, 1, { PUBLIC_CACHE_ENTRIES: "0" });
   try {
     const cookies = {
       committee: await login(server.url, accounts.committee),
@@ -153,7 +187,18 @@ async function tracePages(url: string, workDir: string) {
     const absent: string[] = [];
     const plans: Plan[] = [];
     const singleMs: number[] = [];
+    /** Per present page: the index of the plan its floor replays (a twin: its page's). */
+    const floorIndex: number[] = [];
     for (const page of pages) {
+      if (page.conditional) {
+        // Not traced: a 304 of a resource sends only the version read. Present when its page is.
+        const of = present.findIndex((p) => p.name === page.floorOf);
+        if (of < 0) continue;
+        present.push(page);
+        floorIndex.push(floorIndex[of]);
+        singleMs.push(NaN);
+        continue;
+      }
       let ms = 0;
       let lines: ReturnType<typeof parseTrace> | null = [];
       for (let i = 0; i < 3; i++) {
@@ -171,6 +216,12 @@ async function tracePages(url: string, workDir: string) {
         }
         const expected = page.method === "POST" ? 302 : 200;
         if (response.status !== expected) throw new Error(`${page.name} answered ${response.status}, expected ${expected}`);
+        if (page.requireEtag && !response.headers.get("etag")) {
+          if (!page.optional) throw new Error(`${page.name} answered without an ETag`);
+          absent.push(`${page.path} (no ETag)`);
+          lines = null;
+          break;
+        }
         const text = (await readFile(traceFile)).subarray(before).toString("utf8");
         lines = parseTrace(text);
       }
@@ -178,10 +229,11 @@ async function tracePages(url: string, workDir: string) {
       // A page may send no SQL at all (the login form: without a session cookie there is nobody to look
       // up); it is measured all the same, against an empty floor: a bare HTTP answer.
       present.push(page);
+      floorIndex.push(plans.length);
       plans.push(planOf(page.name, lines));
       singleMs.push(ms);
     }
-    return { cookies, present, absent, plans, singleMs };
+    return { cookies, present, absent, plans, singleMs, floorIndex };
   } finally {
     await server.stop();
   }
@@ -240,12 +292,15 @@ async function measure(
   plans: Plan[],
   cookies: Record<string, string>,
   singleMs: number[],
+  floorIndex: number[],
 ) {
   const results: PageResult[] = [];
   for (const [i, page] of present.entries()) {
-    const request = requestOf(page, cookies);
+    const etag = page.conditional ? await conditionalEtag(server.url, page) : undefined;
+    if (etag) singleMs[i] = etag.ms;
+    const request = requestOf(page, cookies, etag?.etag);
     const pageSpec = (connections: number, s: number): LoadSpec => ({ url: `${server.url}${page.path}`, connections, seconds: s, ...request });
-    const floorSpec = (connections: number, s: number): LoadSpec => ({ url: `${floorUrl}/${i}`, connections, seconds: s });
+    const floorSpec = (connections: number, s: number): LoadSpec => ({ url: `${floorUrl}/${floorIndex[i]}`, connections, seconds: s });
     // Warm both (JIT, plan caches, buffers) before anything is recorded.
     await load(pageSpec(10, warmupSeconds));
     await settle(dbUrl);
@@ -264,12 +319,14 @@ async function measure(
         `${page.name} @${connections}: page p50 ${pageResult.p50} p95 ${pageResult.p95} ms ${pageResult.rps} req/s ${pageResult.errors} errors | floor p50 ${floorResult.p50} p95 ${floorResult.p95} ms ${floorResult.rps} req/s ${floorResult.errors} errors | ${ratioP50}×`,
       );
     }
-    const plan = plans[i];
+    const plan = plans[floorIndex[i]];
     results.push({
       name: page.name,
       method: page.method ?? "GET",
       path: page.path,
       as: page.as ? accounts[page.as] : "anonymous",
+      ...(page.publicCache ? { publicCache: true, conditional: page.conditional ?? false } : {}),
+      ...(page.floorOf ? { floorOf: page.floorOf } : {}),
       singleMs: singleMs[i],
       transactions: plan.waves.flat().length,
       statements: statementCount(plan),
@@ -279,9 +336,30 @@ async function measure(
   return results;
 }
 
+/**
+ * The ETag a conditional twin sends: its page's, as the measured server answers it, checked to get a
+ * 304 (with the time of that one request alone).
+ */
+async function conditionalEtag(base: string, page: PageSpec) {
+  const first = await fetch(`${base}${page.path}`, { redirect: "manual" });
+  await first.arrayBuffer();
+  const etag = first.headers.get("etag");
+  if (first.status !== 200 || !etag) throw new Error(`${page.floorOf} answered ${first.status} with ETag ${etag}`);
+  const started = performance.now();
+  const again = await fetch(`${base}${page.path}`, { headers: { "if-none-match": etag }, redirect: "manual" });
+  await again.arrayBuffer();
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  if (again.status !== 304) throw new Error(`${page.name}: If-None-Match ${etag} answered ${again.status}, expected 304`);
+  return { etag, ms };
+}
+
+// The worker comparison (issue 18 item 9): a cached public page, a rendered list and the render alone.
+const workerPages = ["/fees", "question list + search", "login form"];
+
 /** Pages per second of a few pages at 10 connections with one server process, then two (node:cluster). */
 async function measureWorkers(url: string, present: PageSpec[], cookies: Record<string, string>) {
-  const chosen = present.filter((page) => (page.method ?? "GET") === "GET").slice(0, 3);
+  const named = present.filter((page) => workerPages.includes(page.name));
+  const chosen = named.length ? named : present.filter((page) => (page.method ?? "GET") === "GET" && !page.conditional).slice(0, 3);
   const rows = chosen.map((page) => ({ page: page.name, rps: {} as Record<string, number> }));
   for (const workers of [1, 2]) {
     const server = await serverOn(url, undefined, workers);
@@ -380,7 +458,7 @@ async function main() {
   const workDir = path.join(root, "tests/bench/results/tmp");
   await mkdir(workDir, { recursive: true });
   log("warm-up server with the SQL trace: cutting each page's statements");
-  const { cookies, present, absent, plans, singleMs } = await tracePages(url, workDir);
+  const { cookies, present, absent, plans, singleMs, floorIndex } = await tracePages(url, workDir);
   const plansFile = path.join(workDir, "plans.json");
   await writeFile(plansFile, JSON.stringify(plans));
   for (const plan of plans)
@@ -402,7 +480,7 @@ async function main() {
       const response = await fetch(`${floor.url}/${i}`);
       if (response.status !== 200) throw new Error(`floor of ${plan.name} answered ${response.status}: ${await response.text()}`);
     }
-    pageResults = await measure(server, floor.url, url, present, plans, cookies, singleMs);
+    pageResults = await measure(server, floor.url, url, present, plans, cookies, singleMs, floorIndex);
   } finally {
     await floor.stop();
     await server.stop();
