@@ -17,7 +17,8 @@ import { short, Tally } from "./support/summary";
 // JavaScript posts (document requests: the answer is the HTML page that echoes the form back).
 // A route without intents (materials.new) takes field anchors: it ignores an intent.
 // Never a 5xx (413 for a body over 1 MB is fine), nothing written (a count and a hash of every table),
-// and no injected markup in any answer unescaped.
+// no injected markup in any answer unescaped, and no message in English or as a bare key on a Chinese page.
+// The first test enumerates app/routes: an action route missing from the table fails it (issue 20).
 
 const numRuns = Number(process.env.FUZZ_RUNS ?? (short ? 25 : 150));
 
@@ -827,7 +828,7 @@ describe("fuzzing every action", () => {
     ).map((r) => r.name);
   });
   afterAll(async () => {
-    tally.note(`${targets.length} action routes × ${numRuns} generated inputs, 3 checks each (status, writes, reflection)`);
+    tally.note(`${targets.length} action routes × ${numRuns} generated inputs, 4 checks each (status, writes, reflection, language)`);
     tally.print();
     await app?.close();
   });
@@ -875,11 +876,20 @@ describe("fuzzing every action", () => {
           // Only what a browser renders as a page: a JSON answer (a resource route's field errors echo the
           // submitted values) is never parsed as HTML.
           const reflected = /text\/html/.test(response.type) ? scripts.filter((s) => response.body.includes(s)) : [];
+          // Field messages in the user's language (every client here reads Chinese): never zod's English
+          // defaults nor a translation key left untranslated.
+          const untranslated =
+            /text\/html/.test(response.type) && response.status >= 400
+              ? (/Invalid input|Expected (string|number|array)|Too (small|big)|Invalid (option|enum value|uuid|email)|errors\.(?!xlsx)[a-z][A-Za-z]+/.exec(
+                  response.body,
+                )?.[0] ?? null)
+              : null;
           const label = `${target.route}: ${response.status} ${JSON.stringify(Object.fromEntries([...form].map(([k, v]) => [k, v.length > 60 ? `${v.slice(0, 60)}…(${v.length})` : v])))}`;
           const ok =
             tally.check(response.status < 500, `${label} → 5xx ${response.body.slice(0, 200)}`) &&
             tally.check(changed.length === 0, `${label} → wrote to ${changed.join(", ")}`) &&
-            tally.check(reflected.length === 0, `${label} → reflected ${reflected[0]} unescaped (${response.type})`);
+            tally.check(reflected.length === 0, `${label} → reflected ${reflected[0]} unescaped (${response.type})`) &&
+            tally.check(untranslated === null, `${label} → "${untranslated}" on a Chinese page`);
           if (!ok) lastFailure = tally.failures.at(-1)!;
           return ok;
         }),
