@@ -62,6 +62,7 @@ describe("forms validated in the browser", () => {
 
     await form.locator('input[name="idNumber"]').fill("310101199001015678");
     await form.locator('select[name="source"]').selectOption("industry_expert");
+    await form.locator('input[name="employerName"]').fill("上海某智能科技有限公司");
     await form.locator('select[name="role"]').selectOption("trainer");
     const certificate = await form.locator('select[name="certificateId"] option', { hasText: "AI-TRAINER" }).first().getAttribute("value");
     await form.locator('select[name="certificateId"]').selectOption(certificate!);
