@@ -60,7 +60,7 @@ export function MaterialForm({
   });
   const printed = isPrinted(String(fields.kind.value ?? defaultValue.kind ?? "textbook"));
   const certificate = options.certificates.find((c) => c.id === (defaultValue.certificateId ?? options.certificates[0]?.id));
-  const { key: certificateKey, ...certificateProps } = getSelectProps(fields.certificateId);
+  const { key: certificateKey, defaultValue: certificateDefault, ...certificateProps } = getSelectProps(fields.certificateId);
   const dual = hasDualEditors({ schoolEditor: String(fields.schoolEditor.value ?? ""), enterpriseEditor: String(fields.enterpriseEditor.value ?? "") });
   return (
     <Form method="post" {...getFormProps(form)} className="max-w-3xl rounded border border-gray-200 bg-white p-6">
@@ -71,6 +71,8 @@ export function MaterialForm({
           </label>
           <select
             {...certificateProps}
+            // A tampered post can send the field twice; a single select takes the first value, not a list (as SelectField does).
+            defaultValue={Array.isArray(certificateDefault) ? certificateDefault[0] : certificateDefault}
             key={certificateKey}
             onChange={(event) => setSearchParams({ certificate: event.currentTarget.value }, { replace: true, preventScrollReset: true })}
             className="mt-1 block w-full rounded border border-gray-300 bg-white px-3 py-2 focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-200"
