@@ -259,6 +259,8 @@ export interface ImportJobSettings {
   skip?: number[];
   /** Entries left out without an error (Moodle descriptions), by number. */
   notes?: { row: number; key: string }[];
+  /** The near-duplicate check did not run (PGlite past its budget, decision 057): rows × bank questions. */
+  duplicateCheck?: { skipped: true; rows: number; bank: number };
 }
 
 // An import runs as a job so a long one can be left and returned to; its file waits in import_files.
@@ -343,6 +345,8 @@ export const importRows = pgTable(
     // The bank's question this row's stem resembles (decision 051), and how closely (pg_trgm similarity).
     duplicateOf: uuid("duplicate_of"),
     duplicateSimilarity: real("duplicate_similarity"),
+    // Or the earlier row of the same file it resembles (decision 057); duplicate_of is then null.
+    duplicateOfRow: integer("duplicate_of_row"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.jobId, t.rowNumber] }),

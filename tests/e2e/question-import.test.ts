@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/questions/import-rows";
 import { expectNoProblems, login, open, poll, startJourney, type Journey } from "../support/browser";
 import { createImportGate, type ImportGate } from "../support/import-gate";
+import { distinctStem } from "../support/question-import";
 
 // The spreadsheet import in a real browser: a 5,000-row workbook with 12 bad rows is refused with
 // its errors by row and column and a downloadable report; the fixed workbook streams its progress
@@ -49,7 +50,7 @@ async function workbook(withBadRows: boolean) {
   for (let i = 0; i < rowCount; i++) {
     const cells: Record<string, string> = {
       type: "单选题",
-      stem: `浏览器导入 ${String(i).padStart(5, "0")}：智能客服对话日志中，用户说“我要退货”，应标注为哪个意图？`,
+      stem: distinctStem(`浏览器导入 ${String(i).padStart(5, "0")}`, i),
       optionA: "查询物流",
       optionB: "申请退货",
       optionC: "投诉",

@@ -6,6 +6,7 @@ import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
 import { password, signUpOrganization } from "../support/demo";
 import { createImportGate, type ImportGate } from "../support/import-gate";
+import { distinctStem } from "../support/question-import";
 
 // Issue 14 item 5 (F7): access can be revoked. Managers remove members and change roles (never above
 // their own, never the last owner or manager), withdraw invitations (the link answers 410), end a
@@ -64,7 +65,7 @@ describe("revoking access", () => {
     );
     const cells = (i: number): Record<string, string> => ({
       type: "单选题",
-      stem: `撤销测试 ${i}：下列哪项属于监督学习？`,
+      stem: distinctStem(`撤销测试 ${i}`, i),
       optionA: "聚类",
       optionB: "分类",
       answer: "B",

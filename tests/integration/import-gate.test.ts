@@ -5,6 +5,7 @@ import { HttpClient } from "../support/app";
 import { demoOrganization } from "../support/demo";
 import { createImportGate, type ImportGate } from "../support/import-gate";
 import { startServer, type ServerProcess } from "../support/server-process";
+import { distinctStem } from "../support/question-import";
 
 // The import gate (decision 017) pauses import runners for tests. Production proper
 // (NODE_ENV=production without XCERT_DEMO=1) ignores XCERT_IMPORT_GATE_DIR and says so: a leftover
@@ -34,7 +35,7 @@ describe("the import gate in production proper", () => {
     const rowCount = 2500;
     const cells = (i: number): Record<string, string> => ({
       type: "单选题",
-      stem: `闸门测试 ${i}：数据标注质检时，抽检比例一般由什么决定？`,
+      stem: distinctStem(`闸门测试 ${i}`, i),
       optionA: "标注员的喜好",
       optionB: "项目质量要求与数据量",
       answer: "B",

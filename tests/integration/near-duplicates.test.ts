@@ -15,7 +15,10 @@ const seededStem = "数据标注中，用矩形框标出图像中目标位置的
 const seededTwin = "数据标注中，用矩形框标出图像中目标所在位置的方法称为？";
 
 type Job = { status: string; importedRows: number; duplicateRows: number; duplicates: string | null };
-type Review = { flagged: { rowNumber: number; duplicateOf: string; similarity: number; stem: string }[] };
+type Review = {
+  flagged: { rowNumber: number; duplicateOf: string | null; duplicateOfRow: number | null; similarity: number; stem: string; existingStem: string }[];
+  duplicateCheck: { skipped: true; rows: number; bank: number } | null;
+};
 
 describe("near-duplicate questions", () => {
   let app: TestApp;
@@ -155,6 +158,53 @@ describe("near-duplicate questions", () => {
     expect((await editor.post(`/w/demo-ai/questions/import/${second.jobId}/review`, { intent: "keep" })).status).toBe(302);
     expect((await settle(editor, "demo-ai", second.jobId)).job).toMatchObject({ status: "done", importedRows: 3, duplicates: "keep" });
     expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 5);
+  });
+
+  it("flags a row that resembles an earlier row of the same file, and skips it while the first comes in", async () => {
+    const before = await db().count("questions", sql`certificate_id = ${trainer}`);
+    const first = "文件内查重测试：智能客服知识库的问答对在上线前应当由谁复核？";
+    const second = "文件内查重测试：智能客服知识库的问答对上线前应当由谁来复核？";
+    const file = csv([
+      row({ stem: first }),
+      row({ stem: "文件内查重测试：语音转写的准确率一般用什么指标衡量？" }),
+      row({ stem: second }), // resembles row 1, not the bank
+      row({ type: "判断题", stem: first, optionA: "", optionB: "", optionC: "", optionD: "", answer: "正确" }), // same stem, other type
+    ]);
+    const job = await importCsv(editor, "demo-ai", trainer, file);
+    expect(job.job.status).toBe("review");
+    expect(job.review.flagged).toHaveLength(1);
+    expect(job.review.flagged[0]).toMatchObject({ rowNumber: 3, duplicateOf: null, duplicateOfRow: 1, stem: second, existingStem: first });
+    expect(job.review.flagged[0].similarity).toBeGreaterThanOrEqual(0.6);
+    const page = await (await editor.get(`/w/demo-ai/questions/import/${job.jobId}`)).text();
+    expect(page).toContain("本文件第 1 行");
+
+    expect((await editor.post(`/w/demo-ai/questions/import/${job.jobId}/review`, { intent: "skip" })).status).toBe(302);
+    expect((await settle(editor, "demo-ai", job.jobId)).job).toMatchObject({ status: "done", importedRows: 3, duplicates: "skip", duplicateRows: 1 });
+    expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 3);
+    expect(await db().count("questions", sql`stem = ${first}`)).toBe(2);
+    expect(await db().count("questions", sql`stem = ${second}`)).toBe(0);
+  });
+
+  it("on PGlite past its budget imports without the check and says so on the job page; PostgreSQL always checks", async () => {
+    const pglite = !process.env.DATABASE_URL;
+    const file = csv([row({ stem: "预算测试：数据清洗时重复样本应当如何处理？" }), row({ stem: "预算测试：数据清洗时重复的样本应当如何处理？" })]);
+    process.env.DUPLICATE_CHECK_PGLITE_COMPARISONS = "1";
+    try {
+      const job = await importCsv(careAdmin, "demo-care", elderly, file);
+      if (pglite) {
+        expect(job.job.status).toBe("done");
+        expect(job.review.duplicateCheck).toMatchObject({ skipped: true, rows: 2 });
+        const page = await (await careAdmin.get(`/w/demo-care/questions/import/${job.jobId}`)).text();
+        expect(page).toContain("The near-duplicate check was not run for this import");
+        expect(await db().count("questions", sql`stem like '预算测试：%'`)).toBe(2);
+      } else {
+        expect(job.job.status).toBe("review");
+        expect(job.review.duplicateCheck).toBeNull();
+        expect(job.review.flagged.map((f) => f.duplicateOfRow)).toEqual([1]);
+      }
+    } finally {
+      delete process.env.DUPLICATE_CHECK_PGLITE_COMPARISONS;
+    }
   });
 
   it("never flags or lists another organization's questions, and keeps its jobs to itself", async () => {

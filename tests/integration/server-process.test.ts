@@ -8,6 +8,7 @@ import { HttpClient } from "../support/app";
 import { createImportGate, type ImportGate } from "../support/import-gate";
 import { startResendDouble, type ResendDouble } from "../support/resend-double";
 import { startServer, type ServerProcess } from "../support/server-process";
+import { distinctStem } from "../support/question-import";
 
 // The server as `npm start` runs it (server/index.ts in a process of its own, decisions 023 and 025):
 // its request log, its graceful shutdown on SIGTERM (issue 18 item 10), and WEB_CONCURRENCY. The answers themselves are
@@ -159,7 +160,7 @@ describe("one server process", () => {
 function questionsCsv(count: number) {
   const cells = (i: number): Record<string, string> => ({
     type: "单选题",
-    stem: `停机测试 ${i}：数据标注质检时，抽检比例一般由什么决定？`,
+    stem: distinctStem(`停机测试 ${i}`, i),
     optionA: "标注员的喜好",
     optionB: "项目质量要求与数据量",
     answer: "B",

@@ -30,9 +30,17 @@ export async function acceptOne(request: Request, slug: string | undefined, kind
 export async function importReviewData(
   tx: Tx,
   ctx: TenantContext,
-  job: { id: string; status: string; certificateId: string | null; duplicateRows: number; duplicates: string | null },
+  job: {
+    id: string;
+    status: string;
+    certificateId: string | null;
+    duplicateRows: number;
+    duplicates: string | null;
+    settings?: { duplicateCheck?: { skipped: true; rows: number; bank: number } };
+  },
 ) {
   return {
+    duplicateCheck: job.settings?.duplicateCheck ?? null,
     duplicateRows: job.duplicateRows,
     duplicates: job.duplicates,
     flagged: job.status === "review" ? await flaggedRows(tx, ctx.tenant.id, job.id) : [],

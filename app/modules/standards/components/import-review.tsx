@@ -11,7 +11,8 @@ interface Flagged {
   rowNumber: number;
   stem: string;
   similarity: number;
-  duplicateOf: string;
+  duplicateOf: string | null;
+  duplicateOfRow: number | null;
   existingStem: string;
 }
 
@@ -27,12 +28,14 @@ const short = (text: string) => (text.length > 60 ? `${text.slice(0, 60)}…` : 
 
 export function ImportReview({
   status,
+  duplicateCheck,
   duplicateRows,
   duplicates,
   flagged,
   suggestions,
 }: {
   status: string;
+  duplicateCheck: { skipped: true; rows: number; bank: number } | null;
   duplicateRows: number;
   duplicates: string | null;
   flagged: Flagged[];
@@ -66,9 +69,16 @@ export function ImportReview({
                 <td className="px-3 py-2">{row.rowNumber}</td>
                 <td className="px-3 py-2">{short(row.stem)}</td>
                 <td className="px-3 py-2">
-                  <Link to={`/w/${slug}/questions/${row.duplicateOf}`} className="text-blue-700 hover:underline">
-                    {short(row.existingStem)}
-                  </Link>
+                  {row.duplicateOf ? (
+                    <Link to={`/w/${slug}/questions/${row.duplicateOf}`} className="text-blue-700 hover:underline">
+                      {short(row.existingStem)}
+                    </Link>
+                  ) : (
+                    // An earlier row of the same file (decision 057).
+                    <span data-testid="duplicate-of-row">
+                      {t("smart.duplicates.earlierRow", { row: row.duplicateOfRow })} {short(row.existingStem)}
+                    </span>
+                  )}
                 </td>
                 <td className="px-3 py-2 text-right">{Math.round(row.similarity * 100)}%</td>
               </tr>
@@ -84,6 +94,11 @@ export function ImportReview({
             </button>
           </Form>
         </section>
+      ) : null}
+      {duplicateCheck ? (
+        <div data-testid="duplicate-check-skipped">
+          <Notice tone="info">{t("smart.duplicates.notRun", { rows: duplicateCheck.rows, bank: duplicateCheck.bank })}</Notice>
+        </div>
       ) : null}
       {status === "done" && duplicates ? (
         <p className="text-sm text-gray-600">{t(`smart.duplicates.decided.${duplicates}`, { count: duplicateRows })}</p>
