@@ -2,7 +2,8 @@
 // page starts: parse, validate every row, stage, move into the bank with version 1) against the
 // floor, `COPY` of the same rows into `questions`, on a fresh database of its own (PGlite in a
 // temporary directory, or a new database on the server named by DATABASE_URL). Prints the times and
-// their ratio and writes tests/bench/results/<date>-import-<kind>.json.
+// their ratio and writes tests/bench/results/<date>-import-<kind>.json. Then the near-duplicate check
+// alone (BENCH_DUP_ROWS staged rows against a bank of BENCH_DUP_BANK); BENCH_IMPORT_ROWS=0 runs only that.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -283,8 +284,10 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
       // The pipeline: the job the import page queues, with its file.
       const file = templateCsv();
       const [job] = rowsOf<{ id: string }>(
-        await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
-        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}) returning id`),
+        // Its rows differ only by a number, so they are near-duplicates of each other (decision 057): the
+        // job is created as answered ("keep"), the check is timed on its own below.
+        await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id, duplicates)
+        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}, 'keep') returning id`),
       );
       await database.db.execute(
         sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
