@@ -6,7 +6,7 @@ import { resumeStaleImports, runImportJob } from "../../app/modules/imports/jobs
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { likePattern } from "../../app/ui/like";
 import { asApp, databaseError, owner, query } from "../support/db";
-import { finishQuestionImport } from "../support/question-import";
+import { distinctStem, finishQuestionImport } from "../support/question-import";
 import { testIdAttribute, testIdText } from "../support/html";
 
 // The question bank (DOMAIN §二.5, §二.6): drafts and published versions with a diff, exam-pool
@@ -68,7 +68,8 @@ describe("question bank", () => {
   const sampleRow = (i: number, overrides: Record<string, string> = {}) => {
     const cells: Record<string, string> = {
       type: "单选题",
-      stem: `样题 ${String(i).padStart(5, "0")}：数据标注质检时，抽检比例一般由什么决定？`,
+      // Stems unlike each other: rows differing only by the number would be near-duplicates (decision 057).
+      stem: distinctStem(`样题 ${String(i).padStart(5, "0")}`, i),
       optionA: "标注员的喜好",
       optionB: "项目质量要求与数据量",
       optionC: "服务器性能",
@@ -501,14 +502,15 @@ describe("question bank", () => {
   it("resumes an import whose runner died, and lets only one runner through at a time", async () => {
     const rows = Array.from({ length: 4500 }, (_, i) => sampleRow(20_000 + i));
     const [job] = await db().rows<{ id: string }>(sql`
-      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, total_rows, processed_rows, imported_rows, locked_until, updated_at)
-      values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute')
+      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, total_rows, processed_rows, imported_rows, locked_until, updated_at, duplicates)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute', 'keep')
       returning id`);
     // Its file waits in the database, where a runner in any app instance finds it.
     await db().rows(
       sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, ...rows])).toString("base64")}, 'base64'))`,
     );
-    // The dead runner had staged the first 2,000 rows.
+    // The dead runner had staged the first 2,000 rows (template stems, near-duplicates of each other: the
+    // job above is one whose near-duplicate review was answered "keep", decision 057).
     await db().rows(sql`insert into import_rows (tenant_id, job_id, row_number, data)
       select ${ai}, ${job.id}, g, jsonb_build_object('level', 'intermediate', 'type', 'single_choice', 'stem', '样题 ' || (20000 + g - 1)::text || '：数据标注质检时，抽检比例一般由什么决定？',
         'options', '["标注员的喜好","项目质量要求与数据量","服务器性能","标注工具的版本"]'::jsonb, 'answer', 'B', 'explanation', '抽检比例依据质量要求与数据规模确定。', 'rubric', '',
