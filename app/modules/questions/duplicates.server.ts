@@ -78,9 +78,9 @@ export async function flagDuplicateRows(
   if (rows === 0) return { flagged: 0 };
 
   // The file's own stems, with a GIN trigram index on PostgreSQL (GiST was 50 times slower a lookup on
-  // varied stems). A row is flagged with the first earlier row it resembles, not the most similar: the
-  // scan stops at the first match, so a file of rows that all resemble each other (a template with a
-  // running number) does not recheck every earlier row. Dropped at commit.
+  // varied stems). A row is flagged with the most similar earlier row. A file of rows that all resemble
+  // each other (a template with a running number) rechecks every earlier row a row: slow (decision 057).
+  // Dropped at commit.
   await tx.execute(sql`create temp table staged_stems (row_number int primary key, type question_type not null, stem text not null) on commit drop`);
   await tx.execute(sql`insert into staged_stems
     select row_number, (data->>'type')::question_type, coalesce(data->>'stem', '') from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id}`);
@@ -119,6 +119,9 @@ export async function flagDuplicateRows(
             select o.row_number as of_row, o.stem
             from staged_stems o
             where o.row_number < b.row_number and o.type = b.type and ${index ? sql`o.stem % b.stem` : sql`similarity(o.stem, b.stem) >= ${duplicateThreshold}`}
+            -- Ordered by similarity: without an ORDER BY the planner read the table in row order
+            -- (LIMIT 1 looks cheap) and compared every earlier row instead of using the index.
+            order by similarity(o.stem, b.stem) desc, o.row_number
             limit 1) best
           where similarity(best.stem, b.stem) >= ${duplicateThreshold}
             and not exists (select 1 from in_bank k where k.row_number = b.row_number)
