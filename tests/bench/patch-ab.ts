@@ -8,14 +8,13 @@
 //
 // Environment: SCALE (default 1), BENCH_SECONDS (default 10), AB_ROUNDS (pairs, default 3),
 // AB_CONNECTIONS (default 10). Prints one JSON object: every run, then the medians per page and state.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { password } from "../support/demo";
 import { startServer } from "../support/server-process";
 import { prepareBenchDatabase } from "./database";
+import { credentialKeys, load, login } from "./client";
 import type { LoadResult, LoadSpec } from "./load";
-import { exportJWK, generateKeyPair } from "jose";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const scale = Number(process.env.SCALE ?? 1);
@@ -43,39 +42,6 @@ function setPatches(state: "applied" | "reversed") {
   const router = spawnSync("grep", ["-c", "xcert-patch", path.join(root, "node_modules/@remix-run/router/dist/router.cjs.js")], { encoding: "utf8" });
   return Number(router.stdout.trim() || 0);
 }
-
-function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/bench/load.ts"), JSON.stringify(spec)], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load exited with ${code}`)),
-    );
-  });
-}
-
-async function login(base: string, email: string) {
-  const response = await fetch(`${base}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ email, password, redirectTo: "" }),
-    redirect: "manual",
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.includes("xcert_session="));
-  if (response.status !== 302 || !cookie) throw new Error(`login of ${email} answered ${response.status}`);
-  return cookie.split(";")[0];
-}
-
-// Production refuses to start without the credential registry's keys (decisions 038, 039): the bench's own.
-const credentialKeys = {
-  CREDENTIAL_ID_KEY: "bench-credential-id-key-0123456789abcdef",
-  CREDENTIAL_SIGNING_KEY: JSON.stringify(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)),
-};
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (clock ticks of 10 ms on Linux). */
 function cpuMs(pid: number) {

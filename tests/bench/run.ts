@@ -15,15 +15,15 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
-import { password } from "../support/demo";
 import { childEnv, freePort, runCommand, startServer, type ServerProcess } from "../support/server-process";
+import { password } from "../support/demo";
 import { scaleCounts } from "../../db/seed/scale";
 import { adminUrl, prepareBenchDatabase } from "./database";
 import { benchImport } from "./import";
-import type { LoadResult, LoadSpec } from "./load";
+import { credentialKeys, formHeaders, load, login } from "./client";
+import type { LoadSpec } from "./load";
 import { checkTargets, textTable, writePerformanceDoc, type BenchResults, type PageResult } from "./report";
 import { parseTrace, planOf, roundTrips, statementCount, type Plan } from "./trace";
-import { exportJWK, generateKeyPair } from "jose";
 import { formatCredentialNumber } from "../../app/modules/credentials/number";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -97,21 +97,7 @@ const only = process.env.BENCH_PAGES?.split(",").map((name) => name.trim());
 // A twin needs its page: traced for the floor and for the ETag.
 const pages = only ? allPages.filter((page) => only.includes(page.name) || allPages.some((t) => t.floorOf === page.name && only.includes(t.name))) : allPages;
 const loginBody = new URLSearchParams({ email: accounts.org, password, redirectTo: "" }).toString();
-const formHeaders = { "content-type": "application/x-www-form-urlencoded" };
-
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-
-async function login(base: string, email: string): Promise<string> {
-  const response = await fetch(`${base}/login`, {
-    method: "POST",
-    headers: formHeaders,
-    body: new URLSearchParams({ email, password, redirectTo: "" }),
-    redirect: "manual",
-  });
-  const cookie = response.headers.getSetCookie().find((c) => c.includes("xcert_session="));
-  if (response.status !== 302 || !cookie) throw new Error(`login of ${email} answered ${response.status}: ${await response.text()}`);
-  return cookie.split(";")[0];
-}
 
 function requestOf(page: PageSpec, cookies: Record<string, string>, etag?: string) {
   const headers: Record<string, string> = page.method === "POST" ? { ...formHeaders } : {};
@@ -125,28 +111,6 @@ function requestOf(page: PageSpec, cookies: Record<string, string>, etag?: strin
     expectStatus: page.conditional ? 304 : undefined,
   };
 }
-
-/** The load generator in its own process (tests/bench/load.ts), so it never shares an event loop with what it measures. */
-function load(spec: LoadSpec): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests/bench/load.ts"), JSON.stringify(spec)], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load generator exited with ${code}`)),
-    );
-  });
-}
-
-// Production refuses to start without the credential registry's keys (decisions 038, 039): the bench's own.
-const credentialKeys = {
-  CREDENTIAL_ID_KEY: "bench-credential-id-key-0123456789abcdef",
-  CREDENTIAL_SIGNING_KEY: JSON.stringify(await exportJWK((await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true })).privateKey)),
-};
 
 function serverOn(url: string, trace?: string, workers = 1, env: Record<string, string> = {}) {
   return startServer({

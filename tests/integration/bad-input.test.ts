@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type FormInput, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
-import { creditCode, password } from "../support/demo";
+import { creditCode, draftFeeForm, password } from "../support/demo";
 import { send as rawPost, textBody } from "../support/raw-post";
 import { signUpAndVerify } from "../support/signup";
 
@@ -87,20 +87,6 @@ function withFile(form: FormInput, field: string) {
   for (const [key, value] of Object.entries(form)) if (value !== undefined && key !== field) body.append(key, String(value));
   body.append(field, new Blob(["x@example.test"], { type: "text/plain" }), "evil.txt");
   return body;
-}
-
-/** A valid fee disclosure form (a draft: the publish rules are tested in fees.test.ts). */
-function feeForm(certificateId: string): FormInput {
-  return {
-    certificateId,
-    level: "intermediate",
-    kind: "training",
-    amount: "1200.00",
-    unit: "per_person",
-    effectiveFrom: "2099-01-01",
-    contact: "021-0000 0000",
-    intent: "save",
-  };
 }
 
 describe("bad input", () => {
@@ -201,7 +187,7 @@ describe("bad input", () => {
     schoolAdmin = app.client();
     await schoolAdmin.login("school-admin@demo.xcert.test");
     const [trainer] = await db().rows<{ id: string }>(sql`select id from certificates where code = 'AI-TRAINER'`);
-    const draft = await finance.post("/w/demo-ai/fees/new", { ...feeForm(trainer.id), intent: "save" });
+    const draft = await finance.post("/w/demo-ai/fees/new", { ...draftFeeForm(trainer.id), intent: "save" });
     draftId = draft.headers.get("location")!.split("/").at(-1)!;
     [{ id: publishedId }] = await db().rows<{ id: string }>(
       sql`select id from fee_disclosures where status = 'published' and certificate_id = ${trainer.id} limit 1`,
@@ -658,7 +644,7 @@ describe("bad input", () => {
 
   describe("fee, order and payment forms", () => {
     it("refuses bad input to the new-disclosure form", async () => {
-      const valid = feeForm(certificateId);
+      const valid = draftFeeForm(certificateId);
       await reject(admin, "/w/demo-ai/fees/new", "routes/w.$slug.fees.new", [
         { label: "empty", form: { intent: "save" }, field: "certificateId", message: zh.required },
         { label: "amount words", form: { ...valid, amount: "三百八" }, field: "amount" },
@@ -693,7 +679,7 @@ describe("bad input", () => {
     it("refuses bad input to a draft, a withdrawal and an unknown intent, leaving the disclosures as they were", async () => {
       const read = () => db().rows(sql`select id, status, amount_fen::text, effective_from::text from fee_disclosures order by id`);
       const before = await read();
-      const valid = feeForm(certificateId);
+      const valid = draftFeeForm(certificateId);
       const draft = `/w/demo-ai/fees/${draftId}`;
       const published = `/w/demo-ai/fees/${publishedId}`;
       const route = "routes/w.$slug.fees.$disclosureId";

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
+import { draftFeeForm } from "../support/demo";
 import { routeModules, routeOf } from "../support/routes";
 
 // Issue 20 (the audit), the isolation wall route by route: every route module with a `$slug` or an id
@@ -293,16 +294,7 @@ describe("isolation, route by route", () => {
     ids.evaluationPeriod = (await one(sql`select id from evaluation_periods limit 1`))!;
     ids.typicalCase = (await one(sql`select id from typical_cases limit 1`))!;
     // A draft disclosure, an order, and evidence files: the seed has none.
-    const draft = await clients.aiAdmin.post("/w/demo-ai/fees/new", {
-      intent: "save",
-      certificateId: ids.certificate,
-      level: "intermediate",
-      kind: "training",
-      amount: "1200.00",
-      unit: "per_person",
-      effectiveFrom: "2099-01-01",
-      contact: "021-0000 0000",
-    });
+    const draft = await clients.aiAdmin.post("/w/demo-ai/fees/new", draftFeeForm(ids.certificate));
     ids.draftDisclosure = draft.headers.get("location")?.split("/").at(-1) ?? "";
     const order = await clients.schoolAdmin.post("/w/demo-school/orders/new", {
       certificateId: ids.certificate,

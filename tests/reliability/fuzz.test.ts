@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { owner } from "../support/db";
-import { creditCode } from "../support/demo";
+import { creditCode, draftFeeForm } from "../support/demo";
 import { routeModules, routeOf } from "../support/routes";
 import { enrolSecondFactor, openEnrolment, totpCode } from "../support/second-factor";
 import { short, Tally } from "./support/summary";
@@ -381,32 +381,14 @@ describe("fuzzing every action", () => {
       route: "w.$slug.fees.new",
       client: () => clients.finance,
       path: () => "/w/demo-ai/fees/new",
-      baseline: () => ({
-        certificateId: ids.certificate,
-        level: "intermediate",
-        kind: "training",
-        amount: "1200.00",
-        unit: "per_person",
-        effectiveFrom: "2099-01-01",
-        contact: "021-0000 0000",
-        intent: "save",
-      }),
+      baseline: () => draftFeeForm(ids.certificate),
       anchors: () => [...badIntents, { amount: "-1" }, { effectiveFrom: "2099-02-30" }, { certificateId: "x" }],
     },
     {
       route: "w.$slug.fees.$disclosureId",
       client: () => clients.finance,
       path: () => `/w/demo-ai/fees/${ids.draft}`,
-      baseline: () => ({
-        certificateId: ids.certificate,
-        level: "intermediate",
-        kind: "training",
-        amount: "1200.00",
-        unit: "per_person",
-        effectiveFrom: "2099-01-01",
-        contact: "021-0000 0000",
-        intent: "save",
-      }),
+      baseline: () => draftFeeForm(ids.certificate),
       anchors: () => [...badIntents, { amount: "" }, { intent: "withdraw", reason: null }],
     },
     {

@@ -7,6 +7,20 @@ import { admit, signUpAndVerify } from "./signup";
 
 export { demoPassword as password } from "../../db/seed/demo";
 
+/** A valid fee disclosure form of a certificate's intermediate level, saved as a draft (the publish rules are tested in fees.test.ts). */
+export function draftFeeForm(certificateId: string) {
+  return {
+    certificateId,
+    level: "intermediate",
+    kind: "training",
+    amount: "1200.00",
+    unit: "per_person",
+    effectiveFrom: "2099-01-01",
+    contact: "021-0000 0000",
+    intent: "save",
+  };
+}
+
 /** A valid 统一社会信用代码 from its first 17 characters. */
 export function creditCode(first17: string) {
   const check = creditCodeCheckChar(first17);

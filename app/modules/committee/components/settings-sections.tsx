@@ -38,6 +38,30 @@ interface HistoryRow {
 }
 
 /** "From" a day: empty or today takes effect at once, a later day at 00:00 that day (decision 055). */
+/** A change that may take effect later (decision 055): its own fields, then the date, the reason and their errors. */
+function ScheduledChangeForm({ intent, fields, errors, children }: { intent: string; fields: readonly string[]; errors: FieldErrors; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
+      <input type="hidden" name="intent" value={intent} />
+      {children}
+      <EffectiveOn errors={errors} />
+      <label className="flex-1">
+        {t("committee.reason")}
+        <input name="reason" className={`${input} w-full`} aria-invalid={Boolean(errors("reason"))} />
+      </label>
+      <button type="submit" className={button}>
+        {t("committee.save")}
+      </button>
+      <div className="w-full">
+        {[...fields, "effectiveOn", "reason"].map((field) => (
+          <ErrorList key={field} errors={errors(field)} />
+        ))}
+      </div>
+    </Form>
+  );
+}
+
 function EffectiveOn({ errors }: { errors: FieldErrors }) {
   const { t } = useTranslation();
   return (
@@ -101,8 +125,7 @@ export function ThresholdsSection({
         ))}
       </dl>
       {canEdit ? (
-        <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-          <input type="hidden" name="intent" value="threshold" />
+        <ScheduledChangeForm intent="threshold" fields={["key", "value"]} errors={errors}>
           <label>
             {t("oversight.settings.setting")}
             <select name="key" className={input} aria-invalid={Boolean(errors("key"))}>
@@ -117,21 +140,7 @@ export function ThresholdsSection({
             {t("oversight.settings.value")}
             <input name="value" type="number" min={1} max={100000} className={`${input} w-28`} aria-invalid={Boolean(errors("value"))} />
           </label>
-          <EffectiveOn errors={errors} />
-          <label className="flex-1">
-            {t("committee.reason")}
-            <input name="reason" className={`${input} w-full`} aria-invalid={Boolean(errors("reason"))} />
-          </label>
-          <button type="submit" className={button}>
-            {t("committee.save")}
-          </button>
-          <div className="w-full">
-            <ErrorList errors={errors("key")} />
-            <ErrorList errors={errors("value")} />
-            <ErrorList errors={errors("effectiveOn")} />
-            <ErrorList errors={errors("reason")} />
-          </div>
-        </Form>
+        </ScheduledChangeForm>
       ) : null}
       <Table
         caption={t("oversight.settings.thresholdsHistory")}
@@ -194,30 +203,14 @@ export function WeightsSection({
         ))}
       </dl>
       {canEdit ? (
-        <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-          <input type="hidden" name="intent" value="weights" />
+        <ScheduledChangeForm intent="weights" fields={criteria} errors={errors}>
           {criteria.map((c) => (
             <label key={c}>
               {t(`supervision.criteria.${c}`)}
               <input name={c} type="number" min={0} max={100} defaultValue={current[c]} className={`${input} w-20`} aria-invalid={Boolean(errors(c))} />
             </label>
           ))}
-          <EffectiveOn errors={errors} />
-          <label className="flex-1">
-            {t("committee.reason")}
-            <input name="reason" className={`${input} w-full`} aria-invalid={Boolean(errors("reason"))} />
-          </label>
-          <button type="submit" className={button}>
-            {t("committee.save")}
-          </button>
-          <div className="w-full">
-            {criteria.map((c) => (
-              <ErrorList key={c} errors={errors(c)} />
-            ))}
-            <ErrorList errors={errors("effectiveOn")} />
-            <ErrorList errors={errors("reason")} />
-          </div>
-        </Form>
+        </ScheduledChangeForm>
       ) : null}
       <Table
         caption={t("oversight.settings.weightsHistory")}
