@@ -553,6 +553,14 @@ describe("fuzzing every action", () => {
       anchors: () => [{ organizationId: "x" }, { category: "rumour" }, { description: "太短" }, { evidence: "not-a-file" }],
     },
     {
+      // More evidence for an open report (decision 056): a file field, so every generated post is refused.
+      route: "w.$slug.violations.$reportId",
+      client: () => clients.school,
+      path: () => `/w/demo-school/violations/${ids.violationReport}`,
+      baseline: () => ({ evidence: "not-a-file" }),
+      anchors: () => [{ evidence: "" }, { evidence: "x".repeat(20_001) }],
+    },
+    {
       route: "w.$slug.typical-cases",
       client: () => clients.teacher,
       path: () => "/w/demo-school/typical-cases",
