@@ -92,10 +92,11 @@ describe("fuzzing every action", () => {
    * loaded machine is longer than that.
    */
   const snapshot = async () => {
-    const parts = tables.map(
-      (t) =>
-        sql`select ${t} as t, count(*)::int as n, coalesce(sum(hashtext((to_jsonb(x) - 'last_seen_at')::text)::bigint), 0)::text as h from ${sql.identifier(t)} x`,
-    );
+    // Only sessions pay for to_jsonb: the row's text is far cheaper on every other table.
+    const parts = tables.map((t) => {
+      const row = t === "sessions" ? sql`(to_jsonb(x) - 'last_seen_at')::text` : sql`x::text`;
+      return sql`select ${t} as t, count(*)::int as n, coalesce(sum(hashtext(${row})::bigint), 0)::text as h from ${sql.identifier(t)} x`;
+    });
     const rows = await db().rows<{ t: string; n: number; h: string }>(sql.join(parts, sql` union all `));
     return Object.fromEntries(rows.map((r) => [r.t, `${r.n}:${r.h}`]));
   };
