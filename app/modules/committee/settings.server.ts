@@ -1,4 +1,4 @@
-import { and, desc, eq, like, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, like, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { committeeSettings, industries, industryFieldChanges, reportPeriods, users, type CommitteeSettingKey } from "../../../db/schema";
@@ -66,8 +66,12 @@ export async function weightsAt(tx: Tx, at: Date = new Date()): Promise<Record<C
 /** Refuses a second change of the same key at the same instant before the unique index would. */
 async function scheduledClash(tx: Tx, keys: CommitteeSettingKey[], at: Date | undefined) {
   if (!at) return false;
-  const rows = await tx.select({ id: committeeSettings.id, key: committeeSettings.key }).from(committeeSettings).where(eq(committeeSettings.effectiveFrom, at));
-  return rows.some((r) => keys.includes(r.key));
+  const [clash] = await tx
+    .select({ id: committeeSettings.id })
+    .from(committeeSettings)
+    .where(and(eq(committeeSettings.effectiveFrom, at), inArray(committeeSettings.key, keys)))
+    .limit(1);
+  return clash !== undefined;
 }
 
 export async function setThreshold(tx: Tx, ctx: TenantContext, input: z.infer<typeof thresholdSchema>): Promise<Result<{ id: string }>> {

@@ -259,16 +259,17 @@ export async function finalize(tx: Tx, ctx: TenantContext, periodId: string): Pr
     .insert(evaluationWeights)
     .values(criteria.map((criterion) => ({ tenantId: ctx.tenant.id, periodId, criterion, weight: weights[criterion], setByUserId: ctx.user.id })));
   // A decision's weighted score follows the weights frozen here (they may have changed since it was made).
+  // One statement for every decision, not one per organization.
   const scores = await scoresOf(tx, ctx, periodId);
-  for (const organizationId of decided) {
+  const rescored = [...decided].map((organizationId) => {
     const weighted = weightedScore(meansOf(scores, organizationId), weights);
-    await tx
-      .update(evaluationResults)
-      .set({ weightedScore: weighted === null ? null : weighted.toFixed(2) })
-      .where(
-        and(eq(evaluationResults.tenantId, ctx.tenant.id), eq(evaluationResults.periodId, periodId), eq(evaluationResults.organizationId, organizationId)),
-      );
-  }
+    return sql`(${organizationId}::uuid, ${weighted === null ? null : weighted.toFixed(2)}::numeric)`;
+  });
+  if (rescored.length > 0)
+    await tx.execute(sql`
+      update evaluation_results r set weighted_score = v.score
+      from (values ${sql.join(rescored, sql`, `)}) v(organization_id, score)
+      where r.tenant_id = ${ctx.tenant.id} and r.period_id = ${periodId} and r.organization_id = v.organization_id`);
   await tx
     .update(evaluationPeriods)
     .set({ status: "finalized", finalizedAt: new Date(), finalizedByUserId: ctx.user.id })
