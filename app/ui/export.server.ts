@@ -45,10 +45,10 @@ export async function toXlsx<T>(columns: ExportColumn<T>[], rows: Iterable<T>, s
 }
 
 /** A download's Content-Disposition: an ASCII fallback name and the real one in UTF-8 (RFC 6266 / 5987). */
-export function attachmentDisposition(fileName: string) {
+export function attachmentDisposition(fileName: string, kind: "attachment" | "inline" = "attachment") {
   const ascii = fileName.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
   const utf8 = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
 
 export async function exportResponse<T>(format: ExportFormat, filename: string, columns: ExportColumn<T>[], rows: Iterable<T>, sheetName = filename) {

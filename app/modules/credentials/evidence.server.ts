@@ -1,21 +1,17 @@
 import { and, asc, eq } from "drizzle-orm";
-import { fileTypeFromBuffer } from "file-type";
 import type { Tx } from "../../../db/client.server";
 import { credentialEvidence, credentials } from "../../../db/schema";
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
-import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
+import type { FileChanges } from "~/modules/storage/storage.server";
+import { detectUploadType, imageAndPdfTypes, putUpload, storedFileResponse, uploadFileName } from "~/modules/storage/uploads.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import { attachmentDisposition } from "~/ui/export.server";
 import { isUuid } from "~/ui/ids";
-import { stripControlChars } from "~/ui/schema-fields";
 
 // A credential's evidence (training certificates, appointment letters): files through
 // app/modules/storage, written aside and removed again unless the request commits (FileChanges).
 
 export const maxCredentialEvidenceBytes = 10 * 1024 * 1024;
-const evidenceTypes = new Set(["image/png", "image/jpeg", "image/webp", "application/pdf"]);
-
 type Result = { ok: true; value: { id: string } } | { ok: false; status: 400; fieldErrors: Record<string, string[]> };
 
 export function listEvidence(tx: Tx, ctx: TenantContext, credentialId: string) {
@@ -40,19 +36,18 @@ export async function addEvidence(tx: Tx, ctx: TenantContext, files: FileChanges
     .where(and(eq(credentials.tenantId, ctx.tenant.id), eq(credentials.id, credentialId)));
   if (!credential) throw new Response("Not found", { status: 404 });
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = await fileTypeFromBuffer(bytes);
-  if (!type || !evidenceTypes.has(type.mime)) return { ok: false, status: 400, fieldErrors: { file: [t("credentials.evidence.fileType")] } };
-  const key = newStorageKey(ctx.tenant.id);
-  await files.put(key, bytes);
+  const type = await detectUploadType(bytes, imageAndPdfTypes);
+  if (!type) return { ok: false, status: 400, fieldErrors: { file: [t("credentials.evidence.fileType")] } };
+  const stored = await putUpload(files, ctx.tenant.id, bytes);
   const [saved] = await tx
     .insert(credentialEvidence)
     .values({
       tenantId: ctx.tenant.id,
       credentialId,
-      fileName: stripControlChars(file.name).normalize("NFC").slice(0, 200) || `evidence.${type.ext}`,
+      fileName: uploadFileName(file.name, type.ext, "evidence"),
       contentType: type.mime,
-      byteSize: bytes.byteLength,
-      storageKey: key,
+      byteSize: stored.sizeBytes,
+      storageKey: stored.storageKey,
       createdByUserId: ctx.user.id,
     })
     .returning();
@@ -89,15 +84,5 @@ export async function evidenceDownload(tx: Tx, ctx: TenantContext, credentialId:
     .select()
     .from(credentialEvidence)
     .where(and(eq(credentialEvidence.tenantId, ctx.tenant.id), eq(credentialEvidence.credentialId, credentialId), eq(credentialEvidence.id, evidenceId)));
-  const stored = file ? await storage().get(file.storageKey) : null;
-  if (!file || !stored) throw new Response("Not found", { status: 404 });
-  return new Response(stored.stream(), {
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Length": String(stored.size),
-      "Content-Disposition": attachmentDisposition(file.fileName),
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return storedFileResponse(file);
 }

@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
 import { and, asc, desc, eq, ne, sql, type SQL } from "drizzle-orm";
-import { fileTypeFromBuffer } from "file-type";
 import { z } from "zod";
 import type { Tx } from "../../../db/client.server";
 import { certificates, materialAttachments, materials, standardVersions } from "../../../db/schema";
@@ -8,12 +6,11 @@ import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import { checkPlacement } from "~/modules/banks/service.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
-import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
+import type { FileChanges } from "~/modules/storage/storage.server";
+import { detectUploadType, putUpload, storedFileResponse, uploadFileName, type UploadTypes } from "~/modules/storage/uploads.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import { attachmentDisposition } from "~/ui/export.server";
 import { formatBytes } from "~/ui/format";
 import { isUuid } from "~/ui/ids";
-import { stripControlChars } from "~/ui/schema-fields";
 import { cursorTime, decodeCursor, encodeCursor, isTimestamp } from "~/ui/keyset.server";
 import { likePattern } from "~/ui/like";
 import type { MaterialFilter, MaterialInput } from "./schemas";
@@ -32,7 +29,7 @@ export function materialMaxBytes() {
 }
 
 // Attachment types, told by the file's first bytes (file-type), never by its name or the browser.
-const allowedTypes = new Map<string, string>([
+const allowedTypes: UploadTypes = new Map([
   ["application/pdf", "pdf"],
   ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"],
   ["application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"],
@@ -203,14 +200,6 @@ export async function deleteMaterial(tx: Tx, ctx: TenantContext, files: FileChan
   return { ok: true, value: null } as const;
 }
 
-/** A file name safe to store and send back: no path, no control characters, bounded. */
-function cleanFileName(name: string, ext: string) {
-  const base = stripControlChars(name).split(/[\\/]/).pop()!.normalize("NFC").replace(/"/g, "").trim().slice(0, 200) || "file";
-  // The name says what the bytes are: a PNG uploaded as "scan.pdf" downloads as "scan.pdf.png".
-  const same = (a: string) => a === ext || (ext === "jpg" && a === "jpeg");
-  return same(base.split(".").pop()!.toLowerCase()) && base.includes(".") ? base : `${base}.${ext}`;
-}
-
 /**
  * Attaches a file to a material: size and type (by its bytes) checked, stored under a key of our
  * own, recorded with its sha256. The file is removed again if the request's transaction fails.
@@ -223,21 +212,17 @@ export async function addAttachment(tx: Tx, ctx: TenantContext, files: FileChang
   // parseForm refuses a larger file before it gets here; the rule holds for any other caller too.
   if (file.size > max) return { ok: false, status: 413, fieldErrors: { file: [t("errors.fileTooLarge", { limit: formatBytes(max) })] } } as const;
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = await fileTypeFromBuffer(bytes);
-  const ext = type ? allowedTypes.get(type.mime) : undefined;
-  if (!type || !ext) return { ok: false, status: 400, fieldErrors: { file: [t("materials.errors.fileType")] } } as const;
-  const storageKey = newStorageKey(ctx.tenant.id);
-  await files.put(storageKey, bytes);
+  const type = await detectUploadType(bytes, allowedTypes);
+  if (!type) return { ok: false, status: 400, fieldErrors: { file: [t("materials.errors.fileType")] } } as const;
+  const stored = await putUpload(files, ctx.tenant.id, bytes);
   const [row] = await tx
     .insert(materialAttachments)
     .values({
       tenantId: ctx.tenant.id,
       materialId,
-      fileName: cleanFileName(file.name, ext),
+      fileName: uploadFileName(file.name, type.ext),
       contentType: type.mime,
-      sizeBytes: bytes.byteLength,
-      sha256: createHash("sha256").update(bytes).digest("hex"),
-      storageKey,
+      ...stored,
       createdByUserId: ctx.user.id,
     })
     .returning();
@@ -264,17 +249,6 @@ export async function deleteAttachment(tx: Tx, ctx: TenantContext, files: FileCh
 }
 
 /** The attachment's bytes as a download: its detected type, its name in UTF-8 (RFC 6266 / 5987). */
-export async function attachmentDownload(attachment: Pick<typeof materialAttachments.$inferSelect, "storageKey" | "contentType" | "fileName" | "sha256">) {
-  const stored = await storage().get(attachment.storageKey);
-  if (!stored) throw new Response("Not found", { status: 404 });
-  return new Response(stored.stream(), {
-    headers: {
-      "Content-Type": attachment.contentType,
-      "Content-Length": String(stored.size),
-      "Content-Disposition": attachmentDisposition(attachment.fileName),
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-      ETag: `"${attachment.sha256}"`,
-    },
-  });
+export function attachmentDownload(attachment: Pick<typeof materialAttachments.$inferSelect, "storageKey" | "contentType" | "fileName" | "sha256">) {
+  return storedFileResponse(attachment);
 }

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { questionAttachments } from "../../../db/schema";
 import type { Job } from "~/modules/imports/bank-import";
-import { newStorageKey, storage } from "~/modules/storage/storage.server";
+import { storage } from "~/modules/storage/storage.server";
+import { putUpload, storedFileResponse } from "~/modules/storage/uploads.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 import type { StagedAttachment } from "./moodle.server";
@@ -23,18 +23,10 @@ export async function moveQuestionAttachments(tx: Tx, job: Job) {
   const store = storage();
   for (const row of staged)
     for (const file of row.attachments) {
-      const bytes = Buffer.from(file.base64, "base64");
-      const storageKey = newStorageKey(job.tenantId);
-      await store.put(storageKey, bytes);
-      await tx.insert(questionAttachments).values({
-        tenantId: job.tenantId,
-        questionId: row.question_id,
-        fileName: file.fileName,
-        contentType: file.contentType,
-        sizeBytes: bytes.length,
-        sha256: createHash("sha256").update(bytes).digest("hex"),
-        storageKey,
-      });
+      const stored = await putUpload(store, job.tenantId, Buffer.from(file.base64, "base64"));
+      await tx
+        .insert(questionAttachments)
+        .values({ tenantId: job.tenantId, questionId: row.question_id, fileName: file.fileName, contentType: file.contentType, ...stored });
     }
 }
 
@@ -59,17 +51,5 @@ export async function questionAttachmentResponse(tx: Tx, ctx: TenantContext, que
     .select()
     .from(questionAttachments)
     .where(and(eq(questionAttachments.tenantId, ctx.tenant.id), eq(questionAttachments.questionId, questionId), eq(questionAttachments.id, attachmentId)));
-  const stored = attachment ? await storage().get(attachment.storageKey) : null;
-  if (!attachment || !stored) throw new Response("Not found", { status: 404 });
-  const ascii = attachment.fileName.replace(/[^\x20-\x7E]/g, "_").replace(/["\\]/g, "_");
-  return new Response(stored.stream(), {
-    headers: {
-      "Content-Type": attachment.contentType,
-      "Content-Length": String(stored.size),
-      "Content-Disposition": `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-      ETag: `"${attachment.sha256}"`,
-    },
-  });
+  return storedFileResponse(attachment, "inline");
 }

@@ -1,14 +1,11 @@
-import { createHash } from "node:crypto";
 import { and, asc, desc, eq, ne } from "drizzle-orm";
-import { fileTypeFromBuffer } from "file-type";
 import type { Tx } from "../../../db/client.server";
 import { tenants, users, violationDisclosures, violationEvidence, violationReportNotes, violationReports, violationReportUpdates } from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import { newStorageKey, storage, type FileChanges } from "~/modules/storage/storage.server";
-import { attachmentDisposition } from "~/ui/export.server";
+import type { FileChanges } from "~/modules/storage/storage.server";
+import { detectUploadType, imageAndPdfTypes, putUpload, storedFileResponse, uploadFileName } from "~/modules/storage/uploads.server";
 import { isUuid } from "~/ui/ids";
-import { stripControlChars } from "~/ui/schema-fields";
 import { fieldError, newestFirst, pageOf, pageSize, refuse, type Result } from "./common.server";
 
 // Violation reports (§三.3), decision 037: a school reports an organization; the committee triages.
@@ -16,8 +13,6 @@ import { fieldError, newestFirst, pageOf, pageSize, refuse, type Result } from "
 // evidence, nor who filed it). Evidence files go through app/modules/storage.
 
 export const maxEvidenceBytes = 10 * 1024 * 1024;
-// Evidence is a photo, a scan or a PDF, recognised by its bytes (never by the browser's word).
-const evidenceTypes = new Set(["image/png", "image/jpeg", "image/webp", "application/pdf"]);
 
 /** Organizations a school can report (every organization's name is public). */
 export function reportableOrganizations(tx: Tx) {
@@ -133,25 +128,22 @@ type CheckedEvidence = { file: File; bytes: Uint8Array; mime: string; ext: strin
 /** A photo, a scan or a PDF, by its bytes; a field error on `evidence` otherwise. */
 async function checkEvidence(ctx: TenantContext, file: File): Promise<Result<CheckedEvidence>> {
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const type = await fileTypeFromBuffer(bytes);
-  if (!type || !evidenceTypes.has(type.mime)) return fieldError(ctx, "evidence", "school.violations.fileType");
-  return { ok: true, value: { file, bytes, mime: type.mime, ext: type.ext } };
+  const type = await detectUploadType(bytes, imageAndPdfTypes);
+  if (!type) return fieldError(ctx, "evidence", "school.violations.fileType");
+  return { ok: true, value: { file, bytes, ...type } };
 }
 
 /** Stored through app/modules/storage: the file is kept only if the transaction commits (withFileChanges). */
 async function storeEvidence(tx: Tx, ctx: TenantContext, files: FileChanges, reportId: string, evidence: CheckedEvidence) {
-  const key = newStorageKey(ctx.tenant.id);
-  await files.put(key, evidence.bytes);
+  const stored = await putUpload(files, ctx.tenant.id, evidence.bytes);
   const [row] = await tx
     .insert(violationEvidence)
     .values({
       tenantId: ctx.tenant.id,
       reportId,
-      fileName: stripControlChars(evidence.file.name).slice(0, 200) || `evidence.${evidence.ext}`,
+      fileName: uploadFileName(evidence.file.name, evidence.ext, "evidence"),
       contentType: evidence.mime,
-      sizeBytes: evidence.bytes.byteLength,
-      sha256: createHash("sha256").update(evidence.bytes).digest("hex"),
-      storageKey: key,
+      ...stored,
     })
     .returning();
   return row;
@@ -197,18 +189,8 @@ export async function updateViolationStatus(
 }
 
 /** An evidence file as a download (its detected type, never rendered inline). */
-export async function evidenceDownload(file: typeof violationEvidence.$inferSelect) {
-  const stored = await storage().get(file.storageKey);
-  if (!stored) throw new Response("Not found", { status: 404 });
-  return new Response(stored.stream(), {
-    headers: {
-      "Content-Type": file.contentType,
-      "Content-Length": String(stored.size),
-      "Content-Disposition": attachmentDisposition(file.fileName),
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "private, no-store",
-    },
-  });
+export function evidenceDownload(file: typeof violationEvidence.$inferSelect) {
+  return storedFileResponse(file);
 }
 
 // Triage (issue 17 item 4, decision 048): received → investigating → upheld | dismissed. The note
