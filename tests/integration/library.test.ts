@@ -121,6 +121,72 @@ describe("the shared course library", () => {
       expect((await ids("%护%", "护", "%护%")).length).toBeGreaterThan(0);
     });
 
+    it("the candidates and the ordered walk return the same rows in the same order, with filters and keyset pages (decision 061)", async () => {
+      const scope = scopes().school;
+      const [elderly] = await db.rows<{ id: string }>(sql`select id from certificates where code = 'ELDERLY-CARE'`);
+      const [{ since }] = await db.rows<{ since: string }>(
+        sql`select (percentile_disc(0.5) within group (order by updated_at))::text as since from questions where visibility = 'shared'`,
+      );
+      // walk_from, walk_cap: the candidates alone; the walk alone; a tiny break-even and cap (the capped walk
+      // and its fall-back to the candidates); the function's own choice.
+      const modes: [string, number | null, number | null][] = [
+        ["candidates", 1_000_000_000, null],
+        ["walk", 0, 0],
+        ["capped walk", 1, 2],
+        ["chosen", null, null],
+      ];
+      type Filters = { kinds?: string; org?: string; industry?: string; cert?: string; level?: string; since?: string };
+      const run = async (terms: string[], driver: string, short: boolean, f: Filters, walkFrom: number | null, walkCap: number | null, lim: number) => {
+        const seen: string[] = [];
+        let after: { at: string; id: string } | null = null;
+        for (;;) {
+          const rows: { id: string; at: string }[] = await asApp(scope, (tx) =>
+            query<{ id: string; at: string }>(
+              tx,
+              sql`select id, updated_at::text as at from library_items(
+                array[${sql.join(
+                  terms.map((t) => sql`${`%${t}%`}`),
+                  sql`, `,
+                )}]::text[], ${`%${driver}%`}::text, ${f.kinds ? sql`array[${f.kinds}]::text[]` : sql`null::text[]`},
+                ${f.org ?? null}::uuid, ${f.industry ?? null}::text, ${f.cert ?? null}::uuid, ${f.level ?? null}::text, ${f.since ?? null}::timestamptz,
+                ${after?.at ?? null}::timestamptz, ${after?.id ?? null}::uuid, ${lim}::int, ${short ? driver : null}::text, ${walkFrom}::int, ${walkCap}::int)`,
+            ),
+          );
+          seen.push(...rows.map((r) => r.id));
+          if (rows.length < lim) return seen;
+          after = rows[rows.length - 1];
+        }
+      };
+      // A common term (a trigram driver and a short one), two terms, a term found only in certificates' names,
+      // a rare term, an absent one, one character.
+      const searches: [string[], string, boolean][] = [
+        [["老年照护"], "老年照护", false],
+        [["照护"], "照护", true],
+        [["老年照护", "实操"], "老年照护", false],
+        [["实操", "照护"], "实操", true],
+        [["elderly"], "elderly", false],
+        [["床上擦浴"], "床上擦浴", false],
+        [["鳕鱼标注"], "鳕鱼标注", false],
+        [["护"], "护", true],
+      ];
+      const filters: Filters[] = [{}, { org: care }, { level: "intermediate" }, { kinds: "question" }, { industry: "elderly-care" }, { cert: elderly.id }, { since }];
+      let pagesRead = 0;
+      for (const [terms, driver, short] of searches) {
+        for (const f of filters) {
+          const label = `${terms.join(" ")} ${JSON.stringify(f)}`;
+          const whole = await run(terms, driver, short, f, 1_000_000_000, null, 100_000);
+          expect(await run(terms, driver, short, f, 0, 0, 100_000), `walk: ${label}`).toEqual(whole);
+          for (const [mode, walkFrom, walkCap] of modes) {
+            expect(await run(terms, driver, short, f, walkFrom, walkCap, 3), `${mode}, pages of 3: ${label}`).toEqual(whole);
+            pagesRead += whole.length > 3 ? 1 : 0;
+          }
+        }
+      }
+      // The common searches span several pages, so keyset continuation was exercised by every plan.
+      expect(pagesRead).toBeGreaterThan(20);
+      expect((await run(["老年照护"], "老年照护", false, {}, 0, 0, 100_000)).length).toBeGreaterThan(4);
+    });
+
     it("nobody outside a membership reads the library: public, auth, system without a tenant", async () => {
       for (const scope of [{ role: "public" }, { role: "auth" }, { role: "user", userId: users["school-teacher@demo.xcert.test"] }, { role: "system" }]) {
         expect(await asApp(scope, (tx) => query(tx, everything))).toEqual([]);
