@@ -29,13 +29,14 @@ DECLARE
   grams text[];
   matches text;
   candidates text;
+  by_certificate text;
   proj text;
   checked text;
   head text;
   pick text;
   walk text;
   page jsonb;
-  walked jsonb := '[]';
+  ready jsonb := '[]';
   got integer;
   remaining integer;
   src text;
@@ -101,14 +102,12 @@ BEGIN
     matches := CASE WHEN grams IS NULL THEN format('%s ILIKE %L', bank.txt, driver)
       ELSE format('search_grams(%s) @> %L::text[] AND %s ILIKE %L', bank.txt, grams, bank.txt, driver) END;
     pick := proj || ' AND ' || matches || CASE WHEN org IS NULL THEN '' ELSE format(' AND i.tenant_id = %L::uuid', org) END || ' OFFSET 0';
-    candidates := format('SELECT x.* FROM (
-        (%1$s)
-        UNION ALL
-        (SELECT y.* FROM certificates c0 CROSS JOIN LATERAL (%2$s i.tenant_id = c0.tenant_id AND i.certificate_id = c0.id
-           AND NOT %3$s ILIKE %4$L AND %5$s%6$s) y
-         WHERE c0.status = ''active'' AND (c0.name_zh ILIKE %4$L OR c0.name_en ILIKE %4$L OR c0.code ILIKE %4$L))
-      ) x ORDER BY x.updated_at DESC, x.id DESC LIMIT %7$s',
-      head || pick || checked || newest, items, bank.txt, driver, conds, newest, lim);
+    by_certificate := format('SELECT y.* FROM certificates c0 CROSS JOIN LATERAL (%1$s i.tenant_id = c0.tenant_id AND i.certificate_id = c0.id
+           AND NOT %2$s ILIKE %3$L AND %4$s%5$s) y
+         WHERE c0.status = ''active'' AND (c0.name_zh ILIKE %3$L OR c0.name_en ILIKE %3$L OR c0.code ILIKE %3$L)',
+      items, bank.txt, driver, conds, newest);
+    candidates := format('SELECT x.* FROM ((%s) UNION ALL (%s)) x ORDER BY x.updated_at DESC, x.id DESC LIMIT %s',
+      head || pick || checked || newest, by_certificate, lim);
     -- Break-even: the walk reads about one row per organization to start the merge, then lim × S / m rows
     -- (S shared items under the filters, m matches); the candidates read m. The walk wins once
     -- m > orgs + lim × S / m. S is the bank's partial index size, in proportion to the organizations kept.
@@ -119,13 +118,20 @@ BEGIN
       from_n := coalesce(walk_from, ceil((cardinality(orgs) + sqrt(cardinality(orgs) ^ 2 + 4 * lim * coalesce(shared_rows, 0))) / 2)::integer);
       cap_n := coalesce(walk_cap, least(4::bigint * from_n, 2147483647)::integer);
     END IF;
+    IF from_n IS NULL THEN
+      branches := branches || ('(' || candidates || ')');
+      CONTINUE;
+    END IF;
     found := 0;
     IF from_n > 0 THEN
-      -- How many items match everything, counted through the text's index up to the break-even.
-      EXECUTE 'SELECT count(*) FROM (' || head || pick || checked || format(' LIMIT %s) s', from_n) INTO found;
+      -- How many items match everything, counted through the text's index up to the break-even. Below it
+      -- the count has read every text match, so its newest page is the text's part of the candidates.
+      EXECUTE 'SELECT count(*), to_jsonb((array_agg(to_jsonb(s) ORDER BY s.updated_at DESC, s.id DESC))[1:' || lim || '])
+        FROM (' || head || pick || checked || format(' LIMIT %s) s', from_n) INTO found, page;
     END IF;
-    IF from_n IS NULL OR found < from_n THEN
-      branches := branches || ('(' || candidates || ')');
+    IF found < from_n THEN
+      ready := ready || coalesce(page, '[]');
+      branches := branches || ('(' || by_certificate || ' ORDER BY y.updated_at DESC, y.id DESC LIMIT ' || lim || ')');
       CONTINUE;
     END IF;
     -- The walk: a merge of every organization's shared items newest first, each organization read through
@@ -161,7 +167,7 @@ BEGIN
     -- A page of matches, or every organization read to the end, is exact; a walk that reached its cap
     -- first (common matches, but old ones) gives way to the candidates.
     IF got = lim OR remaining = 0 THEN
-      walked := walked || page;
+      ready := ready || page;
     ELSE
       branches := branches || ('(' || candidates || ')');
     END IF;
@@ -176,7 +182,7 @@ BEGIN
       certs, CASE WHEN lvl IS NULL THEN '' ELSE format(' AND %L::certificate_level = ANY(c.levels)', lvl) END,
       replace(terms, '{text}', 'c.name_zh'), replace(tail, 'i.updated_at', 'i.published_at'), lim);
   END IF;
-  IF jsonb_array_length(walked) > 0 THEN
+  IF jsonb_array_length(ready) > 0 THEN
     branches := branches || '(SELECT * FROM jsonb_to_recordset($1) AS w(kind text, tenant_id uuid, id uuid, certificate_id uuid, title text, level text,
       version integer, updated_at timestamptz, code text, name_zh text, name_en text))'::text;
   END IF;
@@ -184,7 +190,7 @@ BEGIN
   RETURN QUERY EXECUTE format(
     'SELECT x.*, t.name, t.name_en FROM (%s) x(kind, tenant_id, id, certificate_id, title, level, version, updated_at, code, name_zh, name_en)
        JOIN tenants t ON t.id = x.tenant_id ORDER BY x.updated_at DESC, x.id DESC LIMIT %s',
-    array_to_string(branches, ' UNION ALL '), lim) USING walked;
+    array_to_string(branches, ' UNION ALL '), lim) USING ready;
 END
 $$;
 --> statement-breakpoint
