@@ -124,41 +124,40 @@ BEGIN
     END IF;
     found := 0;
     IF from_n > 0 THEN
-      -- How many items match everything, counted through the text's index up to the break-even. Below it
-      -- the count has read every text match, so its newest page is the text's part of the candidates.
-      EXECUTE 'SELECT count(*), to_jsonb((array_agg(to_jsonb(s) ORDER BY s.updated_at DESC, s.id DESC))[1:' || lim || '])
-        FROM (' || head || pick || checked || format(' LIMIT %s) s', from_n) INTO found, page;
+      -- How many items match everything, counted through the text's index up to the break-even. (Keeping
+      -- the newest page of what it read, to spare the candidates a second read, cost more on common terms
+      -- than the second read costs on rare ones.)
+      EXECUTE 'SELECT count(*) FROM (' || head || pick || checked || format(' LIMIT %s) s', from_n) INTO found;
     END IF;
     IF found < from_n THEN
-      ready := ready || coalesce(page, '[]');
-      branches := branches || ('(' || by_certificate || ' ORDER BY y.updated_at DESC, y.id DESC LIMIT ' || lim || ')');
+      branches := branches || ('(' || candidates || ')');
       CONTINUE;
     END IF;
     -- The walk: a merge of every organization's shared items newest first, each organization read through
     -- its (tenant_id, updated_at, id) index (every index is led by tenant_id). A recursive query holds the
-    -- head of each organization (its next item) in arrays; each step takes the newest head, rechecks the
-    -- certificate's filters and every term on it, and moves that organization to its next item by one
-    -- index probe. It stops at a page of matches, when every organization is read, or at the cap. Its plan
+    -- head of each organization (its next item) in arrays sorted newest first; each step takes the first
+    -- head, rechecks the certificate's filters and every term on it, and puts that organization's next
+    -- item (one index probe) in its place in the order. It stops at a page of matches, when every organization is read, or at the cap. Its plan
     -- does not grow with the organizations (a UNION ALL of one ordered scan per organization took half
     -- a millisecond per organization to plan), and no estimate can turn it into a sort of the corpus.
     src := format('FROM %I i WHERE %s%s%s', bank.tbl, bank.shared, level_cond, tail);
     walk := 'WITH RECURSIVE m(n, hits, et, eid, hit, ft, fa, fi) AS (
-        SELECT 0, 0, NULL::uuid, NULL::uuid, false,
-          coalesce(array_agg(h.tenant_id), ''{}''), coalesce(array_agg(h.updated_at), ''{}''), coalesce(array_agg(h.id), ''{}'')
+        SELECT 0, 0, NULL::uuid, NULL::uuid, false, coalesce(array_agg(h.tenant_id ORDER BY h.updated_at DESC, h.id DESC), ''{}''),
+          coalesce(array_agg(h.updated_at ORDER BY h.updated_at DESC, h.id DESC), ''{}''), coalesce(array_agg(h.id ORDER BY h.updated_at DESC, h.id DESC), ''{}'')
         FROM unnest($1::uuid[]) o CROSS JOIN LATERAL (SELECT i.tenant_id, i.updated_at, i.id ' || src || '
           AND i.tenant_id = o ORDER BY i.updated_at DESC, i.id DESC LIMIT 1) h
       UNION ALL
         SELECT m.n + 1, m.hits + e.hit::integer, e.tenant_id, e.id, e.hit,
-          CASE WHEN nx.id IS NULL THEN m.ft[:p.j - 1] || m.ft[p.j + 1:] ELSE m.ft END,
-          CASE WHEN nx.id IS NULL THEN m.fa[:p.j - 1] || m.fa[p.j + 1:] ELSE m.fa[:p.j - 1] || nx.updated_at || m.fa[p.j + 1:] END,
-          CASE WHEN nx.id IS NULL THEN m.fi[:p.j - 1] || m.fi[p.j + 1:] ELSE m.fi[:p.j - 1] || nx.id || m.fi[p.j + 1:] END
+          CASE WHEN nx.id IS NULL THEN m.ft[2:] ELSE m.ft[2:q.k + 1] || m.ft[1] || m.ft[q.k + 2:] END,
+          CASE WHEN nx.id IS NULL THEN m.fa[2:] ELSE m.fa[2:q.k + 1] || nx.updated_at || m.fa[q.k + 2:] END,
+          CASE WHEN nx.id IS NULL THEN m.fi[2:] ELSE m.fi[2:q.k + 1] || nx.id || m.fi[q.k + 2:] END
         FROM m
-        CROSS JOIN LATERAL (SELECT j FROM generate_subscripts(m.fa, 1) j ORDER BY m.fa[j] DESC, m.fi[j] DESC LIMIT 1) p
         CROSS JOIN LATERAL (SELECT i.tenant_id, i.id, (' || certs || replace(terms, '{text}', bank.txt) || ') AS hit
           FROM ' || quote_ident(bank.tbl) || ' i JOIN certificates c ON c.tenant_id = i.tenant_id AND c.id = i.certificate_id
-          WHERE i.tenant_id = m.ft[p.j] AND i.id = m.fi[p.j]) e
-        LEFT JOIN LATERAL (SELECT i.updated_at, i.id ' || src || ' AND i.tenant_id = m.ft[p.j] AND (i.updated_at, i.id) < (m.fa[p.j], m.fi[p.j])
+          WHERE i.tenant_id = m.ft[1] AND i.id = m.fi[1]) e
+        LEFT JOIN LATERAL (SELECT i.updated_at, i.id ' || src || ' AND i.tenant_id = m.ft[1] AND (i.updated_at, i.id) < (m.fa[1], m.fi[1])
           ORDER BY i.updated_at DESC, i.id DESC LIMIT 1) nx ON true
+        CROSS JOIN LATERAL (SELECT count(*)::integer AS k FROM unnest(m.fa[2:], m.fi[2:]) u(a, b) WHERE (u.a, u.b) > (nx.updated_at, nx.id)) q
         WHERE m.hits < ' || lim || ' AND cardinality(m.fa) > 0' || CASE WHEN cap_n > 0 THEN ' AND m.n < ' || cap_n ELSE '' END || '
     )
     SELECT (SELECT coalesce(jsonb_agg(x), ''[]'') FROM (SELECT et, eid FROM m WHERE hit) h CROSS JOIN LATERAL (' || items || ' i.tenant_id = h.et AND i.id = h.eid) x),
