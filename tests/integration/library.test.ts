@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchLibrary } from "../../app/modules/library/library.server";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
-import { asApp, owner, query } from "../support/db";
+import { asApp, databaseError, owner, query } from "../support/db";
 import { creditCode } from "../support/demo";
 
 // The shared course library (issue 15 item 2): every organization's shared items for schools, the
@@ -183,6 +183,8 @@ describe("the shared course library", () => {
       // The common searches span several pages, so keyset continuation was exercised by every plan.
       expect(pagesRead).toBeGreaterThan(12);
       expect((await run(["老年照护"], "老年照护", false, {}, 0, 0, 100_000)).length).toBeGreaterThan(4);
+      // The estimate helper runs any query text: only the owner (library_items) may call it.
+      expect(await databaseError(asApp(scope, (tx) => query(tx, sql`select library_rows_estimate('select 1')`)))).toMatch(/permission denied/);
     });
 
     it("nobody outside a membership reads the library: public, auth, system without a tenant", async () => {
