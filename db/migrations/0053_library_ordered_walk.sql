@@ -3,7 +3,8 @@
 -- of candidates for a page of 31. The other plan for such a term walks the shared items newest first —
 -- a merge of each organization's ordered index scan (every index is led by tenant_id), rechecking the
 -- terms per row — and stops when the page is full. Which plan runs is chosen per bank and per search
--- by a bounded count of the matches among the candidates: at least the break-even count → the walk.
+-- by the estimated matches (the planner's estimate for a trigram term, a bounded count through the
+-- grams index for a short one): at least the break-even count → the walk.
 -- The walk is capped; a walk that reaches its cap without filling the page (matches that are common
 -- but old) falls back to the candidates. Both plans return the same rows in the same order (tested).
 -- walk_from and walk_cap override the break-even count and the cap (tests: 0 and 0 = the walk alone,

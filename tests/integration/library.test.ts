@@ -228,6 +228,17 @@ describe("the shared course library", () => {
     expect((await list(teacher, `${q}&updatedSince=2000-01-01`)).rows.length).toBeGreaterThan(0);
     // A stale or forged filter value is dropped, not an error.
     expect((await list(teacher, `${q}&organization=not-a-uuid&level=master`)).rows.length).toBeGreaterThan(0);
+    // The certificate choices are the chosen organization's (every certificate of the country in one list
+    // was most of the page at scale), plus the chosen certificate.
+    type Options = { options: { certificates: { id: string }[] } };
+    const choicesOf = async (query: string) =>
+      ((await (await teacher.data(`/library?${query}`, listRoute)).json()) as Options).options.certificates.map((c) => c.id).sort();
+    const careCertificates = (await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${care} and status = 'active'`))
+      .map((r) => r.id)
+      .sort();
+    expect(await choicesOf(q)).toEqual([]);
+    expect(await choicesOf(`${q}&organization=${care}`)).toEqual(careCertificates);
+    expect(await choicesOf(`${q}&certificate=${elderly.id}`)).toEqual([elderly.id]);
   });
 
   it("keyset pages: every item once, newest first, whatever the page size", async () => {
