@@ -21,7 +21,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return withLibrary({ request, context }, await readLibraryScope(request), async (tx, ctx, choices) => {
     const filter = libraryFilterSchema.parse(Object.fromEntries(new URL(request.url).searchParams));
     // Independent reads: sent together (pipelined in the transaction).
-    const [page, options] = await Promise.all([searchLibrary(tx, filter), libraryFilterOptions(tx)]);
+    const [page, options] = await Promise.all([searchLibrary(tx, filter), libraryFilterOptions(tx, filter)]);
     return {
       scope: ctx.tenant,
       choices,
@@ -133,6 +133,7 @@ export default function Library() {
             "certificate",
             options.certificates.map((c) => ({ value: c.id, label: `${c.code} · ${en ? c.nameEn : c.nameZh}` })),
           )}
+          {searchParams.get("organization") ? null : <span className="block text-xs text-gray-500">{t("library.certificateAfterOrganization")}</span>}
         </label>
         <label>
           {t("library.level")}

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe("the shared course library in a browser", () => {
-  it("search 老年照护 实操 → items of two organizations → open a case with its provenance", async () => {
+  it("search 老年照护 实操 → items of two organizations → open a case with its provenance → propose adopting its level", async () => {
     const page = await journey.newPage();
     await login(page, "school-teacher@demo.xcert.test");
     await page.getByRole("link", { name: "课程资源库" }).click();
@@ -35,6 +35,14 @@ describe("the shared course library in a browser", () => {
     expect(await page.locator('[data-testid="library-provenance"]').textContent()).toBe("上海颐康老年照护服务有限公司");
     await page.getByRole("link", { name: "提议采用中级" }).waitFor();
     expect(await page.title()).toContain("失能老人床上擦浴实操");
+    // Search → propose: the link opens the school's proposal with the certificate and level chosen
+    // (tests/e2e/school.test.ts goes on from this form: approve, update available, opt in).
+    await page.getByRole("link", { name: "提议采用中级" }).click();
+    await page.waitForURL((url) => url.pathname === "/w/demo-school/adoptions/new" && url.searchParams.get("level") === "intermediate");
+    await hydrated(page);
+    await page.locator("form#adoption").waitFor();
+    const chosen = await page.locator('select[name="certificateId"] option:checked').textContent();
+    expect(chosen).toContain("老年照护");
     expectNoProblems(page);
   });
 });

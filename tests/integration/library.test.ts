@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { searchLibrary } from "../../app/modules/library/library.server";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
-import { asApp, owner, query } from "../support/db";
+import { asApp, databaseError, owner, query } from "../support/db";
 import { creditCode } from "../support/demo";
 
 // The shared course library (issue 15 item 2): every organization's shared items for schools, the
@@ -121,6 +121,72 @@ describe("the shared course library", () => {
       expect((await ids("%护%", "护", "%护%")).length).toBeGreaterThan(0);
     });
 
+    it("the candidates and the ordered walk return the same rows in the same order, with filters and keyset pages (decision 061)", async () => {
+      const scope = scopes().school;
+      const [elderly] = await db.rows<{ id: string }>(sql`select id from certificates where code = 'ELDERLY-CARE'`);
+      const [{ since }] = await db.rows<{ since: string }>(
+        sql`select (percentile_disc(0.5) within group (order by updated_at))::text as since from questions where visibility = 'shared'`,
+      );
+      // walk_from, walk_cap: the candidates alone; the walk alone; a tiny break-even and cap (the capped walk
+      // and its fall-back to the candidates); the function's own choice.
+      const modes: [string, number | null, number | null][] = [
+        ["candidates", 1_000_000_000, null],
+        ["walk", 0, 0],
+        ["capped walk", 1, 2],
+        ["chosen", null, null],
+      ];
+      type Filters = { kinds?: string; org?: string; industry?: string; cert?: string; level?: string; since?: string };
+      const run = async (terms: string[], driver: string, short: boolean, f: Filters, walkFrom: number | null, walkCap: number | null, lim: number) => {
+        const seen: string[] = [];
+        let after: { at: string; id: string } | null = null;
+        for (;;) {
+          const rows: { id: string; at: string }[] = await asApp(scope, (tx) =>
+            query<{ id: string; at: string }>(
+              tx,
+              sql`select id, updated_at::text as at from library_items(
+                array[${sql.join(
+                  terms.map((t) => sql`${`%${t}%`}`),
+                  sql`, `,
+                )}]::text[], ${`%${driver}%`}::text, ${f.kinds ? sql`array[${f.kinds}]::text[]` : sql`null::text[]`},
+                ${f.org ?? null}::uuid, ${f.industry ?? null}::text, ${f.cert ?? null}::uuid, ${f.level ?? null}::text, ${f.since ?? null}::timestamptz,
+                ${after?.at ?? null}::timestamptz, ${after?.id ?? null}::uuid, ${lim}::int, ${short ? driver : null}::text, ${walkFrom}::int, ${walkCap}::int)`,
+            ),
+          );
+          seen.push(...rows.map((r) => r.id));
+          if (rows.length < lim) return seen;
+          after = rows[rows.length - 1];
+        }
+      };
+      // A common term, two terms (a trigram driver, a short one), a term found only in certificates' names, a
+      // rare term, an absent one.
+      const searches: [string[], string, boolean][] = [
+        [["老年照护"], "老年照护", false],
+        [["老年照护", "实操"], "老年照护", false],
+        [["实操", "照护"], "实操", true],
+        [["elderly"], "elderly", false],
+        [["床上擦浴"], "床上擦浴", false],
+        [["鳕鱼标注"], "鳕鱼标注", false],
+      ];
+      const filters: Filters[] = [{}, { org: care }, { level: "intermediate" }, { kinds: "question" }, { cert: elderly.id }, { since }];
+      let pagesRead = 0;
+      for (const [terms, driver, short] of searches) {
+        for (const f of filters) {
+          const label = `${terms.join(" ")} ${JSON.stringify(f)}`;
+          const whole = await run(terms, driver, short, f, 1_000_000_000, null, 100_000);
+          expect(await run(terms, driver, short, f, 0, 0, 100_000), `walk: ${label}`).toEqual(whole);
+          for (const [mode, walkFrom, walkCap] of modes) {
+            expect(await run(terms, driver, short, f, walkFrom, walkCap, 3), `${mode}, pages of 3: ${label}`).toEqual(whole);
+            pagesRead += whole.length > 3 ? 1 : 0;
+          }
+        }
+      }
+      // The common searches span several pages, so keyset continuation was exercised by every plan.
+      expect(pagesRead).toBeGreaterThan(12);
+      expect((await run(["老年照护"], "老年照护", false, {}, 0, 0, 100_000)).length).toBeGreaterThan(4);
+      // The estimate helper runs any query text: only the owner (library_items) may call it.
+      expect(await databaseError(asApp(scope, (tx) => query(tx, sql`select library_rows_estimate('select 1')`)))).toMatch(/permission denied/);
+    });
+
     it("nobody outside a membership reads the library: public, auth, system without a tenant", async () => {
       for (const scope of [{ role: "public" }, { role: "auth" }, { role: "user", userId: users["school-teacher@demo.xcert.test"] }, { role: "system" }]) {
         expect(await asApp(scope, (tx) => query(tx, everything))).toEqual([]);
@@ -162,6 +228,17 @@ describe("the shared course library", () => {
     expect((await list(teacher, `${q}&updatedSince=2000-01-01`)).rows.length).toBeGreaterThan(0);
     // A stale or forged filter value is dropped, not an error.
     expect((await list(teacher, `${q}&organization=not-a-uuid&level=master`)).rows.length).toBeGreaterThan(0);
+    // The certificate choices are the chosen organization's (every certificate of the country in one list
+    // was most of the page at scale), plus the chosen certificate.
+    type Options = { options: { certificates: { id: string }[] } };
+    const choicesOf = async (query: string) =>
+      ((await (await teacher.data(`/library?${query}`, listRoute)).json()) as Options).options.certificates.map((c) => c.id).sort();
+    const careCertificates = (await db.rows<{ id: string }>(sql`select id from certificates where tenant_id = ${care} and status = 'active'`))
+      .map((r) => r.id)
+      .sort();
+    expect(await choicesOf(q)).toEqual([]);
+    expect(await choicesOf(`${q}&organization=${care}`)).toEqual(careCertificates);
+    expect(await choicesOf(`${q}&certificate=${elderly.id}`)).toEqual([elderly.id]);
   });
 
   it("keyset pages: every item once, newest first, whatever the page size", async () => {

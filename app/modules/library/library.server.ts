@@ -1,5 +1,5 @@
 import { createCookie } from "@remix-run/node";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, or, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { certificates, industries, standardVersions, tenants } from "../../../db/schema";
 import type { Locale } from "~/i18n/i18n";
@@ -91,8 +91,14 @@ export async function searchLibrary(tx: Tx, filter: LibraryFilter, limit = libra
   };
 }
 
-/** The choices of the library's filters: organizations with active certificates, industry fields, active certificates. */
-export async function libraryFilterOptions(tx: Tx) {
+/**
+ * The choices of the library's filters: organizations with active certificates, industry fields, and the
+ * active certificates of the chosen organization (with the chosen certificate). Every certificate of the
+ * country in one list (1,502 at SCALE=1) was most of a 450 KB page and of its rendering (decision 061).
+ */
+export async function libraryFilterOptions(tx: Tx, chosen: Pick<LibraryFilter, "organization" | "certificate"> = {}) {
+  const ofOrganization = chosen.organization ? eq(certificates.tenantId, chosen.organization) : undefined;
+  const theCertificate = chosen.certificate ? eq(certificates.id, chosen.certificate) : undefined;
   const [organizations, industryList, certificateList] = await Promise.all([
     tx
       .selectDistinct({ id: tenants.id, name: tenants.name, nameEn: tenants.nameEn })
@@ -103,11 +109,13 @@ export async function libraryFilterOptions(tx: Tx) {
       .select({ code: industries.code, nameZh: industries.nameZh, nameEn: industries.nameEn })
       .from(industries)
       .orderBy(asc(industries.sort), asc(industries.code)),
-    tx
-      .select({ id: certificates.id, code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn })
-      .from(certificates)
-      .where(eq(certificates.status, "active"))
-      .orderBy(asc(certificates.code), asc(certificates.id)),
+    ofOrganization || theCertificate
+      ? tx
+          .select({ id: certificates.id, code: certificates.code, nameZh: certificates.nameZh, nameEn: certificates.nameEn })
+          .from(certificates)
+          .where(and(eq(certificates.status, "active"), or(ofOrganization, theCertificate)))
+          .orderBy(asc(certificates.code), asc(certificates.id))
+      : Promise.resolve([] as { id: string; code: string; nameZh: string; nameEn: string }[]),
   ]);
   return { organizations, industries: industryList, certificates: certificateList };
 }
