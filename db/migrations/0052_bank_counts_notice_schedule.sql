@@ -146,3 +146,20 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   FROM bank_counts b
   WHERE b.bank IN ('practice', 'exam') AND (app_tenant_kind() = 'committee' OR b.tenant_id = app_tenant_id())
 $$;
+--> statement-breakpoint
+-- Issue 17 item 7 (decision 055, now for the notice period too): the committee admin may set the
+-- notice period from a later day (never back-dated: a disclosure was judged by the period in force when
+-- it was published) and withdraw it until then; the system scope (seed, operator) may back-date.
+DROP POLICY notice_period_settings_write ON notice_period_settings;
+--> statement-breakpoint
+CREATE POLICY notice_period_settings_write ON notice_period_settings FOR INSERT TO app_user
+  WITH CHECK ((app_is_committee_admin() AND effective_from >= now()) OR app_is_system());
+--> statement-breakpoint
+GRANT DELETE ON notice_period_settings TO app_user;
+--> statement-breakpoint
+CREATE POLICY notice_period_settings_withdraw ON notice_period_settings FOR DELETE TO app_user
+  USING ((app_is_committee_admin() AND effective_from > now()) OR app_is_system());
+--> statement-breakpoint
+-- A withdrawn period re-judges what it judged (nothing, unless the system scope back-dated it).
+CREATE TRIGGER notice_period_settings_findings_delete AFTER DELETE ON notice_period_settings
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
