@@ -163,3 +163,52 @@ CREATE POLICY notice_period_settings_withdraw ON notice_period_settings FOR DELE
 -- A withdrawn period re-judges what it judged (nothing, unless the system scope back-dated it).
 CREATE TRIGGER notice_period_settings_findings_delete AFTER DELETE ON notice_period_settings
   REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION fee_findings_after_write();
+
+--> statement-breakpoint
+-- Issue 17 item 8: a pending (or refused) organization appears nowhere public (decision 042). The
+-- committee evaluates admitted organizations (and suspended ones, which may be reinstated); the
+-- published list names no other, whatever rows a period holds.
+CREATE OR REPLACE FUNCTION organization_evaluation_evidence()
+RETURNS TABLE (
+  organization_id uuid, organization_name text, organization_name_en text,
+  fee_findings int, upheld_violations int, open_violations int,
+  trainers int, industry_trainers int, bank_updated_at timestamptz,
+  reports_submitted int, reports_late int,
+  filings_approved int, filings_pending int, filings_refused int)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  WITH today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),
+  orgs AS (SELECT t.id, t.name, t.name_en FROM tenants t WHERE t.kind = 'organization' AND t.admission IN ('admitted', 'suspended')
+    AND (app_tenant_kind() = 'committee' OR app_is_system())),
+  schools AS (SELECT DISTINCT pmc.organization_id, pmc.tenant_id AS school_id FROM pilot_major_certificates pmc)
+  SELECT o.id, o.name, o.name_en,
+    (SELECT count(*)::int FROM fee_findings f WHERE f.tenant_id = o.id),
+    (SELECT count(*)::int FROM violation_reports v WHERE v.organization_id = o.id AND v.status = 'upheld'),
+    (SELECT count(*)::int FROM violation_reports v WHERE v.organization_id = o.id AND v.status IN ('received', 'investigating')),
+    (SELECT count(DISTINCT c.holder_id)::int FROM credentials c
+      WHERE c.tenant_id = o.id AND c.role = 'trainer' AND c.status = 'active' AND c.expires_on >= (SELECT d FROM today)),
+    (SELECT count(DISTINCT c.holder_id)::int FROM credentials c JOIN credential_holders h ON h.tenant_id = c.tenant_id AND h.id = c.holder_id
+      WHERE c.tenant_id = o.id AND c.role = 'trainer' AND c.status = 'active' AND c.expires_on >= (SELECT d FROM today) AND h.source = 'industry_expert'),
+    (SELECT max(u) FROM (
+      SELECT max(q.updated_at) AS u FROM questions q WHERE q.tenant_id = o.id
+      UNION ALL SELECT max(k.updated_at) FROM cases k WHERE k.tenant_id = o.id
+      UNION ALL SELECT max(m.updated_at) FROM materials m WHERE m.tenant_id = o.id) x),
+    (SELECT count(*)::int FROM progress_reports r JOIN schools s ON s.school_id = r.tenant_id AND s.organization_id = o.id WHERE r.status = 'submitted'),
+    (SELECT count(*)::int FROM progress_reports r JOIN schools s ON s.school_id = r.tenant_id AND s.organization_id = o.id WHERE r.status = 'submitted' AND r.late),
+    (SELECT count(*)::int FROM filings fl WHERE fl.organization_id = o.id AND fl.status = 'approved'),
+    (SELECT count(*)::int FROM filings fl WHERE fl.organization_id = o.id AND fl.status IN ('submitted', 'resubmitted')),
+    (SELECT count(*)::int FROM filings fl WHERE fl.organization_id = o.id AND fl.status IN ('returned', 'rejected'))
+  FROM orgs o
+  ORDER BY o.name
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION published_evaluation(p_code text)
+RETURNS TABLE (title text, finalized_at timestamptz, organization_name text, organization_name_en text, decision evaluation_decision, organization_suspended boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+  SELECT p.title, p.finalized_at, t.name, t.name_en, r.decision, t.admission = 'suspended'
+  FROM evaluation_periods p
+  JOIN tenants c ON c.id = p.tenant_id AND c.kind = 'committee'
+  LEFT JOIN (evaluation_results r JOIN tenants t ON t.id = r.organization_id AND t.admission IN ('admitted', 'suspended'))
+    ON r.tenant_id = p.tenant_id AND r.period_id = p.id
+  WHERE p.code = p_code AND p.status = 'finalized'
+  ORDER BY array_position(array['suspend', 'warn', 'retain'], r.decision::text), t.name
+$$;

@@ -191,7 +191,7 @@ export function evaluationProgressFigure(): FigureProvider {
         select count(distinct sc.criterion)::int as n from evaluation_scores sc
         where sc.tenant_id = p.tenant_id and sc.period_id = p.id and sc.organization_id = o.id
       ) s
-      where o.kind = 'organization'
+      where o.kind = 'organization' and o.admission in ('admitted', 'suspended')
         and not exists (select 1 from evaluation_results r where r.tenant_id = p.tenant_id and r.period_id = p.id and r.organization_id = o.id)`,
   };
 }
