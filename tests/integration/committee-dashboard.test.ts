@@ -136,10 +136,12 @@ describe("committee dashboard and supervision settings", () => {
     const majors = await figure("major-ratios", "?organization=demo-school");
     expect(majors.rows.map((r) => r.subject).sort()).toEqual(over.map((r) => `${r.majorCode} ${r.majorName}`).sort());
     expect(total("major-ratios")).toBe((await figure("major-ratios")).total);
-    // The evaluation in progress: every organization not yet decided in the open period.
+    // The evaluation in progress: every admitted organization not yet decided in the open period (a pending one is not evaluated).
     const [open] = await db().rows<{ id: string }>(sql`select id from evaluation_periods where status = 'open' order by created_at desc limit 1`);
+    expect(await db().count("tenants", sql`kind = 'organization' and admission = 'pending'`)).toBeGreaterThan(0);
     expect(total("evaluation-progress")).toBe(
-      (await db().count("tenants", sql`kind = 'organization'`)) - (await db().count("evaluation_results", sql`period_id = ${open.id}`)),
+      (await db().count("tenants", sql`kind = 'organization' and admission in ('admitted', 'suspended')`)) -
+        (await db().count("evaluation_results", sql`period_id = ${open.id}`)),
     );
     expect(total("evaluation-progress")).toBeGreaterThan(0);
     // demo-ai: 7 industry trainers of 20 (35%); demo-school's elderly-care cohort graduates within six months, never assessed.
