@@ -496,6 +496,8 @@ describe("committee dashboard and supervision settings", () => {
       "/committee/settings",
       "/committee/export/sites?format=csv",
       "/committee/export/fee-findings?format=xlsx",
+      "/committee/export/violations?format=csv",
+      "/committee/export/filings?format=xlsx&queue=all",
     ];
     for (const path of paths) {
       expect((await committee.get(path)).status, path).toBe(200);
@@ -503,6 +505,13 @@ describe("committee dashboard and supervision settings", () => {
       const anonymous = await app.client().get(path);
       expect(anonymous.status, path).toBe(302);
     }
+    // The triage queues export what their pages list: one line per report, per filing of the queue.
+    const violations = (await (await committee.get("/committee/export/violations?format=csv")).text()).trim().split("\n");
+    expect(violations.length - 1).toBe(await db().count("violation_reports"));
+    expect(violations[0]).toContain("状态");
+    const pendingFilings = (await (await committee.get("/committee/export/filings?format=csv")).text()).trim().split("\n");
+    expect(pendingFilings.length - 1).toBe(await db().count("filings", sql`status in ('submitted', 'resubmitted')`));
+    expect(await (await committee.get("/committee/filings")).text()).toContain('href="/committee/export/filings?queue=pending&amp;format=csv"');
     expect((await committee.get("/committee/figures/nothing")).status).toBe(404);
     expect((await committee.get("/committee/export/constructor?format=csv")).status).toBe(404);
     expect((await committee.get("/committee/export/sites?format=pdf")).status).toBe(404);
