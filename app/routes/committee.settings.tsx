@@ -31,7 +31,7 @@ import { criteria, weightsSchema, type Criterion } from "~/modules/evaluations/c
 import { z } from "zod";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
-import { formatDateTime, formatFen } from "~/ui/format";
+import { formatFen } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";

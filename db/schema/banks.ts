@@ -1,5 +1,21 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, customType, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { standardVersions } from "./standards";
 import { tenants, users } from "./tenancy";
