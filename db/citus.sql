@@ -38,6 +38,7 @@ SELECT create_distributed_table('assessment_orders', 'tenant_id', colocate_with 
 SELECT create_distributed_table('exam_sites', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('assessment_sessions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('audit_log', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('bank_counts', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('cases', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('cohorts', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('cost_caps', 'tenant_id', colocate_with => 'pilot_majors');

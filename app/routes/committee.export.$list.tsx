@@ -13,7 +13,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const format = formatSchema.safeParse(new URL(request.url).searchParams.get("format"));
   if (!list || !format.success) throw new Response("Not found", { status: 404 });
   return withCommittee({ request, context }, "committee:audit", async (tx, ctx) => {
-    const rows = await list.load(tx, new URL(request.url).searchParams);
+    const rows = await list.load(tx, new URL(request.url).searchParams, ctx);
     return exportResponse(format.data, `committee-${params.list}`, committeeExportColumns(list, ctx.locale), rows);
   });
 }

@@ -6,7 +6,7 @@ import { FilingStatusChip } from "~/modules/school/components/filing-status";
 import { listFilings } from "~/modules/school/filings.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { formatDate } from "~/ui/format";
-import { EmptyState, NextPage, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, NextPage, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // The committee's review queue of school filings: waiting for a decision first (issue 17 item 3),
@@ -41,6 +41,7 @@ export default function CommitteeFilings() {
           </NavLink>
         ))}
       </nav>
+      <ExportLinks list="filings" to="/committee/export/filings" query={{ queue }} />
       {page.rows.length === 0 ? (
         <EmptyState>{t("school.filings.committeeEmpty")}</EmptyState>
       ) : (

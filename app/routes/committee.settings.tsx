@@ -2,10 +2,11 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "~/i18n/i18n";
-import { capsOverview, noticeHistory, setCostCap, setNoticePeriod } from "~/modules/fees/settings.server";
-import { costCapSchema, noticePeriodSchema } from "~/modules/fees/schemas";
+import { capsOverview, noticeHistory, setCostCap, setNoticePeriod, withdrawNoticePeriod } from "~/modules/fees/settings.server";
+import { costCapSchema, noticePeriodSchema, withdrawNoticeSchema } from "~/modules/fees/schemas";
 import {
   IndustryFieldsSection,
+  NoticePeriodSection,
   ReasonAndSave,
   ReportPeriodsSection,
   ThresholdsSection,
@@ -30,7 +31,7 @@ import { criteria, weightsSchema, type Criterion } from "~/modules/evaluations/c
 import { z } from "zod";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { ErrorList, Notice } from "~/ui/form";
-import { formatDateTime, formatFen } from "~/ui/format";
+import { formatFen } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
 import { Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
@@ -78,6 +79,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 // Every section's form, told apart by its intent (one more section: one more entry here).
 const settingsSchema = z.discriminatedUnion("intent", [
   noticePeriodSchema,
+  withdrawNoticeSchema,
   costCapSchema,
   thresholdSchema,
   weightsSchema,
@@ -94,9 +96,14 @@ export async function action({ request }: ActionFunctionArgs) {
     const value = submission.value;
     const done = (intent: typeof value.intent) => json({ result: submission.reply({ resetForm: true }), done: intent });
     switch (value.intent) {
-      case "notice":
-        await setNoticePeriod(tx, ctx, value);
-        return done("notice");
+      case "notice": {
+        const result = await setNoticePeriod(tx, ctx, value);
+        return result.ok ? done("notice") : rejectSubmission(submission, result);
+      }
+      case "withdrawNotice": {
+        const result = await withdrawNoticePeriod(tx, ctx, value);
+        return result.ok ? done("withdrawNotice") : rejectSubmission(submission, result);
+      }
       case "threshold": {
         const result = await setThreshold(tx, ctx, value);
         return result.ok ? done("threshold") : rejectSubmission(submission, result);
@@ -141,68 +148,14 @@ export default function CommitteeSettings() {
     actionData?.result && "error" in actionData.result && (failed === undefined || [intent].flat().includes(String(failed)))
       ? (actionData.result.error?.[name] ?? undefined)
       : undefined;
-  const errors = errorsOf(["notice", "cap"]);
-  const current = notice.find((n) => new Date(n.effectiveFrom) <= new Date());
+  const errors = errorsOf("cap");
   return (
     <div className="space-y-8">
       <h1 className="text-2xl font-bold">{t("committee.settings")}</h1>
       {actionData && "done" in actionData ? (
         <Notice tone="success">{t(`committee.saved.${actionData.done}`, { defaultValue: t("oversight.settings.saved") })}</Notice>
       ) : null}
-      <section className="space-y-3">
-        <h2 className="text-lg font-semibold">{t("committee.noticePeriod")}</h2>
-        <p>
-          {t("committee.noticeCurrent")} <strong data-testid="notice-days">{current?.days ?? 30}</strong> {t("committee.days")}
-        </p>
-        {canEdit ? (
-          <Form method="post" className="flex flex-wrap items-end gap-3 rounded border border-gray-200 bg-white p-4 text-sm">
-            <input type="hidden" name="intent" value="notice" />
-            <label>
-              {t("committee.days")}
-              <input
-                name="days"
-                type="number"
-                min={0}
-                max={365}
-                defaultValue={current?.days ?? 30}
-                className="mt-1 block w-28 rounded border border-gray-300 px-2 py-1"
-                aria-invalid={Boolean(errors("days"))}
-              />
-            </label>
-            <label className="flex-1">
-              {t("committee.reason")}
-              <input name="reason" className="mt-1 block w-full rounded border border-gray-300 px-2 py-1" aria-invalid={Boolean(errors("reason"))} />
-            </label>
-            <button type="submit" className="rounded bg-blue-700 px-3 py-1.5 text-white hover:bg-blue-800">
-              {t("committee.save")}
-            </button>
-            <div className="w-full">
-              <ErrorList errors={errors("days")} />
-              <ErrorList errors={errors("reason")} />
-            </div>
-          </Form>
-        ) : null}
-        <Table
-          caption={t("committee.noticeHistory")}
-          head={
-            <tr>
-              <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
-              <th className="px-3 py-2">{t("committee.days")}</th>
-              <th className="px-3 py-2">{t("committee.reason")}</th>
-              <th className="px-3 py-2">{t("committee.setBy")}</th>
-            </tr>
-          }
-        >
-          {notice.map((n) => (
-            <tr key={n.id}>
-              <td className="px-3 py-2">{formatDateTime(n.effectiveFrom, locale)}</td>
-              <td className="px-3 py-2">{n.days}</td>
-              <td className="px-3 py-2">{n.reason}</td>
-              <td className="px-3 py-2">{n.setBy ?? "—"}</td>
-            </tr>
-          ))}
-        </Table>
-      </section>
+      <NoticePeriodSection history={notice} canEdit={canEdit} errors={errorsOf(["notice", "withdrawNotice"])} />
       <section className="space-y-3">
         <h2 className="text-lg font-semibold">{t("committee.costCaps")}</h2>
         <p className="text-sm text-gray-600">{t("committee.costCapsLead")}</p>
@@ -248,7 +201,7 @@ export default function CommitteeSettings() {
         <ErrorList errors={errors("amount")} />
         <ErrorList errors={errors("reason")} />
       </section>
-      {actionData?.result && "error" in actionData.result && failed === "withdraw" ? (
+      {actionData?.result && "error" in actionData.result && (failed === "withdraw" || failed === "withdrawNotice") ? (
         <Notice tone="error">
           {Object.values(actionData.result.error ?? {})
             .flat()

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { ViolationTable } from "~/modules/school/components/violation-view";
 import { listViolationReports } from "~/modules/school/violations.server";
 import { withCommittee } from "~/modules/tenancy/context.server";
-import { EmptyState, NextPage } from "~/ui/list";
+import { EmptyState, ExportLinks, NextPage } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // Violation reports of every school, for triage (the committee issue extends this).
@@ -21,7 +21,10 @@ export default function CommitteeViolations() {
   const { t } = useTranslation();
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-bold">{t("school.violations.committeeTitle")}</h1>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-2xl font-bold">{t("school.violations.committeeTitle")}</h1>
+        <ExportLinks list="violations" to="/committee/export/violations" />
+      </div>
       {page.rows.length === 0 ? (
         <EmptyState>{t("school.violations.committeeEmpty")}</EmptyState>
       ) : (

@@ -1,5 +1,21 @@
 import { sql } from "drizzle-orm";
-import { bigint, customType, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, real, smallint, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  customType,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { certificateLevel, certificates } from "./certificates";
 import { standardVersions } from "./standards";
 import { tenants, users } from "./tenancy";
@@ -203,6 +219,30 @@ export const questions = pgTable(
     index("questions_requirements_idx").using("gin", t.tenantId, t.requirementIds),
     index("questions_import_job_idx").on(t.tenantId, t.importJobId),
     foreignKey({ name: "questions_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+  ],
+);
+
+// How many items each bank holds and when it last changed, per organization, certificate, bank and
+// level (decision 060): kept by statement triggers on questions, cases and materials (migration 0052),
+// so the committee's overview and dashboard read these rows instead of counting a million questions.
+// bank: practice | exam (questions by pool), cases, materials (per certificate: level '').
+export const bankCounts = pgTable(
+  "bank_counts",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    certificateId: uuid("certificate_id").notNull(),
+    bank: text("bank").notNull(),
+    level: text("level").notNull(),
+    items: integer("items").notNull(),
+    lastUpdated: timestamp("last_updated", { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.certificateId, t.bank, t.level] }),
+    foreignKey({ name: "bank_counts_certificate_fk", columns: [t.tenantId, t.certificateId], foreignColumns: [certificates.tenantId, certificates.id] }),
+    check("bank_counts_bank_check", sql`${t.bank} IN ('practice', 'exam', 'cases', 'materials')`),
+    check("bank_counts_level_check", sql`${t.level} IN ('junior', 'intermediate', 'senior', '')`),
   ],
 );
 

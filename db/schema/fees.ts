@@ -7,14 +7,20 @@ import { tenants } from "./tenancy";
 // calendar days in Asia/Shanghai (`date`); instants are timestamptz.
 
 // Committee settings, each with its history: the row in force at T is the latest effective_from <= T.
-export const noticePeriodSettings = pgTable("notice_period_settings", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  days: integer("days").notNull(),
-  effectiveFrom: timestamp("effective_from", { withTimezone: true }).notNull().defaultNow(),
-  setByUserId: uuid("set_by_user_id"),
-  reason: text("reason").notNull().default(""),
-  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-});
+// The notice period may be scheduled for a later day and withdrawn until then (decision 055, 060): one
+// row per instant, so the period in force at T is never a tie.
+export const noticePeriodSettings = pgTable(
+  "notice_period_settings",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    days: integer("days").notNull(),
+    effectiveFrom: timestamp("effective_from", { withTimezone: true }).notNull().defaultNow(),
+    setByUserId: uuid("set_by_user_id"),
+    reason: text("reason").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("notice_period_settings_effective_key").on(t.effectiveFrom)],
+);
 
 // 考核成本上限 per certificate level, set by the committee. Stored with the certificate's organization
 // (tenant_id) so it is colocated with the certificate and its disclosures.

@@ -113,6 +113,51 @@ describe("admission of organizations and schools", () => {
     expect(await (await app.client().get("/fees")).text()).not.toContain(pendingSlug);
   });
 
+  it("shows a pending organization on no public page: the catalogue and its export, credit rules, selected cases, evaluations", async () => {
+    // What the walls do not stop: an active certificate (building banks needs one), a credit rule a
+    // school records for it, a typical case the committee selected, a member scoring it.
+    await db().rows(sql`update certificates set status = 'active', name_zh = '待准入证书' where id = ${pendingCertificate}`);
+    const school = await tenantId("demo-school");
+    await db().rows(sql`insert into credit_rules (tenant_id, organization_id, certificate_id, level, course_code, course_name, credits, exemption, valid_from)
+      values (${school}, ${pendingId}, ${pendingCertificate}, 'intermediate', 'PEND-C1', '待准入课程', 2, 'none', ${addDays(shanghaiDate(), -1)})`);
+    await db().rows(sql`insert into typical_cases (tenant_id, title, summary, body, status, decided_at)
+      values (${pendingId}, '待准入典型案例', 'x', 'x', 'selected', now())`);
+    const visitor = app.client();
+    const pages = {
+      "/library/certificates": "待准入证书",
+      "/library/certificates?q=%E5%BE%85%E5%87%86%E5%85%A5": "待准入证书",
+      "/library/certificates/export?format=csv": "待准入证书",
+      "/api/v1/credit-rules": "PEND-C1",
+      "/cases/selected": "待准入典型案例",
+    };
+    for (const [path, text] of Object.entries(pages)) {
+      const response = await visitor.get(path);
+      expect(response.status, path).toBe(200);
+      expect(await response.text(), path).not.toContain(text);
+    }
+    // The committee still sees the certificate's credit rule and the case; the school its own rule.
+    expect(await db().count("credit_rules", sql`organization_id = ${pendingId}`)).toBe(1);
+    // Not evaluated either: not in the evidence, and a score for it is refused.
+    const [open] = await db().rows<{ id: string }>(sql`select id from evaluation_periods where status = 'open' order by created_at desc limit 1`);
+    const evaluation = (await (await committee.data(`/committee/evaluations/${open.id}`, "routes/committee.evaluations.$periodId")).json()) as {
+      organizations: { evidence: { organizationId: string } }[];
+    };
+    expect(evaluation.organizations.length).toBeGreaterThan(0);
+    expect(evaluation.organizations.map((o) => o.evidence.organizationId)).not.toContain(pendingId);
+    const scored = await committee.action(`/committee/evaluations/${open.id}`, "routes/committee.evaluations.$periodId", {
+      intent: "score",
+      organizationId: pendingId,
+      criterion: "integrity",
+      score: 80,
+      comment: "x",
+    });
+    expect(scored.status).toBe(400);
+    expect(await db().count("evaluation_scores", sql`organization_id = ${pendingId}`)).toBe(0);
+    // Once admitted (later in this file) its catalogue entry appears: the filter is the admission, not the data.
+    await db().rows(sql`delete from typical_cases where tenant_id = ${pendingId}`);
+    await db().rows(sql`delete from credit_rules where organization_id = ${pendingId}`);
+  });
+
   it("keeps the committee's pages from organizations, and decisions from committee members other than the admin", async () => {
     expect([403, 404]).toContain((await founder.get("/committee/admissions")).status);
     expect([403, 404]).toContain((await founder.post(`/committee/admissions/${pendingId}`, { intent: "admit" })).status);
@@ -180,6 +225,9 @@ describe("admission of organizations and schools", () => {
       ),
     );
     expect(await db().count("materials", sql`tenant_id = ${pendingId} and visibility = 'shared'`)).toBe(1);
+    // Admitted, its certificate joins the public catalogue and its export (the cache follows tenants).
+    expect(await (await app.client().get("/library/certificates")).text()).toContain("待准入证书");
+    expect(await (await app.client().get("/library/certificates/export?format=csv")).text()).toContain("待准入证书");
   });
 
   it("refuses a pending one with its reason, mailed", async () => {

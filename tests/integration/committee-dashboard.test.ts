@@ -136,10 +136,12 @@ describe("committee dashboard and supervision settings", () => {
     const majors = await figure("major-ratios", "?organization=demo-school");
     expect(majors.rows.map((r) => r.subject).sort()).toEqual(over.map((r) => `${r.majorCode} ${r.majorName}`).sort());
     expect(total("major-ratios")).toBe((await figure("major-ratios")).total);
-    // The evaluation in progress: every organization not yet decided in the open period.
+    // The evaluation in progress: every admitted organization not yet decided in the open period (a pending one is not evaluated).
     const [open] = await db().rows<{ id: string }>(sql`select id from evaluation_periods where status = 'open' order by created_at desc limit 1`);
+    expect(await db().count("tenants", sql`kind = 'organization' and admission = 'pending'`)).toBeGreaterThan(0);
     expect(total("evaluation-progress")).toBe(
-      (await db().count("tenants", sql`kind = 'organization'`)) - (await db().count("evaluation_results", sql`period_id = ${open.id}`)),
+      (await db().count("tenants", sql`kind = 'organization' and admission in ('admitted', 'suspended')`)) -
+        (await db().count("evaluation_results", sql`period_id = ${open.id}`)),
     );
     expect(total("evaluation-progress")).toBeGreaterThan(0);
     // demo-ai: 7 industry trainers of 20 (35%); demo-school's elderly-care cohort graduates within six months, never assessed.
@@ -430,6 +432,60 @@ describe("committee dashboard and supervision settings", () => {
     );
   });
 
+  it("schedules the notice period like the thresholds: from a later day, one per instant, never back-dated, withdrawn until it takes effect", async () => {
+    type Notice = { id: string; days: number; scheduled: boolean };
+    const notices = async () => ((await (await committee.data("/committee/settings", settingsRoute)).json()) as { notice: Notice[] }).notice;
+    const errors = async (response: Response) => ((await response.json()) as { result: { error: Record<string, string[]> } }).result.error;
+    const daysAt = async (at: string) => (await db().rows<{ d: number }>(sql`select notice_days_at(${at}::timestamptz) as d`))[0].d;
+    const today = shanghaiDate();
+    const later = addDays(today, 30);
+    const findings = () => db().count("fee_findings");
+    const [before, findingsBefore, written] = [await daysAt(new Date().toISOString()), await findings(), await db().count("notice_period_settings")];
+
+    const bad = await committee.action("/committee/settings", settingsRoute, { intent: "notice", days: 45, effectiveOn: addDays(today, -1), reason: "x" });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(await errors(bad))).toEqual(["effectiveOn"]);
+    expect(await db().count("notice_period_settings")).toBe(written);
+
+    const ok = await committee.action("/committee/settings", settingsRoute, { intent: "notice", days: before + 15, effectiveOn: later, reason: "明年起延长" });
+    expect(ok.status).toBe(200);
+    const scheduled = (await notices()).find((n) => n.scheduled)!;
+    expect(scheduled.days).toBe(before + 15);
+    // In force from its day only: what is published until then is judged by the period in force now.
+    expect(await daysAt(new Date().toISOString())).toBe(before);
+    expect(await daysAt(`${later}T00:00:00+08:00`)).toBe(before + 15);
+    expect(await findings()).toBe(findingsBefore);
+    expect(await (await committee.get("/committee/settings")).text()).toContain('value="withdrawNotice"');
+    // One change per instant: the form says so, and the unique index too.
+    const twice = await committee.action("/committee/settings", settingsRoute, { intent: "notice", days: 50, effectiveOn: later, reason: "x" });
+    expect(twice.status).toBe(400);
+    expect(Object.keys(await errors(twice))).toEqual(["effectiveOn"]);
+    expect(
+      await databaseError(asSystem(sql`insert into notice_period_settings (days, effective_from) values (50, ${`${later}T00:00:00+08:00`}::timestamptz)`)),
+    ).toMatch(/notice_period_settings_effective_key|duplicate key/);
+    // Never back-dated by the admin, not even in raw SQL as the app role; a member neither sets nor withdraws.
+    const [admin] = await db().rows<{ id: string }>(sql`select id from users where email = 'committee@demo.xcert.test'`);
+    const asAdmin = { tenantId: committeeId, tenantKind: "committee", userId: admin.id, role: "admin" };
+    expect(
+      await databaseError(
+        asApp(asAdmin, (tx) => query(tx, sql`insert into notice_period_settings (days, effective_from) values (1, now() - interval '1 day')`)),
+      ),
+    ).toMatch(/row-level security/);
+    const asMember = { tenantId: committeeId, tenantKind: "committee", userId: admin.id, role: "member" };
+    expect(await asApp(asMember, (tx) => query(tx, sql`delete from notice_period_settings where id = ${scheduled.id} returning id`))).toEqual([]);
+    expect([403, 404]).toContain((await member.action("/committee/settings", settingsRoute, { intent: "withdrawNotice", settingId: scheduled.id })).status);
+
+    // Withdrawn before its day: gone, audited. The period in force cannot be withdrawn, by the form or in SQL.
+    expect((await committee.action("/committee/settings", settingsRoute, { intent: "withdrawNotice", settingId: scheduled.id })).status).toBe(200);
+    expect(await db().count("notice_period_settings", sql`id = ${scheduled.id}`)).toBe(0);
+    expect(await db().count("audit_log", sql`action = 'committee.notice_period_withdraw' and entity_id = ${scheduled.id}`)).toBe(1);
+    const inForce = (await notices()).find((n) => !n.scheduled)!;
+    expect((await committee.action("/committee/settings", settingsRoute, { intent: "withdrawNotice", settingId: inForce.id })).status).toBe(409);
+    expect(await asApp(asAdmin, (tx) => query(tx, sql`delete from notice_period_settings where id = ${inForce.id} returning id`))).toEqual([]);
+    expect(await db().count("notice_period_settings")).toBe(written);
+    expect(await findings()).toBe(findingsBefore);
+  });
+
   it("keeps organizations and schools out: 404 on every committee page and export, nothing in raw SQL as their roles", async () => {
     const paths = [
       "/committee",
@@ -440,6 +496,8 @@ describe("committee dashboard and supervision settings", () => {
       "/committee/settings",
       "/committee/export/sites?format=csv",
       "/committee/export/fee-findings?format=xlsx",
+      "/committee/export/violations?format=csv",
+      "/committee/export/filings?format=xlsx&queue=all",
     ];
     for (const path of paths) {
       expect((await committee.get(path)).status, path).toBe(200);
@@ -447,6 +505,13 @@ describe("committee dashboard and supervision settings", () => {
       const anonymous = await app.client().get(path);
       expect(anonymous.status, path).toBe(302);
     }
+    // The triage queues export what their pages list: one line per report, per filing of the queue.
+    const violations = (await (await committee.get("/committee/export/violations?format=csv")).text()).trim().split("\n");
+    expect(violations.length - 1).toBe(await db().count("violation_reports"));
+    expect(violations[0]).toContain("状态");
+    const pendingFilings = (await (await committee.get("/committee/export/filings?format=csv")).text()).trim().split("\n");
+    expect(pendingFilings.length - 1).toBe(await db().count("filings", sql`status in ('submitted', 'resubmitted')`));
+    expect(await (await committee.get("/committee/filings")).text()).toContain('href="/committee/export/filings?queue=pending&amp;format=csv"');
     expect((await committee.get("/committee/figures/nothing")).status).toBe(404);
     expect((await committee.get("/committee/export/constructor?format=csv")).status).toBe(404);
     expect((await committee.get("/committee/export/sites?format=pdf")).status).toBe(404);

@@ -248,7 +248,10 @@ describe("organization evaluations (动态遴选)", () => {
 
     const undecided = await secretary.post(path, { intent: "finalize" });
     expect(undecided.status).toBe(409);
-    const organizations = await db.rows<{ id: string }>(sql`select id from tenants where kind = 'organization'`);
+    // Every admitted organization (a pending one is not evaluated: it appears nowhere public).
+    const organizations = await db.rows<{ id: string }>(sql`select id from tenants where kind = 'organization' and admission in ('admitted', 'suspended')`);
+    const [pending] = await db.rows<{ id: string }>(sql`select id from tenants where slug = 'demo-pending'`);
+    expect((await secretary.post(path, { intent: "decide", organizationId: pending.id, decision: "retain", note: "" })).status).toBe(400);
     for (const { id } of organizations)
       expect((await secretary.post(path, { intent: "decide", organizationId: id, decision: id === ids["demo-ai"] ? "warn" : "retain", note: "" })).status).toBe(
         200,

@@ -176,6 +176,8 @@ describe("public pages ahead of their floor", () => {
   describe.each([
     { group: "credit_rules", path: "/api/v1/credit-rules", reads: ["credit_rules", "certificates", "tenants"] },
     { group: "catalogue", path: "/library/certificates", reads: ["certificates", "tenants", "industries", "standard_versions"] },
+    // Its export: the same rows, the same group (issue 17).
+    { group: "catalogue", path: "/library/certificates/export?format=csv", reads: ["certificates", "tenants", "industries", "standard_versions"] },
   ])("$path", ({ path, reads }) => {
     const noOp: Record<string, ReturnType<typeof sql>> = {
       credit_rules: sql`update credit_rules set course_name = course_name where false`,

@@ -78,6 +78,7 @@ export const auditActions = [
   "fee_disclosure.delete_draft",
   "fee_disclosure.withdraw",
   "committee.notice_period",
+  "committee.notice_period_withdraw",
   "committee.cost_cap",
   "committee.setting",
   "committee.setting_withdraw",

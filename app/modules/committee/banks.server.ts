@@ -6,8 +6,8 @@ import { settingAt } from "./settings.server";
 
 // The committee's view of every organization's banks (§二.5 教考分离, §二.6 freshness): how many
 // practice and exam questions, cases and materials each certificate level has, and when each bank
-// last changed. Exam questions reach the committee as counts only, through question_bank_counts();
-// no row of the question bank is readable in the committee's scope (RLS).
+// last changed. Exam questions reach the committee as counts only, through bank_counts (kept by the
+// database, decision 060); no row of the question bank is readable in the committee's scope (RLS).
 
 /** Whose bank a row counts: the organization and the certificate, named in both languages. */
 interface BankOf {
@@ -59,10 +59,10 @@ export async function bankOverview(tx: Tx, filter: { organization?: string; flag
     await tx.execute(sql`
       select t.slug as "organizationSlug", t.name as "organizationName", t.name_en as "organizationNameEn",
         c.code as "certificateCode", c.name_zh as "certificateNameZh", c.name_en as "certificateNameEn",
-        count(*)::int as materials, max(m.updated_at) as updated
-      from materials m join tenants t on t.id = m.tenant_id join certificates c on c.tenant_id = m.tenant_id and c.id = m.certificate_id
-      ${organization ? sql`where t.slug = ${organization}` : sql``}
-      group by 1, 2, 3, 4, 5, 6 order by 1, 4`),
+        m.items as materials, m.last_updated as updated
+      from bank_counts m join tenants t on t.id = m.tenant_id join certificates c on c.tenant_id = m.tenant_id and c.id = m.certificate_id
+      where m.bank = 'materials' ${organization ? sql`and t.slug = ${organization}` : sql``}
+      order by 1, 4`),
   );
   // The filter names organizations, as the tables do; the slug is only the value sent.
   const organizations = rowsOf<{ slug: string; name: string; nameEn: string | null }>(

@@ -8,11 +8,17 @@ import { bankOverview, type BankOverviewRow } from "./banks.server";
 import { figureProviders, figureRows, type FigureRow } from "./dashboard.server";
 import { figureFilterSchema, siteFilterSchema } from "./schemas";
 import { siteLayout, type SiteLayoutRow } from "./sites.server";
+import { listFilings } from "~/modules/school/filings.server";
+import { listViolationReports } from "~/modules/school/violations.server";
+import type { TenantContext } from "~/modules/tenancy/context.server";
+
+type FilingRow = Awaited<ReturnType<typeof listFilings>>["rows"][number];
+type ViolationRow = Awaited<ReturnType<typeof listViolationReports>>["rows"][number];
 
 // Every committee list that can be exported, served by /committee/export/:list with the same query
 // and filters as its page (paging dropped). Any committee member may export (role admin or member).
 export interface CommitteeExport<Row> {
-  load: (tx: Tx, query: URLSearchParams) => Promise<Row[]>;
+  load: (tx: Tx, query: URLSearchParams, ctx: TenantContext) => Promise<Row[]>;
   columns: (t: TFunction, locale: Locale) => ExportColumn<Row>[];
 }
 
@@ -78,6 +84,29 @@ export const committeeExports: Record<string, CommitteeExport<unknown>> = {
       { header: t("committee.banks.questionsUpdated"), value: (r) => (r.questionsUpdated ? formatDateTime(r.questionsUpdated, locale) : ""), width: 20 },
       { header: t("committee.banks.casesUpdated"), value: (r) => (r.casesUpdated ? formatDateTime(r.casesUpdated, locale) : ""), width: 20 },
       { header: t("oversight.banks.flag"), value: (r) => (r.flag ? t(`oversight.kinds.${r.flag}`) : ""), width: 16 },
+    ],
+  }),
+  // The triage queues (items 3 and 4), as their pages list them.
+  filings: define<FilingRow>({
+    load: async (tx, query, ctx) => {
+      const queue = query.get("queue") === "decided" ? "decided" : query.get("queue") === "all" ? undefined : "pending";
+      return (await listFilings(tx, ctx, { all: true, queue }, exportLimit)).rows;
+    },
+    columns: (t, locale) => [
+      { header: t("school.filings.school"), value: (r) => r.schoolName, width: 30 },
+      { header: t("school.filings.certificate"), value: (r) => `${r.certificateName} · ${t(`certificates.levelNames.${r.level}`)}`, width: 30 },
+      { header: t("school.filings.major"), value: (r) => `${r.majorCode} ${r.majorName}`, width: 30 },
+      { header: t("school.filings.status"), value: (r) => t(`school.filings.statuses.${r.status}`), width: 14 },
+      { header: t("school.filings.submittedAt"), value: (r) => (r.submittedAt ? formatDateTime(r.submittedAt, locale) : ""), width: 20 },
+    ],
+  }),
+  violations: define<ViolationRow>({
+    load: async (tx, _query, ctx) => (await listViolationReports(tx, ctx, { all: true }, exportLimit)).rows,
+    columns: (t, locale) => [
+      { header: t("school.violations.organization"), value: (r) => r.organizationName, width: 30 },
+      { header: t("school.violations.category"), value: (r) => t(`school.violations.categories.${r.category}`), width: 24 },
+      { header: t("school.violations.status"), value: (r) => t(`school.violations.statuses.${r.status}`), width: 14 },
+      { header: t("school.violations.filedAt"), value: (r) => formatDateTime(r.createdAt, locale), width: 20 },
     ],
   }),
 };

@@ -44,7 +44,7 @@ export async function settingHistory(tx: Tx, now = new Date()) {
 }
 
 /** A day chosen on the form as the instant it takes effect: today (or none) is now, a later day its 00:00 in Shanghai. */
-function effectiveFromOf(day: string | undefined): Date | undefined {
+export function effectiveFromOf(day: string | undefined): Date | undefined {
   return day && day > shanghaiDate() ? new Date(`${day}T00:00:00+08:00`) : undefined;
 }
 

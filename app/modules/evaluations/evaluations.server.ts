@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { evaluationPeriods, evaluationResults, evaluationScores, evaluationWeights, tenants, users } from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
@@ -169,7 +169,8 @@ async function organizationOf(tx: Tx, id: string) {
   const [organization] = await tx
     .select({ id: tenants.id })
     .from(tenants)
-    .where(and(eq(tenants.id, id), eq(tenants.kind, "organization")));
+    // Admitted organizations are evaluated (suspended ones too: they may be reinstated), never one pending.
+    .where(and(eq(tenants.id, id), eq(tenants.kind, "organization"), inArray(tenants.admission, ["admitted", "suspended"])));
   return organization ?? null;
 }
 

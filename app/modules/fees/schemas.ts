@@ -2,6 +2,7 @@ import { z } from "zod";
 import { levels } from "~/modules/certificates/schemas";
 import { dayField, yuanField } from "~/ui/money";
 import { text, uuid } from "~/ui/schema-fields";
+import { effectiveOnField } from "~/modules/committee/schemas";
 
 export const feeKinds = ["training", "assessment", "teacher_training"] as const;
 export const feeUnits = ["per_person", "per_person_time", "per_session"] as const;
@@ -43,10 +44,18 @@ export const disclosureActionSchema = z.discriminatedUnion("intent", [
   deleteDraftSchema,
 ]);
 
+// From a later day, as the thresholds (decision 055): empty or today, at once.
 export const noticePeriodSchema = z.object({
   intent: z.literal("notice"),
   days: z.coerce.number().int().min(0).max(365),
+  effectiveOn: effectiveOnField,
   reason: text(500),
+});
+
+/** Withdraws a notice period set for a later day, before it takes effect. */
+export const withdrawNoticeSchema = z.object({
+  intent: z.literal("withdrawNotice"),
+  settingId: uuid,
 });
 
 export const costCapSchema = z.object({

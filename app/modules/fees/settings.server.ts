@@ -5,12 +5,15 @@ import { certificates, costCaps, noticePeriodSettings, tenants, users } from "..
 import { translator } from "~/i18n/i18n";
 import { audit } from "~/modules/audit/audit.server";
 import type { TenantContext } from "~/modules/tenancy/context.server";
-import type { costCapSchema, noticePeriodSchema } from "./schemas";
+import { effectiveFromOf } from "~/modules/committee/settings.server";
+import { fieldError, refuse, type Result } from "~/modules/school/common.server";
+import type { costCapSchema, noticePeriodSchema, withdrawNoticeSchema } from "./schemas";
 
 // The committee's settings: each change is a new row, so the value in force at any time is known.
 
-export function noticeHistory(tx: Tx) {
-  return tx
+/** Every notice period, newest effective first; `scheduled`: set for a later day, so it may be withdrawn. */
+export async function noticeHistory(tx: Tx, now = new Date()) {
+  const rows = await tx
     .select({
       id: noticePeriodSettings.id,
       days: noticePeriodSettings.days,
@@ -21,12 +24,36 @@ export function noticeHistory(tx: Tx) {
     .from(noticePeriodSettings)
     .leftJoin(users, eq(users.id, noticePeriodSettings.setByUserId))
     .orderBy(desc(noticePeriodSettings.effectiveFrom), desc(noticePeriodSettings.createdAt));
+  return rows.map((r) => ({ ...r, scheduled: r.effectiveFrom > now }));
 }
 
-export async function setNoticePeriod(tx: Tx, ctx: TenantContext, input: z.infer<typeof noticePeriodSchema>) {
-  const [row] = await tx.insert(noticePeriodSettings).values({ days: input.days, reason: input.reason, setByUserId: ctx.user.id }).returning();
+/**
+ * A new notice period, at once or from a later day (decision 055). A disclosure is judged by the
+ * period in force when it was published, so a scheduled period judges only what is published from
+ * that day on; one change per instant (a unique index), refused here with a field message first.
+ */
+export async function setNoticePeriod(tx: Tx, ctx: TenantContext, input: z.infer<typeof noticePeriodSchema>): Promise<Result<{ id: string }>> {
+  const effectiveFrom = effectiveFromOf(input.effectiveOn);
+  if (effectiveFrom) {
+    const [clash] = await tx.select({ id: noticePeriodSettings.id }).from(noticePeriodSettings).where(eq(noticePeriodSettings.effectiveFrom, effectiveFrom));
+    if (clash) return fieldError(ctx, "effectiveOn", "errors.scheduledExists");
+  }
+  const [row] = await tx
+    .insert(noticePeriodSettings)
+    .values({ days: input.days, reason: input.reason, setByUserId: ctx.user.id, ...(effectiveFrom ? { effectiveFrom } : {}) })
+    .returning();
   await audit(tx, ctx, { action: "committee.notice_period", entityType: "notice_period_setting", entityId: row.id, after: row });
-  return row;
+  return { ok: true, value: row };
+}
+
+/** Withdraws a notice period that has not taken effect; the database refuses any other (policy, 0052). */
+export async function withdrawNoticePeriod(tx: Tx, ctx: TenantContext, input: z.infer<typeof withdrawNoticeSchema>): Promise<Result<null>> {
+  const [row] = await tx.select().from(noticePeriodSettings).where(eq(noticePeriodSettings.id, input.settingId));
+  if (!row) return fieldError(ctx, "settingId", "errors.invalidOption");
+  if (row.effectiveFrom <= new Date()) return refuse(ctx, 409, "errors.alreadyInForce");
+  await tx.delete(noticePeriodSettings).where(eq(noticePeriodSettings.id, row.id));
+  await audit(tx, ctx, { action: "committee.notice_period_withdraw", entityType: "notice_period_setting", entityId: row.id, before: row });
+  return { ok: true, value: null };
 }
 
 /** Every certificate level with its cap in force now and the history of its caps. */

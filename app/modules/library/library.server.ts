@@ -1,5 +1,5 @@
 import { createCookie } from "@remix-run/node";
-import { and, asc, eq, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, or, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { certificates, industries, standardVersions, tenants } from "../../../db/schema";
 import type { Locale } from "~/i18n/i18n";
@@ -258,6 +258,8 @@ export async function certificateCatalogue(tx: Tx, filter: CatalogueFilter, limi
     .where(
       and(
         eq(certificates.status, "active"),
+        // A pending (or refused) organization appears nowhere public (§二.2, decision 042); a suspended one is marked.
+        inArray(tenants.admission, ["admitted", "suspended"]),
         filter.industry ? eq(certificates.industryCode, filter.industry) : undefined,
         q
           ? sql`(${certificates.nameZh} ilike ${likePattern(q)} or ${certificates.nameEn} ilike ${likePattern(q)} or ${certificates.code} ilike ${likePattern(q)})`

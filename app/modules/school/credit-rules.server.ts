@@ -52,6 +52,10 @@ export async function listCreditRules(
         query.certificate ? eq(creditRules.certificateId, query.certificate) : undefined,
         query.course ? or(ilike(creditRules.courseCode, likePattern(query.course)), ilike(creditRules.courseName, likePattern(query.course))) : undefined,
         query.on ? inForceOn(query.on) : undefined,
+        // The public API (no tenant): nothing of a tenant not admitted, certificate owner or recorder (§二.2, decision 042).
+        _ctx
+          ? undefined
+          : sql`${tenants.admission} in ('admitted', 'suspended') and exists (select 1 from tenants r where r.id = ${creditRules.tenantId} and r.admission in ('admitted', 'suspended'))`,
         keyset.after,
       ),
     )

@@ -120,19 +120,22 @@ export async function decideTypicalCase(tx: Tx, ctx: TenantContext, id: string, 
 
 /** The public selection (any scope; RLS admits selected rows only outside the committee and the submitter). */
 export function selectedTypicalCases(tx: Tx) {
-  return tx
-    .select({
-      id: typicalCases.id,
-      title: typicalCases.title,
-      summary: typicalCases.summary,
-      body: typicalCases.body,
-      submitter: tenants.name,
-      submitterEn: tenants.nameEn,
-      decidedAt: typicalCases.decidedAt,
-    })
-    .from(typicalCases)
-    .innerJoin(tenants, eq(tenants.id, typicalCases.tenantId))
-    .where(eq(typicalCases.status, "selected"))
-    .orderBy(desc(typicalCases.decidedAt))
-    .limit(200);
+  return (
+    tx
+      .select({
+        id: typicalCases.id,
+        title: typicalCases.title,
+        summary: typicalCases.summary,
+        body: typicalCases.body,
+        submitter: tenants.name,
+        submitterEn: tenants.nameEn,
+        decidedAt: typicalCases.decidedAt,
+      })
+      .from(typicalCases)
+      .innerJoin(tenants, eq(tenants.id, typicalCases.tenantId))
+      // A submitter not admitted (pending, refused) appears nowhere public (§二.2, decision 042).
+      .where(and(eq(typicalCases.status, "selected"), sql`${tenants.admission} in ('admitted', 'suspended')`))
+      .orderBy(desc(typicalCases.decidedAt))
+      .limit(200)
+  );
 }

@@ -76,7 +76,15 @@ function EffectiveOn({ errors }: { errors: FieldErrors }) {
 }
 
 /** In force, or scheduled with a button that withdraws it before it takes effect. */
-function WhenCell({ row, canEdit }: { row: { id: string; effectiveFrom: string; scheduled: boolean }; canEdit: boolean }) {
+function WhenCell({
+  row,
+  canEdit,
+  intent = "withdraw",
+}: {
+  row: { id: string; effectiveFrom: string; scheduled: boolean };
+  canEdit: boolean;
+  intent?: string;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
   return (
@@ -89,7 +97,7 @@ function WhenCell({ row, canEdit }: { row: { id: string; effectiveFrom: string; 
       ) : null}
       {row.scheduled && canEdit ? (
         <Form method="post" className="mt-1">
-          <input type="hidden" name="intent" value="withdraw" />
+          <input type="hidden" name="intent" value={intent} />
           <input type="hidden" name="settingId" value={row.id} />
           <button type="submit" className="text-xs text-red-700 underline">
             {t("oversight.settings.withdraw")}
@@ -97,6 +105,65 @@ function WhenCell({ row, canEdit }: { row: { id: string; effectiveFrom: string; 
         </Form>
       ) : null}
     </td>
+  );
+}
+
+export interface NoticeRow {
+  id: string;
+  days: number;
+  effectiveFrom: string;
+  scheduled: boolean;
+  reason: string;
+  setBy: string | null;
+}
+
+/** The fee notice period (§二.10): in force now, scheduled changes that may be withdrawn, and its history. */
+export function NoticePeriodSection({ history, canEdit, errors }: { history: NoticeRow[]; canEdit: boolean; errors: FieldErrors }) {
+  const { t } = useTranslation();
+  // Newest effective first: the first not scheduled is the one in force.
+  const current = history.find((n) => !n.scheduled);
+  return (
+    <SettingsSection id="notice" title={t("committee.noticePeriod")}>
+      <p>
+        {t("committee.noticeCurrent")} <strong data-testid="notice-days">{current?.days ?? 30}</strong> {t("committee.days")}
+      </p>
+      {canEdit ? (
+        <ScheduledChangeForm intent="notice" fields={["days"]} errors={errors}>
+          <label>
+            {t("committee.days")}
+            <input
+              name="days"
+              type="number"
+              min={0}
+              max={365}
+              defaultValue={current?.days ?? 30}
+              className={`${input} w-28`}
+              aria-invalid={Boolean(errors("days"))}
+            />
+          </label>
+        </ScheduledChangeForm>
+      ) : null}
+      <Table
+        caption={t("committee.noticeHistory")}
+        head={
+          <tr>
+            <th className="px-3 py-2">{t("committee.effectiveFrom")}</th>
+            <th className="px-3 py-2">{t("committee.days")}</th>
+            <th className="px-3 py-2">{t("committee.reason")}</th>
+            <th className="px-3 py-2">{t("committee.setBy")}</th>
+          </tr>
+        }
+      >
+        {history.map((n) => (
+          <tr key={n.id} data-testid="notice-history">
+            <WhenCell row={n} canEdit={canEdit} intent="withdrawNotice" />
+            <td className="px-3 py-2">{n.days}</td>
+            <td className="px-3 py-2">{n.reason}</td>
+            <td className="px-3 py-2">{n.setBy ?? "—"}</td>
+          </tr>
+        ))}
+      </Table>
+    </SettingsSection>
   );
 }
 
