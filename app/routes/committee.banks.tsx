@@ -101,7 +101,10 @@ export default function CommitteeBanks() {
         </Table>
       )}
       <section>
-        <h2 className="mb-2 text-lg font-semibold">{t("committee.banks.materials")}</h2>
+        <div className="mb-2 flex items-center justify-between gap-2">
+          <h2 className="text-lg font-semibold">{t("committee.banks.materials")}</h2>
+          <ExportLinks list="bank-materials" to="/committee/export/bank-materials" />
+        </div>
         {materials.length === 0 ? (
           <EmptyState>{t("committee.banks.empty")}</EmptyState>
         ) : (

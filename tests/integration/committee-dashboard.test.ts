@@ -498,6 +498,7 @@ describe("committee dashboard and supervision settings", () => {
       "/committee/export/fee-findings?format=xlsx",
       "/committee/export/violations?format=csv",
       "/committee/export/filings?format=xlsx&queue=all",
+      "/committee/export/bank-materials?format=xlsx",
     ];
     for (const path of paths) {
       expect((await committee.get(path)).status, path).toBe(200);
@@ -512,6 +513,10 @@ describe("committee dashboard and supervision settings", () => {
     const pendingFilings = (await (await committee.get("/committee/export/filings?format=csv")).text()).trim().split("\n");
     expect(pendingFilings.length - 1).toBe(await db().count("filings", sql`status in ('submitted', 'resubmitted')`));
     expect(await (await committee.get("/committee/filings")).text()).toContain('href="/committee/export/filings?queue=pending&amp;format=csv"');
+    // The banks page's materials table: one line per certificate with materials, as the stored counts say.
+    const materials = (await (await committee.get("/committee/export/bank-materials?format=csv")).text()).trim().split("\n");
+    expect(materials.length - 1).toBe(await db().count("bank_counts", sql`bank = 'materials'`));
+    expect(await (await committee.get("/committee/banks")).text()).toContain('href="/committee/export/bank-materials?format=csv"');
     expect((await committee.get("/committee/figures/nothing")).status).toBe(404);
     expect((await committee.get("/committee/export/constructor?format=csv")).status).toBe(404);
     expect((await committee.get("/committee/export/sites?format=pdf")).status).toBe(404);

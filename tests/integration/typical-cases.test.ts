@@ -113,4 +113,18 @@ describe("typical cases", () => {
     expect(schoolPage).toContain("已入选");
     expect(schoolPage).not.toContain("思路清晰");
   });
+
+  it("refuses to select the case of a tenant still pending admission (it appears nowhere public), writing nothing", async () => {
+    const [{ id }] = await db.rows<{ id: string }>(
+      sql`insert into typical_cases (tenant_id, title, summary, body) values (${ids["demo-pending"]}, '待准入单位的案例', '摘要', '正文') returning id`,
+    );
+    const audited = await db.count("audit_log", sql`action = 'typical_case.select'`);
+    const refused = await secretary.post(`/committee/typical-cases/${id}`, { intent: "select" });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain("提交单位尚未通过准入");
+    expect(await db.rows(sql`select status from typical_cases where id = ${id}`)).toEqual([{ status: "submitted" }]);
+    expect(await db.count("audit_log", sql`action = 'typical_case.select'`)).toBe(audited);
+    // Declining is not publishing: the committee may still close it.
+    expect((await secretary.post(`/committee/typical-cases/${id}`, { intent: "decline" })).status).toBe(200);
+  });
 });

@@ -4,7 +4,7 @@ import type { Locale } from "~/i18n/i18n";
 import { translator } from "~/i18n/i18n";
 import type { ExportColumn } from "~/ui/export.server";
 import { formatDateTime } from "~/ui/format";
-import { bankOverview, type BankOverviewRow } from "./banks.server";
+import { bankOverview, type BankOverviewRow, type MaterialsOverviewRow } from "./banks.server";
 import { figureProviders, figureRows, type FigureRow } from "./dashboard.server";
 import { figureFilterSchema, siteFilterSchema } from "./schemas";
 import { siteLayout, type SiteLayoutRow } from "./sites.server";
@@ -84,6 +84,20 @@ export const committeeExports: Record<string, CommitteeExport<unknown>> = {
       { header: t("committee.banks.questionsUpdated"), value: (r) => (r.questionsUpdated ? formatDateTime(r.questionsUpdated, locale) : ""), width: 20 },
       { header: t("committee.banks.casesUpdated"), value: (r) => (r.casesUpdated ? formatDateTime(r.casesUpdated, locale) : ""), width: 20 },
       { header: t("oversight.banks.flag"), value: (r) => (r.flag ? t(`oversight.kinds.${r.flag}`) : ""), width: 16 },
+    ],
+  }),
+  // The banks page's second table: materials per certificate (they are not per level).
+  "bank-materials": define<MaterialsOverviewRow>({
+    load: async (tx, query) => (await bankOverview(tx, { organization: query.get("organization") ?? undefined })).materials.slice(0, exportLimit),
+    columns: (t, locale) => [
+      { header: t("committee.banks.organization"), value: (r) => name(locale, r.organizationName, r.organizationNameEn), width: 30 },
+      {
+        header: t("committee.banks.certificate"),
+        value: (r) => `${r.certificateCode} ${name(locale, r.certificateNameZh ?? "", r.certificateNameEn)}`,
+        width: 30,
+      },
+      { header: t("committee.banks.materialCount"), value: (r) => r.materials },
+      { header: t("committee.banks.updated"), value: (r) => formatDateTime(r.updated, locale), width: 20 },
     ],
   }),
   // The triage queues (items 3 and 4), as their pages list them.

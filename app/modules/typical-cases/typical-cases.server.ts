@@ -104,6 +104,11 @@ export async function decideTypicalCase(tx: Tx, ctx: TenantContext, id: string, 
   const found = await caseOf(tx, id, true);
   const status = decision === "select" ? "selected" : "declined";
   if (found.status === status) return refuse(ctx, 409, "supervision.typicalCases.decided");
+  // A pending tenant appears nowhere public (issue 17 item 8): its case cannot be selected for /cases/selected.
+  if (decision === "select") {
+    const [submitter] = await tx.select({ admission: tenants.admission }).from(tenants).where(eq(tenants.id, found.tenantId));
+    if (submitter?.admission !== "admitted" && submitter?.admission !== "suspended") return refuse(ctx, 409, "supervision.typicalCases.submitterPending");
+  }
   await tx
     .update(typicalCases)
     .set({ status, decidedAt: new Date(), decidedByUserId: ctx.user.id })
