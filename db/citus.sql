@@ -73,6 +73,7 @@ SELECT create_distributed_table('progress_report_reminders', 'tenant_id', coloca
 SELECT create_distributed_table('progress_reports', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('questions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('question_attachments', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('question_stem_bands', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('question_versions', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('refunds', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('school_courses', 'tenant_id', colocate_with => 'pilot_majors');

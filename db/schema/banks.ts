@@ -297,6 +297,26 @@ export const questionAttachments = pgTable(
   ],
 );
 
+// The MinHash/LSH signature of each question's stem (decision 057, migration 0054): 30 band keys, kept by
+// a trigger on questions; near-duplicate candidates share a band, then similarity(stem) is checked.
+export const questionStemBands = pgTable(
+  "question_stem_bands",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    questionId: uuid("question_id").notNull(),
+    bands: integer("bands").array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.questionId] }),
+    index("question_stem_bands_bands_idx").using("gin", t.tenantId, t.bands),
+    foreignKey({ name: "question_stem_bands_question_fk", columns: [t.tenantId, t.questionId], foreignColumns: [questions.tenantId, questions.id] }).onDelete(
+      "cascade",
+    ),
+  ],
+);
+
 export const importKind = pgEnum("import_kind", ["questions", "cases", "pilot_majors", "credentials"]);
 export const importFormat = pgEnum("import_format", ["xlsx", "csv", "moodle", "gift"]);
 // review: a question import whose rows resemble questions in the bank waits for the user (migration 0045).

@@ -2,7 +2,9 @@
 // page starts: parse, validate every row, stage, move into the bank with version 1) against the
 // floor, `COPY` of the same rows into `questions`, on a fresh database of its own (PGlite in a
 // temporary directory, or a new database on the server named by DATABASE_URL). Prints the times and
-// their ratio and writes tests/bench/results/<date>-import-<kind>.json.
+// their ratio and writes tests/bench/results/<date>-import-<kind>.json. Then the near-duplicate check
+// alone (BENCH_DUP_ROWS staged rows against a bank of BENCH_DUP_BANK in one certificate, with its recall
+// against the exact trigram check); BENCH_IMPORT_ROWS=0 runs only that.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -141,16 +143,29 @@ function variedStem(random: () => number) {
 export interface DuplicateCheckResult {
   bankRows: number;
   stagedRows: number;
-  planted: number;
-  flagged: number;
+  /** Building the bank in the database, its signatures (the trigger) and indexes included. */
+  bankLoadMs: number;
+  /** The check itself: flagDuplicateRows in the job's own RLS scope. */
   ms: number;
   perRowMs: number;
+  flagged: number;
+  /** Rows made from a bank stem with a stretch of it replaced (2–12 characters). */
+  planted: number;
+  /** Recall against the exact trigram check (decision 057): pairs at or above the threshold, how many were flagged. */
+  recall: { method: string; pairs: number; found: number; recall: number; byBand: { from: number; pairs: number; found: number }[] };
+  loadAverage: { before: number[]; after: number[] };
 }
 
 /**
- * The cost of the near-duplicate check alone: a bank of `bank` varied single-choice stems in one
- * certificate (COPY), `staged` rows of a question job in import_rows, 5% of them a bank stem with one
- * word changed; then flagDuplicateRows in the job's own scope (RLS on), timed.
+ * The cost of the near-duplicate check alone: a bank of `bank` single-choice questions in **one**
+ * certificate, built by the database (generate_series; 10–17 words of the vocabulary a stem; indexes
+ * dropped during the load and built after it, as a restore would; the signature trigger runs in the
+ * load's one INSERT); `staged` rows of a question job in import_rows, 5% of them a bank stem with a
+ * stretch of 2–12 characters replaced (similarity from about 0.4 to 0.95); then flagDuplicateRows in
+ * the job's own scope (RLS on), timed. Recall: on a bank of at most 200,000 every tenth staged row
+ * (the planted rows are rows 1, 21, 41 …) is checked exactly through the trigram index (as the owner); on a larger one the planted rows are
+ * compared exactly with the stem they were made from (random stems of this vocabulary stay far below
+ * 0.6 of each other).
  */
 async function benchDuplicateCheck(
   database: Database,
@@ -158,46 +173,129 @@ async function benchDuplicateCheck(
   bank: number,
   staged: number,
 ): Promise<DuplicateCheckResult> {
-  const random = prng(19);
-  const bankStems = Array.from({ length: bank }, () => variedStem(random));
-  const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n");
-  const text = `${bankStems.map((stem) => [target.tenant_id, target.id, "intermediate", "single_choice", stem, "[]", "A", "", "", 3, "{}", "{}", "practice", "private", "published", 1].map((v) => escape(String(v))).join("\t")).join("\n")}\n`;
-  if (database.pglite) await database.pglite.query(`copy questions (${copyColumns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
-  else {
-    const writable = await database.sql!.unsafe(`copy questions (${copyColumns}) from stdin`).writable();
-    await new Promise<void>((resolve, reject) => {
-      writable.on("error", reject);
-      writable.on("finish", () => resolve());
-      writable.end(text);
-    });
-  }
+  const loadStarted = performance.now();
+  const dropped = rowsOf<{ indexdef: string; indexname: string }>(
+    await database.db.execute(
+      sql`select indexname, indexdef from pg_indexes where (tablename = 'questions' and indexdef like '%gin_trgm_ops%') or indexname = 'question_stem_bands_bands_idx'`,
+    ),
+  );
+  for (const index of dropped) await database.db.execute(sql.raw(`drop index ${index.indexname}`));
+  const words = `{${vocabulary.join(",")}}`;
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select setseed(0.19)`);
+    await tx.execute(sql`
+    insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty, requirement_ids, tags, pool, visibility, status, version)
+    select ${target.tenant_id}, ${target.id}, 'intermediate', 'single_choice', s.stem, '[]', 'A', '', '', 3, '{}', '{}', 'practice', 'private', 'published', 1
+    from generate_series(1, ${bank}) g
+    cross join lateral (
+      select string_agg((${words}::text[])[1 + floor(random() * ${vocabulary.length})::int], '') || '？' as stem
+      from generate_series(1, 10 + floor(random() * 8)::int + 0 * g)) s`);
+  });
+  const trigramIndexes = dropped.filter((i) => i.indexname !== "question_stem_bands_bands_idx");
+  await database.db.execute(sql`set maintenance_work_mem = '256MB'`);
+  for (const index of dropped.filter((i) => i.indexname === "question_stem_bands_bands_idx")) await database.db.execute(sql.raw(index.indexdef));
   await database.db.execute(sql`analyze questions`);
+  await database.db.execute(sql`analyze question_stem_bands`);
+  const bankLoadMs = performance.now() - loadStarted;
+  console.log(`  bank of ${bank} with its signatures built in ${(bankLoadMs / 1000).toFixed(1)} s (trigram indexes left out)`);
+
   const [job] = rowsOf<{ id: string }>(
     await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id, status)
       values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'dup-bench.csv', ${target.user_id}, 'importing') returning id`),
   );
-  let planted = 0;
-  const rowsData = Array.from({ length: staged }, (_, i) => {
+  const random = prng(19);
+  const sources = rowsOf<{ stem: string }>(
+    await database.db.execute(sql`select stem from questions where certificate_id = ${target.id} order by md5(stem) limit ${Math.ceil(staged / 20)}`),
+  ).map((r) => r.stem);
+  const plantedFrom = new Map<number, string>();
+  const stems: string[] = [];
+  for (let i = 0; i < staged; i++) {
     let stem = variedStem(random);
-    if (i % 20 === 0) {
-      planted++;
-      const original = bankStems[Math.floor(random() * bankStems.length)];
-      stem = original.replace(/^../, "标注");
+    if (i % 20 === 0 && sources.length) {
+      const source = sources[plantedFrom.size % sources.length];
+      const chars = [...source];
+      const length = 2 + Math.floor(random() * 11);
+      const at = Math.floor(random() * Math.max(1, chars.length - length));
+      const replacement = [...variedStem(random)].slice(0, length);
+      chars.splice(at, length, ...replacement);
+      stem = chars.join("");
+      plantedFrom.set(i + 1, source);
     }
-    return { tenantId: target.tenant_id, jobId: job.id, rowNumber: i + 1, data: { type: "single_choice", level: "intermediate", stem } };
-  });
+    stems.push(stem);
+  }
+  const rowsData = stems.map((stem, i) => ({
+    tenantId: target.tenant_id,
+    jobId: job.id,
+    rowNumber: i + 1,
+    data: { type: "single_choice", level: "intermediate", stem },
+  }));
   const { importRows } = await import("../../db/schema");
   for (let start = 0; start < rowsData.length; start += 2000) await database.db.insert(importRows).values(rowsData.slice(start, start + 2000));
-  const { flagDuplicateRows } = await import("../../app/modules/questions/duplicates.server");
+  await database.db.execute(sql`analyze import_rows`);
+
+  const { flagDuplicateRows, duplicateThreshold } = await import("../../app/modules/questions/duplicates.server");
   const { withSystem } = await import("../../app/modules/tenancy/context.server");
+  const before = os.loadavg();
   const started = performance.now();
   const flagged = await withSystem(
-    (tx) => flagDuplicateRows(tx, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }),
+    (tx) =>
+      flagDuplicateRows(tx, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }, (checked, total) =>
+        console.log(`  near-duplicate check: ${checked} of ${total} rows after ${((performance.now() - started) / 1000).toFixed(1)} s`),
+      ),
     target.tenant_id,
     "organization",
   );
   const ms = performance.now() - started;
-  return { bankRows: bank, stagedRows: staged, planted, flagged, ms: Math.round(ms), perRowMs: Math.round((ms / staged) * 100) / 100 };
+  const after = os.loadavg();
+
+  // Recall against the exact check, by similarity band of the pair.
+  const flaggedRows = new Set(
+    rowsOf<{ row_number: number }>(
+      await database.db.execute(
+        sql`select row_number from import_rows where tenant_id = ${target.tenant_id} and job_id = ${job.id} and duplicate_of is not null`,
+      ),
+    ).map((r) => Number(r.row_number)),
+  );
+  let truth: { row: number; sim: number }[];
+  let method: string;
+  if (bank <= 200_000) {
+    method = "every tenth staged row (the planted ones and as many others) against the whole bank through the trigram index (exact)";
+    for (const index of trigramIndexes) await database.db.execute(sql.raw(index.indexdef));
+    truth = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('pg_trgm.similarity_threshold', ${String(duplicateThreshold)}, true)`);
+      return rowsOf<{ row: number; sim: number }>(
+        await tx.execute(sql`select r.row_number as row, best.sim from import_rows r cross join lateral (
+            select similarity(q.stem, r.data->>'stem') as sim from questions q
+            where q.tenant_id = ${target.tenant_id} and q.certificate_id = ${target.id} and q.type = 'single_choice' and q.stem % (r.data->>'stem')
+            order by 1 desc limit 1) best
+          where r.tenant_id = ${target.tenant_id} and r.job_id = ${job.id} and (r.row_number - 1) % 10 = 0`),
+      );
+    });
+  } else {
+    method = "planted rows against the bank stem each was made from (exact similarity)";
+    const pairs = [...plantedFrom].map(([row, source]) => ({ row, source, stem: stems[row - 1] }));
+    truth = rowsOf<{ row: number; sim: number }>(
+      await database.db.execute(sql`select (p->>'row')::int as row, similarity(p->>'source', p->>'stem') as sim
+        from jsonb_array_elements(${JSON.stringify(pairs)}::jsonb) p where similarity(p->>'source', p->>'stem') >= ${duplicateThreshold}`),
+    );
+  }
+  const byBand = [0.6, 0.7, 0.8, 0.9].map((from) => {
+    const inBand = truth.filter((t) => Number(t.sim) >= from && Number(t.sim) < from + 0.1 + (from === 0.9 ? 0.01 : 0));
+    return { from, pairs: inBand.length, found: inBand.filter((t) => flaggedRows.has(Number(t.row))).length };
+  });
+  const found = truth.filter((t) => flaggedRows.has(Number(t.row))).length;
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    bankRows: bank,
+    stagedRows: staged,
+    bankLoadMs: Math.round(bankLoadMs),
+    ms: Math.round(ms),
+    perRowMs: Math.round((ms / staged) * 1000) / 1000,
+    flagged,
+    planted: plantedFrom.size,
+    recall: { method, pairs: truth.length, found, recall: truth.length ? Math.round((found / truth.length) * 10000) / 10000 : 1, byBand },
+    loadAverage: { before: before.map(round), after: after.map(round) },
+  };
 }
 
 export interface ImportResult {
@@ -227,55 +325,65 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
     );
     const { runImportJob } = await import("../../app/modules/imports/jobs.server");
 
-    // The pipeline: the job the import page queues, with its file.
-    const file = templateCsv();
-    const [job] = rowsOf<{ id: string }>(
-      await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
-        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}) returning id`),
-    );
-    await database.db.execute(
-      sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
-    );
-    const started = performance.now();
-    const done = await runImportJob(target.tenant_id, job.id);
-    const importMs = performance.now() - started;
-    if (done?.status !== "done" || done.importedRows !== rows) throw new Error(`import did not finish: ${JSON.stringify(done)}`);
+    // BENCH_IMPORT_ROWS=0 measures the near-duplicate check alone.
+    let importMs = 0;
+    let copyMs = 0;
+    if (rows > 0) {
+      // The pipeline: the job the import page queues, with its file.
+      const file = templateCsv();
+      const [job] = rowsOf<{ id: string }>(
+        await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
+          values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}) returning id`),
+      );
+      await database.db.execute(
+        sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
+      );
+      const started = performance.now();
+      const done = await runImportJob(target.tenant_id, job.id);
+      importMs = performance.now() - started;
+      if (done?.status !== "done" || done.importedRows !== rows) throw new Error(`import did not finish: ${JSON.stringify(done)}`);
 
-    // The floor: COPY of the same rows straight into the table (no validation, no versions).
-    // The imported questions are published, which the database keeps (decision 019): the owner lifts
-    // that guard for this cleanup only, inside one transaction.
+      // The floor: COPY of the same rows straight into the table (no validation, no versions).
+      // The imported questions are published, which the database keeps (decision 019): the owner lifts
+      // that guard for this cleanup only, inside one transaction.
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`alter table questions disable trigger questions_keep_published`);
+        await tx.execute(sql`delete from question_versions where tenant_id = ${target.tenant_id}`);
+        await tx.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
+        await tx.execute(sql`alter table questions enable trigger questions_keep_published`);
+      });
+      const text = copyText(target.tenant_id, target.id);
+      const copyStarted = performance.now();
+      if (database.pglite) {
+        await database.pglite.query(`copy questions (${copyColumns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
+      } else {
+        const writable = await database.sql!.unsafe(`copy questions (${copyColumns}) from stdin`).writable();
+        await new Promise<void>((resolve, reject) => {
+          writable.on("error", reject);
+          writable.on("finish", () => resolve());
+          writable.end(text);
+        });
+      }
+      copyMs = performance.now() - copyStarted;
+      const [{ n }] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from questions where certificate_id = ${target.id}`));
+      if (n !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
+    }
+
+    // The near-duplicate check on a bank of its own size (the pipeline's rows leave first).
     await database.db.transaction(async (tx) => {
       await tx.execute(sql`alter table questions disable trigger questions_keep_published`);
       await tx.execute(sql`delete from question_versions where tenant_id = ${target.tenant_id}`);
       await tx.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
       await tx.execute(sql`alter table questions enable trigger questions_keep_published`);
     });
-    const text = copyText(target.tenant_id, target.id);
-    const copyStarted = performance.now();
-    if (database.pglite) {
-      await database.pglite.query(`copy questions (${copyColumns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
-    } else {
-      const writable = await database.sql!.unsafe(`copy questions (${copyColumns}) from stdin`).writable();
-      await new Promise<void>((resolve, reject) => {
-        writable.on("error", reject);
-        writable.on("finish", () => resolve());
-        writable.end(text);
-      });
-    }
-    const copyMs = performance.now() - copyStarted;
-    const [{ n }] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from questions where certificate_id = ${target.id}`));
-    if (n !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
-
-    // The near-duplicate check on a bank of its own size (the pipeline's rows leave first).
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql`alter table questions disable trigger questions_keep_published`);
-      await tx.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
-      await tx.execute(sql`alter table questions enable trigger questions_keep_published`);
-    });
     const duplicateCheck = duplicateBank > 0 && duplicateRows > 0 ? await benchDuplicateCheck(database, target, duplicateBank, duplicateRows) : undefined;
     if (duplicateCheck) {
+      const d = duplicateCheck;
       console.log(
-        `near-duplicate check (${kind}): ${duplicateCheck.stagedRows} staged rows against a bank of ${duplicateCheck.bankRows}: ${(duplicateCheck.ms / 1000).toFixed(1)} s (${duplicateCheck.perRowMs} ms a row), ${duplicateCheck.flagged} flagged of ${duplicateCheck.planted} planted`,
+        `near-duplicate check (${kind}): ${d.stagedRows} staged rows against a bank of ${d.bankRows} in one certificate: ${(d.ms / 1000).toFixed(1)} s ` +
+          `(${d.perRowMs} ms a row; bank built in ${(d.bankLoadMs / 1000).toFixed(1)} s); ${d.flagged} rows flagged, ${d.planted} planted; ` +
+          `recall ${d.recall.found}/${d.recall.pairs} = ${d.recall.recall} (${d.recall.method}; by similarity: ${d.recall.byBand.map((b) => `${b.from}+ ${b.found}/${b.pairs}`).join(", ")}); ` +
+          `load average ${d.loadAverage.before.join(" ")} before, ${d.loadAverage.after.join(" ")} after`,
       );
     }
 
@@ -285,7 +393,7 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
       rows,
       importMs: Math.round(importMs),
       copyMs: Math.round(copyMs),
-      ratio: Math.round((importMs / copyMs) * 100) / 100,
+      ratio: copyMs ? Math.round((importMs / copyMs) * 100) / 100 : 0,
       duplicateCheck,
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     };

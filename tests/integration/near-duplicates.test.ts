@@ -2,11 +2,12 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/questions/import-rows";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
-import { asApp, owner, query } from "../support/db";
+import { asApp, databaseError, owner, query } from "../support/db";
 
-// Near-duplicate questions (issue 19 item 4, decision 051): the seeded pair shows as "similar
+// Near-duplicate questions (issue 19 item 4, decisions 051 and 057): the seeded pair shows as "similar
 // questions"; an import whose rows resemble the bank's questions stops for review, row by row, and the
-// user imports or skips the flagged rows in one transaction; nothing crosses organizations.
+// user imports or skips the flagged rows in one transaction; nothing crosses organizations. Candidates
+// come from each stem's MinHash/LSH signature (question_stem_bands), kept by a trigger on questions.
 
 const questionRoute = "routes/w.$slug.questions.$questionId";
 const jobRoute = "routes/w.$slug.questions.import.$jobId";
@@ -155,6 +156,79 @@ describe("near-duplicate questions", () => {
     expect((await editor.post(`/w/demo-ai/questions/import/${second.jobId}/review`, { intent: "keep" })).status).toBe(302);
     expect((await settle(editor, "demo-ai", second.jobId)).job).toMatchObject({ status: "done", importedRows: 3, duplicates: "keep" });
     expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 5);
+  });
+
+  it("keeps every question's stem signature as the bank changes: new, edited stem or type, deleted", async () => {
+    // Every question of the seeded bank has its signature, the one the function computes from its stem.
+    expect(await db().count("question_stem_bands")).toBe(await db().count("questions"));
+    const stale = await db().rows(sql`select 1 from questions q join question_stem_bands b on b.tenant_id = q.tenant_id and b.question_id = q.id
+      where b.bands <> question_stem_bands(q.certificate_id, q.type, q.stem)`);
+    expect(stale).toEqual([]);
+
+    const insert = (stem: string) =>
+      db().rows<{
+        id: string;
+      }>(sql`insert into questions (tenant_id, certificate_id, level, type, stem, options, answer, difficulty, pool, visibility, status, version)
+        values (${ai}, ${trainer}, 'junior', 'single_choice', ${stem}, '["甲","乙"]', 'A', 2, 'practice', 'private', 'draft', 0) returning id`);
+    const [a] = await insert("签名维护测试：语音客服机器人上线前，应当先用哪类数据做回归测试？");
+    const [b] = await insert("签名维护测试：语音客服机器人上线之前，应当先用哪类数据做回归测试？");
+    const similarTo = async (id: string) =>
+      ((await (await editor.data(`/w/demo-ai/questions/${id}`, questionRoute)).json()) as { similar: { id: string; similarity: number }[] }).similar.map(
+        (q) => q.id,
+      );
+    expect(await similarTo(a.id)).toEqual([b.id]);
+    const bands = async (id: string) => (await db().rows<{ bands: number[] }>(sql`select bands from question_stem_bands where question_id = ${id}`))[0]?.bands;
+    const before = await bands(b.id);
+    expect(before).toHaveLength(30);
+
+    // A new stem gets a new signature: b no longer resembles a.
+    await db().rows(sql`update questions set stem = '签名维护测试：图像标注项目的质检抽样比例如何确定？' where id = ${b.id}`);
+    expect(await bands(b.id)).not.toEqual(before);
+    expect(await similarTo(a.id)).toEqual([]);
+    // The same stem again but another type: still not similar (type is part of the signature and checked).
+    await db().rows(
+      sql`update questions set stem = '签名维护测试：语音客服机器人上线之前，应当先用哪类数据做回归测试？', type = 'true_false' where id = ${b.id}`,
+    );
+    expect(await similarTo(a.id)).toEqual([]);
+    await db().rows(sql`update questions set type = 'single_choice' where id = ${b.id}`);
+    expect(await bands(b.id)).toEqual(before);
+    expect(await similarTo(a.id)).toEqual([b.id]);
+    // An update that leaves stem, type and certificate alone keeps the signature.
+    await db().rows(sql`update questions set difficulty = 4 where id = ${b.id}`);
+    expect(await bands(b.id)).toEqual(before);
+
+    // A deleted (draft) question takes its signature with it.
+    await db().rows(sql`delete from questions where id in (${a.id}, ${b.id})`);
+    expect(await db().count("question_stem_bands", sql`question_id in (${a.id}, ${b.id})`)).toBe(0);
+  });
+
+  it("lets the app role read only its own signatures, write none, and look up only its own bank", async () => {
+    const careScope = { tenantId: care, tenantKind: "organization" as const, role: "admin" };
+    const aiScope = { tenantId: ai, tenantKind: "organization" as const, role: "editor" };
+    expect(
+      await databaseError(
+        asApp(careScope, (tx) =>
+          query(tx, sql`insert into question_stem_bands (tenant_id, question_id, bands) select tenant_id, id, '{1}' from questions limit 1`),
+        ),
+      ),
+    ).toMatch(/permission denied/);
+    expect(await databaseError(asApp(aiScope, (tx) => query(tx, sql`update question_stem_bands set bands = '{1}'`)))).toMatch(/permission denied/);
+    await asApp(careScope, async (tx) => {
+      expect(await query(tx, sql`select 1 from question_stem_bands where tenant_id = ${ai}`)).toEqual([]);
+      // demo-ai's certificate and stem, asked by demo-care: nothing.
+      expect(await query(tx, sql`select * from similar_question_ids(${trainer}::uuid, 'single_choice', ${seededStem}, null, 0.6, 5)`)).toEqual([]);
+    });
+    // demo-ai gets exactly what the exact check over its bank finds (the seeded pair and the rows imported above).
+    const exact = await db().rows<{ id: string }>(sql`select id from questions where tenant_id = ${ai} and certificate_id = ${trainer}
+      and type = 'single_choice' and similarity(stem, ${seededStem}) >= 0.6`);
+    expect(exact.length).toBeGreaterThanOrEqual(2);
+    await asApp(aiScope, async (tx) => {
+      const found = await query<{ question_id: string }>(
+        tx,
+        sql`select * from similar_question_ids(${trainer}::uuid, 'single_choice', ${seededStem}, null, 0.6, 50)`,
+      );
+      expect(found.map((r) => r.question_id).sort()).toEqual(exact.map((r) => r.id).sort());
+    });
   });
 
   it("never flags or lists another organization's questions, and keeps its jobs to itself", async () => {

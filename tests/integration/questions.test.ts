@@ -512,14 +512,15 @@ describe("question bank", () => {
   it("resumes an import whose runner died, and lets only one runner through at a time", async () => {
     const rows = Array.from({ length: 4500 }, (_, i) => sampleRow(20_000 + i));
     const [job] = await db().rows<{ id: string }>(sql`
-      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, total_rows, processed_rows, imported_rows, locked_until, updated_at)
-      values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute')
+      insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status, total_rows, processed_rows, imported_rows, locked_until, updated_at, duplicates)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'resume.csv', 'importing', 4500, 4500, 2000, now() - interval '1 minute', now() - interval '1 minute', 'keep')
       returning id`);
     // Its file waits in the database, where a runner in any app instance finds it.
     await db().rows(
       sql`insert into import_files (tenant_id, job_id, bytes) values (${ai}, ${job.id}, decode(${Buffer.from(csv([header, ...rows])).toString("base64")}, 'base64'))`,
     );
-    // The dead runner had staged the first 2,000 rows.
+    // The dead runner had staged the first 2,000 rows. Its rows resemble the 10,000 imported above (one
+    // template, a running number): the job is one whose near-duplicate review was answered "keep".
     await db().rows(sql`insert into import_rows (tenant_id, job_id, row_number, data)
       select ${ai}, ${job.id}, g, jsonb_build_object('level', 'intermediate', 'type', 'single_choice', 'stem', '样题 ' || (20000 + g - 1)::text || '：数据标注质检时，抽检比例一般由什么决定？',
         'options', '["标注员的喜好","项目质量要求与数据量","服务器性能","标注工具的版本"]'::jsonb, 'answer', 'B', 'explanation', '抽检比例依据质量要求与数据规模确定。', 'rubric', '',

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { importJobs } from "../../../db/schema";
 import { audit } from "~/modules/audit/audit.server";
-import { databaseKind, type TenantContext } from "~/modules/tenancy/context.server";
+import { type TenantContext } from "~/modules/tenancy/context.server";
 import { isUuid } from "~/ui/ids";
 
 // Near-duplicate questions (issue 19 item 4, decision 051): within one certificate's bank, questions of
@@ -11,13 +11,15 @@ import { isUuid } from "~/ui/ids";
 
 export const duplicateThreshold = 0.6;
 
-// PostgreSQL finds the candidates with the `%` operator through the trigram index (its default
-// threshold), then checks the threshold on them. PGlite does not get `%`: after a `%` index scan over
-// Chinese stems the next statement now and then spun inside PGlite's error handling (a test hung at
-// 100% CPU; decision 051). There similarity() reads the certificate's questions of the same type. On both,
-// an import's check is skipped past a budget of comparisons (rows × the certificate's questions).
-const pgliteComparisons = 2_000_000;
-const indexed = async () => (await databaseKind()) !== "pglite";
+// The candidates come from a MinHash/LSH signature of each stem kept beside the bank (decision 057,
+// migration 0054: 30 bands of 4 minhashes over pg_trgm's trigrams); the exact similarity() and the type
+// are checked on them only. The lookups run as the owner (under RLS neither && nor % would use an index)
+// and read only the current organization. Same path on PGlite and PostgreSQL, no comparison budget.
+// The signature can miss a pair at the threshold (about 1.5% at exactly 0.6, measured in PERFORMANCE.md).
+
+// Staged rows per statement of the import check: each statement stays short enough to cancel and to
+// show up in pg_stat_activity as progress; the whole check is still one transaction.
+const checkBatch = 5_000;
 
 export interface SimilarQuestion {
   id: string;
@@ -38,12 +40,10 @@ export async function similarQuestions(
 ): Promise<SimilarQuestion[]> {
   const rows = rowsOf<SimilarQuestion>(
     await tx.execute(sql`
-      select q.id, q.stem, q.level, q.type, q.status, q.version, similarity(q.stem, ${question.stem}) as similarity
-      from questions q
-      where q.tenant_id = ${tenantId} and ${(await indexed()) ? sql`q.stem % ${question.stem} and` : sql``} similarity(q.stem, ${question.stem}) >= ${duplicateThreshold}
-        and q.certificate_id = ${question.certificateId} and q.type = ${question.type}::question_type and q.id <> ${question.id}
-      order by similarity desc, q.id
-      limit ${limit}`),
+      select q.id, q.stem, q.level, q.type, q.status, q.version, s.sim as similarity
+      from similar_question_ids(${question.certificateId}::uuid, ${question.type}::question_type, ${question.stem}, ${question.id}::uuid, ${duplicateThreshold}::real, ${limit}::int) s
+      join questions q on q.tenant_id = ${tenantId} and q.id = s.question_id
+      order by s.sim desc, q.id`),
   );
   return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
 }
@@ -51,40 +51,36 @@ export async function similarQuestions(
 /**
  * Flags each staged row of a question import with the most similar question of the job's certificate
  * (same type, similarity above the threshold); returns how many rows are flagged. Runs in the job's
- * own transaction (system scope inside the organization).
+ * own transaction (system scope inside the organization), one statement per batch of staged rows.
  */
-export async function flagDuplicateRows(tx: Tx, job: { tenantId: string; id: string; certificateId: string | null }): Promise<number> {
+export async function flagDuplicateRows(
+  tx: Tx,
+  job: { tenantId: string; id: string; certificateId: string | null },
+  onBatch?: (checked: number, rows: number) => void,
+): Promise<number> {
   if (!job.certificateId) return 0;
-  const index = await indexed();
-  {
-    const [size] = rowsOf<{ n: number }>(
-      await tx.execute(sql`select (select count(*) from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id})
-        * (select count(*) from questions where tenant_id = ${job.tenantId} and certificate_id = ${job.certificateId}) as n`),
-    );
-    if (Number(size.n) > pgliteComparisons) return 0;
-  }
-  const [row] = rowsOf<{ n: number }>(
-    await tx.execute(sql`
-      with matches as (
-        select s.row_number, best.id, best.sim
-        from import_rows s
-        cross join lateral (
-          select q.id, similarity(q.stem, s.data->>'stem') as sim
-          from questions q
-          where q.tenant_id = ${job.tenantId} and ${index ? sql`q.stem % (s.data->>'stem') and` : sql``} similarity(q.stem, s.data->>'stem') >= ${duplicateThreshold}
-            and q.certificate_id = ${job.certificateId} and q.type = (s.data->>'type')::question_type
-          order by sim desc, q.id
-          limit 1) best
-        where s.tenant_id = ${job.tenantId} and s.job_id = ${job.id}
-      ), flagged as (
-        update import_rows r set duplicate_of = m.id, duplicate_similarity = m.sim
-        from matches m
-        where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id} and r.row_number = m.row_number
-        returning 1
-      )
-      select count(*)::int as n from flagged`),
+  const [{ last }] = rowsOf<{ last: number }>(
+    await tx.execute(sql`select coalesce(max(row_number), 0)::int as last from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id}`),
   );
-  return Number(row?.n ?? 0);
+  let flagged = 0;
+  for (let from = 0; from < Number(last); from += checkBatch) {
+    const [row] = rowsOf<{ n: number }>(
+      await tx.execute(sql`
+        with matches as (
+          select f.row_number, f.question_id, f.sim
+          from import_row_near_duplicates(${job.id}::uuid, ${from + 1}::int, ${from + checkBatch}::int, ${duplicateThreshold}::real) f
+        ), flagged as (
+          update import_rows r set duplicate_of = m.question_id, duplicate_similarity = m.sim
+          from matches m
+          where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id} and r.row_number = m.row_number
+          returning 1
+        )
+        select count(*)::int as n from flagged`),
+    );
+    flagged += Number(row?.n ?? 0);
+    onBatch?.(Math.min(from + checkBatch, Number(last)), Number(last));
+  }
+  return flagged;
 }
 
 export interface FlaggedRow {
