@@ -297,7 +297,10 @@ export function createApp(options: AppOptions): ServerApp {
   // 9. A public page this process has kept (decision 062): an anonymous GET gets its 304 or the kept
   // answer here, after one version read, without Remix's loaders, session lookup or render. The
   // function lives in the app build (its cache, its database pool); it answers null when Remix must.
-  type Early = (request: globalThis.Request, nonce: string) => Promise<globalThis.Response | null>;
+  type Early = (
+    request: globalThis.Request,
+    nonce: string,
+  ) => Promise<{ status: number; headers: [string, string][]; body?: Buffer | ArrayBuffer | string } | null>;
   const early = (build.entry.module as unknown as { earlyPublicAnswer?: Early }).earlyPublicAnswer;
   if (early)
     app.use((req, res, next) => {
@@ -310,13 +313,13 @@ export function createApp(options: AppOptions): ServerApp {
         if (typeof value === "string") headers.set(name, value);
       }
       early(new globalThis.Request(new URL(req.originalUrl, "http://localhost"), { method: req.method, headers }), store.cspNonce)
-        .then(async (answer) => {
+        .then((answer) => {
           if (!answer) return next();
           res.locals.early = true;
           res.status(answer.status);
           for (const [name, value] of answer.headers) res.setHeader(name, value);
-          if (answer.status === 304 || req.method === "HEAD") return void res.end();
-          res.end(Buffer.from(await answer.arrayBuffer()));
+          if (answer.status === 304 || req.method === "HEAD" || answer.body === undefined) return void res.end();
+          res.end(answer.body instanceof ArrayBuffer ? Buffer.from(answer.body) : answer.body);
         })
         // Anything unusual (the database unavailable) is Remix's to answer, with its error page.
         .catch(() => (res.headersSent ? res.destroy() : next()));

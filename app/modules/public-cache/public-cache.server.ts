@@ -61,6 +61,15 @@ export interface CachedBody {
   headers: [string, string][];
   /** Documents: the placeholder in place of the CSP nonce, replaced per response. */
   noncePlaceholder?: string;
+  /** Documents: the HTML's UTF-8 bytes between the placeholders, encoded once (the early answer joins them with the nonce). */
+  parts?: Buffer[];
+}
+
+/** An answer the server sends as it is (server/app.ts): status, headers, bytes. */
+export interface EarlyAnswer {
+  status: number;
+  headers: [string, string][];
+  body?: Buffer | ArrayBuffer | string;
 }
 
 /** `dataEtag`: the same page as loader data (`?_data=`), which Remix hides from the loader's URL. */
@@ -215,7 +224,8 @@ export function cachedDocument(answer: { key: string }): CachedBody | undefined 
 }
 
 export function keepDocument(answer: { key: string; at: string; group: string }, html: string, headers: Headers, noncePlaceholder: string) {
-  bodyCache.set(`document\u0000${answer.key}`, { body: html, headers: [...headers], noncePlaceholder }, Buffer.byteLength(html));
+  const parts = html.split(noncePlaceholder).map((part) => Buffer.from(part));
+  bodyCache.set(`document\u0000${answer.key}`, { body: html, headers: [...headers], noncePlaceholder, parts }, 2 * Buffer.byteLength(html));
   groupOfUrl.set(answer.at, { group: answer.group, kind: "document" }, answer.at.length);
 }
 
@@ -242,26 +252,24 @@ export function registerPublicPrelude(group: string, prelude: () => Promise<bool
  * render. Null when Remix must answer: a session, a data request, a URL not kept, a new version, a
  * prelude that refuses (its answer is then the route's, which knows the prelude already ran).
  */
-export async function earlyPublicAnswer(request: Request, nonce: string): Promise<Response | null> {
+export async function earlyPublicAnswer(request: Request, nonce: string): Promise<EarlyAnswer | null> {
   if (request.method !== "GET" && request.method !== "HEAD") return null;
   if (new URL(request.url).searchParams.has("_data")) return null;
   if (await readSessionToken(request)) return null;
   const at = urlKey(request, getLocale(request));
   const known = groupOfUrl.get(at);
   if (!known) return null;
-  const { key, etag } = keyOf(at, known.group, await publicDataVersion(known.group));
+  // The version read and the prelude at once: nothing is answered before both are done.
   const prelude = preludes.get(known.group);
-  if (prelude && !(await prelude())) return null;
-  if (matchesEtag(request, etag)) return notModified(etag);
-  if (known.kind === "resource") {
-    const cached = bodyCache.get(key);
-    return cached ? resourceResponse(cached, etag) : null;
-  }
-  const kept = cachedDocument({ key });
-  return kept ? documentResponse(kept, etag, nonce) : null;
-}
-
-/** For tests and the benchmark: what the caches hold. */
-export function publicCacheStats() {
-  return { data: { entries: dataCache.size, bytes: dataCache.bytes }, bodies: { entries: bodyCache.size, bytes: bodyCache.bytes } };
+  const [version, goOn] = await Promise.all([publicDataVersion(known.group), prelude ? prelude() : true]);
+  if (!goOn) return null;
+  const { key, etag } = keyOf(at, known.group, version);
+  if (matchesEtag(request, etag)) return { status: 304, headers: [...notModified(etag).headers] };
+  const kept = bodyCache.get(known.kind === "resource" ? key : `document\u0000${key}`);
+  if (!kept) return null;
+  const headers = new Headers(kept.headers);
+  publicHeaders(headers, etag);
+  if (!kept.parts) return { status: 200, headers: [...headers], body: kept.body };
+  const bytes = Buffer.from(nonce);
+  return { status: 200, headers: [...headers], body: Buffer.concat(kept.parts.flatMap((part, i) => (i === 0 ? [part] : [bytes, part]))) };
 }
