@@ -145,7 +145,11 @@ export function createApp(options: AppOptions): ServerApp {
       customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => describe(req, res, value),
       customSuccessMessage: () => "request",
       customErrorMessage: () => "request failed",
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
+      // A line the level leaves out is not built at all (pino-http builds it first: the route match is costly).
+      customLogLevel: (_req, res, error) => {
+        const level = error || res.statusCode >= 500 ? "error" : "info";
+        return logger.isLevelEnabled(level) ? level : "silent";
+      },
     }),
   );
 
