@@ -8,6 +8,8 @@ import { startBackground, stopBackground } from "./background.server";
 import { getLocale } from "./i18n/locale.server";
 import {
   cachedDocument,
+  documentResponse,
+  earlyPublicAnswer,
   keepDocument,
   matchesEtag,
   notModified,
@@ -23,6 +25,9 @@ void startBackground();
 
 /** For the server (server/): wait for the database before listening, stop the background on SIGTERM. */
 export const background = { ready: startBackground, stop: stopBackground };
+
+/** For the server (server/app.ts): a public page's hit or 304 answered before Remix (decision 062). */
+export { earlyPublicAnswer };
 
 const abortDelay = 5_000;
 
@@ -55,7 +60,7 @@ async function publicDocument(
   request: Request,
   responseHeaders: Headers,
   remixContext: EntryContext,
-  answer: { key: string; etag: string; dataEtag: string },
+  answer: { key: string; etag: string; dataEtag: string; at: string; group: string },
   nonce: string,
 ) {
   if (matchesEtag(request, answer.etag)) return notModified(answer.etag);
@@ -68,9 +73,7 @@ async function publicDocument(
     keepDocument(answer, html, rendered.headers, placeholder);
     kept = { body: html, headers: [...rendered.headers], noncePlaceholder: placeholder };
   }
-  const headers = new Headers(kept.headers);
-  publicHeaders(headers, answer.etag);
-  return new Response((kept.body as string).replaceAll(kept.noncePlaceholder!, nonce), { status: 200, headers });
+  return documentResponse(kept, answer.etag, nonce);
 }
 
 function renderDocument(

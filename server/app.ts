@@ -99,6 +99,8 @@ export function createApp(options: AppOptions): ServerApp {
       route: matchRoute(asked),
       tenant: store?.tenantSlug,
       user: store?.userId,
+      // Answered from the public cache before Remix (decision 062).
+      ...((res as Response).locals?.early ? { early: true } : {}),
     };
   };
 
@@ -143,7 +145,11 @@ export function createApp(options: AppOptions): ServerApp {
       customErrorObject: (req: IncomingMessage, res: ServerResponse, _error: Error, value: Record<string, unknown>) => describe(req, res, value),
       customSuccessMessage: () => "request",
       customErrorMessage: () => "request failed",
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? "error" : "info"),
+      // A line the level leaves out is not built at all (pino-http builds it first: the route match is costly).
+      customLogLevel: (_req, res, error) => {
+        const level = error || res.statusCode >= 500 ? "error" : "info";
+        return logger.isLevelEnabled(level) ? level : "silent";
+      },
     }),
   );
 
@@ -292,7 +298,38 @@ export function createApp(options: AppOptions): ServerApp {
     next();
   });
 
-  // 9. The app. Its load context is the request's store (one object per request, which the identity
+  // 9. A public page this process has kept (decision 062): an anonymous GET gets its 304 or the kept
+  // answer here, after one version read, without Remix's loaders, session lookup or render. The
+  // function lives in the app build (its cache, its database pool); it answers null when Remix must.
+  type Early = (
+    request: globalThis.Request,
+    nonce: string,
+  ) => Promise<{ status: number; headers: [string, string][]; body?: Buffer | ArrayBuffer | string } | null>;
+  const early = (build.entry.module as unknown as { earlyPublicAnswer?: Early }).earlyPublicAnswer;
+  if (early)
+    app.use((req, res, next) => {
+      if ((req.method !== "GET" && req.method !== "HEAD") || sessionCookie.test(req.headers.cookie ?? "")) return next();
+      const store = res.locals.store as RequestStore & { refused?: boolean };
+      if (store.refused) return next();
+      const headers = new Headers();
+      for (const name of ["cookie", "if-none-match"]) {
+        const value = req.headers[name];
+        if (typeof value === "string") headers.set(name, value);
+      }
+      early(new globalThis.Request(new URL(req.originalUrl, "http://localhost"), { method: req.method, headers }), store.cspNonce)
+        .then((answer) => {
+          if (!answer) return next();
+          res.locals.early = true;
+          res.status(answer.status);
+          for (const [name, value] of answer.headers) res.setHeader(name, value);
+          if (answer.status === 304 || req.method === "HEAD" || answer.body === undefined) return void res.end();
+          res.end(answer.body instanceof ArrayBuffer ? Buffer.from(answer.body) : answer.body);
+        })
+        // Anything unusual (the database unavailable) is Remix's to answer, with its error page.
+        .catch(() => (res.headersSent ? res.destroy() : next()));
+    });
+
+  // 10. The app. Its load context is the request's store (one object per request, which the identity
   // lookup of decision 014 keys on).
   app.all(
     "*",

@@ -23,11 +23,17 @@ export function routeMatcher(build: ServerBuild): (url: string) => string | unde
           }) as RouteObject,
       );
   const routes = tree(undefined);
+  // matchRoutes ranks every route on each call: the answers of recent paths are kept (bounded).
+  const known = new Map<string, string | undefined>();
   return (url) => {
-    const [pathname, search = ""] = url.split("?");
-    const data = new URLSearchParams(search).get("_data");
+    const [pathname = "/", search = ""] = url.split("?");
+    const data = search ? new URLSearchParams(search).get("_data") : null;
     if (data) return data;
-    const matches = matchRoutes(routes, pathname ?? "/");
-    return matches?.[matches.length - 1]?.route.id;
+    if (known.has(pathname)) return known.get(pathname);
+    const matches = matchRoutes(routes, pathname);
+    const id = matches?.[matches.length - 1]?.route.id;
+    if (known.size >= 1000) known.clear();
+    known.set(pathname, id);
+    return id;
   };
 }

@@ -41,12 +41,12 @@ const isBegin = (q: string) => /^\s*begin\b/i.test(q);
 const endOf = (q: string) => (/^\s*commit\b/i.test(q) ? "commit" : /^\s*rollback\b/i.test(q) ? "rollback" : null);
 const tokenLike = /^[0-9a-f]{64}$/;
 
-// A per-address rate limit's key (10.1.2.3, or "verify.ip|10.1.2.3" for its advisory lock): fresh per
+// A per-address rate limit's key (10.1.2.3, or "verify.ip|10.1.2.3" for its advisory lock, or take_verify_limit's): fresh per
 // replay, as the page is driven from many addresses (decision 054), so the floor does not queue on one key.
 const addressLike = /(^|\|)(\d{1,3}\.){3}\d{1,3}$/;
 
 function statementOf(line: TraceLine, previous?: TraceLine): Statement {
-  const limited = /rate_limit_hits|pg_advisory_xact_lock/i.test(line.query);
+  const limited = /rate_limit_hits|pg_advisory_xact_lock|take_verify_limit/i.test(line.query);
   const fresh = line.parameters.flatMap((p, i) =>
     typeof p === "string" && ((/^\s*insert\b/i.test(line.query) && tokenLike.test(p)) || (limited && addressLike.test(p))) ? [i] : [],
   );

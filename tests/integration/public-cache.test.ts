@@ -22,6 +22,19 @@ describe("public pages ahead of their floor", () => {
   let en: HttpClient;
   let finance: HttpClient;
   let trainer: string;
+  // The request log: which answers the server gave before Remix (decision 062).
+  const logLines: { reqId: string; res: { status: number }; early?: boolean }[] = [];
+  const requestLog = { write: (line: string) => void logLines.push(JSON.parse(line) as (typeof logLines)[number]) };
+  /** Whether the server answered before Remix: its log line, written once the answer has finished. */
+  const answeredEarly = async (response: Response) => {
+    const id = response.headers.get("x-request-id");
+    for (let waited = 0; waited < 200; waited++) {
+      const line = logLines.find((l) => l.reqId === id);
+      if (line) return line.early === true;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`no log line for request ${id}`);
+  };
   const db = () => owner(app.database);
   const version = async () => (await db().rows<{ version: number }>(sql`select version::int from public_data_versions where name = 'fees'`))[0].version;
   const etags = async (client: HttpClient) => {
@@ -36,7 +49,7 @@ describe("public pages ahead of their floor", () => {
   };
 
   beforeAll(async () => {
-    app = await startApp();
+    app = await startApp({ requestLog });
     zh = app.client();
     en = app.client({ locale: "en" });
     finance = app.client();
@@ -76,6 +89,40 @@ describe("public pages ahead of their floor", () => {
     // Several tags, one of them current, and a stale one alone.
     expect((await zh.get(pages.api, { "if-none-match": `"old", ${tags.api}` })).status).toBe(304);
     expect((await zh.get(pages.api, { "if-none-match": '"old"' })).status).toBe(200);
+  });
+
+  it("answers a kept page before Remix, after the version read, with the headers and body Remix gave (decision 062)", async () => {
+    const nonceOf = (response: Response) => /'nonce-([^']+)'/.exec(response.headers.get("content-security-policy") ?? "")?.[1] ?? "";
+    // What may differ between two answers of the same page: the per-request id and nonce, the framing.
+    const comparable = (response: Response) =>
+      [...response.headers]
+        .filter(([name]) => !["date", "x-request-id", "content-length", "transfer-encoding", "connection", "keep-alive"].includes(name))
+        .map(([name, value]) => [name, value.replaceAll(nonceOf(response), "NONCE")]);
+    for (const path of [pages.document, pages.csv, pages.api]) {
+      // A new version: the first visitor's answer is Remix's, the next ones the server's.
+      await db().rows(sql`update public_data_versions set version = version + 1 where name = 'fees'`);
+      const byRemix = await zh.get(path);
+      const remixBody = (await byRemix.text()).replaceAll(nonceOf(byRemix), "NONCE");
+      const early = await zh.get(path);
+      const earlyBody = (await early.text()).replaceAll(nonceOf(early), "NONCE");
+      expect(early.status, path).toBe(200);
+      expect(comparable(early), path).toEqual(comparable(byRemix));
+      expect(earlyBody, path).toBe(remixBody);
+      if (path === pages.document) expect(nonceOf(early), path).not.toBe(nonceOf(byRemix));
+      const notModified = await zh.get(path, { "if-none-match": early.headers.get("etag")! });
+      expect(notModified.status, path).toBe(304);
+      expect(notModified.headers.get("etag"), path).toBe(early.headers.get("etag"));
+      expect(notModified.headers.get("cache-control"), path).toBe(cacheControl);
+      expect(notModified.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(notModified.headers.get("content-security-policy"), path).toBeNull();
+      expect([await answeredEarly(byRemix), await answeredEarly(early), await answeredEarly(notModified)], path).toEqual([false, true, true]);
+    }
+    // A signed-in visitor and a data request always go to Remix.
+    const signedIn = await finance.get(pages.document);
+    expect(signedIn.headers.get("cache-control")).toBe("private, no-store");
+    const data = await zh.get(pages.data);
+    expect(data.status).toBe(200);
+    expect([await answeredEarly(signedIn), await answeredEarly(data)]).toEqual([false, false]);
   });
 
   it("gives every document response its own nonce, in its CSP and in its HTML alike", async () => {

@@ -24,14 +24,16 @@ export interface TestApp {
  * is silent unless LOG_LEVEL says otherwise. The proxy trust is TRUST_PROXY's when the app starts
  * (the test setup trusts one hop, so a client's `ip` option is its X-Forwarded-For).
  */
-export async function startApp(options: { seed?: boolean; logger?: OpenOptions["logger"]; trustProxy?: number } = {}): Promise<TestApp> {
+export async function startApp(
+  options: { seed?: boolean; logger?: OpenOptions["logger"]; trustProxy?: number; requestLog?: pino.DestinationStream } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase({ logger: options.logger, seeded: options.seed !== false });
   const build = (await import(pathToFileURL(path.join(root, "build/index.js")).href)) as ServerBuild;
   const { app } = createApp({
     build,
     trustProxy: options.trustProxy ?? Number(process.env.TRUST_PROXY ?? 0),
     appUrl: undefined,
-    logger: pino({ level: process.env.LOG_LEVEL ?? "silent" }),
+    logger: options.requestLog ? pino({ level: "info" }, options.requestLog) : pino({ level: process.env.LOG_LEVEL ?? "silent" }),
     publicDir: path.join(root, "public"),
     mode: "production",
   });

@@ -3,8 +3,10 @@ import QRCode from "qrcode";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Tx } from "../../../db/client.server";
 import { env } from "~/env.server";
-import { takeLimit, type WindowLimit } from "~/modules/auth/limits.server";
-import { clientIp, withSystem } from "~/modules/tenancy/context.server";
+import type { WindowLimit } from "~/modules/auth/limits.server";
+import { clientIp, takeVerifyLimit } from "~/modules/tenancy/context.server";
+import { currentRequest } from "~/request-store.server";
+import { registerPublicPrelude } from "~/modules/public-cache/public-cache.server";
 import { credentialSigningKey } from "./keys.server";
 import { normalizeCredentialNumber } from "./number";
 
@@ -162,15 +164,25 @@ export async function publicJwks() {
   return { keys: [key.publicJwk] };
 }
 
-// The per-client-address limit of the public lookup (decision 040, amended by 054): 30 lookups a
-// minute per address, page and .json together, counted in PostgreSQL by the generalized limiter
-// (rate_limit_hits), so every server process and instance counts the same hits. Taken in a short
-// system-scope transaction of its own before the page is read (or served from the public cache).
+// The per-client-address limit of the public lookup (decision 040, amended by 054 and 062): 30 lookups
+// a minute per address, page and .json together, counted in PostgreSQL in the generalized limiter's
+// rows (rate_limit_hits), so every server process and instance counts the same hits. Taken in one
+// statement (take_verify_limit) before the page is read, served from the public cache or answered 304.
 export const verifyLimit = { kind: "verify.ip", windowSeconds: 60, max: 30 } as const satisfies WindowLimit;
+
+// A request's lookup is counted once: the server may take it before Remix runs (a cache hit or a 304
+// answered early, decision 062); a refusal then goes on to the route, which reads the same answer here.
+const takenBy = new WeakMap<object, number>();
 
 /** Seconds to wait when this client has used up its lookups this minute; 0 when it may look up now. */
 export async function verifyRetryAfter(ip: string | null = clientIp()): Promise<number> {
   if (!ip) return 0;
-  const taken = await withSystem((tx) => takeLimit(tx, verifyLimit, ip));
-  return taken.ok ? 0 : taken.retryAfter;
+  const store = currentRequest();
+  const already = store ? takenBy.get(store) : undefined;
+  if (already !== undefined) return already;
+  const wait = await takeVerifyLimit(ip, verifyLimit.windowSeconds, verifyLimit.max);
+  if (store) takenBy.set(store, wait);
+  return wait;
 }
+
+registerPublicPrelude("verify", async () => (await verifyRetryAfter()) === 0);

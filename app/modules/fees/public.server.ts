@@ -268,6 +268,36 @@ export async function publishedDisclosures(tx: Tx, filter: Filter, pageSize = 10
   return { rows: page.map(({ cursorAt: _, ...row }) => normalise(row)), nextCursor: more ? encodeCursor([last.cursorAt!, last.id]) : null };
 }
 
+/**
+ * Every published disclosure matching `filter`, newest publication first, up to `max` rows: the CSV's
+ * whole file in one statement (issue 18: 50 sequential pages of `publishedDisclosures` timed out on a
+ * cache miss at scale). Each organization's rows are read through its own index range, as above.
+ */
+export async function allPublishedDisclosures(tx: Tx, filter: Filter, max: number): Promise<PublicDisclosure[]> {
+  const matches = sql.join(
+    [
+      disclosureFilters(filter),
+      sql`array_position(o.ids, k.certificate_id) is not null`,
+      ...(filter.asOf ? [sql`k.effective_from <= ${filter.asOf}::date and (k.effective_until is null or k.effective_until > ${filter.asOf}::date)`] : []),
+    ],
+    sql` and `,
+  );
+  const rows = rowsOf<PublicDisclosure>(
+    await tx.execute(sql`
+      with o as materialized (
+        select o.tenant_id, x.ids from (${organizations(filter)}) o
+        cross join lateral (select array_agg(c.id) as ids from certificates c where c.tenant_id = o.tenant_id ${filter.certificate ? sql`and lower(c.code) = lower(${filter.certificate})` : sql``}) x
+        where x.ids is not null
+      )
+      select ${select} from o
+      cross join lateral (select k.* from fee_disclosures k where ${matches}) d
+      ${details}
+      order by d.published_at desc, d.id desc
+      limit ${max}`),
+  );
+  return rows.map(normalise);
+}
+
 /** The history of one fee: every published disclosure of the same organization, certificate, level and kind. */
 export async function feeHistory(tx: Tx, id: string) {
   if (!isUuid(id)) return null;

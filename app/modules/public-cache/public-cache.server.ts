@@ -22,7 +22,11 @@ import { BoundedLru } from "./lru";
 // public_data_versions with statement triggers on every table the page reads (migration 0026).
 
 export const publicCacheControl = "public, max-age=60, stale-while-revalidate=300";
-const maxAgeMs = 60_000;
+// An entry's key holds its data version, day and build, and every request reads the version first:
+// an entry is never served for another version, so it needs no expiry of its own. A visitor after a
+// quiet minute gets the kept answer (revalidated by the version read), not a new render; old
+// versions' entries leave by the bounds below.
+const entryTtlMs = Number.POSITIVE_INFINITY;
 // What the answer varies on besides the URL: the language comes from the lng cookie, and a session
 // cookie turns caching off.
 const vary = "Cookie";
@@ -41,9 +45,14 @@ const buildId = (() => {
 
 const limits = { entries: Number(process.env.PUBLIC_CACHE_ENTRIES ?? 500), bytes: Number(process.env.PUBLIC_CACHE_BYTES ?? 64 * 1024 * 1024) };
 /** A page's loader data, by page key. */
-const dataCache = new BoundedLru<unknown>(limits.entries, limits.bytes / 2, maxAgeMs);
+const dataCache = new BoundedLru<unknown>(limits.entries, limits.bytes / 2, entryTtlMs);
 /** A document's HTML (rendered with a placeholder nonce) or a resource's bytes, by page key. */
-const bodyCache = new BoundedLru<CachedBody>(limits.entries, limits.bytes / 2, maxAgeMs);
+const bodyCache = new BoundedLru<CachedBody>(limits.entries, limits.bytes / 2, entryTtlMs);
+/**
+ * The group a kept answer was read under, by its key without the version (`urlKey`): what lets the
+ * server answer a hit or a 304 before Remix runs (`earlyPublicAnswer`), for URLs answered from here before.
+ */
+const groupOfUrl = new BoundedLru<{ group: string; kind: "document" | "resource" }>(limits.entries * 4, 4 * 1024 * 1024, entryTtlMs);
 /** Misses under way, so concurrent visitors of a new version wait for one production, not each run it. */
 const producing = new Map<string, Promise<unknown>>();
 
@@ -52,10 +61,19 @@ export interface CachedBody {
   headers: [string, string][];
   /** Documents: the placeholder in place of the CSP nonce, replaced per response. */
   noncePlaceholder?: string;
+  /** Documents: the HTML's UTF-8 bytes between the placeholders, encoded once (the early answer joins them with the nonce). */
+  parts?: Buffer[];
+}
+
+/** An answer the server sends as it is (server/app.ts): status, headers, bytes. */
+export interface EarlyAnswer {
+  status: number;
+  headers: [string, string][];
+  body?: Buffer | ArrayBuffer | string;
 }
 
 /** `dataEtag`: the same page as loader data (`?_data=`), which Remix hides from the loader's URL. */
-export type PublicAnswer = { key: string; etag: string; dataEtag: string } | { private: true };
+export type PublicAnswer = { key: string; etag: string; dataEtag: string; at: string; group: string } | { private: true };
 
 /** What a cacheable loader left for entry.server.tsx, per request (Remix's load context). */
 const answers = new WeakMap<object, PublicAnswer>();
@@ -64,13 +82,23 @@ export function publicAnswerOf(context: unknown): PublicAnswer | undefined {
   return typeof context === "object" && context !== null ? answers.get(context) : undefined;
 }
 
-async function pageKey(request: Request, group: string, locale: Locale): Promise<{ key: string; etag: string; dataEtag: string }> {
-  const version = await publicDataVersion(group);
+/** Everything of a page's key but its group and data version. */
+function urlKey(request: Request, locale: Locale) {
   const url = new URL(request.url);
   // The day is part of the answer: fees come into force at midnight, Asia/Shanghai, without a write.
-  const key = [buildId, group, version, locale, shanghaiDate(), request.method === "HEAD" ? "GET" : request.method, url.pathname + url.search].join("\u0000");
-  const tag = (of: string) => `"${createHash("sha256").update(of).digest("base64url").slice(0, 32)}"`;
+  return [buildId, locale, shanghaiDate(), request.method === "HEAD" ? "GET" : request.method, url.pathname + url.search].join("\u0000");
+}
+
+const tag = (of: string) => `"${createHash("sha256").update(of).digest("base64url").slice(0, 32)}"`;
+
+function keyOf(at: string, group: string, version: number) {
+  const key = [group, version, at].join("\u0000");
   return { key, etag: tag(key), dataEtag: tag(`${key}\u0000data`) };
+}
+
+async function pageKey(request: Request, group: string, locale: Locale): Promise<{ key: string; etag: string; dataEtag: string; at: string }> {
+  const at = urlKey(request, locale);
+  return { ...keyOf(at, group, await publicDataVersion(group)), at };
 }
 
 export function matchesEtag(request: Request, etag: string) {
@@ -126,7 +154,7 @@ export async function publicPage<T>(source: RequestSource, group: string, produc
     if (context) answers.set(context, { private: true });
     return produce();
   }
-  const answer = await pageKey(request, group, getLocale(request));
+  const answer = { ...(await pageKey(request, group, getLocale(request))), group };
   if (context) answers.set(context, answer);
   const cached = dataCache.get(answer.key);
   if (cached !== undefined) return cached as T;
@@ -149,22 +177,45 @@ export async function publicResource(source: RequestSource, group: string, produ
     privateHeaders(response.headers);
     return response;
   }
-  const { key, etag } = await pageKey(request, group, getLocale(request));
+  const { key, etag, at } = await pageKey(request, group, getLocale(request));
   if (matchesEtag(request, etag)) return notModified(etag);
   const cached = bodyCache.get(key) ?? (await produceBody(key, produce));
   if (cached instanceof Response) return cached;
+  groupOfUrl.set(at, { group, kind: "resource" }, at.length);
+  return resourceResponse(cached, etag);
+}
+
+function resourceResponse(cached: CachedBody, etag: string) {
   const headers = new Headers(cached.headers);
   publicHeaders(headers, etag);
   return new Response(cached.body, { status: 200, headers });
 }
 
+/**
+ * One production per key at a time: concurrent misses of a new version wait for the first (a CSV of
+ * the whole register is seconds of work). Only a 200 is kept; any other answer goes to its own
+ * visitor, and each waiting visitor then produces its own.
+ */
 async function produceBody(key: string, produce: () => Promise<Response>): Promise<CachedBody | Response> {
-  const response = await produce();
-  if (response.status !== 200) return response;
-  const body = await response.arrayBuffer();
-  const entry: CachedBody = { body, headers: [...response.headers] };
-  bodyCache.set(key, entry, body.byteLength);
-  return entry;
+  const pending = producing.get(`body\u0000${key}`) as Promise<CachedBody | null> | undefined;
+  if (pending) {
+    const kept = await pending.catch(() => null);
+    if (kept) return kept;
+    return produce();
+  }
+  let answer: Response | undefined;
+  const kept = once(`body\u0000${key}`, async () => {
+    const response = await produce();
+    if (response.status !== 200) {
+      answer = response;
+      return null;
+    }
+    const body = await response.arrayBuffer();
+    const entry: CachedBody = { body, headers: [...response.headers] };
+    bodyCache.set(key, entry, body.byteLength);
+    return entry;
+  });
+  return (await kept) ?? answer!;
 }
 
 /** A document's HTML kept for `answer` (entry.server.tsx), or undefined. */
@@ -172,11 +223,53 @@ export function cachedDocument(answer: { key: string }): CachedBody | undefined 
   return bodyCache.get(`document\u0000${answer.key}`);
 }
 
-export function keepDocument(answer: { key: string }, html: string, headers: Headers, noncePlaceholder: string) {
-  bodyCache.set(`document\u0000${answer.key}`, { body: html, headers: [...headers], noncePlaceholder }, Buffer.byteLength(html));
+export function keepDocument(answer: { key: string; at: string; group: string }, html: string, headers: Headers, noncePlaceholder: string) {
+  const parts = html.split(noncePlaceholder).map((part) => Buffer.from(part));
+  bodyCache.set(`document\u0000${answer.key}`, { body: html, headers: [...headers], noncePlaceholder, parts }, 2 * Buffer.byteLength(html));
+  groupOfUrl.set(answer.at, { group: answer.group, kind: "document" }, answer.at.length);
 }
 
-/** For tests and the benchmark: what the caches hold. */
-export function publicCacheStats() {
-  return { data: { entries: dataCache.size, bytes: dataCache.bytes }, bodies: { entries: bodyCache.size, bytes: bodyCache.bytes } };
+export function documentResponse(kept: CachedBody, etag: string, nonce: string) {
+  const headers = new Headers(kept.headers);
+  publicHeaders(headers, etag);
+  return new Response((kept.body as string).replaceAll(kept.noncePlaceholder!, nonce), { status: 200, headers });
+}
+
+/**
+ * What must run before a group's page is answered at all, even as a 304 (the per-address limit of
+ * /verify): true to go on. Registered by the module that owns the group; it runs once per request.
+ */
+const preludes = new Map<string, () => Promise<boolean>>();
+
+export function registerPublicPrelude(group: string, prelude: () => Promise<boolean>) {
+  preludes.set(group, prelude);
+}
+
+/**
+ * The server's answer before Remix (server/app.ts, issue 18): for an anonymous GET of a URL this
+ * process has answered from the cache before, the version read and then a 304 or the kept answer,
+ * exactly as the route would give it (same headers), without the loaders, the session lookup or the
+ * render. Null when Remix must answer: a session, a data request, a URL not kept, a new version, a
+ * prelude that refuses (its answer is then the route's, which knows the prelude already ran).
+ */
+export async function earlyPublicAnswer(request: Request, nonce: string): Promise<EarlyAnswer | null> {
+  if (request.method !== "GET" && request.method !== "HEAD") return null;
+  if (new URL(request.url).searchParams.has("_data")) return null;
+  if (await readSessionToken(request)) return null;
+  const at = urlKey(request, getLocale(request));
+  const known = groupOfUrl.get(at);
+  if (!known) return null;
+  // The version read and the prelude at once: nothing is answered before both are done.
+  const prelude = preludes.get(known.group);
+  const [version, goOn] = await Promise.all([publicDataVersion(known.group), prelude ? prelude() : true]);
+  if (!goOn) return null;
+  const { key, etag } = keyOf(at, known.group, version);
+  if (matchesEtag(request, etag)) return { status: 304, headers: [...notModified(etag).headers] };
+  const kept = bodyCache.get(known.kind === "resource" ? key : `document\u0000${key}`);
+  if (!kept) return null;
+  const headers = new Headers(kept.headers);
+  publicHeaders(headers, etag);
+  if (!kept.parts) return { status: 200, headers: [...headers], body: kept.body };
+  const bytes = Buffer.from(nonce);
+  return { status: 200, headers: [...headers], body: Buffer.concat(kept.parts.flatMap((part, i) => (i === 0 ? [part] : [bytes, part]))) };
 }

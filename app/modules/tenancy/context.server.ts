@@ -154,6 +154,22 @@ export async function publicDataVersion(group: string): Promise<number> {
   }
 }
 
+/**
+ * /verify's per-address limit (decision 062): one statement outside any transaction, through
+ * take_verify_limit() (SECURITY DEFINER), which counts in rate_limit_hits like the auth limiter.
+ * Seconds to wait, 0 when the lookup was counted.
+ */
+export async function takeVerifyLimit(ip: string, windowSeconds: number, max: number): Promise<number> {
+  try {
+    const { app } = await getDatabase();
+    const [row] = rowsOf<{ wait: number }>(await app.execute(sql`select take_verify_limit(${ip}, ${windowSeconds}::int, ${max}::int) as wait`));
+    return Number(row?.wait ?? 0);
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw serviceUnavailable();
+    throw error;
+  }
+}
+
 /** The health check: whether the query pool answers `select 1` (no scope, no transaction). */
 export async function pingDatabase(): Promise<boolean> {
   try {
