@@ -8,7 +8,7 @@ import { Chip, SchemaForm } from "~/modules/school/components/schema-form";
 import { withCommittee } from "~/modules/tenancy/context.server";
 import { formatDate } from "~/ui/format";
 import { parseForm, rejectSubmission } from "~/ui/forms.server";
-import { EmptyState, Table } from "~/ui/list";
+import { EmptyState, ExportLinks, Table } from "~/ui/list";
 import type { RouteHandle } from "~/ui/page-title";
 
 // 动态遴选 (issue 17 item 2): the evaluation periods; the admin opens a new one.
@@ -16,6 +16,7 @@ export const handle: RouteHandle = { title: "supervision.evaluations.title" };
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   return withCommittee({ request, context }, "committee:review", async (tx, ctx) => ({
+    slug: ctx.tenant.slug,
     periods: await listPeriods(tx, ctx),
     canDecide: ctx.permissions.includes("committee:decide"),
   }));
@@ -32,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Evaluations() {
-  const { periods, canDecide } = useLoaderData<typeof loader>();
+  const { periods, canDecide, slug } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { result?: never } | undefined;
   const { t, i18n } = useTranslation();
   const locale = i18n.language as Locale;
@@ -40,6 +41,7 @@ export default function Evaluations() {
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">{t("supervision.evaluations.title")}</h1>
       <p className="max-w-3xl text-sm text-gray-600">{t("supervision.evaluations.intro")}</p>
+      <ExportLinks slug={slug} list="evaluation-periods" />
       {periods.length === 0 ? (
         <EmptyState>{t("supervision.evaluations.empty")}</EmptyState>
       ) : (

@@ -81,6 +81,12 @@ describe("bank counts kept by the database", () => {
     await asOwner(
       sql`update questions set certificate_id = ${other} where tenant_id = ${ai} and certificate_id = ${trainer} and level = 'junior' and stem like '% (copy)!'`,
     );
+    // The product never moves a question to another organization (tenant_id is the distribution column,
+    // which Citus does not update), and its near-duplicate signatures (decision 057) are keyed to it:
+    // they go first. The counts must follow such a move all the same.
+    await asOwner(
+      sql`delete from question_stem_bands b using questions q where q.tenant_id = ${ai} and q.certificate_id = ${other} and q.status = 'draft' and q.level = 'senior' and b.tenant_id = q.tenant_id and b.question_id = q.id`,
+    );
     await asOwner(
       sql`update questions set tenant_id = ${care}, certificate_id = ${careCertificate}, requirement_ids = '{}', import_job_id = null where tenant_id = ${ai} and certificate_id = ${other} and status = 'draft' and level = 'senior'`,
     );

@@ -368,6 +368,12 @@ describe("organization evaluations (动态遴选)", () => {
     const orgAdmin = app.client();
     await orgAdmin.login("org-admin@demo.xcert.test");
     expect((await orgAdmin.get(`/w/demo-ai/export/evaluation?period=${past.id}&format=csv`)).status).toBe(403);
+    // The list of periods exports too, one line a period, linked from its page.
+    const periods = (await (await member.get("/w/committee/export/evaluation-periods?format=csv")).text()).trim().split("\n");
+    expect(periods.length - 1).toBe(await db.count("evaluation_periods"));
+    expect(periods.join("\n")).toContain(String(year - 1));
+    expect(await (await member.get("/committee/evaluations")).text()).toContain('href="/w/committee/export/evaluation-periods?format=csv"');
+    expect((await orgAdmin.get("/w/demo-ai/export/evaluation-periods?format=csv")).status).toBe(403);
   });
 
   it("opens a period (admin only) with field messages for a bad or taken code", async () => {

@@ -61,7 +61,12 @@ describe("query plans on the scale schema", () => {
       },
     });
     await seedDemo();
+    // The near-duplicate signatures (decision 057) cost about 6 ms a stem on PGlite: 40,000 of them
+    // took this hook past its limit in CI. The plans checked here do not read them (the near-duplicate
+    // lookups run inside owner functions, checked in near-duplicates.test), so the seed goes without.
+    await database.db.execute(sql`alter table questions disable trigger questions_stem_bands_insert`);
     await seedScale(database.db, counts);
+    await database.db.execute(sql`alter table questions enable trigger questions_stem_bands_insert`);
     const db = owner(database);
     // Tenant tables the scale data fills. One the generator leaves (nearly) empty, like attachments
     // or import staging, fits in a page or two, which every planner rightly reads whole.

@@ -7,10 +7,10 @@ import { committeeTypicalCases, ownTypicalCases } from "~/modules/typical-cases/
 import type { ExportColumn } from "~/ui/export.server";
 import { formatDateTime } from "~/ui/format";
 import { criteria } from "./criteria";
-import { getEvaluation } from "./evaluations.server";
+import { getEvaluation, listPeriods } from "./evaluations.server";
 
 // The supervision's exportable lists (issue 17), joined into the workspace registry
-// (app/modules/exports.server.ts): /w/committee/export/evaluation?period=<id>,
+// (app/modules/exports.server.ts): /w/committee/export/evaluation-periods, /w/committee/export/evaluation?period=<id>,
 // /w/committee/export/typical-cases, and each submitter's own /w/<slug>/export/my-typical-cases.
 
 interface ListExport<Row> {
@@ -26,6 +26,16 @@ function define<Row>(list: ListExport<Row>) {
 type EvaluationRow = Awaited<ReturnType<typeof getEvaluation>>["organizations"][number];
 
 export const supervisionExports: Record<string, ListExport<unknown>> = {
+  "evaluation-periods": define({
+    permission: "committee:review",
+    load: (tx, ctx) => listPeriods(tx, ctx),
+    columns: (t, locale) => [
+      { header: t("supervision.evaluations.code"), value: (p) => p.code },
+      { header: t("supervision.evaluations.periodTitle"), value: (p) => p.title, width: 40 },
+      { header: t("supervision.evaluations.status"), value: (p) => t(`supervision.evaluations.statuses.${p.status}`) },
+      { header: t("supervision.evaluations.finalizedAt"), value: (p) => (p.finalizedAt ? formatDateTime(p.finalizedAt, locale) : ""), width: 20 },
+    ],
+  }),
   evaluation: define<EvaluationRow>({
     permission: "committee:review",
     load: async (tx, ctx, query) => (await getEvaluation(tx, ctx, query.get("period") ?? "")).organizations,
