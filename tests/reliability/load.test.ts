@@ -35,8 +35,12 @@ describe("load", () => {
       { name: "questions search", path: `/w/demo-ai/questions?q=${encodeURIComponent("数据")}`, headers: editor, expect: [200], weight: 3 },
       { name: "workspace search", path: `/w/demo-ai/search?q=${encodeURIComponent("数据标注")}`, headers: editor, expect: [200], weight: 3 },
       { name: "committee fees", path: "/committee/fees", headers: committee, expect: [200], weight: 2 },
-      // argon2 is meant to be slow: a login now and then, as in real traffic.
-      { name: "login", method: "POST", path: "/login", form: { email: "school-teacher@demo.xcert.test", password }, expect: [302], weight: 1 },
+      // argon2 is meant to be slow: a login now and then, as in real traffic. All of them are one account's
+      // from one address, on many connections at once: attempts in flight count against the account's
+      // delay until one succeeds (F4), so how many overlap — and whether a 429 comes — depends on timing
+      // (CI met one after public pages began answering before Remix, decision 062). The delay is the
+      // limiter's answer, tested in login-abuse.test; here it is an answer, not an error.
+      { name: "login", method: "POST", path: "/login", form: { email: "school-teacher@demo.xcert.test", password }, expect: [302, 429], weight: 1 },
     );
   });
   afterAll(async () => {
