@@ -70,8 +70,7 @@ async function publicDocument(
     const rendered = await renderDocument(request, 200, responseHeaders, remixContext, placeholder, true);
     if (rendered.status !== 200) return rendered;
     const html = await rendered.text();
-    keepDocument(answer, html, rendered.headers, placeholder);
-    kept = { body: html, headers: [...rendered.headers], noncePlaceholder: placeholder };
+    kept = keepDocument(answer, html, rendered.headers, placeholder);
   }
   return documentResponse(kept, answer.etag, nonce);
 }

@@ -56,14 +56,11 @@ const groupOfUrl = new BoundedLru<{ group: string; kind: "document" | "resource"
 /** Misses under way, so concurrent visitors of a new version wait for one production, not each run it. */
 const producing = new Map<string, Promise<unknown>>();
 
-export interface CachedBody {
-  body: ArrayBuffer | string;
-  headers: [string, string][];
-  /** Documents: the placeholder in place of the CSP nonce, replaced per response. */
-  noncePlaceholder?: string;
-  /** Documents: the HTML's UTF-8 bytes between the placeholders, encoded once (the early answer joins them with the nonce). */
-  parts?: Buffer[];
-}
+/**
+ * A kept answer: a resource's bytes, or a document's HTML as its UTF-8 bytes between the CSP nonce's
+ * places, encoded once (each answer joins them with its own nonce).
+ */
+export type CachedBody = { headers: [string, string][] } & ({ body: ArrayBuffer; parts?: undefined } | { parts: Buffer[]; body?: undefined });
 
 /** An answer the server sends as it is (server/app.ts): status, headers, bytes. */
 export interface EarlyAnswer {
@@ -223,16 +220,23 @@ export function cachedDocument(answer: { key: string }): CachedBody | undefined 
   return bodyCache.get(`document\u0000${answer.key}`);
 }
 
-export function keepDocument(answer: { key: string; at: string; group: string }, html: string, headers: Headers, noncePlaceholder: string) {
-  const parts = html.split(noncePlaceholder).map((part) => Buffer.from(part));
-  bodyCache.set(`document\u0000${answer.key}`, { body: html, headers: [...headers], noncePlaceholder, parts }, 2 * Buffer.byteLength(html));
+export function keepDocument(answer: { key: string; at: string; group: string }, html: string, headers: Headers, noncePlaceholder: string): CachedBody {
+  const kept = { headers: [...headers], parts: html.split(noncePlaceholder).map((part) => Buffer.from(part)) };
+  bodyCache.set(`document\u0000${answer.key}`, kept, Buffer.byteLength(html));
   groupOfUrl.set(answer.at, { group: answer.group, kind: "document" }, answer.at.length);
+  return kept;
 }
 
 export function documentResponse(kept: CachedBody, etag: string, nonce: string) {
   const headers = new Headers(kept.headers);
   publicHeaders(headers, etag);
-  return new Response((kept.body as string).replaceAll(kept.noncePlaceholder!, nonce), { status: 200, headers });
+  return new Response(documentBytes(kept, nonce), { status: 200, headers });
+}
+
+/** A kept document's bytes with this answer's nonce in its places. */
+function documentBytes(kept: CachedBody, nonce: string) {
+  const bytes = Buffer.from(nonce);
+  return Buffer.concat((kept.parts ?? []).flatMap((part, i) => (i === 0 ? [part] : [bytes, part])));
 }
 
 /**
@@ -269,7 +273,5 @@ export async function earlyPublicAnswer(request: Request, nonce: string): Promis
   if (!kept) return null;
   const headers = new Headers(kept.headers);
   publicHeaders(headers, etag);
-  if (!kept.parts) return { status: 200, headers: [...headers], body: kept.body };
-  const bytes = Buffer.from(nonce);
-  return { status: 200, headers: [...headers], body: Buffer.concat(kept.parts.flatMap((part, i) => (i === 0 ? [part] : [bytes, part]))) };
+  return { status: 200, headers: [...headers], body: kept.parts ? documentBytes(kept, nonce) : kept.body };
 }
