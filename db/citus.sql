@@ -61,6 +61,7 @@ SELECT create_distributed_table('filing_events', 'tenant_id', colocate_with => '
 SELECT create_distributed_table('import_jobs', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('import_files', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('import_rows', 'tenant_id', colocate_with => 'pilot_majors');
+SELECT create_distributed_table('import_row_bands', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('memberships', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('invitations', 'tenant_id', colocate_with => 'pilot_majors');
 SELECT create_distributed_table('standard_versions', 'tenant_id', colocate_with => 'pilot_majors');

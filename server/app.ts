@@ -7,6 +7,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
+import Negotiator from "negotiator";
 import onHeaders from "on-headers";
 import type { Logger } from "pino";
 import { pinoHttp } from "pino-http";
@@ -38,6 +39,9 @@ export interface ServerApp {
 }
 
 const MB = 1024 * 1024;
+// compression 1.8's own lists (step 5), so a kept resource's coding is the one compression would choose.
+const supportedCodings = ["br", "gzip", "deflate", "identity"] as const;
+const preferredCodings = ["br", "gzip"] as const;
 /** Stripe's events are under 256 KB; anyone may post to the webhook (issue 18 item 5). */
 export const webhookMaxBytes = MB;
 
@@ -304,6 +308,7 @@ export function createApp(options: AppOptions): ServerApp {
   type Early = (
     request: globalThis.Request,
     nonce: string,
+    coding?: "br" | "gzip",
   ) => Promise<{ status: number; headers: [string, string][]; body?: Buffer | ArrayBuffer | string } | null>;
   const early = (build.entry.module as unknown as { earlyPublicAnswer?: Early }).earlyPublicAnswer;
   if (early)
@@ -316,7 +321,13 @@ export function createApp(options: AppOptions): ServerApp {
         const value = req.headers[name];
         if (typeof value === "string") headers.set(name, value);
       }
-      early(new globalThis.Request(new URL(req.originalUrl, "http://localhost"), { method: req.method, headers }), store.cspNonce)
+      // The coding step 5 would choose: a kept resource is also kept compressed in it (decision 062).
+      const coding = new Negotiator(req).encoding([...supportedCodings], [...preferredCodings]);
+      early(
+        new globalThis.Request(new URL(req.originalUrl, "http://localhost"), { method: req.method, headers }),
+        store.cspNonce,
+        coding === "br" || coding === "gzip" ? coding : undefined,
+      )
         .then((answer) => {
           if (!answer) return next();
           res.locals.early = true;

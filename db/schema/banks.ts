@@ -420,3 +420,28 @@ export const importRows = pgTable(
     foreignKey({ name: "import_rows_job_fk", columns: [t.tenantId, t.jobId], foreignColumns: [importJobs.tenantId, importJobs.id] }).onDelete("cascade"),
   ],
 );
+
+// A staged question's near-duplicate signature, computed once by the import's check (decision 063,
+// migration 0056) and taken by the signature trigger when the row moves into the bank. Written only by
+// the owner's check function; gone with its staged row.
+export const importRowBands = pgTable(
+  "import_row_bands",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id),
+    jobId: uuid("job_id").notNull(),
+    rowNumber: integer("row_number").notNull(),
+    certificateId: uuid("certificate_id").notNull(),
+    type: questionType("type").notNull(),
+    bands: integer("bands").array().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.jobId, t.rowNumber] }),
+    foreignKey({
+      name: "import_row_bands_row_fk",
+      columns: [t.tenantId, t.jobId, t.rowNumber],
+      foreignColumns: [importRows.tenantId, importRows.jobId, importRows.rowNumber],
+    }).onDelete("cascade"),
+  ],
+);

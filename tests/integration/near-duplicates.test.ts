@@ -131,6 +131,16 @@ describe("near-duplicate questions", () => {
     expect(page).toContain(`/w/demo-ai/questions/${seeded.id}`);
     // Nothing is in the bank while the job waits.
     expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before);
+    // The check kept each staged row's signature (decision 063), the one the function gives its stem…
+    const staged = await db().rows<{
+      row_number: number;
+      same: boolean;
+    }>(sql`select b.row_number, b.bands = question_stem_bands(b.certificate_id, b.type, r.data->>'stem') as same
+      from import_row_bands b join import_rows r on r.tenant_id = b.tenant_id and r.job_id = b.job_id and r.row_number = b.row_number
+      where b.job_id = ${first.jobId} order by b.row_number`);
+    expect(staged).toEqual([1, 2, 3].map((n) => ({ row_number: n, same: true })));
+    // …and the move takes it instead of computing it again: a marker the owner puts in its place reaches the bank.
+    await db().rows(sql`update import_row_bands set bands = '{42}' where job_id = ${first.jobId} and row_number = 3`);
 
     // Bad input: an unknown choice is refused with a field message, nothing changes.
     const bad = await editor.action(`/w/demo-ai/questions/import/${first.jobId}/review`, reviewRoute, { intent: "later" });
@@ -144,6 +154,13 @@ describe("near-duplicate questions", () => {
     expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 2);
     expect(await db().count("questions", sql`stem = '数据标注中，用矩形框标出图像中目标位置的方法叫做？'`)).toBe(0);
     expect(await db().count("import_rows", sql`job_id = ${first.jobId}`)).toBe(0);
+    expect(await db().count("import_row_bands", sql`job_id = ${first.jobId}`)).toBe(0);
+    const [marked] = await db().rows<{ id: string; bands: number[] }>(sql`select q.id, b.bands from questions q
+      join question_stem_bands b on b.tenant_id = q.tenant_id and b.question_id = q.id
+      where q.import_job_id = ${first.jobId} and q.stem = '近重复检测导入测试：下列哪项是标注质检的抽检依据？'`);
+    expect(marked.bands).toEqual([42]);
+    await db().rows(sql`update question_stem_bands b set bands = question_stem_bands(q.certificate_id, q.type, q.stem)
+      from questions q where q.tenant_id = b.tenant_id and q.id = b.question_id and q.id = ${marked.id}`);
     expect(await db().count("audit_log", sql`entity_id = ${first.jobId} and action = 'question_import.duplicates'`)).toBe(1);
     // A job no longer in review cannot be decided again.
     const again = await editor.action(`/w/demo-ai/questions/import/${first.jobId}/review`, reviewRoute, { intent: "keep" });
@@ -213,6 +230,19 @@ describe("near-duplicate questions", () => {
       ),
     ).toMatch(/permission denied/);
     expect(await databaseError(asApp(aiScope, (tx) => query(tx, sql`update question_stem_bands set bands = '{1}'`)))).toMatch(/permission denied/);
+    // Nor a staged row's signature, which the move would take into the bank unchecked.
+    expect(
+      await databaseError(
+        asApp(aiScope, (tx) =>
+          query(
+            tx,
+            sql`insert into import_row_bands (tenant_id, job_id, row_number, certificate_id, type, bands)
+              select tenant_id, job_id, row_number, ${trainer}, 'single_choice', '{1}' from import_rows limit 1`,
+          ),
+        ),
+      ),
+    ).toMatch(/permission denied/);
+    expect(await databaseError(asApp(aiScope, (tx) => query(tx, sql`update import_row_bands set bands = '{1}'`)))).toMatch(/permission denied/);
     await asApp(careScope, async (tx) => {
       expect(await query(tx, sql`select 1 from question_stem_bands where tenant_id = ${ai}`)).toEqual([]);
       // demo-ai's certificate and stem, asked by demo-care: nothing.

@@ -1,3 +1,5 @@
+import { get } from "node:http";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, shanghaiDate } from "../../app/ui/format";
@@ -123,6 +125,47 @@ describe("public pages ahead of their floor", () => {
     const data = await zh.get(pages.data);
     expect(data.status).toBe(200);
     expect([await answeredEarly(signedIn), await answeredEarly(data)]).toEqual([false, false]);
+  });
+
+  it("keeps a resource compressed in the coding the server's compression would choose, once, and sends it before Remix", async () => {
+    // Raw bytes (fetch would decode them): what the client asked for, the coding it got, the decoded body.
+    const raw = (path: string, acceptEncoding: string) =>
+      new Promise<{ coding: string; id: string; length?: string; bytes: Buffer; text: string }>((resolve, reject) => {
+        get(`${app.url}${path}`, { headers: { "accept-encoding": acceptEncoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const bytes = Buffer.concat(chunks);
+            const coding = String(res.headers["content-encoding"] ?? "identity");
+            const decode = { br: brotliDecompressSync, gzip: gunzipSync, deflate: inflateSync, identity: (b: Buffer) => b }[coding]!;
+            resolve({ coding, id: String(res.headers["x-request-id"]), length: res.headers["content-length"], bytes, text: decode(bytes).toString("utf8") });
+          });
+          res.on("error", reject);
+        }).on("error", reject);
+      });
+    const idOf = (id: string) => ({ headers: new Headers({ "x-request-id": id }) }) as Response;
+    for (const [acceptEncoding, coding] of [
+      ["gzip, deflate, br", "br"],
+      ["gzip", "gzip"],
+      ["gzip;q=1, br;q=0.5", "gzip"],
+      ["deflate", "deflate"],
+      ["identity", "identity"],
+    ]) {
+      await db().rows(sql`update public_data_versions set version = version + 1 where name = 'fees'`);
+      const byRemix = await raw(pages.csv, acceptEncoding);
+      const early = await raw(pages.csv, acceptEncoding);
+      const again = await raw(pages.csv, acceptEncoding);
+      expect([byRemix.coding, early.coding, again.coding], acceptEncoding).toEqual([coding, coding, coding]);
+      expect(early.text, acceptEncoding).toBe(byRemix.text);
+      expect(early.text.split("\r\n").length, acceptEncoding).toBeGreaterThan(2);
+      // The kept coding: whole bytes with their length (compressing as it sends, compression streams them
+      // chunked), the same to every visitor of this version.
+      if (coding === "br" || coding === "gzip") {
+        expect([byRemix.length, early.length], acceptEncoding).toEqual([undefined, String(early.bytes.length)]);
+        expect(again.bytes.equals(early.bytes), acceptEncoding).toBe(true);
+      }
+      expect([await answeredEarly(idOf(byRemix.id)), await answeredEarly(idOf(early.id))], acceptEncoding).toEqual([false, true]);
+    }
   });
 
   it("gives every document response its own nonce, in its CSP and in its HTML alike", async () => {

@@ -16,6 +16,8 @@ export const duplicateThreshold = 0.6;
 // are checked on them only. The lookups run as the owner (under RLS neither && nor % would use an index)
 // and read only the current organization. Same path on PGlite and PostgreSQL, no comparison budget.
 // The signature can miss a pair at the threshold (about 1.5% at exactly 0.6, measured in PERFORMANCE.md).
+// The check keeps each staged row's signature (import_row_bands, decision 063); the move into the bank
+// takes it rather than computing it again.
 
 // Staged rows per statement of the import check: each statement stays short enough to cancel and to
 // show up in pg_stat_activity as progress; the whole check is still one transaction.
