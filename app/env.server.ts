@@ -30,6 +30,9 @@ const schema = z
       .min(5)
       .max(30 * 24 * 60)
       .default(12 * 60),
+    // How many transactions one background job may run side by side on PostgreSQL (an import's
+    // near-duplicate check, decision 063): by default the machine's cores, up to 4.
+    JOB_LANES: z.coerce.number().int().min(1).max(16).optional(),
     // Only for tests: a directory where import runners pause at each progress checkpoint (decision 017).
     XCERT_IMPORT_GATE_DIR: z.string().min(1).optional(),
     // Seals TOTP secrets and keys recovery-code hashes (decision 031): 32 bytes as 64 hex digits

@@ -266,17 +266,13 @@ async function benchDuplicateCheck(
   for (let start = 0; start < rowsData.length; start += 2000) await database.db.insert(importRows).values(rowsData.slice(start, start + 2000));
   await database.db.execute(sql`analyze import_rows`);
 
-  const { flagDuplicateRows, duplicateThreshold } = await import("../../app/modules/questions/duplicates.server");
-  const { withSystem } = await import("../../app/modules/tenancy/context.server");
+  const { duplicateThreshold } = await import("../../app/modules/questions/duplicates.server");
+  const { flagJobDuplicates } = await import("../../app/modules/imports/jobs.server");
   const before = os.loadavg();
   const started = performance.now();
-  const flagged = await withSystem(
-    (tx) =>
-      flagDuplicateRows(tx, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }, (checked, total) =>
-        console.log(`  near-duplicate check: ${checked} of ${total} rows after ${((performance.now() - started) / 1000).toFixed(1)} s`),
-      ),
-    target.tenant_id,
-    "organization",
+  // As the import job runs it (its lanes, decision 063).
+  const flagged = await flagJobDuplicates(target.tenant_id, { tenantId: target.tenant_id, id: job.id, certificateId: target.id }, (checked, total) =>
+    console.log(`  near-duplicate check: batch up to row ${checked} of ${total} after ${((performance.now() - started) / 1000).toFixed(1)} s`),
   );
   const ms = performance.now() - started;
   const after = os.loadavg();
@@ -445,13 +441,14 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
       if (n !== rows) throw new Error(`COPY wrote ${n} rows, expected ${rows}`);
     }
 
-    // The near-duplicate check on a bank of its own size (the pipeline's rows leave first).
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql`alter table questions disable trigger questions_keep_published`);
-      await tx.execute(sql`delete from question_versions where tenant_id = ${target.tenant_id}`);
-      await tx.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
-      await tx.execute(sql`alter table questions enable trigger questions_keep_published`);
-    });
+    // The near-duplicate check on a bank of its own size (the pipeline's rows leave first; a reused bank stays).
+    if (!reusedBank)
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`alter table questions disable trigger questions_keep_published`);
+        await tx.execute(sql`delete from question_versions where tenant_id = ${target.tenant_id}`);
+        await tx.execute(sql`delete from questions where tenant_id = ${target.tenant_id} and certificate_id = ${target.id}`);
+        await tx.execute(sql`alter table questions enable trigger questions_keep_published`);
+      });
     const duplicateCheck = duplicateBank > 0 && duplicateRows > 0 ? await benchDuplicateCheck(database, target, duplicateBank, duplicateRows) : undefined;
     if (duplicateCheck) {
       const d = duplicateCheck;

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { flagDuplicateRows } from "../../app/modules/questions/duplicates.server";
 import { questionColumns } from "../../app/modules/questions/import-rows";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
@@ -173,6 +174,34 @@ describe("near-duplicate questions", () => {
     expect((await editor.post(`/w/demo-ai/questions/import/${second.jobId}/review`, { intent: "keep" })).status).toBe(302);
     expect((await settle(editor, "demo-ai", second.jobId)).job).toMatchObject({ status: "done", importedRows: 3, duplicates: "keep" });
     expect(await db().count("questions", sql`certificate_id = ${trainer}`)).toBe(before + 5);
+  });
+
+  it("shares the check between transactions by batches, flagging exactly what one transaction flags (decision 063)", async () => {
+    // Seven staged rows; the even ones resemble the seeded pair.
+    const [job] = await db().rows<{ id: string }>(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'lanes.csv', 'importing') returning id`);
+    const stems = Array.from({ length: 7 }, (_, i) =>
+      i % 2 === 0 ? `数据标注中，用矩形框标出图像中目标位置的方法叫做${i}？` : `分批检查测试 ${i}：下列哪项属于语音转写的质检要点？`,
+    );
+    for (const [i, stem] of stems.entries())
+      await db().rows(sql`insert into import_rows (tenant_id, job_id, row_number, data)
+        values (${ai}, ${job.id}, ${i + 1}, ${JSON.stringify({ type: "single_choice", stem })}::jsonb)`);
+    const scope = { tenantId: ai, tenantKind: "organization" as const, role: "editor" };
+    const target = { tenantId: ai, id: job.id, certificateId: trainer };
+    const flags = () => db().rows(sql`select row_number, duplicate_of, duplicate_similarity from import_rows where job_id = ${job.id} order by row_number`);
+
+    const alone = await asApp(scope, (tx) => flagDuplicateRows(tx, target, undefined, { batch: 2 }));
+    const byOne = await flags();
+    expect(alone).toBe(4);
+    expect(byOne.filter((r) => r.duplicate_of !== null).map((r) => r.row_number)).toEqual([1, 3, 5, 7]);
+    await db().rows(sql`update import_rows set duplicate_of = null, duplicate_similarity = null where job_id = ${job.id}`);
+    await db().rows(sql`delete from import_row_bands where job_id = ${job.id}`);
+    // Three transactions, batches of 2: lane 0 has rows 1–2 and 7, lane 1 rows 3–4, lane 2 rows 5–6.
+    const shared = await Promise.all([0, 1, 2].map((lane) => asApp(scope, (tx) => flagDuplicateRows(tx, target, undefined, { lane, lanes: 3, batch: 2 }))));
+    expect(shared).toEqual([2, 1, 1]);
+    expect(await flags()).toEqual(byOne);
+    expect(await db().count("import_row_bands", sql`job_id = ${job.id}`)).toBe(7);
+    await db().rows(sql`delete from import_jobs where id = ${job.id}`);
   });
 
   it("keeps every question's stem signature as the bank changes: new, edited stem or type, deleted", async () => {

@@ -6,7 +6,7 @@ import { audit } from "~/modules/audit/audit.server";
 import { bankImports } from "~/modules/banks/imports.server";
 import { flagDuplicateRows } from "~/modules/questions/duplicates.server";
 import { skillRequirements } from "~/modules/standards/requirements.server";
-import { withSystem, type TenantContext } from "~/modules/tenancy/context.server";
+import { jobLanes, withSystem, type TenantContext } from "~/modules/tenancy/context.server";
 import { shutdownSignal } from "~/request-store.server";
 import { isUuid } from "~/ui/ids";
 import { cachedPlans, customPlans, type ImportKind, type Job } from "./bank-import";
@@ -129,6 +129,25 @@ export function progressView(job: Pick<Job, "status" | "totalRows" | "processedR
 
 /** A job's own short transaction, in the system scope inside its organization. */
 const inOrganization = <T>(tenantId: string, fn: (tx: Tx) => Promise<T>) => withSystem(fn, tenantId, "organization");
+
+/**
+ * The near-duplicate check of a question job's staged rows (decision 051): the number of rows flagged.
+ * It reads the bank for every staged row, so its batches are shared by as many transactions as the
+ * database can run side by side (decision 063; PGlite: one); all of them end before it answers.
+ */
+export async function flagJobDuplicates(
+  tenantId: string,
+  job: Parameters<typeof flagDuplicateRows>[1],
+  onBatch?: (checked: number, rows: number) => void,
+): Promise<number> {
+  const lanes = await jobLanes();
+  const counts = await Promise.allSettled(
+    Array.from({ length: lanes }, (_, lane) => inOrganization(tenantId, (tx) => flagDuplicateRows(tx, job, onBatch, { lane, lanes }))),
+  );
+  const failed = counts.find((c) => c.status === "rejected");
+  if (failed) throw failed.reason;
+  return counts.reduce((sum, c) => sum + (c.status === "fulfilled" ? c.value : 0), 0);
+}
 
 /** Takes the job for this runner unless another live runner holds it. */
 async function claim(tenantId: string, id: string) {
@@ -350,7 +369,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     // 2b. Near-duplicates (decision 051): a question import whose rows resemble questions of the bank
     // waits for the user, who imports them anyway or skips them (app/modules/smart/review.server.ts).
     if (job.kind === "questions" && !job.duplicates) {
-      const flagged = await inOrganization(tenantId, (tx) => flagDuplicateRows(tx, job!));
+      const flagged = await flagJobDuplicates(tenantId, job);
       if (flagged > 0) {
         const [waiting] = await inOrganization(tenantId, (tx) =>
           tx

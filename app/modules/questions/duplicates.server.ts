@@ -54,23 +54,26 @@ export async function similarQuestions(
  * Flags each staged row of a question import with the most similar question of the job's certificate
  * (same type, similarity above the threshold); returns how many rows are flagged. Runs in the job's
  * own transaction (system scope inside the organization), one statement per batch of staged rows.
+ * `lane` of `lanes`: only every lanes-th batch from the lane-th, so that several transactions can share
+ * the check (each its own rows: nothing they write overlaps).
  */
 export async function flagDuplicateRows(
   tx: Tx,
   job: { tenantId: string; id: string; certificateId: string | null },
   onBatch?: (checked: number, rows: number) => void,
+  { lane = 0, lanes = 1, batch = checkBatch }: { lane?: number; lanes?: number; batch?: number } = {},
 ): Promise<number> {
   if (!job.certificateId) return 0;
   const [{ last }] = rowsOf<{ last: number }>(
     await tx.execute(sql`select coalesce(max(row_number), 0)::int as last from import_rows where tenant_id = ${job.tenantId} and job_id = ${job.id}`),
   );
   let flagged = 0;
-  for (let from = 0; from < Number(last); from += checkBatch) {
+  for (let from = lane * batch; from < Number(last); from += batch * lanes) {
     const [row] = rowsOf<{ n: number }>(
       await tx.execute(sql`
         with matches as (
           select f.row_number, f.question_id, f.sim
-          from import_row_near_duplicates(${job.id}::uuid, ${from + 1}::int, ${from + checkBatch}::int, ${duplicateThreshold}::real) f
+          from import_row_near_duplicates(${job.id}::uuid, ${from + 1}::int, ${from + batch}::int, ${duplicateThreshold}::real) f
         ), flagged as (
           update import_rows r set duplicate_of = m.question_id, duplicate_similarity = m.sim
           from matches m
@@ -80,7 +83,7 @@ export async function flagDuplicateRows(
         select count(*)::int as n from flagged`),
     );
     flagged += Number(row?.n ?? 0);
-    onBatch?.(Math.min(from + checkBatch, Number(last)), Number(last));
+    onBatch?.(Math.min(from + batch, Number(last)), Number(last));
   }
   return flagged;
 }

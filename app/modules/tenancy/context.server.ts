@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import { getDatabase, rowsOf, type Tx } from "../../../db/client.server";
 import { memberships, secondFactorExemptions, secondFactors, sessions, tenants, users } from "../../../db/schema";
@@ -128,6 +129,16 @@ async function rawTransaction<T>(scope: Scope, fn: (tx: Tx) => Promise<T>, optio
     if (error instanceof RollbackWith) return error.response as T;
     throw error;
   }
+}
+
+/**
+ * How many transactions one background job may run side by side: 1 on PGlite (one connection, its
+ * statements run one at a time anyway); on PostgreSQL JOB_LANES, or the machine's cores up to 4.
+ */
+export async function jobLanes(): Promise<number> {
+  const { kind } = await getDatabase();
+  if (kind === "pglite") return 1;
+  return env().JOB_LANES ?? Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /**
