@@ -140,6 +140,8 @@ export async function flagJobDuplicates(
   job: Parameters<typeof flagDuplicateRows>[1],
   onBatch?: (checked: number, rows: number) => void,
 ): Promise<number> {
+  // A lookup reads the band index's whole pending list: merged first (what earlier writes left there).
+  await mergeQuestionIndexLists(tenantId);
   const lanes = await jobLanes();
   const counts = await Promise.allSettled(
     Array.from({ length: lanes }, (_, lane) => inOrganization(tenantId, (tx) => flagDuplicateRows(tx, job, onBatch, { lane, lanes }))),
@@ -147,6 +149,14 @@ export async function flagJobDuplicates(
   const failed = counts.find((c) => c.status === "rejected");
   if (failed) throw failed.reason;
   return counts.reduce((sum, c) => sum + (c.status === "fulfilled" ? c.value : 0), 0);
+}
+
+/**
+ * Merges the pending lists of the bank's GIN indexes (decision 063): an import's move appends to them,
+ * and the merge runs once it is done, outside its transaction.
+ */
+async function mergeQuestionIndexLists(tenantId: string) {
+  await inOrganization(tenantId, (tx) => tx.execute(sql`select merge_question_index_lists()`));
 }
 
 /** Takes the job for this runner unless another live runner holds it. */
@@ -280,90 +290,105 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     stopIfShuttingDown();
   };
   try {
-    const [file] = await inOrganization(tenantId, (tx) =>
-      tx
-        .select({ bytes: importFiles.bytes })
-        .from(importFiles)
-        .where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
-    );
-    if (!file) {
-      await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.fileGone`) }]);
-      return null;
-    }
-    const bytes = file.bytes;
-    // The read worker may take minutes on a large file: the lease is renewed meanwhile.
-    const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
-    const read = await readImport(bytes, job.format as ImportFormat, bank.sheet, t).finally(() => clearInterval(renew));
-    stopIfShuttingDown();
     // The upload form's defaults fill what a row leaves empty; questions the user chose to skip are left out.
     const settings = jobSettings(job);
-    const rows = applyDefaults(read.rows, settings);
-    if (read.notes.length) await update(tenantId, id, { settings: { ...job.settings, notes: read.notes } });
-    if (rows.length === 0) {
-      await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
-      return null;
-    }
-    await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
-    // Requirement codes resolve against the job's certificate; a job of no certificate (majors) has none.
-    const certificateId = job.certificateId;
-    const requirements = certificateId ? await inOrganization(tenantId, (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
-    const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
-    const lookups = bank.lookups ? await inOrganization(tenantId, (tx) => bank.lookups!(tx, tenantId)) : undefined;
-    const context = { certificateId: certificateId ?? "", requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`), t, locale, lookups };
-
-    // 1. Validate every row; stop at nothing so the report lists all errors.
-    const valid: unknown[] = [];
-    const errors: RowError[] = [];
-    let errorCount = 0;
-    let failedRows = 0;
-    for (let i = 0; i < rows.length; i++) {
-      // Row 1 is the header in a spreadsheet; a Moodle or GIFT question carries its number in the file.
-      const rowNumber = rows[i].__number ? Number(rows[i].__number) : i + 2;
-      const result = foreignProblem(rows[i], rowNumber, t) ?? withForeignFields(bank.parseRow(rows[i], rowNumber, context), rows[i]);
-      if (result.ok) valid.push(result.value);
-      else {
-        failedRows++;
-        errorCount += result.errors.length;
-        if (errors.length < keptErrors) errors.push(...result.errors);
-      }
-      if ((i + 1) % progressEvery === 0) {
-        stopIfShuttingDown();
-        await update(tenantId, id, { processedRows: i + 1 });
-        if (gate) await checkpoint("validating", rows.length, i + 1, 0);
-      }
-      // Validation is CPU work: let the server answer other requests (and this job's progress) meanwhile.
-      else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (errorCount) {
-      await fail({ ...job, totalRows: rows.length, settings: { ...job.settings, notes: read.notes.length ? read.notes : undefined } }, errors, {
-        errorCount,
-        checked: rows.length,
-        failedRows,
-        skippable: skippableOnly(rows, errors, errorCount),
-      });
-      return null;
-    }
-    await update(tenantId, id, { status: "importing", processedRows: rows.length });
-
-    // 2. Stage in batches, each its own transaction; a resumed job starts after what is staged.
+    // A job whose rows are all staged (it waited for the duplicate review) goes on from there: its file
+    // was read and every row checked before the first row was staged.
     const [{ staged }] = await inOrganization(tenantId, async (tx) =>
       rowsOf<{ staged: number }>(
         await tx.execute(sql`select coalesce(max(row_number), 0)::int as staged from import_rows where tenant_id = ${tenantId} and job_id = ${id}`),
       ),
     );
-    for (let start = Number(staged); start < valid.length; start += batchSize) {
+    const fullyStaged = job.totalRows > 0 && job.processedRows === job.totalRows && Number(staged) === job.totalRows;
+    let notes = job.settings?.notes ?? [];
+    if (!fullyStaged) {
+      const [file] = await inOrganization(tenantId, (tx) =>
+        tx
+          .select({ bytes: importFiles.bytes })
+          .from(importFiles)
+          .where(and(eq(importFiles.tenantId, tenantId), eq(importFiles.jobId, id))),
+      );
+      if (!file) {
+        await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.fileGone`) }]);
+        return null;
+      }
+      const bytes = file.bytes;
+      // The read worker may take minutes on a large file: the lease is renewed meanwhile.
+      const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
+      const read = await readImport(bytes, job.format as ImportFormat, bank.sheet, t).finally(() => clearInterval(renew));
       stopIfShuttingDown();
-      const batch = valid.slice(start, start + batchSize);
-      await inOrganization(tenantId, async (tx) => {
-        // Each staged row's key check reads the job (not growing): a cached plan.
-        await tx.execute(cachedPlans);
-        await tx.insert(importRows).values(batch.map((data, i) => ({ tenantId, jobId: id, rowNumber: start + i + 1, data: data as Record<string, unknown> })));
-        await tx
-          .update(importJobs)
-          .set({ importedRows: start + batch.length, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
-          .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)));
-      });
-      if (gate) await checkpoint("importing", rows.length, rows.length, start + batch.length);
+      notes = read.notes;
+      const rows = applyDefaults(read.rows, settings);
+      if (read.notes.length) await update(tenantId, id, { settings: { ...job.settings, notes: read.notes } });
+      if (rows.length === 0) {
+        await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.empty`) }]);
+        return null;
+      }
+      await update(tenantId, id, { status: "validating", totalRows: rows.length, processedRows: 0 });
+      // Requirement codes resolve against the job's certificate; a job of no certificate (majors) has none.
+      const certificateId = job.certificateId;
+      const requirements = certificateId ? await inOrganization(tenantId, (tx) => skillRequirements(tx, tenantId, certificateId)) : [];
+      const byCode = new Map(requirements.map((r) => [`${r.level}:${r.code}`, r.lineageId]));
+      const lookups = bank.lookups ? await inOrganization(tenantId, (tx) => bank.lookups!(tx, tenantId)) : undefined;
+      const context = {
+        certificateId: certificateId ?? "",
+        requirementIds: (level: string, code: string) => byCode.get(`${level}:${code}`),
+        t,
+        locale,
+        lookups,
+      };
+
+      // 1. Validate every row; stop at nothing so the report lists all errors.
+      const valid: unknown[] = [];
+      const errors: RowError[] = [];
+      let errorCount = 0;
+      let failedRows = 0;
+      for (let i = 0; i < rows.length; i++) {
+        // Row 1 is the header in a spreadsheet; a Moodle or GIFT question carries its number in the file.
+        const rowNumber = rows[i].__number ? Number(rows[i].__number) : i + 2;
+        const result = foreignProblem(rows[i], rowNumber, t) ?? withForeignFields(bank.parseRow(rows[i], rowNumber, context), rows[i]);
+        if (result.ok) valid.push(result.value);
+        else {
+          failedRows++;
+          errorCount += result.errors.length;
+          if (errors.length < keptErrors) errors.push(...result.errors);
+        }
+        if ((i + 1) % progressEvery === 0) {
+          stopIfShuttingDown();
+          await update(tenantId, id, { processedRows: i + 1 });
+          if (gate) await checkpoint("validating", rows.length, i + 1, 0);
+        }
+        // Validation is CPU work: let the server answer other requests (and this job's progress) meanwhile.
+        else if ((i + 1) % 250 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (errorCount) {
+        await fail({ ...job, totalRows: rows.length, settings: { ...job.settings, notes: read.notes.length ? read.notes : undefined } }, errors, {
+          errorCount,
+          checked: rows.length,
+          failedRows,
+          skippable: skippableOnly(rows, errors, errorCount),
+        });
+        return null;
+      }
+      await update(tenantId, id, { status: "importing", processedRows: rows.length });
+
+      // 2. Stage in batches, each its own transaction; a resumed job starts after what is staged.
+      for (let start = Number(staged); start < valid.length; start += batchSize) {
+        stopIfShuttingDown();
+        const batch = valid.slice(start, start + batchSize);
+        await inOrganization(tenantId, async (tx) => {
+          // Each staged row's key check reads the job (not growing): a cached plan.
+          await tx.execute(cachedPlans);
+          await tx
+            .insert(importRows)
+            .values(batch.map((data, i) => ({ tenantId, jobId: id, rowNumber: start + i + 1, data: data as Record<string, unknown> })));
+          await tx
+            .update(importJobs)
+            .set({ importedRows: start + batch.length, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })
+            .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)));
+        });
+        if (gate) await checkpoint("importing", rows.length, rows.length, start + batch.length);
+      }
     }
 
     // 2b. Near-duplicates (decision 051): a question import whose rows resemble questions of the bank
@@ -400,7 +425,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
           lockedUntil: null,
           finishedAt: new Date(),
           updatedAt: new Date(),
-          settings: { ...job.settings, skippable: undefined, notes: read.notes.length ? read.notes : undefined },
+          settings: { ...job.settings, skippable: undefined, notes: notes.length ? notes : undefined },
         })
         .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
         .returning();
@@ -422,6 +447,9 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       );
       return finished;
     });
+    // The job is done for its user; the indexes' pending lists it filled are merged now (decision 063).
+    // Should that fail, autovacuum merges them later.
+    if (job.kind === "questions") await mergeQuestionIndexLists(tenantId).catch(() => {});
     return done;
   } catch (error) {
     if (error instanceof FormatError) {

@@ -19,6 +19,10 @@ const snapshotSql = sql.raw(`jsonb_build_object(${snapshotFields.map((field) => 
  * per-row checks pay for planning.
  */
 async function moveQuestions(tx: Tx, job: Job) {
+  // The bank's GIN indexes (the near-duplicate bands, the stem trigrams) take the new keys into their
+  // pending lists instead of key by key into the index; the runner merges them once the import is done
+  // (decision 063). 128 MB holds the keys of about 200,000 questions.
+  await tx.execute(sql`set local gin_pending_list_limit = '128MB'`);
   await tx.execute(sql`
     insert into questions (tenant_id, id, answer_weights, certificate_id, level, type, stem, options, answer, explanation, rubric, difficulty,
       requirement_ids, tags, pool, visibility, status, version, published_at, import_job_id, created_by_user_id)
