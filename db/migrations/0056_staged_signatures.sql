@@ -56,9 +56,13 @@ $$;
 -- The trigger as in 0054; a question inserted from a staged row whose signature the check kept (same
 -- job, stem, type and certificate) takes that signature. The kept ones are read for the jobs of this
 -- statement only and joined by hash, once per statement; identical stems have identical signatures.
-CREATE OR REPLACE FUNCTION questions_stem_bands_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+-- No nested loops (the function's own setting): the staged tables are young when a job moves, never
+-- analyzed, and a plan that believed them small rescanned 100,000 kept signatures for every new question
+-- (a 100,000-row move ran for minutes). A statement of no import job joins nothing.
+CREATE OR REPLACE FUNCTION questions_stem_bands_write() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = public, pg_temp SET enable_nestloop = off AS $$
 BEGIN
-  IF TG_OP = 'INSERT' THEN
+  IF TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM new_rows WHERE import_job_id IS NOT NULL) THEN
     INSERT INTO question_stem_bands (tenant_id, question_id, bands)
     SELECT n.tenant_id, n.id, coalesce(k.bands, question_stem_bands(n.certificate_id, n.type, n.stem))
     FROM new_rows n
@@ -69,6 +73,9 @@ BEGIN
       JOIN import_rows r ON r.tenant_id = b.tenant_id AND r.job_id = b.job_id AND r.row_number = b.row_number
       WHERE (b.tenant_id, b.job_id) IN (SELECT DISTINCT j.tenant_id, j.import_job_id FROM new_rows j WHERE j.import_job_id IS NOT NULL)
     ) k ON k.tenant_id = n.tenant_id AND k.job_id = n.import_job_id AND k.stem = n.stem AND k.type = n.type AND k.certificate_id = n.certificate_id;
+  ELSIF TG_OP = 'INSERT' THEN
+    INSERT INTO question_stem_bands (tenant_id, question_id, bands)
+    SELECT n.tenant_id, n.id, question_stem_bands(n.certificate_id, n.type, n.stem) FROM new_rows n;
   ELSE
     INSERT INTO question_stem_bands (tenant_id, question_id, bands)
     SELECT n.tenant_id, n.id, question_stem_bands(n.certificate_id, n.type, n.stem)

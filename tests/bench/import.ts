@@ -144,6 +144,18 @@ function variedStem(random: () => number) {
   return `${words.join("")}？`;
 }
 
+/** A question job of the target's certificate with its CSV file, as the import page queues it. */
+async function queueCsvJob(database: Database, target: { tenant_id: string; id: string; user_id: string }, fileName: string, file: string) {
+  const [job] = rowsOf<{ id: string }>(
+    await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
+      values (${target.tenant_id}, 'questions', 'csv', ${target.id}, ${fileName}, ${target.user_id}) returning id`),
+  );
+  await database.db.execute(
+    sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
+  );
+  return job;
+}
+
 export interface DuplicateCheckResult {
   bankRows: number;
   stagedRows: number;
@@ -324,13 +336,7 @@ async function benchDuplicateCheck(
     await database.db.execute(sql`delete from import_jobs where tenant_id = ${target.tenant_id} and id = ${job.id}`);
     const { runImportJob } = await import("../../app/modules/imports/jobs.server");
     const file = templateCsv(staged, (i) => stems[i]);
-    const [fileJob] = rowsOf<{ id: string }>(
-      await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
-        values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'dup-bench.csv', ${target.user_id}) returning id`),
-    );
-    await database.db.execute(
-      sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${fileJob.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
-    );
+    const fileJob = await queueCsvJob(database, target, "dup-bench.csv", file);
     const pipelineBefore = os.loadavg();
     const started = performance.now();
     const review = await runImportJob(target.tenant_id, fileJob.id);
@@ -409,13 +415,7 @@ export async function benchImport(serverUrl = process.env.DATABASE_URL): Promise
     if (rows > 0) {
       // The pipeline: the job the import page queues, with its file.
       const file = templateCsv();
-      const [job] = rowsOf<{ id: string }>(
-        await database.db.execute(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, created_by_user_id)
-          values (${target.tenant_id}, 'questions', 'csv', ${target.id}, 'bench.csv', ${target.user_id}) returning id`),
-      );
-      await database.db.execute(
-        sql`insert into import_files (tenant_id, job_id, bytes) values (${target.tenant_id}, ${job.id}, decode(${Buffer.from(file).toString("base64")}, 'base64'))`,
-      );
+      const job = await queueCsvJob(database, target, "bench.csv", file);
       const started = performance.now();
       const done = await runImportJob(target.tenant_id, job.id);
       importMs = performance.now() - started;
