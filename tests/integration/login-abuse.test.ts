@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nextMorning, runDueJobs } from "../../app/modules/jobs/scheduler.server";
 import { startApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
 import { creditCode, password } from "../support/demo";
@@ -179,6 +180,23 @@ describe("login and sign-up abuse", () => {
           .action("/account/password", "routes/account.password", { current: "x", password: "brand-new-password-2028", confirm: "brand-new-password-2028" })
       ).status,
     ).toBe(401);
+  });
+
+  it("purges once a day the hits past every window, of keys that never came back, and keeps the rest", async () => {
+    // A crawl of /verify from addresses that never return, a day and a half ago; and a recent login failure.
+    await db().rows(sql`insert into rate_limit_hits (kind, key, at)
+      select 'verify.ip', '10.9.' || g, now() - interval '36 hours' from generate_series(1, 50) g`);
+    await db().rows(sql`insert into rate_limit_hits (kind, key, at) values ('login.account', 'purge-probe@example.test', now() - interval '23 hours')`);
+    const now = new Date();
+    // The first pass only schedules the job (tomorrow morning); it runs when that morning comes, once.
+    expect(await runDueJobs(now, ["rate-limit-expiry"])).toEqual([]);
+    expect(await db().count("rate_limit_hits", sql`key like '10.9.%'`)).toBe(50);
+    expect(await runDueJobs(nextMorning(now), ["rate-limit-expiry"])).toEqual(["rate-limit-expiry"]);
+    expect(await runDueJobs(nextMorning(now), ["rate-limit-expiry"])).toEqual([]);
+    expect(await db().count("rate_limit_hits", sql`key like '10.9.%'`)).toBe(0);
+    expect(await db().count("rate_limit_hits", sql`at < now() - interval '24 hours'`)).toBe(0);
+    // Within the login account's day: kept, it still counts.
+    expect(await db().count("rate_limit_hits", sql`key = 'purge-probe@example.test'`)).toBe(1);
   });
 
   it("keeps the limit counts to the auth flows: a member's scope reads and writes no rate_limit_hits", async () => {

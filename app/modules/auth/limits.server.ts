@@ -120,3 +120,14 @@ export async function releaseHits(tx: Tx, hitIds: string[]) {
 export async function clearLimit(tx: Tx, limit: Limit, key: string) {
   await tx.delete(rateLimitHits).where(and(eq(rateLimitHits.kind, limit.kind), eq(rateLimitHits.key, key.trim().toLowerCase())));
 }
+
+/**
+ * The hits no limit looks back at any more (older than the longest window, the login account's day).
+ * Each limit purges its own key's old hits when that key comes back; a key that never returns (a crawl
+ * of /verify from many addresses, a burst of sign-ups) would keep its rows for good without this daily
+ * pass (app/modules/jobs/scheduler.server.ts). The database's clock, as every limit counts by it.
+ */
+export async function purgeExpiredHits(tx: Tx) {
+  const longest = Math.max(...Object.values(authLimits).map((limit) => limit.windowSeconds));
+  await tx.delete(rateLimitHits).where(lt(rateLimitHits.at, sql`now() - make_interval(secs => ${longest})`));
+}

@@ -1,6 +1,7 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { Tx } from "../../../db/client.server";
 import { scheduledJobs } from "../../../db/schema";
+import { purgeExpiredHits } from "~/modules/auth/limits.server";
 import { sendFindingDigest } from "~/modules/committee/digest.server";
 import { runCredentialExpiry } from "~/modules/credentials/expiry.server";
 import { sendProgressReminders } from "~/modules/school/progress.server";
@@ -41,6 +42,8 @@ export const jobs: Job[] = [
   { name: "credential-expiry", run: (tx, now, rescope) => runCredentialExpiry(tx, rescope, shanghaiDate(now)), next: nextMorning },
   // Progress-report reminders, 14 and 3 days before the due day, each once (app/modules/school/progress.server.ts).
   { name: "progress-report-reminders", run: (tx, now, rescope) => sendProgressReminders(tx, rescope, now), next: nextMorning },
+  // Rate-limit hits past every window (app/modules/auth/limits.server.ts).
+  { name: "rate-limit-expiry", run: (tx) => purgeExpiredHits(tx), next: nextMorning },
 ];
 
 /** Runs the jobs due at `now` (`only`: just these, for a test of one job). */
