@@ -156,6 +156,38 @@ async function queueCsvJob(database: Database, target: { tenant_id: string; id: 
   return job;
 }
 
+/**
+ * Samples a running job's progress from another connection, to tell where its time to the review
+ * went: the file read (its rows counted), every row validated, every row staged; the check follows.
+ */
+function watchPhases(database: Database, tenantId: string, jobId: string, started: number) {
+  const phases: { readMs?: number; validatedMs?: number; stagedMs?: number } = {};
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const [job] = rowsOf<{ status: string; total_rows: number; processed_rows: number; imported_rows: number }>(
+        await database.db.execute(
+          sql`select status, total_rows, processed_rows, imported_rows from import_jobs where tenant_id = ${tenantId} and id = ${jobId}`,
+        ),
+      );
+      const at = Math.round(performance.now() - started);
+      if (job && job.total_rows > 0) {
+        phases.readMs ??= at;
+        if (job.status !== "validating") phases.validatedMs ??= at;
+        if (job.imported_rows === job.total_rows) phases.stagedMs ??= at;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+      return phases;
+    },
+  };
+}
+
 export interface DuplicateCheckResult {
   bankRows: number;
   stagedRows: number;
@@ -183,6 +215,8 @@ export interface DuplicateCheckResult {
     /** After that, the runner's merge of the GIN pending lists the move filled (decision 063). */
     mergeMs: number;
     totalMs: number;
+    /** When each step before the review ended, in ms from the start (sampled every 100 ms). */
+    phases: { readMs?: number; validatedMs?: number; stagedMs?: number };
     flagged: number;
     imported: number;
     loadAverage: { before: number[]; after: number[] };
@@ -339,8 +373,10 @@ async function benchDuplicateCheck(
     const fileJob = await queueCsvJob(database, target, "dup-bench.csv", file);
     const pipelineBefore = os.loadavg();
     const started = performance.now();
+    const watch = watchPhases(database, target.tenant_id, fileJob.id, started);
     const review = await runImportJob(target.tenant_id, fileJob.id);
     const toReviewMs = performance.now() - started;
+    const phases = await watch.stop();
     if (review?.status !== "review") throw new Error(`import did not stop for review: ${JSON.stringify(review)}`);
     // The user's "skip the flagged rows" (decideDuplicates, without the request around it).
     await database.db.execute(
@@ -358,13 +394,14 @@ async function benchDuplicateCheck(
       moveMs: Math.round(moveMs),
       mergeMs: Math.round(moveAndMergeMs - moveMs),
       totalMs: Math.round(toReviewMs + moveMs),
+      phases,
       flagged: Number(review.duplicateRows),
       imported: Number(done.importedRows),
       loadAverage: { before: pipelineBefore.map(round), after: os.loadavg().map(round) },
     };
     console.log(
       `  the same ${staged} rows as a file into the bank: ${(pipeline.totalMs / 1000).toFixed(1)} s ` +
-        `(to the review ${(toReviewMs / 1000).toFixed(1)} s, ${pipeline.flagged} flagged; move after skipping them ${(moveMs / 1000).toFixed(1)} s, ${pipeline.imported} imported; then the index merge ${(pipeline.mergeMs / 1000).toFixed(1)} s)`,
+        `(to the review ${(toReviewMs / 1000).toFixed(1)} s, ${pipeline.flagged} flagged; read, validated, staged at ${[phases.readMs, phases.validatedMs, phases.stagedMs].map((ms) => (ms === undefined ? "?" : (ms / 1000).toFixed(1))).join(", ")} s; move after skipping them ${(moveMs / 1000).toFixed(1)} s, ${pipeline.imported} imported; then the index merge ${(pipeline.mergeMs / 1000).toFixed(1)} s)`,
     );
   }
   return {

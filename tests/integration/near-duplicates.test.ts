@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flagDuplicateRows } from "../../app/modules/questions/duplicates.server";
@@ -314,5 +315,38 @@ describe("near-duplicate questions", () => {
     expect(
       (await db().rows<{ status: string; duplicates: string | null }>(sql`select status, duplicates from import_jobs where id = ${waiting.jobId}`))[0],
     ).toEqual({ status: "review", duplicates: null });
+  });
+
+  it("computes every kept signature again when the function changes (migration 0058), the bank's and the staged rows'", async () => {
+    // Signatures as an earlier function left them, on the bank and on a staged row of a job in review.
+    const [job] = await db().rows<{ id: string }>(sql`insert into import_jobs (tenant_id, kind, format, certificate_id, file_name, status)
+      values (${ai}, 'questions', 'csv', ${trainer}, 'stale.csv', 'review') returning id`);
+    const stem = "签名重算测试：标注团队交付前，应当按什么比例抽检数据？";
+    await db().rows(sql`insert into import_rows (tenant_id, job_id, row_number, data)
+      values (${ai}, ${job.id}, 1, ${JSON.stringify({ type: "single_choice", level: "junior", stem })}::jsonb)`);
+    await db().rows(sql`insert into import_row_bands (tenant_id, job_id, row_number, certificate_id, type, bands)
+      values (${ai}, ${job.id}, 1, ${trainer}, 'single_choice', '{7}')`);
+    await db().rows(sql`update question_stem_bands set bands = '{7}'`);
+
+    // The migration's statements, as the migrator runs them: one transaction, as the owner.
+    const migration = await readFile("db/migrations/0058_cheaper_signatures.sql", "utf8");
+    await app.database.db.transaction(async (tx) => {
+      for (const statement of migration.split("--> statement-breakpoint")) await tx.execute(sql.raw(statement));
+    });
+
+    expect(await db().count("question_stem_bands")).toBe(await db().count("questions"));
+    expect(await db().count("question_stem_bands", sql`bands = '{7}'`)).toBe(0);
+    const stale = await db().rows(sql`select 1 from questions q join question_stem_bands b on b.tenant_id = q.tenant_id and b.question_id = q.id
+      where b.bands <> question_stem_bands(q.certificate_id, q.type, q.stem)`);
+    expect(stale).toEqual([]);
+    const [kept] = await db().rows<{ same: boolean }>(sql`select b.bands = question_stem_bands(${trainer}::uuid, 'single_choice', ${stem}) as same
+      from import_row_bands b where b.job_id = ${job.id}`);
+    expect(kept).toEqual({ same: true });
+    // The band index is back: the seeded pair still finds each other on the question's page.
+    const [seeded, twin] = await db().rows<{ id: string }>(sql`select id from (select distinct on (stem) id, stem from questions
+      where tenant_id = ${ai} and stem in (${seededStem}, ${seededTwin}) order by stem, created_at) first order by stem = ${seededTwin}`);
+    const similar = ((await (await editor.data(`/w/demo-ai/questions/${seeded.id}`, questionRoute)).json()) as { similar: { id: string }[] }).similar;
+    expect(similar.map((q) => q.id)).toContain(twin.id);
+    await db().rows(sql`delete from import_jobs where id = ${job.id}`);
   });
 });

@@ -379,9 +379,10 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
         await inOrganization(tenantId, async (tx) => {
           // Each staged row's key check reads the job (not growing): a cached plan.
           await tx.execute(cachedPlans);
-          await tx
-            .insert(importRows)
-            .values(batch.map((data, i) => ({ tenantId, jobId: id, rowNumber: start + i + 1, data: data as Record<string, unknown> })));
+          // The batch as one JSON parameter: a third of the time of 2,000 rows of bound values.
+          await tx.execute(sql`insert into import_rows (tenant_id, job_id, row_number, data)
+            select ${tenantId}::uuid, ${id}::uuid, ${start}::int + r.n::int, r.data
+            from jsonb_array_elements(${JSON.stringify(batch)}::jsonb) with ordinality r(data, n)`);
           await tx
             .update(importJobs)
             .set({ importedRows: start + batch.length, updatedAt: new Date(), lockedUntil: sql`now() + make_interval(secs => ${leaseSeconds})` })

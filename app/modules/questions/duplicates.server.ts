@@ -77,7 +77,8 @@ export async function flagDuplicateRows(
         ), flagged as (
           update import_rows r set duplicate_of = m.question_id, duplicate_similarity = m.sim
           from matches m
-          where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id} and r.row_number = m.row_number
+          where r.tenant_id = ${job.tenantId} and r.job_id = ${job.id} and r.row_number between ${from + 1} and ${from + batch}
+            and r.row_number = m.row_number
           returning 1
         )
         select count(*)::int as n from flagged`),
