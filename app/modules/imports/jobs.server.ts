@@ -242,6 +242,12 @@ const running = new Set<Promise<unknown>>();
 /** A shutdown stopped the run: it gives its lease back and the run does not count as an attempt. */
 class Stopped extends Error {}
 
+/**
+ * Another runner claimed the job after this one's lease ran out (a check or a read that outlasted it):
+ * this run ends without writing anything more, the other one finishes the job.
+ */
+class Superseded extends Error {}
+
 function stopIfShuttingDown() {
   if (shutdownSignal().aborted) throw new Stopped("server shutting down");
 }
@@ -266,6 +272,9 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     if (!job) await new Promise((resolve) => setTimeout(resolve, 100));
   }
   if (!job) return null;
+  // Each claim counts an attempt: the count this run claimed is its token. The review and the move
+  // are written only while the job still carries it.
+  const token = job.attempts;
   const locale = isLocale(job.locale) ? job.locale : "zh-CN";
   const t = translator(locale);
   const bank = banks[job.kind];
@@ -395,13 +404,15 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     // 2b. Near-duplicates (decision 051): a question import whose rows resemble questions of the bank
     // waits for the user, who imports them anyway or skips them (app/modules/smart/review.server.ts).
     if (job.kind === "questions" && !job.duplicates) {
-      const flagged = await flagJobDuplicates(tenantId, job);
+      // The check of a large file may outlast the lease (minutes on PGlite): renewed meanwhile.
+      const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
+      const flagged = await flagJobDuplicates(tenantId, job).finally(() => clearInterval(renew));
       if (flagged > 0) {
         const [waiting] = await inOrganization(tenantId, (tx) =>
           tx
             .update(importJobs)
             .set({ status: "review", duplicateRows: flagged, lockedUntil: null, updatedAt: new Date() })
-            .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id)))
+            .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.attempts, token)))
             .returning(),
         );
         return waiting ?? null;
@@ -411,6 +422,14 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
 
     // 3. Into the bank, in one transaction.
     const done = await inOrganization(tenantId, async (tx) => {
+      // Held until the move commits: a runner that claimed the job since moves it instead, and none can
+      // claim it while this one moves (a move that outlasts the lease).
+      const [held] = await tx
+        .select({ id: importJobs.id })
+        .from(importJobs)
+        .where(and(eq(importJobs.tenantId, tenantId), eq(importJobs.id, id), eq(importJobs.attempts, token), eq(importJobs.status, "importing")))
+        .for("update");
+      if (!held) throw new Superseded();
       await tx.execute(cachedPlans);
       // The rows the user chose to skip leave in the same transaction as the rest moves in.
       if (skipDuplicates) await tx.execute(sql`delete from import_rows where tenant_id = ${tenantId} and job_id = ${id} and duplicate_of is not null`);
@@ -457,6 +476,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
       await fail(job, [{ row: 0, column: "", message: t(`${job.kind}.import.${error.key}`, error.params) }]);
       return null;
     }
+    if (error instanceof Superseded) return null;
     if (error instanceof Stopped) {
       await update(tenantId, id, { lockedUntil: null, attempts: sql`greatest(${importJobs.attempts} - 1, 0)` as unknown as number }).catch(() => {});
       return null;
