@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { questionColumns } from "../../app/modules/questions/import-rows";
-import { startApp, type HttpClient, type TestApp } from "../support/app";
+import { startGatedApp, type HttpClient, type TestApp } from "../support/app";
 import { asApp, databaseError, owner, query } from "../support/db";
 import { password, signUpOrganization } from "../support/demo";
-import { createImportGate, type ImportGate } from "../support/import-gate";
+import { type ImportGate } from "../support/import-gate";
 
 // Issue 14 item 5 (F7): access can be revoked. Managers remove members and change roles (never above
 // their own, never the last owner or manager), withdraw invitations (the link answers 410), end a
@@ -42,16 +42,12 @@ describe("revoking access", () => {
     return client;
   };
 
+  let close: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    gate = await createImportGate();
-    process.env.XCERT_IMPORT_GATE_DIR = gate.dir;
-    app = await startApp();
+    ({ app, gate, close } = await startGatedApp());
   });
-  afterAll(async () => {
-    await app?.close();
-    await gate?.close();
-    delete process.env.XCERT_IMPORT_GATE_DIR;
-  });
+  afterAll(() => close?.());
 
   it("removes a member: their next request is 404 and their open import progress stream ends", async () => {
     const admin = await login("org-admin@demo.xcert.test");

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runImportJob } from "../../app/modules/imports/jobs.server";
 import { questionColumns } from "../../app/modules/questions/import-rows";
-import { startApp, type TestApp } from "../support/app";
+import { startGatedApp, type TestApp } from "../support/app";
 import { owner } from "../support/db";
-import { createImportGate, type ImportGate } from "../support/import-gate";
+import { type ImportGate } from "../support/import-gate";
 
 // An import runner whose lease ran out (a near-duplicate check of a large file takes minutes on PGlite)
 // may be overtaken by another runner of the same job. The one that claimed last finishes the job; the
@@ -15,16 +15,12 @@ describe("an import runner overtaken after its lease ran out", () => {
   let gate: ImportGate;
   const db = () => owner(app.database);
 
+  let close: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    gate = await createImportGate();
-    process.env.XCERT_IMPORT_GATE_DIR = gate.dir;
-    app = await startApp();
+    ({ app, gate, close } = await startGatedApp());
   });
-  afterAll(async () => {
-    await app?.close();
-    await gate?.close();
-    delete process.env.XCERT_IMPORT_GATE_DIR;
-  });
+  afterAll(() => close?.());
 
   it("leaves the job to the runner that claimed it since: the rows move once, one 'done' is written", async () => {
     const [{ ai, trainer, editor }] = await db().rows<{ ai: string; trainer: string; editor: string }>(sql`

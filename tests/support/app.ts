@@ -6,6 +6,7 @@ import { pino } from "pino";
 import type { OpenOptions } from "../../db/client.server";
 import { createApp } from "../../server/app";
 import { createTestDatabase, type TestDatabase } from "./db";
+import { createImportGate, type ImportGate } from "./import-gate";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -121,4 +122,20 @@ export class HttpClient {
     if (response.status !== 302) throw new Error(`login as ${email} failed: ${response.status} ${await response.text()}`);
     return response;
   }
+}
+
+/** An in-process app whose import runners pause at a new gate; `close()` ends both and unsets the gate. */
+export async function startGatedApp(): Promise<{ app: TestApp; gate: ImportGate; close(): Promise<void> }> {
+  const gate = await createImportGate();
+  process.env.XCERT_IMPORT_GATE_DIR = gate.dir;
+  const app = await startApp();
+  return {
+    app,
+    gate,
+    close: async () => {
+      await app.close();
+      await gate.close();
+      delete process.env.XCERT_IMPORT_GATE_DIR;
+    },
+  };
 }
