@@ -188,6 +188,12 @@ function update(tenantId: string, id: string, changes: Partial<Job>) {
   );
 }
 
+/** Waits for `work` (a file read, a near-duplicate check: minutes on a large file) while renewing the job's lease. */
+async function keepingLease<T>(tenantId: string, id: string, work: Promise<T>): Promise<T> {
+  const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
+  return work.finally(() => clearInterval(renew));
+}
+
 /**
  * Ends a job as failed; `checked` and `failedRows` count rows validated (none when the file itself was
  * refused). `skippable`: the failed questions are all ones XCert cannot take (decision 049): the file
@@ -322,9 +328,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
         return null;
       }
       const bytes = file.bytes;
-      // The read worker may take minutes on a large file: the lease is renewed meanwhile.
-      const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
-      const read = await readImport(bytes, job.format as ImportFormat, bank.sheet, t).finally(() => clearInterval(renew));
+      const read = await keepingLease(tenantId, id, readImport(bytes, job.format as ImportFormat, bank.sheet, t));
       stopIfShuttingDown();
       notes = read.notes;
       const rows = applyDefaults(read.rows, settings);
@@ -404,9 +408,7 @@ async function runImportJobOnce(tenantId: string, id: string): Promise<Job | nul
     // 2b. Near-duplicates (decision 051): a question import whose rows resemble questions of the bank
     // waits for the user, who imports them anyway or skips them (app/modules/smart/review.server.ts).
     if (job.kind === "questions" && !job.duplicates) {
-      // The check of a large file may outlast the lease (minutes on PGlite): renewed meanwhile.
-      const renew = setInterval(() => void update(tenantId, id, {}).catch(() => {}), (leaseSeconds / 4) * 1000);
-      const flagged = await flagJobDuplicates(tenantId, job).finally(() => clearInterval(renew));
+      const flagged = await keepingLease(tenantId, id, flagJobDuplicates(tenantId, job));
       if (flagged > 0) {
         const [waiting] = await inOrganization(tenantId, (tx) =>
           tx
